@@ -1,0 +1,201 @@
+"""`pacer` (also `python -m bot`): run, migrate, jobs list, jobs run NAME [--now ISO-8601]."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+import threading
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from types import FrameType
+from typing import TYPE_CHECKING
+
+from bot.config import ConfigError, Settings, load_settings
+from bot.db import make_engine, make_session_factory
+from bot.db.migrate import upgrade
+from bot.logs import setup_logging
+
+if TYPE_CHECKING:
+    from slack_bolt import App
+
+    from bot.scheduler import JobContext
+
+logger = logging.getLogger("pacer")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="pacer", description="Pacer: a Slack app for outsourced sales teams."
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sub.add_parser(
+        "run",
+        help="migrate the database, then serve Slack (HTTP or Socket Mode) with the scheduler",
+        description="Migrate, then serve: Socket Mode when SLACK_APP_TOKEN is set, else HTTP on "
+        "HOST:PORT (POST /slack/events, GET /healthz). Scheduled jobs run in-process.",
+    )
+    sub.add_parser(
+        "migrate",
+        help="apply the database migrations (alembic upgrade head)",
+        description="Apply every pending migration to DATABASE_URL.",
+    )
+    jobs = sub.add_parser(
+        "jobs", help="list the scheduled jobs or run one now", description="The jobs the scheduler runs."
+    )
+    jobs_sub = jobs.add_subparsers(dest="jobs_command", required=True, metavar="ACTION")
+    jobs_sub.add_parser("list", help="name, interval and purpose of each job", description="List the jobs.")
+    run = jobs_sub.add_parser(
+        "run",
+        help="run one job once, synchronously",
+        description="Run one job once, as if the clock read --now.",
+    )
+    run.add_argument("name", help="the job's name (see `pacer jobs list`)")
+    run.add_argument(
+        "--now",
+        type=_instant,
+        default=None,
+        metavar="ISO-8601",
+        help="the time the job believes it is, e.g. 2026-12-07T09:00:00+08:00 (default: now)",
+    )
+    return parser
+
+
+def _instant(value: str) -> datetime:
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an ISO-8601 time: {value!r}") from None
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = load_settings()
+        setup_logging(settings.log_level)
+        if args.command == "migrate":
+            return migrate(settings)
+        if args.command == "run":
+            return run(settings)
+        if args.jobs_command == "list":
+            return jobs_list()
+        return jobs_run(settings, args.name, args.now)
+    except ConfigError as error:
+        print(f"pacer: configuration error: {error}", file=sys.stderr)
+        return 2
+
+
+def migrate(settings: Settings) -> int:
+    engine = make_engine(settings.database_url)
+    upgrade(engine)
+    logger.info("database is at the latest migration")
+    engine.dispose()
+    return 0
+
+
+def jobs_list() -> int:
+    from bot.scheduler import all_jobs
+
+    for job in all_jobs().values():
+        print(f"{job.name:<20} every {job.every_minutes:>3} min  {job.description}")
+    return 0
+
+
+def jobs_run(settings: Settings, name: str, now: datetime | None) -> int:
+    from bot.db import utcnow
+    from bot.scheduler import all_jobs
+
+    job = all_jobs().get(name)
+    if job is None:
+        print(f"pacer: no job named {name!r}; `pacer jobs list` shows them", file=sys.stderr)
+        return 2
+    context = _job_context(settings)
+    print(f"{job.name}: {job.run(context, now or utcnow())}")
+    return 0
+
+
+def _job_context(settings: Settings) -> JobContext:
+    from bot.scheduler import JobContext
+    from bot.slack.client import make_client
+    from bot.slack.directory import Directory
+
+    settings.require_slack()
+    engine = make_engine(settings.database_url)
+    upgrade(engine)
+    session_factory = make_session_factory(engine)
+    client = make_client(settings)
+    return JobContext(settings, session_factory, client, Directory(client, session_factory))
+
+
+def run(settings: Settings) -> int:
+    from bot.scheduler import all_jobs
+    from bot.scheduler.runner import start_scheduler
+    from bot.slack.app import create_app
+
+    context = _job_context(settings)
+    _check_token(context)
+    app = create_app(settings, session_factory=context.session_factory)
+    scheduler = start_scheduler(all_jobs(), context)
+    try:
+        if settings.socket_mode:
+            _serve_socket_mode(app, context, settings)
+        else:
+            _serve_http(app, context, settings)
+    finally:
+        scheduler.shutdown(wait=False)
+    return 0
+
+
+def _check_token(context: JobContext) -> None:
+    from slack_sdk.errors import SlackApiError
+
+    try:
+        identity = context.client.auth_test()
+    except SlackApiError as error:
+        raise ConfigError(
+            "SLACK_BOT_TOKEN", f"was refused by Slack ({error.response.get('error')})"
+        ) from None
+    logger.info("connected to Slack workspace %s as %s", identity.get("team_id"), identity.get("user_id"))
+
+
+def _serve_http(app: App | None, context: JobContext, settings: Settings) -> None:
+    """Waitress on HOST:PORT until SIGTERM/SIGINT. Without an app (Socket Mode) it serves /healthz only."""
+    from bot.slack.web import make_server, make_wsgi
+
+    engine = context.session_factory.kw["bind"]
+    server = make_server(
+        make_wsgi(app, engine), host=settings.host, port=settings.port, threads=settings.http_threads
+    )
+
+    def stop(signum: int, _frame: FrameType | None) -> None:
+        logger.info("signal %s: stopping", signum)
+        raise KeyboardInterrupt  # waitress ends its loop and drains its worker threads on this
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, stop)
+    what = "POST /slack/events, GET /healthz" if app is not None else "GET /healthz"
+    logger.info("serving HTTP on http://%s:%s (%s)", settings.host, settings.port, what)
+    server.run()
+
+
+def _serve_socket_mode(app: App, context: JobContext, settings: Settings) -> None:
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+    from slack_sdk import WebClient
+
+    health = threading.Thread(target=_serve_http, args=(None, context, settings), name="health", daemon=True)
+    health.start()
+    app_token = settings.slack_app_token.get_secret_value() if settings.slack_app_token else ""
+    handler = SocketModeHandler(
+        app, app_token, web_client=WebClient(token=app_token, base_url=settings.slack_api_url)
+    )
+    stopped = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda number, _frame: stopped.set())
+    handler.connect()  # type: ignore[no-untyped-call]
+    logger.info("serving over Socket Mode via %s", settings.slack_api_url)
+    while not stopped.wait(1):
+        pass
+    logger.info("stopping")
+    handler.close()  # type: ignore[no-untyped-call]

@@ -1,0 +1,117 @@
+"""Pacer's settings: read once at start-up from the environment (and `.env`), then passed down."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+SLACK_DEFAULT_API_URL = "https://slack.com/api/"
+SETTINGS_PAGE = (
+    "your Slack app's settings page (create the app from manifest.yml at https://api.slack.com/apps)"
+)
+
+# Where each setting comes from, for the one-line start-up error.
+WHERE_TO_GET = {
+    "SLACK_BOT_TOKEN": f"OAuth & Permissions → Bot User OAuth Token (xoxb-…) on {SETTINGS_PAGE}",
+    "SLACK_SIGNING_SECRET": f"Basic Information → App Credentials → Signing Secret on {SETTINGS_PAGE}",
+    "SLACK_APP_TOKEN": f"Basic Information → App-Level Tokens (xapp-…, connections:write) on {SETTINGS_PAGE}",
+    "DATABASE_URL": "a SQLAlchemy URL such as sqlite:///data/pacer.db or postgresql+psycopg://user@host/db",
+}
+PLACEHOLDERS = {
+    "changeme",
+    "change-me",
+    "secret",
+    "xoxb-your-token",
+    "xapp-your-token",
+    "your-signing-secret",
+}
+
+
+class ConfigError(Exception):
+    """A setting is missing or malformed; the message names the variable and where to get it."""
+
+    def __init__(self, variable: str, problem: str) -> None:
+        where = WHERE_TO_GET.get(variable)
+        hint = f" Get it from {where}." if where else ""
+        super().__init__(f"{variable} {problem}.{hint}")
+        self.variable = variable
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    slack_bot_token: SecretStr | None = None
+    slack_signing_secret: SecretStr | None = None
+    slack_app_token: SecretStr | None = None
+    slack_api_url: str = SLACK_DEFAULT_API_URL
+    database_url: str = "sqlite:///data/pacer.db"
+    host: str = "0.0.0.0"  # noqa: S104 - a server in a container listens on every interface
+    port: int = Field(default=3000, ge=1, le=65535)
+    pacer_admins: Annotated[frozenset[str], NoDecode] = frozenset()
+    log_level: str = "INFO"
+    http_threads: int = Field(default=16, ge=1, le=256)
+
+    @field_validator("pacer_admins", mode="before")
+    @classmethod
+    def _split_admins(cls, value: object) -> object:
+        if isinstance(value, str):
+            return frozenset(part.strip() for part in value.split(",") if part.strip())
+        return value
+
+    @field_validator("slack_api_url")
+    @classmethod
+    def _api_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http(s) URL")
+        return value if value.endswith("/") else value + "/"
+
+    @field_validator("log_level")
+    @classmethod
+    def _log_level(cls, value: str) -> str:
+        level = value.upper()
+        if level not in logging.getLevelNamesMapping():
+            raise ValueError("must be DEBUG, INFO, WARNING or ERROR")
+        return level
+
+    @property
+    def socket_mode(self) -> bool:
+        return self.slack_app_token is not None
+
+    def require_slack(self) -> None:
+        """Check the Slack credentials that serving needs; a ConfigError names the first bad one."""
+        _require_token("SLACK_BOT_TOKEN", self.slack_bot_token, prefix="xoxb-")
+        if self.socket_mode:
+            _require_token("SLACK_APP_TOKEN", self.slack_app_token, prefix="xapp-")
+        else:
+            _require_token("SLACK_SIGNING_SECRET", self.slack_signing_secret, prefix="")
+
+    @property
+    def sqlite_path(self) -> Path | None:
+        prefix = "sqlite:///"
+        if self.database_url.startswith(prefix) and ":memory:" not in self.database_url:
+            return Path(self.database_url[len(prefix) :].split("?", 1)[0])
+        return None
+
+
+def _require_token(variable: str, value: SecretStr | None, *, prefix: str) -> None:
+    if value is None or not value.get_secret_value().strip():
+        raise ConfigError(variable, "is not set")
+    secret = value.get_secret_value().strip()
+    if secret.lower() in PLACEHOLDERS:
+        raise ConfigError(variable, "still holds a placeholder value")
+    if prefix and not secret.startswith(prefix):
+        raise ConfigError(variable, f"must start with {prefix}")
+
+
+def load_settings() -> Settings:
+    """Read the settings; a malformed value becomes a ConfigError naming its variable."""
+    try:
+        return Settings()
+    except ValidationError as error:
+        first = error.errors()[0]
+        variable = str(first["loc"][0]).upper() if first["loc"] else "configuration"
+        raise ConfigError(variable, f"is invalid: {first['msg']}") from None

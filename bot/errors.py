@@ -1,0 +1,34 @@
+"""Domain errors: each carries an i18n key and values, so the one Slack error handler can translate it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class PacerError(Exception):
+    """Something the person can fix or should know; never a bug. Rendered with `t(key, locale, **values)`."""
+
+    key = "error.generic"
+
+    def __init__(self, key: str | None = None, **values: Any) -> None:
+        self.key = key or self.key
+        self.values = values
+        super().__init__(f"{self.key} {values}")
+
+
+class NotAllowed(PacerError):
+    key = "error.not_allowed"
+
+
+class NotFound(PacerError):
+    key = "error.not_found"
+
+
+class Conflict(PacerError):
+    key = "error.conflict"
+
+
+class Invalid(PacerError):
+    """Bad input outside a modal (a modal answers with field errors instead)."""
+
+    key = "error.invalid"

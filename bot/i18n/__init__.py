@@ -1,0 +1,54 @@
+"""Translations: `t(key, locale, **values)` over one TOML catalog per language. No process-wide language."""
+
+from __future__ import annotations
+
+import string
+import tomllib
+from functools import cache
+from importlib import resources
+from typing import Any, Literal, TypeGuard
+
+Locale = Literal["en", "zh"]
+LOCALES: tuple[Locale, ...] = ("en", "zh")
+DEFAULT_LOCALE: Locale = "en"
+
+
+def is_locale(value: object) -> TypeGuard[Locale]:
+    return value in LOCALES
+
+
+def _flatten(table: dict[str, Any], prefix: str = "") -> dict[str, str]:
+    flat: dict[str, str] = {}
+    for key, value in table.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat.update(_flatten(value, f"{name}."))
+        else:
+            flat[name] = str(value)
+    return flat
+
+
+@cache
+def catalog(locale: Locale) -> dict[str, str]:
+    text = resources.files(__package__).joinpath(f"{locale}.toml").read_text(encoding="utf-8")
+    return _flatten(tomllib.loads(text))
+
+
+def placeholders(message: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(message) if name}
+
+
+def t(key: str, locale: Locale, **values: Any) -> str:
+    """The message `key` in `locale`, falling back to English; a missing key is a bug and raises KeyError."""
+    message = catalog(locale).get(key)
+    if message is None:
+        message = catalog(DEFAULT_LOCALE)[key]
+    return message.format(**values) if values else message
+
+
+def locale_from_slack(slack_locale: str | None) -> Locale | None:
+    """Slack's `users.info` locale (e.g. "zh-CN", "en-US") to one of Pacer's languages, if it has one."""
+    if not slack_locale:
+        return None
+    language = slack_locale.split("-", 1)[0].lower()
+    return language if is_locale(language) else None

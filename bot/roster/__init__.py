@@ -1,0 +1,1 @@
+"""The roster: members (admins, managers, reps), their teams and their vendors."""

@@ -1,0 +1,152 @@
+"""Roster commands (`manager`, `vendor`, `team`, `language`) and the `user_change` event."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import App, BoltContext
+
+from bot.errors import Invalid
+from bot.i18n import t
+from bot.roster import service, views
+from bot.roster.models import Member
+from bot.slack.commands import ADMINS, EVERYONE, MANAGERS, CommandRequest, Commands, mentions, user_id_of
+from bot.slack.deps import Deps
+from bot.workspaces.models import Workspace
+
+
+def _members(request: CommandRequest, user_ids: list[str]) -> list[Member]:
+    if not user_ids:
+        raise Invalid("command.mention_needed")
+    return [request.deps.directory.member(request.caller.team_id, user_id) for user_id in user_ids]
+
+
+def _one_member(request: CommandRequest) -> Member:
+    members = _members(request, mentions(request.args))
+    if len(members) != 1:
+        raise Invalid("command.one_mention")
+    return members[0]
+
+
+def manager_add(request: CommandRequest) -> None:
+    member = _one_member(request)
+    with request.deps.session_factory.begin() as session:
+        service.add_manager(session.merge(member))
+    request.reply(request.t("manager.added", user=member.user_id))
+
+
+def manager_remove(request: CommandRequest) -> None:
+    member = _one_member(request)
+    with request.deps.session_factory.begin() as session:
+        orphans = service.remove_manager(session, session.merge(member))
+    request.reply(request.t("manager.removed", user=member.user_id, reps=orphans))
+
+
+def vendor_add(request: CommandRequest) -> None:
+    words = list(request.args)
+    contact = user_id_of(words[-1]) if words else None
+    if contact is not None:
+        words.pop()
+        request.deps.directory.active_member(request.caller.team_id, contact)  # a real, active Slack user
+    with request.deps.session_factory.begin() as session:
+        vendor = service.add_vendor(
+            session, team_id=request.caller.team_id, name=" ".join(words), contact_user_id=contact
+        )
+    request.reply(request.t("vendor.added", name=vendor.name))
+
+
+def vendor_list(request: CommandRequest) -> None:
+    with request.deps.session_factory() as session:
+        text, body = views.vendor_list(
+            service.list_vendors(session, team_id=request.caller.team_id), request.locale
+        )
+    request.reply(text, body)
+
+
+def team_list(request: CommandRequest) -> None:
+    caller = request.caller
+    manager_id = None if caller.is_admin() else caller.member.id
+    with request.deps.session_factory() as session:
+        reps = service.team_members(session, team_id=caller.team_id, manager_id=manager_id)
+        text, body = views.team_list(reps, request.locale, by_manager=caller.is_admin())
+    request.reply(text, body)
+
+
+def _parse_team_add(args: list[str]) -> tuple[list[str], str | None, str | None]:
+    """`@a @b [vendor <name…>] [manager @m]` → (rep ids, vendor name, manager id)."""
+    reps: list[str] = []
+    vendor: list[str] | None = None
+    manager: str | None = None
+    words = iter(args)
+    for word in words:
+        keyword = word.lower()
+        if keyword == "vendor":
+            vendor = []
+        elif keyword == "manager":
+            manager = user_id_of(next(words, ""))
+            if manager is None:
+                raise Invalid("team.manager_mention")
+        elif vendor is not None:
+            vendor.append(word)
+        else:
+            reps.extend(mentions([word]))
+    if vendor is not None and not vendor:
+        raise Invalid("team.vendor_name")
+    return reps, " ".join(vendor) if vendor is not None else None, manager
+
+
+def team_add(request: CommandRequest) -> None:
+    rep_ids, vendor_name, manager_id = _parse_team_add(request.args)
+    team_id = request.caller.team_id
+    reps = _members(request, rep_ids)
+    manager = request.deps.directory.member(team_id, manager_id) if manager_id else None
+    with request.deps.session_factory.begin() as session:
+        boss = service.managing(request.caller, session.merge(manager) if manager else None)
+        vendor = service.vendor_named(session, team_id=team_id, name=vendor_name) if vendor_name else None
+        service.add_to_team(
+            request.caller, reps=[session.merge(rep) for rep in reps], manager=boss, vendor=vendor
+        )
+    names = ", ".join(f"<@{rep.user_id}>" for rep in reps)
+    request.reply(request.t("team.added", reps=names, manager=boss.user_id, count=len(reps)))
+
+
+def team_remove(request: CommandRequest) -> None:
+    rep = _one_member(request)
+    with request.deps.session_factory.begin() as session:
+        service.remove_from_team(request.caller, session.merge(rep))
+    request.reply(request.t("team.removed", user=rep.user_id))
+
+
+def language(request: CommandRequest) -> None:
+    if len(request.args) != 1:
+        raise Invalid("language.usage")
+    code = request.args[0].lower()
+    with request.deps.session_factory.begin() as session:
+        member = session.merge(request.caller.member)
+        service.set_language(member, code)
+        language = service.language_of(member, session.get_one(Workspace, member.team_id))
+    request.reply(t("language.set", language))
+
+
+def register(app: App, deps: Deps, commands: Commands) -> None:
+    commands.add("manager add @user", help_key="help.manager_add", roles=ADMINS, handler=manager_add)
+    commands.add("manager remove @user", help_key="help.manager_remove", roles=ADMINS, handler=manager_remove)
+    commands.add(
+        "vendor add <name> [@contact]", help_key="help.vendor_add", roles=MANAGERS, handler=vendor_add
+    )
+    commands.add("vendor list", help_key="help.vendor_list", roles=MANAGERS, handler=vendor_list)
+    commands.add("team", help_key="help.team", roles=MANAGERS, handler=team_list)
+    commands.add(
+        "team add @rep [@rep…] [vendor <name>] [manager @manager]",
+        help_key="help.team_add",
+        roles=MANAGERS,
+        handler=team_add,
+    )
+    commands.add("team remove @rep", help_key="help.team_remove", roles=MANAGERS, handler=team_remove)
+    commands.add("language en|zh", help_key="help.language", roles=EVERYONE, handler=language)
+
+    @app.event("user_change")
+    def on_user_change(event: dict[str, Any], context: BoltContext) -> None:
+        team_id = context.team_id or event.get("user", {}).get("team_id")
+        if team_id:
+            deps.directory.refresh(str(team_id), event["user"])

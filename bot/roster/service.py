@@ -1,0 +1,230 @@
+"""Roster rules: who is who, who may do what, and who reports to whom. No Slack imports here."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from bot.errors import Conflict, Invalid, NotAllowed, NotFound
+from bot.i18n import Locale, is_locale, locale_from_slack
+from bot.roster.models import Member, Role, Vendor
+from bot.workspaces.models import Workspace
+
+PROFILE_MAX_AGE = timedelta(days=1)
+VENDOR_NAME_MAX = 80
+
+
+@dataclass(frozen=True)
+class SlackProfile:
+    """What Pacer keeps of a Slack user, already translated from `users.info`."""
+
+    user_id: str
+    display_name: str
+    timezone: str | None
+    slack_locale: str | None
+    is_admin: bool  # a Slack workspace owner or admin
+    deleted: bool
+    is_bot: bool
+
+
+@dataclass(frozen=True)
+class Caller:
+    """The member behind a request, with the role and language the request is served in."""
+
+    member: Member
+    role: Role
+    locale: Locale
+
+    @property
+    def team_id(self) -> str:
+        return self.member.team_id
+
+    def is_admin(self) -> bool:
+        return self.role is Role.ADMIN
+
+
+def find_member(session: Session, *, team_id: str, user_id: str) -> Member | None:
+    return session.scalar(select(Member).where(Member.team_id == team_id, Member.user_id == user_id))
+
+
+def profile_is_stale(member: Member, now: datetime) -> bool:
+    return member.refreshed_at is None or now - member.refreshed_at > PROFILE_MAX_AGE
+
+
+def save_profile(session: Session, *, team_id: str, profile: SlackProfile, now: datetime) -> Member:
+    """Create or refresh the member for a Slack user; a deleted user or a bot becomes inactive."""
+    member = find_member(session, team_id=team_id, user_id=profile.user_id)
+    if member is None:
+        member = Member(team_id=team_id, user_id=profile.user_id, role=Role.REP)
+        session.add(member)
+    member.display_name = profile.display_name[:120]
+    member.timezone = profile.timezone
+    member.slack_locale = profile.slack_locale
+    member.is_slack_admin = profile.is_admin
+    member.active = not (profile.deleted or profile.is_bot)
+    member.refreshed_at = now
+    session.flush()
+    return member
+
+
+def role_of(member: Member, admins: frozenset[str]) -> Role:
+    if member.is_slack_admin or member.user_id in admins:
+        return Role.ADMIN
+    return member.role
+
+
+def language_of(member: Member, workspace: Workspace) -> Locale:
+    if is_locale(member.language):
+        return member.language
+    from_slack = locale_from_slack(member.slack_locale)
+    if from_slack is not None:
+        return from_slack
+    return workspace.language if is_locale(workspace.language) else "en"
+
+
+def caller_for(member: Member, workspace: Workspace, admins: frozenset[str]) -> Caller:
+    return Caller(member=member, role=role_of(member, admins), locale=language_of(member, workspace))
+
+
+def set_language(member: Member, language: str) -> None:
+    if not is_locale(language):
+        raise Invalid("language.unknown", language=language)
+    member.language = language
+
+
+def require_active(members: Iterable[Member]) -> None:
+    for member in members:
+        if not member.active:
+            raise NotFound("member.inactive", user=member.user_id)
+
+
+# --- managers -------------------------------------------------------------------------------
+
+
+def add_manager(member: Member) -> None:
+    require_active([member])
+    if member.role is Role.MANAGER:
+        raise Conflict("manager.already", user=member.user_id)
+    member.role = Role.MANAGER
+    member.on_team = False
+    member.manager_id = None
+
+
+def remove_manager(session: Session, member: Member) -> int:
+    """Make a manager a rep again; their reps are left without a manager. Returns how many."""
+    if member.role is not Role.MANAGER:
+        raise Conflict("manager.not_one", user=member.user_id)
+    reps = team_members(session, team_id=member.team_id, manager_id=member.id)
+    for rep in reps:
+        rep.manager_id = None
+    member.role = Role.REP
+    return len(reps)
+
+
+# --- vendors --------------------------------------------------------------------------------
+
+
+def vendor_key(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+def add_vendor(session: Session, *, team_id: str, name: str, contact_user_id: str | None) -> Vendor:
+    name = " ".join(name.split())
+    if not name or len(name) > VENDOR_NAME_MAX:
+        raise Invalid("vendor.name_length", max=VENDOR_NAME_MAX)
+    existing = find_vendor(session, team_id=team_id, name=name)
+    if existing is not None:
+        raise Conflict("vendor.duplicate", name=existing.name)
+    vendor = Vendor(team_id=team_id, name=name, name_key=vendor_key(name), contact_user_id=contact_user_id)
+    session.add(vendor)
+    session.flush()
+    return vendor
+
+
+def find_vendor(session: Session, *, team_id: str, name: str) -> Vendor | None:
+    return session.scalar(
+        select(Vendor).where(Vendor.team_id == team_id, Vendor.name_key == vendor_key(name))
+    )
+
+
+def vendor_named(session: Session, *, team_id: str, name: str) -> Vendor:
+    vendor = find_vendor(session, team_id=team_id, name=name)
+    if vendor is None:
+        known = ", ".join(v.name for v, _ in list_vendors(session, team_id=team_id)) or "—"
+        raise NotFound("vendor.unknown", name=name, known=known)
+    return vendor
+
+
+def list_vendors(session: Session, *, team_id: str) -> list[tuple[Vendor, int]]:
+    """Vendors with how many active reps on a team each employs."""
+    reps = (
+        select(Member.vendor_id, func.count().label("reps"))
+        .where(Member.team_id == team_id, Member.on_team.is_(True), Member.active.is_(True))
+        .group_by(Member.vendor_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(Vendor, func.coalesce(reps.c.reps, 0))
+        .outerjoin(reps, reps.c.vendor_id == Vendor.id)
+        .where(Vendor.team_id == team_id)
+        .order_by(Vendor.name_key)
+    )
+    return [(vendor, int(count)) for vendor, count in rows]
+
+
+# --- teams ----------------------------------------------------------------------------------
+
+
+def team_members(session: Session, *, team_id: str, manager_id: int | None = None) -> Sequence[Member]:
+    """Reps on a team (one manager's, or every team's), with manager and vendor loaded."""
+    query = (
+        select(Member)
+        .where(Member.team_id == team_id, Member.on_team.is_(True))
+        .options(selectinload(Member.manager), selectinload(Member.vendor))
+        .order_by(Member.manager_id, Member.display_name)
+    )
+    if manager_id is not None:
+        query = query.where(Member.manager_id == manager_id)
+    return session.scalars(query).all()
+
+
+def managing(caller: Caller, manager: Member | None) -> Member:
+    """The manager a team command acts for: the caller, or (admins only) the one they named."""
+    if manager is None:
+        if caller.role is Role.MANAGER:
+            return caller.member
+        raise Invalid("team.which_manager")
+    if manager.id != caller.member.id and not caller.is_admin():
+        raise NotAllowed("team.only_admin_other_manager")
+    if manager.role is not Role.MANAGER:
+        raise Invalid("team.not_a_manager", user=manager.user_id)
+    require_active([manager])
+    return manager
+
+
+def add_to_team(caller: Caller, *, reps: Sequence[Member], manager: Member, vendor: Vendor | None) -> None:
+    require_active(reps)
+    for rep in reps:
+        if rep.id == manager.id or rep.role is Role.MANAGER:
+            raise Invalid("team.is_manager", user=rep.user_id)
+        moving = rep.on_team and rep.manager_id not in (None, manager.id)
+        if moving and not caller.is_admin():
+            raise NotAllowed("team.on_other_team", user=rep.user_id)
+    for rep in reps:
+        rep.on_team = True
+        rep.manager_id = manager.id
+        if vendor is not None:
+            rep.vendor_id = vendor.id
+
+
+def remove_from_team(caller: Caller, rep: Member) -> None:
+    if not rep.on_team:
+        raise Conflict("team.not_on_team", user=rep.user_id)
+    if rep.manager_id != caller.member.id and not caller.is_admin():
+        raise NotAllowed("team.not_your_rep", user=rep.user_id)
+    rep.on_team = False
+    rep.manager_id = None

@@ -1,0 +1,47 @@
+"""The app factory: one Bolt `App` with every feature registered. No global app."""
+
+from __future__ import annotations
+
+import logging
+
+from slack_bolt import App
+from slack_sdk import WebClient
+
+from bot.config import Settings
+from bot.db import SessionFactory
+from bot.roster import handlers as roster
+from bot.slack import commands, errors
+from bot.slack.client import make_client
+from bot.slack.deps import Deps
+from bot.slack.directory import Directory
+from bot.workspaces import handlers as workspaces
+
+logger = logging.getLogger(__name__)
+
+
+def create_app(
+    settings: Settings, *, session_factory: SessionFactory, client: WebClient | None = None
+) -> App:
+    """Build the Bolt app. HTTP mode verifies every request's signature; Socket Mode needs no secret."""
+    settings.require_slack()
+    client = client or make_client(settings, interactive=True)
+    signing_secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else ""
+    app = App(
+        client=client,
+        signing_secret=signing_secret,
+        request_verification_enabled=not settings.socket_mode,
+        token_verification_enabled=False,  # no auth.test on start-up; `pacer run` checks the token itself
+        logger=logging.getLogger("slack_bolt.App"),
+    )
+    deps = Deps(
+        settings=settings,
+        session_factory=session_factory,
+        client=client,
+        directory=Directory(client, session_factory),
+    )
+    router = commands.Commands()
+    errors.register(app, deps)
+    commands.register(app, deps, router)
+    workspaces.register(app, deps, router)
+    roster.register(app, deps, router)
+    return app

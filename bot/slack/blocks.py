@@ -1,0 +1,64 @@
+"""Small Block Kit helpers shared by every feature's views.py. Pure functions returning dicts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+Block = dict[str, Any]
+MESSAGE_BLOCKS_MAX = 50
+MODAL_BLOCKS_MAX = 100
+SECTION_TEXT_MAX = 3000
+
+
+def plain(text: str) -> dict[str, Any]:
+    return {"type": "plain_text", "text": text, "emoji": True}
+
+
+def mrkdwn(text: str) -> dict[str, Any]:
+    return {"type": "mrkdwn", "text": text}
+
+
+def section(text: str, *, block_id: str | None = None) -> Block:
+    block: Block = {"type": "section", "text": mrkdwn(text[:SECTION_TEXT_MAX])}
+    if block_id:
+        block["block_id"] = block_id
+    return block
+
+
+def header(text: str) -> Block:
+    return {"type": "header", "text": plain(text[:150])}
+
+
+def context(text: str) -> Block:
+    return {"type": "context", "elements": [mrkdwn(text[:SECTION_TEXT_MAX])]}
+
+
+def sections_from_lines(lines: list[str], *, max_blocks: int) -> list[Block]:
+    """Pack lines into as few sections as fit Slack's 3,000-character limit, at most `max_blocks` of them."""
+    blocks: list[Block] = []
+    chunk = ""
+    for full_line in lines:
+        line = full_line[:SECTION_TEXT_MAX]
+        if chunk and len(chunk) + 1 + len(line) > SECTION_TEXT_MAX:
+            blocks.append(section(chunk))
+            chunk = ""
+        chunk = f"{chunk}\n{line}" if chunk else line
+    if chunk:
+        blocks.append(section(chunk))
+    return blocks[:max_blocks]
+
+
+def option(text: str, value: str) -> dict[str, Any]:
+    return {"text": plain(text[:75]), "value": value}
+
+
+def mention(user_id: str) -> str:
+    return f"<@{user_id}>"
+
+
+def message(text: str, blocks: list[Block] | None = None) -> dict[str, Any]:
+    """A message payload: always a plain-text fallback, never more blocks than Slack accepts."""
+    payload: dict[str, Any] = {"text": text[:3000]}
+    if blocks:
+        payload["blocks"] = blocks[:MESSAGE_BLOCKS_MAX]
+    return payload

@@ -1,0 +1,150 @@
+"""The `/pacer` router: split the text, find the subcommand, check the caller's role, run its handler."""
+
+from __future__ import annotations
+
+import itertools
+import re
+import shlex
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext, Respond
+from slack_sdk import WebClient
+
+from bot.errors import Invalid, NotAllowed
+from bot.i18n import Locale, t
+from bot.roster.models import Role
+from bot.roster.service import Caller
+from bot.slack import blocks
+from bot.slack.deps import Deps
+from bot.slack.errors import reported_after_ack
+
+MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
+EVERYONE = frozenset(Role)
+MANAGERS = frozenset({Role.ADMIN, Role.MANAGER})
+ADMINS = frozenset({Role.ADMIN})
+
+
+@dataclass
+class CommandRequest:
+    """One `/pacer` invocation, already verified, parsed and attributed to a caller."""
+
+    caller: Caller
+    args: list[str]
+    body: dict[str, Any]
+    ack: Ack
+    client: WebClient
+    respond: Respond
+    deps: Deps
+
+    @property
+    def locale(self) -> Locale:
+        return self.caller.locale
+
+    def reply(self, text: str, extra_blocks: list[blocks.Block] | None = None) -> None:
+        """Answer the caller only (ephemeral), in the acknowledgement itself."""
+        self.ack(**blocks.message(text, extra_blocks), response_type="ephemeral")
+
+    def t(self, key: str, **values: Any) -> str:
+        return t(key, self.caller.locale, **values)
+
+
+Handler = Callable[[CommandRequest], None]
+
+
+@dataclass(frozen=True)
+class Subcommand:
+    words: tuple[str, ...]
+    usage: str  # the syntax after `/pacer`, not translated
+    help_key: str  # what it does, translated
+    roles: frozenset[Role]
+    handler: Handler
+
+    @property
+    def name(self) -> str:
+        return " ".join(self.words)
+
+
+@dataclass
+class Commands:
+    subcommands: list[Subcommand] = field(default_factory=list)
+
+    def add(self, usage: str, *, help_key: str, roles: frozenset[Role], handler: Handler) -> None:
+        words = tuple(itertools.takewhile(lambda word: word.isalpha() and word.islower(), usage.split()))
+        self.subcommands.append(Subcommand(words, usage, help_key, roles, handler))
+        # The longest match wins: "team add" before "team".
+        self.subcommands.sort(key=lambda sub: len(sub.words), reverse=True)
+
+    def match(self, tokens: list[str]) -> tuple[Subcommand | None, list[str]]:
+        lowered = [token.lower() for token in tokens]
+        for sub in self.subcommands:
+            if tuple(lowered[: len(sub.words)]) == sub.words:
+                return sub, tokens[len(sub.words) :]
+        return None, tokens
+
+    def allowed(self, role: Role) -> Iterable[Subcommand]:
+        return sorted((sub for sub in self.subcommands if role in sub.roles), key=lambda sub: sub.usage)
+
+
+def split_args(text: str) -> list[str]:
+    """Words of the command text; quotes group words ("Acme Sales"), a stray quote is kept literally."""
+    try:
+        return shlex.split(text)
+    except ValueError:
+        return text.split()
+
+
+def user_id_of(token: str) -> str | None:
+    match = MENTION.match(token)
+    return match.group(1) if match else None
+
+
+def mentions(tokens: Iterable[str]) -> list[str]:
+    """The user ids mentioned, in order; a word that is not a mention raises Invalid."""
+    ids: list[str] = []
+    for token in tokens:
+        user_id = user_id_of(token)
+        if user_id is None:
+            raise Invalid("command.not_a_mention", word=token)
+        if user_id not in ids:
+            ids.append(user_id)
+    return ids
+
+
+def role_names(roles: frozenset[Role], locale: Locale) -> str:
+    names = [t(f"role.plural.{role.value}", locale) for role in Role if role in roles]
+    return t("list.or", locale, first=", ".join(names[:-1]), last=names[-1]) if len(names) > 1 else names[0]
+
+
+def help_blocks(commands: Commands, caller: Caller) -> tuple[str, list[blocks.Block]]:
+    locale = caller.locale
+    lines = [f"`/pacer {sub.usage}` — {t(sub.help_key, locale)}" for sub in commands.allowed(caller.role)]
+    title = t("help.title", locale, role=t(f"role.{caller.role.value}", locale))
+    body = [blocks.header(title), *blocks.sections_from_lines(lines, max_blocks=40)]
+    body.append(blocks.context(t("help.footer", locale)))
+    return title + "\n" + "\n".join(lines), body
+
+
+def register(app: App, deps: Deps, commands: Commands) -> None:
+    def show_help(request: CommandRequest) -> None:
+        text, body = help_blocks(commands, request.caller)
+        request.reply(text, body)
+
+    commands.add("help", help_key="help.help", roles=EVERYONE, handler=show_help)
+
+    @app.command("/pacer")
+    @reported_after_ack(deps)
+    def dispatch(
+        ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
+    ) -> None:
+        caller = deps.caller(str(body["team_id"]), str(body["user_id"]))
+        context["pacer_locale"] = caller.locale
+        tokens = split_args(str(body.get("text") or ""))
+        sub, args = commands.match(tokens)
+        request = CommandRequest(caller, args, body, ack, client, respond, deps)
+        if sub is None:
+            return show_help(request)
+        if caller.role not in sub.roles:
+            raise NotAllowed("error.only_roles", who=role_names(sub.roles, caller.locale), command=sub.name)
+        sub.handler(request)

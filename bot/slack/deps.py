@@ -1,0 +1,40 @@
+"""What every listener needs, built once by the app factory and handed to each feature's `register`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from slack_sdk import WebClient
+
+from bot.config import Settings
+from bot.db import SessionFactory
+from bot.i18n import DEFAULT_LOCALE, Locale
+from bot.roster.service import Caller, caller_for, find_member, language_of
+from bot.slack.directory import Directory
+from bot.workspaces.models import Workspace
+
+
+@dataclass
+class Deps:
+    settings: Settings
+    session_factory: SessionFactory
+    client: WebClient
+    directory: Directory
+
+    def caller(self, team_id: str, user_id: str) -> Caller:
+        """The verified user behind a request, as a member of `team_id` (created on first sight)."""
+        member = self.directory.member(team_id, user_id)
+        with self.session_factory() as session:
+            workspace = session.get_one(Workspace, team_id)  # directory.member created it
+            return caller_for(member, workspace, self.settings.pacer_admins)
+
+    def locale_of(self, team_id: str | None, user_id: str | None) -> Locale:
+        """The user's language for a reply when no caller was resolved (e.g. in the error handler)."""
+        if not team_id or not user_id:
+            return DEFAULT_LOCALE
+        with self.session_factory() as session:
+            workspace = session.get(Workspace, team_id)
+            member = find_member(session, team_id=team_id, user_id=user_id)
+            if workspace is None or member is None:
+                return DEFAULT_LOCALE
+            return language_of(member, workspace)

@@ -1,0 +1,77 @@
+"""Slack users → members: read the database first, ask `users.info` only for unknown or stale profiles."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.db import SessionFactory, utcnow
+from bot.errors import NotFound
+from bot.roster.models import Member
+from bot.roster.service import SlackProfile, find_member, profile_is_stale, save_profile
+from bot.workspaces.service import ensure_workspace
+
+logger = logging.getLogger(__name__)
+
+
+def profile_from_user(user: dict[str, Any]) -> SlackProfile:
+    """Translate a Slack user object (users.info, user_change) into the profile Pacer keeps."""
+    profile = user.get("profile") or {}
+    name = (
+        profile.get("display_name") or profile.get("real_name") or user.get("real_name") or user.get("name")
+    )
+    return SlackProfile(
+        user_id=str(user["id"]),
+        display_name=str(name or user["id"]),
+        timezone=user.get("tz") or None,
+        slack_locale=user.get("locale") or None,
+        is_admin=bool(user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner")),
+        deleted=bool(user.get("deleted")),
+        is_bot=bool(user.get("is_bot")) or user.get("id") == "USLACKBOT",
+    )
+
+
+class Directory:
+    def __init__(self, client: WebClient, session_factory: SessionFactory) -> None:
+        self.client = client
+        self.session_factory = session_factory
+
+    def fetch(self, user_id: str) -> SlackProfile | None:
+        """The user's profile from Slack, or None when Slack does not know them."""
+        try:
+            response = self.client.users_info(user=user_id, include_locale=True)
+        except SlackApiError as error:
+            if error.response.get("error") in {"user_not_found", "users_not_found"}:
+                return None
+            raise
+        return profile_from_user(response["user"])
+
+    def member(self, team_id: str, user_id: str) -> Member:
+        """The member for a Slack user, created or refreshed from Slack when needed. Raises NotFound."""
+        now = utcnow()
+        with self.session_factory.begin() as session:
+            ensure_workspace(session, team_id)
+            member = find_member(session, team_id=team_id, user_id=user_id)
+            if member is not None and not profile_is_stale(member, now):
+                return member
+        profile = self.fetch(user_id)  # outside any transaction: a network call
+        with self.session_factory.begin() as session:
+            if profile is None:
+                raise NotFound("member.unknown", user=user_id)
+            return save_profile(session, team_id=team_id, profile=profile, now=now)
+
+    def active_member(self, team_id: str, user_id: str) -> Member:
+        member = self.member(team_id, user_id)
+        if not member.active:
+            raise NotFound("member.inactive", user=user_id)
+        return member
+
+    def refresh(self, team_id: str, user: dict[str, Any]) -> None:
+        """Apply a `user_change` event (only for users Pacer already knows)."""
+        with self.session_factory.begin() as session:
+            if find_member(session, team_id=team_id, user_id=str(user.get("id"))) is None:
+                return
+            save_profile(session, team_id=team_id, profile=profile_from_user(user), now=utcnow())

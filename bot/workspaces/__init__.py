@@ -1,0 +1,1 @@
+"""Workspaces: one row per Slack team, holding that team's Pacer settings (`/pacer setup`)."""

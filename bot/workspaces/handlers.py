@@ -1,0 +1,78 @@
+"""`/pacer setup`: open the settings modal, validate and save what comes back."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
+from slack_sdk.webhook import WebhookClient
+
+from bot.errors import NotAllowed
+from bot.i18n import t
+from bot.roster.models import Role
+from bot.slack.commands import ADMINS, CommandRequest, Commands, role_names
+from bot.slack.deps import Deps
+from bot.slack.errors import reported_after_ack
+from bot.slack.ids import CallbackId
+from bot.slack.state import values_of
+from bot.workspaces import views
+from bot.workspaces.service import (
+    SetupForm,
+    WorkspaceSettings,
+    ensure_workspace,
+    save_settings,
+    validate_setup,
+)
+
+
+def register(app: App, deps: Deps, commands: Commands) -> None:
+    def open_setup(request: CommandRequest) -> None:
+        with deps.session_factory() as session:
+            current = views.settings_of(ensure_workspace(session, request.caller.team_id))
+        metadata = {"response_url": str(request.body.get("response_url", ""))}
+        request.ack()
+        request.client.views_open(
+            trigger_id=request.body["trigger_id"],
+            view=views.setup_modal(current, request.locale, private_metadata=metadata),
+        )
+
+    commands.add("setup", help_key="help.setup", roles=ADMINS, handler=open_setup)
+
+    @app.view(CallbackId.SETUP.value)
+    @reported_after_ack(deps)
+    def submit_setup(
+        ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, context: BoltContext
+    ) -> None:
+        caller = deps.caller(str(body["team"]["id"]), str(body["user"]["id"]))
+        if not caller.is_admin():
+            raise NotAllowed(
+                "error.only_roles", who=role_names(frozenset({Role.ADMIN}), caller.locale), command="setup"
+            )
+        result = validate_setup(SetupForm(**_form_fields(values_of(view))))
+        if not isinstance(result, WorkspaceSettings):
+            ack(
+                response_action="errors",
+                errors={field: t(key, caller.locale) for field, key in result.items()},
+            )
+            return
+        with deps.session_factory.begin() as session:
+            save_settings(session, team_id=caller.team_id, settings=result)
+        ack()
+        _confirm(
+            view, views.saved_message(result, caller.locale), client=client, user_id=caller.member.user_id
+        )
+
+
+def _form_fields(values: dict[str, str | None]) -> dict[str, str | None]:
+    return {name: values.get(name) for name in SetupForm.__dataclass_fields__}
+
+
+def _confirm(view: dict[str, Any], text: str, *, client: WebClient, user_id: str) -> None:
+    """Tell the admin where they ran `/pacer setup` (its response URL), or by DM."""
+    response_url = json.loads(view.get("private_metadata") or "{}").get("response_url")
+    if response_url:
+        WebhookClient(response_url, timeout=10).send(text=text, response_type="ephemeral")
+    else:
+        client.chat_postMessage(channel=user_id, text=text)

@@ -1,0 +1,128 @@
+"""Workspace settings: create on first sight, validate and save what `/pacer setup` submits."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import time
+from typing import TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import insert
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from bot.i18n import LOCALES
+from bot.workspaces.models import Workspace
+
+REMINDER_DELAYS = (4, 8, 12, 24, 48, 72)
+_T = TypeVar("_T")
+_TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+
+
+def ensure_workspace(session: Session, team_id: str) -> Workspace:
+    """The workspace row for `team_id`, created with defaults on first use (safe when two requests race)."""
+    workspace = session.get(Workspace, team_id)
+    if workspace is not None:
+        return workspace
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        session.execute(postgresql.insert(Workspace).values(team_id=team_id).on_conflict_do_nothing())
+    elif dialect == "sqlite":
+        session.execute(sqlite.insert(Workspace).values(team_id=team_id).on_conflict_do_nothing())
+    else:
+        session.execute(insert(Workspace).values(team_id=team_id))
+    return session.get_one(Workspace, team_id)
+
+
+@dataclass(frozen=True)
+class SetupForm:
+    """The raw answers of the setup modal, as strings (None when left empty)."""
+
+    digest_channel_id: str | None
+    timezone: str | None
+    nudge_weekday: str | None
+    nudge_time: str | None
+    reminder_delay_hours: str | None
+    feedback_day: str | None
+    language: str | None
+
+
+@dataclass(frozen=True)
+class WorkspaceSettings:
+    digest_channel_id: str | None
+    timezone: str
+    nudge_weekday: int
+    nudge_time: time
+    reminder_delay_hours: int
+    feedback_day: int
+    language: str
+
+
+def validate_setup(form: SetupForm) -> WorkspaceSettings | dict[str, str]:
+    """Typed settings, or {field name: i18n key of the problem} for every field that is wrong."""
+    errors: dict[str, str] = {}
+
+    def check(field: str, value: _T | None, problem: str) -> _T:
+        if value is None:
+            errors[field] = problem
+        return value  # type: ignore[return-value]  # only used when `errors` stays empty
+
+    channel = form.digest_channel_id
+    if channel is not None and not channel.startswith(("C", "G")):
+        errors["digest_channel_id"] = "setup.error.channel"
+    zone = check("timezone", _zone(form.timezone), "setup.error.timezone")
+    weekday = check("nudge_weekday", _int_in(form.nudge_weekday, range(7)), "setup.error.weekday")
+    nudge_time = check("nudge_time", _time(form.nudge_time), "setup.error.time")
+    delay = check(
+        "reminder_delay_hours", _int_in(form.reminder_delay_hours, REMINDER_DELAYS), "setup.error.reminder"
+    )
+    feedback_day = check("feedback_day", _int_in(form.feedback_day, range(29)), "setup.error.feedback_day")
+    language = check("language", form.language if form.language in LOCALES else None, "setup.error.language")
+    if errors:
+        return errors
+    return WorkspaceSettings(
+        digest_channel_id=channel,
+        timezone=zone,
+        nudge_weekday=weekday,
+        nudge_time=nudge_time,
+        reminder_delay_hours=delay,
+        feedback_day=feedback_day,
+        language=language,
+    )
+
+
+def save_settings(session: Session, *, team_id: str, settings: WorkspaceSettings) -> Workspace:
+    workspace = ensure_workspace(session, team_id)
+    workspace.digest_channel_id = settings.digest_channel_id
+    workspace.timezone = settings.timezone
+    workspace.nudge_weekday = settings.nudge_weekday
+    workspace.nudge_time = settings.nudge_time
+    workspace.reminder_delay_hours = settings.reminder_delay_hours
+    workspace.feedback_day = settings.feedback_day
+    workspace.language = settings.language
+    return workspace
+
+
+def _zone(raw: str | None) -> str | None:
+    name = (raw or "").strip()
+    if not name or name.startswith("/") or ".." in name:
+        return None
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+    return name
+
+
+def _time(raw: str | None) -> time | None:
+    match = _TIME.match((raw or "").strip())
+    return time(int(match.group(1)), int(match.group(2))) if match else None
+
+
+def _int_in(raw: str | None, allowed: range | tuple[int, ...]) -> int | None:
+    try:
+        value = int(raw or "")
+    except ValueError:
+        return None
+    return value if value in allowed else None

@@ -1,0 +1,138 @@
+"""Block Kit for `/pacer setup`. Pure builders: dicts in, dicts out."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from bot.i18n import LOCALES, Locale, t
+from bot.slack import blocks
+from bot.slack.ids import VALUE_ACTION, CallbackId, SetupBlock
+from bot.workspaces.models import Workspace
+from bot.workspaces.service import REMINDER_DELAYS, WorkspaceSettings
+
+NUDGE_TIMES = [f"{hour:02d}:{minute:02d}" for hour in range(6, 21) for minute in (0, 30)]
+
+
+def _input(
+    block_id: SetupBlock,
+    label: str,
+    element: dict[str, Any],
+    *,
+    hint: str | None = None,
+    optional: bool = False,
+) -> blocks.Block:
+    block: blocks.Block = {
+        "type": "input",
+        "block_id": block_id.value,
+        "label": blocks.plain(label),
+        "element": {**element, "action_id": VALUE_ACTION},
+        "optional": optional,
+    }
+    if hint:
+        block["hint"] = blocks.plain(hint)
+    return block
+
+
+def _select(options: list[dict[str, Any]], current: str) -> dict[str, Any]:
+    initial = next((opt for opt in options if opt["value"] == current), options[0])
+    return {"type": "static_select", "options": options, "initial_option": initial}
+
+
+def setup_modal(
+    current: WorkspaceSettings, locale: Locale, *, private_metadata: dict[str, str]
+) -> dict[str, Any]:
+    """The settings modal, pre-filled with `current` (the saved settings, or what was just submitted)."""
+    weekdays = [blocks.option(t(f"weekday.{day}", locale), str(day)) for day in range(7)]
+    times = [blocks.option(value, value) for value in NUDGE_TIMES]
+    if current.nudge_time.strftime("%H:%M") not in NUDGE_TIMES:
+        times.insert(
+            0, blocks.option(current.nudge_time.strftime("%H:%M"), current.nudge_time.strftime("%H:%M"))
+        )
+    delays = [blocks.option(t("setup.hours", locale, hours=hours), str(hours)) for hours in REMINDER_DELAYS]
+    days = [blocks.option(t("setup.first_working_day", locale), "0")]
+    days += [blocks.option(t("setup.day_of_month", locale, day=day), str(day)) for day in range(1, 29)]
+    languages = [blocks.option(t(f"language.{code}", locale), code) for code in LOCALES]
+    channel: dict[str, Any] = {
+        "type": "conversations_select",
+        "filter": {"include": ["public", "private"], "exclude_bot_users": True},
+    }
+    if current.digest_channel_id:
+        channel["initial_conversation"] = current.digest_channel_id
+    return {
+        "type": "modal",
+        "callback_id": CallbackId.SETUP.value,
+        "private_metadata": json.dumps(private_metadata),
+        "title": blocks.plain(t("setup.title", locale)),
+        "submit": blocks.plain(t("common.save", locale)),
+        "close": blocks.plain(t("common.cancel", locale)),
+        "blocks": [
+            blocks.section(t("setup.intro", locale)),
+            _input(
+                SetupBlock.DIGEST_CHANNEL,
+                t("setup.digest_channel", locale),
+                channel,
+                hint=t("setup.digest_channel_hint", locale),
+                optional=True,
+            ),
+            _input(
+                SetupBlock.TIMEZONE,
+                t("setup.timezone", locale),
+                {"type": "plain_text_input", "initial_value": current.timezone, "max_length": 64},
+                hint=t("setup.timezone_hint", locale),
+            ),
+            _input(
+                SetupBlock.NUDGE_WEEKDAY,
+                t("setup.nudge_weekday", locale),
+                _select(weekdays, str(current.nudge_weekday)),
+            ),
+            _input(
+                SetupBlock.NUDGE_TIME,
+                t("setup.nudge_time", locale),
+                _select(times, current.nudge_time.strftime("%H:%M")),
+                hint=t("setup.nudge_time_hint", locale),
+            ),
+            _input(
+                SetupBlock.REMINDER_DELAY,
+                t("setup.reminder_delay", locale),
+                _select(delays, str(current.reminder_delay_hours)),
+            ),
+            _input(
+                SetupBlock.FEEDBACK_DAY,
+                t("setup.feedback_day", locale),
+                _select(days, str(current.feedback_day)),
+            ),
+            _input(
+                SetupBlock.LANGUAGE,
+                t("setup.language", locale),
+                _select(languages, current.language),
+                hint=t("setup.language_hint", locale),
+            ),
+        ],
+    }
+
+
+def settings_of(workspace: Workspace) -> WorkspaceSettings:
+    return WorkspaceSettings(
+        digest_channel_id=workspace.digest_channel_id,
+        timezone=workspace.timezone,
+        nudge_weekday=workspace.nudge_weekday,
+        nudge_time=workspace.nudge_time,
+        reminder_delay_hours=workspace.reminder_delay_hours,
+        feedback_day=workspace.feedback_day,
+        language=workspace.language,
+    )
+
+
+def saved_message(settings: WorkspaceSettings, locale: Locale) -> str:
+    channel = (
+        f"<#{settings.digest_channel_id}>" if settings.digest_channel_id else t("setup.no_channel", locale)
+    )
+    return t(
+        "setup.saved",
+        locale,
+        channel=channel,
+        weekday=t(f"weekday.{settings.nudge_weekday}", locale),
+        time=settings.nudge_time.strftime("%H:%M"),
+        timezone=settings.timezone,
+    )

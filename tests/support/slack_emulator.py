@@ -1,0 +1,531 @@
+"""A local Slack Web API emulator for tests and benchmarks.
+
+Point a ``slack_sdk.WebClient`` at ``emulator.api_url``. It serves real HTTP on 127.0.0.1 from a
+daemon thread, records every call, keeps the messages and views the app produced, enforces Slack's
+Block Kit limits and can inject rate limits and server errors.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import itertools
+import json
+import math
+import random
+import secrets
+import threading
+import time
+import traceback
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+from zoneinfo import ZoneInfo
+
+from tests.support.block_kit import (
+    SlackError,
+    validate_message,
+    validate_view,
+)
+
+APP_ID = "A0PACER"
+BOT_ID = "B0PACER1"
+_JSON_FIELDS = ("blocks", "view", "attachments", "metadata")  # JSON strings in form bodies
+_MESSAGE_FIELDS = ("text", "blocks", "attachments", "metadata")  # what chat.update replaces
+_FIRST_TS = 1_700_000_000_000_000  # microseconds
+
+Params = dict[str, Any]
+
+
+@dataclass
+class ApiCall:
+    method: str
+    params: dict[str, Any]
+    token: str | None
+    status: int
+    response: dict[str, Any]
+
+
+# --- HTTP plumbing ---------------------------------------------------------------------------------
+
+
+def _parse_params(query: str, body: bytes, content_type: str) -> Params:
+    """Merge query string and body (JSON or form); decode JSON-string form fields."""
+    params: Params = dict(parse_qsl(query, keep_blank_values=True))
+    try:
+        if body and "json" in content_type:
+            data = json.loads(body)
+            if not isinstance(data, dict):
+                raise ValueError("a JSON body must be an object")
+            params.update(data)
+        elif body:
+            params.update(parse_qsl(body.decode(), keep_blank_values=True))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise SlackError("invalid_json" if "json" in content_type else "invalid_form_data") from exc
+    for key in _JSON_FIELDS:
+        if isinstance(params.get(key), str):
+            with contextlib.suppress(ValueError):  # a bad string is left for validation to report
+                params[key] = json.loads(params[key])
+    return params
+
+
+@dataclass
+class _Reply:
+    status: int
+    body: bytes
+    content_type: str = "text/plain; charset=utf-8"
+    headers: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, status: int, response: dict[str, Any], retry_after: int = 0) -> _Reply:
+        """200 and 429 carry Slack's JSON; other statuses a plain body, as Slack's edge does."""
+        if status not in (200, 429):
+            return cls(status, HTTPStatus(status).phrase.encode())
+        headers = {"Retry-After": str(retry_after)} if status == 429 else {}
+        return cls(status, json.dumps(response).encode(), "application/json; charset=utf-8", headers)
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 128
+
+    def __init__(self, emulator: SlackEmulator) -> None:
+        self.emulator = emulator
+        super().__init__(("127.0.0.1", 0), _Handler)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: _Server
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Silence per-request logging."""
+
+    def do_GET(self) -> None:
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        reply = self.server.emulator.dispatch(self.path, dict(self.headers.items()), body)
+        self.send_response(reply.status)
+        for name, value in {"Content-Type": reply.content_type, **reply.headers}.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(reply.body)))
+        self.end_headers()
+        self.wfile.write(reply.body)
+
+    do_POST = do_GET
+
+
+# --- The emulator ----------------------------------------------------------------------------------
+
+
+class SlackEmulator:
+    def __init__(
+        self,
+        *,
+        team_id: str = "T0000001",
+        bot_token: str = "xoxb-test-token",
+        bot_user_id: str = "UBOT0001",
+        trigger_ttl: float = 3.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.team_id, self.bot_token, self.bot_user_id = team_id, bot_token, bot_user_id
+        self.trigger_ttl, self.clock = trigger_ttl, clock
+        self.users: dict[str, dict[str, Any]] = {}
+        self.channels: dict[str, dict[str, Any]] = {}
+        self._lock = threading.RLock()
+        self._ids = itertools.count(1)
+        self._fail_queue: dict[str, deque[tuple[int, int]]] = {}
+        self._chaos: tuple[float, tuple[int, ...], random.Random, set[str] | None, int] | None = None
+        self._limits: dict[str, tuple[float, bool]] = {}
+        self._server: _Server | None = None
+        self._thread: threading.Thread | None = None
+        self._handlers: dict[str, Callable[[Params], dict[str, Any]]] = {
+            "auth.test": self._auth_test,
+            "users.info": self._users_info,
+            "conversations.open": self._conversations_open,
+            "conversations.info": self._conversations_info,
+            "chat.postMessage": self._chat_post_message,
+            "chat.postEphemeral": self._chat_post_ephemeral,
+            "chat.update": self._chat_update,
+            "chat.delete": self._chat_delete,
+            "views.open": self._views_open,
+            "views.push": self._views_open,
+            "views.update": self._views_update,
+            "views.publish": self._views_publish,
+        }
+        self.reset()
+        self.add_user(bot_user_id, name="pacer", real_name="Pacer", is_bot=True)
+        self.add_channel("C0GENERAL", "general")
+
+    def reset(self) -> None:
+        """Forget calls, messages, views, responses, triggers and pending fail_next.
+
+        Users, channels, rate limits (their buckets refill) and the failure rate are kept.
+        """
+        with self._lock:
+            self.calls: list[ApiCall] = []
+            self.warnings: list[ApiCall] = []  # calls Slack answered with a warning
+            self.errors: list[str] = []  # tracebacks of emulator bugs, answered with HTTP 500
+            self.messages: dict[str, list[dict[str, Any]]] = {}
+            self.ephemerals: list[dict[str, Any]] = []  # messages plus "channel" and "recipient"
+            self.views: dict[str, dict[str, Any]] = {}  # modals and home tabs
+            self.home_tabs: dict[str, dict[str, Any]] = {}
+            self.responses: list[tuple[str, dict[str, Any]]] = []
+            self._triggers: dict[str, float] = {}
+            self._response_urls: set[str] = set()
+            self._external_ids: dict[str, str] = {}
+            self._last_modal = ""
+            self._buckets: dict[tuple[str, str], tuple[float, float]] = {}
+            self._fail_queue.clear()
+
+    # -- lifecycle --
+
+    def start(self) -> SlackEmulator:
+        if self._server is None:
+            self._server = _Server(self)
+            self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
+            self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None and self._thread is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._thread.join(timeout=5)
+        self._server = self._thread = None
+
+    def __enter__(self) -> SlackEmulator:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    @property
+    def base_url(self) -> str:
+        if self._server is None:
+            raise RuntimeError("the SlackEmulator is not started")
+        return f"http://127.0.0.1:{self._server.server_address[1]}"
+
+    @property
+    def api_url(self) -> str:
+        return f"{self.base_url}/api/"
+
+    # -- setup and inspection --
+
+    def add_user(
+        self,
+        user_id: str,
+        *,
+        name: str,
+        real_name: str | None = None,
+        tz: str = "UTC",
+        locale: str = "en-US",
+        is_admin: bool = False,
+        is_owner: bool = False,
+        deleted: bool = False,
+        is_bot: bool = False,
+        team_id: str | None = None,
+    ) -> dict[str, Any]:
+        """Add a user; returns it as users.info shows it with include_locale=true.
+
+        tz_label is the zone's abbreviation ("CET") and tz_offset its current UTC offset in seconds.
+        """
+        now = datetime.now(ZoneInfo(tz))
+        offset = now.utcoffset()
+        real = name if real_name is None else real_name
+        user: dict[str, Any] = {"id": user_id, "team_id": team_id or self.team_id, "name": name}
+        user |= {"real_name": real, "deleted": deleted, "is_admin": is_admin, "is_owner": is_owner}
+        user |= {"is_bot": is_bot, "tz": tz, "tz_label": now.tzname() or tz}
+        user |= {"tz_offset": int(offset.total_seconds()) if offset else 0, "locale": locale}
+        user["profile"] = {"display_name": name, "real_name": real}
+        with self._lock:
+            self.users[user_id] = user
+        return copy.deepcopy(user)
+
+    def add_channel(self, channel_id: str, name: str, *, is_private: bool = False) -> None:
+        channel = {"id": channel_id, "name": name, "is_channel": not is_private, "is_group": is_private}
+        channel |= {"is_im": False, "is_private": is_private, "is_archived": False, "is_member": True}
+        with self._lock:
+            self.channels[channel_id] = channel
+
+    def calls_to(self, method: str) -> list[ApiCall]:
+        with self._lock:
+            return [call for call in self.calls if call.method == method]
+
+    def last_view(self) -> dict[str, Any] | None:
+        """A copy of the most recently opened, pushed or updated modal, as currently stored."""
+        with self._lock:
+            view = self.views.get(self._last_modal)
+            return copy.deepcopy(view) if view is not None else None
+
+    def issue_trigger_id(self) -> str:
+        """A trigger_id valid for ``trigger_ttl`` seconds (by ``clock``), single use."""
+        trigger_id = f"{next(self._ids)}.{self.team_id[1:]}.{secrets.token_hex(16)}"
+        with self._lock:
+            self._triggers[trigger_id] = self.clock()
+        return trigger_id
+
+    def new_response_url(self) -> str:
+        url = f"{self.base_url}/response/{next(self._ids)}/{secrets.token_hex(8)}"
+        with self._lock:
+            self._response_urls.add(url)
+        return url
+
+    # -- fault injection --
+
+    def fail_next(self, method: str, *, status: int = 429, retry_after: int = 1, count: int = 1) -> None:
+        with self._lock:
+            self._fail_queue.setdefault(method, deque()).extend([(status, retry_after)] * count)
+
+    def set_failure_rate(
+        self,
+        rate: float,
+        *,
+        statuses: tuple[int, ...] = (429, 500, 503),
+        seed: int = 0,
+        methods: set[str] | None = None,
+        retry_after: int = 1,
+    ) -> None:
+        """Fail a ``rate`` share of the calls (to ``methods``, default all); rate 0 turns it off."""
+        with self._lock:
+            self._chaos = (rate, statuses, random.Random(seed), methods, retry_after) if rate > 0 else None
+
+    def set_rate_limit(self, method: str, per_second: float, *, per_channel: bool = False) -> None:
+        """A token bucket (burst max(1, per_second)); calls beyond it are answered 429."""
+        with self._lock:
+            self._limits[method] = (per_second, per_channel)
+            self._buckets = {key: bucket for key, bucket in self._buckets.items() if key[0] != method}
+
+    def _injected_failure(self, method: str, params: Params) -> tuple[int, int] | None:
+        """(status, Retry-After) when this call is to fail: fail_next, failure rate, rate limit."""
+        if queue := self._fail_queue.get(method):
+            return queue.popleft()
+        if self._chaos is not None:
+            rate, statuses, rng, methods, retry_after = self._chaos
+            if (methods is None or method in methods) and rng.random() < rate:
+                return rng.choice(statuses), retry_after
+        if method not in self._limits:
+            return None
+        rate, per_channel = self._limits[method]
+        key = (method, str(params.get("channel", "")) if per_channel else "")
+        now, capacity = self.clock(), max(1.0, rate)
+        tokens, last = self._buckets.get(key, (capacity, now))
+        tokens = min(capacity, tokens + (now - last) * rate)
+        self._buckets[key] = (tokens - 1.0, now) if tokens >= 1.0 else (tokens, now)
+        return None if tokens >= 1.0 else (429, max(1, math.ceil((1.0 - tokens) / rate)))
+
+    # -- request dispatch --
+
+    def dispatch(self, path: str, headers: dict[str, str], body: bytes) -> _Reply:
+        """Answer one HTTP request (called from the server's threads)."""
+        url = urlsplit(path)
+        try:
+            if url.path.startswith("/api/"):
+                return self._api(url.path.removeprefix("/api/"), url.query, headers, body)
+            if url.path.startswith("/response/"):
+                return self._response_url(f"{self.base_url}{path}", body)
+            return _Reply(404, b"not found")
+        except Exception:  # a bug in the emulator: keep serving, let the test see it
+            self.errors.append(traceback.format_exc())
+            return _Reply(500, b"emulator error")
+
+    def _api(self, method: str, query: str, headers: dict[str, str], body: bytes) -> _Reply:
+        lower = {name.lower(): value for name, value in headers.items()}
+        auth = lower.get("authorization", "")
+        bearer = auth.removeprefix("Bearer ") if auth.startswith("Bearer ") else None
+        with self._lock:
+            try:
+                params = _parse_params(query, body, lower.get("content-type", ""))
+                token_param = params.pop("token", None)
+                token = bearer or token_param
+                status, response, retry_after = self._answer(method, params, token)
+            except SlackError as exc:  # an unparseable body
+                params, token, status, response, retry_after = {}, bearer, 200, exc.body(), 0
+            call = ApiCall(method, params, token, status, response)
+            self.calls.append(call)
+            if response.get("warning"):
+                self.warnings.append(call)
+        return _Reply.of(status, response, retry_after)
+
+    def _answer(self, method: str, params: Params, token: str | None) -> tuple[int, dict[str, Any], int]:
+        """(HTTP status, response, Retry-After) for one Web API call."""
+        injected = self._injected_failure(method, params)
+        if injected is not None:
+            status, retry_after = injected
+            error = "ratelimited" if status == 429 else f"http_{status}"
+            return status, {"ok": False, "error": error}, retry_after
+        try:
+            if method not in self._handlers:
+                raise SlackError("unknown_method")
+            if not token:
+                raise SlackError("not_authed")
+            if token != self.bot_token:
+                raise SlackError("invalid_auth")
+            return 200, self._handlers[method](params), 0
+        except SlackError as exc:
+            return 200, exc.body(), 0
+
+    def _response_url(self, url: str, body: bytes) -> _Reply:
+        """A POST to a response_url: recorded in ``responses`` when Slack would accept it."""
+        if url not in self._response_urls:
+            return _Reply(404, b"expired_url")
+        try:
+            payload = json.loads(body or b"{}")
+            if not isinstance(payload, dict):
+                raise ValueError("the payload must be an object")
+            if not payload.get("delete_original"):
+                validate_message(payload)
+        except ValueError:
+            return _Reply(400, b"invalid_payload")
+        except SlackError as exc:
+            return _Reply(400, exc.error.encode())
+        with self._lock:
+            self.responses.append((url, payload))
+        return _Reply(200, b"ok")
+
+    # -- Web API methods (called with the lock held) --
+
+    def _next_ts(self) -> str:
+        micros = _FIRST_TS + 100 * next(self._ids)
+        return f"{micros // 1_000_000}.{micros % 1_000_000:06d}"
+
+    def _resolve_channel(self, value: Any, *, allow_user: bool = True) -> str:
+        """A channel id, "#name", DM id, or (when allowed) a user id mapped to the DM's id."""
+        channel = str(value or "")
+        if channel.startswith("#"):
+            named = [cid for cid, info in self.channels.items() if info["name"] == channel[1:]]
+            channel = named[0] if named else channel
+        if channel in self.channels or (channel.startswith("D") and channel[1:] in self.users):
+            return channel
+        if allow_user and channel in self.users:
+            return "D" + channel
+        raise SlackError("channel_not_found")
+
+    def _auth_test(self, params: Params) -> dict[str, Any]:
+        bot = self.users[self.bot_user_id]["name"]
+        ids = {"team_id": self.team_id, "user_id": self.bot_user_id, "bot_id": BOT_ID}
+        return {"ok": True, "url": "https://acme.slack.com/", "team": "Acme", "user": bot, **ids}
+
+    def _users_info(self, params: Params) -> dict[str, Any]:
+        user = copy.deepcopy(self.users.get(str(params.get("user", ""))))
+        if user is None:
+            raise SlackError("user_not_found")
+        if str(params.get("include_locale")).lower() not in ("1", "true"):
+            del user["locale"]
+        return {"ok": True, "user": user}
+
+    def _conversations_open(self, params: Params) -> dict[str, Any]:
+        users = params.get("users") or ""
+        ids = [u.strip() for u in (users.split(",") if isinstance(users, str) else users) if u.strip()]
+        if len(ids) != 1:  # group DMs are not emulated
+            raise SlackError("not_supported" if ids else "users_list_not_supplied")
+        if ids[0] not in self.users:
+            raise SlackError("user_not_found")
+        return {"ok": True, "channel": {"id": "D" + ids[0]}}
+
+    def _conversations_info(self, params: Params) -> dict[str, Any]:
+        channel = self._resolve_channel(params.get("channel"), allow_user=False)
+        info = self.channels.get(channel) or {"id": channel, "is_im": True, "user": channel[1:]}
+        return {"ok": True, "channel": copy.deepcopy(info)}
+
+    def _new_message(self, params: Params) -> dict[str, Any]:
+        message: dict[str, Any] = {"type": "message", "ts": self._next_ts(), "user": self.bot_user_id}
+        message |= {"bot_id": BOT_ID, "app_id": APP_ID, "team": self.team_id, "text": "", "blocks": []}
+        return message | {key: params[key] for key in ("thread_ts", *_MESSAGE_FIELDS) if params.get(key)}
+
+    def _find_message(self, channel: str, ts: Any) -> dict[str, Any]:
+        found = [message for message in self.messages.get(channel, []) if message["ts"] == str(ts)]
+        if not found:
+            raise SlackError("message_not_found")
+        return found[0]
+
+    @staticmethod
+    def _ok(warning: str | None = None, **fields: Any) -> dict[str, Any]:
+        response = {"ok": True, **copy.deepcopy(fields)}
+        return response | {"warning": warning} if warning else response
+
+    def _chat_post_message(self, params: Params) -> dict[str, Any]:
+        channel = self._resolve_channel(params.get("channel"))
+        warning = validate_message(params)
+        message = self._new_message(params)
+        self.messages.setdefault(channel, []).append(message)
+        return self._ok(warning, channel=channel, ts=message["ts"], message=message)
+
+    def _chat_post_ephemeral(self, params: Params) -> dict[str, Any]:
+        channel = self._resolve_channel(params.get("channel"))
+        recipient = str(params.get("user") or "")
+        if recipient not in self.users:
+            raise SlackError("user_not_found")
+        warning = validate_message(params)
+        message = self._new_message(params) | {"channel": channel, "recipient": recipient}
+        self.ephemerals.append(message)
+        return self._ok(warning, message_ts=message["ts"])
+
+    def _chat_update(self, params: Params) -> dict[str, Any]:
+        channel = self._resolve_channel(params.get("channel"))
+        message = self._find_message(channel, params.get("ts"))
+        warning = validate_message(params)
+        message |= {key: params[key] for key in _MESSAGE_FIELDS if key in params}
+        message["edited"] = {"user": self.bot_user_id, "ts": self._next_ts()}
+        return self._ok(warning, channel=channel, ts=message["ts"], text=message["text"], message=message)
+
+    def _chat_delete(self, params: Params) -> dict[str, Any]:
+        channel = self._resolve_channel(params.get("channel"))
+        message = self._find_message(channel, params.get("ts"))
+        self.messages[channel].remove(message)
+        return self._ok(channel=channel, ts=message["ts"])
+
+    def _store_view(self, view: dict[str, Any], view_id: str | None) -> dict[str, Any]:
+        """Store (or replace in place) a validated view; returns the response with a copy."""
+        view_id = view_id or f"V{next(self._ids):08d}"
+        external_id = view.get("external_id")
+        if external_id and self._external_ids.setdefault(external_id, view_id) != view_id:
+            raise SlackError("duplicate_external_id")
+        stored = self.views.setdefault(view_id, {})
+        stored.clear()
+        stored |= {"callback_id": "", "private_metadata": "", "external_id": ""} | copy.deepcopy(view)
+        stored |= {"id": view_id, "team_id": self.team_id, "app_id": APP_ID, "bot_id": BOT_ID}
+        stored |= {"root_view_id": view_id, "previous_view_id": None, "state": {"values": {}}}
+        stored["hash"] = f"{1_700_000_000 + next(self._ids)}.{secrets.token_hex(4)}"
+        if stored["type"] == "modal":
+            self._last_modal = view_id
+        return self._ok(view=stored)
+
+    def _views_open(self, params: Params) -> dict[str, Any]:
+        """views.open and views.push: a modal, given a fresh unused trigger_id."""
+        trigger_id = str(params.get("trigger_id") or "")
+        issued = self._triggers.get(trigger_id)
+        if issued is None:
+            raise SlackError("invalid_trigger_id")
+        if self.clock() - issued > self.trigger_ttl:
+            raise SlackError("expired_trigger_id")
+        validate_view(params.get("view"), "modal")
+        response = self._store_view(params["view"], None)
+        del self._triggers[trigger_id]
+        return response
+
+    def _replace_view(self, current: dict[str, Any] | None, params: Params, kind: str) -> dict[str, Any]:
+        """views.update and views.publish: check the optional hash, then store."""
+        if current is not None and params.get("hash") and params["hash"] != current["hash"]:
+            raise SlackError("hash_conflict")
+        validate_view(params.get("view"), kind)
+        return self._store_view(params["view"], current["id"] if current else None)
+
+    def _views_update(self, params: Params) -> dict[str, Any]:
+        view_id = params.get("view_id") or self._external_ids.get(params.get("external_id") or "")
+        current = self.views.get(str(view_id or ""))
+        if current is None:
+            raise SlackError("not_found" if view_id or params.get("external_id") else "invalid_arguments")
+        return self._replace_view(current, params, current["type"])
+
+    def _views_publish(self, params: Params) -> dict[str, Any]:
+        user_id = str(params.get("user_id") or "")
+        if user_id not in self.users:
+            raise SlackError("user_not_found")
+        response = self._replace_view(self.home_tabs.get(user_id), params, "home")
+        self.home_tabs[user_id] = self.views[response["view"]["id"]]
+        return response

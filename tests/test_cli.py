@@ -1,0 +1,194 @@
+"""The `pacer` command line, run as a person would: a real process, real environment variables."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import BOT_TOKEN, SIGNING_SECRET
+from tests.support.people import REP_EN, REP_ZH, add_people
+from tests.support.slack_emulator import SlackEmulator
+from tests.support.slack_peer import SlackPeer
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def pacer(*args: str, env: dict[str, str], timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        check=False,
+        env=env,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+def clean_env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    keep = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "PACER_", "DATABASE_URL"))}
+    return {**keep, "DATABASE_URL": f"sqlite:///{tmp_path / 'data' / 'pacer.db'}", **extra}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_missing_token_is_one_clear_line_and_exit_2(tmp_path: Path) -> None:
+    result = pacer("run", env=clean_env(tmp_path))
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1
+    assert "SLACK_BOT_TOKEN is not set" in lines[0] and "OAuth & Permissions" in lines[0]
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "expected"),
+    [
+        ("SLACK_BOT_TOKEN", "xapp-wrong-kind", "SLACK_BOT_TOKEN must start with xoxb-"),
+        ("SLACK_BOT_TOKEN", "xoxb-your-token", "SLACK_BOT_TOKEN still holds a placeholder value"),
+        ("PORT", "eighty", "PORT is invalid"),
+        ("SLACK_API_URL", "ftp://example", "SLACK_API_URL is invalid"),
+        ("LOG_LEVEL", "LOUD", "LOG_LEVEL is invalid"),
+    ],
+)
+def test_malformed_settings_are_named(tmp_path: Path, variable: str, value: str, expected: str) -> None:
+    env = clean_env(tmp_path, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET) | {
+        variable: value
+    }
+    result = pacer("run", env=env)
+    assert result.returncode == 2, result.stderr
+    assert expected in result.stderr and "Traceback" not in result.stderr
+
+
+def test_settings_come_from_a_dotenv_file(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("SLACK_BOT_TOKEN=xoxb-your-token\n")
+    env = clean_env(tmp_path)
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "run"],
+        check=False,
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2 and "SLACK_BOT_TOKEN still holds a placeholder" in result.stderr
+
+
+def test_migrate_needs_no_slack_tokens(tmp_path: Path) -> None:
+    result = pacer("migrate", env=clean_env(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "data" / "pacer.db").exists()
+
+
+def test_help_on_each_command(tmp_path: Path) -> None:
+    for args in (
+        ["--help"],
+        ["run", "--help"],
+        ["migrate", "--help"],
+        ["jobs", "--help"],
+        ["jobs", "run", "--help"],
+    ):
+        result = pacer(*args, env=clean_env(tmp_path))
+        assert result.returncode == 0 and "usage: pacer" in result.stdout
+
+
+def test_jobs_list_and_run(tmp_path: Path) -> None:
+    listed = pacer("jobs", "list", env=clean_env(tmp_path))
+    assert listed.returncode == 0 and "roster-refresh" in listed.stdout
+    unknown = pacer("jobs", "run", "no-such-job", env=clean_env(tmp_path))
+    assert unknown.returncode == 2 and "pacer jobs list" in unknown.stderr
+    bad_time = pacer("jobs", "run", "roster-refresh", "--now", "yesterday", env=clean_env(tmp_path))
+    assert bad_time.returncode == 2 and "not an ISO-8601 time" in bad_time.stderr
+
+
+def test_jobs_run_refreshes_profiles_against_slack(tmp_path: Path) -> None:
+    with SlackEmulator() as emulator:
+        add_people(emulator)
+        env = clean_env(
+            tmp_path,
+            SLACK_BOT_TOKEN=BOT_TOKEN,
+            SLACK_SIGNING_SECRET=SIGNING_SECRET,
+            SLACK_API_URL=emulator.api_url,
+        )
+        assert pacer("migrate", env=env).returncode == 0
+        import sqlite3
+
+        with sqlite3.connect(tmp_path / "data" / "pacer.db") as db:
+            db.execute(
+                "INSERT INTO workspaces (team_id, timezone, nudge_weekday, nudge_time, reminder_delay_hours,"
+                " feedback_day, language, created_at, updated_at) VALUES ('T0000001', 'UTC', 0, '09:00:00',"
+                " 24, 0, 'en', '2026-01-01 00:00:00', '2026-01-01 00:00:00')"
+            )
+            for user in (REP_EN, "UGONE", "UNOBODY"):
+                db.execute(
+                    "INSERT INTO members (team_id, user_id, display_name, role, is_slack_admin, on_team,"
+                    " active, created_at) VALUES ('T0000001', ?, '', 'rep', 0, 0, 1, '2026-01-01 00:00:00')",
+                    (user,),
+                )
+        result = pacer("jobs", "run", "roster-refresh", "--now", "2026-12-07T09:00:00+08:00", env=env)
+        assert result.returncode == 0, result.stderr
+        assert (
+            "1 profiles refreshed, 2 users gone from Slack (deleted or deactivated) marked inactive"
+            in result.stdout
+        )
+        with sqlite3.connect(tmp_path / "data" / "pacer.db") as db:
+            rows = dict(db.execute("SELECT user_id, timezone FROM members WHERE active = 1").fetchall())
+        assert rows == {REP_EN: "Europe/Berlin"}
+
+
+def test_pacer_run_serves_help_in_both_languages_and_stops_on_sigterm(tmp_path: Path) -> None:
+    with SlackEmulator() as emulator:
+        add_people(emulator)
+        port = free_port()
+        env = clean_env(
+            tmp_path,
+            SLACK_BOT_TOKEN=BOT_TOKEN,
+            SLACK_SIGNING_SECRET=SIGNING_SECRET,
+            SLACK_API_URL=emulator.api_url,
+            PORT=str(port),
+            HOST="127.0.0.1",
+            LOG_LEVEL="INFO",
+        )
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bot", "run"],
+            env=env,
+            cwd=REPO,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as response:
+                        assert response.status == 200
+                        break
+                except OSError:
+                    assert process.poll() is None, process.communicate()[1]
+                    assert time.monotonic() < deadline, "pacer run did not come up"
+                    time.sleep(0.1)
+            slack = SlackPeer(f"http://127.0.0.1:{port}/slack/events", SIGNING_SECRET, emulator)
+            assert (
+                slack.command("help", user_id=REP_EN).json()["text"].startswith("What you can do with Pacer")
+            )
+            assert slack.command("help", user_id=REP_ZH).json()["text"].startswith("你可以用 Pacer 做什么")
+        finally:
+            process.send_signal(signal.SIGTERM)
+            _, stderr = process.communicate(timeout=15)
+        assert process.returncode == 0, stderr
+        assert "serving HTTP on http://127.0.0.1" in stderr
+        assert BOT_TOKEN not in stderr and SIGNING_SECRET not in stderr

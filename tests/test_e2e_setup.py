@@ -1,0 +1,119 @@
+"""`/pacer setup`: the modal opens, bad values come back as field errors, good ones are saved."""
+
+from __future__ import annotations
+
+from datetime import time
+from typing import Any
+
+import pytest
+
+from bot.workspaces.models import Workspace
+from tests.support.app_server import AppServer
+from tests.support.people import ADMIN, OWNER, REP_EN
+from tests.support.slack_emulator import SlackEmulator
+from tests.support.slack_peer import SlackPeer
+from tests.support.waiting import wait_for
+
+pytestmark = pytest.mark.e2e
+
+GOOD = {
+    "digest_channel_id": "C0DIGEST",
+    "timezone": "Asia/Shanghai",
+    "nudge_weekday": "4",
+    "nudge_time": "16:30",
+    "reminder_delay_hours": "8",
+    "feedback_day": "0",
+    "language": "zh",
+}
+
+
+def open_setup(slack: SlackPeer, emulator: SlackEmulator, user_id: str = ADMIN) -> tuple[dict[str, Any], str]:
+    reply = slack.command("setup", user_id=user_id)
+    assert reply.status == 200 and reply.body == b""  # acknowledged at once, the modal comes by views.open
+    opened = wait_for(lambda: emulator.calls_to("views.open"), what="views.open")
+    assert opened[0].params["trigger_id"] == reply.trigger_id
+    assert opened[0].response["ok"], opened[0].response
+    view = emulator.last_view()
+    assert view is not None and view["callback_id"] == "setup"
+    return view, str(reply.response_url)
+
+
+def test_admin_saves_settings(slack: SlackPeer, emulator: SlackEmulator, app_server: AppServer) -> None:
+    view, response_url = open_setup(slack, emulator)
+    assert len(view["blocks"]) <= 100
+    response = slack.view_submission(view, GOOD, user_id=ADMIN)
+    assert response.status == 200 and response.body == b""  # closes the modal
+    with app_server.session_factory() as session:
+        workspace = session.get_one(Workspace, "T0000001")
+        assert (workspace.digest_channel_id, workspace.timezone, workspace.nudge_weekday) == (
+            "C0DIGEST",
+            "Asia/Shanghai",
+            4,
+        )
+        assert (workspace.nudge_time, workspace.reminder_delay_hours, workspace.language) == (
+            time(16, 30),
+            8,
+            "zh",
+        )
+    confirmed = wait_for(
+        lambda: [p for url, p in emulator.responses if url == response_url], what="confirmation"
+    )
+    assert confirmed[0]["text"].startswith("Settings saved. Digest: <#C0DIGEST>. Check-ins: Friday at 16:30")
+
+
+def test_the_modal_reopens_with_saved_values(slack: SlackPeer, emulator: SlackEmulator) -> None:
+    view, _ = open_setup(slack, emulator)
+    slack.view_submission(view, GOOD, user_id=ADMIN)
+    emulator.reset()
+    view, _ = open_setup(slack, emulator)
+    by_block = {block.get("block_id"): block for block in view["blocks"]}
+    assert by_block["timezone"]["element"]["initial_value"] == "Asia/Shanghai"
+    assert by_block["nudge_time"]["element"]["initial_option"]["value"] == "16:30"
+    assert by_block["digest_channel_id"]["element"]["initial_conversation"] == "C0DIGEST"
+
+
+def test_bad_values_get_field_errors_and_nothing_is_saved(
+    slack: SlackPeer, emulator: SlackEmulator, app_server: AppServer
+) -> None:
+    view, _ = open_setup(slack, emulator)
+    response = slack.view_submission(view, {**GOOD, "timezone": "Mars/Olympus"}, user_id=ADMIN)
+    assert response.status == 200
+    answer = response.json()
+    assert answer["response_action"] == "errors"
+    assert list(answer["errors"]) == ["timezone"]
+    assert "isn't a time zone name I know" in answer["errors"]["timezone"]
+    with app_server.session_factory() as session:
+        assert session.get_one(Workspace, "T0000001").timezone == "UTC"
+
+
+def test_field_errors_in_the_admins_language(slack: SlackPeer, emulator: SlackEmulator) -> None:
+    emulator.add_user("UADMINZH", name="zhang", is_admin=True, locale="zh-CN")
+    view, _ = open_setup(slack, emulator, user_id="UADMINZH")
+    assert view["title"]["text"] == "Pacer 设置"
+    answer = slack.view_submission(view, {**GOOD, "timezone": "nowhere"}, user_id="UADMINZH").json()
+    assert answer["errors"]["timezone"] == "我不认识这个时区名。试试 Asia/Shanghai 这样的写法。"
+
+
+def test_slack_owner_is_an_admin(slack: SlackPeer, emulator: SlackEmulator) -> None:
+    open_setup(slack, emulator, user_id=OWNER)
+
+
+def test_a_rep_cannot_submit_the_setup_modal(
+    slack: SlackPeer, emulator: SlackEmulator, app_server: AppServer
+) -> None:
+    view, _ = open_setup(slack, emulator)
+    answer = slack.view_submission(view, GOOD, user_id=REP_EN).json()  # a forged submission by a rep
+    assert answer["response_action"] == "push"
+    assert "Only Pacer admins may run `/pacer setup`" in answer["view"]["blocks"][0]["text"]["text"]
+    with app_server.session_factory() as session:
+        assert session.get_one(Workspace, "T0000001").timezone == "UTC"
+
+
+def test_an_expired_trigger_is_reported_to_the_admin(slack: SlackPeer, emulator: SlackEmulator) -> None:
+    emulator.trigger_ttl = 0.0  # every trigger is already stale when the app uses it
+    reply = slack.command("setup", user_id=ADMIN)
+    assert reply.status == 200
+    told = wait_for(
+        lambda: [p for url, p in emulator.responses if url == reply.response_url], what="the apology"
+    )
+    assert told[0]["text"].startswith("Sorry, something went wrong")
