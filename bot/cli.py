@@ -7,7 +7,7 @@ import logging
 import signal
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from types import FrameType
 from typing import TYPE_CHECKING
@@ -79,6 +79,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return migrate(settings)
         if args.command == "run":
             return run(settings)
+        if args.command == "deliveries":
+            return deliveries(settings)
         if args.jobs_command == "list":
             return jobs_list()
         return jobs_run(settings, args.name, args.now)
@@ -99,24 +101,48 @@ def jobs_list() -> int:
     from bot.scheduler import all_jobs
 
     for job in all_jobs().values():
-        print(f"{job.name:<20} every {job.every_minutes:>3} min  {job.description}")
+        every = f"every {job.every_minutes:>3} min" if job.every_minutes else "continuous   "
+        print(f"{job.name:<20} {every}  {job.description}")
     return 0
 
 
 def jobs_run(settings: Settings, name: str, now: datetime | None) -> int:
+    """Run one job as if the clock read `now`, then send what it queued (waiting out retries)."""
+    from datetime import timedelta
+
     from bot.db import utcnow
-    from bot.scheduler import all_jobs
+    from bot.scheduler import all_jobs, offset_clock
 
     job = all_jobs().get(name)
     if job is None:
         print(f"pacer: no job named {name!r}; `pacer jobs list` shows them", file=sys.stderr)
         return 2
-    context = _job_context(settings)
-    print(f"{job.name}: {job.run(context, now or utcnow())}")
+    start = now or utcnow()
+    context = _job_context(settings, clock=offset_clock(start))
+    print(f"{job.name}: {job.run(context, start)}")
+    if job.name != "deliveries":
+        print(f"deliveries: {context.sender.drain(linger=timedelta(seconds=90))}")
     return 0
 
 
-def _job_context(settings: Settings) -> JobContext:
+def deliveries(settings: Settings) -> int:
+    """How the outbox stands, and the latest messages that could not be sent."""
+    from bot.delivery.service import counts, recent_failures
+
+    engine = make_engine(settings.database_url)
+    upgrade(engine)
+    with make_session_factory(engine)() as session:
+        by_status = counts(session)
+        print("outbox: " + (", ".join(f"{n} {status}" for status, n in sorted(by_status.items())) or "empty"))
+        for row in recent_failures(session):
+            print(f"failed  {row.key:<48} tries={row.attempts}  {row.last_error}")
+    engine.dispose()
+    return 0
+
+
+def _job_context(settings: Settings, *, clock: Callable[[], datetime] | None = None) -> JobContext:
+    from bot.db import utcnow
+    from bot.delivery.worker import make_sender
     from bot.scheduler import JobContext
     from bot.slack.client import make_client
     from bot.slack.directory import Directory
@@ -125,19 +151,23 @@ def _job_context(settings: Settings) -> JobContext:
     engine = make_engine(settings.database_url)
     upgrade(engine)
     session_factory = make_session_factory(engine)
-    client = make_client(settings)
-    return JobContext(settings, session_factory, client, Directory(client, session_factory))
+    client = make_client(settings, purpose="job")
+    sender = make_sender(settings, session_factory, clock=clock or utcnow)
+    return JobContext(settings, session_factory, client, Directory(client, session_factory), sender)
 
 
 def run(settings: Settings) -> int:
+    from bot.delivery.worker import DeliveryWorker
     from bot.scheduler import all_jobs
-    from bot.scheduler.runner import start_scheduler
+    from bot.scheduler.runner import Leadership, start_scheduler
     from bot.slack.app import create_app
 
     context = _job_context(settings)
     _check_token(context)
-    app = create_app(settings, session_factory=context.session_factory)
-    scheduler = start_scheduler(all_jobs(), context)
+    worker = DeliveryWorker(context.sender).start()
+    app = create_app(settings, session_factory=context.session_factory, kick=worker.kick)
+    leadership = Leadership(context.session_factory.kw["bind"])
+    scheduler = start_scheduler(all_jobs(), context, leadership)
     try:
         if settings.socket_mode:
             _serve_socket_mode(app, context, settings)
@@ -145,6 +175,8 @@ def run(settings: Settings) -> int:
             _serve_http(app, context, settings)
     finally:
         scheduler.shutdown(wait=False)
+        worker.stop()
+        leadership.release()
     return 0
 
 

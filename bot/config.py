@@ -54,6 +54,11 @@ class Settings(BaseSettings):
     pacer_admins: Annotated[frozenset[str], NoDecode] = frozenset()
     log_level: str = "INFO"
     http_threads: int = Field(default=16, ge=1, le=256)
+    # The outbox sender: messages per second for the whole workspace (Slack allows about one per second
+    # per channel, and a few hundred a minute in all), parallel senders, and how long a claim holds.
+    delivery_rate: float = Field(default=5.0, gt=0, le=100)
+    delivery_workers: int = Field(default=4, ge=1, le=32)
+    delivery_lease_seconds: int = Field(default=60, ge=1, le=3600)
 
     @field_validator("pacer_admins", mode="before")
     @classmethod

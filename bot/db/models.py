@@ -1,7 +1,20 @@
 """Every feature's models, imported in one place so alembic and the tests see the whole schema."""
 
+from bot.checkins.models import CheckIn
 from bot.db.base import Base
+from bot.delivery.models import Delivery
+from bot.goals.models import Goal, GoalRevision, WeeklyTarget
 from bot.roster.models import Member, Vendor
 from bot.workspaces.models import Workspace
 
-__all__ = ["Base", "Member", "Vendor", "Workspace"]
+__all__ = [
+    "Base",
+    "CheckIn",
+    "Delivery",
+    "Goal",
+    "GoalRevision",
+    "Member",
+    "Vendor",
+    "WeeklyTarget",
+    "Workspace",
+]

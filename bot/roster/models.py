@@ -3,10 +3,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Enum, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bot.db import Base, utcnow
+from bot.db.base import string_enum
 
 
 class Role(StrEnum):
@@ -45,14 +46,7 @@ class Member(Base):
     user_id: Mapped[str] = mapped_column(String(32))
     display_name: Mapped[str] = mapped_column(String(120), default="")
     role: Mapped[Role] = mapped_column(
-        Enum(
-            Role,
-            native_enum=False,
-            length=16,
-            values_callable=lambda roles: [r.value for r in roles],
-            create_constraint=True,
-            name="role",
-        ),
+        string_enum(Role, "role", length=16),
         default=Role.REP,
     )
     is_slack_admin: Mapped[bool] = mapped_column(default=False)
@@ -63,7 +57,9 @@ class Member(Base):
     slack_locale: Mapped[str | None] = mapped_column(String(16))
     language: Mapped[str | None] = mapped_column(String(8))  # `/pacer language`, overrides slack_locale
     active: Mapped[bool] = mapped_column(default=True)
-    away_until: Mapped[date | None] = mapped_column()
+    away_from: Mapped[date | None] = mapped_column()
+    away_until: Mapped[date | None] = mapped_column()  # inclusive; no nudges from away_from to here
+    country: Mapped[str | None] = mapped_column(String(2))  # ISO 3166; else the workspace's
     refreshed_at: Mapped[datetime | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

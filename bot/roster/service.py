@@ -96,6 +96,13 @@ def set_language(member: Member, language: str) -> None:
     member.language = language
 
 
+def deactivate(session: Session, member_id: int) -> None:
+    """Slack says this person is gone (deleted, deactivated): stop addressing them."""
+    member = session.get(Member, member_id)
+    if member is not None:
+        member.active = False
+
+
 def require_active(members: Iterable[Member]) -> None:
     for member in members:
         if not member.active:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from slack_sdk import WebClient
 
 from bot.config import Settings
 from bot.db import SessionFactory
+from bot.delivery.sender import Sender
 from bot.slack.directory import Directory
 
 logger = logging.getLogger(__name__)
@@ -22,17 +23,32 @@ class JobContext:
     session_factory: SessionFactory
     client: WebClient
     directory: Directory
+    sender: Sender
 
 
 @dataclass(frozen=True)
 class Job:
     name: str
     description: str
-    every_minutes: int
+    every_minutes: int  # 0: not ticked by the scheduler (the outbox sender runs continuously instead)
     run: Callable[[JobContext, datetime], str]  # returns a one-line summary of what it did
 
 
+def offset_clock(now: datetime) -> Callable[[], datetime]:
+    """A clock that reads `now` at first and then runs on in real time (for `jobs run --now`)."""
+    offset = now - datetime.now(UTC)
+    return lambda: datetime.now(UTC) + offset
+
+
+def send_outbox(context: JobContext, now: datetime) -> str:
+    return str(context.sender.drain())
+
+
 def all_jobs() -> dict[str, Job]:
+    from bot.checkins.jobs import JOBS as CHECKIN_JOBS
     from bot.roster.jobs import JOBS as ROSTER_JOBS
 
-    return {job.name: job for job in [*ROSTER_JOBS]}
+    outbox = Job(
+        "deliveries", "send what is due in the outbox (runs continuously in `pacer run`)", 0, send_outbox
+    )
+    return {job.name: job for job in [*ROSTER_JOBS, *CHECKIN_JOBS, outbox]}

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from slack_bolt import App
 from slack_sdk import WebClient
 
+from bot.checkins import handlers as checkins
 from bot.config import Settings
 from bot.db import SessionFactory
+from bot.goals import handlers as goals
 from bot.roster import handlers as roster
 from bot.slack import commands, errors
 from bot.slack.client import make_client
@@ -20,11 +23,15 @@ logger = logging.getLogger(__name__)
 
 
 def create_app(
-    settings: Settings, *, session_factory: SessionFactory, client: WebClient | None = None
+    settings: Settings,
+    *,
+    session_factory: SessionFactory,
+    client: WebClient | None = None,
+    kick: Callable[[], None] = lambda: None,
 ) -> App:
     """Build the Bolt app. HTTP mode verifies every request's signature; Socket Mode needs no secret."""
     settings.require_slack()
-    client = client or make_client(settings, interactive=True)
+    client = client or make_client(settings, purpose="listener")
     signing_secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else ""
     app = App(
         client=client,
@@ -38,10 +45,13 @@ def create_app(
         session_factory=session_factory,
         client=client,
         directory=Directory(client, session_factory),
+        kick=kick,
     )
     router = commands.Commands()
     errors.register(app, deps)
     commands.register(app, deps, router)
     workspaces.register(app, deps, router)
     roster.register(app, deps, router)
+    checkins.register(app, deps, router)
+    goals.register(app, deps, router)
     return app

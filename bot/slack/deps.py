@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from slack_sdk import WebClient
@@ -20,6 +21,7 @@ class Deps:
     session_factory: SessionFactory
     client: WebClient
     directory: Directory
+    kick: Callable[[], None] = lambda: None  # wakes the outbox sender after something was queued
 
     def caller(self, team_id: str, user_id: str) -> Caller:
         """The verified user behind a request, as a member of `team_id` (created on first sight)."""

@@ -5,6 +5,8 @@ from enum import StrEnum
 
 class CallbackId(StrEnum):
     SETUP = "setup"
+    CHECKIN = "checkin"
+    GOAL = "goal"
 
 
 class SetupBlock(StrEnum):
@@ -17,6 +19,40 @@ class SetupBlock(StrEnum):
     REMINDER_DELAY = "reminder_delay_hours"
     FEEDBACK_DAY = "feedback_day"
     LANGUAGE = "language"
+
+
+class GoalBlock(StrEnum):
+    """Block ids of the goal modal; each is also the `GoalForm` field it fills."""
+
+    TITLE = "title"
+    DESCRIPTION = "description"
+    METRIC = "metric"
+    METRIC_LABEL = "metric_label"
+    UNIT = "unit"
+    TARGET = "target"
+    WHY = "why"
+    PERIOD = "period_kind"
+    START = "start_date"
+    END = "end_date"
+    WEIGHTS = "quarter_weights"
+
+
+class CheckinBlock(StrEnum):
+    """Per-goal block ids of the check-in modal are `<prefix>:<goal id>`."""
+
+    RESULT = "result"
+    CONFIDENCE = "confidence"
+    HIGHLIGHTS = "highlights"
+    BLOCKERS = "blockers"
+    HELP = "help"
+
+
+class Action(StrEnum):
+    CHECKIN_OPEN = "checkin_open"
+    GOAL_AGREE = "goal_agree"
+    GOAL_DISCUSS = "goal_discuss"
+    GOAL_APPROVE = "goal_approve"
+    GOAL_EDIT = "goal_edit"
 
 
 VALUE_ACTION = "value"  # the action id of the one input element in each modal input block

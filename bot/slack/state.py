@@ -13,6 +13,9 @@ def element_value(element: dict[str, Any]) -> str | None:
     if "selected_option" in element:
         option = element["selected_option"]
         return str(option["value"]) if option else None
+    if "selected_options" in element:
+        chosen = [str(option["value"]) for option in element["selected_options"] or []]
+        return ",".join(chosen) or None
     for key in _SINGLE:
         if key in element:
             return str(element[key]) if element[key] else None

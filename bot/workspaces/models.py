@@ -18,6 +18,7 @@ class Workspace(Base):
     __tablename__ = "workspaces"
     __table_args__ = (
         CheckConstraint("nudge_weekday BETWEEN 0 AND 6", name="nudge_weekday"),
+        CheckConstraint("digest_weekday BETWEEN 0 AND 6", name="digest_weekday"),
         CheckConstraint("feedback_day BETWEEN 0 AND 28", name="feedback_day"),
         CheckConstraint("reminder_delay_hours BETWEEN 1 AND 168", name="reminder_delay_hours"),
         CheckConstraint("language IN ('en', 'zh')", name="language"),
@@ -31,5 +32,9 @@ class Workspace(Base):
     reminder_delay_hours: Mapped[int] = mapped_column(default=24)
     feedback_day: Mapped[int] = mapped_column(default=FIRST_WORKING_DAY)
     language: Mapped[str] = mapped_column(String(8), default="en")
+    country: Mapped[str | None] = mapped_column(String(2))  # ISO 3166 code for public holidays
+    report_current_week: Mapped[bool] = mapped_column(default=False)  # Friday teams report this week
+    digest_weekday: Mapped[int] = mapped_column(default=0)
+    digest_time: Mapped[time] = mapped_column(default=time(16, 0))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

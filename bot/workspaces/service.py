@@ -8,10 +8,9 @@ from datetime import time
 from typing import TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import insert
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from bot.db.engine import upsert_statement
 from bot.i18n import LOCALES
 from bot.workspaces.models import Workspace
 
@@ -25,13 +24,7 @@ def ensure_workspace(session: Session, team_id: str) -> Workspace:
     workspace = session.get(Workspace, team_id)
     if workspace is not None:
         return workspace
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        session.execute(postgresql.insert(Workspace).values(team_id=team_id).on_conflict_do_nothing())
-    elif dialect == "sqlite":
-        session.execute(sqlite.insert(Workspace).values(team_id=team_id).on_conflict_do_nothing())
-    else:
-        session.execute(insert(Workspace).values(team_id=team_id))
+    session.execute(upsert_statement(session, Workspace).values(team_id=team_id).on_conflict_do_nothing())
     return session.get_one(Workspace, team_id)
 
 

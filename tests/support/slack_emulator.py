@@ -139,6 +139,7 @@ class SlackEmulator:
         self._lock = threading.RLock()
         self._ids = itertools.count(1)
         self._fail_queue: dict[str, deque[tuple[int, int]]] = {}
+        self._stalls: dict[str, deque[float]] = {}
         self._chaos: tuple[float, tuple[int, ...], random.Random, set[str] | None, int] | None = None
         self._limits: dict[str, tuple[float, bool]] = {}
         self._server: _Server | None = None
@@ -148,6 +149,7 @@ class SlackEmulator:
             "users.info": self._users_info,
             "conversations.open": self._conversations_open,
             "conversations.info": self._conversations_info,
+            "conversations.history": self._conversations_history,
             "chat.postMessage": self._chat_post_message,
             "chat.postEphemeral": self._chat_post_ephemeral,
             "chat.update": self._chat_update,
@@ -181,6 +183,7 @@ class SlackEmulator:
             self._last_modal = ""
             self._buckets: dict[tuple[str, str], tuple[float, float]] = {}
             self._fail_queue.clear()
+            self._stalls.clear()
 
     # -- lifecycle --
 
@@ -281,6 +284,12 @@ class SlackEmulator:
         with self._lock:
             self._fail_queue.setdefault(method, deque()).extend([(status, retry_after)] * count)
 
+    def stall_next(self, method: str, seconds: float, *, count: int = 1) -> None:
+        """The next `count` calls to `method` are carried out, then answered only after `seconds`:
+        the window in which a client that dies has done the work without knowing it."""
+        with self._lock:
+            self._stalls.setdefault(method, deque()).extend([seconds] * count)
+
     def set_failure_rate(
         self,
         rate: float,
@@ -349,6 +358,10 @@ class SlackEmulator:
             self.calls.append(call)
             if response.get("warning"):
                 self.warnings.append(call)
+            stalls = self._stalls.get(method)
+            stall = stalls.popleft() if stalls else 0.0
+        if stall:
+            time.sleep(stall)
         return _Reply.of(status, response, retry_after)
 
     def _answer(self, method: str, params: Params, token: str | None) -> tuple[int, dict[str, Any], int]:
@@ -399,10 +412,14 @@ class SlackEmulator:
         if channel.startswith("#"):
             named = [cid for cid, info in self.channels.items() if info["name"] == channel[1:]]
             channel = named[0] if named else channel
-        if channel in self.channels or (channel.startswith("D") and channel[1:] in self.users):
-            return channel
         if allow_user and channel in self.users:
-            return "D" + channel
+            channel = "D" + channel
+        if channel in self.channels:
+            return channel
+        if channel.startswith("D") and channel[1:] in self.users:
+            if self.users[channel[1:]]["deleted"]:
+                raise SlackError("user_disabled")
+            return channel
         raise SlackError("channel_not_found")
 
     def _auth_test(self, params: Params) -> dict[str, Any]:
@@ -431,6 +448,16 @@ class SlackEmulator:
         channel = self._resolve_channel(params.get("channel"), allow_user=False)
         info = self.channels.get(channel) or {"id": channel, "is_im": True, "user": channel[1:]}
         return {"ok": True, "channel": copy.deepcopy(info)}
+
+    def _conversations_history(self, params: Params) -> dict[str, Any]:
+        """Newest first, between `oldest` and `latest` (exclusive), metadata only when asked for."""
+        channel = self._resolve_channel(params.get("channel"), allow_user=False)
+        oldest, latest = float(params.get("oldest") or 0), float(params.get("latest") or "inf")
+        limit = int(params.get("limit") or 100)
+        metadata = str(params.get("include_all_metadata")).lower() in ("1", "true")
+        found = [m for m in reversed(self.messages.get(channel, [])) if oldest < float(m["ts"]) < latest]
+        shown = [m if metadata else {k: v for k, v in m.items() if k != "metadata"} for m in found[:limit]]
+        return self._ok(messages=shown, has_more=len(found) > limit)
 
     def _new_message(self, params: Params) -> dict[str, Any]:
         message: dict[str, Any] = {"type": "message", "ts": self._next_ts(), "user": self.bot_user_id}

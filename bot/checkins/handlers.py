@@ -1,0 +1,175 @@
+"""`/pacer checkin`, the nudge's "Check in" button, and the check-in modal's submission."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
+
+from bot.checkins import schedule, service, views
+from bot.checkins.models import CheckIn, Confidence
+from bot.db import utcnow
+from bot.delivery.service import Outgoing, cancel, enqueue, find
+from bot.errors import Invalid, NotAllowed
+from bot.goals.numbers import format_amount, parse_amount
+from bot.i18n import Locale, t
+from bot.roster.models import Member
+from bot.roster.service import Caller, language_of
+from bot.slack.commands import EVERYONE, CommandRequest, Commands
+from bot.slack.deps import Deps
+from bot.slack.errors import reported_after_ack
+from bot.slack.ids import Action, CallbackId, CheckinBlock
+from bot.slack.state import values_of
+from bot.workspaces.models import Workspace
+
+
+def checkin_view(deps: Deps, caller: Caller, requested: date | None) -> dict[str, Any]:
+    """The check-in modal for the requested week if it is still open, else the week due now."""
+    now = utcnow()
+    with deps.session_factory() as session:
+        workspace = session.get_one(Workspace, caller.team_id)
+        rep = session.get_one(Member, caller.member.id)
+        zone = schedule.zone_of(rep, workspace)
+        open_ = requested is not None and schedule.week_is_open(workspace, zone, requested, now)
+        week = requested if open_ and requested else schedule.checkin_week(workspace, zone, now)
+        goals = service.goal_weeks(session, service.active_goals(session, rep=rep, week_start=week), week)
+        if not goals:
+            raise Invalid("checkin.no_goals")
+        given = {c.goal_id: c for c in service.checkins_of(session, rep_id=rep.id, week_start=week)}
+    previous = {
+        goal_id: _as_strings(c, goals_unit(goals, goal_id), caller.locale) for goal_id, c in given.items()
+    }
+    help_requested = any(c.needs_help for c in given.values())
+    metadata = {"week": week.isoformat(), "rep": caller.member.id}
+    return views.checkin_modal(
+        week, goals, caller.locale, previous=previous, help_requested=help_requested, metadata=metadata
+    )
+
+
+def goals_unit(goals: list[service.GoalWeek], goal_id: int) -> str:
+    return next(item.goal.unit for item in goals if item.goal.id == goal_id)
+
+
+def _as_strings(checkin: CheckIn, unit: str, locale: Locale) -> dict[str, str]:
+    return {
+        "result": format_amount(checkin.result, unit, locale).removesuffix(f" {unit}"),
+        "confidence": checkin.confidence.value,
+        "highlights": checkin.highlights,
+        "blockers": checkin.blockers,
+    }
+
+
+def parse_answers(view: dict[str, Any], locale: Locale) -> tuple[list[service.Answer], dict[str, str]]:
+    """The typed answers of a submitted check-in modal, or {block id: error} for the fields that are wrong."""
+    values = values_of(view)
+    needs_help = values.get(CheckinBlock.HELP.value) is not None
+    answers: list[service.Answer] = []
+    errors: dict[str, str] = {}
+    for block_id, raw in values.items():
+        prefix, _, goal_id = block_id.partition(":")
+        if prefix != CheckinBlock.RESULT:
+            continue
+        amount = parse_amount(raw or "")
+        if amount is None or amount < 0:
+            errors[block_id] = t("checkin.error.result", locale, value=raw or "")
+            continue
+        confidence = values.get(f"{CheckinBlock.CONFIDENCE}:{goal_id}")
+        if confidence not in {c.value for c in Confidence}:
+            errors[f"{CheckinBlock.CONFIDENCE}:{goal_id}"] = t("checkin.error.confidence", locale)
+            continue
+        answers.append(
+            service.Answer(
+                goal_id=int(goal_id),
+                result=amount,
+                confidence=Confidence(confidence),
+                highlights=values.get(f"{CheckinBlock.HIGHLIGHTS}:{goal_id}") or "",
+                blockers=values.get(f"{CheckinBlock.BLOCKERS}:{goal_id}") or "",
+                needs_help=needs_help,
+            )
+        )
+    return answers, errors
+
+
+def register(app: App, deps: Deps, commands: Commands) -> None:
+    def open_from_command(request: CommandRequest) -> None:
+        view = checkin_view(deps, request.caller, None)
+        request.ack()
+        request.client.views_open(trigger_id=request.body["trigger_id"], view=view)
+
+    commands.add("checkin", help_key="help.checkin", roles=EVERYONE, handler=open_from_command)
+
+    @app.action(Action.CHECKIN_OPEN.value)
+    @reported_after_ack(deps)
+    def open_from_button(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        caller = deps.caller(str(body["team"]["id"]), str(body["user"]["id"]))
+        context["pacer_locale"] = caller.locale
+        ack()
+        requested = date.fromisoformat(str(body["actions"][0].get("value") or ""))
+        client.views_open(trigger_id=body["trigger_id"], view=checkin_view(deps, caller, requested))
+
+    @app.view(CallbackId.CHECKIN.value)
+    @reported_after_ack(deps)
+    def submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
+        caller = deps.caller(str(body["team"]["id"]), str(body["user"]["id"]))
+        context["pacer_locale"] = caller.locale
+        metadata = json.loads(view.get("private_metadata") or "{}")
+        if metadata.get("rep") != caller.member.id:
+            raise NotAllowed("checkin.not_yours")
+        answers, errors = parse_answers(view, caller.locale)
+        if errors:
+            ack(response_action="errors", errors=errors)
+            return
+        record(deps, caller, date.fromisoformat(metadata["week"]), answers)
+        ack()
+        deps.kick()
+
+
+def record(deps: Deps, caller: Caller, week: date, answers: list[service.Answer]) -> None:
+    """Save the check-in, turn the nudge into "done", and tell the manager if the rep asked for help."""
+    now = utcnow()
+    with deps.session_factory.begin() as session:
+        workspace = session.get_one(Workspace, caller.team_id)
+        rep = session.get_one(Member, caller.member.id)
+        if not schedule.week_is_open(workspace, schedule.zone_of(rep, workspace), week, now):
+            raise Invalid("checkin.week_closed")
+        service.save_checkin(session, rep=rep, week_start=week, answers=answers, now=now)
+        goals = service.goal_weeks(session, service.active_goals(session, rep=rep, week_start=week), week)
+        outgoing = []
+        for kind in (service.NUDGE, service.REMINDER):
+            key = service.delivery_key(kind, rep.user_id, week)
+            if find(session, team_id=rep.team_id, key=key) is None or cancel(
+                session, team_id=rep.team_id, key=key
+            ):
+                continue  # never queued, or stopped before it went out
+            payload = views.done_message(week, goals, caller.locale) | {"update_of": key}
+            outgoing.append(
+                Outgoing(
+                    rep.team_id,
+                    f"{key}:done:{now.timestamp()}",
+                    service.NUDGE_DONE,
+                    rep.user_id,
+                    payload,
+                    rep.id,
+                    week.isoformat(),
+                )
+            )
+        if answers[0].needs_help and rep.manager_id is not None:
+            manager = session.get_one(Member, rep.manager_id)
+            payload = views.help_message(
+                rep.user_id, week, [a.blockers for a in answers], language_of(manager, workspace)
+            )
+            outgoing.append(
+                Outgoing(
+                    rep.team_id,
+                    service.delivery_key(service.HELP, rep.user_id, week),
+                    service.HELP,
+                    manager.user_id,
+                    payload,
+                    manager.id,
+                    week.isoformat(),
+                )
+            )
+        enqueue(session, outgoing, now=now)

@@ -1,0 +1,224 @@
+"""Check-in rules: who is due a nudge or a reminder now, and saving a rep's weekly answers."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.checkins import schedule
+from bot.checkins.models import CheckIn, Confidence
+from bot.db.engine import upsert_statement
+from bot.delivery.models import Delivery, DeliveryStatus
+from bot.errors import NotAllowed
+from bot.goals.models import Goal, GoalStatus, WeeklyTarget
+from bot.roster.models import Member, Role
+from bot.workspaces.models import Workspace
+
+NUDGE, REMINDER, NUDGE_DONE, HELP = "nudge", "reminder", "nudge-done", "help"
+
+
+def delivery_key(kind: str, user_id: str, week_start: date) -> str:
+    return f"{kind}:{user_id}:{week_start.isoformat()}"
+
+
+@dataclass(frozen=True)
+class GoalWeek:
+    """One goal's figures for a nudge or the check-in modal."""
+
+    goal: Goal
+    week_target: Decimal  # the target of the week being reported on
+    next_target: Decimal  # the target of the week after it
+    result: Decimal | None  # already checked in for the week, if so
+    confidence: Confidence | None
+
+
+@dataclass(frozen=True)
+class Due:
+    member: Member
+    workspace: Workspace
+    week_start: date  # the week being reported on
+    goals: list[GoalWeek]
+
+
+def _reps_with_goals(session: Session, weeks: tuple[date, date]) -> dict[int, list[Goal]]:
+    """Active goals that overlap the window, by rep id."""
+    first, last = weeks
+    goals = session.scalars(
+        select(Goal).where(
+            Goal.status == GoalStatus.ACTIVE,
+            Goal.start_date <= last + timedelta(days=6),
+            Goal.end_date >= first,
+        )
+    ).all()
+    by_rep: dict[int, list[Goal]] = defaultdict(list)
+    for goal in goals:
+        by_rep[goal.rep_id].append(goal)
+    return by_rep
+
+
+def goal_weeks(session: Session, goals: Sequence[Goal], week_start: date) -> list[GoalWeek]:
+    """Targets for `week_start` and the week after, and any check-in already given, for each goal."""
+    ids = [goal.id for goal in goals]
+    next_week = week_start + schedule.WEEK
+    targets = {
+        (t.goal_id, t.week_start): t.target
+        for t in session.scalars(
+            select(WeeklyTarget).where(
+                WeeklyTarget.goal_id.in_(ids), WeeklyTarget.week_start.in_([week_start, next_week])
+            )
+        )
+    }
+    answers = {
+        c.goal_id: c
+        for c in session.scalars(
+            select(CheckIn).where(CheckIn.goal_id.in_(ids), CheckIn.week_start == week_start)
+        )
+    }
+    zero = Decimal(0)
+    return [
+        GoalWeek(
+            goal=goal,
+            week_target=targets.get((goal.id, week_start), zero),
+            next_target=targets.get((goal.id, next_week), zero),
+            result=answers[goal.id].result if goal.id in answers else None,
+            confidence=answers[goal.id].confidence if goal.id in answers else None,
+        )
+        for goal in sorted(goals, key=lambda g: g.id)
+    ]
+
+
+def due_nudges(session: Session, *, now: datetime) -> list[Due]:
+    """Reps whose nudge time has come in their own zone (within a day's catch-up), with an active goal,
+    not away and not on a public holiday. Whether they were already nudged is the outbox's business."""
+    workspaces = {w.team_id: w for w in session.scalars(select(Workspace))}
+    this_monday = (now - timedelta(days=8)).date()
+    reps_goals = _reps_with_goals(session, (this_monday - schedule.WEEK, now.date() + schedule.WEEK))
+    if not reps_goals:
+        return []
+    reps = session.scalars(
+        select(Member).where(
+            Member.id.in_(reps_goals),
+            Member.active.is_(True),
+            Member.on_team.is_(True),
+            Member.role == Role.REP,
+        )
+    ).all()
+    due: list[Due] = []
+    for rep in reps:
+        workspace = workspaces[rep.team_id]
+        slot = schedule.nudge_slot(workspace, schedule.zone_of(rep, workspace), now)
+        if not slot <= now < slot + schedule.CATCH_UP or schedule.is_day_off(rep, workspace, slot.date()):
+            continue
+        week = schedule.nudged_week(workspace, slot)
+        goals = [
+            g for g in reps_goals[rep.id] if g.start_date <= week + timedelta(days=13) and g.end_date >= week
+        ]
+        if goals:
+            due.append(Due(rep, workspace, week, goal_weeks(session, goals, week)))
+    return due
+
+
+def due_reminders(session: Session, *, now: datetime) -> list[Due]:
+    """Reps nudged at least the workspace's reminder delay ago who have not checked in for that week."""
+    nudges = session.execute(
+        select(Delivery, Member, Workspace)
+        .join(Member, Member.id == Delivery.member_id)
+        .join(Workspace, Workspace.team_id == Delivery.team_id)
+        .where(
+            Delivery.kind == NUDGE,
+            Delivery.status == DeliveryStatus.SENT,
+            Delivery.sent_at >= now - timedelta(days=7),
+            Member.active.is_(True),
+        )
+    ).all()
+    due: list[Due] = []
+    for nudge, rep, workspace in nudges:
+        if nudge.sent_at is None or now < nudge.sent_at + timedelta(hours=workspace.reminder_delay_hours):
+            continue
+        week = date.fromisoformat(nudge.period)
+        zone = schedule.zone_of(rep, workspace)
+        if not schedule.week_is_open(workspace, zone, week, now) or schedule.is_day_off(
+            rep, workspace, now.astimezone(zone).date()
+        ):
+            continue
+        goals = active_goals(session, rep=rep, week_start=week)
+        weeks = goal_weeks(session, goals, week)
+        if weeks and all(w.result is None for w in weeks):
+            due.append(Due(rep, workspace, week, weeks))
+    return due
+
+
+def active_goals(session: Session, *, rep: Member, week_start: date) -> list[Goal]:
+    return list(
+        session.scalars(
+            select(Goal)
+            .where(
+                Goal.team_id == rep.team_id,
+                Goal.rep_id == rep.id,
+                Goal.status == GoalStatus.ACTIVE,
+                Goal.start_date <= week_start + timedelta(days=6),
+                Goal.end_date >= week_start,
+            )
+            .order_by(Goal.id)
+        )
+    )
+
+
+def checkins_of(session: Session, *, rep_id: int, week_start: date) -> Sequence[CheckIn]:
+    return session.scalars(
+        select(CheckIn).where(CheckIn.rep_id == rep_id, CheckIn.week_start == week_start)
+    ).all()
+
+
+@dataclass(frozen=True)
+class Answer:
+    goal_id: int
+    result: Decimal
+    confidence: Confidence
+    highlights: str
+    blockers: str
+    needs_help: bool
+
+
+def save_checkin(
+    session: Session, *, rep: Member, week_start: date, answers: Sequence[Answer], now: datetime
+) -> bool:
+    """Store the rep's answers for the week (again: they replace the earlier ones, never duplicate).
+    Only the rep's own active goals for that week are accepted. Returns whether this was the first."""
+    allowed = {goal.id for goal in active_goals(session, rep=rep, week_start=week_start)}
+    if not answers or any(answer.goal_id not in allowed for answer in answers):
+        raise NotAllowed("checkin.not_your_goal")
+    existing = session.scalar(
+        select(CheckIn.id).where(CheckIn.rep_id == rep.id, CheckIn.week_start == week_start).limit(1)
+    )
+    rows = [
+        {
+            "team_id": rep.team_id,
+            "goal_id": a.goal_id,
+            "rep_id": rep.id,
+            "week_start": week_start,
+            "result": a.result,
+            "confidence": a.confidence,
+            "highlights": a.highlights,
+            "blockers": a.blockers,
+            "needs_help": a.needs_help,
+            "created_at": now,
+            "updated_at": now,
+        }
+        for a in answers
+    ]
+    statement = upsert_statement(session, CheckIn)
+    changes = {
+        name: statement.excluded[name]
+        for name in ("result", "confidence", "highlights", "blockers", "needs_help", "updated_at")
+    }
+    session.execute(
+        statement.on_conflict_do_update(index_elements=["goal_id", "week_start"], set_=changes), rows
+    )
+    return existing is None

@@ -1,0 +1,179 @@
+"""Block Kit for nudges, reminders and the check-in modal. Pure builders."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+from typing import Any
+
+from bot.checkins.models import Confidence
+from bot.checkins.service import Due, GoalWeek
+from bot.goals.numbers import format_amount
+from bot.i18n import Locale, t
+from bot.slack import blocks
+from bot.slack.ids import VALUE_ACTION, Action, CallbackId, CheckinBlock
+
+MAX_GOALS_IN_MODAL = 15  # 5 blocks a goal: well inside Slack's 100 blocks a modal
+CONFIDENCE_EMOJI = {Confidence.ON_TRACK: "🟢", Confidence.AT_RISK: "🟡", Confidence.OFF_TRACK: "🔴"}
+
+
+def week_label(week_start: date, locale: Locale) -> str:
+    end = week_start + timedelta(days=6)
+    return t(
+        "week.label",
+        locale,
+        week=week_start.isocalendar().week,
+        start=_day(week_start, locale),
+        end=_day(end, locale),
+    )
+
+
+def _day(day: date, locale: Locale) -> str:
+    return t("week.day", locale, day=day.day, month_name=t(f"month.{day.month}", locale))
+
+
+def _goal_line(item: GoalWeek, locale: Locale) -> str:
+    unit = item.goal.unit
+    line = t(
+        "nudge.goal_line",
+        locale,
+        title=item.goal.title,
+        target=format_amount(item.week_target, unit, locale),
+        next=format_amount(item.next_target, unit, locale),
+    )
+    if item.result is not None:
+        line += " " + t("nudge.goal_done", locale, result=format_amount(item.result, unit, locale))
+    return line
+
+
+def nudge_message(due: Due, locale: Locale, *, reminder: bool) -> dict[str, Any]:
+    week = week_label(due.week_start, locale)
+    intro = t("reminder.intro" if reminder else "nudge.intro", locale, week=week)
+    lines = [_goal_line(item, locale) for item in due.goals]
+    button = {
+        "type": "button",
+        "action_id": Action.CHECKIN_OPEN.value,
+        "text": blocks.plain(t("nudge.button", locale)),
+        "style": "primary",
+        "value": due.week_start.isoformat(),
+    }
+    body = [
+        blocks.section(intro),
+        *blocks.sections_from_lines(lines, max_blocks=40),
+        {"type": "actions", "block_id": "nudge_actions", "elements": [button]},
+    ]
+    return blocks.message("\n".join([intro, *lines]), body)
+
+
+def done_message(week_start: date, goals: list[GoalWeek], locale: Locale) -> dict[str, Any]:
+    """What the nudge turns into once the rep has checked in."""
+    text = t("nudge.done", locale, week=week_label(week_start, locale))
+    lines = [_goal_line(item, locale) for item in goals]
+    button = {
+        "type": "button",
+        "action_id": Action.CHECKIN_OPEN.value,
+        "text": blocks.plain(t("nudge.edit_button", locale)),
+        "value": week_start.isoformat(),
+    }
+    body = [
+        blocks.section(text),
+        *blocks.sections_from_lines(lines, max_blocks=40),
+        {"type": "actions", "block_id": "nudge_actions", "elements": [button]},
+    ]
+    return blocks.message("\n".join([text, *lines]), body)
+
+
+def help_message(rep_user_id: str, week_start: date, blockers: list[str], locale: Locale) -> dict[str, Any]:
+    text = t("checkin.help_request", locale, rep=rep_user_id, week=week_label(week_start, locale))
+    details = "\n".join(f"> {line}" for line in blockers if line) or t("checkin.no_blockers", locale)
+    return blocks.message(f"{text}\n{details}", [blocks.section(text), blocks.section(details)])
+
+
+def _input(block_id: str, label: str, element: dict[str, Any], *, optional: bool = False) -> blocks.Block:
+    return {
+        "type": "input",
+        "block_id": block_id,
+        "label": blocks.plain(label),
+        "element": {**element, "action_id": VALUE_ACTION},
+        "optional": optional,
+    }
+
+
+def _confidence_options(locale: Locale) -> list[dict[str, Any]]:
+    return [
+        blocks.option(f"{CONFIDENCE_EMOJI[c]} {t(f'confidence.{c.value}', locale)}", c.value)
+        for c in Confidence
+    ]
+
+
+def checkin_modal(
+    week_start: date,
+    goals: list[GoalWeek],
+    locale: Locale,
+    *,
+    previous: dict[int, dict[str, str]],
+    help_requested: bool,
+    metadata: dict[str, Any],
+) -> dict[str, Any]:
+    """One modal for all of the rep's active goals that week. `previous`: answers given before, by goal."""
+    body: list[blocks.Block] = [
+        blocks.section(t("checkin.intro", locale, week=week_label(week_start, locale)))
+    ]
+    options = _confidence_options(locale)
+    for item in goals[:MAX_GOALS_IN_MODAL]:
+        goal, before = item.goal, previous.get(item.goal.id, {})
+        target = format_amount(item.week_target, goal.unit, locale)
+        result: dict[str, Any] = {
+            "type": "plain_text_input",
+            "placeholder": blocks.plain(t("checkin.result_hint", locale)),
+        }
+        if before.get("result"):
+            result["initial_value"] = before["result"]
+        confidence: dict[str, Any] = {"type": "radio_buttons", "options": options}
+        chosen = [o for o in options if o["value"] == before.get("confidence")]
+        if chosen:
+            confidence["initial_option"] = chosen[0]
+        body += [
+            {"type": "header", "text": blocks.plain(goal.title[:150])},
+            _input(
+                f"{CheckinBlock.RESULT}:{goal.id}",
+                t("checkin.result", locale, target=target, unit=goal.unit),
+                result,
+            ),
+            _input(f"{CheckinBlock.CONFIDENCE}:{goal.id}", t("checkin.confidence", locale), confidence),
+            _input(
+                f"{CheckinBlock.HIGHLIGHTS}:{goal.id}",
+                t("checkin.highlights", locale),
+                _text_area(before.get("highlights")),
+                optional=True,
+            ),
+            _input(
+                f"{CheckinBlock.BLOCKERS}:{goal.id}",
+                t("checkin.blockers", locale),
+                _text_area(before.get("blockers")),
+                optional=True,
+            ),
+        ]
+    if len(goals) > MAX_GOALS_IN_MODAL:
+        body.append(blocks.context(t("checkin.too_many", locale, shown=MAX_GOALS_IN_MODAL, total=len(goals))))
+    need_help = blocks.option(t("checkin.need_help", locale), "yes")
+    help_box: dict[str, Any] = {"type": "checkboxes", "options": [need_help]}
+    if help_requested:
+        help_box["initial_options"] = [need_help]
+    body.append(_input(CheckinBlock.HELP.value, t("checkin.help_label", locale), help_box, optional=True))
+    return {
+        "type": "modal",
+        "callback_id": CallbackId.CHECKIN.value,
+        "private_metadata": json.dumps(metadata),
+        "title": blocks.plain(t("checkin.title", locale)),
+        "submit": blocks.plain(t("checkin.submit", locale)),
+        "close": blocks.plain(t("common.cancel", locale)),
+        "blocks": body,
+    }
+
+
+def _text_area(initial: str | None) -> dict[str, Any]:
+    element: dict[str, Any] = {"type": "plain_text_input", "multiline": True, "max_length": 2000}
+    if initial:
+        element["initial_value"] = initial
+    return element

@@ -1,0 +1,213 @@
+"""The sender: drains the outbox into Slack within its rate limits, retrying what may succeed later.
+
+Exactly once: a claimed message is marked `sending` (committed) before the Slack call and `sent` after.
+A sender that dies in between leaves it `sending`; once its lease runs out, the next sender first looks
+in the conversation for a message carrying the delivery's key (message metadata) before posting again."""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.error import URLError
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.db import SessionFactory, utcnow
+from bot.delivery import service
+from bot.delivery.ratelimit import RateLimiter
+from bot.roster.service import deactivate
+
+logger = logging.getLogger(__name__)
+METADATA_TYPE = "pacer_delivery"
+# Errors that no retry will cure; the first group also means the person left Slack.
+GONE = {"user_disabled", "user_not_found", "account_inactive", "cannot_dm_bot"}
+PERMANENT = GONE | {
+    "channel_not_found",
+    "is_archived",
+    "not_in_channel",
+    "invalid_blocks",
+    "msg_too_long",
+    "no_text",
+    "messages_tab_disabled",
+    "restricted_action",
+    "invalid_arguments",
+    "message_not_found",
+    "cant_update_message",
+}
+
+
+@dataclass
+class DrainReport:
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    cancelled: int = 0
+    recovered: int = 0  # found already in Slack after a sender died mid-send
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def add(self, outcome: str) -> None:
+        with self._lock:
+            setattr(self, outcome, getattr(self, outcome) + 1)
+
+    def __str__(self) -> str:
+        return (
+            f"{self.sent} sent, {self.recovered} found already sent, {self.retried} to retry, "
+            f"{self.failed} failed, {self.cancelled} cancelled"
+        )
+
+
+class Sender:
+    def __init__(
+        self,
+        session_factory: SessionFactory,
+        client: WebClient,
+        limiter: RateLimiter,
+        *,
+        workers: int = 4,
+        lease: timedelta = timedelta(seconds=60),
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.session_factory, self.client, self.limiter = session_factory, client, limiter
+        self.workers, self.lease, self.clock = workers, lease, clock
+        self.worker_id = f"{socket.gethostname()}:{os.getpid()}"
+
+    def drain(self, *, linger: timedelta = timedelta(0), stop: threading.Event | None = None) -> DrainReport:
+        """Send everything due. With `linger`, keep waiting for retries due within that time."""
+        report = DrainReport()
+        with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="sender") as pool:
+            while stop is None or not stop.is_set():
+                with self.session_factory.begin() as session:
+                    batch = service.claim(
+                        session,
+                        worker=self.worker_id,
+                        now=self.clock(),
+                        limit=self.workers * 4,
+                        lease=self.lease,
+                    )
+                if batch:
+                    list(pool.map(lambda item: report.add(self._deliver(item)), batch))
+                    continue
+                wait = self._next_due_within(linger)
+                if wait is None:
+                    break
+                (stop or threading.Event()).wait(wait)
+        return report
+
+    def _next_due_within(self, linger: timedelta) -> float | None:
+        if linger <= timedelta(0):
+            return None
+        with self.session_factory() as session:
+            upcoming = service.next_due(session)
+        now = self.clock()
+        if upcoming is None or upcoming - now > linger:
+            return None
+        return max(0.05, min((upcoming - now).total_seconds(), 1.0))
+
+    def _deliver(self, item: service.Claimed) -> str:
+        try:
+            return self._attempt(item)
+        except SlackApiError as error:
+            return self._after_slack_error(item, error)
+        except (URLError, TimeoutError, ConnectionError) as error:
+            return self._retry_later(item, f"connection: {error}")
+        except Exception as error:  # a bug: keep the row, retry later, and say so loudly
+            logger.exception("delivery %s (%s) failed unexpectedly", item.id, item.key)
+            return self._retry_later(item, f"unexpected: {error!r}")
+
+    def _attempt(self, item: service.Claimed) -> str:
+        update_of = item.payload.get("update_of")
+        if update_of:
+            return self._update(item, str(update_of))
+        if item.uncertain and (found := self._find_in_slack(item)) is not None:
+            self._finish(item, *found)
+            logger.info("delivery %s was already in Slack (%s)", item.key, found[1])
+            return "recovered"
+        self.limiter.wait(item.channel)
+        response = self.client.chat_postMessage(
+            channel=item.channel,
+            text=item.payload["text"],
+            blocks=item.payload.get("blocks"),
+            thread_ts=item.payload.get("thread_ts"),
+            unfurl_links=False,
+            metadata={"event_type": METADATA_TYPE, "event_payload": {"key": item.key}},
+        )
+        self._finish(item, str(response["channel"]), str(response["ts"]))
+        return "sent"
+
+    def _update(self, item: service.Claimed, original_key: str) -> str:
+        with self.session_factory() as session:
+            original = service.find(session, team_id=item.team_id, key=original_key)
+        if original is None or original.status in {"failed", "cancelled"}:
+            with self.session_factory.begin() as session:
+                service.mark_cancelled(session, item.id, reason=f"nothing to update: {original_key}")
+            return "cancelled"
+        if original.sent_ts is None or original.sent_channel is None:  # not out yet: update after it
+            return self._retry_later(item, f"waiting for {original_key}", count_attempt=False)
+        self.limiter.wait(original.sent_channel)
+        self.client.chat_update(
+            channel=original.sent_channel,
+            ts=original.sent_ts,
+            text=item.payload["text"],
+            blocks=item.payload.get("blocks"),
+        )
+        self._finish(item, original.sent_channel, original.sent_ts)
+        return "sent"
+
+    def _find_in_slack(self, item: service.Claimed) -> tuple[str, str] | None:
+        channel = item.channel
+        if channel.startswith(("U", "W")):
+            channel = str(self.client.conversations_open(users=channel)["channel"]["id"])
+        history = self.client.conversations_history(channel=channel, limit=200, include_all_metadata=True)
+        messages: list[dict[str, Any]] = history.get("messages", [])
+        for message in messages:
+            metadata: dict[str, Any] = message.get("metadata") or {}
+            if (
+                metadata.get("event_type") == METADATA_TYPE
+                and metadata.get("event_payload", {}).get("key") == item.key
+            ):
+                return channel, str(message["ts"])
+        return None
+
+    def _finish(self, item: service.Claimed, channel: str, ts: str) -> None:
+        with self.session_factory.begin() as session:
+            service.mark_sent(session, item.id, channel=channel, ts=ts, now=self.clock())
+
+    def _after_slack_error(self, item: service.Claimed, error: SlackApiError) -> str:
+        code = str(error.response.get("error") or "")
+        status = int(error.response.status_code)
+        if status == 429:
+            retry_after = int(
+                error.response.headers.get("Retry-After", error.response.headers.get("retry-after", 1))
+            )
+            self.limiter.pause(retry_after)
+            return self._retry_later(
+                item, "ratelimited", delay=timedelta(seconds=retry_after), count_attempt=False
+            )
+        if status >= 500 or code not in PERMANENT:
+            return self._retry_later(item, f"{status} {code}".strip())
+        with self.session_factory.begin() as session:
+            service.mark_failed(session, item.id, error=code)
+            if code in GONE and item.member_id is not None:
+                deactivate(session, item.member_id)
+        logger.warning("delivery %s failed for good: %s", item.key, code)
+        return "failed"
+
+    def _retry_later(
+        self, item: service.Claimed, error: str, *, delay: timedelta | None = None, count_attempt: bool = True
+    ) -> str:
+        with self.session_factory.begin() as session:
+            if count_attempt and item.attempts >= service.MAX_ATTEMPTS:
+                service.mark_failed(session, item.id, error=f"gave up after {item.attempts} tries: {error}")
+                logger.warning("delivery %s gave up after %s tries: %s", item.key, item.attempts, error)
+                return "failed"
+            at = self.clock() + (delay if delay is not None else service.backoff(item.attempts))
+            service.mark_retry(session, item.id, error=error, at=at, count_attempt=count_attempt)
+        return "retried"

@@ -1,0 +1,190 @@
+"""Outbox rules: enqueue once per key, claim safely (several processes on PostgreSQL), record outcomes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from bot.db.engine import upsert_statement
+from bot.delivery.models import Delivery, DeliveryStatus
+
+MAX_ATTEMPTS = 6
+BACKOFF_CAP = timedelta(minutes=30)
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """A message to store in the outbox. `key` makes it unique per workspace."""
+
+    team_id: str
+    key: str
+    kind: str
+    channel: str
+    payload: dict[str, Any]
+    member_id: int | None = None
+    period: str = ""
+
+
+def enqueue(session: Session, messages: Iterable[Outgoing], *, now: datetime) -> int:
+    """Store messages whose key is new; an existing key is left alone. Returns how many were new."""
+    rows = [
+        {
+            "team_id": m.team_id,
+            "key": m.key,
+            "kind": m.kind,
+            "period": m.period,
+            "channel": m.channel,
+            "payload": m.payload,
+            "member_id": m.member_id,
+            "status": DeliveryStatus.PENDING,
+            "attempts": 0,
+            "next_attempt_at": now,
+            "created_at": now,
+        }
+        for m in messages
+    ]
+    if not rows:
+        return 0
+    statement = upsert_statement(session, Delivery).on_conflict_do_nothing(index_elements=["team_id", "key"])
+    inserted = 0
+    for start in range(0, len(rows), 500):
+        result = session.execute(statement.returning(Delivery.id), rows[start : start + 500])
+        inserted += len(result.all())
+    return inserted
+
+
+def find(session: Session, *, team_id: str, key: str) -> Delivery | None:
+    return session.scalar(select(Delivery).where(Delivery.team_id == team_id, Delivery.key == key))
+
+
+def cancel(session: Session, *, team_id: str, key: str) -> bool:
+    """Cancel a message that has not gone out yet; False when it was already sent (or is being sent)."""
+    result = session.execute(
+        update(Delivery)
+        .where(Delivery.team_id == team_id, Delivery.key == key, Delivery.status == DeliveryStatus.PENDING)
+        .values(status=DeliveryStatus.CANCELLED)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class Claimed:
+    id: int
+    team_id: str
+    key: str
+    kind: str
+    channel: str
+    payload: dict[str, Any]
+    member_id: int | None
+    attempts: int
+    uncertain: bool  # a previous sender claimed it and vanished: it may already be in Slack
+
+
+def claim(session: Session, *, worker: str, now: datetime, limit: int, lease: timedelta) -> list[Claimed]:
+    """Take up to `limit` due messages for this worker. On PostgreSQL, rows another process holds are
+    skipped (FOR UPDATE SKIP LOCKED), so each message is claimed by exactly one sender."""
+    due = or_(
+        and_(Delivery.status == DeliveryStatus.PENDING, Delivery.next_attempt_at <= now),
+        and_(Delivery.status == DeliveryStatus.SENDING, Delivery.lease_until < now),
+    )
+    query = select(Delivery).where(due).order_by(Delivery.next_attempt_at, Delivery.id).limit(limit)
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    rows = session.scalars(query).all()
+    claimed = [
+        Claimed(
+            r.id,
+            r.team_id,
+            r.key,
+            r.kind,
+            r.channel,
+            r.payload,
+            r.member_id,
+            r.attempts,
+            uncertain=r.status == DeliveryStatus.SENDING,
+        )
+        for r in rows
+    ]
+    for row in rows:
+        row.status = DeliveryStatus.SENDING
+        row.lease_until = now + lease
+        row.claimed_by = worker
+        row.attempts += 1
+    return claimed
+
+
+def mark_sent(session: Session, delivery_id: int, *, channel: str, ts: str, now: datetime) -> None:
+    session.execute(
+        update(Delivery)
+        .where(Delivery.id == delivery_id)
+        .values(
+            status=DeliveryStatus.SENT,
+            sent_channel=channel,
+            sent_ts=ts,
+            sent_at=now,
+            lease_until=None,
+            last_error=None,
+        )
+    )
+
+
+def mark_retry(
+    session: Session, delivery_id: int, *, error: str, at: datetime, count_attempt: bool = True
+) -> None:
+    """Back to pending, due again at `at`. A rate-limit wait does not use up one of the tries."""
+    values: dict[str, Any] = {
+        "status": DeliveryStatus.PENDING,
+        "next_attempt_at": at,
+        "lease_until": None,
+        "last_error": error[:500],
+    }
+    if not count_attempt:
+        values["attempts"] = Delivery.attempts - 1
+    session.execute(update(Delivery).where(Delivery.id == delivery_id).values(**values))
+
+
+def mark_failed(session: Session, delivery_id: int, *, error: str) -> None:
+    session.execute(
+        update(Delivery)
+        .where(Delivery.id == delivery_id)
+        .values(status=DeliveryStatus.FAILED, lease_until=None, last_error=error[:500])
+    )
+
+
+def mark_cancelled(session: Session, delivery_id: int, *, reason: str) -> None:
+    session.execute(
+        update(Delivery)
+        .where(Delivery.id == delivery_id)
+        .values(status=DeliveryStatus.CANCELLED, lease_until=None, last_error=reason[:500])
+    )
+
+
+def backoff(attempts: int) -> timedelta:
+    """2 s, 4 s, 8 s … after each failed try, at most BACKOFF_CAP."""
+    return min(timedelta(seconds=2 ** max(1, attempts)), BACKOFF_CAP)
+
+
+def next_due(session: Session) -> datetime | None:
+    """When the next pending message falls due (None when nothing is pending)."""
+    return session.scalar(
+        select(func.min(Delivery.next_attempt_at)).where(Delivery.status == DeliveryStatus.PENDING)
+    )
+
+
+def counts(session: Session) -> dict[str, int]:
+    rows = session.execute(select(Delivery.status, func.count()).group_by(Delivery.status))
+    return {str(status): int(count) for status, count in rows}
+
+
+def recent_failures(session: Session, *, limit: int = 20) -> Sequence[Delivery]:
+    return session.scalars(
+        select(Delivery)
+        .where(Delivery.status == DeliveryStatus.FAILED)
+        .order_by(Delivery.id.desc())
+        .limit(limit)
+    ).all()

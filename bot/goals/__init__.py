@@ -1,0 +1,1 @@
+"""SMART goals: targets for reps, their weekly breakdown and pace."""

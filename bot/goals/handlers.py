@@ -1,0 +1,299 @@
+"""`/pacer goal`, `goals`, `goal edit|close`, `away`, `back`; the goal modal; the goal DM buttons."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext, Respond
+from sqlalchemy.orm import Session
+
+from bot.db import utcnow
+from bot.delivery.service import Outgoing, enqueue
+from bot.errors import Invalid
+from bot.goals import service, views
+from bot.goals.breakdown import last_ended_week
+from bot.goals.models import Goal, GoalStatus
+from bot.goals.numbers import format_amount
+from bot.i18n import Locale, t
+from bot.roster.models import Member
+from bot.roster.service import Caller, language_of
+from bot.slack.commands import EVERYONE, CommandRequest, Commands, mentions
+from bot.slack.deps import Deps
+from bot.slack.errors import reported_after_ack
+from bot.slack.ids import Action, CallbackId
+from bot.slack.state import values_of
+from bot.workspaces.models import Workspace
+
+
+def _dm(goal: Goal, to: Member, kind: str, payload: dict[str, Any]) -> Outgoing:
+    return Outgoing(
+        goal.team_id,
+        f"goal-{kind}:{goal.id}:v{goal.version}:{to.user_id}",
+        f"goal-{kind}",
+        to.user_id,
+        payload,
+        to.id,
+        str(goal.id),
+    )
+
+
+def _locale(session: Session, member: Member) -> Locale:
+    return language_of(member, session.get_one(Workspace, member.team_id))
+
+
+def ask_next(session: Session, goal: Goal, by: Caller) -> list[Outgoing]:
+    """Who must answer now: the rep agrees to a manager's goal; the manager approves a rep's proposal."""
+    rep = session.get_one(Member, goal.rep_id)
+    if goal.status is GoalStatus.PROPOSED and goal.manager_id is not None:
+        manager = session.get_one(Member, goal.manager_id)
+        return [
+            _dm(
+                goal,
+                manager,
+                "approval",
+                views.approval_message(goal, rep.user_id, _locale(session, manager)),
+            )
+        ]
+    if goal.status is GoalStatus.AWAITING_AGREEMENT:
+        return [
+            _dm(
+                goal,
+                rep,
+                "agreement",
+                views.agreement_message(goal, by.member.user_id, _locale(session, rep)),
+            )
+        ]
+    return []
+
+
+def open_goal_modal(request: CommandRequest, rep: Member, goal: Goal | None) -> None:
+    values = views.goal_values(goal) if goal else {"start_date": utcnow().date().isoformat()}
+    metadata = {"rep": rep.id, "goal": goal.id if goal else None}
+    view = views.goal_modal(rep.user_id, request.locale, values=values, metadata=metadata)
+    request.ack()
+    request.client.views_open(trigger_id=request.body["trigger_id"], view=view)
+
+
+def goal_command(request: CommandRequest) -> None:
+    ids = mentions(request.args)
+    rep = (
+        request.caller.member
+        if not ids
+        else request.deps.directory.active_member(request.caller.team_id, ids[0])
+    )
+    with request.deps.session_factory() as session:
+        service.check_can_set(request.caller, session.merge(rep))
+    open_goal_modal(request, rep, None)
+
+
+def _goal_id(request: CommandRequest) -> int:
+    if len(request.args) != 1 or not request.args[0].lstrip("#").isdigit():
+        raise Invalid("goal.id_needed")
+    return int(request.args[0].lstrip("#"))
+
+
+def goal_edit(request: CommandRequest) -> None:
+    with request.deps.session_factory() as session:
+        goal = service.goal_for_caller(session, request.caller, _goal_id(request))
+        rep = session.get_one(Member, goal.rep_id)
+    open_goal_modal(request, rep, goal)
+
+
+def goal_close(request: CommandRequest) -> None:
+    with request.deps.session_factory.begin() as session:
+        goal = service.goal_for_caller(session, request.caller, _goal_id(request))
+        service.close(goal, now=utcnow())
+    request.reply(request.t("goal.closed_now", id=goal.id, title=goal.title))
+
+
+def goals_command(request: CommandRequest) -> None:
+    ids = mentions(request.args)
+    rep = request.deps.directory.member(request.caller.team_id, ids[0]) if ids else None
+    with request.deps.session_factory() as session:
+        rows = service.visible_goals(
+            session,
+            caller=request.caller,
+            rep=session.merge(rep) if rep else None,
+            through=last_ended_week(utcnow().date()),
+        )
+        text, body = views.goals_list(rows, request.locale)
+    request.reply(text, body)
+
+
+def away(request: CommandRequest) -> None:
+    words = [w for w in request.args if w.lower() not in {"to", "until", "-", "–", "至", "到"}]
+    try:
+        first, last = (date.fromisoformat(w) for w in words)
+    except ValueError:
+        raise Invalid("away.usage") from None
+    if last < first:
+        raise Invalid("away.usage")
+    with request.deps.session_factory.begin() as session:
+        member = session.get_one(Member, request.caller.member.id)
+        member.away_from, member.away_until = first, last
+    request.reply(request.t("away.set", start=first.isoformat(), end=last.isoformat()))
+
+
+def back(request: CommandRequest) -> None:
+    with request.deps.session_factory.begin() as session:
+        member = session.get_one(Member, request.caller.member.id)
+        member.away_from = member.away_until = None
+    request.reply(request.t("away.back"))
+
+
+def submit_goal(deps: Deps, ack: Ack, body: dict[str, Any], view: dict[str, Any], caller: Caller) -> None:
+    metadata = json.loads(view.get("private_metadata") or "{}")
+    values = values_of(view)
+    form = service.GoalForm(**{name: values.get(name) for name in service.GoalForm.__dataclass_fields__})
+    data = service.validate(form)
+    if not isinstance(data, service.GoalInput):
+        ack(response_action="errors", errors={f: t(key, caller.locale) for f, key in data.items()})
+        return
+    now = utcnow()
+    with deps.session_factory.begin() as session:
+        rep = session.get(Member, int(metadata["rep"]))
+        if rep is None or rep.team_id != caller.team_id:
+            raise Invalid("goal.rep_gone")
+        goal = (
+            service.goal_for_caller(session, caller, int(metadata["goal"])) if metadata.get("goal") else None
+        )
+        best = service.best_comparable(session, rep_id=rep.id, data=data, exclude=goal.id if goal else None)
+        target_text = str(data.target)
+        if (
+            best is not None
+            and service.is_stretch(best, data.target)
+            and metadata.get("confirmed") != target_text
+        ):
+            warning = t(
+                "goal.stretch",
+                caller.locale,
+                rep=rep.user_id,
+                best=format_amount(best, data.unit, caller.locale),
+                ratio=round(data.target / best, 1),
+            )
+            ack(
+                response_action="update",
+                view=views.goal_modal(
+                    rep.user_id,
+                    caller.locale,
+                    values={k: v for k, v in values.items() if v},
+                    warning=warning,
+                    metadata=metadata | {"confirmed": target_text},
+                ),
+            )
+            return
+        goal = (
+            service.edit(session, caller=caller, goal=goal, data=data, today=now.date())
+            if goal
+            else service.create(session, caller=caller, rep=rep, data=data)
+        )
+        enqueue(session, ask_next(session, goal, caller), now=now)
+    ack()
+    deps.kick()
+
+
+def answer(deps: Deps, body: dict[str, Any], caller: Caller, respond: Respond) -> None:
+    """Agree, Discuss or Approve on a goal DM; the message is replaced by what was decided."""
+    action = Action(body["actions"][0]["action_id"])
+    goal_id, version = (int(part) for part in str(body["actions"][0]["value"]).split(":"))
+    now = utcnow()
+    with deps.session_factory.begin() as session:
+        goal = session.get(Goal, goal_id)
+        if goal is None or goal.team_id != caller.team_id:
+            raise Invalid("goal.stale")
+        me = session.get_one(Member, caller.member.id)
+        rep = session.get_one(Member, goal.rep_id)
+        outgoing: list[Outgoing] = []
+        if action is Action.GOAL_AGREE:
+            service.agree(goal, me, version=version, now=now)
+            done = t("goal.agreed", caller.locale, title=goal.title)
+            if goal.manager_id is not None:
+                manager = session.get_one(Member, goal.manager_id)
+                outgoing.append(
+                    _dm(
+                        goal,
+                        manager,
+                        "agreed",
+                        views.notice(
+                            t(
+                                "goal.agreed_notice",
+                                _locale(session, manager),
+                                rep=rep.user_id,
+                                title=goal.title,
+                            )
+                        ),
+                    )
+                )
+        elif action is Action.GOAL_DISCUSS:
+            service.discuss(goal, me, version=version)
+            done = t("goal.discussing", caller.locale, title=goal.title)
+            if goal.manager_id is not None:
+                manager = session.get_one(Member, goal.manager_id)
+                outgoing.append(
+                    _dm(
+                        goal,
+                        manager,
+                        "discuss",
+                        views.discuss_message(goal, rep.user_id, _locale(session, manager)),
+                    )
+                )
+        else:
+            service.approve(goal, caller, version=version, now=now)
+            done = t("goal.approved", caller.locale, title=goal.title, rep=rep.user_id)
+            outgoing.append(
+                _dm(
+                    goal,
+                    rep,
+                    "approved",
+                    views.notice(t("goal.approved_notice", _locale(session, rep), title=goal.title)),
+                )
+            )
+        enqueue(session, outgoing, now=now)
+    respond(**views.notice(f"{done}\n{views.summary(goal, caller.locale)}"), replace_original=True)
+    deps.kick()
+
+
+def register(app: App, deps: Deps, commands: Commands) -> None:
+    commands.add("goal [@rep]", help_key="help.goal", roles=EVERYONE, handler=goal_command)
+    commands.add("goal edit <id>", help_key="help.goal_edit", roles=EVERYONE, handler=goal_edit)
+    commands.add("goal close <id>", help_key="help.goal_close", roles=EVERYONE, handler=goal_close)
+    commands.add("goals [@rep]", help_key="help.goals", roles=EVERYONE, handler=goals_command)
+    commands.add("away <YYYY-MM-DD> to <YYYY-MM-DD>", help_key="help.away", roles=EVERYONE, handler=away)
+    commands.add("back", help_key="help.back", roles=EVERYONE, handler=back)
+
+    @app.view(CallbackId.GOAL.value)
+    @reported_after_ack(deps)
+    def on_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
+        caller = deps.caller(str(body["team"]["id"]), str(body["user"]["id"]))
+        context["pacer_locale"] = caller.locale
+        submit_goal(deps, ack, body, view, caller)
+
+    @app.action(Action.GOAL_AGREE.value)
+    @app.action(Action.GOAL_DISCUSS.value)
+    @app.action(Action.GOAL_APPROVE.value)
+    @reported_after_ack(deps)
+    def on_answer(ack: Ack, body: dict[str, Any], respond: Respond, context: BoltContext) -> None:
+        ack()
+        caller = deps.caller(str(body["team"]["id"]), str(body["user"]["id"]))
+        context["pacer_locale"] = caller.locale
+        answer(deps, body, caller, respond)
+
+    @app.action(Action.GOAL_EDIT.value)
+    @reported_after_ack(deps)
+    def on_edit(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+        caller = deps.caller(str(body["team"]["id"]), str(body["user"]["id"]))
+        context["pacer_locale"] = caller.locale
+        goal_id = int(str(body["actions"][0]["value"]).split(":")[0])
+        with deps.session_factory() as session:
+            goal = service.goal_for_caller(session, caller, goal_id)
+            rep = session.get_one(Member, goal.rep_id)
+        view = views.goal_modal(
+            rep.user_id,
+            caller.locale,
+            values=views.goal_values(goal),
+            metadata={"rep": rep.id, "goal": goal.id},
+        )
+        ack()
+        deps.client.views_open(trigger_id=body["trigger_id"], view=view)

@@ -1,0 +1,387 @@
+"""Goal rules: who may set a goal for whom, validation of the SMART fields, the weekly breakdown, edits
+that keep history, agreement and approval, and progress (pace) for listings. No Slack imports."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from bot.checkins.models import CheckIn
+from bot.errors import Invalid, NotAllowed, NotFound
+from bot.goals import breakdown
+from bot.goals.breakdown import QuarterWeights, WeekTarget
+from bot.goals.models import Goal, GoalRevision, GoalStatus, Metric, PeriodKind, WeeklyTarget
+from bot.goals.numbers import parse_amount
+from bot.roster.models import Member, Role
+from bot.roster.service import Caller
+
+TITLE_LENGTH = range(10, 151)
+STRETCH = Decimal("1.5")  # warn when a target is over 1.5× the rep's best comparable period
+_CURRENCY = re.compile(r"^[A-Z]{3}$")
+
+
+@dataclass(frozen=True)
+class GoalForm:
+    """The goal modal's answers as strings (None when empty)."""
+
+    title: str | None
+    description: str | None
+    metric: str | None
+    metric_label: str | None
+    unit: str | None
+    target: str | None
+    why: str | None
+    period_kind: str | None
+    start_date: str | None
+    end_date: str | None
+    quarter_weights: str | None
+
+
+@dataclass(frozen=True)
+class GoalInput:
+    title: str
+    description: str
+    metric: Metric
+    metric_label: str
+    unit: str
+    target: Decimal
+    why: str
+    period_kind: PeriodKind
+    start_date: date
+    end_date: date
+    quarter_weights: QuarterWeights | None
+
+
+def validate(form: GoalForm) -> GoalInput | dict[str, str]:
+    """Typed input, or {field: i18n key} for every field that is wrong (the modal shows each on its field)."""
+    errors: dict[str, str] = {}
+    title = " ".join((form.title or "").split())
+    if len(title) not in TITLE_LENGTH:
+        errors["title"] = "goal.error.title"
+    metric = Metric(form.metric) if form.metric in set(Metric) else None
+    if metric is None:
+        errors["metric"] = "goal.error.metric"
+    label = (form.metric_label or "").strip()
+    if metric is Metric.CUSTOM and not label:
+        errors["metric_label"] = "goal.error.metric_label"
+    unit = (form.unit or "").strip()
+    unit = "count" if unit.lower() == "count" else unit.upper()
+    if unit != "count" and not _CURRENCY.match(unit):
+        errors["unit"] = "goal.error.unit"
+    target = parse_amount(form.target or "")
+    quantum = breakdown.quantum_for(unit)
+    if target is None or target <= 0 or target % quantum != 0 or target >= Decimal("1e15"):
+        errors["target"] = "goal.error.target_count" if unit == "count" else "goal.error.target"
+    why = (form.why or "").strip()
+    if not why:
+        errors["why"] = "goal.error.why"
+    kind = PeriodKind(form.period_kind) if form.period_kind in set(PeriodKind) else None
+    dates = _dates(kind, form.start_date, form.end_date, errors)
+    weights = _weights(form.quarter_weights, kind, errors)
+    if errors or metric is None or kind is None or dates is None or target is None:
+        return errors or {"period_kind": "goal.error.period"}
+    return GoalInput(
+        title, (form.description or "").strip(), metric, label, unit, target, why, kind, *dates, weights
+    )
+
+
+def _dates(
+    kind: PeriodKind | None, start: str | None, end: str | None, errors: dict[str, str]
+) -> tuple[date, date] | None:
+    if kind is None:
+        errors["period_kind"] = "goal.error.period"
+        return None
+    if not start:
+        errors["start_date"] = "goal.error.start"
+        return None
+    first, last = _date(start), _date(end)
+    if first is None:
+        errors["start_date"] = "goal.error.start"
+        return None
+    if kind is not PeriodKind.CUSTOM:
+        return breakdown.period_bounds(kind.value, first)
+    if last is None or last <= first:
+        errors["end_date"] = "goal.error.end"
+        return None
+    return first, last
+
+
+def _date(raw: str | None) -> date | None:
+    try:
+        return date.fromisoformat(raw) if raw else None
+    except ValueError:
+        return None
+
+
+def _weights(raw: str | None, kind: PeriodKind | None, errors: dict[str, str]) -> QuarterWeights | None:
+    if not raw:
+        return None
+    parts = [p for p in re.split(r"[\s,/;]+", raw.strip()) if p]
+    if kind is not PeriodKind.YEAR:
+        errors["quarter_weights"] = "goal.error.weights_year"
+        return None
+    if len(parts) != 4 or not all(p.isdigit() for p in parts) or sum(int(p) for p in parts) != 100:
+        errors["quarter_weights"] = "goal.error.weights"
+        return None
+    a, b, c, d = (int(p) for p in parts)
+    return a, b, c, d
+
+
+# --- who may do what -----------------------------------------------------------------------------
+
+
+def check_can_set(caller: Caller, rep: Member) -> None:
+    """A rep proposes goals for themself; a manager sets them for their own reps; an admin for anyone's."""
+    if rep.team_id != caller.team_id:
+        raise NotFound("member.unknown", user=rep.user_id)
+    if caller.member.id == rep.id:
+        if caller.role is Role.MANAGER:
+            raise Invalid("goal.not_a_rep", user=rep.user_id)
+        return
+    if caller.role is Role.REP:
+        raise NotAllowed("goal.only_own")
+    if not rep.on_team or rep.role is not Role.REP:
+        raise Invalid("goal.not_on_team", user=rep.user_id)
+    if caller.role is Role.MANAGER and rep.manager_id != caller.member.id:
+        raise NotAllowed("goal.not_your_rep", user=rep.user_id)
+
+
+def goal_for_caller(session: Session, caller: Caller, goal_id: int) -> Goal:
+    """A goal the caller may act on as its manager (or an admin); a rep only their own proposal."""
+    goal = session.get(Goal, goal_id)
+    if goal is None or goal.team_id != caller.team_id:
+        raise NotFound("goal.unknown", id=goal_id)
+    rep = session.get_one(Member, goal.rep_id)
+    if caller.member.id == rep.id and goal.status is GoalStatus.PROPOSED:
+        return goal
+    if caller.is_admin() or (caller.role is Role.MANAGER and rep.manager_id == caller.member.id):
+        return goal
+    raise NotAllowed("goal.not_your_rep", user=rep.user_id)
+
+
+# --- creating and changing ------------------------------------------------------------------------
+
+
+def best_comparable(
+    session: Session, *, rep_id: int, data: GoalInput, exclude: int | None = None
+) -> Decimal | None:
+    """The rep's best result over an earlier goal of the same metric, unit and period length."""
+    earlier = select(Goal.id).where(
+        Goal.rep_id == rep_id,
+        Goal.metric == data.metric,
+        Goal.unit == data.unit,
+        Goal.period_kind == data.period_kind,
+        Goal.end_date < data.start_date,
+        Goal.status.in_([GoalStatus.ACTIVE, GoalStatus.CLOSED]),
+        Goal.id != (exclude or 0),
+    )
+    totals = (
+        select(func.sum(CheckIn.result).label("total"))
+        .where(CheckIn.goal_id.in_(earlier))
+        .group_by(CheckIn.goal_id)
+    )
+    best = session.scalar(select(func.max(totals.subquery().c.total)))
+    return Decimal(best) if best is not None else None
+
+
+def is_stretch(best: Decimal | None, target: Decimal) -> bool:
+    return best is not None and best > 0 and target > best * STRETCH
+
+
+def create(session: Session, *, caller: Caller, rep: Member, data: GoalInput) -> Goal:
+    check_can_set(caller, rep)
+    proposing = caller.member.id == rep.id
+    manager_id = rep.manager_id if proposing else (rep.manager_id or caller.member.id)
+    if proposing and manager_id is None:
+        raise Invalid("goal.no_manager")
+    goal = Goal(
+        team_id=rep.team_id,
+        rep_id=rep.id,
+        manager_id=manager_id,
+        created_by_id=caller.member.id,
+        status=GoalStatus.PROPOSED if proposing else GoalStatus.AWAITING_AGREEMENT,
+    )
+    _apply(goal, data)
+    session.add(goal)
+    session.flush()
+    _write_weeks(session, goal, _weeks(data))
+    return goal
+
+
+def edit(session: Session, *, caller: Caller, goal: Goal, data: GoalInput, today: date) -> Goal:
+    """Change a goal, keeping its history: past weeks keep their targets, the rest is spread again.
+    An edit by the manager asks the rep to agree again; an edit of a proposal stays a proposal."""
+    if goal.status is GoalStatus.CLOSED:
+        raise Invalid("goal.closed", id=goal.id)
+    session.add(
+        GoalRevision(
+            team_id=goal.team_id,
+            goal_id=goal.id,
+            version=goal.version,
+            changed_by_id=caller.member.id,
+            target=goal.target,
+            start_date=goal.start_date,
+            end_date=goal.end_date,
+            status=goal.status.value,
+        )
+    )
+    this_week = breakdown.iso_week_start(today)
+    if goal.status is GoalStatus.ACTIVE and goal.start_date < this_week:
+        try:
+            weeks = breakdown.rebalance(
+                weeks=weeks_of(session, goal),
+                new_target=data.target,
+                unit=data.unit,
+                start=data.start_date,
+                end=data.end_date,
+                from_week=this_week,
+                quarter_weights=data.quarter_weights,
+            )
+        except ValueError as error:
+            raise Invalid(f"goal.error.{error}") from None
+    else:
+        weeks = _weeks(data)
+    _apply(goal, data)
+    goal.version += 1
+    if caller.member.id != goal.rep_id and goal.status is not GoalStatus.PROPOSED:
+        goal.status = GoalStatus.AWAITING_AGREEMENT
+    session.execute(delete(WeeklyTarget).where(WeeklyTarget.goal_id == goal.id))
+    _write_weeks(session, goal, weeks)
+    return goal
+
+
+def _apply(goal: Goal, data: GoalInput) -> None:
+    goal.title, goal.description, goal.why = data.title, data.description, data.why
+    goal.metric, goal.metric_label, goal.unit, goal.target = (
+        data.metric,
+        data.metric_label,
+        data.unit,
+        data.target,
+    )
+    goal.period_kind, goal.start_date, goal.end_date = data.period_kind, data.start_date, data.end_date
+    goal.quarter_weights = ",".join(map(str, data.quarter_weights)) if data.quarter_weights else None
+
+
+def _weeks(data: GoalInput) -> list[WeekTarget]:
+    return breakdown.weekly_targets(
+        target=data.target,
+        unit=data.unit,
+        start=data.start_date,
+        end=data.end_date,
+        quarter_weights=data.quarter_weights,
+    )
+
+
+def _write_weeks(session: Session, goal: Goal, weeks: Sequence[WeekTarget]) -> None:
+    session.add_all(
+        WeeklyTarget(
+            team_id=goal.team_id,
+            goal_id=goal.id,
+            week_start=w.week_start,
+            iso_year=w.iso_year,
+            iso_week=w.iso_week,
+            target=w.target,
+        )
+        for w in weeks
+    )
+
+
+def weeks_of(session: Session, goal: Goal) -> list[WeekTarget]:
+    rows = session.scalars(
+        select(WeeklyTarget).where(WeeklyTarget.goal_id == goal.id).order_by(WeeklyTarget.week_start)
+    )
+    return [WeekTarget(r.week_start, r.iso_year, r.iso_week, r.target) for r in rows]
+
+
+def agree(goal: Goal, rep: Member, *, version: int, now: datetime) -> None:
+    _check_turn(goal, version, rep.id == goal.rep_id, {GoalStatus.AWAITING_AGREEMENT, GoalStatus.DISCUSSING})
+    goal.status, goal.agreed_at = GoalStatus.ACTIVE, now
+
+
+def discuss(goal: Goal, rep: Member, *, version: int) -> None:
+    _check_turn(goal, version, rep.id == goal.rep_id, {GoalStatus.AWAITING_AGREEMENT})
+    goal.status = GoalStatus.DISCUSSING
+
+
+def approve(goal: Goal, caller: Caller, *, version: int, now: datetime) -> None:
+    _check_turn(
+        goal, version, caller.is_admin() or caller.member.id == goal.manager_id, {GoalStatus.PROPOSED}
+    )
+    goal.status, goal.agreed_at = GoalStatus.ACTIVE, now  # the rep proposed it: they agree by definition
+
+
+def close(goal: Goal, *, now: datetime) -> None:
+    if goal.status is GoalStatus.CLOSED:
+        raise Invalid("goal.closed", id=goal.id)
+    goal.status, goal.closed_at = GoalStatus.CLOSED, now
+
+
+def _check_turn(goal: Goal, version: int, allowed: bool, statuses: set[GoalStatus]) -> None:
+    if not allowed:
+        raise NotAllowed("goal.not_yours_to_answer")
+    if goal.version != version or goal.status not in statuses:
+        raise Invalid("goal.stale")
+
+
+# --- listing ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Progress:
+    goal: Goal
+    rep: Member
+    pace: breakdown.Pace
+    weekly_needed: Decimal | None
+
+
+def visible_goals(session: Session, *, caller: Caller, rep: Member | None, through: date) -> list[Progress]:
+    """Open goals the caller may see (a rep: their own; a manager: their team's; an admin: all), with pace."""
+    query = (
+        select(Goal, Member)
+        .join(Member, Member.id == Goal.rep_id)
+        .where(Goal.team_id == caller.team_id, Goal.status != GoalStatus.CLOSED)
+        .order_by(Member.display_name, Goal.id)
+    )
+    if caller.role is Role.REP or (rep is not None and rep.id == caller.member.id):
+        query = query.where(Goal.rep_id == caller.member.id)
+    elif rep is not None:
+        if not caller.is_admin() and rep.manager_id != caller.member.id:
+            raise NotAllowed("goal.not_your_rep", user=rep.user_id)
+        query = query.where(Goal.rep_id == rep.id)
+    elif not caller.is_admin():
+        query = query.where(Member.manager_id == caller.member.id)
+    rows = session.execute(query).all()
+    ids = [goal.id for goal, _ in rows]
+    weeks: dict[int, list[WeekTarget]] = defaultdict(list)
+    for w in session.scalars(
+        select(WeeklyTarget).where(WeeklyTarget.goal_id.in_(ids)).order_by(WeeklyTarget.week_start)
+    ):
+        weeks[w.goal_id].append(WeekTarget(w.week_start, w.iso_year, w.iso_week, w.target))
+    results: dict[int, dict[date, Decimal]] = defaultdict(dict)
+    for c in session.scalars(select(CheckIn).where(CheckIn.goal_id.in_(ids))):
+        results[c.goal_id][c.week_start] = c.result
+    out = []
+    for goal, member in rows:
+        p = breakdown.pace(
+            goal_target=goal.target,
+            unit=goal.unit,
+            weeks=weeks[goal.id],
+            results=results[goal.id],
+            through=through,
+        )
+        needed = breakdown.weekly_needed(
+            goal_target=goal.target,
+            unit=goal.unit,
+            result_to_date=p.result_to_date,
+            weeks=weeks[goal.id],
+            after=through,
+        )
+        out.append(Progress(goal, member, p, needed))
+    return out
