@@ -108,10 +108,8 @@ def jobs_list() -> int:
 
 def jobs_run(settings: Settings, name: str, now: datetime | None) -> int:
     """Run one job as if the clock read `now`, then send what it queued (waiting out retries)."""
-    from datetime import timedelta
-
     from bot.db import utcnow
-    from bot.scheduler import all_jobs, offset_clock
+    from bot.scheduler import all_jobs, offset_clock, run_once
 
     job = all_jobs().get(name)
     if job is None:
@@ -119,9 +117,8 @@ def jobs_run(settings: Settings, name: str, now: datetime | None) -> int:
         return 2
     start = now or utcnow()
     context = _job_context(settings, clock=offset_clock(start))
-    print(f"{job.name}: {job.run(context, start)}")
-    if job.name != "deliveries":
-        print(f"deliveries: {context.sender.drain(linger=timedelta(seconds=90))}")
+    for line in run_once(context, job, start):
+        print(line)
     return 0
 
 

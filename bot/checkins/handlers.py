@@ -11,7 +11,6 @@ from slack_sdk import WebClient
 
 from bot.checkins import schedule, service, views
 from bot.checkins.models import CheckIn, Confidence
-from bot.db import utcnow
 from bot.delivery.service import Outgoing, cancel, enqueue, find
 from bot.errors import Invalid, NotAllowed
 from bot.goals.numbers import format_amount, parse_amount
@@ -28,7 +27,7 @@ from bot.workspaces.models import Workspace
 
 def checkin_view(deps: Deps, caller: Caller, requested: date | None) -> dict[str, Any]:
     """The check-in modal for the requested week if it is still open, else the week due now."""
-    now = utcnow()
+    now = deps.clock()
     with deps.session_factory() as session:
         workspace = session.get_one(Workspace, caller.team_id)
         rep = session.get_one(Member, caller.member.id)
@@ -129,7 +128,7 @@ def register(app: App, deps: Deps, commands: Commands) -> None:
 
 def record(deps: Deps, caller: Caller, week: date, answers: list[service.Answer]) -> None:
     """Save the check-in, turn the nudge into "done", and tell the manager if the rep asked for help."""
-    now = utcnow()
+    now = deps.clock()
     with deps.session_factory.begin() as session:
         workspace = session.get_one(Workspace, caller.team_id)
         rep = session.get_one(Member, caller.member.id)

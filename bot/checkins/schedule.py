@@ -15,6 +15,7 @@ from bot.workspaces.models import Workspace
 
 WEEK = timedelta(days=7)
 CATCH_UP = timedelta(hours=24)  # a nudge missed (Pacer was down) is still sent within a day
+REMINDER_BEFORE_DIGEST = timedelta(hours=2)
 
 
 def zone_of(member: Member, workspace: Workspace) -> ZoneInfo:
@@ -61,6 +62,14 @@ def week_is_open(workspace: Workspace, zone: ZoneInfo, week_start: date, now: da
     if week_start > this_week:
         return False
     return week_start == this_week or now < digest_time(workspace, week_start)
+
+
+def reminder_time(workspace: Workspace, nudged_at: datetime, week_start: date) -> datetime:
+    """When to remind a silent rep: the workspace's delay after the nudge, but while a check-in is still
+    worth giving — two hours before that week's digest — and never within an hour of the nudge."""
+    delay = nudged_at + timedelta(hours=workspace.reminder_delay_hours)
+    before_digest = digest_time(workspace, week_start) - REMINDER_BEFORE_DIGEST
+    return max(min(delay, before_digest), nudged_at + timedelta(hours=1))
 
 
 @cache

@@ -125,7 +125,7 @@ def due_nudges(session: Session, *, now: datetime) -> list[Due]:
 
 
 def due_reminders(session: Session, *, now: datetime) -> list[Due]:
-    """Reps nudged at least the workspace's reminder delay ago who have not checked in for that week."""
+    """Reps nudged a while ago (see `schedule.reminder_time`) who have not checked in for that week."""
     nudges = session.execute(
         select(Delivery, Member, Workspace)
         .join(Member, Member.id == Delivery.member_id)
@@ -139,9 +139,9 @@ def due_reminders(session: Session, *, now: datetime) -> list[Due]:
     ).all()
     due: list[Due] = []
     for nudge, rep, workspace in nudges:
-        if nudge.sent_at is None or now < nudge.sent_at + timedelta(hours=workspace.reminder_delay_hours):
-            continue
         week = date.fromisoformat(nudge.period)
+        if nudge.sent_at is None or now < schedule.reminder_time(workspace, nudge.sent_at, week):
+            continue
         zone = schedule.zone_of(rep, workspace)
         if not schedule.week_is_open(workspace, zone, week, now) or schedule.is_day_off(
             rep, workspace, now.astimezone(zone).date()

@@ -6,6 +6,7 @@ in the conversation for a message carrying the delivery's key (message metadata)
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import socket
@@ -64,6 +65,17 @@ class DrainReport:
         )
 
 
+_SQLITE_CLAIMS = threading.Lock()
+
+
+def _claim_lock(session_factory: SessionFactory) -> contextlib.AbstractContextManager[object]:
+    """SQLite has no row locks: in its single supported process, claims take turns. PostgreSQL needs
+    nothing here (FOR UPDATE SKIP LOCKED)."""
+    if session_factory.kw["bind"].dialect.name == "sqlite":
+        return _SQLITE_CLAIMS
+    return contextlib.nullcontext()
+
+
 class Sender:
     def __init__(
         self,
@@ -84,7 +96,7 @@ class Sender:
         report = DrainReport()
         with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="sender") as pool:
             while stop is None or not stop.is_set():
-                with self.session_factory.begin() as session:
+                with _claim_lock(self.session_factory), self.session_factory.begin() as session:
                     batch = service.claim(
                         session,
                         worker=self.worker_id,

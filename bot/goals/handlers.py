@@ -9,7 +9,6 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext, Respond
 from sqlalchemy.orm import Session
 
-from bot.db import utcnow
 from bot.delivery.service import Outgoing, enqueue
 from bot.errors import Invalid
 from bot.goals import service, views
@@ -69,7 +68,7 @@ def ask_next(session: Session, goal: Goal, by: Caller) -> list[Outgoing]:
 
 
 def open_goal_modal(request: CommandRequest, rep: Member, goal: Goal | None) -> None:
-    values = views.goal_values(goal) if goal else {"start_date": utcnow().date().isoformat()}
+    values = views.goal_values(goal) if goal else {"start_date": request.deps.clock().date().isoformat()}
     metadata = {"rep": rep.id, "goal": goal.id if goal else None}
     view = views.goal_modal(rep.user_id, request.locale, values=values, metadata=metadata)
     request.ack()
@@ -104,7 +103,7 @@ def goal_edit(request: CommandRequest) -> None:
 def goal_close(request: CommandRequest) -> None:
     with request.deps.session_factory.begin() as session:
         goal = service.goal_for_caller(session, request.caller, _goal_id(request))
-        service.close(goal, now=utcnow())
+        service.close(goal, now=request.deps.clock())
     request.reply(request.t("goal.closed_now", id=goal.id, title=goal.title))
 
 
@@ -116,7 +115,7 @@ def goals_command(request: CommandRequest) -> None:
             session,
             caller=request.caller,
             rep=session.merge(rep) if rep else None,
-            through=last_ended_week(utcnow().date()),
+            through=last_ended_week(request.deps.clock().date()),
         )
         text, body = views.goals_list(rows, request.locale)
     request.reply(text, body)
@@ -151,7 +150,7 @@ def submit_goal(deps: Deps, ack: Ack, body: dict[str, Any], view: dict[str, Any]
     if not isinstance(data, service.GoalInput):
         ack(response_action="errors", errors={f: t(key, caller.locale) for f, key in data.items()})
         return
-    now = utcnow()
+    now = deps.clock()
     with deps.session_factory.begin() as session:
         rep = session.get(Member, int(metadata["rep"]))
         if rep is None or rep.team_id != caller.team_id:
@@ -198,7 +197,7 @@ def answer(deps: Deps, body: dict[str, Any], caller: Caller, respond: Respond) -
     """Agree, Discuss or Approve on a goal DM; the message is replaced by what was decided."""
     action = Action(body["actions"][0]["action_id"])
     goal_id, version = (int(part) for part in str(body["actions"][0]["value"]).split(":"))
-    now = utcnow()
+    now = deps.clock()
     with deps.session_factory.begin() as session:
         goal = session.get(Goal, goal_id)
         if goal is None or goal.team_id != caller.team_id:

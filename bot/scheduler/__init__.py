@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from slack_sdk import WebClient
 
@@ -42,6 +42,14 @@ def offset_clock(now: datetime) -> Callable[[], datetime]:
 
 def send_outbox(context: JobContext, now: datetime) -> str:
     return str(context.sender.drain())
+
+
+def run_once(context: JobContext, job: Job, now: datetime) -> list[str]:
+    """Run `job` as if the clock read `now`, then send what it queued, waiting out retries (`jobs run`)."""
+    lines = [f"{job.name}: {job.run(context, now)}"]
+    if job.name != "deliveries":
+        lines.append(f"deliveries: {context.sender.drain(linger=timedelta(seconds=90))}")
+    return lines
 
 
 def all_jobs() -> dict[str, Job]:

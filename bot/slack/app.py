@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import datetime
 
 from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot.checkins import handlers as checkins
 from bot.config import Settings
-from bot.db import SessionFactory
+from bot.db import SessionFactory, utcnow
 from bot.goals import handlers as goals
 from bot.roster import handlers as roster
 from bot.slack import commands, errors
@@ -28,6 +29,7 @@ def create_app(
     session_factory: SessionFactory,
     client: WebClient | None = None,
     kick: Callable[[], None] = lambda: None,
+    clock: Callable[[], datetime] = utcnow,
 ) -> App:
     """Build the Bolt app. HTTP mode verifies every request's signature; Socket Mode needs no secret."""
     settings.require_slack()
@@ -46,6 +48,7 @@ def create_app(
         client=client,
         directory=Directory(client, session_factory),
         kick=kick,
+        clock=clock,
     )
     router = commands.Commands()
     errors.register(app, deps)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from slack_sdk import WebClient
 
 from bot.config import Settings
-from bot.db import SessionFactory
+from bot.db import SessionFactory, utcnow
 from bot.i18n import DEFAULT_LOCALE, Locale
 from bot.roster.service import Caller, caller_for, find_member, language_of
 from bot.slack.directory import Directory
@@ -22,6 +23,7 @@ class Deps:
     client: WebClient
     directory: Directory
     kick: Callable[[], None] = lambda: None  # wakes the outbox sender after something was queued
+    clock: Callable[[], datetime] = utcnow  # what time listeners believe it is (tests move it)
 
     def caller(self, team_id: str, user_id: str) -> Caller:
         """The verified user behind a request, as a member of `team_id` (created on first sight)."""

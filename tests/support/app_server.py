@@ -1,21 +1,33 @@
-"""Serve the real app the way `pacer run` does in HTTP mode, on a free loopback port, inside a test."""
+"""Serve the real app the way `pacer run` does in HTTP mode, on a free loopback port, inside a test:
+the same app factory, WSGI server and outbox sender, with a clock the test can set."""
 
 from __future__ import annotations
 
 import time
 import urllib.request
+from datetime import datetime
 
 from bot.config import Settings
 from bot.db import SessionFactory
+from bot.delivery.worker import DeliveryWorker, make_sender
+from bot.scheduler import JobContext, all_jobs, run_once
 from bot.slack.app import create_app
+from bot.slack.client import make_client
+from bot.slack.directory import Directory
 from bot.slack.web import make_server, make_wsgi
+from tests.support.clock import MovableClock
 
 
 class AppServer:
     def __init__(self, settings: Settings, session_factory: SessionFactory) -> None:
         self.settings = settings
         self.session_factory = session_factory
-        self.app = create_app(settings, session_factory=session_factory)
+        self.clock = MovableClock()
+        self.sender = make_sender(settings, session_factory, clock=self.clock)
+        self.worker = DeliveryWorker(self.sender)
+        self.app = create_app(
+            settings, session_factory=session_factory, kick=self.worker.kick, clock=self.clock
+        )
         engine = session_factory.kw["bind"]
         self.server = make_server(make_wsgi(self.app, engine), host="127.0.0.1", port=0, threads=8)
         self.port = int(self.server.effective_port)  # type: ignore[union-attr]
@@ -29,7 +41,17 @@ class AppServer:
         return f"{self.base_url}/slack/events"
 
     def serve(self) -> None:
+        self.worker.start()
         self.server.run()
+
+    def run_job(self, name: str, now: datetime) -> list[str]:
+        """`pacer jobs run NAME --now NOW`, in this process: the job, then the outbox drained."""
+        self.clock.set(now)
+        client = make_client(self.settings, purpose="job")
+        context = JobContext(
+            self.settings, self.session_factory, client, Directory(client, self.session_factory), self.sender
+        )
+        return run_once(context, all_jobs()[name], now)
 
     def wait_ready(self, timeout: float = 5.0) -> None:
         deadline = time.monotonic() + timeout
@@ -44,5 +66,6 @@ class AppServer:
                 time.sleep(0.02)
 
     def close(self) -> None:
+        self.worker.stop()
         self.server.close()
         self.server.task_dispatcher.shutdown(timeout=5)

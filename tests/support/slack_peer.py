@@ -134,6 +134,23 @@ class SlackPeer:
             extra["channel"] = {"id": channel_id, "name": self._channel_name(channel_id)}
         return self._interaction("block_actions", user_id, **extra)
 
+    def click(
+        self, message: dict[str, Any], action_id: str, *, user_id: str, channel_id: str
+    ) -> PeerResponse:
+        """Click the button `action_id` in a message the app posted, as Slack reports it."""
+        for block in message.get("blocks") or []:
+            for element in block.get("elements") or []:
+                if element.get("action_id") == action_id:
+                    return self.block_action(
+                        user_id=user_id,
+                        action_id=action_id,
+                        value=element.get("value"),
+                        block_id=block.get("block_id", "b"),
+                        message=message,
+                        channel_id=channel_id,
+                    )
+        raise ValueError(f"no button {action_id!r} in the message")
+
     def event(self, event: dict[str, Any], *, event_id: str | None = None) -> PeerResponse:
         """Deliver ``event`` in an Events API ``event_callback`` envelope."""
         now = int(time.time())
