@@ -89,18 +89,19 @@ def reported_after_ack(deps: Deps) -> Callable[[Listener], Listener]:
 
     def decorate(listener: Listener) -> Listener:
         @functools.wraps(listener)
-        def guarded(**kwargs: Any) -> None:
+        def guarded(
+            **kwargs: Any,
+        ) -> None:  # Bolt passes the arguments `listener` names: ack and body at least
             try:
                 listener(**kwargs)
             except Exception as error:
                 if kwargs["ack"].response is None:
                     raise  # not acknowledged yet: the app's error handler answers in the ack
-                text, _, _ = _explain(deps, error, kwargs["body"], kwargs["context"])
+                body = kwargs["body"]
+                text, _, _ = _explain(deps, error, body, kwargs.get("context") or BoltContext())
+                respond = kwargs.get("respond")
                 _tell(
-                    text,
-                    respond=kwargs.get("respond"),
-                    client=kwargs["client"],
-                    user_id=_ids(kwargs["body"])[1],
+                    text, respond=respond, client=kwargs.get("client") or deps.client, user_id=_ids(body)[1]
                 )
 
         return guarded

@@ -1,0 +1,487 @@
+"""The outbox, end to end in one process: the real sender against the Slack emulator over loopback and a
+real database (SQLite and PostgreSQL). Exactly once per key, retries, give-up, rate limits, updates, and
+taking over from a sender that died after Slack accepted its message."""
+
+from __future__ import annotations
+
+import itertools
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from slack_sdk import WebClient
+from sqlalchemy import Engine, select
+
+from bot.cli import main
+from bot.db import SessionFactory, make_session_factory, utcnow
+from bot.delivery import service
+from bot.delivery.models import Delivery, DeliveryStatus
+from bot.delivery.sender import METADATA_TYPE, DrainReport, Sender
+from bot.delivery.service import Outgoing, enqueue
+from bot.delivery.worker import make_sender
+from bot.roster.models import Member
+from bot.workspaces.service import ensure_workspace
+from tests.conftest import BOT_TOKEN, make_settings, wipe
+from tests.factories import TEAM, member
+from tests.support.slack_emulator import SlackEmulator
+
+FAST_RATE = 100  # messages per second: the most Settings allows (the per-channel second still applies)
+
+
+class Clock:
+    """UTC time for the sender: runs `speed` times faster than the wall clock and can be moved forward,
+    so backoffs and leases pass without the test waiting for them."""
+
+    def __init__(self, speed: float = 1.0) -> None:
+        self.speed = speed
+        self._origin = datetime.now(UTC)
+        self._started = time.monotonic()
+        self._offset = timedelta(0)
+
+    def advance(self, delta: timedelta) -> None:
+        self._offset += delta
+
+    def __call__(self) -> datetime:
+        elapsed = timedelta(seconds=(time.monotonic() - self._started) * self.speed)
+        return self._origin + self._offset + elapsed
+
+
+@dataclass
+class Outbox:
+    engine: Engine
+    emulator: SlackEmulator
+    factory: SessionFactory
+
+    def people(self, *user_ids: str, deleted: bool = False) -> dict[str, int]:
+        """Members in the database and users in Slack (a deleted one cannot be sent a DM)."""
+        with self.factory.begin() as session:
+            ids = {user_id: member(session, user_id).id for user_id in user_ids}
+        for user_id in user_ids:
+            self.emulator.add_user(user_id, name=user_id.lower(), deleted=deleted)
+        return ids
+
+    def put(self, *messages: Outgoing, now: datetime | None = None) -> int:
+        with self.factory.begin() as session:
+            return enqueue(session, messages, now=now or utcnow())
+
+    def sender(self, clock: Callable[[], datetime] = utcnow, **overrides: Any) -> Sender:
+        values: dict[str, Any] = {"delivery_rate": FAST_RATE, "delivery_lease_seconds": 30} | overrides
+        url = self.engine.url.render_as_string(hide_password=False)
+        return make_sender(make_settings(self.emulator, url, **values), self.factory, clock=clock)
+
+    def rows(self) -> dict[str, Delivery]:
+        with self.factory() as session:
+            return {row.key: row for row in session.scalars(select(Delivery))}
+
+    def row(self, key: str) -> Delivery:
+        return self.rows()[key]
+
+    def posts(self) -> list[int]:
+        """The HTTP status of each chat.postMessage call, in order."""
+        return [call.status for call in self.emulator.calls_to("chat.postMessage")]
+
+    def ok_posts(self) -> int:
+        return sum(1 for call in self.emulator.calls_to("chat.postMessage") if call.response.get("ok"))
+
+    def dm(self, user_id: str) -> list[dict[str, Any]]:
+        return self.emulator.messages.get("D" + user_id, [])
+
+
+@pytest.fixture
+def outbox(engine: Engine, emulator: SlackEmulator) -> Iterator[Outbox]:
+    wipe(engine)
+    factory = make_session_factory(engine)
+    with factory.begin() as session:
+        ensure_workspace(session, TEAM)
+    yield Outbox(engine, emulator, factory)
+    wipe(engine)
+
+
+def dm(user_id: str, member_id: int | None, key: str | None = None, **payload: Any) -> Outgoing:
+    return Outgoing(
+        TEAM,
+        key or f"test:{user_id}",
+        "test",
+        user_id,
+        {"text": f"hello {user_id}", **payload},
+        member_id,
+        "2026-11-30",
+    )
+
+
+def timed_calls(emulator: SlackEmulator, monkeypatch: pytest.MonkeyPatch) -> list[tuple[float, str, int]]:
+    """(time.monotonic(), method, HTTP status) of every Web API call as the emulator answers it."""
+    seen: list[tuple[float, str, int]] = []
+    answer = emulator._answer
+
+    def timed(method: str, params: dict[str, Any], token: str | None) -> tuple[int, dict[str, Any], int]:
+        result = answer(method, params, token)
+        seen.append((time.monotonic(), method, result[0]))
+        return result
+
+    monkeypatch.setattr(emulator, "_answer", timed)
+    return seen
+
+
+# 1 ------------------------------------------------------------------------------------------------
+
+
+def test_one_message_per_key(outbox: Outbox) -> None:
+    ids = outbox.people("U100")
+    message = dm("U100", ids["U100"], text="first")
+    assert outbox.put(message, dm("U100", ids["U100"], text="the same key again")) == 1
+    assert outbox.put(message) == 0
+    assert [row.payload["text"] for row in outbox.rows().values()] == ["first"]
+
+    sender = outbox.sender()
+    assert sender.drain().sent == 1
+    assert [m["text"] for m in outbox.dm("U100")] == ["first"]
+    assert outbox.row("test:U100").status is DeliveryStatus.SENT
+
+    again = sender.drain()
+    assert (again.sent, again.recovered, again.retried) == (0, 0, 0)
+    assert outbox.put(message) == 0  # still known once sent: a later tick cannot queue it again
+    assert outbox.sender().drain().sent == 0  # nor can a fresh sender (a restart) send it again
+    assert len(outbox.dm("U100")) == 1
+    assert outbox.posts() == [200]
+
+
+# 2 ------------------------------------------------------------------------------------------------
+
+
+def test_server_errors_are_retried_until_sent(outbox: Outbox) -> None:
+    ids = outbox.people("U100")
+    clock = Clock(speed=20)  # the 2 s and 4 s backoffs pass in a fraction of that
+    outbox.put(dm("U100", ids["U100"]), now=clock())
+    outbox.emulator.fail_next("chat.postMessage", status=500, count=2)
+
+    report = outbox.sender(clock).drain(linger=timedelta(seconds=30))
+
+    assert (report.sent, report.retried, report.failed) == (1, 2, 0)
+    assert outbox.posts() == [500, 500, 200]
+    row = outbox.row("test:U100")
+    assert row.status is DeliveryStatus.SENT
+    assert row.attempts == 3
+    assert row.last_error is None
+    assert row.sent_channel == "DU100" and row.sent_ts == outbox.dm("U100")[0]["ts"]
+    assert len(outbox.dm("U100")) == 1
+
+
+# 3 ------------------------------------------------------------------------------------------------
+
+
+def test_rate_limited_try_waits_retry_after_and_is_not_counted(
+    outbox: Outbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ids = outbox.people("U100")
+    outbox.put(dm("U100", ids["U100"]))
+    outbox.emulator.fail_next("chat.postMessage", status=429, retry_after=1)
+    calls = timed_calls(outbox.emulator, monkeypatch)
+
+    started = time.monotonic()
+    report = outbox.sender().drain(linger=timedelta(seconds=10))
+    elapsed = time.monotonic() - started
+
+    assert (report.sent, report.retried, report.failed) == (1, 1, 0)
+    assert outbox.posts() == [429, 200]
+    (limited, _, _), (accepted, _, _) = [(t, m, s) for t, m, s in calls if m == "chat.postMessage"]
+    assert accepted - limited >= 1.0, "retried before Retry-After had passed"
+    assert elapsed >= 1.0
+    row = outbox.row("test:U100")
+    assert row.status is DeliveryStatus.SENT
+    assert row.attempts == 1, "a rate-limited try must not use up one of the tries"
+    assert row.last_error is None
+    assert len(outbox.dm("U100")) == 1
+
+
+# 4 ------------------------------------------------------------------------------------------------
+
+
+def outcome(report: DrainReport) -> tuple[int, int, int, int]:
+    return report.sent, report.recovered, report.retried, report.failed
+
+
+@dataclass
+class GaveUp:
+    row: Delivery
+    outcomes: list[tuple[int, int, int, int]]  # per drain: sent, recovered, retried, failed
+    delays: list[float]  # seconds from each failed try to the next one falling due
+
+
+def give_up(outbox: Outbox) -> GaveUp:
+    """A message Slack always answers with 500, drained once an hour until the sender gives up. Each drain
+    is a fresh sender (as after a restart), so the per-channel second is not waited out between them."""
+    ids = outbox.people("U100")
+    clock = Clock()
+    outbox.put(dm("U100", ids["U100"]), now=clock())
+    outbox.emulator.set_failure_rate(1.0, statuses=(500,), methods={"chat.postMessage"})
+    outcomes, delays = [], []
+    for _ in range(service.MAX_ATTEMPTS + 3):
+        sender = outbox.sender(clock)
+        now = clock()
+        outcomes.append(outcome(sender.drain()))
+        row = outbox.row("test:U100")
+        if row.status is DeliveryStatus.PENDING:
+            delays.append(round((row.next_attempt_at - now).total_seconds()))
+        assert outcome(sender.drain()) == (0, 0, 0, 0), "tried again before the backoff had passed"
+        clock.advance(timedelta(hours=1))
+    return GaveUp(outbox.row("test:U100"), outcomes, delays)
+
+
+RETRIED, FAILED, IDLE = (0, 0, 1, 0), (0, 0, 0, 1), (0, 0, 0, 0)
+
+
+def test_gives_up_on_a_permanent_server_error(outbox: Outbox) -> None:
+    gave_up = give_up(outbox)
+    row = gave_up.row
+    assert row.status is DeliveryStatus.FAILED
+    assert row.last_error is not None
+    assert row.last_error.startswith("gave up after ") and "500" in row.last_error
+    assert FAILED in gave_up.outcomes
+    tries = gave_up.outcomes.index(FAILED) + 1
+    assert gave_up.outcomes == [RETRIED] * (tries - 1) + [FAILED] + [IDLE] * (len(gave_up.outcomes) - tries)
+    assert service.MAX_ATTEMPTS <= tries <= service.MAX_ATTEMPTS + 1  # exactly MAX_ATTEMPTS: see below
+    assert outbox.posts() == [500] * tries
+    assert outbox.dm("U100") == []
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="off by one: bot/delivery/service.py claim() builds Claimed(attempts=r.attempts) before "
+    "`row.attempts += 1`, so sender.py _retry_later() compares the count of *earlier* tries with "
+    "MAX_ATTEMPTS (7 tries, not 6; last_error says 'gave up after 6 tries' while the row says attempts=7) "
+    "and backs off 2 s, 2 s, 4 s, 8 s … instead of 2 s, 4 s, 8 s …",
+)
+def test_gives_up_after_exactly_max_attempts(outbox: Outbox) -> None:
+    gave_up = give_up(outbox)
+    assert gave_up.delays == [2, 4, 8, 16, 32][: service.MAX_ATTEMPTS - 1]
+    assert gave_up.outcomes == [RETRIED] * (service.MAX_ATTEMPTS - 1) + [FAILED, IDLE, IDLE, IDLE]
+    assert outbox.posts() == [500] * service.MAX_ATTEMPTS
+    assert gave_up.row.attempts == service.MAX_ATTEMPTS
+    assert gave_up.row.last_error is not None
+    assert gave_up.row.last_error.startswith(f"gave up after {service.MAX_ATTEMPTS} tries")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=SystemExit,
+    reason="bot/cli.py: main() dispatches args.command == 'deliveries' (line 82) but _parser() never "
+    "registers a 'deliveries' subcommand, so `pacer deliveries` exits 2 with 'invalid choice'",
+)
+def test_deliveries_command_lists_the_failed_row(
+    outbox: Outbox, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Any
+) -> None:
+    if outbox.engine.dialect.name != "sqlite":
+        pytest.skip("the CLI check runs on SQLite; the PostgreSQL URL needs a search_path option")
+    give_up(outbox)
+    monkeypatch.chdir(tmp_path)  # no stray .env
+    monkeypatch.setenv("DATABASE_URL", outbox.engine.url.render_as_string(hide_password=False))
+    capsys.readouterr()
+    assert main(["deliveries"]) == 0
+    out = capsys.readouterr().out
+    assert "1 failed" in out
+    (line,) = [line for line in out.splitlines() if line.startswith("failed")]
+    assert "test:U100" in line and f"tries={service.MAX_ATTEMPTS}" in line and "gave up" in line
+
+
+# 5 ------------------------------------------------------------------------------------------------
+
+
+def test_a_person_who_left_slack_fails_at_once_and_is_deactivated(outbox: Outbox) -> None:
+    gone = outbox.people("U100", deleted=True)["U100"]
+    here = outbox.people("U200")["U200"]
+    clock = Clock()
+    outbox.put(dm("U100", gone), dm("U200", here), now=clock())
+    sender = outbox.sender(clock)
+
+    assert outcome(sender.drain(linger=timedelta(seconds=30))) == (1, 0, 0, 1)
+
+    row = outbox.row("test:U100")
+    assert row.status is DeliveryStatus.FAILED
+    assert row.attempts == 1
+    assert row.last_error == "user_disabled"
+    assert outbox.row("test:U200").status is DeliveryStatus.SENT
+    assert [call.params["channel"] for call in outbox.emulator.calls_to("chat.postMessage")].count(
+        "U100"
+    ) == 1
+    with outbox.factory() as session:
+        assert session.get_one(Member, gone).active is False
+        assert session.get_one(Member, here).active is True
+    clock.advance(timedelta(days=1))
+    assert outcome(sender.drain()) == (0, 0, 0, 0)  # never tried again
+
+
+# 6 ------------------------------------------------------------------------------------------------
+
+
+def test_one_message_per_second_per_channel(outbox: Outbox, monkeypatch: pytest.MonkeyPatch) -> None:
+    outbox.put(*[Outgoing(TEAM, f"post:{n}", "test", "C0GENERAL", {"text": f"post {n}"}) for n in range(3)])
+    calls = timed_calls(outbox.emulator, monkeypatch)
+
+    started = time.monotonic()
+    assert outbox.sender().drain().sent == 3
+    elapsed = time.monotonic() - started
+
+    assert elapsed >= 1.9
+    times = [t for t, method, _ in calls if method == "chat.postMessage"]
+    assert [round(b - a, 1) >= 0.9 for a, b in itertools.pairwise(times)] == [True, True]
+    assert sorted(m["text"] for m in outbox.emulator.messages["C0GENERAL"]) == ["post 0", "post 1", "post 2"]
+
+
+def test_different_channels_are_not_held_back(outbox: Outbox) -> None:
+    for n in range(3):
+        outbox.emulator.add_channel(f"C00{n}", f"team-{n}")
+    outbox.put(*[Outgoing(TEAM, f"post:{n}", "test", f"C00{n}", {"text": f"post {n}"}) for n in range(3)])
+
+    started = time.monotonic()
+    assert outbox.sender().drain().sent == 3
+    assert time.monotonic() - started < 1.0
+    assert all(len(outbox.emulator.messages[f"C00{n}"]) == 1 for n in range(3))
+
+
+# 7 ------------------------------------------------------------------------------------------------
+
+
+def test_an_update_edits_the_original_once_it_is_sent(outbox: Outbox) -> None:
+    ids = outbox.people("U100")
+    clock = Clock(speed=20)
+    original = dm("U100", ids["U100"], key="nudge:U100")
+    update = dm("U100", ids["U100"], key="nudge:U100:done", text="done, thanks", update_of="nudge:U100")
+    outbox.put(original, update, now=clock())  # queued together: the update must wait for the original
+
+    report = outbox.sender(clock).drain(linger=timedelta(seconds=30))
+
+    assert report.sent == 2 and report.failed == report.cancelled == 0
+    assert len(outbox.emulator.calls_to("chat.postMessage")) == 1
+    (edit,) = outbox.emulator.calls_to("chat.update")
+    (message,) = outbox.dm("U100")
+    assert edit.params["ts"] == message["ts"] and edit.params["channel"] == "DU100"
+    assert message["text"] == "done, thanks" and "edited" in message
+    rows = outbox.rows()
+    assert rows["nudge:U100"].status is rows["nudge:U100:done"].status is DeliveryStatus.SENT
+    assert rows["nudge:U100:done"].sent_ts == rows["nudge:U100"].sent_ts == message["ts"]
+    assert rows["nudge:U100:done"].attempts == 1  # waiting for the original is not a try
+
+
+@pytest.mark.parametrize("ending", ["cancelled", "failed"])
+def test_an_update_of_a_message_that_never_went_out_is_cancelled(outbox: Outbox, ending: str) -> None:
+    ids = outbox.people("U100", deleted=ending == "failed")
+    clock = Clock(speed=20)
+    outbox.put(dm("U100", ids["U100"], key="nudge:U100"), now=clock())
+    if ending == "cancelled":
+        with outbox.factory.begin() as session:
+            assert service.cancel(session, team_id=TEAM, key="nudge:U100")
+    outbox.put(dm("U100", ids["U100"], key="done", text="done", update_of="nudge:U100"), now=clock())
+
+    report = outbox.sender(clock).drain(linger=timedelta(seconds=30))
+
+    assert report.sent == 0 and report.cancelled == 1
+    rows = outbox.rows()
+    assert rows["nudge:U100"].status == ending
+    assert rows["done"].status is DeliveryStatus.CANCELLED
+    assert rows["done"].last_error == "nothing to update: nudge:U100"
+    assert outbox.emulator.calls_to("chat.update") == []
+    assert outbox.dm("U100") == []
+
+
+# 8 ------------------------------------------------------------------------------------------------
+
+
+def post_as_the_dead_sender(emulator: SlackEmulator, channel: str, key: str, text: str) -> str:
+    client = WebClient(token=BOT_TOKEN, base_url=emulator.api_url)
+    metadata = {"event_type": METADATA_TYPE, "event_payload": {"key": key}}
+    return str(client.chat_postMessage(channel=channel, text=text, metadata=metadata)["ts"])
+
+
+def claim_as_the_dead_sender(outbox: Outbox, now: datetime) -> service.Claimed:
+    with outbox.factory.begin() as session:
+        (claimed,) = service.claim(
+            session, worker="dead-host:1", now=now, limit=10, lease=timedelta(seconds=30)
+        )
+    assert outbox.row(claimed.key).status is DeliveryStatus.SENDING
+    return claimed
+
+
+@pytest.mark.parametrize("reached_slack", [True, False], ids=["posted-then-died", "died-before-posting"])
+def test_a_dead_senders_message_is_sent_exactly_once(outbox: Outbox, reached_slack: bool) -> None:
+    ids = outbox.people("U100")
+    clock = Clock()
+    outbox.put(dm("U100", ids["U100"]), now=clock())
+    claimed = claim_as_the_dead_sender(outbox, clock())
+    # other messages in the conversation, one of them Pacer's under another key
+    post_as_the_dead_sender(outbox.emulator, "U100", "test:someone-else", "not this one")
+    WebClient(token=BOT_TOKEN, base_url=outbox.emulator.api_url).chat_postMessage(channel="U100", text="hi")
+    ts = None
+    if reached_slack:
+        ts = post_as_the_dead_sender(outbox.emulator, "U100", claimed.key, claimed.payload["text"])
+        post_as_the_dead_sender(outbox.emulator, "U100", "test:later", "a later one")
+    sender = outbox.sender(clock)
+
+    assert outcome(sender.drain(linger=timedelta(seconds=30))) == (0, 0, 0, 0), "taken while still leased"
+    assert outbox.row(claimed.key).status is DeliveryStatus.SENDING
+
+    clock.advance(timedelta(seconds=31))
+    report = sender.drain()
+
+    mine = [
+        m for m in outbox.dm("U100") if (m.get("metadata") or {}).get("event_payload") == {"key": claimed.key}
+    ]
+    assert len(mine) == 1
+    row = outbox.row(claimed.key)
+    assert row.status is DeliveryStatus.SENT
+    assert (row.sent_channel, row.sent_ts) == ("DU100", mine[0]["ts"])
+    assert row.claimed_by != "dead-host:1"
+    if reached_slack:
+        assert outcome(report) == (0, 1, 0, 0)
+        assert row.sent_ts == ts
+        assert len(outbox.emulator.calls_to("chat.postMessage")) == 4  # only the test's own posts
+        (lookup,) = outbox.emulator.calls_to("conversations.history")
+        assert lookup.params["channel"] == "DU100"
+    else:
+        assert outcome(report) == (1, 0, 0, 0)
+        assert mine[0]["text"] == claimed.payload["text"]
+
+
+# Known gaps: the "may already be in Slack" doubt is lost once a row goes back to pending -------------
+
+UNCERTAINTY_LOST = (
+    "bot/delivery/service.py claim() derives Claimed.uncertain only from status == SENDING, and "
+    "sender.py _retry_later() puts the row back to PENDING, so the try after a timeout (or after a failed "
+    "history lookup) posts without looking in Slack first: a message Slack had accepted is sent twice"
+)
+
+
+@pytest.mark.xfail(strict=True, reason=UNCERTAINTY_LOST)
+def test_a_timeout_after_slack_accepted_the_message_does_not_send_it_twice(outbox: Outbox) -> None:
+    ids = outbox.people("U100")
+    clock = Clock(speed=20)
+    outbox.put(dm("U100", ids["U100"]), now=clock())
+    sender = outbox.sender(clock)
+    sender.client.timeout = 1  # Slack takes longer than the client waits (10 s in production)
+    outbox.emulator.stall_next("chat.postMessage", 2.0)  # … but it did post the message
+
+    report = sender.drain(linger=timedelta(seconds=30))
+
+    assert report.retried == 1, "the timeout was retried"
+    assert outbox.row("test:U100").status is DeliveryStatus.SENT
+    assert len(outbox.dm("U100")) == 1
+
+
+@pytest.mark.xfail(strict=True, reason=UNCERTAINTY_LOST)
+def test_a_failed_lookup_after_a_crash_does_not_send_it_twice(outbox: Outbox) -> None:
+    ids = outbox.people("U100")
+    clock = Clock(speed=20)
+    outbox.put(dm("U100", ids["U100"]), now=clock())
+    claimed = claim_as_the_dead_sender(outbox, clock())
+    post_as_the_dead_sender(outbox.emulator, "U100", claimed.key, claimed.payload["text"])
+    clock.advance(timedelta(seconds=31))
+    outbox.emulator.fail_next("conversations.history", status=503)  # Slack hiccups once
+
+    report = outbox.sender(clock).drain(linger=timedelta(seconds=30))
+
+    assert report.retried == 1, "the failed lookup was retried"
+    assert outbox.row(claimed.key).status is DeliveryStatus.SENT
+    assert len(outbox.dm("U100")) == 1

@@ -1,0 +1,169 @@
+"""Goals over HTTP: a rep's proposal and the manager's approval, "Let's discuss", the stretch warning,
+listings per role, and time away."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from bot.goals.models import Goal, GoalStatus
+from bot.roster.models import Member
+from tests.support.app_server import AppServer
+from tests.support.people import ADMIN, MARIA, REP_EN, REP_ZH
+from tests.support.slack_emulator import SlackEmulator
+from tests.support.slack_peer import SlackPeer
+from tests.support.waiting import wait_for
+
+pytestmark = pytest.mark.e2e
+GOAL = {
+    "title": "Open twenty new accounts in Bavaria",
+    "metric": "new_accounts",
+    "unit": "count",
+    "target": "20",
+    "why": "Bavaria is the pilot region for the new product",
+    "period_kind": "quarter",
+    "start_date": "2026-10-01",
+}
+
+
+def dms(emulator: SlackEmulator, user_id: str) -> list[dict[str, Any]]:
+    return emulator.messages.get("D" + user_id, [])
+
+
+def goals_of(app_server: AppServer) -> list[Goal]:
+    with app_server.session_factory() as session:
+        return list(session.scalars(select(Goal).order_by(Goal.id)))
+
+
+@pytest.fixture
+def team(slack: SlackPeer, app_server: AppServer) -> SlackPeer:
+    app_server.clock.set(datetime(2026, 10, 5, 9, tzinfo=UTC))
+    slack.command(f"manager add <@{MARIA}|maria>", user_id=ADMIN)
+    slack.command(f"team add <@{REP_EN}|rita> <@{REP_ZH}|li>", user_id=MARIA)
+    return slack
+
+
+def submit_goal(
+    slack: SlackPeer, emulator: SlackEmulator, text: str, user_id: str, **changes: str
+) -> dict[str, Any]:
+    assert slack.command(text, user_id=user_id).status == 200
+    view = wait_for(emulator.last_view, what="the goal modal")
+    emulator.reset()
+    return slack.view_submission(view, GOAL | changes, user_id=user_id).json()
+
+
+def test_a_rep_proposes_and_the_manager_approves(
+    team: SlackPeer, emulator: SlackEmulator, app_server: AppServer
+) -> None:
+    assert submit_goal(team, emulator, "goal", REP_EN) == {}
+    (goal,) = goals_of(app_server)
+    assert goal.status is GoalStatus.PROPOSED
+    request = wait_for(lambda: dms(emulator, MARIA), what="the approval request")[-1]
+    assert "proposes a goal for themself" in request["text"]
+    assert team.click(request, "goal_approve", user_id=REP_EN, channel_id="D" + MARIA).status == 200
+    assert goals_of(app_server)[0].status is GoalStatus.PROPOSED  # only the manager may approve
+    team.click(request, "goal_approve", user_id=MARIA, channel_id="D" + MARIA)
+    wait_for(lambda: goals_of(app_server)[0].status is GoalStatus.ACTIVE, what="the approval")
+    told = wait_for(lambda: dms(emulator, REP_EN), what="the rep's notice")
+    assert "was approved" in told[-1]["text"]
+    replaced = wait_for(
+        lambda: [p for _, p in emulator.responses if p.get("replace_original")], what="the update"
+    )
+    assert replaced[-1]["text"].startswith("✅ You approved")
+
+
+def test_lets_discuss_tells_the_manager(
+    team: SlackPeer, emulator: SlackEmulator, app_server: AppServer
+) -> None:
+    assert submit_goal(team, emulator, f"goal <@{REP_ZH}|li>", MARIA) == {}
+    ask = wait_for(lambda: dms(emulator, REP_ZH), what="the agreement request")[-1]
+    assert "你认为它可以实现吗" in ask["text"]  # Li's Slack is in Chinese
+    team.click(ask, "goal_discuss", user_id=REP_ZH, channel_id="D" + REP_ZH)
+    wait_for(lambda: goals_of(app_server)[0].status is GoalStatus.DISCUSSING, what="discussing")
+    note = wait_for(lambda: dms(emulator, MARIA), what="the manager's notice")[-1]
+    assert "would like to discuss" in note["text"]
+    # Maria edits it from the notice; the new version must be agreed again.
+    team.click(note, "goal_edit", user_id=MARIA, channel_id="D" + MARIA)
+    view = wait_for(
+        lambda: (v := emulator.last_view()) and v["callback_id"] == "goal" and v, what="edit modal"
+    )
+    assert team.view_submission(view, {"target": "16"}, user_id=MARIA).json() == {}
+    goal = goals_of(app_server)[0]
+    assert (goal.target, goal.version, goal.status) == (16, 2, GoalStatus.AWAITING_AGREEMENT)
+    asks = wait_for(lambda: [m for m in dms(emulator, REP_ZH) if "你认为" in m["text"]][1:], what="a new ask")
+    team.click(ask, "goal_agree", user_id=REP_ZH, channel_id="D" + REP_ZH)  # the old message is stale
+    stale = wait_for(
+        lambda: [
+            p
+            for _, p in emulator.responses
+            if "changed since" in p.get("text", "") or "已有变化" in p.get("text", "")
+        ],
+        what="the stale answer",
+    )
+    assert stale
+    team.click(asks[-1], "goal_agree", user_id=REP_ZH, channel_id="D" + REP_ZH)
+    wait_for(lambda: goals_of(app_server)[0].status is GoalStatus.ACTIVE, what="agreement")
+
+
+def test_stretch_targets_are_warned_about_once(
+    team: SlackPeer, emulator: SlackEmulator, app_server: AppServer
+) -> None:
+    submit_goal(
+        team,
+        emulator,
+        f"goal <@{REP_EN}|rita>",
+        MARIA,
+        start_date="2026-07-01",
+        title="Open new accounts in Bavaria, Q3",
+    )
+    with app_server.session_factory.begin() as session:
+        from bot.checkins.models import CheckIn, Confidence
+
+        goal = session.scalars(select(Goal)).one()
+        goal.status = GoalStatus.CLOSED
+        session.add(
+            CheckIn(
+                team_id=goal.team_id,
+                goal_id=goal.id,
+                rep_id=goal.rep_id,
+                week_start=date(2026, 7, 6),
+                result=10,
+                confidence=Confidence.ON_TRACK,
+            )
+        )
+    team.command(f"goal <@{REP_EN}|rita>", user_id=MARIA)
+    view = wait_for(emulator.last_view, what="the goal modal")
+    warned = team.view_submission(view, GOAL | {"target": "25"}, user_id=MARIA).json()
+    assert warned["response_action"] == "update"
+    warning = [b for b in warned["view"]["blocks"] if b.get("block_id") == "stretch_warning"]
+    assert "2.5× <@UREPEN>'s best comparable period (10)" in warning[0]["text"]["text"]
+    kept = {b["block_id"]: b["element"] for b in warned["view"]["blocks"] if b["type"] == "input"}
+    assert kept["title"]["initial_value"] == GOAL["title"] and kept["target"]["initial_value"] == "25"
+    assert len(goals_of(app_server)) == 1  # nothing saved yet
+    confirmed = dict(warned["view"], id=view["id"], hash=view["hash"], state={"values": {}})
+    assert team.view_submission(confirmed, {}, user_id=MARIA).json() == {}
+    assert len(goals_of(app_server)) == 2
+
+
+def test_listings_follow_roles(team: SlackPeer, emulator: SlackEmulator) -> None:
+    submit_goal(team, emulator, f"goal <@{REP_EN}|rita>", MARIA)
+    submit_goal(team, emulator, f"goal <@{REP_ZH}|li>", MARIA, title="Open ten new accounts in Jiangsu")
+    manager_view = team.command("goals", user_id=MARIA).json()["text"]
+    assert "Goals (2)" in manager_view and "Bavaria" in manager_view and "Jiangsu" in manager_view
+    rita = team.command("goals", user_id=REP_EN).json()["text"]
+    assert "Bavaria" in rita and "Jiangsu" not in rita
+    assert "Jiangsu" not in team.command(f"goals <@{REP_ZH}|li>", user_id=REP_EN).json()["text"]
+    assert "Bavaria" not in team.command(f"goals <@{REP_EN}|rita>", user_id="UBEN").json()["text"]
+
+
+def test_away_and_back(team: SlackPeer, app_server: AppServer) -> None:
+    reply = team.command("away 2026-12-20 to 2027-01-03", user_id=REP_EN).json()["text"]
+    assert reply.startswith("Got it: no check-in nudges from 2026-12-20 to 2027-01-03")
+    with app_server.session_factory() as session:
+        rep = session.scalars(select(Member).where(Member.user_id == REP_EN)).one()
+        assert (rep.away_from, rep.away_until) == (date(2026, 12, 20), date(2027, 1, 3))
+    assert "Give two dates" in team.command("away next week", user_id=REP_EN).json()["text"]
+    assert team.command("back", user_id=REP_EN).json()["text"].startswith("Welcome back")
