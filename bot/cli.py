@@ -41,6 +41,11 @@ def _parser() -> argparse.ArgumentParser:
         help="apply the database migrations (alembic upgrade head)",
         description="Apply every pending migration to DATABASE_URL.",
     )
+    sub.add_parser(
+        "deliveries",
+        help="how the outbox stands and which messages could not be sent",
+        description="Counts of outbox messages by status, and the latest failures with their error.",
+    )
     jobs = sub.add_parser(
         "jobs", help="list the scheduled jobs or run one now", description="The jobs the scheduler runs."
     )

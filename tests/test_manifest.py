@@ -20,6 +20,7 @@ EXPECTED_BOT_SCOPES = {
     "chat:write",
     "chat:write.public",
     "im:write",
+    "im:history",
     "users:read",
     "files:write",
 }

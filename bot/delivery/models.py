@@ -44,6 +44,9 @@ class Delivery(Base):
         default=DeliveryStatus.PENDING,
     )
     attempts: Mapped[int] = mapped_column(default=0)
+    # An earlier try ended without knowing whether Slack took the message (a timeout, a dropped
+    # connection, a 5xx, a sender that died): look in the conversation before posting again.
+    maybe_sent: Mapped[bool] = mapped_column(default=False)
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
     lease_until: Mapped[datetime | None] = mapped_column()
     claimed_by: Mapped[str | None] = mapped_column(String(64))

@@ -129,10 +129,10 @@ class Sender:
         except SlackApiError as error:
             return self._after_slack_error(item, error)
         except (URLError, TimeoutError, ConnectionError) as error:
-            return self._retry_later(item, f"connection: {error}")
+            return self._retry_later(item, f"connection: {error}", maybe_sent=True)
         except Exception as error:  # a bug: keep the row, retry later, and say so loudly
             logger.exception("delivery %s (%s) failed unexpectedly", item.id, item.key)
-            return self._retry_later(item, f"unexpected: {error!r}")
+            return self._retry_later(item, f"unexpected: {error!r}", maybe_sent=True)
 
     def _attempt(self, item: service.Claimed) -> str:
         update_of = item.payload.get("update_of")
@@ -203,8 +203,8 @@ class Sender:
             return self._retry_later(
                 item, "ratelimited", delay=timedelta(seconds=retry_after), count_attempt=False
             )
-        if status >= 500 or code not in PERMANENT:
-            return self._retry_later(item, f"{status} {code}".strip())
+        if status >= 500 or code not in PERMANENT:  # Slack may or may not have taken it
+            return self._retry_later(item, f"{status} {code}".strip(), maybe_sent=True)
         with self.session_factory.begin() as session:
             service.mark_failed(session, item.id, error=code)
             if code in GONE and item.member_id is not None:
@@ -213,7 +213,13 @@ class Sender:
         return "failed"
 
     def _retry_later(
-        self, item: service.Claimed, error: str, *, delay: timedelta | None = None, count_attempt: bool = True
+        self,
+        item: service.Claimed,
+        error: str,
+        *,
+        delay: timedelta | None = None,
+        count_attempt: bool = True,
+        maybe_sent: bool = False,
     ) -> str:
         with self.session_factory.begin() as session:
             if count_attempt and item.attempts >= service.MAX_ATTEMPTS:
@@ -221,5 +227,7 @@ class Sender:
                 logger.warning("delivery %s gave up after %s tries: %s", item.key, item.attempts, error)
                 return "failed"
             at = self.clock() + (delay if delay is not None else service.backoff(item.attempts))
-            service.mark_retry(session, item.id, error=error, at=at, count_attempt=count_attempt)
+            service.mark_retry(
+                session, item.id, error=error, at=at, count_attempt=count_attempt, maybe_sent=maybe_sent
+            )
         return "retried"

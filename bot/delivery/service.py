@@ -82,7 +82,7 @@ class Claimed:
     payload: dict[str, Any]
     member_id: int | None
     attempts: int
-    uncertain: bool  # a previous sender claimed it and vanished: it may already be in Slack
+    uncertain: bool  # an earlier try may have reached Slack (see Delivery.maybe_sent): look before posting
 
 
 def claim(session: Session, *, worker: str, now: datetime, limit: int, lease: timedelta) -> list[Claimed]:
@@ -106,11 +106,12 @@ def claim(session: Session, *, worker: str, now: datetime, limit: int, lease: ti
             r.payload,
             r.member_id,
             r.attempts,
-            uncertain=r.status == DeliveryStatus.SENDING,
+            uncertain=r.status == DeliveryStatus.SENDING or r.maybe_sent,
         )
         for r in rows
     ]
     for row in rows:
+        row.maybe_sent = row.maybe_sent or row.status == DeliveryStatus.SENDING
         row.status = DeliveryStatus.SENDING
         row.lease_until = now + lease
         row.claimed_by = worker
@@ -124,6 +125,7 @@ def mark_sent(session: Session, delivery_id: int, *, channel: str, ts: str, now:
         .where(Delivery.id == delivery_id)
         .values(
             status=DeliveryStatus.SENT,
+            maybe_sent=False,
             sent_channel=channel,
             sent_ts=ts,
             sent_at=now,
@@ -134,9 +136,16 @@ def mark_sent(session: Session, delivery_id: int, *, channel: str, ts: str, now:
 
 
 def mark_retry(
-    session: Session, delivery_id: int, *, error: str, at: datetime, count_attempt: bool = True
+    session: Session,
+    delivery_id: int,
+    *,
+    error: str,
+    at: datetime,
+    count_attempt: bool = True,
+    maybe_sent: bool = False,
 ) -> None:
-    """Back to pending, due again at `at`. A rate-limit wait does not use up one of the tries."""
+    """Back to pending, due again at `at`. A rate-limit wait does not use up one of the tries;
+    `maybe_sent` (the try's outcome is unknown) makes the next try look in Slack first."""
     values: dict[str, Any] = {
         "status": DeliveryStatus.PENDING,
         "next_attempt_at": at,
@@ -145,6 +154,8 @@ def mark_retry(
     }
     if not count_attempt:
         values["attempts"] = Delivery.attempts - 1
+    if maybe_sent:
+        values["maybe_sent"] = True
     session.execute(update(Delivery).where(Delivery.id == delivery_id).values(**values))
 
 

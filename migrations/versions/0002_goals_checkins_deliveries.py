@@ -31,6 +31,7 @@ def upgrade() -> None:
     sa.Column('payload', sa.JSON(), nullable=False),
     sa.Column('status', sa.Enum('pending', 'sending', 'sent', 'failed', 'cancelled', name='delivery_status', native_enum=False, create_constraint=True, length=16), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('maybe_sent', sa.Boolean(), nullable=False),
     sa.Column('next_attempt_at', bot.db.base.UTCDateTime(timezone=True), nullable=False),
     sa.Column('lease_until', bot.db.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('claimed_by', sa.String(length=64), nullable=True),
