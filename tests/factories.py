@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+from decimal import Decimal
+
 from sqlalchemy.orm import Session
 
+from bot.checkins.models import CheckIn, Confidence
 from bot.db import utcnow
-from bot.roster.models import Member, Role
+from bot.goals.models import Goal, GoalStatus, Metric, PeriodKind, WeeklyTarget
+from bot.roster.models import Member, Role, Vendor
 from bot.roster.service import SlackProfile, save_profile
 from bot.workspaces.service import ensure_workspace
 
@@ -34,3 +39,58 @@ def member(
     saved.role = role
     session.flush()
     return saved
+
+
+def rep_with_goal(
+    session: Session,
+    user_id: str,
+    boss: Member,
+    vendor: Vendor | None,
+    targets: dict[date, int],
+    results: dict[date, tuple[int, Confidence, bool, str]],
+) -> Member:
+    rep = member(session, user_id)
+    rep.on_team, rep.manager_id, rep.vendor_id = True, boss.id, vendor.id if vendor else None
+    goal = Goal(
+        team_id=TEAM,
+        rep_id=rep.id,
+        manager_id=boss.id,
+        title="Accounts opened this quarter",
+        metric=Metric.NEW_ACCOUNTS,
+        unit="count",
+        target=Decimal(sum(targets.values())),
+        why="growth",
+        period_kind=PeriodKind.CUSTOM,
+        start_date=min(targets),
+        end_date=max(targets) + timedelta(days=6),
+        status=GoalStatus.ACTIVE,
+    )
+    session.add(goal)
+    session.flush()
+    for week, target in targets.items():
+        iso = week.isocalendar()
+        session.add(
+            WeeklyTarget(
+                team_id=TEAM,
+                goal_id=goal.id,
+                week_start=week,
+                iso_year=iso.year,
+                iso_week=iso.week,
+                target=Decimal(target),
+            )
+        )
+    for week, (result, confidence, help_, blockers) in results.items():
+        session.add(
+            CheckIn(
+                team_id=TEAM,
+                goal_id=goal.id,
+                rep_id=rep.id,
+                week_start=week,
+                result=Decimal(result),
+                confidence=confidence,
+                needs_help=help_,
+                blockers=blockers,
+            )
+        )
+    session.flush()
+    return rep

@@ -147,3 +147,19 @@ def _goal_id(app_server: AppServer, rep_user_id: str) -> int:
     with app_server.session_factory() as session:
         rep_id = session.scalar(select(Member.id).where(Member.user_id == rep_user_id))
         return int(session.scalar(select(func.min(Goal.id)).where(Goal.rep_id == rep_id)) or 0)
+
+
+def test_checkin_belongs_to_its_rep(team: SlackPeer, emulator: SlackEmulator, app_server: AppServer) -> None:
+    app_server.clock.set(at(10))
+    assert team.command("checkin", user_id=REP_ZH).status == 200
+    view = wait_for(emulator.last_view, what="the check-in modal")
+    goal_id = _goal_id(app_server, REP_ZH)
+    forged = team.view_submission(
+        view, {f"result:{goal_id}": "5", f"confidence:{goal_id}": "on_track"}, user_id=REP_LA
+    ).json()
+    assert forged["response_action"] == "push"
+    assert "belongs to someone else" in forged["view"]["blocks"][0]["text"]["text"]
+    with app_server.session_factory() as session:
+        assert session.scalar(select(func.count()).select_from(CheckIn)) == 0
+    no_goals = team.command("checkin", user_id=MARIA).json()["text"]
+    assert no_goals.startswith("You have no active goal to check in on this week.")

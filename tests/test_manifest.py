@@ -21,6 +21,8 @@ EXPECTED_BOT_SCOPES = {
     "chat:write.public",
     "im:write",
     "im:history",
+    "channels:history",
+    "groups:history",
     "users:read",
     "files:write",
 }

@@ -6,6 +6,7 @@ in the conversation for a message carrying the delivery's key (message metadata)
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import logging
 import os
@@ -135,50 +136,85 @@ class Sender:
             return self._retry_later(item, f"unexpected: {error!r}", maybe_sent=True)
 
     def _attempt(self, item: service.Claimed) -> str:
-        update_of = item.payload.get("update_of")
-        if update_of:
-            return self._update(item, str(update_of))
-        if item.uncertain and (found := self._find_in_slack(item)) is not None:
+        """Post, update or upload, depending on the payload; see `Delivery.payload`."""
+        parent_key = item.payload.get("update_of") or item.payload.get("thread_of")
+        channel, thread_ts = item.channel, None
+        if parent_key:
+            parent = self._parent(item, str(parent_key))
+            if isinstance(parent, str):
+                return parent
+            channel, thread_ts = parent
+        if "update_of" in item.payload:
+            self.limiter.wait(channel)
+            self.client.chat_update(
+                channel=channel,
+                ts=str(thread_ts),
+                text=item.payload["text"],
+                blocks=item.payload.get("blocks"),
+            )
+            self._finish(item, channel, str(thread_ts))
+            return "sent"
+        if item.uncertain and (found := self._find_in_slack(item, channel, thread_ts)) is not None:
             self._finish(item, *found)
             logger.info("delivery %s was already in Slack (%s)", item.key, found[1])
             return "recovered"
-        self.limiter.wait(item.channel)
+        self.limiter.wait(channel)
+        if "upload" in item.payload:
+            return self._upload(item, channel, thread_ts)
         response = self.client.chat_postMessage(
-            channel=item.channel,
+            channel=channel,
             text=item.payload["text"],
             blocks=item.payload.get("blocks"),
-            thread_ts=item.payload.get("thread_ts"),
+            thread_ts=thread_ts,
             unfurl_links=False,
             metadata={"event_type": METADATA_TYPE, "event_payload": {"key": item.key}},
         )
         self._finish(item, str(response["channel"]), str(response["ts"]))
         return "sent"
 
-    def _update(self, item: service.Claimed, original_key: str) -> str:
+    def _parent(self, item: service.Claimed, parent_key: str) -> tuple[str, str] | str:
+        """The channel and ts of the message this one updates or replies to, or an outcome when that
+        message will never exist (cancel this one) or is not out yet (wait for it)."""
         with self.session_factory() as session:
-            original = service.find(session, team_id=item.team_id, key=original_key)
-        if original is None or original.status in {"failed", "cancelled"}:
+            parent = service.find(session, team_id=item.team_id, key=parent_key)
+        if parent is None or parent.status in {"failed", "cancelled"}:
             with self.session_factory.begin() as session:
-                service.mark_cancelled(session, item.id, reason=f"nothing to update: {original_key}")
+                what = "update" if "update_of" in item.payload else "reply to"
+                service.mark_cancelled(session, item.id, reason=f"nothing to {what}: {parent_key}")
             return "cancelled"
-        if original.sent_ts is None or original.sent_channel is None:  # not out yet: update after it
-            return self._retry_later(item, f"waiting for {original_key}", count_attempt=False)
-        self.limiter.wait(original.sent_channel)
-        self.client.chat_update(
-            channel=original.sent_channel,
-            ts=original.sent_ts,
-            text=item.payload["text"],
-            blocks=item.payload.get("blocks"),
+        if parent.sent_ts is None or parent.sent_channel is None:
+            return self._retry_later(item, f"waiting for {parent_key}", count_attempt=False)
+        return parent.sent_channel, parent.sent_ts
+
+    def _upload(self, item: service.Claimed, channel: str, thread_ts: str | None) -> str:
+        """A file (e.g. a digest chart) through Slack's external upload flow, in a thread if given."""
+        upload = item.payload["upload"]
+        response = self.client.files_upload_v2(
+            channel=channel,
+            thread_ts=thread_ts,
+            content=base64.b64decode(upload["content_b64"]),
+            filename=upload["filename"],
+            title=upload.get("title"),
+            alt_txt=upload.get("alt_text"),
         )
-        self._finish(item, original.sent_channel, original.sent_ts)
+        files: list[dict[str, Any]] = response.get("files") or [{}]
+        file_id = str(files[0].get("id", ""))
+        self._finish(item, channel, file_id)
         return "sent"
 
-    def _find_in_slack(self, item: service.Claimed) -> tuple[str, str] | None:
-        channel = item.channel
+    def _find_in_slack(
+        self, item: service.Claimed, channel: str, thread_ts: str | None
+    ) -> tuple[str, str] | None:
+        """The message an earlier try may have posted, found by the delivery key in its metadata."""
         if channel.startswith(("U", "W")):
             channel = str(self.client.conversations_open(users=channel)["channel"]["id"])
-        history = self.client.conversations_history(channel=channel, limit=200, include_all_metadata=True)
-        messages: list[dict[str, Any]] = history.get("messages", [])
+        if thread_ts is not None:
+            found = self.client.conversations_replies(
+                channel=channel, ts=thread_ts, limit=200, include_all_metadata=True
+            )
+        else:
+            found = self.client.conversations_history(channel=channel, limit=200, include_all_metadata=True)
+        messages: list[dict[str, Any]] = found.get("messages", [])
         for message in messages:
             metadata: dict[str, Any] = message.get("metadata") or {}
             if (

@@ -81,7 +81,7 @@ class Claimed:
     channel: str
     payload: dict[str, Any]
     member_id: int | None
-    attempts: int
+    attempts: int  # counting this one
     uncertain: bool  # an earlier try may have reached Slack (see Delivery.maybe_sent): look before posting
 
 
@@ -96,6 +96,12 @@ def claim(session: Session, *, worker: str, now: datetime, limit: int, lease: ti
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
     rows = session.scalars(query).all()
+    for row in rows:
+        row.maybe_sent = row.maybe_sent or row.status == DeliveryStatus.SENDING  # its sender vanished
+        row.status = DeliveryStatus.SENDING
+        row.lease_until = now + lease
+        row.claimed_by = worker
+        row.attempts += 1  # this try's number
     claimed = [
         Claimed(
             r.id,
@@ -106,16 +112,10 @@ def claim(session: Session, *, worker: str, now: datetime, limit: int, lease: ti
             r.payload,
             r.member_id,
             r.attempts,
-            uncertain=r.status == DeliveryStatus.SENDING or r.maybe_sent,
+            uncertain=r.maybe_sent,
         )
         for r in rows
     ]
-    for row in rows:
-        row.maybe_sent = row.maybe_sent or row.status == DeliveryStatus.SENDING
-        row.status = DeliveryStatus.SENDING
-        row.lease_until = now + lease
-        row.claimed_by = worker
-        row.attempts += 1
     return claimed
 
 

@@ -29,6 +29,7 @@ class Vendor(Base):
     name: Mapped[str] = mapped_column(String(80))
     name_key: Mapped[str] = mapped_column(String(80))  # casefolded name: "ACME" and "acme" are one vendor
     contact_user_id: Mapped[str | None] = mapped_column(String(32))
+    channel_id: Mapped[str | None] = mapped_column(String(32))  # a shared channel for digests and escalations
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -60,6 +61,7 @@ class Member(Base):
     away_from: Mapped[date | None] = mapped_column()
     away_until: Mapped[date | None] = mapped_column()  # inclusive; no nudges from away_from to here
     country: Mapped[str | None] = mapped_column(String(2))  # ISO 3166; else the workspace's
+    team_channel_id: Mapped[str | None] = mapped_column(String(32))  # a manager's team digest channel
     refreshed_at: Mapped[datetime | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

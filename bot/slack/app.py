@@ -12,6 +12,7 @@ from slack_sdk import WebClient
 from bot.checkins import handlers as checkins
 from bot.config import Settings
 from bot.db import SessionFactory, utcnow
+from bot.digests import handlers as digests
 from bot.goals import handlers as goals
 from bot.roster import handlers as roster
 from bot.slack import commands, errors
@@ -57,4 +58,5 @@ def create_app(
     roster.register(app, deps, router)
     checkins.register(app, deps, router)
     goals.register(app, deps, router)
+    digests.register(app, deps, router)
     return app

@@ -44,14 +44,16 @@ class AppServer:
         self.worker.start()
         self.server.run()
 
+    def job_context(self) -> JobContext:
+        client = make_client(self.settings, purpose="job")
+        return JobContext(
+            self.settings, self.session_factory, client, Directory(client, self.session_factory), self.sender
+        )
+
     def run_job(self, name: str, now: datetime) -> list[str]:
         """`pacer jobs run NAME --now NOW`, in this process: the job, then the outbox drained."""
         self.clock.set(now)
-        client = make_client(self.settings, purpose="job")
-        context = JobContext(
-            self.settings, self.session_factory, client, Directory(client, self.session_factory), self.sender
-        )
-        return run_once(context, all_jobs()[name], now)
+        return run_once(self.job_context(), all_jobs()[name], now)
 
     def wait_ready(self, timeout: float = 5.0) -> None:
         deadline = time.monotonic() + timeout

@@ -150,6 +150,9 @@ class SlackEmulator:
             "conversations.open": self._conversations_open,
             "conversations.info": self._conversations_info,
             "conversations.history": self._conversations_history,
+            "conversations.replies": self._conversations_replies,
+            "files.getUploadURLExternal": self._files_get_upload_url,
+            "files.completeUploadExternal": self._files_complete_upload,
             "chat.postMessage": self._chat_post_message,
             "chat.postEphemeral": self._chat_post_ephemeral,
             "chat.update": self._chat_update,
@@ -184,6 +187,9 @@ class SlackEmulator:
             self._buckets: dict[tuple[str, str], tuple[float, float]] = {}
             self._fail_queue.clear()
             self._stalls.clear()
+            self.files: dict[
+                str, dict[str, Any]
+            ] = {}  # file id → {"filename", "length", "content", "shared"}
 
     # -- lifecycle --
 
@@ -337,6 +343,8 @@ class SlackEmulator:
                 return self._api(url.path.removeprefix("/api/"), url.query, headers, body)
             if url.path.startswith("/response/"):
                 return self._response_url(f"{self.base_url}{path}", body)
+            if url.path.startswith("/upload/"):
+                return self._receive_upload(url.path.removeprefix("/upload/"), body)
             return _Reply(404, b"not found")
         except Exception:  # a bug in the emulator: keep serving, let the test see it
             self.errors.append(traceback.format_exc())
@@ -458,6 +466,61 @@ class SlackEmulator:
         found = [m for m in reversed(self.messages.get(channel, [])) if oldest < float(m["ts"]) < latest]
         shown = [m if metadata else {k: v for k, v in m.items() if k != "metadata"} for m in found[:limit]]
         return self._ok(messages=shown, has_more=len(found) > limit)
+
+    def _conversations_replies(self, params: Params) -> dict[str, Any]:
+        """The thread under `ts`: the parent first, then its replies, oldest first."""
+        channel = self._resolve_channel(params.get("channel"), allow_user=False)
+        parent = self._find_message(channel, params.get("ts"))
+        metadata = str(params.get("include_all_metadata")).lower() in ("1", "true")
+        thread = [parent] + [m for m in self.messages.get(channel, []) if m.get("thread_ts") == parent["ts"]]
+        shown = [m if metadata else {k: v for k, v in m.items() if k != "metadata"} for m in thread]
+        return self._ok(messages=shown, has_more=False)
+
+    def _files_get_upload_url(self, params: Params) -> dict[str, Any]:
+        """Step one of Slack's external upload: a URL on this server to POST the bytes to."""
+        length = int(params.get("length") or 0)
+        if not params.get("filename") or length <= 0:
+            raise SlackError("invalid_arguments")
+        file_id = f"F{next(self._ids):08d}"
+        self.files[file_id] = {
+            "filename": params["filename"],
+            "length": length,
+            "content": None,
+            "shared": None,
+        }
+        return self._ok(upload_url=f"{self.base_url}/upload/{file_id}", file_id=file_id)
+
+    def _receive_upload(self, file_id: str, body: bytes) -> _Reply:
+        with self._lock:
+            entry = self.files.get(file_id)
+            if entry is None:
+                return _Reply(404, b"not found")
+            entry["content"] = body
+        return _Reply(200, b"OK - " + str(len(body)).encode())
+
+    def _files_complete_upload(self, params: Params) -> dict[str, Any]:
+        """Step three: share the uploaded files in a channel (and thread); a file never uploaded fails."""
+        files = params.get("files")
+        files = json.loads(files) if isinstance(files, str) else files
+        if not isinstance(files, list) or not files:
+            raise SlackError("invalid_arguments")
+        channel = self._resolve_channel(params.get("channel_id")) if params.get("channel_id") else None
+        shared = []
+        for item in files:
+            entry = self.files.get(str(item.get("id")))
+            if entry is None or entry["content"] is None:
+                raise SlackError("file_not_found")
+            entry["shared"] = {
+                "channel": channel,
+                "thread_ts": params.get("thread_ts"),
+                "title": item.get("title"),
+            }
+            shared.append({"id": item["id"], "title": item.get("title") or entry["filename"]})
+        if channel is not None:
+            message = self._new_message({"text": "", "thread_ts": params.get("thread_ts")})
+            message["files"] = shared
+            self.messages.setdefault(channel, []).append(message)
+        return self._ok(files=shared)
 
     def _new_message(self, params: Params) -> dict[str, Any]:
         message: dict[str, Any] = {"type": "message", "ts": self._next_ts(), "user": self.bot_user_id}

@@ -9,7 +9,7 @@ from typing import TypeVar
 T = TypeVar("T")
 
 
-def wait_for(probe: Callable[[], T | None], *, timeout: float = 5.0, what: str = "the app") -> T:
+def wait_for(probe: Callable[[], T | None], *, timeout: float = 15.0, what: str = "the app") -> T:
     deadline = time.monotonic() + timeout
     while True:
         value = probe()

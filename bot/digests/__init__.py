@@ -1,0 +1,1 @@
+"""Weekly digests and status: each rep's and vendor's result against target, for a channel or a person."""

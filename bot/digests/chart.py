@@ -1,0 +1,41 @@
+"""The digest's chart: the team's cumulative result against the cumulative target, week by week.
+
+Words are left out of the picture on purpose (the message around it carries them, in the reader's
+language): ISO week numbers, amounts, a solid line for the result and a dashed one for the target."""
+
+from __future__ import annotations
+
+import io
+
+import matplotlib
+
+matplotlib.use("Agg")  # no screen: render to memory
+
+from matplotlib import pyplot as plt
+from matplotlib.ticker import FuncFormatter
+
+from bot.digests.service import Series
+
+
+def render(series: Series) -> bytes:
+    """A small PNG (about 800×400) of the series."""
+    figure, axes = plt.subplots(figsize=(8, 4), dpi=100)
+    try:
+        x = range(len(series.weeks))
+        axes.plot(x, [float(v) for v in series.target], linestyle="--", color="#8a8f98", linewidth=2)
+        axes.plot(
+            x, [float(v) for v in series.result], color="#1f5f4a", linewidth=2.5, marker="o", markersize=3
+        )
+        step = max(1, len(series.weeks) // 12)
+        axes.set_xticks(list(x)[::step], [f"W{w.isocalendar().week}" for w in series.weeks][::step])
+        axes.yaxis.set_major_formatter(FuncFormatter(lambda value, _pos: f"{value:,.0f}"))
+        axes.set_ylabel(series.unit if series.unit != "count" else "#")
+        axes.grid(alpha=0.3)
+        for side in ("top", "right"):
+            axes.spines[side].set_visible(False)
+        figure.tight_layout()
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png")
+        return buffer.getvalue()
+    finally:
+        plt.close(figure)

@@ -1,0 +1,140 @@
+"""`/pacer digest preview|post`, `/pacer status [@rep | vendor <name>]`, and where digests are posted."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from slack_bolt import App
+
+from bot.delivery.service import enqueue, find
+from bot.digests import jobs, service, views
+from bot.errors import Conflict, Invalid, NotAllowed
+from bot.goals import service as goals
+from bot.goals import views as goal_views
+from bot.goals.breakdown import last_ended_week
+from bot.roster.models import Member, Role
+from bot.roster.service import vendor_named
+from bot.slack.commands import EVERYONE, MANAGERS, CommandRequest, Commands, mentions
+from bot.slack.deps import Deps
+from bot.workspaces.models import Workspace
+
+CHANNEL = re.compile(r"^<#([CG][A-Z0-9]+)(?:\|[^>]*)?>$")
+
+
+def _week(request: CommandRequest) -> date:
+    """The last ISO week that has ended, in the workspace's time zone."""
+    with request.deps.session_factory() as session:
+        zone = ZoneInfo(session.get_one(Workspace, request.caller.team_id).timezone)
+    return last_ended_week(request.deps.clock().astimezone(zone).date())
+
+
+def _own_scope(request: CommandRequest) -> service.Scope:
+    caller = request.caller
+    return (
+        service.Scope(caller.team_id)
+        if caller.is_admin()
+        else service.Scope(caller.team_id, caller.member.id)
+    )
+
+
+def preview(request: CommandRequest) -> None:
+    with request.deps.session_factory() as session:
+        parts = views.digest_messages(
+            service.build(session, _own_scope(request), _week(request)),
+            request.locale,
+            title_key="digest.preview_title",
+        )
+    note = [] if len(parts) == 1 else [request.t("digest.preview_replies", count=len(parts) - 1)]
+    request.reply("\n".join([parts[0]["text"], *note]), parts[0]["blocks"])
+
+
+def post(request: CommandRequest) -> None:
+    caller, week = request.caller, _week(request)
+    with request.deps.session_factory.begin() as session:
+        workspace = session.get_one(Workspace, caller.team_id)
+        scope = _own_scope(request)
+        me = session.get_one(Member, caller.member.id)
+        channel = (me.team_channel_id if not caller.is_admin() else None) or workspace.digest_channel_id
+        if channel is None:
+            raise Invalid("digest.no_channel")
+        if find(session, team_id=caller.team_id, key=jobs.digest_key(channel, scope, week)) is not None:
+            raise Conflict("digest.already", channel=channel)
+        enqueue(
+            session, jobs.messages(session, channel, scope, week, request.locale), now=request.deps.clock()
+        )
+    request.deps.kick()
+    request.reply(request.t("digest.posting", channel=channel))
+
+
+def status(request: CommandRequest) -> None:
+    caller, args, week = request.caller, request.args, _week(request)
+    rep_ids = mentions(args) if args and args[0].lower() != "vendor" else []
+    if caller.role is Role.REP or (rep_ids and rep_ids[0] == caller.member.user_id):
+        return own_status(request)
+    with request.deps.session_factory() as session:
+        scope = _own_scope(request)
+        if rep_ids:
+            rep = request.deps.directory.member(caller.team_id, rep_ids[0])
+            if rep.team_id != caller.team_id or (
+                not caller.is_admin() and rep.manager_id != caller.member.id
+            ):
+                raise NotAllowed("goal.not_your_rep", user=rep.user_id)
+            scope = service.Scope(caller.team_id, rep_id=rep.id)
+        elif args:
+            if len(args) < 2:
+                raise Invalid("status.vendor_name")
+            vendor = vendor_named(session, team_id=caller.team_id, name=" ".join(args[1:]))
+            scope = service.Scope(caller.team_id, manager_id=scope.manager_id, vendor_id=vendor.id)
+        parts = views.digest_messages(
+            service.build(session, scope, week), request.locale, title_key="status.title"
+        )
+    request.reply(parts[0]["text"], parts[0]["blocks"])
+
+
+def own_status(request: CommandRequest) -> None:
+    """A rep's own goals: result, pace, projection and what each week still needs."""
+    with request.deps.session_factory() as session:
+        rows = goals.visible_goals(session, caller=request.caller, rep=None, through=_week(request))
+        text, body = goal_views.goals_list(rows, request.locale)
+    request.reply(text, body)
+
+
+def _channel_arg(word: str) -> str:
+    match = CHANNEL.match(word)
+    if match is None:
+        raise Invalid("digest.channel_mention", word=word)
+    return match.group(1)
+
+
+def team_channel(request: CommandRequest) -> None:
+    if len(request.args) != 1 or request.caller.role is not Role.MANAGER:
+        raise Invalid("digest.team_channel_usage")
+    channel = _channel_arg(request.args[0])
+    with request.deps.session_factory.begin() as session:
+        session.get_one(Member, request.caller.member.id).team_channel_id = channel
+    request.reply(request.t("digest.team_channel_set", channel=channel))
+
+
+def vendor_channel(request: CommandRequest) -> None:
+    if len(request.args) < 2:
+        raise Invalid("digest.vendor_channel_usage")
+    channel = _channel_arg(request.args[-1])
+    with request.deps.session_factory.begin() as session:
+        vendor = vendor_named(session, team_id=request.caller.team_id, name=" ".join(request.args[:-1]))
+        vendor.channel_id = channel
+    request.reply(request.t("digest.vendor_channel_set", vendor=vendor.name, channel=channel))
+
+
+def register(app: App, deps: Deps, commands: Commands) -> None:
+    commands.add("digest preview", help_key="help.digest_preview", roles=MANAGERS, handler=preview)
+    commands.add("digest post", help_key="help.digest_post", roles=MANAGERS, handler=post)
+    commands.add("status [@rep | vendor <name>]", help_key="help.status", roles=EVERYONE, handler=status)
+    commands.add("team channel #channel", help_key="help.team_channel", roles=MANAGERS, handler=team_channel)
+    commands.add(
+        "vendor channel <name> #channel",
+        help_key="help.vendor_channel",
+        roles=MANAGERS,
+        handler=vendor_channel,
+    )

@@ -1,0 +1,118 @@
+"""`weekly-digest`: at the workspace's digest time, each digest channel gets last week's digest (once)."""
+
+from __future__ import annotations
+
+import base64
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.checkins.schedule import CATCH_UP
+from bot.delivery.service import Outgoing, enqueue
+from bot.digests import chart, service, views
+from bot.goals.breakdown import iso_week_start
+from bot.i18n import Locale, is_locale
+from bot.roster.models import Member, Role, Vendor
+from bot.scheduler import Job, JobContext
+from bot.workspaces.models import Workspace
+
+
+def digest_key(channel: str, scope: service.Scope, week_start: date) -> str:
+    who = (
+        f"mgr{scope.manager_id}"
+        if scope.manager_id
+        else f"vendor{scope.vendor_id}"
+        if scope.vendor_id
+        else "all"
+    )
+    return f"digest:{channel}:{who}:{week_start.isoformat()}"
+
+
+def channels(session: Session, workspace: Workspace) -> list[tuple[str, service.Scope]]:
+    """Where a workspace's digests go: its digest channel, and each team's and vendor's channel if set."""
+    team = workspace.team_id
+    found = [(workspace.digest_channel_id, service.Scope(team))] if workspace.digest_channel_id else []
+    for manager_id, channel in session.execute(
+        select(Member.id, Member.team_channel_id).where(
+            Member.team_id == team, Member.role == Role.MANAGER, Member.team_channel_id.is_not(None)
+        )
+    ):
+        found.append((str(channel), service.Scope(team, manager_id=manager_id)))
+    for vendor_id, channel in session.execute(
+        select(Vendor.id, Vendor.channel_id).where(Vendor.team_id == team, Vendor.channel_id.is_not(None))
+    ):
+        found.append((str(channel), service.Scope(team, vendor_id=vendor_id)))
+    return found
+
+
+def messages(
+    session: Session, channel: str, scope: service.Scope, week: date, locale: Locale
+) -> list[Outgoing]:
+    """The digest, its thread replies and its chart, as outbox messages keyed by channel, scope and week."""
+    key = digest_key(channel, scope, week)
+    parts = views.digest_messages(service.build(session, scope, week), locale)
+    out = [Outgoing(scope.team_id, key, "digest", channel, parts[0], period=week.isoformat())]
+    for number, part in enumerate(parts[1:], start=1):
+        out.append(
+            Outgoing(
+                scope.team_id,
+                f"{key}:part{number}",
+                "digest-part",
+                channel,
+                part | {"thread_of": key},
+                period=week.isoformat(),
+            )
+        )
+    series = service.cumulative(session, scope, week)
+    if series is not None:
+        png = chart.render(series)
+        upload = {
+            "filename": f"pacer-{week.isoformat()}.png",
+            "title": views.chart_title(series, locale),
+            "alt_text": views.chart_title(series, locale),
+            "content_b64": base64.b64encode(png).decode(),
+        }
+        out.append(
+            Outgoing(
+                scope.team_id,
+                f"{key}:chart",
+                "digest-chart",
+                channel,
+                {"thread_of": key, "upload": upload, "text": upload["title"]},
+                period=week.isoformat(),
+            )
+        )
+    return out
+
+
+def digest_week(workspace: Workspace, now: datetime) -> date | None:
+    """The week whose digest is due now in the workspace's zone (within a day's catch-up), if any."""
+    local = now.astimezone(ZoneInfo(workspace.timezone))
+    monday = iso_week_start(local.date())
+    slot = datetime.combine(
+        monday + timedelta(days=workspace.digest_weekday), workspace.digest_time, tzinfo=local.tzinfo
+    )
+    return monday - timedelta(days=7) if slot <= local < slot + CATCH_UP else None
+
+
+def weekly_digest(context: JobContext, now: datetime) -> str:
+    posted = queued = 0
+    with context.session_factory.begin() as session:
+        for workspace in session.scalars(select(Workspace)):
+            week = digest_week(workspace, now)
+            if week is None:
+                continue
+            locale: Locale = workspace.language if is_locale(workspace.language) else "en"
+            for channel, scope in channels(session, workspace):
+                posted += 1
+                queued += enqueue(session, messages(session, channel, scope, week, locale), now=now)
+    return f"{posted} digests due, {queued} new messages in the outbox"
+
+
+JOBS = [
+    Job(
+        "weekly-digest", "post last week's digest to each digest channel at the digest time", 5, weekly_digest
+    )
+]

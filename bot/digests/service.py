@@ -1,0 +1,274 @@
+"""Digest figures for one week: per rep, per vendor and for the team, in a constant number of queries
+whatever the team's size (aggregated in SQL, never a query per rep or per goal). No Slack imports."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Select, Subquery, and_, case, func, select
+from sqlalchemy.orm import Session
+
+from bot.checkins.models import CheckIn, Confidence
+from bot.goals.models import Goal, GoalStatus, WeeklyTarget
+from bot.roster.models import Member, Role, Vendor
+
+ON_PACE, CLOSE = Decimal(1), Decimal("0.85")
+ZERO = Decimal(0)
+
+
+@dataclass
+class Amounts:
+    """Week and period-to-date figures for one unit ("USD", "count", …)."""
+
+    week_target: Decimal = ZERO
+    week_result: Decimal = ZERO
+    target_to_date: Decimal = ZERO
+    result_to_date: Decimal = ZERO
+
+    def add(self, other: Amounts) -> None:
+        self.week_target += other.week_target
+        self.week_result += other.week_result
+        self.target_to_date += other.target_to_date
+        self.result_to_date += other.result_to_date
+
+    @property
+    def pace(self) -> Decimal | None:
+        return self.result_to_date / self.target_to_date if self.target_to_date else None
+
+
+@dataclass
+class RepLine:
+    rep: Member
+    vendor: str | None
+    by_unit: dict[str, Amounts] = field(default_factory=dict)
+    checked_in: bool = False
+    confidence: Confidence | None = None  # the least confident answer of the week
+    needs_help: bool = False
+    blockers: list[str] = field(default_factory=list)
+    last_week_attainment: Decimal | None = None
+
+    @property
+    def pace(self) -> Decimal | None:
+        paces = [a.pace for a in self.by_unit.values() if a.pace is not None]
+        return sum(paces, ZERO) / len(paces) if paces else None
+
+    @property
+    def attainment(self) -> Decimal | None:
+        """This week's result over this week's target, averaged over units."""
+        ratios = [a.week_result / a.week_target for a in self.by_unit.values() if a.week_target]
+        return sum(ratios, ZERO) / len(ratios) if ratios else None
+
+    @property
+    def movement(self) -> Decimal | None:
+        if self.attainment is None or self.last_week_attainment is None:
+            return None
+        return self.attainment - self.last_week_attainment
+
+
+def status_of(pace: Decimal | None) -> str:
+    """on (≥ 100 %), close (85–100 %), behind (< 85 %), or none when nothing was due yet."""
+    if pace is None:
+        return "none"
+    return "on" if pace >= ON_PACE else "close" if pace >= CLOSE else "behind"
+
+
+@dataclass
+class Digest:
+    team_id: str
+    week_start: date
+    lines: list[RepLine]
+    totals: dict[str, Amounts]
+    vendors: dict[str, dict[str, Amounts]]  # vendor name → unit → amounts
+
+    @property
+    def missing(self) -> list[RepLine]:
+        return [line for line in self.lines if not line.checked_in]
+
+    @property
+    def help_requests(self) -> list[RepLine]:
+        return [line for line in self.lines if line.needs_help]
+
+    def movers(self, count: int = 3) -> list[RepLine]:
+        moving = [line for line in self.lines if line.movement is not None and line.movement > 0]
+        return sorted(moving, key=lambda line: line.movement or ZERO, reverse=True)[:count]
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whose figures: a workspace's reps, one manager's team, one vendor's reps, or one rep."""
+
+    team_id: str
+    manager_id: int | None = None
+    vendor_id: int | None = None
+    rep_id: int | None = None
+
+    def reps(self) -> Select[Member, str]:
+        query = (
+            select(Member, Vendor.name)
+            .outerjoin(Vendor, Vendor.id == Member.vendor_id)
+            .where(
+                Member.team_id == self.team_id,
+                Member.on_team.is_(True),
+                Member.active.is_(True),
+                Member.role == Role.REP,
+            )
+            .order_by(Member.display_name, Member.id)
+        )
+        if self.manager_id is not None:
+            query = query.where(Member.manager_id == self.manager_id)
+        if self.vendor_id is not None:
+            query = query.where(Member.vendor_id == self.vendor_id)
+        if self.rep_id is not None:
+            query = query.where(Member.id == self.rep_id)
+        return query
+
+
+def build(session: Session, scope: Scope, week_start: date) -> Digest:
+    """The digest for the ISO week starting `week_start`, over the reps in `scope`."""
+    lines = {rep.id: RepLine(rep, vendor) for rep, vendor in session.execute(scope.reps())}
+    week_end, last_week = week_start + timedelta(days=6), week_start - timedelta(days=7)
+    goals = (
+        select(Goal.id, Goal.rep_id, Goal.unit)
+        .where(
+            Goal.team_id == scope.team_id,
+            Goal.status == GoalStatus.ACTIVE,
+            Goal.start_date <= week_end,
+            Goal.end_date >= week_start,
+            Goal.rep_id.in_(scope.reps().with_only_columns(Member.id)),
+        )
+        .subquery()
+    )
+    weeks = {"week_start": week_start, "last_week": last_week}
+    targets = session.execute(
+        _sums(WeeklyTarget.target, WeeklyTarget.goal_id, WeeklyTarget.week_start, goals, **weeks)
+    )
+    results = session.execute(_sums(CheckIn.result, CheckIn.goal_id, CheckIn.week_start, goals, **weeks))
+    per_goal: dict[int, tuple[int, str, Amounts, Decimal, Decimal]] = {}
+    for goal_id, rep_id, unit, week, to_date, previous in targets:
+        per_goal[goal_id] = (
+            rep_id,
+            unit,
+            Amounts(week_target=week or ZERO, target_to_date=to_date or ZERO),
+            previous or ZERO,
+            ZERO,
+        )
+    for goal_id, _rep_id, _unit, week, to_date, previous in results:
+        if goal_id in per_goal:
+            rep_id, unit, amounts, prev_target, _ = per_goal[goal_id]
+            amounts.week_result, amounts.result_to_date = week or ZERO, to_date or ZERO
+            per_goal[goal_id] = (rep_id, unit, amounts, prev_target, previous or ZERO)
+    last_week_ratios: dict[int, list[Decimal]] = defaultdict(list)
+    for rep_id, unit, amounts, prev_target, prev_result in per_goal.values():
+        line = lines[rep_id]
+        line.by_unit.setdefault(unit, Amounts()).add(amounts)
+        if prev_target:
+            last_week_ratios[rep_id].append(prev_result / prev_target)
+    for rep_id, ratios in last_week_ratios.items():
+        lines[rep_id].last_week_attainment = sum(ratios, ZERO) / len(ratios)
+    _add_answers(session, lines, goals, week_start)
+    return _totals(scope.team_id, week_start, list(lines.values()))
+
+
+def _sums(
+    value: Any, goal: Any, week: Any, goals: Subquery, *, week_start: date, last_week: date
+) -> Select[Any]:
+    """Per goal: the week's sum, the sum to date and last week's sum of `value`, in one grouped query."""
+    return (
+        select(
+            goals.c.id,
+            goals.c.rep_id,
+            goals.c.unit,
+            func.sum(case((week == week_start, value), else_=None)),
+            func.sum(case((week <= week_start, value), else_=None)),
+            func.sum(case((week == last_week, value), else_=None)),
+        )
+        .join(goals, goals.c.id == goal)
+        .group_by(goals.c.id, goals.c.rep_id, goals.c.unit)
+    )
+
+
+def _add_answers(session: Session, lines: dict[int, RepLine], goals, week_start: date) -> None:  # type: ignore[no-untyped-def]
+    order = {Confidence.OFF_TRACK: 0, Confidence.AT_RISK: 1, Confidence.ON_TRACK: 2}
+    rows = session.execute(
+        select(CheckIn.rep_id, CheckIn.confidence, CheckIn.needs_help, CheckIn.blockers)
+        .join(goals, and_(goals.c.id == CheckIn.goal_id))
+        .where(CheckIn.week_start == week_start)
+    )
+    for rep_id, confidence, needs_help, blockers in rows:
+        line = lines[rep_id]
+        line.checked_in = True
+        if line.confidence is None or order[confidence] < order[line.confidence]:
+            line.confidence = confidence
+        line.needs_help = line.needs_help or needs_help
+        if blockers and blockers not in line.blockers:
+            line.blockers.append(blockers)
+
+
+def _totals(team_id: str, week_start: date, lines: list[RepLine]) -> Digest:
+    totals: dict[str, Amounts] = defaultdict(Amounts)
+    vendors: dict[str, dict[str, Amounts]] = defaultdict(lambda: defaultdict(Amounts))
+    counted = [line for line in lines if line.by_unit]
+    for line in counted:
+        for unit, amounts in line.by_unit.items():
+            totals[unit].add(amounts)
+            vendors[line.vendor or ""][unit].add(amounts)
+    return Digest(team_id, week_start, counted, dict(totals), {k: dict(v) for k, v in vendors.items()})
+
+
+@dataclass(frozen=True)
+class Series:
+    """Cumulative target and result per week, in one unit, for the digest's chart."""
+
+    unit: str
+    weeks: list[date]
+    target: list[Decimal]
+    result: list[Decimal]
+
+
+def cumulative(session: Session, scope: Scope, week_start: date) -> Series | None:
+    """Week by week up to `week_start`: the cumulative target and result of the scope's active goals in
+    their most common unit (two grouped queries). None when there is nothing to draw."""
+    goals = (
+        select(Goal.id, Goal.unit)
+        .where(
+            Goal.team_id == scope.team_id,
+            Goal.status == GoalStatus.ACTIVE,
+            Goal.start_date <= week_start,
+            Goal.end_date >= week_start,
+            Goal.rep_id.in_(scope.reps().with_only_columns(Member.id)),
+        )
+        .subquery()
+    )
+    units = session.execute(
+        select(goals.c.unit, func.count()).group_by(goals.c.unit).order_by(func.count().desc())
+    )
+    top = units.first()
+    if top is None:
+        return None
+    unit = str(top[0])
+
+    def weekly(value: Any, goal: Any, week: Any) -> dict[date, Decimal]:
+        rows = session.execute(
+            select(week, func.sum(value))
+            .join(goals, goals.c.id == goal)
+            .where(goals.c.unit == unit, week <= week_start)
+            .group_by(week)
+        )
+        return {day: amount or ZERO for day, amount in rows}
+
+    targets = weekly(WeeklyTarget.target, WeeklyTarget.goal_id, WeeklyTarget.week_start)
+    results = weekly(CheckIn.result, CheckIn.goal_id, CheckIn.week_start)
+    weeks = sorted(targets)
+    if len(weeks) < 2:
+        return None
+    target_line, result_line, target_sum, result_sum = [], [], ZERO, ZERO
+    for week in weeks:
+        target_sum += targets[week]
+        result_sum += results.get(week, ZERO)
+        target_line.append(target_sum)
+        result_line.append(result_sum)
+    return Series(unit, weeks, target_line, result_line)

@@ -1,0 +1,135 @@
+"""Block Kit for the weekly digest and `/pacer status`. Pure builders; big teams go into thread replies."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from bot.checkins.views import CONFIDENCE_EMOJI, week_label
+from bot.digests.service import Amounts, Digest, RepLine, Series, status_of
+from bot.goals.numbers import format_amount, format_ratio
+from bot.i18n import Locale, t
+from bot.slack import blocks
+
+STATUS_EMOJI = {"on": "🟢", "close": "🟡", "behind": "🔴", "none": "⚪️"}
+LINES_IN_MAIN = 25  # rep lines shown in the digest itself; all of them go in the thread beyond that
+BLOCKS_PER_REPLY = 45
+
+
+def _amounts(by_unit: dict[str, Amounts], locale: Locale, *, week: bool) -> str:
+    parts = []
+    for unit, a in sorted(by_unit.items()):
+        result, target = (a.week_result, a.week_target) if week else (a.result_to_date, a.target_to_date)
+        parts.append(
+            t(
+                "digest.of",
+                locale,
+                result=format_amount(result, unit, locale),
+                target=format_amount(target, unit, locale),
+            )
+        )
+    return " · ".join(parts) or "—"
+
+
+def rep_line(line: RepLine, locale: Locale) -> str:
+    confidence = (
+        f"{CONFIDENCE_EMOJI[line.confidence]} {t(f'confidence.{line.confidence.value}', locale)}"
+        if line.confidence
+        else t("digest.no_checkin", locale)
+    )
+    return t(
+        "digest.rep_line",
+        locale,
+        emoji=STATUS_EMOJI[status_of(line.pace)],
+        rep=line.rep.user_id,
+        week=_amounts(line.by_unit, locale, week=True),
+        pace=format_ratio(line.pace),
+        confidence=confidence,
+    )
+
+
+def _pace(by_unit: dict[str, Amounts]) -> Decimal | None:
+    paces = [a.pace for a in by_unit.values() if a.pace is not None]
+    return sum(paces, Decimal(0)) / len(paces) if paces else None
+
+
+def summary_lines(digest: Digest, locale: Locale) -> list[str]:
+    """The team's figures, vendor subtotals, who is missing, who asked for help, top movers."""
+    counts = {key: 0 for key in STATUS_EMOJI}
+    for line in digest.lines:
+        counts[status_of(line.pace)] += 1
+    out = [
+        t(
+            "digest.team",
+            locale,
+            week=_amounts(digest.totals, locale, week=True),
+            to_date=_amounts(digest.totals, locale, week=False),
+            pace=format_ratio(_pace(digest.totals)),
+        ),
+        t("digest.counts", locale, on=counts["on"], close=counts["close"], behind=counts["behind"]),
+    ]
+    if len(digest.vendors) > 1 or "" not in digest.vendors:
+        out.append(t("digest.vendors", locale))
+        for name, by_unit in sorted(digest.vendors.items()):
+            out.append(
+                t(
+                    "digest.vendor_line",
+                    locale,
+                    vendor=name or t("team.no_vendor", locale),
+                    week=_amounts(by_unit, locale, week=True),
+                    pace=format_ratio(_pace(by_unit)),
+                )
+            )
+    if digest.missing:
+        names = ", ".join(blocks.mention(line.rep.user_id) for line in digest.missing)
+        out.append(t("digest.missing", locale, reps=names))
+    for line in digest.help_requests:
+        blockers = "; ".join(line.blockers) or t("checkin.no_blockers", locale)
+        out.append(t("digest.help", locale, rep=line.rep.user_id, blockers=blockers))
+    movers = digest.movers()
+    if movers:
+        out.append(
+            t(
+                "digest.movers",
+                locale,
+                reps=", ".join(
+                    f"{blocks.mention(m.rep.user_id)} (+{format_ratio(m.movement)})" for m in movers
+                ),
+            )
+        )
+    return out
+
+
+def digest_messages(
+    digest: Digest, locale: Locale, *, title_key: str = "digest.title"
+) -> list[dict[str, Any]]:
+    """The digest (first) and its thread replies: every message inside Slack's limits."""
+    title = t(title_key, locale, week=week_label(digest.week_start, locale))
+    if not digest.lines:
+        text = f"{title}\n{t('digest.empty', locale)}"
+        return [blocks.message(text, [blocks.header(title), blocks.section(t("digest.empty", locale))])]
+    summary = summary_lines(digest, locale)
+    ordered = sorted(digest.lines, key=lambda line: (line.pace is None, line.pace or Decimal(0)))
+    reps = [rep_line(line, locale) for line in ordered]
+    shown = reps if len(reps) <= LINES_IN_MAIN else reps[:LINES_IN_MAIN]
+    main = [
+        blocks.header(title),
+        *blocks.sections_from_lines(summary, max_blocks=10),
+        {"type": "divider"},
+        *blocks.sections_from_lines(shown, max_blocks=30),
+    ]
+    if len(reps) > LINES_IN_MAIN:
+        main.append(blocks.context(t("digest.more_in_thread", locale, shown=LINES_IN_MAIN, total=len(reps))))
+    messages = [blocks.message("\n".join([title, *summary, *shown]), main)]
+    if len(reps) > LINES_IN_MAIN:
+        sections = blocks.sections_from_lines(reps, max_blocks=10_000)
+        for start in range(0, len(sections), BLOCKS_PER_REPLY):
+            part = sections[start : start + BLOCKS_PER_REPLY]
+            text = "\n".join(str(block["text"]["text"]) for block in part)
+            messages.append(blocks.message(text, part))
+    return messages
+
+
+def chart_title(series: Series, locale: Locale) -> str:
+    unit = series.unit if series.unit != "count" else t("goal.unit_count", locale)
+    return t("digest.chart", locale, unit=unit)
