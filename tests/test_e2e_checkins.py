@@ -41,8 +41,7 @@ def dms(emulator: SlackEmulator, user_id: str) -> list[dict[str, Any]]:
 
 
 def set_goal(slack: SlackPeer, emulator: SlackEmulator, rep: str, **changes: str) -> dict[str, Any]:
-    slack.command(f"goal <@{rep}|x>", user_id=MARIA)
-    view = wait_for(emulator.last_view, what="the goal modal")
+    view = slack.open_modal(f"goal <@{rep}|x>", user_id=MARIA)
     return slack.view_submission(view, GOAL | changes, user_id=MARIA).json()
 
 
@@ -73,8 +72,7 @@ def _statuses(app_server: AppServer) -> list[GoalStatus]:
 def test_goal_modal_refuses_bad_fields_and_keeps_the_rest(slack: SlackPeer, emulator: SlackEmulator) -> None:
     slack.command(f"manager add <@{MARIA}|maria>", user_id=ADMIN)
     slack.command(f"team add <@{REP_ZH}|li>", user_id=MARIA)
-    slack.command(f"goal <@{REP_ZH}|li>", user_id=MARIA)
-    view = wait_for(emulator.last_view, what="the goal modal")
+    view = slack.open_modal(f"goal <@{REP_ZH}|li>", user_id=MARIA)
     bad = GOAL | {"title": "Too short", "target": "-5", "period_kind": "custom", "end_date": "2026-09-01"}
     answer = slack.view_submission(view, bad, user_id=MARIA).json()
     assert answer["response_action"] == "errors"
@@ -104,8 +102,7 @@ def test_weekly_loop(team: SlackPeer, emulator: SlackEmulator, app_server: AppSe
 
     # Li clicks "Check in", gets the modal for the week of 30 November, and answers it.
     app_server.clock.set(at(17, 10))
-    slack.click(nudge, "checkin_open", user_id=REP_ZH, channel_id="D" + REP_ZH)
-    view = wait_for(emulator.last_view, what="the check-in modal")
+    view = slack.opened_view(slack.click(nudge, "checkin_open", user_id=REP_ZH, channel_id="D" + REP_ZH))
     assert view["callback_id"] == "checkin" and "第 49 周" in view["blocks"][0]["text"]["text"]
     goal_id = _goal_id(app_server, REP_ZH)
     bad = slack.view_submission(
@@ -151,8 +148,7 @@ def _goal_id(app_server: AppServer, rep_user_id: str) -> int:
 
 def test_checkin_belongs_to_its_rep(team: SlackPeer, emulator: SlackEmulator, app_server: AppServer) -> None:
     app_server.clock.set(at(10))
-    assert team.command("checkin", user_id=REP_ZH).status == 200
-    view = wait_for(emulator.last_view, what="the check-in modal")
+    view = team.open_modal("checkin", user_id=REP_ZH)
     goal_id = _goal_id(app_server, REP_ZH)
     forged = team.view_submission(
         view, {f"result:{goal_id}": "5", f"confidence:{goal_id}": "on_track"}, user_id=REP_LA

@@ -49,8 +49,7 @@ def team(slack: SlackPeer, app_server: AppServer) -> SlackPeer:
 def submit_goal(
     slack: SlackPeer, emulator: SlackEmulator, text: str, user_id: str, **changes: str
 ) -> dict[str, Any]:
-    assert slack.command(text, user_id=user_id).status == 200
-    view = wait_for(emulator.last_view, what="the goal modal")
+    view = slack.open_modal(text, user_id=user_id)
     emulator.reset()
     return slack.view_submission(view, GOAL | changes, user_id=user_id).json()
 
@@ -86,10 +85,7 @@ def test_lets_discuss_tells_the_manager(
     note = wait_for(lambda: dms(emulator, MARIA), what="the manager's notice")[-1]
     assert "would like to discuss" in note["text"]
     # Maria edits it from the notice; the new version must be agreed again.
-    team.click(note, "goal_edit", user_id=MARIA, channel_id="D" + MARIA)
-    view = wait_for(
-        lambda: (v := emulator.last_view()) and v["callback_id"] == "goal" and v, what="edit modal"
-    )
+    view = team.opened_view(team.click(note, "goal_edit", user_id=MARIA, channel_id="D" + MARIA))
     assert team.view_submission(view, {"target": "16"}, user_id=MARIA).json() == {}
     goal = goals_of(app_server)[0]
     assert (goal.target, goal.version, goal.status) == (16, 2, GoalStatus.AWAITING_AGREEMENT)
@@ -134,8 +130,7 @@ def test_stretch_targets_are_warned_about_once(
                 confidence=Confidence.ON_TRACK,
             )
         )
-    team.command(f"goal <@{REP_EN}|rita>", user_id=MARIA)
-    view = wait_for(emulator.last_view, what="the goal modal")
+    view = team.open_modal(f"goal <@{REP_EN}|rita>", user_id=MARIA)
     warned = team.view_submission(view, GOAL | {"target": "25"}, user_id=MARIA).json()
     assert warned["response_action"] == "update"
     warning = [b for b in warned["view"]["blocks"] if b.get("block_id") == "stretch_warning"]

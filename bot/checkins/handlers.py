@@ -16,7 +16,7 @@ from bot.errors import Invalid, NotAllowed
 from bot.goals.numbers import format_amount, parse_amount
 from bot.i18n import Locale, t
 from bot.roster.models import Member
-from bot.roster.service import Caller, language_of
+from bot.roster.service import Caller, language_of, rep_and_manager
 from bot.slack.commands import EVERYONE, CommandRequest, Commands
 from bot.slack.deps import Deps
 from bot.slack.errors import reported_after_ack
@@ -121,13 +121,15 @@ def register(app: App, deps: Deps, commands: Commands) -> None:
         if errors:
             ack(response_action="errors", errors=errors)
             return
-        record(deps, caller, date.fromisoformat(metadata["week"]), answers)
+        people = record(deps, caller, date.fromisoformat(metadata["week"]), answers)
         ack()
         deps.kick()
+        deps.on_change(caller.team_id, people)
 
 
-def record(deps: Deps, caller: Caller, week: date, answers: list[service.Answer]) -> None:
-    """Save the check-in, turn the nudge into "done", and tell the manager if the rep asked for help."""
+def record(deps: Deps, caller: Caller, week: date, answers: list[service.Answer]) -> list[str]:
+    """Save the check-in, turn the nudge into "done", and tell the manager if the rep asked for help.
+    Returns who sees the change (the rep and their manager)."""
     now = deps.clock()
     with deps.session_factory.begin() as session:
         workspace = session.get_one(Workspace, caller.team_id)
@@ -172,3 +174,4 @@ def record(deps: Deps, caller: Caller, week: date, answers: list[service.Answer]
                 )
             )
         enqueue(session, outgoing, now=now)
+        return rep_and_manager(session, rep)

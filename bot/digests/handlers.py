@@ -15,7 +15,7 @@ from bot.goals import service as goals
 from bot.goals import views as goal_views
 from bot.goals.breakdown import last_ended_week
 from bot.roster.models import Member, Role
-from bot.roster.service import vendor_named
+from bot.roster.service import Caller, vendor_named
 from bot.slack.commands import EVERYONE, MANAGERS, CommandRequest, Commands, mentions
 from bot.slack.deps import Deps
 from bot.workspaces.models import Workspace
@@ -23,15 +23,15 @@ from bot.workspaces.models import Workspace
 CHANNEL = re.compile(r"^<#([CG][A-Z0-9]+)(?:\|[^>]*)?>$")
 
 
-def _week(request: CommandRequest) -> date:
+def last_week(deps: Deps, team_id: str) -> date:
     """The last ISO week that has ended, in the workspace's time zone."""
-    with request.deps.session_factory() as session:
-        zone = ZoneInfo(session.get_one(Workspace, request.caller.team_id).timezone)
-    return last_ended_week(request.deps.clock().astimezone(zone).date())
+    with deps.session_factory() as session:
+        zone = ZoneInfo(session.get_one(Workspace, team_id).timezone)
+    return last_ended_week(deps.clock().astimezone(zone).date())
 
 
-def _own_scope(request: CommandRequest) -> service.Scope:
-    caller = request.caller
+def own_scope(caller: Caller) -> service.Scope:
+    """An admin's digest covers the workspace; a manager's, their team."""
     return (
         service.Scope(caller.team_id)
         if caller.is_admin()
@@ -42,7 +42,9 @@ def _own_scope(request: CommandRequest) -> service.Scope:
 def preview(request: CommandRequest) -> None:
     with request.deps.session_factory() as session:
         parts = views.digest_messages(
-            service.build(session, _own_scope(request), _week(request)),
+            service.build(
+                session, own_scope(request.caller), last_week(request.deps, request.caller.team_id)
+            ),
             request.locale,
             title_key="digest.preview_title",
         )
@@ -50,31 +52,35 @@ def preview(request: CommandRequest) -> None:
     request.reply("\n".join([parts[0]["text"], *note]), parts[0]["blocks"])
 
 
-def post(request: CommandRequest) -> None:
-    caller, week = request.caller, _week(request)
-    with request.deps.session_factory.begin() as session:
+def post_digest(deps: Deps, caller: Caller) -> str:
+    """Queue last week's digest for the caller's channel now (once per channel and week); the channel."""
+    week = last_week(deps, caller.team_id)
+    with deps.session_factory.begin() as session:
         workspace = session.get_one(Workspace, caller.team_id)
-        scope = _own_scope(request)
         me = session.get_one(Member, caller.member.id)
         channel = (me.team_channel_id if not caller.is_admin() else None) or workspace.digest_channel_id
         if channel is None:
             raise Invalid("digest.no_channel")
+        scope = own_scope(caller)
         if find(session, team_id=caller.team_id, key=jobs.digest_key(channel, scope, week)) is not None:
             raise Conflict("digest.already", channel=channel)
-        enqueue(
-            session, jobs.messages(session, channel, scope, week, request.locale), now=request.deps.clock()
-        )
-    request.deps.kick()
+        enqueue(session, jobs.messages(session, channel, scope, week, caller.locale), now=deps.clock())
+    deps.kick()
+    return channel
+
+
+def post(request: CommandRequest) -> None:
+    channel = post_digest(request.deps, request.caller)
     request.reply(request.t("digest.posting", channel=channel))
 
 
 def status(request: CommandRequest) -> None:
-    caller, args, week = request.caller, request.args, _week(request)
+    caller, args, week = request.caller, request.args, last_week(request.deps, request.caller.team_id)
     rep_ids = mentions(args) if args and args[0].lower() != "vendor" else []
     if caller.role is Role.REP or (rep_ids and rep_ids[0] == caller.member.user_id):
         return own_status(request)
     with request.deps.session_factory() as session:
-        scope = _own_scope(request)
+        scope = own_scope(request.caller)
         if rep_ids:
             rep = request.deps.directory.member(caller.team_id, rep_ids[0])
             if rep.team_id != caller.team_id or (
@@ -96,7 +102,9 @@ def status(request: CommandRequest) -> None:
 def own_status(request: CommandRequest) -> None:
     """A rep's own goals: result, pace, projection and what each week still needs."""
     with request.deps.session_factory() as session:
-        rows = goals.visible_goals(session, caller=request.caller, rep=None, through=_week(request))
+        rows = goals.visible_goals(
+            session, caller=request.caller, rep=None, through=last_week(request.deps, request.caller.team_id)
+        )
         text, body = goal_views.goals_list(rows, request.locale)
     request.reply(text, body)
 

@@ -17,7 +17,7 @@ from bot.goals.models import Goal, GoalStatus
 from bot.goals.numbers import format_amount
 from bot.i18n import Locale, t
 from bot.roster.models import Member
-from bot.roster.service import Caller, language_of
+from bot.roster.service import Caller, language_of, rep_and_manager
 from bot.slack.commands import EVERYONE, CommandRequest, Commands, mentions
 from bot.slack.deps import Deps
 from bot.slack.errors import reported_after_ack
@@ -189,8 +189,10 @@ def submit_goal(deps: Deps, ack: Ack, body: dict[str, Any], view: dict[str, Any]
             else service.create(session, caller=caller, rep=rep, data=data)
         )
         enqueue(session, ask_next(session, goal, caller), now=now)
+        people = rep_and_manager(session, rep)
     ack()
     deps.kick()
+    deps.on_change(caller.team_id, people)
 
 
 def answer(deps: Deps, body: dict[str, Any], caller: Caller, respond: Respond) -> None:
@@ -250,8 +252,10 @@ def answer(deps: Deps, body: dict[str, Any], caller: Caller, respond: Respond) -
                 )
             )
         enqueue(session, outgoing, now=now)
+        people = rep_and_manager(session, rep)
     respond(**views.notice(f"{done}\n{views.summary(goal, caller.locale)}"), replace_original=True)
     deps.kick()
+    deps.on_change(caller.team_id, people)
 
 
 def register(app: App, deps: Deps, commands: Commands) -> None:

@@ -103,6 +103,12 @@ def deactivate(session: Session, member_id: int) -> None:
         member.active = False
 
 
+def rep_and_manager(session: Session, rep: Member) -> list[str]:
+    """The Slack ids of a rep and their manager: who sees a change to the rep's goals or check-ins."""
+    manager = session.get(Member, rep.manager_id) if rep.manager_id is not None else None
+    return [rep.user_id, *([manager.user_id] if manager is not None else [])]
+
+
 def require_active(members: Iterable[Member]) -> None:
     for member in members:
         if not member.active:

@@ -14,6 +14,7 @@ from bot.config import Settings
 from bot.db import SessionFactory, utcnow
 from bot.digests import handlers as digests
 from bot.goals import handlers as goals
+from bot.home import handlers as home
 from bot.roster import handlers as roster
 from bot.slack import commands, errors
 from bot.slack.client import make_client
@@ -59,4 +60,5 @@ def create_app(
     checkins.register(app, deps, router)
     goals.register(app, deps, router)
     digests.register(app, deps, router)
+    home.register(app, deps)
     return app

@@ -24,6 +24,8 @@ class Deps:
     directory: Directory
     kick: Callable[[], None] = lambda: None  # wakes the outbox sender after something was queued
     clock: Callable[[], datetime] = utcnow  # what time listeners believe it is (tests move it)
+    # Called after a listener changed data that people see elsewhere (the Home tab): team id, user ids.
+    on_change: Callable[[str, list[str]], None] = lambda team_id, user_ids: None
 
     def caller(self, team_id: str, user_id: str) -> Caller:
         """The verified user behind a request, as a member of `team_id` (created on first sight)."""

@@ -53,6 +53,9 @@ class Action(StrEnum):
     GOAL_DISCUSS = "goal_discuss"
     GOAL_APPROVE = "goal_approve"
     GOAL_EDIT = "goal_edit"
+    HOME_NEW_GOAL = "home_new_goal"
+    HOME_POST_DIGEST = "home_post_digest"
+    HOME_SETUP = "home_setup"
 
 
 VALUE_ACTION = "value"  # the action id of the one input element in each modal input block

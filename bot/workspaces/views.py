@@ -124,15 +124,18 @@ def settings_of(workspace: Workspace) -> WorkspaceSettings:
     )
 
 
-def saved_message(settings: WorkspaceSettings, locale: Locale) -> str:
-    channel = (
-        f"<#{settings.digest_channel_id}>" if settings.digest_channel_id else t("setup.no_channel", locale)
-    )
+def settings_summary(settings: WorkspaceSettings, locale: Locale) -> str:
+    channel_id = settings.digest_channel_id
+    channel = f"<#{channel_id}>" if channel_id else t("setup.no_channel", locale)
     return t(
-        "setup.saved",
+        "setup.summary",
         locale,
         channel=channel,
         weekday=t(f"weekday.{settings.nudge_weekday}", locale),
         time=settings.nudge_time.strftime("%H:%M"),
         timezone=settings.timezone,
     )
+
+
+def saved_message(settings: WorkspaceSettings, locale: Locale) -> str:
+    return t("setup.saved", locale, summary=settings_summary(settings, locale))

@@ -134,6 +134,20 @@ class SlackPeer:
             extra["channel"] = {"id": channel_id, "name": self._channel_name(channel_id)}
         return self._interaction("block_actions", user_id, **extra)
 
+    def opened_view(self, response: PeerResponse, *, timeout: float = 15.0) -> dict[str, Any]:
+        """The modal the app opened with the trigger id of `response`'s request (perhaps after the ack)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for call in self.emulator.calls_to("views.open"):
+                if call.params.get("trigger_id") == response.trigger_id and call.response.get("ok"):
+                    return dict(call.response["view"])
+            time.sleep(0.02)
+        raise AssertionError(f"no modal was opened for trigger {response.trigger_id} within {timeout}s")
+
+    def open_modal(self, text: str, *, user_id: str) -> dict[str, Any]:
+        """Run `/pacer text` and return the modal it opened."""
+        return self.opened_view(self.command(text, user_id=user_id))
+
     def click(
         self, message: dict[str, Any], action_id: str, *, user_id: str, channel_id: str
     ) -> PeerResponse:
