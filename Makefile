@@ -36,8 +36,10 @@ format: install
 	$(BIN)/ruff format bot tests migrations benchmarks
 	$(BIN)/ruff check --fix bot tests migrations benchmarks
 
-bench: install  ## HTTP latency of Pacer vs a minimal Bolt app, on SQLite and PostgreSQL
+bench: install  ## figures, never a pass/fail: HTTP latency, outbox fan-out, digest build
 	$(BIN)/python -m benchmarks.http
+	$(BIN)/python -m benchmarks.fanout
+	$(BIN)/python -m benchmarks.digest
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -4,16 +4,17 @@ taking over from a sender that died after Slack accepted its message."""
 
 from __future__ import annotations
 
-import itertools
+import logging
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from slack_sdk import WebClient
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, text
 
 from bot.cli import main
 from bot.db import SessionFactory, make_session_factory, utcnow
@@ -83,11 +84,20 @@ class Outbox:
         """The HTTP status of each chat.postMessage call, in order."""
         return [call.status for call in self.emulator.calls_to("chat.postMessage")]
 
-    def ok_posts(self) -> int:
-        return sum(1 for call in self.emulator.calls_to("chat.postMessage") if call.response.get("ok"))
-
     def dm(self, user_id: str) -> list[dict[str, Any]]:
         return self.emulator.messages.get("D" + user_id, [])
+
+
+def database_url(engine: Engine) -> str:
+    """The engine's URL for another process; on PostgreSQL with the test's schema as search_path (the
+    fixture sets it through connect_args, which a URL does not carry)."""
+    url = engine.url.render_as_string(hide_password=False)
+    if engine.dialect.name != "postgresql":
+        return url
+    with engine.connect() as connection:
+        schema = connection.execute(text("SHOW search_path")).scalar_one()
+    assert schema.startswith("pacer_test_"), schema
+    return f"{url}{'&' if '?' in url else '?'}options={quote(f'-csearch_path={schema}')}"
 
 
 @pytest.fixture
@@ -234,57 +244,34 @@ def give_up(outbox: Outbox) -> GaveUp:
 RETRIED, FAILED, IDLE = (0, 0, 1, 0), (0, 0, 0, 1), (0, 0, 0, 0)
 
 
-def test_gives_up_on_a_permanent_server_error(outbox: Outbox) -> None:
+def test_gives_up_after_max_attempts_of_a_server_error(outbox: Outbox) -> None:
     gave_up = give_up(outbox)
+    assert gave_up.outcomes == [RETRIED] * (service.MAX_ATTEMPTS - 1) + [FAILED, IDLE, IDLE, IDLE]
+    assert outbox.posts() == [500] * service.MAX_ATTEMPTS
+    assert gave_up.delays == [2, 4, 8, 16, 32][: service.MAX_ATTEMPTS - 1]  # backoff doubles from 2 s
     row = gave_up.row
     assert row.status is DeliveryStatus.FAILED
+    assert row.attempts == service.MAX_ATTEMPTS
     assert row.last_error is not None
-    assert row.last_error.startswith("gave up after ") and "500" in row.last_error
-    assert FAILED in gave_up.outcomes
-    tries = gave_up.outcomes.index(FAILED) + 1
-    assert gave_up.outcomes == [RETRIED] * (tries - 1) + [FAILED] + [IDLE] * (len(gave_up.outcomes) - tries)
-    assert service.MAX_ATTEMPTS <= tries <= service.MAX_ATTEMPTS + 1  # exactly MAX_ATTEMPTS: see below
-    assert outbox.posts() == [500] * tries
+    assert row.last_error.startswith(f"gave up after {service.MAX_ATTEMPTS} tries: 500")
     assert outbox.dm("U100") == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="off by one: bot/delivery/service.py claim() builds Claimed(attempts=r.attempts) before "
-    "`row.attempts += 1`, so sender.py _retry_later() compares the count of *earlier* tries with "
-    "MAX_ATTEMPTS (7 tries, not 6; last_error says 'gave up after 6 tries' while the row says attempts=7) "
-    "and backs off 2 s, 2 s, 4 s, 8 s … instead of 2 s, 4 s, 8 s …",
-)
-def test_gives_up_after_exactly_max_attempts(outbox: Outbox) -> None:
-    gave_up = give_up(outbox)
-    assert gave_up.delays == [2, 4, 8, 16, 32][: service.MAX_ATTEMPTS - 1]
-    assert gave_up.outcomes == [RETRIED] * (service.MAX_ATTEMPTS - 1) + [FAILED, IDLE, IDLE, IDLE]
-    assert outbox.posts() == [500] * service.MAX_ATTEMPTS
-    assert gave_up.row.attempts == service.MAX_ATTEMPTS
-    assert gave_up.row.last_error is not None
-    assert gave_up.row.last_error.startswith(f"gave up after {service.MAX_ATTEMPTS} tries")
-
-
-@pytest.mark.xfail(
-    strict=True,
-    raises=SystemExit,
-    reason="bot/cli.py: main() dispatches args.command == 'deliveries' (line 82) but _parser() never "
-    "registers a 'deliveries' subcommand, so `pacer deliveries` exits 2 with 'invalid choice'",
-)
 def test_deliveries_command_lists_the_failed_row(
     outbox: Outbox, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Any
 ) -> None:
-    if outbox.engine.dialect.name != "sqlite":
-        pytest.skip("the CLI check runs on SQLite; the PostgreSQL URL needs a search_path option")
-    give_up(outbox)
+    row = give_up(outbox).row
     monkeypatch.chdir(tmp_path)  # no stray .env
-    monkeypatch.setenv("DATABASE_URL", outbox.engine.url.render_as_string(hide_password=False))
+    root = logging.getLogger()  # main() installs its own handler on the captured stderr: undo it after
+    monkeypatch.setattr(root, "handlers", list(root.handlers))
+    monkeypatch.setattr(root, "level", root.level)
+    monkeypatch.setenv("DATABASE_URL", database_url(outbox.engine))
     capsys.readouterr()
     assert main(["deliveries"]) == 0
     out = capsys.readouterr().out
-    assert "1 failed" in out
+    assert "1 failed" in out.splitlines()[0] and out.startswith("outbox: ")
     (line,) = [line for line in out.splitlines() if line.startswith("failed")]
-    assert "test:U100" in line and f"tries={service.MAX_ATTEMPTS}" in line and "gave up" in line
+    assert "test:U100" in line and f"tries={row.attempts}" in line and str(row.last_error) in line
 
 
 # 5 ------------------------------------------------------------------------------------------------
@@ -304,9 +291,8 @@ def test_a_person_who_left_slack_fails_at_once_and_is_deactivated(outbox: Outbox
     assert row.attempts == 1
     assert row.last_error == "user_disabled"
     assert outbox.row("test:U200").status is DeliveryStatus.SENT
-    assert [call.params["channel"] for call in outbox.emulator.calls_to("chat.postMessage")].count(
-        "U100"
-    ) == 1
+    posted_to = [call.params["channel"] for call in outbox.emulator.calls_to("chat.postMessage")]
+    assert sorted(posted_to) == ["U100", "U200"]  # one try each: user_disabled is not retried
     with outbox.factory() as session:
         assert session.get_one(Member, gone).active is False
         assert session.get_one(Member, here).active is True
@@ -325,20 +311,26 @@ def test_one_message_per_second_per_channel(outbox: Outbox, monkeypatch: pytest.
     assert outbox.sender().drain().sent == 3
     elapsed = time.monotonic() - started
 
-    assert elapsed >= 1.9
     times = [t for t, method, _ in calls if method == "chat.postMessage"]
-    assert [round(b - a, 1) >= 0.9 for a, b in itertools.pairwise(times)] == [True, True]
+    # the k-th post may not leave before k seconds after the drain began (lower bounds: no timing flake)
+    assert [round(t - started, 2) >= k for k, t in enumerate(times)] == [True, True, True]
+    assert elapsed >= 2.0
     assert sorted(m["text"] for m in outbox.emulator.messages["C0GENERAL"]) == ["post 0", "post 1", "post 2"]
 
 
-def test_different_channels_are_not_held_back(outbox: Outbox) -> None:
+def test_different_channels_are_not_held_back(outbox: Outbox, monkeypatch: pytest.MonkeyPatch) -> None:
     for n in range(3):
         outbox.emulator.add_channel(f"C00{n}", f"team-{n}")
     outbox.put(*[Outgoing(TEAM, f"post:{n}", "test", f"C00{n}", {"text": f"post {n}"}) for n in range(3)])
 
+    calls = timed_calls(outbox.emulator, monkeypatch)
+
     started = time.monotonic()
     assert outbox.sender().drain().sent == 3
     assert time.monotonic() - started < 1.0
+
+    times = [t for t, method, _ in calls if method == "chat.postMessage"]
+    assert max(times) - min(times) < 0.5  # at the workspace rate (10 ms apart), not a second apart
     assert all(len(outbox.emulator.messages[f"C00{n}"]) == 1 for n in range(3))
 
 
@@ -382,7 +374,7 @@ def test_an_update_of_a_message_that_never_went_out_is_cancelled(outbox: Outbox,
     rows = outbox.rows()
     assert rows["nudge:U100"].status == ending
     assert rows["done"].status is DeliveryStatus.CANCELLED
-    assert rows["done"].last_error == "nothing to update: nudge:U100"
+    assert "nudge:U100" in str(rows["done"].last_error)  # says which message it was waiting for
     assert outbox.emulator.calls_to("chat.update") == []
     assert outbox.dm("U100") == []
 
@@ -445,16 +437,9 @@ def test_a_dead_senders_message_is_sent_exactly_once(outbox: Outbox, reached_sla
         assert mine[0]["text"] == claimed.payload["text"]
 
 
-# Known gaps: the "may already be in Slack" doubt is lost once a row goes back to pending -------------
-
-UNCERTAINTY_LOST = (
-    "bot/delivery/service.py claim() derives Claimed.uncertain only from status == SENDING, and "
-    "sender.py _retry_later() puts the row back to PENDING, so the try after a timeout (or after a failed "
-    "history lookup) posts without looking in Slack first: a message Slack had accepted is sent twice"
-)
+# A try whose outcome is unknown: the next one looks in Slack before posting -----------------------
 
 
-@pytest.mark.xfail(strict=True, reason=UNCERTAINTY_LOST)
 def test_a_timeout_after_slack_accepted_the_message_does_not_send_it_twice(outbox: Outbox) -> None:
     ids = outbox.people("U100")
     clock = Clock(speed=20)
@@ -465,12 +450,11 @@ def test_a_timeout_after_slack_accepted_the_message_does_not_send_it_twice(outbo
 
     report = sender.drain(linger=timedelta(seconds=30))
 
-    assert report.retried == 1, "the timeout was retried"
+    assert (report.retried, report.recovered, report.sent) == (1, 1, 0), "retried, then found in Slack"
     assert outbox.row("test:U100").status is DeliveryStatus.SENT
     assert len(outbox.dm("U100")) == 1
 
 
-@pytest.mark.xfail(strict=True, reason=UNCERTAINTY_LOST)
 def test_a_failed_lookup_after_a_crash_does_not_send_it_twice(outbox: Outbox) -> None:
     ids = outbox.people("U100")
     clock = Clock(speed=20)
@@ -482,6 +466,6 @@ def test_a_failed_lookup_after_a_crash_does_not_send_it_twice(outbox: Outbox) ->
 
     report = outbox.sender(clock).drain(linger=timedelta(seconds=30))
 
-    assert report.retried == 1, "the failed lookup was retried"
+    assert (report.retried, report.recovered, report.sent) == (1, 1, 0), "retried, then found in Slack"
     assert outbox.row(claimed.key).status is DeliveryStatus.SENT
     assert len(outbox.dm("U100")) == 1

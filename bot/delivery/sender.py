@@ -29,6 +29,7 @@ from bot.roster.service import deactivate
 
 logger = logging.getLogger(__name__)
 METADATA_TYPE = "pacer_delivery"
+HISTORY_PAGES = 5  # how far back a recovering sender looks: 1,000 messages
 # Errors that no retry will cure; the first group also means the person left Slack.
 GONE = {"user_disabled", "user_not_found", "account_inactive", "cannot_dm_bot"}
 PERMANENT = GONE | {
@@ -205,23 +206,31 @@ class Sender:
     def _find_in_slack(
         self, item: service.Claimed, channel: str, thread_ts: str | None
     ) -> tuple[str, str] | None:
-        """The message an earlier try may have posted, found by the delivery key in its metadata."""
+        """The message an earlier try may have posted, found by the delivery key in its metadata
+        (newest first, up to HISTORY_PAGES pages of the conversation or the thread)."""
         if channel.startswith(("U", "W")):
             channel = str(self.client.conversations_open(users=channel)["channel"]["id"])
-        if thread_ts is not None:
-            found = self.client.conversations_replies(
-                channel=channel, ts=thread_ts, limit=200, include_all_metadata=True
-            )
-        else:
-            found = self.client.conversations_history(channel=channel, limit=200, include_all_metadata=True)
-        messages: list[dict[str, Any]] = found.get("messages", [])
-        for message in messages:
-            metadata: dict[str, Any] = message.get("metadata") or {}
-            if (
-                metadata.get("event_type") == METADATA_TYPE
-                and metadata.get("event_payload", {}).get("key") == item.key
-            ):
-                return channel, str(message["ts"])
+        latest: str | None = None
+        for _ in range(HISTORY_PAGES):
+            if thread_ts is not None:
+                page = self.client.conversations_replies(
+                    channel=channel, ts=thread_ts, limit=200, include_all_metadata=True, latest=latest
+                )
+            else:
+                page = self.client.conversations_history(
+                    channel=channel, limit=200, include_all_metadata=True, latest=latest
+                )
+            messages: list[dict[str, Any]] = page.get("messages", [])
+            for message in messages:
+                metadata: dict[str, Any] = message.get("metadata") or {}
+                if (
+                    metadata.get("event_type") == METADATA_TYPE
+                    and metadata.get("event_payload", {}).get("key") == item.key
+                ):
+                    return channel, str(message["ts"])
+            if not page.get("has_more") or not messages:
+                return None
+            latest = min(str(m["ts"]) for m in messages)
         return None
 
     def _finish(self, item: service.Claimed, channel: str, ts: str) -> None:

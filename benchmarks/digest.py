@@ -1,0 +1,278 @@
+"""How long a digest and a manager's Home tab take to build, and how many SQL statements they issue,
+for 1,000 reps with 3 goals each and 52 weeks of check-ins, on SQLite and on PostgreSQL.
+
+    .venv/bin/python -m benchmarks.digest [--reps 1000] [--databases sqlite,postgresql] [--runs 7]
+
+The baseline, measured in the same run on the same database, is a 10-rep team: the ratio of
+statements must be 1.0 (no query per rep), and the time ratio shows how the build scales.
+A benchmark prints figures; it never fails on a timing."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import tempfile
+import time
+import uuid
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from slack_sdk import WebClient
+from sqlalchemy import Engine, event, insert, text
+
+from bot.checkins.models import CheckIn, Confidence
+from bot.config import Settings
+from bot.db import make_engine, make_session_factory, utcnow
+from bot.db.migrate import upgrade
+from bot.digests import service
+from bot.goals.models import Goal, GoalStatus, Metric, PeriodKind, WeeklyTarget
+from bot.home.handlers import home_view
+from bot.roster.models import Member, Role
+from bot.slack.deps import Deps
+from bot.slack.directory import Directory
+from bot.workspaces.models import Workspace
+
+TEAM = "T0000001"
+FIRST_WEEK = date(2025, 12, 1)  # 52 ISO weeks up to the week of 2026-11-23
+WEEKS = [FIRST_WEEK + timedelta(days=7 * n) for n in range(52)]
+NOW = datetime(2026, 12, 1, 9, tzinfo=UTC)  # the digest is for the week of 2026-11-23
+PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+def seed(engine: Engine, reps: int) -> tuple[int, int]:
+    """A manager with a 10-rep team (the baseline) and one with the rest; returns both manager ids."""
+    now = utcnow()
+    with engine.begin() as db:
+        db.execute(insert(Workspace).values(team_id=TEAM, digest_channel_id="C0DIGEST"))
+        common = {
+            "team_id": TEAM,
+            "display_name": "",
+            "is_slack_admin": False,
+            "active": True,
+            "refreshed_at": now,
+            "created_at": now,
+        }
+        db.execute(
+            insert(Member),
+            [
+                common | {"id": 1, "user_id": "UMGR1", "role": Role.MANAGER, "on_team": False},
+                common | {"id": 2, "user_id": "UMGR2", "role": Role.MANAGER, "on_team": False},
+            ],
+        )
+        db.execute(
+            insert(Member),
+            [
+                common
+                | {
+                    "id": 100 + n,
+                    "user_id": f"U{n:05d}",
+                    "role": Role.REP,
+                    "on_team": True,
+                    "manager_id": 1 if n < 10 else 2,
+                }
+                for n in range(reps)
+            ],
+        )
+        goals, targets, checkins = [], [], []
+        for n in range(reps):
+            for g in range(3):
+                goal_id = n * 3 + g + 1
+                goals.append(
+                    {
+                        "id": goal_id,
+                        "team_id": TEAM,
+                        "rep_id": 100 + n,
+                        "manager_id": 1 if n < 10 else 2,
+                        "title": f"Goal {g}",
+                        "description": "",
+                        "metric": Metric.REVENUE,
+                        "metric_label": "",
+                        "unit": ("USD", "count", "count")[g],
+                        "target": Decimal(52_000),
+                        "why": "bench",
+                        "period_kind": PeriodKind.CUSTOM,
+                        "start_date": WEEKS[0],
+                        "end_date": WEEKS[-1] + timedelta(days=6),
+                        "status": GoalStatus.ACTIVE,
+                        "version": 1,
+                        "created_at": now,
+                        "updated_at": now,
+                    }
+                )
+                for week in WEEKS:
+                    iso = week.isocalendar()
+                    targets.append(
+                        {
+                            "team_id": TEAM,
+                            "goal_id": goal_id,
+                            "week_start": week,
+                            "iso_year": iso.year,
+                            "iso_week": iso.week,
+                            "target": Decimal(1000),
+                        }
+                    )
+                    checkins.append(
+                        {
+                            "team_id": TEAM,
+                            "goal_id": goal_id,
+                            "rep_id": 100 + n,
+                            "week_start": week,
+                            "result": Decimal(900 + (n * 7 + g * 13) % 250),
+                            "confidence": Confidence.ON_TRACK,
+                            "highlights": "",
+                            "blockers": "",
+                            "needs_help": n % 97 == 0,
+                            "created_at": now,
+                            "updated_at": now,
+                        }
+                    )
+        db.execute(insert(Goal), goals)
+        for start in range(0, len(targets), 20_000):
+            db.execute(insert(WeeklyTarget), targets[start : start + 20_000])
+            db.execute(insert(CheckIn), checkins[start : start + 20_000])
+    return 1, 2
+
+
+def measure(engine: Engine, work: Callable[[], Any], runs: int) -> tuple[float, int]:
+    """Median milliseconds over `runs`, and the statements one run issues."""
+    statements = 0
+
+    def count(*_args: object) -> None:
+        nonlocal statements
+        statements += 1
+
+    work()  # warm-up
+    event.listen(engine, "before_cursor_execute", count)
+    work()
+    event.remove(engine, "before_cursor_execute", count)
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        work()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times), statements
+
+
+def run(url: str, reps: int, runs: int) -> list[tuple[str, float, int]]:
+    engine = make_engine(url)
+    upgrade(engine)
+    small, big = seed(engine, reps)
+    sessions = make_session_factory(engine)
+    week = WEEKS[-1]
+    settings = Settings(_env_file=None, slack_bot_token="xoxb-bench", slack_signing_secret="bench")  # type: ignore[call-arg]
+    deps = Deps(
+        settings=settings,
+        session_factory=sessions,
+        client=WebClient(base_url="http://127.0.0.1:9/api/"),
+        directory=Directory(WebClient(base_url="http://127.0.0.1:9/api/"), sessions),
+        clock=lambda: NOW,
+    )
+    rows = []
+    for label, manager_id, user_id in (
+        ("10-rep team (baseline)", small, "UMGR1"),
+        (f"{reps - 10}-rep team", big, "UMGR2"),
+    ):
+        with sessions() as session:
+            rows.append(
+                (
+                    f"digest, {label}",
+                    *measure(
+                        engine,
+                        lambda m=manager_id, s=session: service.build(
+                            s, service.Scope(TEAM, manager_id=m), week
+                        ),
+                        runs,
+                    ),
+                )
+            )
+        caller = deps.caller(TEAM, user_id)
+        rows.append(
+            (f"manager Home tab, {label}", *measure(engine, lambda c=caller: home_view(deps, c), runs))
+        )
+    with sessions() as session:
+        rows.append(
+            (
+                f"digest, whole workspace ({reps} reps)",
+                *measure(engine, lambda: service.build(session, service.Scope(TEAM), week), runs),
+            )
+        )
+        rows.append(
+            (
+                "chart series, whole workspace",
+                *measure(engine, lambda: service.cumulative(session, service.Scope(TEAM), week), runs),
+            )
+        )
+    engine.dispose()
+    return rows
+
+
+def postgres_url() -> tuple[str, Callable[[], None]]:
+    name = f"pacer_bench_{uuid.uuid4().hex[:8]}"
+    admin = make_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+
+    def drop() -> None:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    return PG_URL.rsplit("/", 1)[0] + f"/{name}", drop
+
+
+def _nothing() -> None:
+    return None
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--reps", type=int, default=1000)
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--databases", default="sqlite,postgresql")
+    args = parser.parse_args()
+    print(
+        f"# digest and Home tab build, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}"
+    )
+    print(
+        f"# {args.reps} reps × 3 goals × 52 weeks = {args.reps * 156:,} weekly targets, as many check-ins\n"
+    )
+    for database in args.databases.split(","):
+        cleanup: Callable[[], None] = _nothing
+        if database == "sqlite":
+            folder = tempfile.mkdtemp(prefix="pacer-bench-")
+            url = f"sqlite:///{folder}/bench.db"
+        else:
+            try:
+                url, cleanup = postgres_url()
+            except Exception as error:
+                print(f"{database}: skipped ({error.__class__.__name__}: PostgreSQL not reachable)\n")
+                continue
+        try:
+            started = time.perf_counter()
+            rows = run(url, args.reps, args.runs)
+            print(f"{database} (seeded and measured in {time.perf_counter() - started:.0f} s)")
+            print(f"  {'what':<44} {'median ms':>10} {'statements':>11}")
+            for label, millis, statements in rows:
+                print(f"  {label:<44} {millis:>10.1f} {statements:>11}")
+            base_digest, big_digest = rows[0], rows[2]
+            base_home, big_home = rows[1], rows[3]
+            print(
+                f"  ratio big ÷ baseline: digest time {big_digest[1] / base_digest[1]:.2f}×, statements "
+                f"{big_digest[2] / base_digest[2]:.2f}× · Home tab time {big_home[1] / base_home[1]:.2f}×, "
+                f"statements {big_home[2] / base_home[2]:.2f}×"
+            )
+            goal = "met" if rows[4][1] < 300 else "NOT met"
+            print(f"  goal: whole-workspace digest under 300 ms: {goal} ({rows[4][1]:.0f} ms)\n")
+        finally:
+            cleanup()
+
+
+if __name__ == "__main__":
+    main()
