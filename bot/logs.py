@@ -27,6 +27,7 @@ def setup_logging(level: str) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    # waitress logs every queue backlog at WARNING; keep it, but not the per-request noise of libraries.
     for noisy in ("urllib3", "apscheduler.executors.default", "slack_bolt.App"):
         logging.getLogger(noisy).setLevel(max(logging.getLevelName(level), logging.INFO))
+    # Under load waitress logs every queued request ("Task queue depth"): a symptom, not an event.
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)

@@ -164,3 +164,12 @@ def test_ephemeral_replies_have_a_text_fallback(slack: SlackPeer, emulator: Slac
         reply = slack.command(command, user_id=ADMIN).json()
         assert reply.get("text"), json.dumps(reply)
     assert emulator.warnings == []
+
+
+def test_many_first_commands_at_once_from_a_new_user(slack: SlackPeer, app_server: AppServer) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        replies = list(pool.map(lambda _: slack.command("help", user_id=REP_EN).json(), range(20)))
+    assert all(reply["text"].startswith("What you can do with Pacer") for reply in replies)
+    assert members_count(app_server) == 1

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date, timedelta
 from typing import Any
 
@@ -11,7 +10,7 @@ from bot.checkins.service import Due, GoalWeek
 from bot.goals.numbers import format_amount
 from bot.i18n import Locale, t
 from bot.slack import blocks
-from bot.slack.ids import VALUE_ACTION, Action, CallbackId, CheckinBlock
+from bot.slack.ids import Action, CallbackId, CheckinBlock
 
 MAX_GOALS_IN_MODAL = 15  # 5 blocks a goal: well inside Slack's 100 blocks a modal
 CONFIDENCE_EMOJI = {Confidence.ON_TRACK: "🟢", Confidence.AT_RISK: "🟡", Confidence.OFF_TRACK: "🔴"}
@@ -89,16 +88,6 @@ def help_message(rep_user_id: str, week_start: date, blockers: list[str], locale
     return blocks.message(f"{text}\n{details}", [blocks.section(text), blocks.section(details)])
 
 
-def _input(block_id: str, label: str, element: dict[str, Any], *, optional: bool = False) -> blocks.Block:
-    return {
-        "type": "input",
-        "block_id": block_id,
-        "label": blocks.plain(label),
-        "element": {**element, "action_id": VALUE_ACTION},
-        "optional": optional,
-    }
-
-
 def _confidence_options(locale: Locale) -> list[dict[str, Any]]:
     return [
         blocks.option(f"{CONFIDENCE_EMOJI[c]} {t(f'confidence.{c.value}', locale)}", c.value)
@@ -135,22 +124,24 @@ def checkin_modal(
             confidence["initial_option"] = chosen[0]
         body += [
             {"type": "header", "text": blocks.plain(goal.title[:150])},
-            _input(
+            blocks.input_block(
                 f"{CheckinBlock.RESULT}:{goal.id}",
                 t("checkin.result", locale, target=target, unit=goal.unit),
                 result,
             ),
-            _input(f"{CheckinBlock.CONFIDENCE}:{goal.id}", t("checkin.confidence", locale), confidence),
-            _input(
+            blocks.input_block(
+                f"{CheckinBlock.CONFIDENCE}:{goal.id}", t("checkin.confidence", locale), confidence
+            ),
+            blocks.input_block(
                 f"{CheckinBlock.HIGHLIGHTS}:{goal.id}",
                 t("checkin.highlights", locale),
-                _text_area(before.get("highlights")),
+                blocks.text_input(before.get("highlights"), multiline=True, max_length=2000),
                 optional=True,
             ),
-            _input(
+            blocks.input_block(
                 f"{CheckinBlock.BLOCKERS}:{goal.id}",
                 t("checkin.blockers", locale),
-                _text_area(before.get("blockers")),
+                blocks.text_input(before.get("blockers"), multiline=True, max_length=2000),
                 optional=True,
             ),
         ]
@@ -160,20 +151,14 @@ def checkin_modal(
     help_box: dict[str, Any] = {"type": "checkboxes", "options": [need_help]}
     if help_requested:
         help_box["initial_options"] = [need_help]
-    body.append(_input(CheckinBlock.HELP.value, t("checkin.help_label", locale), help_box, optional=True))
-    return {
-        "type": "modal",
-        "callback_id": CallbackId.CHECKIN.value,
-        "private_metadata": json.dumps(metadata),
-        "title": blocks.plain(t("checkin.title", locale)),
-        "submit": blocks.plain(t("checkin.submit", locale)),
-        "close": blocks.plain(t("common.cancel", locale)),
-        "blocks": body,
-    }
-
-
-def _text_area(initial: str | None) -> dict[str, Any]:
-    element: dict[str, Any] = {"type": "plain_text_input", "multiline": True, "max_length": 2000}
-    if initial:
-        element["initial_value"] = initial
-    return element
+    body.append(
+        blocks.input_block(CheckinBlock.HELP.value, t("checkin.help_label", locale), help_box, optional=True)
+    )
+    return blocks.modal(
+        CallbackId.CHECKIN.value,
+        title=t("checkin.title", locale),
+        submit=t("checkin.submit", locale),
+        close=t("common.cancel", locale),
+        body=body,
+        metadata=metadata,
+    )

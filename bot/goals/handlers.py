@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
@@ -195,6 +195,29 @@ def submit_goal(deps: Deps, ack: Ack, body: dict[str, Any], view: dict[str, Any]
     deps.on_change(caller.team_id, people)
 
 
+def _decide(
+    session: Session, action: Action, goal: Goal, caller: Caller, *, version: int, now: datetime, rep: Member
+) -> tuple[str, Member | None, str, dict[str, Any]]:
+    """Apply the decision; returns the clicker's confirmation and who to tell (and what)."""
+    manager = session.get(Member, goal.manager_id) if goal.manager_id is not None else None
+    if action is Action.GOAL_APPROVE:
+        service.approve(goal, caller, version=version, now=now)
+        note = views.notice(t("goal.approved_notice", _locale(session, rep), title=goal.title))
+        return t("goal.approved", caller.locale, title=goal.title, rep=rep.user_id), rep, "approved", note
+    me = session.get_one(Member, caller.member.id)
+    if action is Action.GOAL_AGREE:
+        service.agree(goal, me, version=version, now=now)
+        text = (
+            t("goal.agreed_notice", _locale(session, manager), rep=rep.user_id, title=goal.title)
+            if manager
+            else ""
+        )
+        return t("goal.agreed", caller.locale, title=goal.title), manager, "agreed", views.notice(text)
+    service.discuss(goal, me, version=version)
+    note = views.discuss_message(goal, rep.user_id, _locale(session, manager)) if manager else {}
+    return t("goal.discussing", caller.locale, title=goal.title), manager, "discuss", note
+
+
 def answer(deps: Deps, body: dict[str, Any], caller: Caller, respond: Respond) -> None:
     """Agree, Discuss or Approve on a goal DM; the message is replaced by what was decided."""
     action = Action(body["actions"][0]["action_id"])
@@ -204,54 +227,10 @@ def answer(deps: Deps, body: dict[str, Any], caller: Caller, respond: Respond) -
         goal = session.get(Goal, goal_id)
         if goal is None or goal.team_id != caller.team_id:
             raise Invalid("goal.stale")
-        me = session.get_one(Member, caller.member.id)
         rep = session.get_one(Member, goal.rep_id)
-        outgoing: list[Outgoing] = []
-        if action is Action.GOAL_AGREE:
-            service.agree(goal, me, version=version, now=now)
-            done = t("goal.agreed", caller.locale, title=goal.title)
-            if goal.manager_id is not None:
-                manager = session.get_one(Member, goal.manager_id)
-                outgoing.append(
-                    _dm(
-                        goal,
-                        manager,
-                        "agreed",
-                        views.notice(
-                            t(
-                                "goal.agreed_notice",
-                                _locale(session, manager),
-                                rep=rep.user_id,
-                                title=goal.title,
-                            )
-                        ),
-                    )
-                )
-        elif action is Action.GOAL_DISCUSS:
-            service.discuss(goal, me, version=version)
-            done = t("goal.discussing", caller.locale, title=goal.title)
-            if goal.manager_id is not None:
-                manager = session.get_one(Member, goal.manager_id)
-                outgoing.append(
-                    _dm(
-                        goal,
-                        manager,
-                        "discuss",
-                        views.discuss_message(goal, rep.user_id, _locale(session, manager)),
-                    )
-                )
-        else:
-            service.approve(goal, caller, version=version, now=now)
-            done = t("goal.approved", caller.locale, title=goal.title, rep=rep.user_id)
-            outgoing.append(
-                _dm(
-                    goal,
-                    rep,
-                    "approved",
-                    views.notice(t("goal.approved_notice", _locale(session, rep), title=goal.title)),
-                )
-            )
-        enqueue(session, outgoing, now=now)
+        done, tell, kind, note = _decide(session, action, goal, caller, version=version, now=now, rep=rep)
+        if tell is not None:
+            enqueue(session, [_dm(goal, tell, kind, note)], now=now)
         people = rep_and_manager(session, rep)
     respond(**views.notice(f"{done}\n{views.summary(goal, caller.locale)}"), replace_original=True)
     deps.kick()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from typing import Any
 
@@ -11,31 +10,9 @@ from bot.goals.numbers import format_amount, format_ratio
 from bot.goals.service import Progress
 from bot.i18n import Locale, t
 from bot.slack import blocks
-from bot.slack.ids import VALUE_ACTION, Action, CallbackId, GoalBlock
+from bot.slack.ids import Action, CallbackId, GoalBlock
 
 UNITS = ("count", "USD", "EUR", "GBP", "CNY", "JPY", "SGD", "HKD", "INR", "AUD")
-
-
-def _input(
-    block: GoalBlock, label: str, element: dict[str, Any], *, hint: str | None = None, optional: bool = False
-) -> blocks.Block:
-    result: blocks.Block = {
-        "type": "input",
-        "block_id": block.value,
-        "label": blocks.plain(label),
-        "element": {**element, "action_id": VALUE_ACTION},
-        "optional": optional,
-    }
-    if hint:
-        result["hint"] = blocks.plain(hint)
-    return result
-
-
-def _text(initial: str | None, *, multiline: bool = False, max_length: int = 3000) -> dict[str, Any]:
-    element: dict[str, Any] = {"type": "plain_text_input", "multiline": multiline, "max_length": max_length}
-    if initial:
-        element["initial_value"] = initial
-    return element
 
 
 def _select(options: list[dict[str, Any]], current: str | None) -> dict[str, Any]:
@@ -71,68 +48,73 @@ def goal_modal(
         body.append(blocks.section(f"⚠️ {warning}", block_id="stretch_warning"))
     body += [
         blocks.header(t("goal.specific", locale)),
-        _input(
-            GoalBlock.TITLE,
+        blocks.input_block(
+            GoalBlock.TITLE.value,
             t("goal.title_label", locale),
-            _text(v("title"), max_length=150),
+            blocks.text_input(v("title"), max_length=150),
             hint=t("goal.title_hint", locale),
         ),
-        _input(
-            GoalBlock.DESCRIPTION,
+        blocks.input_block(
+            GoalBlock.DESCRIPTION.value,
             t("goal.description", locale),
-            _text(v("description"), multiline=True),
+            blocks.text_input(v("description"), multiline=True),
             optional=True,
         ),
         blocks.header(t("goal.measurable", locale)),
-        _input(GoalBlock.METRIC, t("goal.metric", locale), _select(metrics, v("metric"))),
-        _input(
-            GoalBlock.METRIC_LABEL,
+        blocks.input_block(GoalBlock.METRIC.value, t("goal.metric", locale), _select(metrics, v("metric"))),
+        blocks.input_block(
+            GoalBlock.METRIC_LABEL.value,
             t("goal.metric_label", locale),
-            _text(v("metric_label"), max_length=60),
+            blocks.text_input(v("metric_label"), max_length=60),
             optional=True,
         ),
-        _input(GoalBlock.UNIT, t("goal.unit", locale), _select(units, v("unit") or "count")),
-        _input(
-            GoalBlock.TARGET,
+        blocks.input_block(
+            GoalBlock.UNIT.value, t("goal.unit", locale), _select(units, v("unit") or "count")
+        ),
+        blocks.input_block(
+            GoalBlock.TARGET.value,
             t("goal.target", locale),
-            _text(v("target"), max_length=40),
+            blocks.text_input(v("target"), max_length=40),
             hint=t("goal.target_hint", locale),
         ),
         blocks.header(t("goal.relevant", locale)),
-        _input(GoalBlock.WHY, t("goal.why", locale), _text(v("why"), multiline=True)),
+        blocks.input_block(
+            GoalBlock.WHY.value, t("goal.why", locale), blocks.text_input(v("why"), multiline=True)
+        ),
         blocks.header(t("goal.time_bound", locale)),
-        _input(GoalBlock.PERIOD, t("goal.period", locale), _select(periods, v("period_kind") or "quarter")),
-        _input(
-            GoalBlock.START,
+        blocks.input_block(
+            GoalBlock.PERIOD.value, t("goal.period", locale), _select(periods, v("period_kind") or "quarter")
+        ),
+        blocks.input_block(
+            GoalBlock.START.value,
             t("goal.start", locale),
             _date(date.fromisoformat(start) if start else None),
             hint=t("goal.start_hint", locale),
         ),
-        _input(
-            GoalBlock.END,
+        blocks.input_block(
+            GoalBlock.END.value,
             t("goal.end", locale),
             _date(date.fromisoformat(end) if end else None),
             optional=True,
             hint=t("goal.end_hint", locale),
         ),
-        _input(
-            GoalBlock.WEIGHTS,
+        blocks.input_block(
+            GoalBlock.WEIGHTS.value,
             t("goal.weights", locale),
-            _text(v("quarter_weights"), max_length=20),
+            blocks.text_input(v("quarter_weights"), max_length=20),
             optional=True,
             hint=t("goal.weights_hint", locale),
         ),
         blocks.context(t("goal.achievable", locale)),
     ]
-    return {
-        "type": "modal",
-        "callback_id": CallbackId.GOAL.value,
-        "private_metadata": json.dumps(metadata),
-        "title": blocks.plain(t("goal.modal_title", locale)),
-        "submit": blocks.plain(t("common.save", locale)),
-        "close": blocks.plain(t("common.cancel", locale)),
-        "blocks": body,
-    }
+    return blocks.modal(
+        CallbackId.GOAL.value,
+        title=t("goal.modal_title", locale),
+        submit=t("common.save", locale),
+        close=t("common.cancel", locale),
+        body=body,
+        metadata=metadata,
+    )
 
 
 def goal_values(goal: Goal) -> dict[str, str]:
@@ -183,38 +165,47 @@ def _buttons(goal: Goal, pairs: list[tuple[Action, str, str | None]]) -> blocks.
     }
 
 
+def _ask(
+    goal: Goal, intro: str, buttons: list[tuple[Action, str, str | None]], locale: Locale
+) -> dict[str, Any]:
+    details = summary(goal, locale)
+    body = [blocks.section(intro), blocks.section(details), _buttons(goal, buttons)]
+    return blocks.message(f"{intro}\n{details}", body)
+
+
 def agreement_message(goal: Goal, setter_user_id: str, locale: Locale) -> dict[str, Any]:
-    intro = t("goal.agreement_intro", locale, manager=setter_user_id)
-    text = f"{intro}\n{summary(goal, locale)}"
-    actions = _buttons(
+    """To the rep: agree to the manager's target, or ask to discuss it."""
+    return _ask(
         goal,
+        t("goal.agreement_intro", locale, manager=setter_user_id),
         [
             (Action.GOAL_AGREE, t("goal.agree", locale), "primary"),
             (Action.GOAL_DISCUSS, t("goal.discuss", locale), None),
         ],
+        locale,
     )
-    return blocks.message(text, [blocks.section(intro), blocks.section(summary(goal, locale)), actions])
 
 
 def approval_message(goal: Goal, rep_user_id: str, locale: Locale) -> dict[str, Any]:
-    intro = t("goal.approval_intro", locale, rep=rep_user_id)
-    text = f"{intro}\n{summary(goal, locale)}"
-    actions = _buttons(
+    """To the manager: approve the rep's proposal, or edit it first."""
+    return _ask(
         goal,
+        t("goal.approval_intro", locale, rep=rep_user_id),
         [
             (Action.GOAL_APPROVE, t("goal.approve", locale), "primary"),
             (Action.GOAL_EDIT, t("goal.edit", locale), None),
         ],
+        locale,
     )
-    return blocks.message(text, [blocks.section(intro), blocks.section(summary(goal, locale)), actions])
 
 
 def discuss_message(goal: Goal, rep_user_id: str, locale: Locale) -> dict[str, Any]:
-    intro = t("goal.discuss_intro", locale, rep=rep_user_id)
-    actions = _buttons(goal, [(Action.GOAL_EDIT, t("goal.edit", locale), "primary")])
-    return blocks.message(
-        f"{intro}\n{summary(goal, locale)}",
-        [blocks.section(intro), blocks.section(summary(goal, locale)), actions],
+    """To the manager: the rep wants to talk about the target."""
+    return _ask(
+        goal,
+        t("goal.discuss_intro", locale, rep=rep_user_id),
+        [(Action.GOAL_EDIT, t("goal.edit", locale), "primary")],
+        locale,
     )
 
 

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from bot.db.engine import upsert_statement
 from bot.errors import Conflict, Invalid, NotAllowed, NotFound
 from bot.i18n import Locale, is_locale, locale_from_slack
 from bot.roster.models import Member, Role, Vendor
@@ -56,19 +57,25 @@ def profile_is_stale(member: Member, now: datetime) -> bool:
 
 
 def save_profile(session: Session, *, team_id: str, profile: SlackProfile, now: datetime) -> Member:
-    """Create or refresh the member for a Slack user; a deleted user or a bot becomes inactive."""
-    member = find_member(session, team_id=team_id, user_id=profile.user_id)
-    if member is None:
-        member = Member(team_id=team_id, user_id=profile.user_id, role=Role.REP)
-        session.add(member)
-    member.display_name = profile.display_name[:120]
-    member.timezone = profile.timezone
-    member.slack_locale = profile.slack_locale
-    member.is_slack_admin = profile.is_admin
-    member.active = not (profile.deleted or profile.is_bot)
-    member.refreshed_at = now
-    session.flush()
-    return member
+    """Create or refresh the member for a Slack user (an upsert: two first requests at once are fine);
+    a deleted user or a bot becomes inactive."""
+    facts = {
+        "display_name": profile.display_name[:120],
+        "timezone": profile.timezone,
+        "slack_locale": profile.slack_locale,
+        "is_slack_admin": profile.is_admin,
+        "active": not (profile.deleted or profile.is_bot),
+        "refreshed_at": now,
+    }
+    statement = upsert_statement(session, Member).values(
+        team_id=team_id, user_id=profile.user_id, role=Role.REP, on_team=False, created_at=now, **facts
+    )
+    session.execute(statement.on_conflict_do_update(index_elements=["team_id", "user_id"], set_=facts))
+    return session.execute(
+        select(Member)
+        .where(Member.team_id == team_id, Member.user_id == profile.user_id)
+        .execution_options(populate_existing=True)
+    ).scalar_one()
 
 
 def role_of(member: Member, admins: frozenset[str]) -> Role:

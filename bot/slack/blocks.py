@@ -62,3 +62,53 @@ def message(text: str, blocks: list[Block] | None = None) -> dict[str, Any]:
     if blocks:
         payload["blocks"] = blocks[:MESSAGE_BLOCKS_MAX]
     return payload
+
+
+def input_block(
+    block_id: str, label: str, element: dict[str, Any], *, hint: str | None = None, optional: bool = False
+) -> Block:
+    """A modal input; its element's action id is always VALUE_ACTION (see `bot.slack.state`)."""
+    from bot.slack.ids import VALUE_ACTION
+
+    block: Block = {
+        "type": "input",
+        "block_id": block_id,
+        "label": plain(label[:2000]),
+        "element": {**element, "action_id": VALUE_ACTION},
+        "optional": optional,
+    }
+    if hint:
+        block["hint"] = plain(hint[:2000])
+    return block
+
+
+def text_input(
+    initial: str | None = None,
+    *,
+    multiline: bool = False,
+    max_length: int = 3000,
+    placeholder: str | None = None,
+) -> dict[str, Any]:
+    element: dict[str, Any] = {"type": "plain_text_input", "multiline": multiline, "max_length": max_length}
+    if initial:
+        element["initial_value"] = initial
+    if placeholder:
+        element["placeholder"] = plain(placeholder[:150])
+    return element
+
+
+def modal(
+    callback_id: str, *, title: str, submit: str, close: str, body: list[Block], metadata: dict[str, Any]
+) -> dict[str, Any]:
+    """A modal inside Slack's limits: 24-character texts, 100 blocks, 3,000 characters of metadata."""
+    import json
+
+    return {
+        "type": "modal",
+        "callback_id": callback_id,
+        "private_metadata": json.dumps(metadata)[:3000],
+        "title": plain(title[:24]),
+        "submit": plain(submit[:24]),
+        "close": plain(close[:24]),
+        "blocks": body[:MODAL_BLOCKS_MAX],
+    }

@@ -29,10 +29,8 @@ class Deps:
 
     def caller(self, team_id: str, user_id: str) -> Caller:
         """The verified user behind a request, as a member of `team_id` (created on first sight)."""
-        member = self.directory.member(team_id, user_id)
-        with self.session_factory() as session:
-            workspace = session.get_one(Workspace, team_id)  # directory.member created it
-            return caller_for(member, workspace, self.settings.pacer_admins)
+        member, workspace = self.directory.member_and_workspace(team_id, user_id)
+        return caller_for(member, workspace, self.settings.pacer_admins)
 
     def locale_of(self, team_id: str | None, user_id: str | None) -> Locale:
         """The user's language for a reply when no caller was resolved (e.g. in the error handler)."""

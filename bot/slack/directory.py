@@ -7,11 +7,13 @@ from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from sqlalchemy import and_, select
 
 from bot.db import SessionFactory, utcnow
 from bot.errors import NotFound
 from bot.roster.models import Member
 from bot.roster.service import SlackProfile, find_member, profile_is_stale, save_profile
+from bot.workspaces.models import Workspace
 from bot.workspaces.service import ensure_workspace
 
 logger = logging.getLogger(__name__)
@@ -49,19 +51,28 @@ class Directory:
             raise
         return profile_from_user(response["user"])
 
+    def member_and_workspace(self, team_id: str, user_id: str) -> tuple[Member, Workspace]:
+        """The member for a Slack user and their workspace: one query when Pacer knows them and their
+        profile is fresh; otherwise asked of Slack (outside any transaction) and saved. Raises NotFound."""
+        now = utcnow()
+        with self.session_factory() as session:
+            row = session.execute(
+                select(Workspace, Member)
+                .outerjoin(Member, and_(Member.team_id == Workspace.team_id, Member.user_id == user_id))
+                .where(Workspace.team_id == team_id)
+            ).first()
+        if row is not None and row[1] is not None and not profile_is_stale(row[1], now):
+            return row[1], row[0]
+        profile = self.fetch(user_id)
+        if profile is None:
+            raise NotFound("member.unknown", user=user_id)
+        with self.session_factory.begin() as session:
+            workspace = ensure_workspace(session, team_id)
+            return save_profile(session, team_id=team_id, profile=profile, now=now), workspace
+
     def member(self, team_id: str, user_id: str) -> Member:
         """The member for a Slack user, created or refreshed from Slack when needed. Raises NotFound."""
-        now = utcnow()
-        with self.session_factory.begin() as session:
-            ensure_workspace(session, team_id)
-            member = find_member(session, team_id=team_id, user_id=user_id)
-            if member is not None and not profile_is_stale(member, now):
-                return member
-        profile = self.fetch(user_id)  # outside any transaction: a network call
-        with self.session_factory.begin() as session:
-            if profile is None:
-                raise NotFound("member.unknown", user=user_id)
-            return save_profile(session, team_id=team_id, profile=profile, now=now)
+        return self.member_and_workspace(team_id, user_id)[0]
 
     def active_member(self, team_id: str, user_id: str) -> Member:
         member = self.member(team_id, user_id)

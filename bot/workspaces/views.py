@@ -2,36 +2,15 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from bot.i18n import LOCALES, Locale, t
 from bot.slack import blocks
-from bot.slack.ids import VALUE_ACTION, CallbackId, SetupBlock
+from bot.slack.ids import CallbackId, SetupBlock
 from bot.workspaces.models import Workspace
 from bot.workspaces.service import REMINDER_DELAYS, WorkspaceSettings
 
 NUDGE_TIMES = [f"{hour:02d}:{minute:02d}" for hour in range(6, 21) for minute in (0, 30)]
-
-
-def _input(
-    block_id: SetupBlock,
-    label: str,
-    element: dict[str, Any],
-    *,
-    hint: str | None = None,
-    optional: bool = False,
-) -> blocks.Block:
-    block: blocks.Block = {
-        "type": "input",
-        "block_id": block_id.value,
-        "label": blocks.plain(label),
-        "element": {**element, "action_id": VALUE_ACTION},
-        "optional": optional,
-    }
-    if hint:
-        block["hint"] = blocks.plain(hint)
-    return block
 
 
 def _select(options: list[dict[str, Any]], current: str) -> dict[str, Any]:
@@ -59,57 +38,57 @@ def setup_modal(
     }
     if current.digest_channel_id:
         channel["initial_conversation"] = current.digest_channel_id
-    return {
-        "type": "modal",
-        "callback_id": CallbackId.SETUP.value,
-        "private_metadata": json.dumps(private_metadata),
-        "title": blocks.plain(t("setup.title", locale)),
-        "submit": blocks.plain(t("common.save", locale)),
-        "close": blocks.plain(t("common.cancel", locale)),
-        "blocks": [
-            blocks.section(t("setup.intro", locale)),
-            _input(
-                SetupBlock.DIGEST_CHANNEL,
-                t("setup.digest_channel", locale),
-                channel,
-                hint=t("setup.digest_channel_hint", locale),
-                optional=True,
-            ),
-            _input(
-                SetupBlock.TIMEZONE,
-                t("setup.timezone", locale),
-                {"type": "plain_text_input", "initial_value": current.timezone, "max_length": 64},
-                hint=t("setup.timezone_hint", locale),
-            ),
-            _input(
-                SetupBlock.NUDGE_WEEKDAY,
-                t("setup.nudge_weekday", locale),
-                _select(weekdays, str(current.nudge_weekday)),
-            ),
-            _input(
-                SetupBlock.NUDGE_TIME,
-                t("setup.nudge_time", locale),
-                _select(times, current.nudge_time.strftime("%H:%M")),
-                hint=t("setup.nudge_time_hint", locale),
-            ),
-            _input(
-                SetupBlock.REMINDER_DELAY,
-                t("setup.reminder_delay", locale),
-                _select(delays, str(current.reminder_delay_hours)),
-            ),
-            _input(
-                SetupBlock.FEEDBACK_DAY,
-                t("setup.feedback_day", locale),
-                _select(days, str(current.feedback_day)),
-            ),
-            _input(
-                SetupBlock.LANGUAGE,
-                t("setup.language", locale),
-                _select(languages, current.language),
-                hint=t("setup.language_hint", locale),
-            ),
-        ],
-    }
+    body = [
+        blocks.section(t("setup.intro", locale)),
+        blocks.input_block(
+            SetupBlock.DIGEST_CHANNEL.value,
+            t("setup.digest_channel", locale),
+            channel,
+            hint=t("setup.digest_channel_hint", locale),
+            optional=True,
+        ),
+        blocks.input_block(
+            SetupBlock.TIMEZONE.value,
+            t("setup.timezone", locale),
+            {"type": "plain_text_input", "initial_value": current.timezone, "max_length": 64},
+            hint=t("setup.timezone_hint", locale),
+        ),
+        blocks.input_block(
+            SetupBlock.NUDGE_WEEKDAY.value,
+            t("setup.nudge_weekday", locale),
+            _select(weekdays, str(current.nudge_weekday)),
+        ),
+        blocks.input_block(
+            SetupBlock.NUDGE_TIME.value,
+            t("setup.nudge_time", locale),
+            _select(times, current.nudge_time.strftime("%H:%M")),
+            hint=t("setup.nudge_time_hint", locale),
+        ),
+        blocks.input_block(
+            SetupBlock.REMINDER_DELAY.value,
+            t("setup.reminder_delay", locale),
+            _select(delays, str(current.reminder_delay_hours)),
+        ),
+        blocks.input_block(
+            SetupBlock.FEEDBACK_DAY.value,
+            t("setup.feedback_day", locale),
+            _select(days, str(current.feedback_day)),
+        ),
+        blocks.input_block(
+            SetupBlock.LANGUAGE.value,
+            t("setup.language", locale),
+            _select(languages, current.language),
+            hint=t("setup.language_hint", locale),
+        ),
+    ]
+    return blocks.modal(
+        CallbackId.SETUP.value,
+        title=t("setup.title", locale),
+        submit=t("common.save", locale),
+        close=t("common.cancel", locale),
+        body=body,
+        metadata=private_metadata,
+    )
 
 
 def settings_of(workspace: Workspace) -> WorkspaceSettings:
