@@ -68,6 +68,13 @@ class AppServer:
                 time.sleep(0.02)
 
     def close(self) -> None:
+        """Stop the sender, then close every channel from inside the server's own loop (closing its socket
+        from another thread breaks the select() it is waiting in), which ends the loop."""
         self.worker.stop()
-        self.server.close()
+
+        def close_all() -> None:
+            for channel in list(self.server._map.values()):  # type: ignore[union-attr]
+                channel.close()
+
+        self.server.trigger.pull_trigger(close_all)  # type: ignore[union-attr]
         self.server.task_dispatcher.shutdown(timeout=5)
