@@ -217,6 +217,7 @@ def _serve_http(app: App | None, context: JobContext, settings: Settings) -> Non
 def _serve_socket_mode(app: App, context: JobContext, settings: Settings) -> None:
     from slack_bolt.adapter.socket_mode import SocketModeHandler
     from slack_sdk import WebClient
+    from slack_sdk.errors import SlackApiError
 
     health = threading.Thread(target=_serve_http, args=(None, context, settings), name="health", daemon=True)
     health.start()
@@ -227,7 +228,12 @@ def _serve_socket_mode(app: App, context: JobContext, settings: Settings) -> Non
     stopped = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda number, _frame: stopped.set())
-    handler.connect()  # type: ignore[no-untyped-call]
+    try:
+        handler.connect()  # type: ignore[no-untyped-call]
+    except SlackApiError as error:
+        raise ConfigError(
+            "SLACK_APP_TOKEN", f"was refused by Slack ({error.response.get('error')})"
+        ) from None
     logger.info("serving over Socket Mode via %s", settings.slack_api_url)
     while not stopped.wait(1):
         pass

@@ -192,3 +192,19 @@ def test_pacer_run_serves_help_in_both_languages_and_stops_on_sigterm(tmp_path: 
         assert process.returncode == 0, stderr
         assert "serving HTTP on http://127.0.0.1" in stderr
         assert BOT_TOKEN not in stderr and SIGNING_SECRET not in stderr
+
+
+def test_socket_mode_refused_app_token_is_one_clear_line(tmp_path: Path) -> None:
+    with SlackEmulator() as emulator:  # the emulator has no Socket Mode: apps.connections.open is unknown
+        env = clean_env(
+            tmp_path,
+            SLACK_BOT_TOKEN=BOT_TOKEN,
+            SLACK_APP_TOKEN="xapp-1-test",
+            SLACK_API_URL=emulator.api_url,
+            PORT=str(free_port()),
+            HOST="127.0.0.1",
+        )
+        result = pacer("run", env=env)
+    assert result.returncode == 2, result.stderr
+    assert "SLACK_APP_TOKEN was refused by Slack (unknown_method)" in result.stderr
+    assert "Traceback" not in result.stderr
