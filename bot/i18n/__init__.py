@@ -30,8 +30,21 @@ def _flatten(table: dict[str, Any], prefix: str = "") -> dict[str, str]:
 
 @cache
 def catalog(locale: Locale) -> dict[str, str]:
-    text = resources.files(__package__).joinpath(f"{locale}.toml").read_text(encoding="utf-8")
-    return _flatten(tomllib.loads(text))
+    """`<locale>.toml` plus any `<locale>.<feature>.toml` beside it; a key defined twice is a bug."""
+    folder = resources.files(__package__)
+    names = sorted(
+        n.name
+        for n in folder.iterdir()
+        if n.name == f"{locale}.toml" or (n.name.startswith(f"{locale}.") and n.name.endswith(".toml"))
+    )
+    merged: dict[str, str] = {}
+    for name in names:
+        part = _flatten(tomllib.loads(folder.joinpath(name).read_text(encoding="utf-8")))
+        twice = merged.keys() & part.keys()
+        if twice:
+            raise ValueError(f"{name} defines keys already defined: {sorted(twice)}")
+        merged.update(part)
+    return merged
 
 
 def placeholders(message: str) -> set[str]:
