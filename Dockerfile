@@ -28,7 +28,8 @@ ENV PYTHONUNBUFFERED=1 \
     DATABASE_URL=sqlite:////data/pacer.db \
     HOST=0.0.0.0 \
     PORT=3000 \
-    PACER_MIGRATIONS_DIR=/app/migrations
+    PACER_MIGRATIONS_DIR=/app/migrations \
+    MPLCONFIGDIR=/tmp/matplotlib
 
 RUN groupadd --gid 10001 pacer \
     && useradd --uid 10001 --gid 10001 --no-create-home --home-dir /app \

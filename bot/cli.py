@@ -11,6 +11,10 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from types import FrameType
 from typing import TYPE_CHECKING
+from urllib.error import URLError
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, ProgrammingError
 
 from bot.config import ConfigError, Settings, load_settings
 from bot.db import make_engine, make_session_factory
@@ -94,9 +98,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
 
 
+def open_database(settings: Settings, *, migrate: bool = True) -> Engine:
+    """The engine for DATABASE_URL, migrated; a bad URL or an unreachable server is one clear line."""
+    try:
+        engine = make_engine(settings.database_url)
+        if migrate:
+            upgrade(engine)
+        else:
+            with engine.connect():
+                pass
+    except (ArgumentError, NoSuchModuleError, ModuleNotFoundError) as error:
+        raise ConfigError("DATABASE_URL", f"is not a database Pacer can use ({error})") from None
+    except OperationalError as error:
+        reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+        raise ConfigError("DATABASE_URL", f"could not be opened ({reason})") from None
+    return engine
+
+
 def migrate(settings: Settings) -> int:
-    engine = make_engine(settings.database_url)
-    upgrade(engine)
+    engine = open_database(settings)
     logger.info("database is at the latest migration")
     engine.dispose()
     return 0
@@ -131,10 +151,12 @@ def deliveries(settings: Settings) -> int:
     """How the outbox stands, and the latest messages that could not be sent."""
     from bot.delivery.service import counts, recent_failures
 
-    engine = make_engine(settings.database_url)
-    upgrade(engine)
+    engine = open_database(settings, migrate=False)
     with make_session_factory(engine)() as session:
-        by_status = counts(session)
+        try:
+            by_status = counts(session)
+        except (OperationalError, ProgrammingError):
+            raise ConfigError("DATABASE_URL", "has no Pacer tables yet: run `pacer migrate` first") from None
         print("outbox: " + (", ".join(f"{n} {status}" for status, n in sorted(by_status.items())) or "empty"))
         for row in recent_failures(session):
             print(f"failed  {row.key:<48} tries={row.attempts}  {row.last_error}")
@@ -150,9 +172,7 @@ def _job_context(settings: Settings, *, clock: Callable[[], datetime] | None = N
     from bot.slack.directory import Directory
 
     settings.require_slack()
-    engine = make_engine(settings.database_url)
-    upgrade(engine)
-    session_factory = make_session_factory(engine)
+    session_factory = make_session_factory(open_database(settings))
     client = make_client(settings, purpose="job")
     sender = make_sender(settings, session_factory, clock=clock or utcnow)
     return JobContext(settings, session_factory, client, Directory(client, session_factory), sender)
@@ -191,6 +211,8 @@ def _check_token(context: JobContext) -> None:
         raise ConfigError(
             "SLACK_BOT_TOKEN", f"was refused by Slack ({error.response.get('error')})"
         ) from None
+    except (URLError, TimeoutError, ConnectionError) as error:
+        raise ConfigError("SLACK_API_URL", f"could not be reached ({error})") from None
     logger.info("connected to Slack workspace %s as %s", identity.get("team_id"), identity.get("user_id"))
 
 

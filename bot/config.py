@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
 from pathlib import Path
 from typing import Annotated
@@ -59,6 +61,9 @@ class Settings(BaseSettings):
     delivery_rate: float = Field(default=5.0, gt=0, le=100)
     delivery_workers: int = Field(default=4, ge=1, le=32)
     delivery_lease_seconds: int = Field(default=60, ge=1, le=3600)
+    # Keys the hash that stops a rep's anonymous feedback being stored twice in a month; when unset,
+    # derived from the signing secret (or bot token), so only the server can compute it.
+    anonymity_key: SecretStr | None = None
 
     @field_validator("pacer_admins", mode="before")
     @classmethod
@@ -92,7 +97,20 @@ class Settings(BaseSettings):
         if self.socket_mode:
             _require_token("SLACK_APP_TOKEN", self.slack_app_token, prefix="xapp-")
         else:
+            if self.slack_signing_secret is None:
+                raise ConfigError(
+                    "SLACK_SIGNING_SECRET",
+                    "is not set: set it for HTTP mode, or set SLACK_APP_TOKEN (xapp-…) for Socket Mode, "
+                    "which the manifest uses by default",
+                )
             _require_token("SLACK_SIGNING_SECRET", self.slack_signing_secret, prefix="")
+
+    def anonymity_secret(self) -> bytes:
+        if self.anonymity_key is not None and self.anonymity_key.get_secret_value():
+            return self.anonymity_key.get_secret_value().encode()
+        base = self.slack_signing_secret or self.slack_bot_token or self.slack_app_token
+        seed = base.get_secret_value().encode() if base else b"pacer"
+        return hmac.new(seed, b"pacer-anonymity", hashlib.sha256).digest()
 
     @property
     def sqlite_path(self) -> Path | None:

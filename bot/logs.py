@@ -20,6 +20,13 @@ class RedactSecrets(logging.Filter):
         return True
 
 
+class _DropBoltTokenNotice(logging.Filter):
+    """Bolt reads SLACK_BOT_TOKEN itself and then warns that Pacer's own client makes it unused; it is."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("As you gave `client` as well")
+
+
 def setup_logging(level: str) -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
@@ -27,7 +34,10 @@ def setup_logging(level: str) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    for noisy in ("urllib3", "apscheduler.executors.default", "slack_bolt.App"):
-        logging.getLogger(noisy).setLevel(max(logging.getLevelName(level), logging.INFO))
+    logging.getLogger("urllib3").setLevel(max(logging.getLevelName(level), logging.INFO))
+    logging.getLogger("apscheduler").setLevel(
+        max(logging.getLevelName(level), logging.WARNING)
+    )  # Pacer logs each tick
+    logging.getLogger("slack_bolt.App").addFilter(_DropBoltTokenNotice())
     # Under load waitress logs every queued request ("Task queue depth"): a symptom, not an event.
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)

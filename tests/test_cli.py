@@ -208,3 +208,34 @@ def test_socket_mode_refused_app_token_is_one_clear_line(tmp_path: Path) -> None
     assert result.returncode == 2, result.stderr
     assert "SLACK_APP_TOKEN was refused by Slack (unknown_method)" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("not-a-url", "DATABASE_URL is not a database Pacer can use"),
+        ("mysql://user@127.0.0.1/x", "DATABASE_URL is not a database Pacer can use"),
+        ("postgresql://nobody@127.0.0.1:1/none", "DATABASE_URL could not be opened"),
+    ],
+)
+def test_a_bad_database_url_is_one_clear_line(tmp_path: Path, url: str, expected: str) -> None:
+    result = pacer("migrate", env=clean_env(tmp_path) | {"DATABASE_URL": url})
+    assert result.returncode == 2 and expected in result.stderr and "Traceback" not in result.stderr
+
+
+def test_deliveries_on_an_empty_database_says_to_migrate(tmp_path: Path) -> None:
+    result = pacer("deliveries", env=clean_env(tmp_path))
+    assert result.returncode == 2 and "run `pacer migrate` first" in result.stderr
+
+
+def test_slack_out_of_reach_at_start_is_one_clear_line(tmp_path: Path) -> None:
+    env = clean_env(
+        tmp_path,
+        SLACK_BOT_TOKEN=BOT_TOKEN,
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        SLACK_API_URL=f"http://127.0.0.1:{free_port()}/api/",
+        PORT=str(free_port()),
+    )
+    result = pacer("run", env=env)
+    assert result.returncode == 2 and "SLACK_API_URL could not be reached" in result.stderr
+    assert "Traceback" not in result.stderr

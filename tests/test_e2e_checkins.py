@@ -159,3 +159,26 @@ def test_checkin_belongs_to_its_rep(team: SlackPeer, emulator: SlackEmulator, ap
         assert session.scalar(select(func.count()).select_from(CheckIn)) == 0
     no_goals = team.command("checkin", user_id=MARIA).json()["text"]
     assert no_goals.startswith("You have no active goal to check in on this week.")
+
+
+def test_i_need_help_reaches_the_manager_who_can_escalate(
+    team: SlackPeer, emulator: SlackEmulator, app_server: AppServer
+) -> None:
+    app_server.clock.set(at(10))
+    view = team.open_modal("checkin", user_id=REP_ZH)
+    goal_id = _goal_id(app_server, REP_ZH)
+    answers = {
+        f"result:{goal_id}": "3",
+        f"confidence:{goal_id}": "off_track",
+        f"blockers:{goal_id}": "The customer's legal review is stuck",
+        "help": ["yes"],
+    }
+    assert team.view_submission(view, answers, user_id=REP_ZH).status == 200
+    ask = wait_for(
+        lambda: [m for m in dms(emulator, MARIA) if "asked for your help" in m["text"]], what="help DM"
+    )
+    assert "The customer's legal review is stuck" in ask[0]["text"]
+    modal = team.opened_view(team.click(ask[0], "escalate", user_id=MARIA, channel_id="D" + MARIA))
+    assert modal["callback_id"] == "escalation"
+    description = [b for b in modal["blocks"] if b.get("block_id") == "description"]
+    assert description[0]["element"]["initial_value"] == "The customer's legal review is stuck"

@@ -117,3 +117,41 @@ def test_an_expired_trigger_is_reported_to_the_admin(slack: SlackPeer, emulator:
         lambda: [p for url, p in emulator.responses if url == reply.response_url], what="the apology"
     )
     assert told[0]["text"].startswith("Sorry, something went wrong")
+
+
+def test_digest_schedule_week_and_country_are_saved(
+    slack: SlackPeer, emulator: SlackEmulator, app_server: AppServer
+) -> None:
+    view, _ = open_setup(slack, emulator)
+    answers = GOOD | {
+        "digest_weekday": "4",
+        "digest_time": "17:30",
+        "report_week": "current",
+        "country": "us",
+    }
+    assert slack.view_submission(view, answers, user_id=ADMIN).status == 200
+    with app_server.session_factory() as session:
+        workspace = session.get_one(Workspace, "T0000001")
+        assert (
+            workspace.digest_weekday,
+            workspace.digest_time,
+            workspace.report_current_week,
+            workspace.country,
+        ) == (4, time(17, 30), True, "US")
+    bad = slack.view_submission(view, GOOD | {"country": "Narnia"}, user_id=ADMIN).json()
+    assert bad["errors"] == {
+        "country": "That isn't a country code I know. Use two letters, such as CN or US."
+    }
+
+
+def test_each_person_sets_their_own_country(slack: SlackPeer, app_server: AppServer) -> None:
+    assert (
+        slack.command("country cn", user_id=REP_EN).json()["text"]
+        == "Done: no nudges on public holidays in CN."
+    )
+    assert "isn't a country code I know" in slack.command("country XX", user_id=REP_EN).json()["text"]
+    assert (
+        slack.command("country none", user_id=REP_EN)
+        .json()["text"]
+        .startswith("Done: your workspace's country")
+    )

@@ -69,3 +69,29 @@ def test_ensure_workspace_is_idempotent_and_saves(session: Session) -> None:
     saved = session.get_one(Workspace, "T0NEW")
     assert (saved.timezone, saved.nudge_time, saved.language) == ("Asia/Shanghai", time(9, 30), "zh")
     assert saved.updated_at.tzinfo is not None
+
+
+def test_digest_time_report_week_and_country() -> None:
+    form = SetupForm(
+        **{
+            **GOOD.__dict__,
+            "digest_weekday": "4",
+            "digest_time": "17:30",
+            "report_week": "current",
+            "country": "cn",
+        }
+    )
+    result = validate_setup(form)
+    assert isinstance(result, WorkspaceSettings)
+    assert (result.digest_weekday, result.digest_time, result.report_current_week, result.country) == (
+        4,
+        time(17, 30),
+        True,
+        "CN",
+    )
+    bad = SetupForm(**{**GOOD.__dict__, "report_week": "next", "country": "XX", "digest_time": "later"})
+    assert validate_setup(bad) == {
+        "report_week": "setup.error.report_week",
+        "country": "setup.error.country",
+        "digest_time": "setup.error.time",
+    }

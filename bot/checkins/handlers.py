@@ -103,8 +103,7 @@ def register(app: App, deps: Deps, commands: Commands) -> None:
     @app.action(Action.CHECKIN_OPEN.value)
     @reported_after_ack(deps)
     def open_from_button(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-        caller = deps.caller(str(body["team"]["id"]), str(body["user"]["id"]))
-        context["pacer_locale"] = caller.locale
+        caller = deps.caller_of(body, context)
         ack()
         requested = date.fromisoformat(str(body["actions"][0].get("value") or ""))
         client.views_open(trigger_id=body["trigger_id"], view=checkin_view(deps, caller, requested))
@@ -112,8 +111,7 @@ def register(app: App, deps: Deps, commands: Commands) -> None:
     @app.view(CallbackId.CHECKIN.value)
     @reported_after_ack(deps)
     def submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
-        caller = deps.caller(str(body["team"]["id"]), str(body["user"]["id"]))
-        context["pacer_locale"] = caller.locale
+        caller = deps.caller_of(body, context)
         metadata = json.loads(view.get("private_metadata") or "{}")
         if metadata.get("rep") != caller.member.id:
             raise NotAllowed("checkin.not_yours")
@@ -160,7 +158,7 @@ def record(deps: Deps, caller: Caller, week: date, answers: list[service.Answer]
         if answers[0].needs_help and rep.manager_id is not None:
             manager = session.get_one(Member, rep.manager_id)
             payload = views.help_message(
-                rep.user_id, week, [a.blockers for a in answers], language_of(manager, workspace)
+                rep.user_id, rep.id, week, [a.blockers for a in answers], language_of(manager, workspace)
             )
             outgoing.append(
                 Outgoing(

@@ -80,9 +80,12 @@ def _holidays(country: str, year: int) -> frozenset[date]:
         return frozenset()
 
 
+def is_public_holiday(country: str | None, day: date) -> bool:
+    return bool(country) and day in _holidays(str(country), day.year)
+
+
 def is_day_off(member: Member, workspace: Workspace, day: date) -> bool:
     """Away, or a public holiday in the member's country (else the workspace's)."""
     if member.away_until is not None and (member.away_from or date.min) <= day <= member.away_until:
         return True
-    country = member.country or workspace.country
-    return bool(country) and day in _holidays(str(country), day.year)
+    return is_public_holiday(member.country or workspace.country, day)

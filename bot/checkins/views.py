@@ -82,10 +82,20 @@ def done_message(week_start: date, goals: list[GoalWeek], locale: Locale) -> dic
     return blocks.message("\n".join([text, *lines]), body)
 
 
-def help_message(rep_user_id: str, week_start: date, blockers: list[str], locale: Locale) -> dict[str, Any]:
+def help_message(
+    rep_user_id: str, rep_id: int, week_start: date, blockers: list[str], locale: Locale
+) -> dict[str, Any]:
+    """To the manager: the rep asked for help; an Escalate button opens an escalation with the blockers."""
     text = t("checkin.help_request", locale, rep=rep_user_id, week=week_label(week_start, locale))
     details = "\n".join(f"> {line}" for line in blockers if line) or t("checkin.no_blockers", locale)
-    return blocks.message(f"{text}\n{details}", [blocks.section(text), blocks.section(details)])
+    escalate = {
+        "type": "button",
+        "action_id": Action.ESCALATE.value,
+        "value": f"rep:{rep_id}",
+        "text": blocks.plain(t("checkin.escalate", locale)),
+    }
+    body = [blocks.section(text), blocks.section(details), {"type": "actions", "elements": [escalate]}]
+    return blocks.message(f"{text}\n{details}", body)
 
 
 def _confidence_options(locale: Locale) -> list[dict[str, Any]]:

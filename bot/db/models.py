@@ -3,6 +3,8 @@
 from bot.checkins.models import CheckIn
 from bot.db.base import Base
 from bot.delivery.models import Delivery
+from bot.escalations.models import Escalation, EscalationEvent
+from bot.feedback.models import FieldFeedback, ManagerFeedback
 from bot.goals.models import Goal, GoalRevision, WeeklyTarget
 from bot.roster.models import Member, Vendor
 from bot.workspaces.models import Workspace
@@ -11,8 +13,12 @@ __all__ = [
     "Base",
     "CheckIn",
     "Delivery",
+    "Escalation",
+    "EscalationEvent",
+    "FieldFeedback",
     "Goal",
     "GoalRevision",
+    "ManagerFeedback",
     "Member",
     "Vendor",
     "WeeklyTarget",

@@ -248,8 +248,7 @@ def register(app: App, deps: Deps, commands: Commands) -> None:
     @app.view(CallbackId.GOAL.value)
     @reported_after_ack(deps)
     def on_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
-        caller = deps.caller(str(body["team"]["id"]), str(body["user"]["id"]))
-        context["pacer_locale"] = caller.locale
+        caller = deps.caller_of(body, context)
         submit_goal(deps, ack, body, view, caller)
 
     @app.action(Action.GOAL_AGREE.value)
@@ -258,15 +257,13 @@ def register(app: App, deps: Deps, commands: Commands) -> None:
     @reported_after_ack(deps)
     def on_answer(ack: Ack, body: dict[str, Any], respond: Respond, context: BoltContext) -> None:
         ack()
-        caller = deps.caller(str(body["team"]["id"]), str(body["user"]["id"]))
-        context["pacer_locale"] = caller.locale
+        caller = deps.caller_of(body, context)
         answer(deps, body, caller, respond)
 
     @app.action(Action.GOAL_EDIT.value)
     @reported_after_ack(deps)
     def on_edit(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
-        caller = deps.caller(str(body["team"]["id"]), str(body["user"]["id"]))
-        context["pacer_locale"] = caller.locale
+        caller = deps.caller_of(body, context)
         goal_id = int(str(body["actions"][0]["value"]).split(":")[0])
         with deps.session_factory() as session:
             goal = service.goal_for_caller(session, caller, goal_id)

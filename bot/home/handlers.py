@@ -83,8 +83,7 @@ def register(app: App, deps: Deps) -> None:
     @app.action(Action.HOME_NEW_GOAL.value)
     @reported_after_ack(deps)
     def new_goal(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-        caller = deps.caller(str(body["team"]["id"]), str(body["user"]["id"]))
-        context["pacer_locale"] = caller.locale
+        caller = deps.caller_of(body, context)
         with deps.session_factory() as session:
             rep = session.get_one(Member, int(body["actions"][0]["value"]))
             goals.check_can_set(caller, rep)
@@ -100,8 +99,7 @@ def register(app: App, deps: Deps) -> None:
     @app.action(Action.HOME_SETUP.value)
     @reported_after_ack(deps)
     def open_setup(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-        caller = deps.caller(str(body["team"]["id"]), str(body["user"]["id"]))
-        context["pacer_locale"] = caller.locale
+        caller = deps.caller_of(body, context)
         view = setup_view(deps, caller)
         ack()
         if caller.is_admin():
@@ -111,8 +109,7 @@ def register(app: App, deps: Deps) -> None:
     @reported_after_ack(deps)
     def post(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         ack()
-        caller = deps.caller(str(body["team"]["id"]), str(body["user"]["id"]))
-        context["pacer_locale"] = caller.locale
+        caller = deps.caller_of(body, context)
         if caller.role is Role.REP:
             return
         channel = post_digest(deps, caller)

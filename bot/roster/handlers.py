@@ -128,6 +128,18 @@ def language(request: CommandRequest) -> None:
     request.reply(t("language.set", language))
 
 
+def country(request: CommandRequest) -> None:
+    """The member's own country for public holidays (`none` clears it: the workspace's applies)."""
+    if len(request.args) != 1:
+        raise Invalid("country.unknown", code=" ".join(request.args))
+    code = request.args[0].upper()
+    with request.deps.session_factory.begin() as session:
+        member = session.get_one(Member, request.caller.member.id)
+        member.country = service.country_code(code)
+    reply = request.t("country.cleared") if member.country is None else request.t("country.set", country=code)
+    request.reply(reply)
+
+
 def register(app: App, deps: Deps, commands: Commands) -> None:
     commands.add("manager add @user", help_key="help.manager_add", roles=ADMINS, handler=manager_add)
     commands.add("manager remove @user", help_key="help.manager_remove", roles=ADMINS, handler=manager_remove)
@@ -144,6 +156,7 @@ def register(app: App, deps: Deps, commands: Commands) -> None:
     )
     commands.add("team remove @rep", help_key="help.team_remove", roles=MANAGERS, handler=team_remove)
     commands.add("language en|zh", help_key="help.language", roles=EVERYONE, handler=language)
+    commands.add("country <code>", help_key="help.country", roles=EVERYONE, handler=country)
 
     @app.event("user_change")
     def on_user_change(event: dict[str, Any], context: BoltContext) -> None:

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+import holidays
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
@@ -108,6 +109,15 @@ def deactivate(session: Session, member_id: int) -> None:
     member = session.get(Member, member_id)
     if member is not None:
         member.active = False
+
+
+def country_code(code: str) -> str | None:
+    """A country Pacer knows public holidays for ("CN", "US", …), or None for "none"."""
+    if code.upper() == "NONE":
+        return None
+    if code.upper() not in holidays.list_supported_countries():
+        raise Invalid("country.unknown", code=code)
+    return code.upper()
 
 
 def rep_and_manager(session: Session, rep: Member) -> list[str]:

@@ -55,9 +55,12 @@ def run_once(context: JobContext, job: Job, now: datetime) -> list[str]:
 def all_jobs() -> dict[str, Job]:
     from bot.checkins.jobs import JOBS as CHECKIN_JOBS
     from bot.digests.jobs import JOBS as DIGEST_JOBS
+    from bot.escalations.jobs import JOBS as ESCALATION_JOBS
+    from bot.feedback.jobs import JOBS as FEEDBACK_JOBS
     from bot.roster.jobs import JOBS as ROSTER_JOBS
 
     outbox = Job(
         "deliveries", "send what is due in the outbox (runs continuously in `pacer run`)", 0, send_outbox
     )
-    return {job.name: job for job in [*ROSTER_JOBS, *CHECKIN_JOBS, *DIGEST_JOBS, outbox]}
+    jobs = [*ROSTER_JOBS, *CHECKIN_JOBS, *DIGEST_JOBS, *FEEDBACK_JOBS, *ESCALATION_JOBS, outbox]
+    return {job.name: job for job in jobs}

@@ -13,6 +13,8 @@ from bot.checkins import handlers as checkins
 from bot.config import Settings
 from bot.db import SessionFactory, utcnow
 from bot.digests import handlers as digests
+from bot.escalations import handlers as escalations
+from bot.feedback import handlers as feedback
 from bot.goals import handlers as goals
 from bot.home import handlers as home
 from bot.roster import handlers as roster
@@ -60,5 +62,7 @@ def create_app(
     checkins.register(app, deps, router)
     goals.register(app, deps, router)
     digests.register(app, deps, router)
+    feedback.register(app, deps, router)
+    escalations.register(app, deps, router)
     home.register(app, deps)
     return app

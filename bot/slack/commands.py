@@ -69,10 +69,12 @@ class Subcommand:
 @dataclass
 class Commands:
     subcommands: list[Subcommand] = field(default_factory=list)
+    help_cache: dict[tuple[Role, Locale], tuple[str, list[blocks.Block]]] = field(default_factory=dict)
 
     def add(self, usage: str, *, help_key: str, roles: frozenset[Role], handler: Handler) -> None:
         words = tuple(itertools.takewhile(lambda word: word.isalpha() and word.islower(), usage.split()))
         self.subcommands.append(Subcommand(words, usage, help_key, roles, handler))
+        self.help_cache.clear()
         # The longest match wins: "team add" before "team".
         self.subcommands.sort(key=lambda sub: len(sub.words), reverse=True)
 
@@ -118,12 +120,16 @@ def role_names(roles: frozenset[Role], locale: Locale) -> str:
 
 
 def help_blocks(commands: Commands, caller: Caller) -> tuple[str, list[blocks.Block]]:
-    locale = caller.locale
-    lines = [f"`/pacer {sub.usage}` — {t(sub.help_key, locale)}" for sub in commands.allowed(caller.role)]
-    title = t("help.title", locale, role=t(f"role.{caller.role.value}", locale))
-    body = [blocks.header(title), *blocks.sections_from_lines(lines, max_blocks=40)]
-    body.append(blocks.context(t("help.footer", locale)))
-    return title + "\n" + "\n".join(lines), body
+    """What the caller's role may run, in their language; built once per role and language."""
+    key = (caller.role, caller.locale)
+    if key not in commands.help_cache:
+        locale = caller.locale
+        lines = [f"`/pacer {sub.usage}` — {t(sub.help_key, locale)}" for sub in commands.allowed(caller.role)]
+        title = t("help.title", locale, role=t(f"role.{caller.role.value}", locale))
+        body = [blocks.header(title), *blocks.sections_from_lines(lines, max_blocks=40)]
+        body.append(blocks.context(t("help.footer", locale)))
+        commands.help_cache[key] = (title + "\n" + "\n".join(lines), body)
+    return commands.help_cache[key]
 
 
 def register(app: App, deps: Deps, commands: Commands) -> None:

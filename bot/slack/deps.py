@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from slack_sdk import WebClient
 
@@ -31,6 +32,12 @@ class Deps:
         """The verified user behind a request, as a member of `team_id` (created on first sight)."""
         member, workspace = self.directory.member_and_workspace(team_id, user_id)
         return caller_for(member, workspace, self.settings.pacer_admins)
+
+    def caller_of(self, body: dict[str, Any], context: dict[str, Any]) -> Caller:
+        """The caller of an interaction (button, modal), whose language the error handler will also use."""
+        caller = self.caller(str(body["team"]["id"]), str(body["user"]["id"]))
+        context["pacer_locale"] = caller.locale
+        return caller
 
     def locale_of(self, team_id: str | None, user_id: str | None) -> Locale:
         """The user's language for a reply when no caller was resolved (e.g. in the error handler)."""

@@ -7,6 +7,10 @@ class CallbackId(StrEnum):
     SETUP = "setup"
     CHECKIN = "checkin"
     GOAL = "goal"
+    FEEDBACK_GIVE = "feedback_give"
+    FEEDBACK_SHARE = "feedback_share"
+    FEEDBACK_REPLY = "feedback_reply"
+    ESCALATION = "escalation"
 
 
 class SetupBlock(StrEnum):
@@ -19,6 +23,10 @@ class SetupBlock(StrEnum):
     REMINDER_DELAY = "reminder_delay_hours"
     FEEDBACK_DAY = "feedback_day"
     LANGUAGE = "language"
+    DIGEST_WEEKDAY = "digest_weekday"
+    DIGEST_TIME = "digest_time"
+    REPORT_WEEK = "report_week"
+    COUNTRY = "country"
 
 
 class GoalBlock(StrEnum):
@@ -47,6 +55,30 @@ class CheckinBlock(StrEnum):
     HELP = "help"
 
 
+class FeedbackBlock(StrEnum):
+    """Block ids of the feedback modals; each is also the form field it fills."""
+
+    STRENGTHS = "strengths"
+    IMPROVE = "improve"
+    NEXT_STEP = "next_step"
+    RATING = "rating"
+    MARKET = "market"
+    COMPETITOR = "competitor"
+    COMPETITOR_MOVES = "competitor_moves"
+    CUSTOMERS = "customers"
+    PROBLEMS = "problems"
+    SUGGESTIONS = "suggestions"
+    IDENTITY = "identity"
+    REPLY = "reply"
+
+
+class EscalationBlock(StrEnum):
+    REP = "rep"
+    SEVERITY = "severity"
+    DESCRIPTION = "description"
+    VENDOR = "involve_vendor"
+
+
 class Action(StrEnum):
     CHECKIN_OPEN = "checkin_open"
     GOAL_AGREE = "goal_agree"
@@ -56,6 +88,13 @@ class Action(StrEnum):
     HOME_NEW_GOAL = "home_new_goal"
     HOME_POST_DIGEST = "home_post_digest"
     HOME_SETUP = "home_setup"
+    FEEDBACK_GIVE = "feedback_give"
+    FEEDBACK_SHARE = "feedback_share"
+    FEEDBACK_ACK = "feedback_ack"
+    FEEDBACK_REPLY = "feedback_reply"
+    ESCALATE = "escalate"
+    ESCALATION_ACK = "escalation_ack"
+    ESCALATION_RESOLVE = "escalation_resolve"
 
 
 VALUE_ACTION = "value"  # the action id of the one input element in each modal input block

@@ -48,7 +48,7 @@ def register(app: App, deps: Deps, commands: Commands) -> None:
     def submit_setup(
         ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, context: BoltContext
     ) -> None:
-        caller = deps.caller(str(body["team"]["id"]), str(body["user"]["id"]))
+        caller = deps.caller_of(body, context)
         if not caller.is_admin():
             raise NotAllowed(
                 "error.only_roles", who=role_names(frozenset({Role.ADMIN}), caller.locale), command="setup"

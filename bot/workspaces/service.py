@@ -8,6 +8,7 @@ from datetime import time
 from typing import TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import holidays
 from sqlalchemy.orm import Session
 
 from bot.db.engine import upsert_statement
@@ -39,6 +40,10 @@ class SetupForm:
     reminder_delay_hours: str | None
     feedback_day: str | None
     language: str | None
+    digest_weekday: str | None = "0"
+    digest_time: str | None = "16:00"
+    report_week: str | None = "last"  # "last": the week that ended; "current": Friday teams
+    country: str | None = None
 
 
 @dataclass(frozen=True)
@@ -50,6 +55,10 @@ class WorkspaceSettings:
     reminder_delay_hours: int
     feedback_day: int
     language: str
+    digest_weekday: int = 0
+    digest_time: time = time(16, 0)
+    report_current_week: bool = False
+    country: str | None = None
 
 
 def validate_setup(form: SetupForm) -> WorkspaceSettings | dict[str, str]:
@@ -72,6 +81,16 @@ def validate_setup(form: SetupForm) -> WorkspaceSettings | dict[str, str]:
     )
     feedback_day = check("feedback_day", _int_in(form.feedback_day, range(29)), "setup.error.feedback_day")
     language = check("language", form.language if form.language in LOCALES else None, "setup.error.language")
+    digest_weekday = check("digest_weekday", _int_in(form.digest_weekday, range(7)), "setup.error.weekday")
+    digest_time = check("digest_time", _time(form.digest_time), "setup.error.time")
+    report = check(
+        "report_week",
+        form.report_week if form.report_week in ("last", "current") else None,
+        "setup.error.report_week",
+    )
+    country = (form.country or "").strip().upper() or None
+    if country is not None and country not in holidays.list_supported_countries():
+        errors["country"] = "setup.error.country"  # the same list as `roster.service.country_code`
     if errors:
         return errors
     return WorkspaceSettings(
@@ -82,6 +101,10 @@ def validate_setup(form: SetupForm) -> WorkspaceSettings | dict[str, str]:
         reminder_delay_hours=delay,
         feedback_day=feedback_day,
         language=language,
+        digest_weekday=digest_weekday,
+        digest_time=digest_time,
+        report_current_week=report == "current",
+        country=country,
     )
 
 
@@ -94,6 +117,10 @@ def save_settings(session: Session, *, team_id: str, settings: WorkspaceSettings
     workspace.reminder_delay_hours = settings.reminder_delay_hours
     workspace.feedback_day = settings.feedback_day
     workspace.language = settings.language
+    workspace.digest_weekday = settings.digest_weekday
+    workspace.digest_time = settings.digest_time
+    workspace.report_current_week = settings.report_current_week
+    workspace.country = settings.country
     return workspace
 
 

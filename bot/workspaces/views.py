@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import time
 from typing import Any
 
 from bot.i18n import LOCALES, Locale, t
@@ -18,16 +19,23 @@ def _select(options: list[dict[str, Any]], current: str) -> dict[str, Any]:
     return {"type": "static_select", "options": options, "initial_option": initial}
 
 
+def _times(current: time) -> list[dict[str, Any]]:
+    """Every half hour from 06:00 to 20:30, plus the saved time if it is another one."""
+    options = [blocks.option(value, value) for value in NUDGE_TIMES]
+    saved = current.strftime("%H:%M")
+    return options if saved in NUDGE_TIMES else [blocks.option(saved, saved), *options]
+
+
 def setup_modal(
     current: WorkspaceSettings, locale: Locale, *, private_metadata: dict[str, str]
 ) -> dict[str, Any]:
     """The settings modal, pre-filled with `current` (the saved settings, or what was just submitted)."""
     weekdays = [blocks.option(t(f"weekday.{day}", locale), str(day)) for day in range(7)]
-    times = [blocks.option(value, value) for value in NUDGE_TIMES]
-    if current.nudge_time.strftime("%H:%M") not in NUDGE_TIMES:
-        times.insert(
-            0, blocks.option(current.nudge_time.strftime("%H:%M"), current.nudge_time.strftime("%H:%M"))
-        )
+    times = _times(current.nudge_time)
+    reports = [
+        blocks.option(t("setup.report_last", locale), "last"),
+        blocks.option(t("setup.report_current", locale), "current"),
+    ]
     delays = [blocks.option(t("setup.hours", locale, hours=hours), str(hours)) for hours in REMINDER_DELAYS]
     days = [blocks.option(t("setup.first_working_day", locale), "0")]
     days += [blocks.option(t("setup.day_of_month", locale, day=day), str(day)) for day in range(1, 29)]
@@ -80,6 +88,33 @@ def setup_modal(
             _select(languages, current.language),
             hint=t("setup.language_hint", locale),
         ),
+        blocks.input_block(
+            SetupBlock.DIGEST_WEEKDAY.value,
+            t("setup.digest_weekday", locale),
+            _select(weekdays, str(current.digest_weekday)),
+        ),
+        blocks.input_block(
+            SetupBlock.DIGEST_TIME.value,
+            t("setup.digest_time", locale),
+            _select(_times(current.digest_time), current.digest_time.strftime("%H:%M")),
+            hint=t("setup.digest_time_hint", locale),
+        ),
+        blocks.input_block(
+            SetupBlock.REPORT_WEEK.value,
+            t("setup.report_week", locale),
+            {
+                "type": "radio_buttons",
+                "options": reports,
+                "initial_option": reports[1 if current.report_current_week else 0],
+            },
+        ),
+        blocks.input_block(
+            SetupBlock.COUNTRY.value,
+            t("setup.country", locale),
+            blocks.text_input(current.country, max_length=2),
+            hint=t("setup.country_hint", locale),
+            optional=True,
+        ),
     ]
     return blocks.modal(
         CallbackId.SETUP.value,
@@ -100,6 +135,10 @@ def settings_of(workspace: Workspace) -> WorkspaceSettings:
         reminder_delay_hours=workspace.reminder_delay_hours,
         feedback_day=workspace.feedback_day,
         language=workspace.language,
+        digest_weekday=workspace.digest_weekday,
+        digest_time=workspace.digest_time,
+        report_current_week=workspace.report_current_week,
+        country=workspace.country,
     )
 
 

@@ -1,0 +1,233 @@
+"""Escalation rules: who may open one for whom, where the vendor is reached, acknowledging and resolving
+(each step recorded once, with who and when), who sees which, and what is due a re-send. No Slack imports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from bot.checkins.models import CheckIn
+from bot.errors import Invalid, NotAllowed, NotFound
+from bot.escalations.models import Escalation, EscalationEvent, EscalationStatus, Severity, Source
+from bot.feedback.service import TEXT_MAX, is_working_day
+from bot.roster.models import Member, Role, Vendor
+from bot.roster.service import Caller
+from bot.workspaces.models import Workspace
+
+RESEND_AFTER_WORKING_DAYS = 2
+
+
+@dataclass(frozen=True)
+class EscalationForm:
+    rep: str | None  # a Slack user id
+    severity: str | None
+    description: str | None
+    involve_vendor: str | None  # "yes" when ticked
+
+
+def validate(form: EscalationForm) -> dict[str, str]:
+    """{field: i18n key} for each wrong field (empty when all is well)."""
+    errors: dict[str, str] = {}
+    if not form.rep:
+        errors["rep"] = "feedback.error.required"
+    if form.severity not in set(Severity):
+        errors["severity"] = "escalation.error.severity"
+    description = (form.description or "").strip()
+    if not description:
+        errors["description"] = "feedback.error.required"
+    elif len(description) > TEXT_MAX:
+        errors["description"] = "feedback.error.too_long"
+    return errors
+
+
+def check_can_escalate(caller: Caller, rep: Member) -> None:
+    if rep.team_id != caller.team_id:
+        raise NotFound("member.unknown", user=rep.user_id)
+    if caller.role is Role.REP:
+        raise NotAllowed("escalation.only_managers")
+    if not rep.on_team or rep.role is not Role.REP:
+        raise Invalid("goal.not_on_team", user=rep.user_id)
+    if caller.role is Role.MANAGER and rep.manager_id != caller.member.id:
+        raise NotAllowed("escalation.not_your_rep", user=rep.user_id)
+
+
+def vendor_of(session: Session, rep: Member) -> Vendor | None:
+    return session.get(Vendor, rep.vendor_id) if rep.vendor_id is not None else None
+
+
+def vendor_channel(vendor: Vendor | None) -> str | None:
+    """Where the vendor hears of an escalation: its shared channel if set, else its contact's DMs."""
+    if vendor is None:
+        return None
+    return vendor.channel_id or vendor.contact_user_id
+
+
+def record(session: Session, escalation: Escalation, action: str, actor: str | None, now: datetime) -> None:
+    session.add(
+        EscalationEvent(
+            team_id=escalation.team_id,
+            escalation_id=escalation.id,
+            action=action,
+            actor_user_id=actor,
+            at=now,
+        )
+    )
+
+
+def open_escalation(
+    session: Session,
+    *,
+    caller: Caller,
+    rep: Member,
+    severity: Severity,
+    description: str,
+    involve_vendor: bool,
+    source: Source,
+    now: datetime,
+) -> Escalation:
+    check_can_escalate(caller, rep)
+    vendor = vendor_of(session, rep)
+    if involve_vendor and vendor_channel(vendor) is None:
+        raise Invalid("escalation.no_vendor_contact", user=rep.user_id)
+    escalation = Escalation(
+        team_id=rep.team_id,
+        rep_id=rep.id,
+        opened_by_id=caller.member.id,
+        vendor_id=vendor.id if vendor else None,
+        involve_vendor=involve_vendor,
+        severity=severity,
+        description=description.strip(),
+        source=source,
+        status=EscalationStatus.OPEN,
+        sent_at=now if involve_vendor else None,
+        created_at=now,
+    )
+    session.add(escalation)
+    session.flush()
+    record(session, escalation, "opened", caller.member.user_id, now)
+    if involve_vendor:
+        record(session, escalation, "sent", None, now)
+    return escalation
+
+
+def latest_help(session: Session, rep: Member) -> str | None:
+    """The blockers of the rep's latest "I need help" check-in, to start an escalation from."""
+    rows = session.scalars(
+        select(CheckIn.blockers)
+        .where(CheckIn.team_id == rep.team_id, CheckIn.rep_id == rep.id, CheckIn.needs_help.is_(True))
+        .order_by(CheckIn.week_start.desc(), CheckIn.id)
+        .limit(5)
+    ).all()
+    return "\n".join(b for b in rows if b) or None
+
+
+def for_action(
+    session: Session, caller: Caller, escalation_id: int
+) -> tuple[Escalation, Member, Vendor | None]:
+    """The escalation, if the caller may act on it: the vendor's contact, the rep's manager, or an admin."""
+    escalation = session.get(Escalation, escalation_id)
+    if escalation is None or escalation.team_id != caller.team_id:
+        raise NotFound("escalation.unknown", id=escalation_id)
+    rep = session.get_one(Member, escalation.rep_id)
+    vendor = session.get(Vendor, escalation.vendor_id) if escalation.vendor_id else None
+    is_contact = (
+        vendor is not None and escalation.involve_vendor and vendor.contact_user_id == caller.member.user_id
+    )
+    is_manager = caller.role is Role.MANAGER and rep.manager_id == caller.member.id
+    if not (is_contact or is_manager or caller.is_admin()):
+        raise NotAllowed("escalation.not_yours", id=escalation_id)
+    return escalation, rep, vendor
+
+
+def acknowledge(session: Session, escalation: Escalation, actor: str, now: datetime) -> bool:
+    """Record the acknowledgement once; False when it was already acknowledged or resolved."""
+    if escalation.status is not EscalationStatus.OPEN:
+        return False
+    escalation.status, escalation.acknowledged_at = EscalationStatus.ACKNOWLEDGED, now
+    record(session, escalation, "acknowledged", actor, now)
+    return True
+
+
+def resolve(session: Session, escalation: Escalation, actor: str, now: datetime) -> bool:
+    if escalation.status is EscalationStatus.RESOLVED:
+        return False
+    escalation.status, escalation.resolved_at = EscalationStatus.RESOLVED, now
+    record(session, escalation, "resolved", actor, now)
+    return True
+
+
+def visible(session: Session, caller: Caller) -> list[tuple[Escalation, Member, Vendor | None]]:
+    """Open escalations: an admin sees all, a manager their team's, a vendor contact their vendor's."""
+    query = (
+        select(Escalation, Member, Vendor)
+        .join(Member, Member.id == Escalation.rep_id)
+        .outerjoin(Vendor, Vendor.id == Escalation.vendor_id)
+        .where(Escalation.team_id == caller.team_id, Escalation.status != EscalationStatus.RESOLVED)
+        .order_by(Escalation.id)
+    )
+    if caller.role is Role.MANAGER:
+        query = query.where(
+            or_(Member.manager_id == caller.member.id, Escalation.opened_by_id == caller.member.id)
+        )
+    elif caller.role is Role.REP:
+        contact_of = select(Vendor.id).where(
+            Vendor.team_id == caller.team_id, Vendor.contact_user_id == caller.member.user_id
+        )
+        if session.scalar(contact_of.limit(1)) is None:
+            raise NotAllowed("escalation.only_managers")
+        query = query.where(Escalation.involve_vendor.is_(True), Escalation.vendor_id.in_(contact_of))
+    return [(e, rep, vendor) for e, rep, vendor in session.execute(query)]
+
+
+def add_working_days(at: datetime, days: int, zone: ZoneInfo, country: str | None) -> datetime:
+    local = at.astimezone(zone)
+    day, counted = local.date(), 0
+    while counted < days:
+        day += timedelta(days=1)
+        counted += 1 if is_working_day(day, country) else 0
+    return datetime.combine(day, local.time(), tzinfo=zone)
+
+
+def due_resends(session: Session, *, now: datetime) -> list[tuple[Escalation, Member, Vendor | None]]:
+    """Open escalations the vendor has not answered for two working days (workspace calendar), not yet
+    re-sent."""
+    rows = session.execute(
+        select(Escalation, Member, Vendor, Workspace)
+        .join(Member, Member.id == Escalation.rep_id)
+        .join(Workspace, Workspace.team_id == Escalation.team_id)
+        .outerjoin(Vendor, Vendor.id == Escalation.vendor_id)
+        .where(
+            Escalation.status == EscalationStatus.OPEN,
+            Escalation.involve_vendor.is_(True),
+            Escalation.sent_at.is_not(None),
+            Escalation.resent_at.is_(None),
+        )
+    )
+    due: list[tuple[Escalation, Member, Vendor | None]] = []
+    for escalation, rep, vendor, workspace in rows:
+        zone = ZoneInfo(workspace.timezone)
+        sent = escalation.sent_at or now
+        if now >= add_working_days(sent, RESEND_AFTER_WORKING_DAYS, zone, workspace.country):
+            due.append((escalation, rep, vendor))
+    return due
+
+
+def to_flag(session: Session, *, team_id: str) -> list[tuple[Escalation, Member]]:
+    """Re-sent escalations not yet flagged in a digest."""
+    return [
+        (e, rep)
+        for e, rep in session.execute(
+            select(Escalation, Member)
+            .join(Member, Member.id == Escalation.rep_id)
+            .where(
+                Escalation.team_id == team_id,
+                Escalation.resent_at.is_not(None),
+                Escalation.flagged_in_digest.is_(False),
+            )
+            .order_by(Escalation.id)
+        )
+    ]

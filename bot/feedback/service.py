@@ -1,0 +1,344 @@
+"""Feedback rules: when each person's monthly prompt is due, validating and saving both kinds of
+feedback, who may see which, and the month's voice-of-the-field summary. No Slack imports."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from bot.checkins import schedule
+from bot.checkins.models import CheckIn
+from bot.errors import Invalid, NotAllowed, NotFound
+from bot.feedback.models import FieldFeedback, ManagerFeedback
+from bot.goals.models import Goal, WeeklyTarget
+from bot.roster.models import Member, Role
+from bot.roster.service import Caller
+from bot.workspaces.models import Workspace
+
+TEXT_MAX = 3000  # Slack's limit for a text block, and what the modal's inputs accept
+COMPETITOR_MAX = 80
+ANONYMITY_MIN_TEAM = 3  # anonymous feedback is shown only where the group has at least this many reps
+PROMPT_TIME = time(10, 0)
+REMINDER_AFTER = timedelta(days=3)
+THEMES = ("market", "competitors", "customers", "problems", "suggestions")
+
+
+def month_of(day: date) -> date:
+    return day.replace(day=1)
+
+
+def previous_month(month: date) -> date:
+    return month_of(month - timedelta(days=1))
+
+
+def next_month(month: date) -> date:
+    return month_of(month + timedelta(days=32))
+
+
+def is_working_day(day: date, country: str | None) -> bool:
+    return day.weekday() < 5 and not schedule.is_public_holiday(country, day)
+
+
+def feedback_date(workspace: Workspace, country: str | None, month: date) -> date:
+    """The month's feedback day: the workspace's day (0: the 1st), moved on to a working day."""
+    day = month.replace(day=workspace.feedback_day or 1)
+    while not is_working_day(day, country):
+        day += timedelta(days=1)
+    return day
+
+
+def local_month(member: Member, workspace: Workspace, now: datetime) -> date:
+    return month_of(now.astimezone(schedule.zone_of(member, workspace)).date())
+
+
+def prompt_month(member: Member, workspace: Workspace, now: datetime) -> date | None:
+    """The month whose prompt is due for `member` now: 10:00 on the feedback day in their own zone, within
+    a day's catch-up, unless they are away."""
+    zone = schedule.zone_of(member, workspace)
+    month = month_of(now.astimezone(zone).date())
+    day = feedback_date(workspace, member.country or workspace.country, month)
+    slot = datetime.combine(day, PROMPT_TIME, tzinfo=zone)
+    if slot <= now < slot + schedule.CATCH_UP and not schedule.is_day_off(member, workspace, day):
+        return month
+    return None
+
+
+def author_key(secret: bytes, *, team_id: str, user_id: str, month: date) -> str:
+    """A keyed hash that tells whether a rep already gave this month's feedback, and nothing else."""
+    message = f"{team_id}:{user_id}:{month.isoformat()}".encode()
+    return hmac.new(secret, message, hashlib.sha256).hexdigest()
+
+
+# --- who is who --------------------------------------------------------------------------------------
+
+
+def team_reps(session: Session, *, team_id: str, manager_id: int | None = None) -> list[Member]:
+    query = select(Member).where(
+        Member.team_id == team_id,
+        Member.on_team.is_(True),
+        Member.active.is_(True),
+        Member.role == Role.REP,
+    )
+    if manager_id is not None:
+        query = query.where(Member.manager_id == manager_id)
+    return list(session.scalars(query.order_by(Member.display_name, Member.id)))
+
+
+def check_can_give(caller: Caller, rep: Member) -> None:
+    """A manager gives feedback to their own reps; an admin to any rep on a team."""
+    if rep.team_id != caller.team_id:
+        raise NotFound("member.unknown", user=rep.user_id)
+    if caller.role is Role.REP:
+        raise NotAllowed("feedback.only_managers")
+    if not rep.on_team or rep.role is not Role.REP:
+        raise Invalid("goal.not_on_team", user=rep.user_id)
+    if caller.role is Role.MANAGER and rep.manager_id != caller.member.id:
+        raise NotAllowed("feedback.not_your_rep", user=rep.user_id)
+
+
+# --- manager → rep -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ManagerForm:
+    strengths: str | None
+    improve: str | None
+    next_step: str | None
+    rating: str | None
+
+
+def clean_text(value: str | None, name: str, errors: dict[str, str], *, required: bool) -> str:
+    text = (value or "").strip()
+    if required and not text:
+        errors[name] = "feedback.error.required"
+    elif len(text) > TEXT_MAX:
+        errors[name] = "feedback.error.too_long"
+    return text
+
+
+def validate_manager(form: ManagerForm) -> tuple[str, str, str, int | None] | dict[str, str]:
+    errors: dict[str, str] = {}
+    strengths = clean_text(form.strengths, "strengths", errors, required=True)
+    improve = clean_text(form.improve, "improve", errors, required=True)
+    next_step = clean_text(form.next_step, "next_step", errors, required=True)
+    rating = None
+    if form.rating:
+        rating = int(form.rating) if form.rating.isdigit() else 0
+        if not 1 <= rating <= 5:
+            errors["rating"] = "feedback.error.rating"
+    return errors or (strengths, improve, next_step, rating)
+
+
+def give(
+    session: Session,
+    *,
+    caller: Caller,
+    rep: Member,
+    answers: tuple[str, str, str, int | None],
+    month: date,
+) -> ManagerFeedback:
+    check_can_give(caller, rep)
+    strengths, improve, next_step, rating = answers
+    item = ManagerFeedback(
+        team_id=rep.team_id,
+        rep_id=rep.id,
+        manager_id=caller.member.id,
+        month=month,
+        strengths=strengths,
+        improve=improve,
+        next_step=next_step,
+        rating=rating,
+    )
+    session.add(item)
+    session.flush()
+    return item
+
+
+def own_feedback(session: Session, caller: Caller, feedback_id: int) -> ManagerFeedback:
+    """Feedback addressed to the caller (to acknowledge or reply to)."""
+    item = session.get(ManagerFeedback, feedback_id)
+    if item is None or item.team_id != caller.team_id or item.rep_id != caller.member.id:
+        raise NotAllowed("feedback.not_yours")
+    return item
+
+
+def acknowledge(item: ManagerFeedback, *, now: datetime) -> bool:
+    """Record the acknowledgement once; False when it had already been acknowledged."""
+    if item.acknowledged_at is not None:
+        return False
+    item.acknowledged_at = now
+    return True
+
+
+@dataclass(frozen=True)
+class Figure:
+    title: str
+    unit: str
+    result: Decimal
+    target: Decimal
+
+
+def month_figures(session: Session, *, rep_id: int, month: date) -> list[Figure]:
+    """Per goal: the rep's check-in results and weekly targets of the weeks starting in `month`."""
+    end = next_month(month)
+    targets = dict(
+        session.execute(
+            select(WeeklyTarget.goal_id, func.sum(WeeklyTarget.target))
+            .join(Goal, Goal.id == WeeklyTarget.goal_id)
+            .where(Goal.rep_id == rep_id, WeeklyTarget.week_start >= month, WeeklyTarget.week_start < end)
+            .group_by(WeeklyTarget.goal_id)
+        ).all()
+    )
+    results = dict(
+        session.execute(
+            select(CheckIn.goal_id, func.sum(CheckIn.result))
+            .where(CheckIn.rep_id == rep_id, CheckIn.week_start >= month, CheckIn.week_start < end)
+            .group_by(CheckIn.goal_id)
+        ).all()
+    )
+    goals = session.scalars(select(Goal).where(Goal.id.in_(set(targets) | set(results))).order_by(Goal.id))
+    return [
+        Figure(g.title, g.unit, Decimal(results.get(g.id) or 0), Decimal(targets.get(g.id) or 0))
+        for g in goals
+    ]
+
+
+# --- rep → company -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FieldForm:
+    market: str | None
+    competitor: str | None
+    competitor_moves: str | None
+    customers: str | None
+    problems: str | None
+    suggestions: str | None
+    identity: str | None  # "named" or "anonymous"
+
+
+CONTENT = ("market", "competitor_moves", "customers", "problems", "suggestions")
+
+
+def validate_field(form: FieldForm) -> tuple[dict[str, str | bool], dict[str, str]]:
+    """The answers ({field: value}, "anonymous" a bool) and {field: i18n key} for each wrong field."""
+    errors: dict[str, str] = {}
+    values: dict[str, str | bool] = {
+        name: clean_text(getattr(form, name), name, errors, required=False) for name in CONTENT
+    }
+    competitor = " ".join((form.competitor or "").split())
+    if len(competitor) > COMPETITOR_MAX:
+        errors["competitor"] = "feedback.error.competitor_long"
+    elif values["competitor_moves"] and not competitor:
+        errors["competitor"] = "feedback.error.competitor_name"
+    values["competitor"] = competitor
+    if not any(values[name] for name in CONTENT) and "market" not in errors:
+        errors["market"] = "feedback.error.empty"
+    if form.identity not in {"named", "anonymous"}:
+        errors["identity"] = "feedback.error.identity"
+    values["anonymous"] = form.identity == "anonymous"
+    return values, errors
+
+
+def find_own(session: Session, *, team_id: str, key: str) -> FieldFeedback | None:
+    return session.scalar(
+        select(FieldFeedback).where(FieldFeedback.team_id == team_id, FieldFeedback.author_key == key)
+    )
+
+
+def share(
+    session: Session, *, rep: Member, key: str, month: date, values: dict[str, str | bool]
+) -> FieldFeedback:
+    """Save the rep's feedback for the month; a second submit edits the first."""
+    item = find_own(session, team_id=rep.team_id, key=key)
+    if item is None:
+        item = FieldFeedback(team_id=rep.team_id, month=month, author_key=key)
+        session.add(item)
+    anonymous = bool(values["anonymous"])
+    team_size = (
+        len(team_reps(session, team_id=rep.team_id, manager_id=rep.manager_id)) if rep.manager_id else 0
+    )
+    item.anonymous = anonymous
+    item.author_id = None if anonymous else rep.id
+    item.manager_id = rep.manager_id if not anonymous or team_size >= ANONYMITY_MIN_TEAM else None
+    for name in (*CONTENT, "competitor"):
+        setattr(item, name, str(values[name]))
+    session.flush()
+    return item
+
+
+# --- who sees what -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Visible:
+    given: list[tuple[ManagerFeedback, Member]] = field(default_factory=list)  # with the rep
+    shared: list[tuple[FieldFeedback, Member | None]] = field(default_factory=list)  # author, or None
+    hidden_anonymous: int = 0  # anonymous items withheld because the group is too small
+
+
+def visible(session: Session, *, caller: Caller, keys: list[str], limit: int = 20) -> Visible:
+    """A rep: feedback addressed to them and their own (found by their keys). A manager: their team's.
+    An admin: everything. Anonymous items never come with an author, and only where the group (the
+    manager's team, or the workspace for an admin) has at least three reps."""
+    out = Visible()
+    given = (
+        select(ManagerFeedback, Member)
+        .join(Member, Member.id == ManagerFeedback.rep_id)
+        .where(ManagerFeedback.team_id == caller.team_id)
+        .order_by(ManagerFeedback.id.desc())
+        .limit(limit)
+    )
+    shared = (
+        select(FieldFeedback)
+        .where(FieldFeedback.team_id == caller.team_id)
+        .order_by(FieldFeedback.month.desc(), FieldFeedback.id.desc())
+        .limit(limit)
+    )
+    if caller.role is Role.REP:
+        given = given.where(ManagerFeedback.rep_id == caller.member.id)
+        shared = shared.where(FieldFeedback.author_key.in_(keys))
+        group = ANONYMITY_MIN_TEAM  # their own: shown to them
+    elif caller.role is Role.MANAGER:
+        given = given.where(Member.manager_id == caller.member.id)
+        shared = shared.where(FieldFeedback.manager_id == caller.member.id)
+        group = len(team_reps(session, team_id=caller.team_id, manager_id=caller.member.id))
+    else:
+        group = len(team_reps(session, team_id=caller.team_id))
+    out.given = [(item, rep) for item, rep in session.execute(given)]
+    authors = {
+        m.id: m
+        for m in session.scalars(
+            select(Member).where(
+                Member.id.in_(select(FieldFeedback.author_id).where(FieldFeedback.team_id == caller.team_id))
+            )
+        )
+    }
+    for item in session.scalars(shared):
+        if item.anonymous and group < ANONYMITY_MIN_TEAM:
+            out.hidden_anonymous += 1
+            continue
+        out.shared.append((item, None if item.anonymous else authors.get(item.author_id or 0)))
+    return out
+
+
+def missing_for_manager(session: Session, *, manager: Member, month: date) -> list[Member]:
+    """The manager's reps who have not had feedback from them this month."""
+    given = set(
+        session.scalars(
+            select(ManagerFeedback.rep_id).where(
+                ManagerFeedback.team_id == manager.team_id,
+                ManagerFeedback.manager_id == manager.id,
+                ManagerFeedback.month == month,
+            )
+        )
+    )
+    return [
+        r for r in team_reps(session, team_id=manager.team_id, manager_id=manager.id) if r.id not in given
+    ]

@@ -1,0 +1,330 @@
+"""Block Kit for feedback: the monthly prompts, both modals, the rep's DM with Acknowledge and Reply,
+listings and the voice-of-the-field summary. Pure builders."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from bot.feedback.models import FieldFeedback, ManagerFeedback
+from bot.feedback.service import TEXT_MAX, THEMES, Figure, Visible
+from bot.feedback.summary import FieldSummary
+from bot.goals.numbers import format_amount
+from bot.i18n import Locale, t
+from bot.roster.models import Member
+from bot.slack import blocks
+from bot.slack.ids import Action, CallbackId, FeedbackBlock
+
+MAX_REPS_IN_PROMPT = 40
+
+
+def month_label(month: date, locale: Locale) -> str:
+    return t(
+        "feedback.month_label", locale, year=month.year, month=t(f"feedback.months.{month.month}", locale)
+    )
+
+
+def _button(action: Action, label: str, value: str, *, primary: bool = False) -> dict[str, Any]:
+    button: dict[str, Any] = {
+        "type": "button",
+        "action_id": action.value,
+        "text": blocks.plain(label[:75]),
+        "value": value,
+    }
+    return button | ({"style": "primary"} if primary else {})
+
+
+def manager_prompt(month: date, reps: list[Member], locale: Locale, *, reminder: bool) -> dict[str, Any]:
+    """To a manager: their reps, each with a "Give feedback" button."""
+    key = "feedback.manager_reminder" if reminder else "feedback.manager_prompt"
+    intro = t(key, locale, month=month_label(month, locale))
+    shown = reps[:MAX_REPS_IN_PROMPT]
+    body: list[blocks.Block] = [
+        blocks.section(intro),
+        blocks.section(", ".join(blocks.mention(r.user_id) for r in shown)),
+    ]
+    buttons = [
+        _button(
+            Action.FEEDBACK_GIVE,
+            t("feedback.give_to", locale, name=rep.display_name or rep.user_id),
+            str(rep.id),
+        )
+        for rep in shown
+    ]
+    for rep, button in zip(shown, buttons, strict=True):  # one block each: action ids are unique per block
+        body.append({"type": "actions", "block_id": f"feedback_rep:{rep.id}", "elements": [button]})
+    lines = [blocks.mention(rep.user_id) for rep in reps]
+    return blocks.message("\n".join([intro, *lines]), body)
+
+
+def rep_prompt(month: date, locale: Locale, *, reminder: bool) -> dict[str, Any]:
+    """To a rep: a "Share feedback" button."""
+    key = "feedback.rep_reminder" if reminder else "feedback.rep_prompt"
+    intro = t(key, locale, month=month_label(month, locale))
+    actions = {
+        "type": "actions",
+        "block_id": "feedback_share",
+        "elements": [_button(Action.FEEDBACK_SHARE, t("feedback.share_button", locale), "", primary=True)],
+    }
+    return blocks.message(intro, [blocks.section(intro), actions])
+
+
+def _text_block(
+    name: FeedbackBlock, label: str, value: str | None, *, optional: bool = False, **kw: Any
+) -> blocks.Block:
+    multiline = kw.pop("multiline", True)
+    return blocks.input_block(
+        name.value,
+        label,
+        blocks.text_input(value, multiline=multiline, max_length=kw.pop("max_length", TEXT_MAX)),
+        optional=optional,
+        hint=kw.pop("hint", None),
+    )
+
+
+def figure_lines(figures: list[Figure], locale: Locale) -> list[str]:
+    return [
+        t(
+            "feedback.figure",
+            locale,
+            title=f.title,
+            result=format_amount(f.result, f.unit, locale),
+            target=format_amount(f.target, f.unit, locale),
+        )
+        for f in figures
+    ] or [t("feedback.no_figures", locale)]
+
+
+def manager_modal(
+    rep_user_id: str,
+    figures_month: date,
+    figures: list[Figure],
+    locale: Locale,
+    *,
+    values: dict[str, str],
+    metadata: dict[str, Any],
+) -> dict[str, Any]:
+    v = values.get
+    ratings = [blocks.option(t(f"feedback.rating.{n}", locale), str(n)) for n in range(1, 6)]
+    rating: dict[str, Any] = {"type": "static_select", "options": ratings}
+    chosen = [o for o in ratings if o["value"] == v("rating")]
+    if chosen:
+        rating["initial_option"] = chosen[0]
+    title = t("feedback.figures_title", locale, month=month_label(figures_month, locale))
+    body = [
+        blocks.section(t("feedback.give_intro", locale, rep=rep_user_id)),
+        blocks.context("\n".join([title, *figure_lines(figures, locale)])),
+        _text_block(FeedbackBlock.STRENGTHS, t("feedback.strengths", locale), v("strengths")),
+        _text_block(FeedbackBlock.IMPROVE, t("feedback.improve", locale), v("improve")),
+        _text_block(FeedbackBlock.NEXT_STEP, t("feedback.next_step", locale), v("next_step")),
+        blocks.input_block(
+            FeedbackBlock.RATING.value, t("feedback.rating_label", locale), rating, optional=True
+        ),
+    ]
+    return blocks.modal(
+        CallbackId.FEEDBACK_GIVE.value,
+        title=t("feedback.give_title", locale),
+        submit=t("feedback.send", locale),
+        close=t("common.cancel", locale),
+        body=body,
+        metadata=metadata,
+    )
+
+
+def field_modal(locale: Locale, *, values: dict[str, str], month: date) -> dict[str, Any]:
+    v = values.get
+    named = blocks.option(t("feedback.identity_named", locale), "named")
+    anonymous = blocks.option(t("feedback.identity_anonymous", locale), "anonymous")
+    identity: dict[str, Any] = {"type": "radio_buttons", "options": [named, anonymous]}
+    if v("identity") in {"named", "anonymous"}:
+        identity["initial_option"] = named if v("identity") == "named" else anonymous
+    body = [
+        blocks.section(t("feedback.share_intro", locale, month=month_label(month, locale))),
+        _text_block(FeedbackBlock.MARKET, t("feedback.market", locale), v("market"), optional=True),
+        _text_block(
+            FeedbackBlock.COMPETITOR,
+            t("feedback.competitor", locale),
+            v("competitor"),
+            optional=True,
+            multiline=False,
+            max_length=80,
+        ),
+        _text_block(
+            FeedbackBlock.COMPETITOR_MOVES,
+            t("feedback.competitor_moves", locale),
+            v("competitor_moves"),
+            optional=True,
+        ),
+        _text_block(FeedbackBlock.CUSTOMERS, t("feedback.customers", locale), v("customers"), optional=True),
+        _text_block(FeedbackBlock.PROBLEMS, t("feedback.problems", locale), v("problems"), optional=True),
+        _text_block(
+            FeedbackBlock.SUGGESTIONS, t("feedback.suggestions", locale), v("suggestions"), optional=True
+        ),
+        blocks.input_block(
+            FeedbackBlock.IDENTITY.value,
+            t("feedback.identity", locale),
+            identity,
+            hint=t("feedback.identity_hint", locale),
+        ),
+    ]
+    return blocks.modal(
+        CallbackId.FEEDBACK_SHARE.value,
+        title=t("feedback.share_title", locale),
+        submit=t("feedback.send", locale),
+        close=t("common.cancel", locale),
+        body=body,
+        metadata={"month": month.isoformat()},
+    )
+
+
+def field_values(item: FieldFeedback) -> dict[str, str]:
+    names = ("market", "competitor", "competitor_moves", "customers", "problems", "suggestions")
+    values = {name: str(getattr(item, name)) for name in names}
+    return values | {"identity": "anonymous" if item.anonymous else "named"}
+
+
+def reply_modal(locale: Locale, feedback_id: int) -> dict[str, Any]:
+    body = [_text_block(FeedbackBlock.REPLY, t("feedback.reply_label", locale), None)]
+    return blocks.modal(
+        CallbackId.FEEDBACK_REPLY.value,
+        title=t("feedback.reply_title", locale),
+        submit=t("feedback.send", locale),
+        close=t("common.cancel", locale),
+        body=body,
+        metadata={"feedback": feedback_id},
+    )
+
+
+def feedback_text(item: ManagerFeedback, locale: Locale) -> str:
+    rating = t("feedback.rating_line", locale, rating=item.rating) if item.rating else ""
+    return t(
+        "feedback.details",
+        locale,
+        strengths=item.strengths,
+        improve=item.improve,
+        next_step=item.next_step,
+    ) + (f"\n{rating}" if rating else "")
+
+
+def to_rep(item: ManagerFeedback, manager_user_id: str, locale: Locale) -> dict[str, Any]:
+    """The rep's DM: the manager's feedback, with Acknowledge and Reply (Acknowledge gone once done)."""
+    intro = t("feedback.to_rep_intro", locale, manager=manager_user_id, month=month_label(item.month, locale))
+    details = feedback_text(item, locale)
+    elements = [_button(Action.FEEDBACK_REPLY, t("feedback.reply_button", locale), str(item.id))]
+    if item.acknowledged_at is None:
+        elements.insert(
+            0, _button(Action.FEEDBACK_ACK, t("feedback.ack_button", locale), str(item.id), primary=True)
+        )
+    body = [blocks.section(intro), blocks.section(details[:TEXT_MAX])]
+    if item.acknowledged_at is not None:
+        body.append(blocks.context(t("feedback.acknowledged_on", locale, at=_when(item.acknowledged_at))))
+    body.append({"type": "actions", "block_id": f"feedback:{item.id}", "elements": elements})
+    return blocks.message(f"{intro}\n{details}", body)
+
+
+def _when(at: datetime) -> str:
+    return at.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def notice(text: str) -> dict[str, Any]:
+    return blocks.message(text, [blocks.section(text)])
+
+
+def acknowledged_notice(item: ManagerFeedback, rep_user_id: str, locale: Locale) -> dict[str, Any]:
+    at = _when(item.acknowledged_at) if item.acknowledged_at else "—"
+    return notice(
+        t(
+            "feedback.acknowledged_notice",
+            locale,
+            rep=rep_user_id,
+            month=month_label(item.month, locale),
+            at=at,
+        )
+    )
+
+
+def reply_notice(rep_user_id: str, text: str, locale: Locale) -> dict[str, Any]:
+    return notice(t("feedback.reply_notice", locale, rep=rep_user_id, text=text[:2500]))
+
+
+def _shared_line(item: FieldFeedback, author: Member | None, locale: Locale) -> str:
+    who = blocks.mention(author.user_id) if author else t("feedback.anonymous", locale)
+    parts = [
+        (t("feedback.theme.market", locale), item.market),
+        (
+            t("feedback.theme.competitors", locale),
+            " — ".join(p for p in (item.competitor, item.competitor_moves) if p),
+        ),
+        (t("feedback.theme.customers", locale), item.customers),
+        (t("feedback.theme.problems", locale), item.problems),
+        (t("feedback.theme.suggestions", locale), item.suggestions),
+    ]
+    text = "; ".join(f"*{label}*: {value[:300]}" for label, value in parts if value)
+    return f"• {month_label(item.month, locale)} · {who}: {text}"
+
+
+def listing(seen: Visible, locale: Locale, *, can_escalate: bool) -> tuple[str, list[blocks.Block]]:
+    lines = []
+    for item, rep in seen.given:
+        ack = (
+            t("feedback.acknowledged_on", locale, at=_when(item.acknowledged_at))
+            if item.acknowledged_at
+            else t("feedback.not_acknowledged", locale)
+        )
+        lines.append(
+            t("feedback.given_line", locale, rep=rep.user_id, month=month_label(item.month, locale), ack=ack)
+            + "\n"
+            + feedback_text(item, locale)[:1000]
+        )
+    shared = [(_shared_line(item, author, locale), item, author) for item, author in seen.shared]
+    title = t("feedback.list_title", locale, given=len(seen.given), shared=len(seen.shared))
+    body: list[blocks.Block] = [blocks.header(title)]
+    if lines:
+        body += [
+            blocks.section(t("feedback.given_heading", locale)),
+            *blocks.sections_from_lines(lines, max_blocks=15),
+        ]
+    if shared:
+        body.append(blocks.section(t("feedback.shared_heading", locale)))
+        for text, shared_item, author in shared[:20]:
+            section = blocks.section(text)
+            if can_escalate and author is not None and shared_item.problems:
+                section["accessory"] = _button(
+                    Action.ESCALATE, t("escalation.button", locale), f"feedback:{shared_item.id}"
+                )
+            body.append(section)
+    if seen.hidden_anonymous:
+        body.append(blocks.context(t("feedback.hidden_anonymous", locale, count=seen.hidden_anonymous)))
+    if not lines and not shared:
+        body.append(blocks.section(t("feedback.list_empty", locale)))
+    text = "\n".join([title, *lines, *(s for s, _, _ in shared)])
+    return text, body[: blocks.MESSAGE_BLOCKS_MAX]
+
+
+def summary_message(summary: FieldSummary, locale: Locale) -> dict[str, Any]:
+    """The voice of the field: counts by theme, top competitors, open problems; no anonymous names."""
+    title = t("field.title", locale, month=month_label(summary.month, locale), count=summary.items)
+    themes = " · ".join(f"{t(f'feedback.theme.{name}', locale)}: {summary.themes[name]}" for name in THEMES)
+    lines = [t("field.themes", locale, themes=themes)]
+    if summary.competitors:
+        names = ", ".join(f"{name} ({count})" for name, count in summary.competitors)
+        lines.append(t("field.competitors", locale, names=names))
+    problems = [
+        f"• {text[:400]}"
+        + (f" — {blocks.mention(user)}" if user else f" — {t('feedback.anonymous', locale)}")
+        for text, user in summary.problems
+    ]
+    if problems:
+        lines.append(t("field.problems", locale))
+    body = [blocks.header(title), *blocks.sections_from_lines([*lines, *problems], max_blocks=40)]
+    return blocks.message("\n".join([title, *lines, *problems]), body)
+
+
+def thanks_modal(locale: Locale) -> dict[str, Any]:
+    text = t("feedback.thanks", locale)
+    return {
+        "type": "modal",
+        "title": blocks.plain(t("feedback.share_title", locale)[:24]),
+        "close": blocks.plain(t("common.close", locale)[:24]),
+        "blocks": [blocks.section(text)],
+    }
