@@ -75,7 +75,9 @@ def test_escalation_to_the_vendor_contact(
     assert "not on your team" in team.command(f"escalate <@{REP_EN}|rita> late", user_id=MARIA).json()["text"]
 
     # Acknowledge twice: recorded once, Maria told once; then resolved. A stranger can't click.
-    team.click(message, "escalation_ack", user_id=REP_EN, channel_id="D" + VENDOR)
+    stranger = team.click(message, "escalation_ack", user_id=REP_EN, channel_id="D" + VENDOR)
+    wait_for(lambda: [p for url, p in emulator.responses if url == stranger.response_url], what="the refusal")
+    assert events(app_server) == ["opened", "sent"]  # a stranger's click changed nothing
     for _ in range(2):
         assert team.click(message, "escalation_ack", user_id=VENDOR, channel_id="D" + VENDOR).status == 200
     wait_for(lambda: "acknowledged" in events(app_server), what="the acknowledgement")

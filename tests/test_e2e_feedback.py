@@ -121,6 +121,9 @@ def test_manager_feedback_is_acknowledged_once(
         lambda: [m for m in dms(emulator, REP_EN) if "Great follow-up" in m["text"]], what="Rita's feedback"
     )[-1]
     assert "Great follow-up" in dm["text"] and "<@UMARIA> has feedback for you" in dm["text"]
+    team.click(dm, "feedback_ack", user_id=REP_ZH, channel_id="D" + REP_EN)  # someone else's click
+    with app_server.session_factory() as session:
+        assert session.scalars(select(ManagerFeedback)).one().acknowledged_at is None
     for _ in range(2):
         assert team.click(dm, "feedback_ack", user_id=REP_EN, channel_id="D" + REP_EN).status == 200
     wait_for(
@@ -129,9 +132,8 @@ def test_manager_feedback_is_acknowledged_once(
     with app_server.session_factory() as session:
         (item,) = session.scalars(select(ManagerFeedback)).all()
         assert item.acknowledged_at is not None and item.rating == 4
-        assert session.scalars(select(Delivery).where(Delivery.kind == "feedback-ack")).all().__len__() == 1
-    # Someone else's click does nothing; a reply reaches the manager.
-    team.click(dm, "feedback_ack", user_id=REP_ZH, channel_id="D" + REP_EN)
+        assert len(session.scalars(select(Delivery).where(Delivery.kind == "feedback-ack")).all()) == 1
+    # A reply reaches the manager.
     reply = team.opened_view(team.click(dm, "feedback_reply", user_id=REP_EN, channel_id="D" + REP_EN))
     assert team.view_submission(reply, {"reply": "Thanks, will do"}, user_id=REP_EN).json() == {}
     wait_for(lambda: [m for m in dms(emulator, MARIA) if "Thanks, will do" in m["text"]], what="the reply")
@@ -167,15 +169,16 @@ def test_anonymous_feedback_cannot_be_traced(
             d for d in session.scalars(select(Delivery)) if d.member_id == rita.id or REP_EN in d.channel
         ]
     assert len(emulator.calls_to("chat.postMessage")) == before  # nothing was sent about it
-    for user in (MARIA, ADMIN):
+    for user in (MARIA, ADMIN):  # managers and admins get counts by theme, never the item itself
         text = team.command("feedback list", user_id=user).json()["text"]
-        assert "Quotes take two weeks" in text and "anonymous" in text and REP_EN not in text
+        assert "Anonymous feedback, by theme" in text and "Problems: 1" in text
+        assert "Quotes take two weeks" not in text and REP_EN not in text
     assert "Quotes take two weeks" in team.command("feedback list", user_id=REP_EN).json()["text"]
     assert "Quotes take two weeks" not in team.command("feedback list", user_id=REP_ZH).json()["text"]
     # In a team of fewer than three reps, anonymous feedback is not shown to the manager at all.
     team.command(f"team remove <@{REP_LA}|sam>", user_id=MARIA)
     text = team.command("feedback list", user_id=MARIA).json()["text"]
-    assert "Quotes take two weeks" not in text
+    assert "Quotes take two weeks" not in text and "Anonymous feedback, by theme" not in text
 
 
 def test_bad_upward_feedback_gets_field_errors(team: SlackPeer) -> None:

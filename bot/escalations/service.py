@@ -60,8 +60,9 @@ def vendor_of(session: Session, rep: Member) -> Vendor | None:
 
 
 def vendor_channel(vendor: Vendor | None) -> str | None:
-    """Where the vendor hears of an escalation: its shared channel if set, else its contact's DMs."""
-    if vendor is None:
+    """Where the vendor hears of an escalation: its shared channel if set, else its contact's DMs. A
+    vendor without a contact cannot be involved (nobody there could acknowledge or resolve)."""
+    if vendor is None or vendor.contact_user_id is None:
         return None
     return vendor.channel_id or vendor.contact_user_id
 

@@ -62,7 +62,6 @@ def monthly_feedback(context: JobContext, now: datetime) -> str:
 
 def feedback_reminders(context: JobContext, now: datetime) -> str:
     """Three days after a prompt (on a working day of theirs), one reminder to whoever has not given it."""
-    secret = context.settings.anonymity_secret()
     out: list[Outgoing] = []
     with context.session_factory.begin() as session:
         rows = session.execute(
@@ -90,8 +89,9 @@ def feedback_reminders(context: JobContext, now: datetime) -> str:
                     continue
                 payload = views.manager_prompt(month, missing, locale, reminder=True)
             else:
-                key = service.author_key(secret, team_id=person.team_id, user_id=person.user_id, month=month)
-                if service.find_own(session, team_id=person.team_id, key=key) is not None:
+                # Skip only reps who gave named feedback: whether someone wrote anonymously must not
+                # show in who got a reminder, so anonymous authors are reminded too ("if you haven't").
+                if service.named_feedback_given(session, rep=person, month=month):
                     continue
                 payload = views.rep_prompt(month, locale, reminder=True)
             key = f"{REMINDER}:{person.user_id}:{prompt.period}"

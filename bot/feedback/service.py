@@ -246,6 +246,19 @@ def validate_field(form: FieldForm) -> tuple[dict[str, str | bool], dict[str, st
     return values, errors
 
 
+def named_feedback_given(session: Session, *, rep: Member, month: date) -> bool:
+    return (
+        session.scalar(
+            select(FieldFeedback.id).where(
+                FieldFeedback.team_id == rep.team_id,
+                FieldFeedback.author_id == rep.id,
+                FieldFeedback.month == month,
+            )
+        )
+        is not None
+    )
+
+
 def find_own(session: Session, *, team_id: str, key: str) -> FieldFeedback | None:
     return session.scalar(
         select(FieldFeedback).where(FieldFeedback.team_id == team_id, FieldFeedback.author_key == key)
@@ -255,7 +268,10 @@ def find_own(session: Session, *, team_id: str, key: str) -> FieldFeedback | Non
 def share(
     session: Session, *, rep: Member, key: str, month: date, values: dict[str, str | bool]
 ) -> FieldFeedback:
-    """Save the rep's feedback for the month; a second submit edits the first."""
+    """Save the rep's feedback for the month; a second submit edits the first. Only reps on a team
+    speak for the field (not vendor contacts or guests Pacer happens to know)."""
+    if not rep.on_team or rep.role is not Role.REP:
+        raise NotAllowed("feedback.only_reps")
     item = find_own(session, team_id=rep.team_id, key=key)
     if item is None:
         item = FieldFeedback(team_id=rep.team_id, month=month, author_key=key)
@@ -281,6 +297,8 @@ class Visible:
     given: list[tuple[ManagerFeedback, Member]] = field(default_factory=list)  # with the rep
     shared: list[tuple[FieldFeedback, Member | None]] = field(default_factory=list)  # author, or None
     hidden_anonymous: int = 0  # anonymous items withheld because the group is too small
+    # Managers and admins never see an anonymous item on its own: only how many mention each theme.
+    anonymous_themes: dict[str, int] = field(default_factory=dict)
 
 
 def visible(session: Session, *, caller: Caller, keys: list[str], limit: int = 20) -> Visible:
@@ -321,11 +339,28 @@ def visible(session: Session, *, caller: Caller, keys: list[str], limit: int = 2
         )
     }
     for item in session.scalars(shared):
-        if item.anonymous and group < ANONYMITY_MIN_TEAM:
+        if not item.anonymous:
+            out.shared.append((item, authors.get(item.author_id or 0)))
+        elif caller.role is Role.REP:
+            out.shared.append((item, None))  # their own
+        elif group < ANONYMITY_MIN_TEAM or item.manager_id is None:  # from a team of fewer than three
             out.hidden_anonymous += 1
-            continue
-        out.shared.append((item, None if item.anonymous else authors.get(item.author_id or 0)))
+        else:
+            for theme in themes_of(item):
+                out.anonymous_themes[theme] = out.anonymous_themes.get(theme, 0) + 1
     return out
+
+
+def themes_of(item: FieldFeedback) -> list[str]:
+    """The themes an item speaks to: market, competitors, customers, problems, suggestions."""
+    present = {
+        "market": item.market,
+        "competitors": item.competitor or item.competitor_moves,
+        "customers": item.customers,
+        "problems": item.problems,
+        "suggestions": item.suggestions,
+    }
+    return [theme for theme, text in present.items() if text]
 
 
 def missing_for_manager(session: Session, *, manager: Member, month: date) -> list[Member]:

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.feedback.models import FieldFeedback
-from bot.feedback.service import ANONYMITY_MIN_TEAM, THEMES, team_reps
+from bot.feedback.service import ANONYMITY_MIN_TEAM, THEMES, team_reps, themes_of
 from bot.roster.models import Member
 
 
@@ -39,18 +39,12 @@ def field_summary(session: Session, *, team_id: str, month: date) -> FieldSummar
     names: Counter[str] = Counter()
     spelled: dict[str, str] = {}
     for item, user_id in rows:
-        if item.anonymous and not include_anonymous:
+        # An anonymous item counts only from a team of three or more (its manager_id is kept only then).
+        if item.anonymous and (not include_anonymous or item.manager_id is None):
             continue
         summary.items += 1
-        present = {
-            "market": item.market,
-            "competitors": item.competitor or item.competitor_moves,
-            "customers": item.customers,
-            "problems": item.problems,
-            "suggestions": item.suggestions,
-        }
-        for theme, text in present.items():
-            summary.themes[theme] += 1 if text else 0
+        for theme in themes_of(item):
+            summary.themes[theme] += 1
         if item.competitor:
             spelled.setdefault(item.competitor.casefold(), item.competitor)
             names[item.competitor.casefold()] += 1

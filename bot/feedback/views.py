@@ -293,6 +293,14 @@ def listing(seen: Visible, locale: Locale, *, can_escalate: bool) -> tuple[str, 
                     Action.ESCALATE, t("escalation.button", locale), f"feedback:{shared_item.id}"
                 )
             body.append(section)
+    if seen.anonymous_themes:
+        counts = " · ".join(
+            f"{t(f'feedback.theme.{theme}', locale)}: {count}"
+            for theme, count in seen.anonymous_themes.items()
+        )
+        anonymous = t("feedback.anonymous_summary", locale, themes=counts)
+        body.append(blocks.section(anonymous))
+        lines.append(anonymous)
     if seen.hidden_anonymous:
         body.append(blocks.context(t("feedback.hidden_anonymous", locale, count=seen.hidden_anonymous)))
     if not lines and not shared:
