@@ -125,3 +125,26 @@ def test_unanswered_escalations_are_resent_once_and_flagged_in_the_digest(
     assert "0 flagged" in app_server.run_job("escalation-resends", at(14, 16, 10))[0]
     with app_server.session_factory() as session:
         assert session.scalars(select(Escalation)).one().status is EscalationStatus.OPEN
+
+
+def test_a_vendor_contact_sees_only_their_own_reps(
+    team: SlackPeer, emulator: SlackEmulator, app_server: AppServer
+) -> None:
+    emulator.add_user("UGLOBEX", name="gina", real_name="Gina Globex")
+    team.command("vendor add Globex <@UGLOBEX|gina>", user_id=BEN)
+    team.command(f"team add <@{REP_EN}|rita> vendor Globex", user_id=BEN)
+    assert escalate(team, REP_ZH, "Acme's rep missed three visits") == {}
+    view = team.open_modal(f"escalate <@{REP_EN}|rita> Globex invoices are wrong", user_id=BEN)
+    assert team.view_submission(view, ANSWERS, user_id=BEN).json() == {}
+    acme_message = wait_for(lambda: dms(emulator, VENDOR), what="Acme's DM")[-1]
+    wait_for(lambda: dms(emulator, "UGLOBEX"), what="Globex's DM")
+    acme_list = team.command("escalations", user_id=VENDOR).json()["text"]
+    globex_list = team.command("escalations", user_id="UGLOBEX").json()["text"]
+    assert "missed three visits" in acme_list and "invoices" not in acme_list
+    assert "invoices" in globex_list and "missed three visits" not in globex_list
+    # Globex's contact cannot acknowledge Acme's escalation.
+    click = team.click(acme_message, "escalation_ack", user_id="UGLOBEX", channel_id="D" + VENDOR)
+    wait_for(lambda: [p for url, p in emulator.responses if url == click.response_url], what="the refusal")
+    with app_server.session_factory() as session:
+        statuses = {d: s for d, s in session.execute(select(Escalation.description, Escalation.status))}
+    assert statuses["Acme's rep missed three visits"] is EscalationStatus.OPEN

@@ -54,7 +54,7 @@ def _flag_in_digest(session: Session, workspace: Workspace, now: datetime, out: 
     out.append(
         Outgoing(
             workspace.team_id,
-            f"{parent}:escalations",
+            f"{parent}:escalations:{'-'.join(str(escalation.id) for escalation, _ in rows)}",
             "digest-escalations",
             channel,
             payload,

@@ -46,10 +46,14 @@ def is_working_day(day: date, country: str | None) -> bool:
 
 
 def feedback_date(workspace: Workspace, country: str | None, month: date) -> date:
-    """The month's feedback day: the workspace's day (0: the 1st), moved on to a working day."""
+    """The month's feedback day: the workspace's day (0: the 1st), moved on to a working day, or back
+    to one when moving on would leave the month (a 28th that is a Saturday)."""
     day = month.replace(day=workspace.feedback_day or 1)
+    step = timedelta(days=1)
     while not is_working_day(day, country):
-        day += timedelta(days=1)
+        day += step
+        if day.month != month.month:
+            day, step = month.replace(day=workspace.feedback_day or 1), -step
     return day
 
 
