@@ -21,6 +21,7 @@ from bot.roster.models import Member, Role
 from bot.workspaces.models import Workspace
 
 NUDGE, REMINDER, NUDGE_DONE, HELP = "nudge", "reminder", "nudge-done", "help"
+LAST_DAY_SHOWN = timedelta(days=13)  # a nudge shows the week reported on and the week after
 
 
 def delivery_key(kind: str, user_id: str, week_start: date) -> str:
@@ -64,38 +65,43 @@ def _reps_with_goals(session: Session, weeks: tuple[date, date]) -> dict[int, li
 
 def goal_weeks(session: Session, goals: Sequence[Goal], week_start: date) -> list[GoalWeek]:
     """Targets for `week_start` and the week after, and any check-in already given, for each goal."""
-    ids = [goal.id for goal in goals]
-    next_week = week_start + schedule.WEEK
+    return goal_weeks_of(session, [(goals, week_start)])[0]
+
+
+def goal_weeks_of(session: Session, wanted: Sequence[tuple[Sequence[Goal], date]]) -> list[list[GoalWeek]]:
+    """`goal_weeks` for many (goals, week) pairs at once: two queries, whatever the number of reps."""
+    ids = {goal.id for goals, _ in wanted for goal in goals}
+    weeks = {week for _, week in wanted} | {week + schedule.WEEK for _, week in wanted}
     targets = {
         (t.goal_id, t.week_start): t.target
         for t in session.scalars(
-            select(WeeklyTarget).where(
-                WeeklyTarget.goal_id.in_(ids), WeeklyTarget.week_start.in_([week_start, next_week])
-            )
+            select(WeeklyTarget).where(WeeklyTarget.goal_id.in_(ids), WeeklyTarget.week_start.in_(weeks))
         )
     }
     answers = {
-        c.goal_id: c
+        (c.goal_id, c.week_start): c
         for c in session.scalars(
-            select(CheckIn).where(CheckIn.goal_id.in_(ids), CheckIn.week_start == week_start)
+            select(CheckIn).where(CheckIn.goal_id.in_(ids), CheckIn.week_start.in_({w for _, w in wanted}))
         )
     }
     zero = Decimal(0)
-    return [
-        GoalWeek(
+
+    def one(goal: Goal, week: date) -> GoalWeek:
+        answer = answers.get((goal.id, week))
+        return GoalWeek(
             goal=goal,
-            week_target=targets.get((goal.id, week_start), zero),
-            next_target=targets.get((goal.id, next_week), zero),
-            result=answers[goal.id].result if goal.id in answers else None,
-            confidence=answers[goal.id].confidence if goal.id in answers else None,
+            week_target=targets.get((goal.id, week), zero),
+            next_target=targets.get((goal.id, week + schedule.WEEK), zero),
+            result=answer.result if answer else None,
+            confidence=answer.confidence if answer else None,
         )
-        for goal in sorted(goals, key=lambda g: g.id)
-    ]
+
+    return [[one(goal, week) for goal in sorted(goals, key=lambda g: g.id)] for goals, week in wanted]
 
 
 def due_nudges(session: Session, *, now: datetime) -> list[Due]:
     """Reps whose nudge time has come in their own zone (within a day's catch-up), with an active goal,
-    not away and not on a public holiday. Whether they were already nudged is the outbox's business."""
+    not away, not on a public holiday, and not nudged for that week yet (the outbox has the key)."""
     workspaces = {w.team_id: w for w in session.scalars(select(Workspace))}
     this_monday = (now - timedelta(days=8)).date()
     reps_goals = _reps_with_goals(session, (this_monday - schedule.WEEK, now.date() + schedule.WEEK))
@@ -109,19 +115,27 @@ def due_nudges(session: Session, *, now: datetime) -> list[Due]:
             Member.role == Role.REP,
         )
     ).all()
-    due: list[Due] = []
+    sent = set(
+        session.scalars(
+            select(Delivery.key).where(Delivery.kind == NUDGE, Delivery.created_at >= now - timedelta(days=8))
+        )
+    )
+    found: list[tuple[Member, Workspace, date, list[Goal]]] = []
     for rep in reps:
         workspace = workspaces[rep.team_id]
         slot = schedule.nudge_slot(workspace, schedule.zone_of(rep, workspace), now)
         if not slot <= now < slot + schedule.CATCH_UP or schedule.is_day_off(rep, workspace, slot.date()):
             continue
         week = schedule.nudged_week(workspace, slot)
+        if delivery_key(NUDGE, rep.user_id, week) in sent:
+            continue
         goals = [
             g for g in reps_goals[rep.id] if g.start_date <= week + timedelta(days=13) and g.end_date >= week
         ]
         if goals:
-            due.append(Due(rep, workspace, week, goal_weeks(session, goals, week)))
-    return due
+            found.append((rep, workspace, week, goals))
+    weeks = goal_weeks_of(session, [(goals, week) for _, _, week, goals in found])
+    return [Due(rep, workspace, week, w) for (rep, workspace, week, _), w in zip(found, weeks, strict=True)]
 
 
 def due_reminders(session: Session, *, now: datetime) -> list[Due]:

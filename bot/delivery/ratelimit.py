@@ -42,9 +42,15 @@ class RateLimiter:
             return slot
 
     def wait(self, channel: str) -> None:
-        delay = self.reserve(channel) - self.clock()
-        if delay > 0:
-            self.sleep(delay)
+        """Sleep until a slot; if a 429 paused everyone meanwhile, take a new slot after the pause."""
+        while True:
+            slot = self.reserve(channel)
+            delay = slot - self.clock()
+            if delay > 0:
+                self.sleep(delay)
+            with self._lock:
+                if self._paused_until <= slot or self._paused_until <= self.clock():
+                    return
 
     def pause(self, seconds: float) -> None:
         """Slack said 429: nobody sends for `seconds`."""

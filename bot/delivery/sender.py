@@ -29,6 +29,7 @@ from bot.roster.service import deactivate
 
 logger = logging.getLogger(__name__)
 METADATA_TYPE = "pacer_delivery"
+POSTING = ("chat.postMessage", "chat.update", "files.getUploadURLExternal", "files.completeUploadExternal")
 HISTORY_PAGES = 5  # how far back a recovering sender looks: 1,000 messages
 # Errors that no retry will cure; the first group also means the person left Slack.
 GONE = {"user_disabled", "user_not_found", "account_inactive", "cannot_dm_bot"}
@@ -240,6 +241,12 @@ class Sender:
     def _after_slack_error(self, item: service.Claimed, error: SlackApiError) -> str:
         code = str(error.response.get("error") or "")
         status = int(error.response.status_code)
+        if status == 429 and not str(error.response.api_url).endswith(POSTING):
+            # A look-up (conversations.history …) was limited: Slack limits each method on its own,
+            # so posting goes on; this message waits its turn.
+            return self._retry_later(
+                item, "ratelimited lookup", delay=timedelta(seconds=5), count_attempt=False
+            )
         if status == 429:
             retry_after = int(
                 error.response.headers.get("Retry-After", error.response.headers.get("retry-after", 1))

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from bot.checkins.schedule import CATCH_UP
 from bot.delivery.service import Outgoing, enqueue
-from bot.digests import chart, service, views
+from bot.digests import service, views
 from bot.goals.breakdown import iso_week_start
 from bot.i18n import Locale, is_locale
 from bot.roster.models import Member, Role, Vendor
@@ -67,6 +67,8 @@ def messages(
         )
     series = service.cumulative(session, scope, week)
     if series is not None:
+        from bot.digests import chart  # matplotlib is heavy: load it only when a chart is drawn
+
         png = chart.render(series)
         upload = {
             "filename": f"pacer-{week.isoformat()}.png",
