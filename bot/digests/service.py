@@ -169,7 +169,7 @@ def build(session: Session, scope: Scope, week_start: date) -> Digest:
             last_week_ratios[rep_id].append(prev_result / prev_target)
     for rep_id, ratios in last_week_ratios.items():
         lines[rep_id].last_week_attainment = sum(ratios, ZERO) / len(ratios)
-    _add_answers(session, lines, goals, team_id=scope.team_id, week_start=week_start)
+    _add_answers(session, lines, goals, week_start)
     return _totals(scope.team_id, week_start, list(lines.values()))
 
 
@@ -187,19 +187,16 @@ def _sums(
             func.sum(case((week == last_week, value), else_=None)),
         )
         .join(goals, goals.c.id == goal)
-        .where(week <= week_start)
         .group_by(goals.c.id, goals.c.rep_id, goals.c.unit)
     )
 
 
-def _add_answers(
-    session: Session, lines: dict[int, RepLine], goals: Subquery, *, team_id: str, week_start: date
-) -> None:
+def _add_answers(session: Session, lines: dict[int, RepLine], goals: Subquery, week_start: date) -> None:
     order = {Confidence.OFF_TRACK: 0, Confidence.AT_RISK: 1, Confidence.ON_TRACK: 2}
     rows = session.execute(
         select(CheckIn.rep_id, CheckIn.confidence, CheckIn.needs_help, CheckIn.blockers)
-        .join(goals, goals.c.id == CheckIn.goal_id)
-        .where(CheckIn.team_id == team_id, CheckIn.week_start == week_start)
+        .join(goals, goals.c.id == CheckIn.goal_id)  # (a team_id filter here makes PostgreSQL plan it badly)
+        .where(CheckIn.week_start == week_start)
     )
     for rep_id, confidence, needs_help, blockers in rows:
         line = lines[rep_id]
