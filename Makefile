@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: install run migrate test test-postgres lint format bench clean
+.PHONY: install demo run migrate test test-postgres lint format bench clean
 
 install: $(STAMP)
 
@@ -14,6 +14,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	rm -f $(VENV)/.installed-* && touch $@
+
+demo: install  ## try Pacer with no Slack workspace: local-slack (from npm) and a seeded demo team
+	$(BIN)/pacer demo
 
 run: install  ## serve Slack (needs SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET or SLACK_APP_TOKEN, e.g. in .env)
 	$(BIN)/pacer run

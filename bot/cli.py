@@ -9,6 +9,7 @@ import sys
 import threading
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
+from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING
 from urllib.error import URLError
@@ -44,6 +45,20 @@ def _parser() -> argparse.ArgumentParser:
         "migrate",
         help="apply the database migrations (alembic upgrade head)",
         description="Apply every pending migration to DATABASE_URL.",
+    )
+    demo = sub.add_parser(
+        "demo",
+        help="try Pacer locally against local-slack, a throwaway Slack (no workspace or tokens needed)",
+        description="Install local-slack from npm if needed, seed a demo team in its own database, start "
+        "local-slack and Pacer (Socket Mode), send this week's nudges and last week's digest. "
+        "Ctrl-C stops both.",
+    )
+    demo.add_argument(
+        "--slack-port", type=int, default=3100, help="local-slack's web UI and API (default 3100)"
+    )
+    demo.add_argument("--app-port", type=int, default=3101, help="Pacer's /healthz port (default 3101)")
+    demo.add_argument(
+        "--data-dir", type=Path, default=Path("data/demo"), help="the demo's database, logs, lock"
     )
     sub.add_parser(
         "deliveries",
@@ -81,21 +96,29 @@ def _instant(value: str) -> datetime:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "demo":  # its own settings: the user's .env and tokens are not used
+        from bot.demo import run_demo
+
+        return run_demo(slack_port=args.slack_port, app_port=args.app_port, data_dir=args.data_dir)
     try:
         settings = load_settings()
         setup_logging(settings.log_level)
-        if args.command == "migrate":
-            return migrate(settings)
-        if args.command == "run":
-            return run(settings)
-        if args.command == "deliveries":
-            return deliveries(settings)
-        if args.jobs_command == "list":
-            return jobs_list()
-        return jobs_run(settings, args.name, args.now)
+        return _dispatch(args, settings)
     except ConfigError as error:
         print(f"pacer: configuration error: {error}", file=sys.stderr)
         return 2
+
+
+def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
+    if args.command == "migrate":
+        return migrate(settings)
+    if args.command == "run":
+        return run(settings)
+    if args.command == "deliveries":
+        return deliveries(settings)
+    if args.jobs_command == "list":
+        return jobs_list()
+    return jobs_run(settings, args.name, args.now)
 
 
 def open_database(settings: Settings, *, migrate: bool = True) -> Engine:

@@ -1,0 +1,164 @@
+"""Seed the demo database through Pacer's own services: roster, SMART goals, eight weeks of check-ins."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from bot.checkins.models import Confidence
+from bot.checkins.service import Answer, save_checkin
+from bot.db import make_session_factory
+from bot.demo.people import DIGEST_CHANNEL, PEOPLE, TEAM_ID, VENDORS, Person, reps
+from bot.goals import service as goals
+from bot.goals.breakdown import iso_week_start
+from bot.roster import service as roster
+from bot.roster.models import Member
+from bot.workspaces.models import Workspace
+from bot.workspaces.service import WorkspaceSettings, save_settings
+
+ADMINS = frozenset(p.user_id for p in PEOPLE if p.role == "admin")
+WORKSPACE_ZONE = "Europe/Berlin"
+HISTORY_WEEKS = 8
+# Reps who have not checked in for last week yet: the digest lists them, and they can click Check in.
+SILENT_LAST_WEEK = {"U0REP3", "U0REP4", "U0REP8"}
+BLOCKERS = (
+    "Procurement freeze at two key accounts",
+    "Waiting for the new price list",
+    "CRM access still missing",
+    "",
+)
+
+
+def this_week(now: datetime) -> date:
+    return iso_week_start(now.date())
+
+
+def seed(engine: Engine, *, now: datetime) -> None:
+    """Everything the demo shows, as of `now` (UTC). Runs once on an empty, migrated database."""
+    factory = make_session_factory(engine)
+    week = this_week(now)
+    with factory.begin() as session:
+        save_settings(
+            session,
+            team_id=TEAM_ID,
+            settings=WorkspaceSettings(
+                digest_channel_id=DIGEST_CHANNEL,
+                timezone=WORKSPACE_ZONE,
+                nudge_weekday=0,
+                nudge_time=time(9, 0),
+                reminder_delay_hours=24,
+                feedback_day=1,
+                language="en",
+                # Sunday night: last week's check-ins stay open all week, so a rep can answer the nudge.
+                digest_weekday=6,
+                digest_time=time(23, 0),
+            ),
+        )
+        members: dict[str, Member] = {}
+        for person in PEOPLE:
+            members[person.user_id] = roster.save_profile(
+                session,
+                team_id=TEAM_ID,
+                profile=roster.SlackProfile(
+                    user_id=person.user_id,
+                    display_name=person.real_name,
+                    timezone=person.tz,
+                    slack_locale=None,
+                    is_admin=False,
+                    deleted=False,
+                    is_bot=False,
+                ),
+                now=now,
+            )
+            if person.language:
+                roster.set_language(members[person.user_id], person.language)
+        for person in PEOPLE:
+            if person.role == "manager":
+                roster.add_manager(members[person.user_id])
+        vendors = {
+            name: roster.add_vendor(session, team_id=TEAM_ID, name=name, contact_user_id=contact)
+            for name, contact in VENDORS.items()
+        }
+        workspace = session.get_one(Workspace, TEAM_ID)
+        admin = roster.caller_for(members["U0ADMIN"], workspace, ADMINS)
+        for rep in reps():
+            roster.add_to_team(
+                admin,
+                reps=[members[rep.user_id]],
+                manager=members[rep.manager or ""],
+                vendor=vendors[rep.vendor or ""],
+            )
+        session.flush()
+        for index, rep in enumerate(reps()):
+            _goal_and_history(session, members, workspace, rep, index, week=week, now=now)
+
+
+def _goal_and_history(
+    session: Session,
+    members: dict[str, Member],
+    workspace: Workspace,
+    rep: Person,
+    index: int,
+    *,
+    week: date,
+    now: datetime,
+) -> None:
+    manager = roster.caller_for(members[rep.manager or ""], workspace, ADMINS)
+    weekly = 5000 + 1000 * (index % 4)
+    start, end = week - timedelta(weeks=HISTORY_WEEKS), week + timedelta(weeks=8, days=4)
+    form = goals.GoalForm(
+        title=f"Grow new-business revenue in {rep.tz.split('/')[-1].replace('_', ' ')}",
+        description="New customers only; renewals are counted elsewhere.",
+        metric="revenue",
+        metric_label=None,
+        unit="USD",
+        target=str(weekly * 17),
+        why="The region's share of this year's growth plan.",
+        period_kind="custom",
+        start_date=start.isoformat(),
+        end_date=end.isoformat(),
+        quarter_weights=None,
+    )
+    data = goals.validate(form)
+    if isinstance(data, dict):
+        raise ValueError(f"demo goal for {rep.name} is invalid: {data}")
+    goal = goals.create(session, caller=manager, rep=members[rep.user_id], data=data)
+    goals.agree(goal, members[rep.user_id], version=goal.version, now=now - timedelta(weeks=HISTORY_WEEKS))
+    session.flush()
+    rng = random.Random(index)  # noqa: S311  (demo figures, not security)
+    skill = (0.7, 1.1, 0.95, 0.85, 1.2, 0.9, 1.0, 0.8)[index % 8]
+    for back in range(HISTORY_WEEKS, 0, -1):
+        week_start = week - timedelta(weeks=back)
+        if back == 1 and rep.user_id in SILENT_LAST_WEEK:
+            continue
+        if back > 1 and rng.random() < 0.12:  # now and then a missed week
+            continue
+        result = Decimal(round(weekly * skill * rng.uniform(0.6, 1.4) / 50) * 50)
+        blockers = rng.choice(BLOCKERS) if skill < 1 else ""
+        confidence = (
+            Confidence.ON_TRACK
+            if skill >= 1
+            else Confidence.AT_RISK
+            if skill >= 0.8
+            else Confidence.OFF_TRACK
+        )
+        save_checkin(
+            session,
+            rep=members[rep.user_id],
+            week_start=week_start,
+            answers=[
+                Answer(
+                    goal_id=goal.id,
+                    result=result,
+                    confidence=confidence,
+                    highlights=rng.choice(("Two demos booked", "Closed a pilot", "Strong pipeline", "")),
+                    blockers=blockers,
+                    needs_help=bool(blockers) and back == 1,
+                )
+            ],
+            now=datetime.combine(week_start + timedelta(days=7), time(10, 0), tzinfo=now.tzinfo),
+        )
