@@ -89,11 +89,15 @@ def vendor_message(
     elements = []
     if escalation.status is EscalationStatus.OPEN:
         elements.append(
-            _button(Action.ESCALATION_ACK, t("escalation.ack_button", locale), escalation.id, True)
+            blocks.button(
+                Action.ESCALATION_ACK, t("escalation.ack_button", locale), str(escalation.id), primary=True
+            )
         )
     if escalation.status is not EscalationStatus.RESOLVED:
         elements.append(
-            _button(Action.ESCALATION_RESOLVE, t("escalation.resolve_button", locale), escalation.id)
+            blocks.button(
+                Action.ESCALATION_RESOLVE, t("escalation.resolve_button", locale), str(escalation.id)
+            )
         )
     body: list[blocks.Block] = [blocks.section(intro), blocks.section(head), blocks.section(details or "—")]
     if elements:
@@ -101,25 +105,11 @@ def vendor_message(
     return blocks.message(f"{intro}\n{head}\n{details}", body)
 
 
-def _button(action: Action, label: str, escalation_id: int, primary: bool = False) -> dict[str, Any]:
-    button: dict[str, Any] = {
-        "type": "button",
-        "action_id": action.value,
-        "text": blocks.plain(label),
-        "value": str(escalation_id),
-    }
-    return button | ({"style": "primary"} if primary else {})
-
-
-def notice(text: str) -> dict[str, Any]:
-    return blocks.message(text, [blocks.section(text)])
-
-
 def step_notice(
     escalation: Escalation, actor_user_id: str, rep_user_id: str, locale: Locale
 ) -> dict[str, Any]:
     """To the manager who opened it: the vendor acknowledged or resolved it."""
-    return notice(
+    return blocks.notice(
         t(
             f"escalation.{escalation.status.value}_notice",
             locale,

@@ -24,16 +24,6 @@ def month_label(month: date, locale: Locale) -> str:
     )
 
 
-def _button(action: Action, label: str, value: str, *, primary: bool = False) -> dict[str, Any]:
-    button: dict[str, Any] = {
-        "type": "button",
-        "action_id": action.value,
-        "text": blocks.plain(label[:75]),
-        "value": value,
-    }
-    return button | ({"style": "primary"} if primary else {})
-
-
 def manager_prompt(month: date, reps: list[Member], locale: Locale, *, reminder: bool) -> dict[str, Any]:
     """To a manager: their reps, each with a "Give feedback" button."""
     key = "feedback.manager_reminder" if reminder else "feedback.manager_prompt"
@@ -44,7 +34,7 @@ def manager_prompt(month: date, reps: list[Member], locale: Locale, *, reminder:
         blocks.section(", ".join(blocks.mention(r.user_id) for r in shown)),
     ]
     buttons = [
-        _button(
+        blocks.button(
             Action.FEEDBACK_GIVE,
             t("feedback.give_to", locale, name=rep.display_name or rep.user_id),
             str(rep.id),
@@ -64,7 +54,9 @@ def rep_prompt(month: date, locale: Locale, *, reminder: bool) -> dict[str, Any]
     actions = {
         "type": "actions",
         "block_id": "feedback_share",
-        "elements": [_button(Action.FEEDBACK_SHARE, t("feedback.share_button", locale), "", primary=True)],
+        "elements": [
+            blocks.button(Action.FEEDBACK_SHARE, t("feedback.share_button", locale), "", primary=True)
+        ],
     }
     return blocks.message(intro, [blocks.section(intro), actions])
 
@@ -210,10 +202,11 @@ def to_rep(item: ManagerFeedback, manager_user_id: str, locale: Locale) -> dict[
     """The rep's DM: the manager's feedback, with Acknowledge and Reply (Acknowledge gone once done)."""
     intro = t("feedback.to_rep_intro", locale, manager=manager_user_id, month=month_label(item.month, locale))
     details = feedback_text(item, locale)
-    elements = [_button(Action.FEEDBACK_REPLY, t("feedback.reply_button", locale), str(item.id))]
+    elements = [blocks.button(Action.FEEDBACK_REPLY, t("feedback.reply_button", locale), str(item.id))]
     if item.acknowledged_at is None:
         elements.insert(
-            0, _button(Action.FEEDBACK_ACK, t("feedback.ack_button", locale), str(item.id), primary=True)
+            0,
+            blocks.button(Action.FEEDBACK_ACK, t("feedback.ack_button", locale), str(item.id), primary=True),
         )
     body = [blocks.section(intro), blocks.section(details[:TEXT_MAX])]
     if item.acknowledged_at is not None:
@@ -226,13 +219,9 @@ def _when(at: datetime) -> str:
     return at.strftime("%Y-%m-%d %H:%M UTC")
 
 
-def notice(text: str) -> dict[str, Any]:
-    return blocks.message(text, [blocks.section(text)])
-
-
 def acknowledged_notice(item: ManagerFeedback, rep_user_id: str, locale: Locale) -> dict[str, Any]:
     at = _when(item.acknowledged_at) if item.acknowledged_at else "—"
-    return notice(
+    return blocks.notice(
         t(
             "feedback.acknowledged_notice",
             locale,
@@ -244,7 +233,7 @@ def acknowledged_notice(item: ManagerFeedback, rep_user_id: str, locale: Locale)
 
 
 def reply_notice(rep_user_id: str, text: str, locale: Locale) -> dict[str, Any]:
-    return notice(t("feedback.reply_notice", locale, rep=rep_user_id, text=text[:2500]))
+    return blocks.notice(t("feedback.reply_notice", locale, rep=rep_user_id, text=text[:2500]))
 
 
 def _shared_line(item: FieldFeedback, author: Member | None, locale: Locale) -> str:
@@ -289,7 +278,7 @@ def listing(seen: Visible, locale: Locale, *, can_escalate: bool) -> tuple[str, 
         for text, shared_item, author in shared[:20]:
             section = blocks.section(text)
             if can_escalate and author is not None and shared_item.problems:
-                section["accessory"] = _button(
+                section["accessory"] = blocks.button(
                     Action.ESCALATE, t("escalation.button", locale), f"feedback:{shared_item.id}"
                 )
             body.append(section)

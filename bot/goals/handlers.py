@@ -18,6 +18,7 @@ from bot.goals.numbers import format_amount
 from bot.i18n import Locale, t
 from bot.roster.models import Member
 from bot.roster.service import Caller, language_of, rep_and_manager
+from bot.slack import blocks
 from bot.slack.commands import EVERYONE, CommandRequest, Commands, mentions
 from bot.slack.deps import Deps
 from bot.slack.errors import reported_after_ack
@@ -202,7 +203,7 @@ def _decide(
     manager = session.get(Member, goal.manager_id) if goal.manager_id is not None else None
     if action is Action.GOAL_APPROVE:
         service.approve(goal, caller, version=version, now=now)
-        note = views.notice(t("goal.approved_notice", _locale(session, rep), title=goal.title))
+        note = blocks.notice(t("goal.approved_notice", _locale(session, rep), title=goal.title))
         return t("goal.approved", caller.locale, title=goal.title, rep=rep.user_id), rep, "approved", note
     me = session.get_one(Member, caller.member.id)
     if action is Action.GOAL_AGREE:
@@ -212,7 +213,7 @@ def _decide(
             if manager
             else ""
         )
-        return t("goal.agreed", caller.locale, title=goal.title), manager, "agreed", views.notice(text)
+        return t("goal.agreed", caller.locale, title=goal.title), manager, "agreed", blocks.notice(text)
     service.discuss(goal, me, version=version)
     note = views.discuss_message(goal, rep.user_id, _locale(session, manager)) if manager else {}
     return t("goal.discussing", caller.locale, title=goal.title), manager, "discuss", note
@@ -232,7 +233,7 @@ def answer(deps: Deps, body: dict[str, Any], caller: Caller, respond: Respond) -
         if tell is not None:
             enqueue(session, [_dm(goal, tell, kind, note)], now=now)
         people = rep_and_manager(session, rep)
-    respond(**views.notice(f"{done}\n{views.summary(goal, caller.locale)}"), replace_original=True)
+    respond(**blocks.notice(f"{done}\n{views.summary(goal, caller.locale)}"), replace_original=True)
     deps.kick()
     deps.on_change(caller.team_id, people)
 

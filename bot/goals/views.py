@@ -148,26 +148,13 @@ def summary(goal: Goal, locale: Locale) -> str:
     )
 
 
-def _buttons(goal: Goal, pairs: list[tuple[Action, str, str | None]]) -> blocks.Block:
-    return {
-        "type": "actions",
-        "block_id": f"goal_actions:{goal.id}",
-        "elements": [
-            {
-                "type": "button",
-                "action_id": action.value,
-                "text": blocks.plain(label),
-                "value": f"{goal.id}:{goal.version}",
-                **({"style": style} if style else {}),
-            }
-            for action, label, style in pairs
-        ],
-    }
+def _buttons(goal: Goal, pairs: list[tuple[Action, str, bool]]) -> blocks.Block:
+    value = f"{goal.id}:{goal.version}"  # a click on an older version is answered as stale
+    elements = [blocks.button(action, label, value, primary=primary) for action, label, primary in pairs]
+    return {"type": "actions", "block_id": f"goal_actions:{goal.id}", "elements": elements}
 
 
-def _ask(
-    goal: Goal, intro: str, buttons: list[tuple[Action, str, str | None]], locale: Locale
-) -> dict[str, Any]:
+def _ask(goal: Goal, intro: str, buttons: list[tuple[Action, str, bool]], locale: Locale) -> dict[str, Any]:
     details = summary(goal, locale)
     body = [blocks.section(intro), blocks.section(details), _buttons(goal, buttons)]
     return blocks.message(f"{intro}\n{details}", body)
@@ -179,8 +166,8 @@ def agreement_message(goal: Goal, setter_user_id: str, locale: Locale) -> dict[s
         goal,
         t("goal.agreement_intro", locale, manager=setter_user_id),
         [
-            (Action.GOAL_AGREE, t("goal.agree", locale), "primary"),
-            (Action.GOAL_DISCUSS, t("goal.discuss", locale), None),
+            (Action.GOAL_AGREE, t("goal.agree", locale), True),
+            (Action.GOAL_DISCUSS, t("goal.discuss", locale), False),
         ],
         locale,
     )
@@ -192,8 +179,8 @@ def approval_message(goal: Goal, rep_user_id: str, locale: Locale) -> dict[str, 
         goal,
         t("goal.approval_intro", locale, rep=rep_user_id),
         [
-            (Action.GOAL_APPROVE, t("goal.approve", locale), "primary"),
-            (Action.GOAL_EDIT, t("goal.edit", locale), None),
+            (Action.GOAL_APPROVE, t("goal.approve", locale), True),
+            (Action.GOAL_EDIT, t("goal.edit", locale), False),
         ],
         locale,
     )
@@ -204,13 +191,9 @@ def discuss_message(goal: Goal, rep_user_id: str, locale: Locale) -> dict[str, A
     return _ask(
         goal,
         t("goal.discuss_intro", locale, rep=rep_user_id),
-        [(Action.GOAL_EDIT, t("goal.edit", locale), "primary")],
+        [(Action.GOAL_EDIT, t("goal.edit", locale), True)],
         locale,
     )
-
-
-def notice(text: str) -> dict[str, Any]:
-    return blocks.message(text, [blocks.section(text)])
 
 
 STATUS_EMOJI = {

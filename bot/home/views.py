@@ -27,16 +27,6 @@ def bar(ratio: Decimal | None, width: int = 10) -> str:
     return "▓" * filled + "░" * (width - filled)
 
 
-def _button(action: Action, label: str, value: str = "", *, primary: bool = False) -> dict[str, Any]:
-    button: dict[str, Any] = {
-        "type": "button",
-        "action_id": action.value,
-        "text": blocks.plain(label),
-        "value": value,
-    }
-    return button | ({"style": "primary"} if primary else {})
-
-
 def _home(body: list[blocks.Block]) -> dict[str, Any]:
     return {"type": "home", "blocks": body[:100]}
 
@@ -47,7 +37,7 @@ def rep_home(
     body: list[blocks.Block] = [blocks.header(t("home.rep_title", locale))]
     state = "home.checked_in" if checked_in else "home.not_checked_in"
     check = blocks.section(t(state, locale, week=week_label(week, locale)))
-    check["accessory"] = _button(
+    check["accessory"] = blocks.button(
         Action.CHECKIN_OPEN,
         t("nudge.edit_button" if checked_in else "nudge.button", locale),
         week.isoformat(),
@@ -88,14 +78,14 @@ def manager_home(digest: Digest, locale: Locale, *, team_rep_ids: dict[str, int]
         {
             "type": "actions",
             "block_id": "home_actions",
-            "elements": [_button(Action.HOME_POST_DIGEST, t("home.post_digest", locale), primary=True)],
+            "elements": [blocks.button(Action.HOME_POST_DIGEST, t("home.post_digest", locale), primary=True)],
         },
         *blocks.sections_from_lines(summary_lines(digest, locale), max_blocks=8),
         {"type": "divider"},
     ]
     for line in digest.lines[:MAX_ROWS]:
         row = blocks.section(rep_line(line, locale))
-        row["accessory"] = _button(
+        row["accessory"] = blocks.button(
             Action.HOME_NEW_GOAL, t("home.new_goal", locale), str(team_rep_ids[line.rep.user_id])
         )
         body.append(row)
@@ -109,7 +99,7 @@ def manager_home(digest: Digest, locale: Locale, *, team_rep_ids: dict[str, int]
 def admin_home(settings: WorkspaceSettings, locale: Locale, manager: dict[str, Any] | None) -> dict[str, Any]:
     body: list[blocks.Block] = [blocks.header(t("home.admin_title", locale))]
     summary = blocks.section(settings_summary(settings, locale))
-    summary["accessory"] = _button(Action.HOME_SETUP, t("home.setup", locale), primary=True)
+    summary["accessory"] = blocks.button(Action.HOME_SETUP, t("home.setup", locale), primary=True)
     body.append(summary)
     if manager is not None:
         body += [{"type": "divider"}, *manager["blocks"][1:]]

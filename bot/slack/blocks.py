@@ -52,6 +52,21 @@ def option(text: str, value: str) -> dict[str, Any]:
     return {"text": plain(text[:75]), "value": value}
 
 
+def button(action_id: str, label: str, value: str = "", *, primary: bool = False) -> dict[str, Any]:
+    element: dict[str, Any] = {
+        "type": "button",
+        "action_id": action_id,
+        "text": plain(label[:75]),
+        "value": value,
+    }
+    return element | ({"style": "primary"} if primary else {})
+
+
+def notice(text: str) -> dict[str, Any]:
+    """A short message: the text, also as its one section."""
+    return message(text, [section(text)])
+
+
 def mention(user_id: str) -> str:
     return f"<@{user_id}>"
 
