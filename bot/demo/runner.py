@@ -40,6 +40,8 @@ class DemoError(Exception):
 
 def run_demo(*, slack_port: int, app_port: int, data_dir: Path) -> int:
     """`pacer demo`: returns the exit code (0 after Ctrl-C, 1 if it could not start or a process died)."""
+    # A shell without job control starts background commands with Ctrl-C ignored; the demo wants it.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         with _running_demo(slack_port=slack_port, app_port=app_port, data_dir=data_dir) as demo:
             print(GUIDE.format(url=demo.url, logs=data_dir), flush=True)  # noqa: T201
