@@ -11,8 +11,10 @@ from sqlalchemy.orm import Session
 
 from bot.checkins.models import Confidence
 from bot.checkins.service import Answer, save_checkin
+from bot.config import Settings
 from bot.db import make_session_factory
-from bot.demo.people import DIGEST_CHANNEL, PEOPLE, TEAM_ID, VENDORS, Person, reps
+from bot.demo.people import APP_TOKEN, BOT_TOKEN, DIGEST_CHANNEL, PEOPLE, TEAM_ID, VENDORS, Person, reps
+from bot.feedback import service as feedback
 from bot.goals import service as goals
 from bot.goals.breakdown import iso_week_start
 from bot.roster import service as roster
@@ -95,6 +97,53 @@ def seed(engine: Engine, *, now: datetime) -> None:
         session.flush()
         for index, rep in enumerate(reps()):
             _goal_and_history(session, members, workspace, rep, index, week=week, now=now)
+        _feedback(session, members, workspace, now=now)
+
+
+FIELD_NOTES = (
+    ("Budgets frozen until Q1 at two big accounts", "Globex", "cut prices 10 % in Shanghai", "Faster quotes"),
+    ("Demand for bundles is up", "", "", "Offer a starter bundle"),
+    ("Retail customers ask for monthly billing", "Initech", "launched monthly plans", ""),
+)
+
+
+def _secret() -> bytes:
+    """The key `pacer run` will use for anonymous feedback, from the same demo settings."""
+    settings = Settings(_env_file=None, slack_bot_token=BOT_TOKEN, slack_app_token=APP_TOKEN)
+    return settings.anonymity_secret()
+
+
+def _feedback(session: Session, members: dict[str, Member], workspace: Workspace, *, now: datetime) -> None:
+    """Last month's feedback both ways, through the feedback service: a manager's note to each of the
+    first reps, and what three reps told the company (one of them anonymously)."""
+    month = (now.date().replace(day=1) - timedelta(days=1)).replace(day=1)
+    for rep in reps()[:3]:
+        manager = roster.caller_for(members[rep.manager or ""], workspace, ADMINS)
+        feedback.give(
+            session,
+            caller=manager,
+            rep=members[rep.user_id],
+            month=month,
+            answers=(
+                "Thorough account plans",
+                "Follow up within 48 hours",
+                "Book two demos with the Munich prospects",
+                4,
+            ),
+        )
+    for index, (rep, notes) in enumerate(zip(reps()[3:6], FIELD_NOTES, strict=True)):
+        market, competitor, moves, suggestions = notes
+        key = feedback.author_key(_secret(), team_id=TEAM_ID, user_id=rep.user_id, month=month)
+        values: dict[str, str | bool] = {
+            "market": market,
+            "competitor": competitor,
+            "competitor_moves": moves,
+            "customers": "",
+            "problems": "Quotes take two weeks to approve" if index == 0 else "",
+            "suggestions": suggestions,
+            "anonymous": index == 1,
+        }
+        feedback.share(session, rep=members[rep.user_id], key=key, month=month, values=values)
 
 
 def _goal_and_history(
