@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.checkins.models import CheckIn
@@ -145,20 +145,41 @@ def for_action(
 
 
 def acknowledge(session: Session, escalation: Escalation, actor: str, now: datetime) -> bool:
-    """Record the acknowledgement once; False when it was already acknowledged or resolved."""
-    if escalation.status is not EscalationStatus.OPEN:
-        return False
-    escalation.status, escalation.acknowledged_at = EscalationStatus.ACKNOWLEDGED, now
-    record(session, escalation, "acknowledged", actor, now)
-    return True
+    """Record the acknowledgement once, even when two clicks arrive together (a conditional UPDATE);
+    False when it was already acknowledged or resolved."""
+    moved = _move(
+        session, escalation, {EscalationStatus.OPEN}, EscalationStatus.ACKNOWLEDGED, acknowledged_at=now
+    )
+    if moved:
+        record(session, escalation, "acknowledged", actor, now)
+    return moved
 
 
 def resolve(session: Session, escalation: Escalation, actor: str, now: datetime) -> bool:
-    if escalation.status is EscalationStatus.RESOLVED:
-        return False
-    escalation.status, escalation.resolved_at = EscalationStatus.RESOLVED, now
-    record(session, escalation, "resolved", actor, now)
-    return True
+    still_open = {EscalationStatus.OPEN, EscalationStatus.ACKNOWLEDGED}
+    moved = _move(session, escalation, still_open, EscalationStatus.RESOLVED, resolved_at=now)
+    if moved:
+        record(session, escalation, "resolved", actor, now)
+    return moved
+
+
+def _move(
+    session: Session,
+    escalation: Escalation,
+    allowed: set[EscalationStatus],
+    status: EscalationStatus,
+    **stamps: datetime,
+) -> bool:
+    """Change the status only if it still is one of `allowed` (the database decides, not a read before)."""
+    moved = session.execute(
+        update(Escalation)
+        .where(Escalation.id == escalation.id, Escalation.status.in_(allowed))
+        .values(status=status, **stamps)
+        .execution_options(synchronize_session=False)
+    ).rowcount  # type: ignore[attr-defined]
+    if moved:
+        session.refresh(escalation)
+    return bool(moved)
 
 
 def visible(session: Session, caller: Caller) -> list[tuple[Escalation, Member, Vendor | None]]:

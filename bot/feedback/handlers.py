@@ -147,7 +147,7 @@ def on_acknowledge(deps: Deps, body: dict[str, Any], caller: Caller, respond: Re
     now = deps.clock()
     with deps.session_factory.begin() as session:
         item = service.own_feedback(session, caller, int(body["actions"][0]["value"]))
-        first = service.acknowledge(item, now=now)
+        first = service.acknowledge(session, item, now=now)
         manager = _feedback_manager(session, item)
         if first and manager is not None:
             payload = views.acknowledged_notice(item, caller.member.user_id, _locale(session, manager))

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from bot.checkins import schedule
@@ -172,12 +172,18 @@ def own_feedback(session: Session, caller: Caller, feedback_id: int) -> ManagerF
     return item
 
 
-def acknowledge(item: ManagerFeedback, *, now: datetime) -> bool:
-    """Record the acknowledgement once; False when it had already been acknowledged."""
-    if item.acknowledged_at is not None:
-        return False
-    item.acknowledged_at = now
-    return True
+def acknowledge(session: Session, item: ManagerFeedback, *, now: datetime) -> bool:
+    """Record the acknowledgement once, even for two clicks at the same moment (a conditional UPDATE);
+    False when it had already been acknowledged."""
+    moved = session.execute(
+        update(ManagerFeedback)
+        .where(ManagerFeedback.id == item.id, ManagerFeedback.acknowledged_at.is_(None))
+        .values(acknowledged_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount  # type: ignore[attr-defined]
+    if moved:
+        session.refresh(item)
+    return bool(moved)
 
 
 @dataclass(frozen=True)
