@@ -13,8 +13,9 @@ from bot.checkins.schedule import CATCH_UP
 from bot.delivery.service import Outgoing, enqueue
 from bot.digests import service, views
 from bot.goals.breakdown import iso_week_start
-from bot.i18n import Locale, is_locale
+from bot.i18n import Locale
 from bot.roster.models import Member, Role, Vendor
+from bot.roster.service import workspace_locale
 from bot.scheduler import Job, JobContext
 from bot.workspaces.models import Workspace
 
@@ -106,7 +107,7 @@ def weekly_digest(context: JobContext, now: datetime) -> str:
             week = digest_week(workspace, now)
             if week is None:
                 continue
-            locale: Locale = workspace.language if is_locale(workspace.language) else "en"
+            locale = workspace_locale(workspace)
             for channel, scope in channels(session, workspace):
                 posted += 1
                 queued += enqueue(session, messages(session, channel, scope, week, locale), now=now)

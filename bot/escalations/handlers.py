@@ -14,9 +14,9 @@ from bot.errors import Invalid, PacerError
 from bot.escalations import service, views
 from bot.escalations.models import Escalation, Severity, Source
 from bot.feedback.models import FieldFeedback
-from bot.i18n import Locale, is_locale, t
+from bot.i18n import Locale, t
 from bot.roster.models import Member, Vendor
-from bot.roster.service import Caller, find_member, language_of
+from bot.roster.service import Caller, find_member, language_of, workspace_locale
 from bot.slack.commands import EVERYONE, MANAGERS, CommandRequest, Commands, mentions
 from bot.slack.deps import Deps
 from bot.slack.errors import reported_after_ack
@@ -31,7 +31,7 @@ def locale_for(session: Session, team_id: str, user_id: str | None) -> Locale:
     member = find_member(session, team_id=team_id, user_id=user_id) if user_id else None
     if member is not None:
         return language_of(member, workspace)
-    return workspace.language if is_locale(workspace.language) else "en"
+    return workspace_locale(workspace)
 
 
 def vendor_outgoing(

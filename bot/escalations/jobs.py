@@ -12,7 +12,7 @@ from bot.delivery.service import Outgoing, enqueue, find
 from bot.digests import jobs as digests
 from bot.digests.service import Scope
 from bot.escalations import handlers, service, views
-from bot.i18n import Locale, is_locale
+from bot.roster.service import workspace_locale
 from bot.scheduler import Job, JobContext
 from bot.workspaces.models import Workspace
 
@@ -46,7 +46,7 @@ def _flag_in_digest(session: Session, workspace: Workspace, now: datetime, out: 
     rows = service.to_flag(session, team_id=workspace.team_id)
     if not rows:
         return 0
-    locale: Locale = workspace.language if is_locale(workspace.language) else "en"
+    locale = workspace_locale(workspace)
     for escalation, _ in rows:
         escalation.flagged_in_digest = True
     payload = views.digest_flag(rows, locale) | {"thread_of": parent}

@@ -15,7 +15,7 @@ from bot.errors import Invalid, NotAllowed, NotFound
 from bot.escalations.models import Escalation, EscalationEvent, EscalationStatus, Severity, Source
 from bot.feedback.service import TEXT_MAX, is_working_day
 from bot.roster.models import Member, Role, Vendor
-from bot.roster.service import Caller
+from bot.roster.service import Caller, check_manages
 from bot.workspaces.models import Workspace
 
 RESEND_AFTER_WORKING_DAYS = 2
@@ -45,14 +45,7 @@ def validate(form: EscalationForm) -> dict[str, str]:
 
 
 def check_can_escalate(caller: Caller, rep: Member) -> None:
-    if rep.team_id != caller.team_id:
-        raise NotFound("member.unknown", user=rep.user_id)
-    if caller.role is Role.REP:
-        raise NotAllowed("escalation.only_managers")
-    if not rep.on_team or rep.role is not Role.REP:
-        raise Invalid("goal.not_on_team", user=rep.user_id)
-    if caller.role is Role.MANAGER and rep.manager_id != caller.member.id:
-        raise NotAllowed("escalation.not_your_rep", user=rep.user_id)
+    check_manages(caller, rep, refusals="escalation")
 
 
 def vendor_of(session: Session, rep: Member) -> Vendor | None:

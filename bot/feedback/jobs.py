@@ -12,9 +12,8 @@ from bot.checkins import schedule
 from bot.delivery.models import Delivery, DeliveryStatus
 from bot.delivery.service import Outgoing, enqueue
 from bot.feedback import service, summary, views
-from bot.i18n import Locale, is_locale
 from bot.roster.models import Member, Role
-from bot.roster.service import language_of
+from bot.roster.service import language_of, workspace_locale
 from bot.scheduler import Job, JobContext
 from bot.workspaces.models import Workspace
 
@@ -116,7 +115,7 @@ def field_summary(context: JobContext, now: datetime) -> str:
             found = summary.field_summary(session, team_id=workspace.team_id, month=summarised)
             if not found.items:
                 continue
-            locale: Locale = workspace.language if is_locale(workspace.language) else "en"
+            locale = workspace_locale(workspace)
             channel = str(workspace.digest_channel_id)
             key = f"{SUMMARY}:{channel}:{_period(summarised)}"
             payload = views.summary_message(found, locale)

@@ -14,11 +14,11 @@ from sqlalchemy.orm import Session
 
 from bot.checkins import schedule
 from bot.checkins.models import CheckIn
-from bot.errors import Invalid, NotAllowed, NotFound
+from bot.errors import NotAllowed
 from bot.feedback.models import FieldFeedback, ManagerFeedback
 from bot.goals.models import Goal, WeeklyTarget
 from bot.roster.models import Member, Role
-from bot.roster.service import Caller
+from bot.roster.service import Caller, check_manages
 from bot.workspaces.models import Workspace
 
 TEXT_MAX = 3000  # Slack's limit for a text block, and what the modal's inputs accept
@@ -96,14 +96,7 @@ def team_reps(session: Session, *, team_id: str, manager_id: int | None = None) 
 
 def check_can_give(caller: Caller, rep: Member) -> None:
     """A manager gives feedback to their own reps; an admin to any rep on a team."""
-    if rep.team_id != caller.team_id:
-        raise NotFound("member.unknown", user=rep.user_id)
-    if caller.role is Role.REP:
-        raise NotAllowed("feedback.only_managers")
-    if not rep.on_team or rep.role is not Role.REP:
-        raise Invalid("goal.not_on_team", user=rep.user_id)
-    if caller.role is Role.MANAGER and rep.manager_id != caller.member.id:
-        raise NotAllowed("feedback.not_your_rep", user=rep.user_id)
+    check_manages(caller, rep, refusals="feedback")
 
 
 # --- manager → rep -----------------------------------------------------------------------------------

@@ -91,6 +91,11 @@ def language_of(member: Member, workspace: Workspace) -> Locale:
     from_slack = locale_from_slack(member.slack_locale)
     if from_slack is not None:
         return from_slack
+    return workspace_locale(workspace)
+
+
+def workspace_locale(workspace: Workspace) -> Locale:
+    """The workspace's default language: for channels, and for people Pacer knows nothing about."""
     return workspace.language if is_locale(workspace.language) else "en"
 
 
@@ -118,6 +123,19 @@ def country_code(code: str) -> str | None:
     if code.upper() not in holidays.list_supported_countries():
         raise Invalid("country.unknown", code=code)
     return code.upper()
+
+
+def check_manages(caller: Caller, rep: Member, *, refusals: str) -> None:
+    """The caller may act on this rep as their manager (or as an admin, for any rep on a team).
+    `refusals` names the i18n group with `only_managers` and `not_your_rep` (e.g. "feedback")."""
+    if rep.team_id != caller.team_id:
+        raise NotFound("member.unknown", user=rep.user_id)
+    if caller.role is Role.REP:
+        raise NotAllowed(f"{refusals}.only_managers")
+    if not rep.on_team or rep.role is not Role.REP:
+        raise Invalid("goal.not_on_team", user=rep.user_id)
+    if caller.role is Role.MANAGER and rep.manager_id != caller.member.id:
+        raise NotAllowed(f"{refusals}.not_your_rep", user=rep.user_id)
 
 
 def rep_and_manager(session: Session, rep: Member) -> list[str]:
