@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -14,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import BOT_TOKEN, SIGNING_SECRET
+from tests.support.net import free_port
 from tests.support.people import REP_EN, REP_ZH, add_people
 from tests.support.slack_emulator import SlackEmulator
 from tests.support.slack_peer import SlackPeer
@@ -36,12 +36,6 @@ def pacer(*args: str, env: dict[str, str], timeout: float = 60) -> subprocess.Co
 def clean_env(tmp_path: Path, **extra: str) -> dict[str, str]:
     keep = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "PACER_", "DATABASE_URL"))}
     return {**keep, "DATABASE_URL": f"sqlite:///{tmp_path / 'data' / 'pacer.db'}", **extra}
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def test_missing_token_is_one_clear_line_and_exit_2(tmp_path: Path) -> None:

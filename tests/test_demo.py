@@ -3,42 +3,20 @@
 from __future__ import annotations
 
 import json
-import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
-import pytest
+from tests.support.local_slack import get, messages, needs_local_slack
+from tests.support.net import free_port
 
-from bot.demo.install import binary_path, cache_dir
-
-pytestmark = pytest.mark.skipif(
-    not binary_path(cache_dir()).is_file() and shutil.which("npm") is None,
-    reason="local-slack is not installed and npm is missing (install Node.js/npm to run the demo test)",
-)
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _get(url: str) -> dict[str, object]:
-    with urllib.request.urlopen(url, timeout=5) as response:
-        return dict(json.loads(response.read()))
-
-
-def _messages(base: str, channel: str) -> list[dict[str, object]]:
-    return list(_get(f"{base}/_control/messages/{channel}")["messages"])  # type: ignore[call-overload]
+pytestmark = needs_local_slack
 
 
 def test_demo_shows_nudges_and_digest(tmp_path: Path) -> None:
-    slack_port, app_port = _free_port(), _free_port()
+    slack_port, app_port = free_port(), free_port()
     command = [
         sys.executable,
         "-m",
@@ -58,9 +36,9 @@ def test_demo_shows_nudges_and_digest(tmp_path: Path) -> None:
         deadline = time.monotonic() + 150
         while time.monotonic() < deadline and demo.poll() is None:
             try:
-                state = _get(f"{base}/_control/state")
+                state = get(f"{base}/_control/state")
                 channels = {c["name"]: c["id"] for c in state["channels"]}  # type: ignore[attr-defined]
-                dm, digest = _messages(base, channels["dm-U0REP3"]), _messages(base, "C0DIGEST")
+                dm, digest = messages(base, channels["dm-U0REP3"]), messages(base, "C0DIGEST")
                 if dm and any("Weekly digest" in str(m["text"]) for m in digest):
                     found = (dm, digest)
                     break

@@ -6,19 +6,16 @@ browser. Screenshots go to `artifacts/` at the repo root (the README's picture c
 
 from __future__ import annotations
 
-import json
-import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from bot.demo.install import binary_path, cache_dir
+from tests.support.local_slack import get, needs_local_slack
+from tests.support.net import free_port
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -38,30 +35,16 @@ if not CHROMIUM.is_file():
 sync_api = pytest.importorskip(
     "playwright.sync_api", reason="playwright is not installed (pip install -e '.[dev]')"
 )
-pytestmark = pytest.mark.skipif(
-    not binary_path(cache_dir()).is_file() and shutil.which("npm") is None,
-    reason="local-slack is not installed and npm is missing (install Node.js/npm to run the demo test)",
-)
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _get(url: str) -> dict[str, object]:
-    with urllib.request.urlopen(url, timeout=5) as response:
-        return dict(json.loads(response.read()))
+pytestmark = needs_local_slack
 
 
 def _demo_ready(base: str) -> bool:
     """The rep's nudge and last week's digest are both in local-slack."""
     try:
-        state = _get(f"{base}/_control/state")
+        state = get(f"{base}/_control/state")
         channels = {c["name"]: c["id"] for c in state["channels"]}  # type: ignore[attr-defined]
         return all(
-            _get(f"{base}/_control/messages/{channel}")["messages"]
+            get(f"{base}/_control/messages/{channel}")["messages"]
             for channel in (channels[f"dm-{REP}"], channels["sales-digest"])
         )
     except (OSError, KeyError, ValueError):
@@ -75,7 +58,7 @@ def _default_sigint() -> None:
 
 
 def test_rep_checks_in_and_manager_sees_digest_in_browser(tmp_path: Path) -> None:
-    slack_port, app_port = _free_port(), _free_port()
+    slack_port, app_port = free_port(), free_port()
     command = [
         sys.executable,
         "-m",

@@ -1,0 +1,32 @@
+"""Talking to a running local-slack (the demo's Slack) through its control API, for the demo tests."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import urllib.request
+
+import pytest
+
+from bot.demo.install import binary_path, cache_dir
+
+needs_local_slack = pytest.mark.skipif(
+    not binary_path(cache_dir()).is_file() and shutil.which("npm") is None,
+    reason="local-slack is not installed and npm is missing (install Node.js/npm to run the demo test)",
+)
+
+
+def get(url: str) -> dict[str, object]:
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return dict(json.loads(response.read()))
+
+
+def messages(base: str, channel: str) -> list[dict[str, object]]:
+    """The messages of a channel (by id) in the local-slack at `base`."""
+    found: list[dict[str, object]] = get(f"{base}/_control/messages/{channel}")["messages"]  # type: ignore[assignment]
+    return found
+
+
+def channel_ids(base: str) -> dict[str, str]:
+    state = get(f"{base}/_control/state")
+    return {str(c["name"]): str(c["id"]) for c in state["channels"]}  # type: ignore[attr-defined]
