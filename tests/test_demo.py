@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
-from tests.support.local_slack import get, messages, needs_local_slack
+from tests.support.local_slack import demo_command, get, messages, needs_local_slack
 from tests.support.net import free_port
 
 pytestmark = needs_local_slack
@@ -17,18 +16,7 @@ pytestmark = needs_local_slack
 
 def test_demo_shows_nudges_and_digest(tmp_path: Path) -> None:
     slack_port, app_port = free_port(), free_port()
-    command = [
-        sys.executable,
-        "-m",
-        "bot",
-        "demo",
-        "--slack-port",
-        str(slack_port),
-        "--app-port",
-        str(app_port),
-        "--data-dir",
-        str(tmp_path),
-    ]  # the README's `make demo` runs `pacer demo`
+    command = demo_command(slack_port=slack_port, app_port=app_port, data_dir=tmp_path)
     demo = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     base = f"http://localhost:{slack_port}"
     try:

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
-from tests.support.local_slack import get, needs_local_slack
+from tests.support.local_slack import demo_command, get, needs_local_slack
 from tests.support.net import free_port
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -51,32 +50,14 @@ def _demo_ready(base: str) -> bool:
         return False
 
 
-def _default_sigint() -> None:
-    # A shell without job control starts background jobs with SIGINT ignored, and children inherit
-    # that; give the demo the default so SIGINT (Ctrl-C) stops it cleanly wherever pytest runs.
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
-
-
 def test_rep_checks_in_and_manager_sees_digest_in_browser(tmp_path: Path) -> None:
     slack_port, app_port = free_port(), free_port()
-    command = [
-        sys.executable,
-        "-m",
-        "bot",
-        "demo",
-        "--slack-port",
-        str(slack_port),
-        "--app-port",
-        str(app_port),
-        "--data-dir",
-        str(tmp_path / "demo"),
-    ]  # the README's `make demo` runs `pacer demo`
+    command = demo_command(slack_port=slack_port, app_port=app_port, data_dir=tmp_path / "demo")
     demo = subprocess.Popen(
         command,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
-        preexec_fn=_default_sigint,  # noqa: PLW1509  (no threads yet)
-    )
+    )  # `pacer demo` restores Ctrl-C itself, even if started with SIGINT ignored
     base = f"http://localhost:{slack_port}"
     ARTIFACTS.mkdir(exist_ok=True)
     try:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import shutil
+import sys
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -14,6 +16,22 @@ needs_local_slack = pytest.mark.skipif(
     not binary_path(cache_dir()).is_file() and shutil.which("npm") is None,
     reason="local-slack is not installed and npm is missing (install Node.js/npm to run the demo test)",
 )
+
+
+def demo_command(*, slack_port: int, app_port: int, data_dir: Path) -> list[str]:
+    """`pacer demo` on these ports, as the README's `make demo` runs it."""
+    return [
+        sys.executable,
+        "-m",
+        "bot",
+        "demo",
+        "--slack-port",
+        str(slack_port),
+        "--app-port",
+        str(app_port),
+        "--data-dir",
+        str(data_dir),
+    ]
 
 
 def get(url: str) -> dict[str, object]:
