@@ -26,6 +26,7 @@ def profile(user_id: str, **overrides: object) -> SlackProfile:
         "is_admin": False,
         "deleted": False,
         "is_bot": False,
+        "full_member": True,
     }
     values.update(overrides)
     return SlackProfile(**values)  # type: ignore[arg-type]

@@ -55,6 +55,23 @@ def people(session: Session) -> dict[str, Member]:
     }
 
 
+def test_approval_follows_the_reps_current_manager(session: Session, people: dict[str, Member]) -> None:
+    data = service.validate(FORM)
+    assert isinstance(data, service.GoalInput)
+    rep = people["rep"]
+    proposal = service.create(session, caller=as_caller(session, rep), rep=rep, data=data)
+    assert proposal.manager_id == people["boss"].id
+    rep.manager_id = people["other"].id  # the rep moved to another team after proposing
+    boss, other = as_caller(session, people["boss"]), as_caller(session, people["other"])
+    with pytest.raises(NotAllowed):
+        service.approve(proposal, boss, rep, version=1, now=NOW)
+    with pytest.raises(NotAllowed):
+        service.goal_for_caller(session, boss, proposal.id)
+    assert service.goal_for_caller(session, other, proposal.id) is proposal
+    service.approve(proposal, other, rep, version=1, now=NOW)
+    assert proposal.status is GoalStatus.ACTIVE
+
+
 def test_validation_reads_the_smart_fields() -> None:
     data = service.validate(FORM)
     assert isinstance(data, service.GoalInput)
@@ -118,11 +135,11 @@ def test_proposal_approval_and_agreement(session: Session, people: dict[str, Mem
     proposal = service.create(session, caller=rep_caller, rep=people["rep"], data=data)
     assert proposal.status is GoalStatus.PROPOSED
     with pytest.raises(NotAllowed):
-        service.approve(proposal, as_caller(session, people["other"]), version=1, now=NOW)
-    service.approve(proposal, boss, version=1, now=NOW)
+        service.approve(proposal, as_caller(session, people["other"]), people["rep"], version=1, now=NOW)
+    service.approve(proposal, boss, people["rep"], version=1, now=NOW)
     assert proposal.status is GoalStatus.ACTIVE
     with pytest.raises(Invalid):
-        service.approve(proposal, boss, version=1, now=NOW)  # answered already: stale
+        service.approve(proposal, boss, people["rep"], version=1, now=NOW)  # answered already: stale
     goal = service.create(session, caller=boss, rep=people["rep"], data=data)
     with pytest.raises(NotAllowed):
         service.agree(goal, people["boss"], version=1, now=NOW)  # only the rep agrees

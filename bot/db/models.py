@@ -6,7 +6,7 @@ from bot.delivery.models import Delivery
 from bot.escalations.models import Escalation, EscalationEvent
 from bot.feedback.models import FieldFeedback, ManagerFeedback
 from bot.goals.models import Goal, GoalRevision, WeeklyTarget
-from bot.roster.models import Member, Vendor
+from bot.roster.models import Member, TeamMembership, Vendor
 from bot.workspaces.models import Workspace
 
 __all__ = [
@@ -20,6 +20,7 @@ __all__ = [
     "GoalRevision",
     "ManagerFeedback",
     "Member",
+    "TeamMembership",
     "Vendor",
     "WeeklyTarget",
     "Workspace",

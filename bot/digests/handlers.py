@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from slack_bolt import App
+from sqlalchemy.orm import Session
 
-from bot.delivery.service import enqueue, find
+from bot.delivery.service import Outgoing, enqueue, find
 from bot.digests import jobs, service, views
 from bot.errors import Conflict, Invalid, NotAllowed
 from bot.goals import service as goals
 from bot.goals import views as goal_views
 from bot.goals.breakdown import last_ended_week
-from bot.roster.models import Member, Role
-from bot.roster.service import Caller, vendor_named
+from bot.i18n import t
+from bot.roster.models import Member, Role, Vendor
+from bot.roster.service import Caller, find_member, language_of, manages, route_vendor, vendor_named
+from bot.slack import blocks
+from bot.slack.blocks import mention
 from bot.slack.commands import EVERYONE, MANAGERS, CommandRequest, Commands, mentions
 from bot.slack.deps import Deps
 from bot.workspaces.models import Workspace
@@ -83,9 +87,7 @@ def status(request: CommandRequest) -> None:
         scope = own_scope(request.caller)
         if rep_ids:
             rep = request.deps.directory.member(caller.team_id, rep_ids[0])
-            if rep.team_id != caller.team_id or (
-                not caller.is_admin() and rep.manager_id != caller.member.id
-            ):
+            if not manages(caller, rep):
                 raise NotAllowed("goal.not_your_rep", user=rep.user_id)
             scope = service.Scope(caller.team_id, rep_id=rep.id)
         elif args:
@@ -126,13 +128,39 @@ def team_channel(request: CommandRequest) -> None:
 
 
 def vendor_channel(request: CommandRequest) -> None:
+    """Admins, or the manager whose team has all of the vendor's reps; the vendor's contact is told."""
     if len(request.args) < 2:
         raise Invalid("digest.vendor_channel_usage")
     channel = _channel_arg(request.args[-1])
+    now = request.deps.clock()
     with request.deps.session_factory.begin() as session:
         vendor = vendor_named(session, team_id=request.caller.team_id, name=" ".join(request.args[:-1]))
-        vendor.channel_id = channel
+        route_vendor(session, request.caller, vendor, channel)
+        contact = (
+            find_member(session, team_id=vendor.team_id, user_id=vendor.contact_user_id)
+            if vendor.contact_user_id
+            else None
+        )
+        if contact is not None and contact.active:
+            enqueue(session, [_vendor_channel_notice(session, vendor, contact, request.caller, now)], now=now)
+    request.deps.kick()
     request.reply(request.t("digest.vendor_channel_set", vendor=vendor.name, channel=channel))
+
+
+def _vendor_channel_notice(
+    session: Session, vendor: Vendor, contact: Member, caller: Caller, now: datetime
+) -> Outgoing:
+    """A DM to the vendor's contact: where their vendor's digest and escalations now go, and who said so."""
+    text = t(
+        "digest.vendor_channel_notice",
+        language_of(contact, session.get_one(Workspace, contact.team_id)),
+        vendor=vendor.name,
+        channel=str(vendor.channel_id),
+        by=mention(caller.member.user_id),
+    )
+    kind = "vendor-channel"
+    key = f"{kind}:{vendor.id}:{vendor.channel_id}:{now.isoformat()}"
+    return Outgoing(vendor.team_id, key, kind, contact.user_id, blocks.notice(text), contact.id)
 
 
 def register(app: App, deps: Deps, commands: Commands) -> None:

@@ -15,7 +15,7 @@ from bot.errors import Invalid, NotAllowed, NotFound
 from bot.escalations.models import Escalation, EscalationEvent, EscalationStatus, Severity, Source
 from bot.feedback.service import TEXT_MAX, is_working_day
 from bot.roster.models import Member, Role, Vendor
-from bot.roster.service import Caller, check_manages
+from bot.roster.service import Caller, check_manages, manages
 from bot.workspaces.models import Workspace
 
 RESEND_AFTER_WORKING_DAYS = 2
@@ -131,7 +131,7 @@ def for_action(
     is_contact = (
         vendor is not None and escalation.involve_vendor and vendor.contact_user_id == caller.member.user_id
     )
-    is_manager = caller.role is Role.MANAGER and rep.manager_id == caller.member.id
+    is_manager = manages(caller, rep)  # the rep's manager now (or an admin)
     if not (is_contact or is_manager or caller.is_admin()):
         raise NotAllowed("escalation.not_yours", id=escalation_id)
     return escalation, rep, vendor

@@ -17,7 +17,7 @@ from bot.goals.models import Goal, GoalStatus
 from bot.goals.numbers import format_amount
 from bot.i18n import Locale, t
 from bot.roster.models import Member
-from bot.roster.service import Caller, language_of, rep_and_manager
+from bot.roster.service import Caller, current_manager, language_of, rep_and_manager
 from bot.slack import blocks
 from bot.slack.commands import EVERYONE, CommandRequest, Commands, mentions
 from bot.slack.deps import Deps
@@ -46,8 +46,8 @@ def _locale(session: Session, member: Member) -> Locale:
 def ask_next(session: Session, goal: Goal, by: Caller) -> list[Outgoing]:
     """Who must answer now: the rep agrees to a manager's goal; the manager approves a rep's proposal."""
     rep = session.get_one(Member, goal.rep_id)
-    if goal.status is GoalStatus.PROPOSED and goal.manager_id is not None:
-        manager = session.get_one(Member, goal.manager_id)
+    manager = current_manager(session, rep)
+    if goal.status is GoalStatus.PROPOSED and manager is not None:
         return [
             _dm(
                 goal,
@@ -200,9 +200,9 @@ def _decide(
     session: Session, action: Action, goal: Goal, caller: Caller, *, version: int, now: datetime, rep: Member
 ) -> tuple[str, Member | None, str, dict[str, Any]]:
     """Apply the decision; returns the clicker's confirmation and who to tell (and what)."""
-    manager = session.get(Member, goal.manager_id) if goal.manager_id is not None else None
+    manager = current_manager(session, rep)  # who manages the rep now, not who did when it was made
     if action is Action.GOAL_APPROVE:
-        service.approve(goal, caller, version=version, now=now)
+        service.approve(goal, caller, rep, version=version, now=now)
         note = blocks.notice(t("goal.approved_notice", _locale(session, rep), title=goal.title))
         return t("goal.approved", caller.locale, title=goal.title, rep=rep.user_id), rep, "approved", note
     me = session.get_one(Member, caller.member.id)

@@ -20,7 +20,7 @@ from bot.goals.breakdown import QuarterWeights, WeekTarget
 from bot.goals.models import Goal, GoalRevision, GoalStatus, Metric, PeriodKind, WeeklyTarget
 from bot.goals.numbers import parse_amount
 from bot.roster.models import Member, Role
-from bot.roster.service import Caller
+from bot.roster.service import Caller, manages
 
 TITLE_LENGTH = range(10, 151)
 STRETCH = Decimal("1.5")  # warn when a target is over 1.5× the rep's best comparable period
@@ -149,7 +149,7 @@ def check_can_set(caller: Caller, rep: Member) -> None:
         raise NotAllowed("goal.only_own")
     if not rep.on_team or rep.role is not Role.REP:
         raise Invalid("goal.not_on_team", user=rep.user_id)
-    if caller.role is Role.MANAGER and rep.manager_id != caller.member.id:
+    if not manages(caller, rep):
         raise NotAllowed("goal.not_your_rep", user=rep.user_id)
 
 
@@ -161,7 +161,7 @@ def goal_for_caller(session: Session, caller: Caller, goal_id: int) -> Goal:
     rep = session.get_one(Member, goal.rep_id)
     if caller.member.id == rep.id and goal.status is GoalStatus.PROPOSED:
         return goal
-    if caller.is_admin() or (caller.role is Role.MANAGER and rep.manager_id == caller.member.id):
+    if manages(caller, rep):  # the rep's manager now, not the one stored when the goal was made
         return goal
     raise NotAllowed("goal.not_your_rep", user=rep.user_id)
 
@@ -310,10 +310,10 @@ def discuss(goal: Goal, rep: Member, *, version: int) -> None:
     goal.status = GoalStatus.DISCUSSING
 
 
-def approve(goal: Goal, caller: Caller, *, version: int, now: datetime) -> None:
-    _check_turn(
-        goal, version, caller.is_admin() or caller.member.id == goal.manager_id, {GoalStatus.PROPOSED}
-    )
+def approve(goal: Goal, caller: Caller, rep: Member, *, version: int, now: datetime) -> None:
+    """The rep's current manager (or an admin) approves a proposal; a manager who has since lost the
+    rep may not, whoever the goal named when it was proposed."""
+    _check_turn(goal, version, rep.id == goal.rep_id and manages(caller, rep), {GoalStatus.PROPOSED})
     goal.status, goal.agreed_at = GoalStatus.ACTIVE, now  # the rep proposed it: they agree by definition
 
 
@@ -352,7 +352,7 @@ def visible_goals(session: Session, *, caller: Caller, rep: Member | None, throu
     if caller.role is Role.REP or (rep is not None and rep.id == caller.member.id):
         query = query.where(Goal.rep_id == caller.member.id)
     elif rep is not None:
-        if not caller.is_admin() and rep.manager_id != caller.member.id:
+        if not manages(caller, rep):
             raise NotAllowed("goal.not_your_rep", user=rep.user_id)
         query = query.where(Goal.rep_id == rep.id)
     elif not caller.is_admin():

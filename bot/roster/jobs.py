@@ -29,7 +29,7 @@ def refresh_profiles(context: JobContext, now: datetime) -> str:
         ).all()
     refreshed = gone = 0
     for team_id, user_id in stale:
-        profile = context.directory.fetch(user_id)
+        profile = context.directory.fetch(user_id, team_id=team_id)
         with context.session_factory.begin() as session:
             member = session.scalar(
                 select(Member).where(Member.team_id == team_id, Member.user_id == user_id)

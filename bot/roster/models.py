@@ -51,6 +51,8 @@ class Member(Base):
         default=Role.REP,
     )
     is_slack_admin: Mapped[bool] = mapped_column(default=False)
+    # Not a guest nor an external user of a shared channel (from users.info); only then admin or manager.
+    full_member: Mapped[bool] = mapped_column(default=False)
     on_team: Mapped[bool] = mapped_column(default=False)  # a rep who was added with `/pacer team add`
     manager_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
     vendor_id: Mapped[int | None] = mapped_column(ForeignKey("vendors.id", ondelete="SET NULL"))
@@ -67,3 +69,18 @@ class Member(Base):
 
     manager: Mapped[Member | None] = relationship(remote_side=[id], lazy="raise")
     vendor: Mapped[Vendor | None] = relationship(lazy="raise")
+
+
+class TeamMembership(Base):
+    """A rep's time on a manager's team, from `started_at` to `ended_at` (open while on it). Team sizes
+    for anonymity are read from here at the start of a month, so padding a team later changes nothing."""
+
+    __tablename__ = "team_memberships"
+    __table_args__ = (Index("ix_team_memberships_team_id_manager_id", "team_id", "manager_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(ForeignKey("workspaces.team_id", ondelete="CASCADE"))
+    rep_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
+    manager_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    started_at: Mapped[datetime] = mapped_column()
+    ended_at: Mapped[datetime | None] = mapped_column()

@@ -7,13 +7,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import holidays
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.orm import Session, object_session, selectinload
 
+from bot.db import utcnow
 from bot.db.engine import upsert_statement
 from bot.errors import Conflict, Invalid, NotAllowed, NotFound
 from bot.i18n import Locale, is_locale, locale_from_slack
-from bot.roster.models import Member, Role, Vendor
+from bot.roster.models import Member, Role, TeamMembership, Vendor
 from bot.workspaces.models import Workspace
 
 PROFILE_MAX_AGE = timedelta(days=1)
@@ -31,6 +32,9 @@ class SlackProfile:
     is_admin: bool  # a Slack workspace owner or admin
     deleted: bool
     is_bot: bool
+    # A full member of the installing workspace: not a guest, not someone from another organisation
+    # met in a shared channel. Only full members may be admins or managers (see `full_member_of`).
+    full_member: bool = False
 
 
 @dataclass(frozen=True)
@@ -65,6 +69,7 @@ def save_profile(session: Session, *, team_id: str, profile: SlackProfile, now: 
         "timezone": profile.timezone,
         "slack_locale": profile.slack_locale,
         "is_slack_admin": profile.is_admin,
+        "full_member": profile.full_member,
         "active": not (profile.deleted or profile.is_bot),
         "refreshed_at": now,
     }
@@ -72,14 +77,36 @@ def save_profile(session: Session, *, team_id: str, profile: SlackProfile, now: 
         team_id=team_id, user_id=profile.user_id, role=Role.REP, on_team=False, created_at=now, **facts
     )
     session.execute(statement.on_conflict_do_update(index_elements=["team_id", "user_id"], set_=facts))
-    return session.execute(
+    member = session.execute(
         select(Member)
         .where(Member.team_id == team_id, Member.user_id == profile.user_id)
         .execution_options(populate_existing=True)
     ).scalar_one()
+    if member.role is Role.MANAGER and not member.full_member:
+        remove_manager(session, member, now=now)  # became a guest, or left for another organisation
+    return member
+
+
+def full_member_of(user: dict[str, object], team_id: str) -> bool:
+    """Whether a Slack user object (`users.info`, `user_change`) is a full member of workspace `team_id`:
+    its team id is the workspace's, it is no single- or multi-channel guest, and it is no external user
+    of a shared channel (a "stranger", or an Enterprise Grid user whose teams do not include this one)."""
+    if user.get("team_id") != team_id:
+        return False
+    if user.get("is_restricted") or user.get("is_ultra_restricted") or user.get("is_stranger"):
+        return False
+    enterprise = user.get("enterprise_user")
+    if isinstance(enterprise, dict) and "teams" in enterprise:
+        teams = enterprise.get("teams")
+        return isinstance(teams, list) and team_id in teams
+    return True
 
 
 def role_of(member: Member, admins: frozenset[str]) -> Role:
+    """The role a request is served in. A guest or an external user is a rep whatever else is true of
+    them (in PACER_ADMINS, a Slack admin of their own organisation, or once made a manager)."""
+    if not member.full_member:
+        return Role.REP
     if member.is_slack_admin or member.user_id in admins:
         return Role.ADMIN
     return member.role
@@ -125,6 +152,16 @@ def country_code(code: str) -> str | None:
     return code.upper()
 
 
+def manages(caller: Caller, rep: Member) -> bool:
+    """The one rule for "may act on this rep as their manager": an admin of the rep's workspace, or the
+    manager whose team the rep is on now (never the manager stored on an older goal or item)."""
+    if rep.team_id != caller.team_id:
+        return False
+    if caller.is_admin():
+        return True
+    return caller.role is Role.MANAGER and rep.on_team and rep.manager_id == caller.member.id
+
+
 def check_manages(caller: Caller, rep: Member, *, refusals: str) -> None:
     """The caller may act on this rep as their manager (or as an admin, for any rep on a team).
     `refusals` names the i18n group with `only_managers` and `not_your_rep` (e.g. "feedback")."""
@@ -134,13 +171,20 @@ def check_manages(caller: Caller, rep: Member, *, refusals: str) -> None:
         raise NotAllowed(f"{refusals}.only_managers")
     if not rep.on_team or rep.role is not Role.REP:
         raise Invalid("goal.not_on_team", user=rep.user_id)
-    if caller.role is Role.MANAGER and rep.manager_id != caller.member.id:
+    if not manages(caller, rep):
         raise NotAllowed(f"{refusals}.not_your_rep", user=rep.user_id)
+
+
+def current_manager(session: Session, rep: Member) -> Member | None:
+    """The manager whose team the rep is on now, if any."""
+    if not rep.on_team or rep.manager_id is None:
+        return None
+    return session.get(Member, rep.manager_id)
 
 
 def rep_and_manager(session: Session, rep: Member) -> list[str]:
     """The Slack ids of a rep and their manager: who sees a change to the rep's goals or check-ins."""
-    manager = session.get(Member, rep.manager_id) if rep.manager_id is not None else None
+    manager = current_manager(session, rep)
     return [rep.user_id, *([manager.user_id] if manager is not None else [])]
 
 
@@ -155,6 +199,8 @@ def require_active(members: Iterable[Member]) -> None:
 
 def add_manager(member: Member) -> None:
     require_active([member])
+    if not member.full_member:
+        raise NotAllowed("manager.not_full_member", user=member.user_id)
     if member.role is Role.MANAGER:
         raise Conflict("manager.already", user=member.user_id)
     member.role = Role.MANAGER
@@ -162,12 +208,13 @@ def add_manager(member: Member) -> None:
     member.manager_id = None
 
 
-def remove_manager(session: Session, member: Member) -> int:
+def remove_manager(session: Session, member: Member, *, now: datetime | None = None) -> int:
     """Make a manager a rep again; their reps are left without a manager. Returns how many."""
     if member.role is not Role.MANAGER:
         raise Conflict("manager.not_one", user=member.user_id)
     reps = team_members(session, team_id=member.team_id, manager_id=member.id)
     for rep in reps:
+        _leave_team(session, rep, now or utcnow())
         rep.manager_id = None
     member.role = Role.REP
     return len(reps)
@@ -205,6 +252,38 @@ def vendor_named(session: Session, *, team_id: str, name: str) -> Vendor:
         known = ", ".join(v.name for v, _ in list_vendors(session, team_id=team_id)) or "—"
         raise NotFound("vendor.unknown", name=name, known=known)
     return vendor
+
+
+def vendor_reps(session: Session, vendor: Vendor) -> list[Member]:
+    """The reps on a team whom this vendor employs: whose digest and escalations its channel receives."""
+    return list(
+        session.scalars(
+            select(Member).where(
+                Member.team_id == vendor.team_id, Member.vendor_id == vendor.id, Member.on_team.is_(True)
+            )
+        )
+    )
+
+
+def may_route_vendor(caller: Caller, reps: Sequence[Member]) -> bool:
+    """Who may choose where a vendor's digest and escalations go: an admin, or a manager whose team has
+    every one of the vendor's reps (and it has at least one); never a manager for another team's vendor."""
+    if caller.is_admin():
+        return True
+    return (
+        caller.role is Role.MANAGER
+        and bool(reps)
+        and all(rep.team_id == caller.team_id and manages(caller, rep) for rep in reps)
+    )
+
+
+def route_vendor(session: Session, caller: Caller, vendor: Vendor, channel_id: str) -> None:
+    """Post the vendor's digest and send its escalations to `channel_id`, if the caller may decide that."""
+    if vendor.team_id != caller.team_id:
+        raise NotFound("vendor.unknown", name=vendor.name, known="—")
+    if not may_route_vendor(caller, vendor_reps(session, vendor)):
+        raise NotAllowed("vendor.channel_not_yours", vendor=vendor.name)
+    vendor.channel_id = channel_id
 
 
 def list_vendors(session: Session, *, team_id: str) -> list[tuple[Vendor, int]]:
@@ -254,7 +333,14 @@ def managing(caller: Caller, manager: Member | None) -> Member:
     return manager
 
 
-def add_to_team(caller: Caller, *, reps: Sequence[Member], manager: Member, vendor: Vendor | None) -> None:
+def add_to_team(
+    caller: Caller,
+    *,
+    reps: Sequence[Member],
+    manager: Member,
+    vendor: Vendor | None,
+    now: datetime | None = None,
+) -> None:
     require_active(reps)
     for rep in reps:
         if rep.id == manager.id or rep.role is Role.MANAGER:
@@ -263,16 +349,52 @@ def add_to_team(caller: Caller, *, reps: Sequence[Member], manager: Member, vend
         if moving and not caller.is_admin():
             raise NotAllowed("team.on_other_team", user=rep.user_id)
     for rep in reps:
+        if not (rep.on_team and rep.manager_id == manager.id):
+            session = object_session(rep)
+            if session is not None:
+                _leave_team(session, rep, now or utcnow())
+                session.add(
+                    TeamMembership(
+                        team_id=rep.team_id, rep_id=rep.id, manager_id=manager.id, started_at=now or utcnow()
+                    )
+                )
         rep.on_team = True
         rep.manager_id = manager.id
         if vendor is not None:
             rep.vendor_id = vendor.id
 
 
-def remove_from_team(caller: Caller, rep: Member) -> None:
+def remove_from_team(caller: Caller, rep: Member, *, now: datetime | None = None) -> None:
     if not rep.on_team:
         raise Conflict("team.not_on_team", user=rep.user_id)
     if rep.manager_id != caller.member.id and not caller.is_admin():
         raise NotAllowed("team.not_your_rep", user=rep.user_id)
+    session = object_session(rep)
+    if session is not None:
+        _leave_team(session, rep, now or utcnow())
     rep.on_team = False
     rep.manager_id = None
+
+
+def _leave_team(session: Session, rep: Member, now: datetime) -> None:
+    session.execute(
+        update(TeamMembership)
+        .where(TeamMembership.rep_id == rep.id, TeamMembership.ended_at.is_(None))
+        .values(ended_at=now)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def team_size_at(session: Session, *, team_id: str, manager_id: int, at: datetime) -> int:
+    """How many reps were on the manager's team at `at` (from the membership record, not today's team)."""
+    return int(
+        session.scalar(
+            select(func.count(func.distinct(TeamMembership.rep_id))).where(
+                TeamMembership.team_id == team_id,
+                TeamMembership.manager_id == manager_id,
+                TeamMembership.started_at <= at,
+                or_(TeamMembership.ended_at.is_(None), TeamMembership.ended_at > at),
+            )
+        )
+        or 0
+    )

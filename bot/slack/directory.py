@@ -12,15 +12,22 @@ from sqlalchemy import and_, select
 from bot.db import SessionFactory, utcnow
 from bot.errors import NotFound
 from bot.roster.models import Member
-from bot.roster.service import SlackProfile, find_member, profile_is_stale, save_profile
+from bot.roster.service import (
+    SlackProfile,
+    find_member,
+    full_member_of,
+    profile_is_stale,
+    save_profile,
+)
 from bot.workspaces.models import Workspace
 from bot.workspaces.service import ensure_workspace
 
 logger = logging.getLogger(__name__)
 
 
-def profile_from_user(user: dict[str, Any]) -> SlackProfile:
-    """Translate a Slack user object (users.info, user_change) into the profile Pacer keeps."""
+def profile_from_user(user: dict[str, Any], team_id: str) -> SlackProfile:
+    """Translate a Slack user object (users.info, user_change) into the profile Pacer keeps in workspace
+    `team_id`; a guest or an external user is no full member there."""
     profile = user.get("profile") or {}
     name = (
         profile.get("display_name") or profile.get("real_name") or user.get("real_name") or user.get("name")
@@ -33,6 +40,7 @@ def profile_from_user(user: dict[str, Any]) -> SlackProfile:
         is_admin=bool(user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner")),
         deleted=bool(user.get("deleted")),
         is_bot=bool(user.get("is_bot")) or user.get("id") == "USLACKBOT",
+        full_member=full_member_of(user, team_id),
     )
 
 
@@ -41,7 +49,7 @@ class Directory:
         self.client = client
         self.session_factory = session_factory
 
-    def fetch(self, user_id: str) -> SlackProfile | None:
+    def fetch(self, user_id: str, *, team_id: str) -> SlackProfile | None:
         """The user's profile from Slack, or None when Slack does not know them."""
         try:
             response = self.client.users_info(user=user_id, include_locale=True)
@@ -49,7 +57,7 @@ class Directory:
             if error.response.get("error") in {"user_not_found", "users_not_found"}:
                 return None
             raise
-        return profile_from_user(response["user"])
+        return profile_from_user(response["user"], team_id)
 
     def member_and_workspace(self, team_id: str, user_id: str) -> tuple[Member, Workspace]:
         """The member for a Slack user and their workspace: one query when Pacer knows them and their
@@ -63,7 +71,7 @@ class Directory:
             ).first()
         if row is not None and row[1] is not None and not profile_is_stale(row[1], now):
             return row[1], row[0]
-        profile = self.fetch(user_id)
+        profile = self.fetch(user_id, team_id=team_id)
         if profile is None:
             raise NotFound("member.unknown", user=user_id)
         with self.session_factory.begin() as session:
@@ -85,4 +93,4 @@ class Directory:
         with self.session_factory.begin() as session:
             if find_member(session, team_id=team_id, user_id=str(user.get("id"))) is None:
                 return
-            save_profile(session, team_id=team_id, profile=profile_from_user(user), now=utcnow())
+            save_profile(session, team_id=team_id, profile=profile_from_user(user, team_id), now=utcnow())
