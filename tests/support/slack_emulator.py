@@ -238,8 +238,10 @@ class SlackEmulator:
         deleted: bool = False,
         is_bot: bool = False,
         team_id: str | None = None,
+        **extra: Any,
     ) -> dict[str, Any]:
-        """Add a user; returns it as users.info shows it with include_locale=true.
+        """Add a user; returns it as users.info shows it with include_locale=true. `extra` adds fields
+        such as is_restricted, is_ultra_restricted, is_stranger or enterprise_user (guests, externals).
 
         tz_label is the zone's abbreviation ("CET") and tz_offset its current UTC offset in seconds.
         """
@@ -251,6 +253,7 @@ class SlackEmulator:
         user |= {"is_bot": is_bot, "tz": tz, "tz_label": now.tzname() or tz}
         user |= {"tz_offset": int(offset.total_seconds()) if offset else 0, "locale": locale}
         user["profile"] = {"display_name": name, "real_name": real}
+        user |= {"is_restricted": False, "is_ultra_restricted": False} | extra
         with self._lock:
             self.users[user_id] = user
         return copy.deepcopy(user)
