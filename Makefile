@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 demo: install  ## try Pacer with no Slack workspace: local-slack (from npm) and a seeded demo team
 	$(BIN)/pacer demo
 
-run: install  ## serve Slack (needs SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET or SLACK_APP_TOKEN, e.g. in .env)
+run: install  ## serve Slack (needs SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET or SLACK_APP_TOKEN, and ANONYMITY_KEY, e.g. in .env)
 	$(BIN)/pacer run
 
 migrate: install

@@ -207,6 +207,7 @@ def run(settings: Settings) -> int:
     from bot.scheduler.runner import Leadership, start_scheduler
     from bot.slack.app import create_app
 
+    settings.require_anonymity_key()
     context = _job_context(settings)
     _check_token(context)
     worker = DeliveryWorker(context.sender).start()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import logging
 from pathlib import Path
 from typing import Annotated
@@ -23,6 +21,13 @@ WHERE_TO_GET = {
     "SLACK_APP_TOKEN": f"Basic Information → App-Level Tokens (xapp-…, connections:write) on {SETTINGS_PAGE}",
     "DATABASE_URL": "a SQLAlchemy URL such as sqlite:///data/pacer.db or postgresql+psycopg://user@host/db",
 }
+ANONYMITY_KEY_MIN = 16
+# Settings Pacer's operator makes rather than gets.
+HOW_TO_MAKE = {
+    "ANONYMITY_KEY": (
+        'Make one once and keep it: python -c "import secrets; print(secrets.token_urlsafe(32))"'
+    ),
+}
 PLACEHOLDERS = {
     "changeme",
     "change-me",
@@ -39,6 +44,8 @@ class ConfigError(Exception):
     def __init__(self, variable: str, problem: str) -> None:
         where = WHERE_TO_GET.get(variable)
         hint = f" Get it from {where}." if where else ""
+        if variable in HOW_TO_MAKE:
+            hint = f" {HOW_TO_MAKE[variable]}"  # ends in a command: no full stop to copy with it
         super().__init__(f"{variable} {problem}.{hint}")
         self.variable = variable
 
@@ -61,8 +68,8 @@ class Settings(BaseSettings):
     delivery_rate: float = Field(default=5.0, gt=0, le=100)
     delivery_workers: int = Field(default=4, ge=1, le=32)
     delivery_lease_seconds: int = Field(default=60, ge=1, le=3600)
-    # Keys the hash that stops a rep's anonymous feedback being stored twice in a month; when unset,
-    # derived from the signing secret (or bot token), so only the server can compute it.
+    # Keys the hash that stops a rep's anonymous feedback being stored twice in a month. A secret of its
+    # own, never derived from Slack's: whoever holds a Slack secret must not be able to compute it.
     anonymity_key: SecretStr | None = None
 
     @field_validator("pacer_admins", mode="before")
@@ -105,12 +112,21 @@ class Settings(BaseSettings):
                 )
             _require_token("SLACK_SIGNING_SECRET", self.slack_signing_secret, prefix="")
 
+    def require_anonymity_key(self) -> None:
+        """Serving needs ANONYMITY_KEY: a secret of its own, not a placeholder, at least 16 characters."""
+        key = self.anonymity_key.get_secret_value().strip() if self.anonymity_key is not None else ""
+        if not key:
+            raise ConfigError("ANONYMITY_KEY", "is not set")
+        if key.lower() in PLACEHOLDERS or len(key) < ANONYMITY_KEY_MIN:
+            raise ConfigError(
+                "ANONYMITY_KEY", f"must be a random value of at least {ANONYMITY_KEY_MIN} characters"
+            )
+
     def anonymity_secret(self) -> bytes:
-        if self.anonymity_key is not None and self.anonymity_key.get_secret_value():
-            return self.anonymity_key.get_secret_value().encode()
-        base = self.slack_signing_secret or self.slack_bot_token or self.slack_app_token
-        seed = base.get_secret_value().encode() if base else b"pacer"
-        return hmac.new(seed, b"pacer-anonymity", hashlib.sha256).digest()
+        """The key of the author hash of field feedback (see `require_anonymity_key`)."""
+        self.require_anonymity_key()
+        assert self.anonymity_key is not None  # noqa: S101 - checked just above
+        return self.anonymity_key.get_secret_value().strip().encode()
 
     @property
     def sqlite_path(self) -> Path | None:

@@ -4,6 +4,7 @@ the Slack Web API emulator, and the real app served over HTTP on a free port."""
 from __future__ import annotations
 
 import os
+import secrets
 import threading
 import uuid
 from collections.abc import Iterator
@@ -23,6 +24,7 @@ from tests.support.slack_emulator import SlackEmulator
 from tests.support.slack_peer import SlackPeer
 
 SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
+ANONYMITY_KEY = secrets.token_urlsafe(32)  # a key of its own per test run, as `pacer run` requires
 BOT_TOKEN = "xoxb-test-token"
 TEAM_ID = "T0000001"
 
@@ -90,6 +92,7 @@ def make_settings(emulator: SlackEmulator, database_url: str, **overrides: objec
         "database_url": database_url,
         "pacer_admins": "UADMIN",
         "http_threads": 8,
+        "anonymity_key": ANONYMITY_KEY,
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]

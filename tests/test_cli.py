@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import BOT_TOKEN, SIGNING_SECRET
+from tests.conftest import ANONYMITY_KEY, BOT_TOKEN, SIGNING_SECRET
 from tests.support.net import free_port
 from tests.support.people import REP_EN, REP_ZH, add_people
 from tests.support.slack_emulator import SlackEmulator
@@ -34,8 +34,28 @@ def pacer(*args: str, env: dict[str, str], timeout: float = 60) -> subprocess.Co
 
 
 def clean_env(tmp_path: Path, **extra: str) -> dict[str, str]:
-    keep = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "PACER_", "DATABASE_URL"))}
-    return {**keep, "DATABASE_URL": f"sqlite:///{tmp_path / 'data' / 'pacer.db'}", **extra}
+    prefixes = ("SLACK_", "PACER_", "DATABASE_URL", "ANONYMITY_KEY")
+    keep = {k: v for k, v in os.environ.items() if not k.startswith(prefixes)}
+    database = f"sqlite:///{tmp_path / 'data' / 'pacer.db'}"
+    return {**keep, "DATABASE_URL": database, "ANONYMITY_KEY": ANONYMITY_KEY, **extra}
+
+
+@pytest.mark.parametrize("value", [None, "", "changeme", "too-short"])
+def test_pacer_run_without_an_anonymity_key_is_one_clear_line_and_exit_2(
+    tmp_path: Path, value: str | None
+) -> None:
+    env = clean_env(tmp_path, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET)
+    if value is None:
+        del env["ANONYMITY_KEY"]
+    else:
+        env["ANONYMITY_KEY"] = value
+    result = pacer("run", env=env)
+    assert result.returncode == 2, result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and "Traceback" not in result.stderr
+    assert "ANONYMITY_KEY" in lines[0]
+    assert 'python -c "import secrets; print(secrets.token_urlsafe(32))"' in lines[0]
+    assert not (tmp_path / "data" / "pacer.db").exists()  # refused before touching anything
 
 
 def test_missing_token_is_one_clear_line_and_exit_2(tmp_path: Path) -> None:

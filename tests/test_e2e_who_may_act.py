@@ -79,9 +79,9 @@ def test_a_vendor_channel_is_chosen_by_an_admin_or_the_manager_of_all_its_reps(
 
     # One of Acme's reps joins Ben's team: now neither manager has all of them.
     assert "Added" in say(teams, f"team add {at(REP_LA)} vendor Acme Sales", BEN)
-    assert refusal in say(teams, f"vendor channel Acme Sales <#C0OTHER|mine>", MARIA)
+    assert refusal in say(teams, "vendor channel Acme Sales <#C0OTHER|mine>", MARIA)
     assert one(app_server, Vendor, name="Acme Sales").channel_id == "C0SHARED"
-    assert "will be posted in <#C0OTHER>" in say(teams, f"vendor channel Acme Sales <#C0OTHER|x>", ADMIN)
+    assert "will be posted in <#C0OTHER>" in say(teams, "vendor channel Acme Sales <#C0OTHER|x>", ADMIN)
     wait_for(lambda: len(dms(emulator, CONTACT)) == 2, what="the second notice")
 
     # A vendor with no reps is no manager's to route.

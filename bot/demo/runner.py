@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -99,7 +100,7 @@ def _running_demo(*, slack_port: int, app_port: int, data_dir: Path) -> Iterator
     now = datetime.now(UTC)
     engine = make_engine(env["DATABASE_URL"])
     upgrade(engine)
-    seed(engine, now=now)
+    seed(engine, now=now, anonymity_key=env["ANONYMITY_KEY"].encode())
     engine.dispose()
     processes: list[subprocess.Popen[bytes]] = []
     lock = data_dir / LOCK
@@ -144,8 +145,13 @@ def digest_time(now: datetime) -> datetime:
 
 
 def _environment(data_dir: Path, database: Path, *, slack_port: int, app_port: int) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "PACER_", "DATABASE_"))}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("SLACK_", "PACER_", "DATABASE_", "ANONYMITY_"))
+    }
     env.update(
+        ANONYMITY_KEY=secrets.token_urlsafe(32),  # a key of its own for each demo, as `pacer run` requires
         SLACK_API_URL=f"http://localhost:{slack_port}/api/",
         SLACK_BOT_TOKEN=BOT_TOKEN,
         SLACK_APP_TOKEN=APP_TOKEN,

@@ -11,9 +11,8 @@ from sqlalchemy.orm import Session
 
 from bot.checkins.models import Confidence
 from bot.checkins.service import Answer, save_checkin
-from bot.config import Settings
 from bot.db import make_session_factory
-from bot.demo.people import APP_TOKEN, BOT_TOKEN, DIGEST_CHANNEL, PEOPLE, TEAM_ID, VENDORS, Person, reps
+from bot.demo.people import DIGEST_CHANNEL, PEOPLE, TEAM_ID, VENDORS, Person, reps
 from bot.feedback import service as feedback
 from bot.goals import service as goals
 from bot.goals.breakdown import iso_week_start
@@ -39,7 +38,7 @@ def this_week(now: datetime) -> date:
     return iso_week_start(now.date())
 
 
-def seed(engine: Engine, *, now: datetime) -> None:
+def seed(engine: Engine, *, now: datetime, anonymity_key: bytes) -> None:
     """Everything the demo shows, as of `now` (UTC). Runs once on an empty, migrated database."""
     factory = make_session_factory(engine)
     week = this_week(now)
@@ -97,7 +96,7 @@ def seed(engine: Engine, *, now: datetime) -> None:
         session.flush()
         for index, rep in enumerate(reps()):
             _goal_and_history(session, members, workspace, rep, index, week=week, now=now)
-        _feedback(session, members, workspace, now=now)
+        _feedback(session, members, workspace, now=now, anonymity_key=anonymity_key)
 
 
 FIELD_NOTES = (
@@ -107,13 +106,14 @@ FIELD_NOTES = (
 )
 
 
-def _secret() -> bytes:
-    """The key `pacer run` will use for anonymous feedback, from the same demo settings."""
-    settings = Settings(_env_file=None, slack_bot_token=BOT_TOKEN, slack_app_token=APP_TOKEN)
-    return settings.anonymity_secret()
-
-
-def _feedback(session: Session, members: dict[str, Member], workspace: Workspace, *, now: datetime) -> None:
+def _feedback(
+    session: Session,
+    members: dict[str, Member],
+    workspace: Workspace,
+    *,
+    now: datetime,
+    anonymity_key: bytes,
+) -> None:
     """Last month's feedback both ways, through the feedback service: a manager's note to each of the
     first reps, and what three reps told the company (one of them anonymously)."""
     month = (now.date().replace(day=1) - timedelta(days=1)).replace(day=1)
@@ -133,7 +133,7 @@ def _feedback(session: Session, members: dict[str, Member], workspace: Workspace
         )
     for index, (rep, notes) in enumerate(zip(reps()[3:6], FIELD_NOTES, strict=True)):
         market, competitor, moves, suggestions = notes
-        key = feedback.author_key(_secret(), team_id=TEAM_ID, user_id=rep.user_id, month=month)
+        key = feedback.author_key(anonymity_key, team_id=TEAM_ID, user_id=rep.user_id, month=month)
         values: dict[str, str | bool] = {
             "market": market,
             "competitor": competitor,

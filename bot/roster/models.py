@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bot.db import Base, utcnow
@@ -52,7 +52,7 @@ class Member(Base):
     )
     is_slack_admin: Mapped[bool] = mapped_column(default=False)
     # Not a guest nor an external user of a shared channel (from users.info); only then admin or manager.
-    full_member: Mapped[bool] = mapped_column(default=False)
+    full_member: Mapped[bool] = mapped_column(default=False, server_default=false())
     on_team: Mapped[bool] = mapped_column(default=False)  # a rep who was added with `/pacer team add`
     manager_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
     vendor_id: Mapped[int | None] = mapped_column(ForeignKey("vendors.id", ondelete="SET NULL"))

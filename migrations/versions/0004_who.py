@@ -23,8 +23,6 @@ def upgrade() -> None:
     # person's next request (refreshed_at cleared), so a guest made a manager earlier is found out.
     with op.batch_alter_table("members", schema=None) as batch_op:
         batch_op.add_column(sa.Column("full_member", sa.Boolean(), nullable=False, server_default=sa.false()))
-    with op.batch_alter_table("members", schema=None) as batch_op:
-        batch_op.alter_column("full_member", server_default=None)
     op.execute("UPDATE members SET refreshed_at = NULL")
 
     op.create_table(
