@@ -39,5 +39,9 @@ def setup_logging(level: str) -> None:
         max(logging.getLevelName(level), logging.WARNING)
     )  # Pacer logs each tick
     logging.getLogger("slack_bolt.App").addFilter(_DropBoltTokenNotice())
+    # At DEBUG these log whole payloads (a DM's text beside its user id): never below INFO, so no log
+    # line joins a person with what they wrote, anonymous or not.
+    for payload_logger in ("slack_bolt", "slack_sdk", "sqlalchemy.engine"):
+        logging.getLogger(payload_logger).setLevel(max(logging.getLevelName(level), logging.INFO))
     # Under load waitress logs every queued request ("Task queue depth"): a symptom, not an event.
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)

@@ -15,15 +15,16 @@ from sqlalchemy.orm import Session
 from bot.checkins import schedule
 from bot.checkins.models import CheckIn
 from bot.errors import NotAllowed
+from bot.feedback.anonymity import month_start, shown_anonymous
 from bot.feedback.models import FieldFeedback, ManagerFeedback
 from bot.goals.models import Goal, WeeklyTarget
 from bot.roster.models import Member, Role
-from bot.roster.service import Caller, check_manages
+from bot.roster.service import Caller, check_manages, team_size_at
 from bot.workspaces.models import Workspace
 
 TEXT_MAX = 3000  # Slack's limit for a text block, and what the modal's inputs accept
 COMPETITOR_MAX = 80
-ANONYMITY_MIN_TEAM = 3  # anonymous feedback is shown only where the group has at least this many reps
+ANONYMITY_MIN_TEAM = 3  # an anonymous item keeps its team only if the team had this many reps on the 1st
 PROMPT_TIME = time(10, 0)
 REMINDER_AFTER = timedelta(days=3)
 THEMES = ("market", "competitors", "customers", "problems", "suggestions")
@@ -280,8 +281,11 @@ def share(
         item = FieldFeedback(team_id=rep.team_id, month=month, author_key=key)
         session.add(item)
     anonymous = bool(values["anonymous"])
+    # The team as it was when the month began: reps added since (padding) do not count.
     team_size = (
-        len(team_reps(session, team_id=rep.team_id, manager_id=rep.manager_id)) if rep.manager_id else 0
+        team_size_at(session, team_id=rep.team_id, manager_id=rep.manager_id, at=month_start(month))
+        if rep.manager_id
+        else 0
     )
     item.anonymous = anonymous
     item.author_id = None if anonymous else rep.id
@@ -299,15 +303,17 @@ def share(
 class Visible:
     given: list[tuple[ManagerFeedback, Member]] = field(default_factory=list)  # with the rep
     shared: list[tuple[FieldFeedback, Member | None]] = field(default_factory=list)  # author, or None
-    hidden_anonymous: int = 0  # anonymous items withheld because the group is too small
-    # Managers and admins never see an anonymous item on its own: only how many mention each theme.
+    # Managers and admins never see an anonymous item on its own: only how many mention each theme, and
+    # only from months where the group had at least three anonymous items (see `anonymity`).
     anonymous_themes: dict[str, int] = field(default_factory=dict)
 
 
-def visible(session: Session, *, caller: Caller, keys: list[str], limit: int = 20) -> Visible:
+def visible(
+    session: Session, *, caller: Caller, keys: list[str], since: date | None = None, limit: int = 20
+) -> Visible:
     """A rep: feedback addressed to them and their own (found by their keys). A manager: their team's.
-    An admin: everything. Anonymous items never come with an author, and only where the group (the
-    manager's team, or the workspace for an admin) has at least three reps."""
+    An admin: everything. Anonymous items never come with an author, and count (by theme) only under
+    the anonymity rules: the manager's team, or the workspace for an admin, from `since` on."""
     out = Visible()
     given = (
         select(ManagerFeedback, Member)
@@ -325,13 +331,12 @@ def visible(session: Session, *, caller: Caller, keys: list[str], limit: int = 2
     if caller.role is Role.REP:
         given = given.where(ManagerFeedback.rep_id == caller.member.id)
         shared = shared.where(FieldFeedback.author_key.in_(keys))
-        group = ANONYMITY_MIN_TEAM  # their own: shown to them
-    elif caller.role is Role.MANAGER:
-        given = given.where(Member.manager_id == caller.member.id)
-        shared = shared.where(FieldFeedback.manager_id == caller.member.id)
-        group = len(team_reps(session, team_id=caller.team_id, manager_id=caller.member.id))
     else:
-        group = len(team_reps(session, team_id=caller.team_id))
+        shared = shared.where(FieldFeedback.anonymous.is_(False))
+        if caller.role is Role.MANAGER:
+            given = given.where(Member.manager_id == caller.member.id)
+            shared = shared.where(FieldFeedback.manager_id == caller.member.id)
+        out.anonymous_themes = anonymous_themes(session, caller=caller, since=since)
     out.given = [(item, rep) for item, rep in session.execute(given)]
     authors = {
         m.id: m
@@ -342,16 +347,27 @@ def visible(session: Session, *, caller: Caller, keys: list[str], limit: int = 2
         )
     }
     for item in session.scalars(shared):
-        if not item.anonymous:
-            out.shared.append((item, authors.get(item.author_id or 0)))
-        elif caller.role is Role.REP:
-            out.shared.append((item, None))  # their own
-        elif group < ANONYMITY_MIN_TEAM or item.manager_id is None:  # from a team of fewer than three
-            out.hidden_anonymous += 1
-        else:
-            for theme in themes_of(item):
-                out.anonymous_themes[theme] = out.anonymous_themes.get(theme, 0) + 1
+        out.shared.append((item, None if item.anonymous else authors.get(item.author_id or 0)))
     return out
+
+
+def anonymous_themes(session: Session, *, caller: Caller, since: date | None) -> dict[str, int]:
+    """Counts by theme of the anonymous items a manager (their team's) or an admin (the workspace's) may
+    see: month by month, only where the group had at least three anonymous items."""
+    query = select(FieldFeedback).where(
+        FieldFeedback.team_id == caller.team_id, FieldFeedback.anonymous.is_(True)
+    )
+    if since is not None:
+        query = query.where(FieldFeedback.month >= since)
+    shown = shown_anonymous(
+        session.scalars(query), group_of=lambda item: item.manager_id, month_of=lambda item: item.month
+    )
+    items = shown.workspace if caller.is_admin() else shown.by_group.get(caller.member.id, [])
+    counts: dict[str, int] = {}
+    for item in items:
+        for theme in themes_of(item):
+            counts[theme] = counts.get(theme, 0) + 1
+    return counts
 
 
 def themes_of(item: FieldFeedback) -> list[str]:

@@ -10,8 +10,9 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.feedback.anonymity import shown_anonymous, shuffled
 from bot.feedback.models import FieldFeedback
-from bot.feedback.service import ANONYMITY_MIN_TEAM, THEMES, team_reps, themes_of
+from bot.feedback.service import THEMES, themes_of
 from bot.roster.models import Member
 
 
@@ -22,33 +23,37 @@ class FieldSummary:
     items: int = 0
     themes: dict[str, int] = field(default_factory=lambda: dict.fromkeys(THEMES, 0))
     competitors: list[tuple[str, int]] = field(default_factory=list)
-    problems: list[tuple[str, str | None]] = field(default_factory=list)  # text, author's Slack id or None
+    problems: list[tuple[str, str]] = field(default_factory=list)  # named: text, author's Slack id
+    anonymous_problems: list[str] = field(default_factory=list)  # shuffled, apart from the named ones
 
 
 def field_summary(session: Session, *, team_id: str, month: date) -> FieldSummary:
     """Counts by theme, the most mentioned competitors and the open problems of one month's feedback.
-    Anonymous items count only when the workspace has at least three reps, and never carry a name."""
+    Anonymous items count only under the anonymity rules (at least three of them, workspace-wide), never
+    carry a name, and their problems are quoted apart from the named ones, in a random order."""
     summary = FieldSummary(team_id, month)
-    include_anonymous = len(team_reps(session, team_id=team_id)) >= ANONYMITY_MIN_TEAM
     rows = session.execute(
         select(FieldFeedback, Member.user_id)
         .outerjoin(Member, Member.id == FieldFeedback.author_id)
         .where(FieldFeedback.team_id == team_id, FieldFeedback.month == month)
         .order_by(FieldFeedback.id)
-    )
+    ).all()
+    named = [(item, user_id) for item, user_id in rows if not item.anonymous and user_id is not None]
+    anonymous = shown_anonymous(
+        (item for item, _ in rows if item.anonymous),
+        group_of=lambda item: item.manager_id,
+        month_of=lambda item: item.month,
+    ).workspace
     names: Counter[str] = Counter()
     spelled: dict[str, str] = {}
-    for item, user_id in rows:
-        # An anonymous item counts only from a team of three or more (its manager_id is kept only then).
-        if item.anonymous and (not include_anonymous or item.manager_id is None):
-            continue
+    for item in [*(item for item, _ in named), *anonymous]:
         summary.items += 1
         for theme in themes_of(item):
             summary.themes[theme] += 1
         if item.competitor:
             spelled.setdefault(item.competitor.casefold(), item.competitor)
             names[item.competitor.casefold()] += 1
-        if item.problems:
-            summary.problems.append((item.problems, None if item.anonymous else user_id))
     summary.competitors = [(spelled[key], count) for key, count in names.most_common(5)]
+    summary.problems = [(item.problems, str(user_id)) for item, user_id in named if item.problems]
+    summary.anonymous_problems = shuffled([item.problems for item in anonymous if item.problems])
     return summary

@@ -290,8 +290,8 @@ def listing(seen: Visible, locale: Locale, *, can_escalate: bool) -> tuple[str, 
         anonymous = t("feedback.anonymous_summary", locale, themes=counts)
         body.append(blocks.section(anonymous))
         lines.append(anonymous)
-    if seen.hidden_anonymous:
-        body.append(blocks.context(t("feedback.hidden_anonymous", locale, count=seen.hidden_anonymous)))
+    if can_escalate:  # managers and admins: how anonymous feedback is counted, whether or not there is any
+        body.append(blocks.context(t("feedback.anonymity_rule", locale)))
     if not lines and not shared:
         body.append(blocks.section(t("feedback.list_empty", locale)))
     text = "\n".join([title, *lines, *(s for s, _, _ in shared)])
@@ -306,15 +306,19 @@ def summary_message(summary: FieldSummary, locale: Locale) -> dict[str, Any]:
     if summary.competitors:
         names = ", ".join(f"{name} ({count})" for name, count in summary.competitors)
         lines.append(t("field.competitors", locale, names=names))
-    problems = [
-        f"• {text[:400]}"
-        + (f" — {blocks.mention(user)}" if user else f" — {t('feedback.anonymous', locale)}")
-        for text, user in summary.problems
-    ]
+    problems = [f"• {text[:400]} — {blocks.mention(user)}" for text, user in summary.problems]
     if problems:
         lines.append(t("field.problems", locale))
-    body = [blocks.header(title), *blocks.sections_from_lines([*lines, *problems], max_blocks=40)]
-    return blocks.message("\n".join([title, *lines, *problems]), body)
+    # Anonymous problems on their own, in the summary's shuffled order, with nothing beside them.
+    anonymous = [f"• {text[:400]}" for text in summary.anonymous_problems]
+    if anonymous:
+        anonymous.insert(0, t("field.anonymous_problems", locale))
+    body = [
+        blocks.header(title),
+        *blocks.sections_from_lines([*lines, *problems], max_blocks=30),
+        *blocks.sections_from_lines(anonymous, max_blocks=10),
+    ]
+    return blocks.message("\n".join([title, *lines, *problems, *anonymous]), body)
 
 
 def thanks_modal(locale: Locale) -> dict[str, Any]:
