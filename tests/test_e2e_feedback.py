@@ -205,7 +205,7 @@ def test_voice_of_the_field(team: SlackPeer, emulator: SlackEmulator, app_server
     text = post["text"]
     # One anonymous item in the workspace is held back: not counted, not quoted.
     assert "Voice of the field — November 2026 (2 responses)" in text
-    assert "Competitors: 2" in text and "Globex (1), Initech (1)" in text
+    assert "Competitors: 2" in text and "globex (1), Initech (1)" in text
     assert "<@UREPZH>" in text and "<@UREPLA>" in text and REP_EN not in text
     assert text.count("Quotes take two weeks") == 2 and "anonymous" not in text
     assert "0 new" in app_server.run_job("field-summary", at(15, 15))[0]

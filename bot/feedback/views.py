@@ -290,12 +290,13 @@ def listing(seen: Visible, locale: Locale, *, can_escalate: bool) -> tuple[str, 
         anonymous = t("feedback.anonymous_summary", locale, themes=counts)
         body.append(blocks.section(anonymous))
         lines.append(anonymous)
-    if can_escalate:  # managers and admins: how anonymous feedback is counted, whether or not there is any
-        body.append(blocks.context(t("feedback.anonymity_rule", locale)))
     if not lines and not shared:
         body.append(blocks.section(t("feedback.list_empty", locale)))
-    text = "\n".join([title, *lines, *(s for s, _, _ in shared)])
-    return text, body[: blocks.MESSAGE_BLOCKS_MAX]
+    # Managers and admins: how anonymous feedback is counted, whether or not there is any to count.
+    rule = [t("feedback.anonymity_rule", locale)] if can_escalate else []
+    body = body[: blocks.MESSAGE_BLOCKS_MAX - len(rule)] + [blocks.context(line) for line in rule]
+    text = "\n".join([title, *lines, *(s for s, _, _ in shared), *rule])
+    return text, body
 
 
 def summary_message(summary: FieldSummary, locale: Locale) -> dict[str, Any]:
