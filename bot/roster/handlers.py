@@ -38,7 +38,7 @@ def manager_add(request: CommandRequest) -> None:
 def manager_remove(request: CommandRequest) -> None:
     member = _one_member(request)
     with request.deps.session_factory.begin() as session:
-        orphans = service.remove_manager(session, session.merge(member))
+        orphans = service.remove_manager(session, session.merge(member), now=request.deps.clock())
     request.reply(request.t("manager.removed", user=member.user_id, reps=orphans))
 
 
@@ -104,7 +104,11 @@ def team_add(request: CommandRequest) -> None:
         boss = service.managing(request.caller, session.merge(manager) if manager else None)
         vendor = service.vendor_named(session, team_id=team_id, name=vendor_name) if vendor_name else None
         service.add_to_team(
-            request.caller, reps=[session.merge(rep) for rep in reps], manager=boss, vendor=vendor
+            request.caller,
+            reps=[session.merge(rep) for rep in reps],
+            manager=boss,
+            vendor=vendor,
+            now=request.deps.clock(),
         )
     names = ", ".join(f"<@{rep.user_id}>" for rep in reps)
     request.reply(request.t("team.added", reps=names, manager=boss.user_id, count=len(reps)))
@@ -113,7 +117,7 @@ def team_add(request: CommandRequest) -> None:
 def team_remove(request: CommandRequest) -> None:
     rep = _one_member(request)
     with request.deps.session_factory.begin() as session:
-        service.remove_from_team(request.caller, session.merge(rep))
+        service.remove_from_team(request.caller, session.merge(rep), now=request.deps.clock())
     request.reply(request.t("team.removed", user=rep.user_id))
 
 
