@@ -72,6 +72,7 @@ def seed(engine: Engine, *, now: datetime, anonymity_key: bytes) -> None:
                     is_admin=False,
                     deleted=False,
                     is_bot=False,
+                    full_member=True,
                 ),
                 now=now,
             )
