@@ -4,6 +4,7 @@ route a vendor's messages, and what happens to a manager who becomes a guest."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -139,3 +140,43 @@ def test_team_size_is_read_from_the_membership_at_a_moment(session: Session) -> 
     assert size(session, team_id=TEAM, manager_id=boss.id, at=datetime(2026, 11, 1, tzinfo=UTC)) == 2
     assert size(session, team_id=TEAM, manager_id=boss.id, at=datetime(2026, 12, 1, tzinfo=UTC)) == 3
     assert size(session, team_id=TEAM, manager_id=boss.id, at=datetime(2026, 10, 1, tzinfo=UTC)) == 0
+
+
+def test_the_migration_records_todays_teams_and_asks_slack_again(tmp_path: Path) -> None:
+    from sqlalchemy import text
+
+    from bot.db import make_engine
+    from bot.db.migrate import upgrade
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'before.db'}")
+    upgrade(engine, "0003")
+    with engine.begin() as db:
+        db.execute(
+            text(
+                "INSERT INTO workspaces (team_id, timezone, nudge_weekday, nudge_time, reminder_delay_hours,"
+                " feedback_day, language, created_at, updated_at) VALUES ('T0000001', 'UTC', 0, '09:00:00',"
+                " 24, 0, 'en', '2026-01-01 00:00:00', '2026-01-01 00:00:00')"
+            )
+        )
+        for n, (user, role, manager) in enumerate((("UBOSS", "manager", None), ("UREP", "rep", 1)), 1):
+            db.execute(
+                text(
+                    "INSERT INTO members (id, team_id, user_id, display_name, role, is_slack_admin, on_team,"
+                    " manager_id, active, refreshed_at, created_at) VALUES (:id, 'T0000001', :user, '',"
+                    " :role, 0, :on_team, :manager, 1, '2026-11-30 00:00:00', '2026-02-01 00:00:00')"
+                ),
+                {"id": n, "user": user, "role": role, "on_team": manager is not None, "manager": manager},
+            )
+    upgrade(engine)
+    with engine.connect() as db:
+        members = db.execute(text("SELECT user_id, full_member, refreshed_at FROM members")).all()
+        assert {(user, bool(full), at) for user, full, at in members} == {
+            ("UBOSS", False, None),
+            ("UREP", False, None),
+        }
+        (membership,) = db.execute(
+            text("SELECT rep_id, manager_id, started_at, ended_at FROM team_memberships")
+        )
+        assert tuple(membership)[:2] == (2, 1) and membership[3] is None
+        assert str(membership[2]).startswith("2026-02-01")
+    engine.dispose()

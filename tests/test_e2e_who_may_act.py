@@ -102,7 +102,7 @@ def test_goal_approval_follows_the_reps_current_manager(
     assert "Added" in say(teams, f"team add {at(REP_EN)} manager {at(BEN)}", ADMIN)  # Rita moves to Ben
     assert teams.click(request, "goal_approve", user_id=MARIA, channel_id="D" + MARIA).status == 200
     refused = wait_for(
-        lambda: [p for _, p in emulator.responses if "Only the person" in str(p.get("text"))],
+        lambda: [p for _, p in emulator.responses if "isn't on your team" in str(p.get("text"))],
         what="Maria's refusal",
     )
     assert refused

@@ -313,6 +313,8 @@ def discuss(goal: Goal, rep: Member, *, version: int) -> None:
 def approve(goal: Goal, caller: Caller, rep: Member, *, version: int, now: datetime) -> None:
     """The rep's current manager (or an admin) approves a proposal; a manager who has since lost the
     rep may not, whoever the goal named when it was proposed."""
+    if caller.role is not Role.REP and rep.id == goal.rep_id and not manages(caller, rep):
+        raise NotAllowed("goal.not_your_rep", user=rep.user_id)  # e.g. the rep has moved to another team
     _check_turn(goal, version, rep.id == goal.rep_id and manages(caller, rep), {GoalStatus.PROPOSED})
     goal.status, goal.agreed_at = GoalStatus.ACTIVE, now  # the rep proposed it: they agree by definition
 

@@ -21,8 +21,9 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     # Nobody is a full member until Slack says so: every profile is asked of users.info again on the
     # person's next request (refreshed_at cleared), so a guest made a manager earlier is found out.
-    with op.batch_alter_table("members", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("full_member", sa.Boolean(), nullable=False, server_default=sa.false()))
+    # A plain ADD COLUMN, also on SQLite: recreating `members` in batch mode would drop the old table
+    # with foreign keys on, and its ON DELETE actions would clear managers and delete goals.
+    op.add_column("members", sa.Column("full_member", sa.Boolean(), nullable=False, server_default=sa.false()))
     op.execute("UPDATE members SET refreshed_at = NULL")
 
     op.create_table(
@@ -65,5 +66,4 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_team_memberships_rep_id"))
         batch_op.drop_index("ix_team_memberships_team_id_manager_id")
     op.drop_table("team_memberships")
-    with op.batch_alter_table("members", schema=None) as batch_op:
-        batch_op.drop_column("full_member")
+    op.drop_column("members", "full_member")  # SQLite 3.35+ drops a column in place, too
