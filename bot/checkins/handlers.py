@@ -20,6 +20,7 @@ from bot.roster.service import Caller, language_of, rep_and_manager
 from bot.slack.commands import EVERYONE, CommandRequest, Commands
 from bot.slack.deps import Deps
 from bot.slack.errors import reported_after_ack
+from bot.slack.idempotency import acts_once, claim
 from bot.slack.ids import Action, CallbackId, CheckinBlock
 from bot.slack.state import values_of
 from bot.workspaces.models import Workspace
@@ -110,6 +111,7 @@ def register(app: App, deps: Deps, commands: Commands) -> None:
 
     @app.view(CallbackId.CHECKIN.value)
     @reported_after_ack(deps)
+    @acts_once(deps)
     def submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
         caller = deps.caller_of(body, context)
         metadata = json.loads(view.get("private_metadata") or "{}")
@@ -130,6 +132,7 @@ def record(deps: Deps, caller: Caller, week: date, answers: list[service.Answer]
     Returns who sees the change (the rep and their manager)."""
     now = deps.clock()
     with deps.session_factory.begin() as session:
+        claim(session)
         workspace = session.get_one(Workspace, caller.team_id)
         rep = session.get_one(Member, caller.member.id)
         if not schedule.week_is_open(workspace, schedule.zone_of(rep, workspace), week, now):

@@ -20,6 +20,7 @@ from bot.roster.service import Caller, find_member, language_of, workspace_local
 from bot.slack.commands import EVERYONE, MANAGERS, CommandRequest, Commands, mentions
 from bot.slack.deps import Deps
 from bot.slack.errors import reported_after_ack
+from bot.slack.idempotency import acts_once, claim
 from bot.slack.ids import Action, CallbackId, EscalationBlock
 from bot.slack.state import values_of
 from bot.workspaces.models import Workspace
@@ -116,6 +117,7 @@ def submit(deps: Deps, ack: Ack, view: dict[str, Any], caller: Caller) -> None:
         return
     now = deps.clock()
     with deps.session_factory.begin() as session:
+        claim(session)
         rep = session.get_one(Member, rep.id)
         vendor = service.vendor_of(session, rep)
         involve = bool(form.involve_vendor)
@@ -144,6 +146,7 @@ def answer(deps: Deps, body: dict[str, Any], caller: Caller, respond: Respond) -
     action = Action(body["actions"][0]["action_id"])
     now = deps.clock()
     with deps.session_factory.begin() as session:
+        claim(session)
         escalation, rep, vendor = service.for_action(session, caller, int(body["actions"][0]["value"]))
         step = service.acknowledge if action is Action.ESCALATION_ACK else service.resolve
         changed = step(session, escalation, caller.member.user_id, now)
@@ -190,12 +193,14 @@ def register(app: App, deps: Deps, commands: Commands) -> None:
 
     @app.view(CallbackId.ESCALATION.value)
     @reported_after_ack(deps)
+    @acts_once(deps)
     def on_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
         submit(deps, ack, view, deps.caller_of(body, context))
 
     @app.action(Action.ESCALATION_ACK.value)
     @app.action(Action.ESCALATION_RESOLVE.value)
     @reported_after_ack(deps)
+    @acts_once(deps)
     def on_answer(ack: Ack, body: dict[str, Any], respond: Respond, context: BoltContext) -> None:
         ack()
         answer(deps, body, deps.caller_of(body, context), respond)

@@ -22,6 +22,7 @@ from bot.slack import blocks
 from bot.slack.commands import EVERYONE, CommandRequest, Commands, mentions
 from bot.slack.deps import Deps
 from bot.slack.errors import reported_after_ack
+from bot.slack.idempotency import acts_once, claim
 from bot.slack.ids import Action, CallbackId
 from bot.slack.state import values_of
 from bot.workspaces.models import Workspace
@@ -153,6 +154,7 @@ def submit_goal(deps: Deps, ack: Ack, body: dict[str, Any], view: dict[str, Any]
         return
     now = deps.clock()
     with deps.session_factory.begin() as session:
+        claim(session)
         rep = session.get(Member, int(metadata["rep"]))
         if rep is None or rep.team_id != caller.team_id:
             raise Invalid("goal.rep_gone")
@@ -225,6 +227,7 @@ def answer(deps: Deps, body: dict[str, Any], caller: Caller, respond: Respond) -
     goal_id, version = (int(part) for part in str(body["actions"][0]["value"]).split(":"))
     now = deps.clock()
     with deps.session_factory.begin() as session:
+        claim(session)
         goal = session.get(Goal, goal_id)
         if goal is None or goal.team_id != caller.team_id:
             raise Invalid("goal.stale")
@@ -248,6 +251,7 @@ def register(app: App, deps: Deps, commands: Commands) -> None:
 
     @app.view(CallbackId.GOAL.value)
     @reported_after_ack(deps)
+    @acts_once(deps)
     def on_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
         caller = deps.caller_of(body, context)
         submit_goal(deps, ack, body, view, caller)
@@ -256,6 +260,7 @@ def register(app: App, deps: Deps, commands: Commands) -> None:
     @app.action(Action.GOAL_DISCUSS.value)
     @app.action(Action.GOAL_APPROVE.value)
     @reported_after_ack(deps)
+    @acts_once(deps)
     def on_answer(ack: Ack, body: dict[str, Any], respond: Respond, context: BoltContext) -> None:
         ack()
         caller = deps.caller_of(body, context)
