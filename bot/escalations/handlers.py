@@ -10,13 +10,14 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from sqlalchemy.orm import Session
 
 from bot.delivery.service import Outgoing, enqueue
-from bot.errors import Invalid, PacerError
+from bot.errors import Invalid, PacerError, Stale
 from bot.escalations import service, views
 from bot.escalations.models import Escalation, Severity, Source
 from bot.feedback.models import FieldFeedback
 from bot.i18n import Locale, t
 from bot.roster.models import Member, Vendor
 from bot.roster.service import Caller, find_member, language_of, workspace_locale
+from bot.slack import answers, blocks
 from bot.slack.commands import EVERYONE, MANAGERS, CommandRequest, Commands, mentions
 from bot.slack.deps import Deps
 from bot.slack.errors import reported_after_ack
@@ -167,15 +168,14 @@ def answer(deps: Deps, body: dict[str, Any], caller: Caller, respond: Respond) -
         message = views.vendor_message(
             escalation, rep.user_id, opener.user_id if opener else None, vendor, caller.locale
         )
+        last, actor, at = service.last_step(session, escalation)
     if changed:
         respond(**message, replace_original=True)
         deps.kick()
     else:
-        status = t(f"escalation.status.{escalation.status.value}", caller.locale)
-        respond(
-            text=t("escalation.already", caller.locale, id=escalation.id, status=status),
-            replace_original=False,
-        )
+        who = blocks.mention(actor) if actor else "—"
+        stale = Stale(f"escalation.already_{last}", id=escalation.id, who=who, at=at or now)
+        answers.already(deps, respond, stale, caller)
 
 
 def register(app: App, deps: Deps, commands: Commands) -> None:

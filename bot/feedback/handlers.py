@@ -11,12 +11,13 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from sqlalchemy.orm import Session
 
 from bot.delivery.service import Outgoing, enqueue
-from bot.errors import Invalid
+from bot.errors import Invalid, Stale
 from bot.feedback import service, views
 from bot.feedback.models import ManagerFeedback
 from bot.i18n import Locale, t
 from bot.roster.models import Member, Role
 from bot.roster.service import Caller, language_of
+from bot.slack import answers
 from bot.slack.commands import EVERYONE, CommandRequest, Commands, mentions
 from bot.slack.deps import Deps
 from bot.slack.errors import reported_after_ack
@@ -160,6 +161,10 @@ def on_acknowledge(deps: Deps, body: dict[str, Any], caller: Caller, respond: Re
             )
             enqueue(session, [note], now=now)
         message = views.to_rep(item, manager.user_id if manager else "—", caller.locale)
+    if not first:
+        stale = Stale("feedback.already_acknowledged", at=item.acknowledged_at or now)
+        answers.already(deps, respond, stale, caller)
+        return
     respond(**message, replace_original=True)
     deps.kick()
 

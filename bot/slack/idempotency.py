@@ -44,8 +44,8 @@ def interaction_key(body: dict[str, Any]) -> str | None:
     """What makes two arrivals the same interaction, or None for kinds that never act twice.
 
     A view submission: the view (id, and hash and metadata, which change when the modal is updated) and
-    the submitted values. A button: the message (or view) it is in, the action, its value and who pressed it; not the
-    moment, so a double click is the same press."""
+    the submitted values. A button: the message (or view) it is in, the action, its value and who
+    pressed it; not the moment, so a double click is the same press."""
     kind = body.get("type")
     user = str((body.get("user") or {}).get("id") or "")
     if kind == "view_submission":
