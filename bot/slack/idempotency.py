@@ -118,7 +118,7 @@ def claim(session: Session) -> None:
     """The first write of an acting listener's unit of work: raises `AlreadyDone` (rolling the unit of
     work back) when this interaction already acted. Does nothing outside an `acts_once` listener."""
     current = _current.get()
-    if current is None:
+    if current is None or current.session is not None:  # no interaction, or claimed by this listener
         return
     if not service.claim(session, team_id=current.team_id, key=current.key, now=current.deps.clock()):
         raise AlreadyDone
