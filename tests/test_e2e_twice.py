@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 import pytest
 from sqlalchemy import func, select
 
+from bot.checkins.models import CheckIn
 from bot.delivery.models import Delivery, DeliveryStatus
 from bot.escalations.models import Escalation, EscalationEvent
 from bot.feedback.models import ManagerFeedback
@@ -84,6 +85,11 @@ def settled(app_server: AppServer) -> None:
         ),
         what="the outbox to be sent",
     )
+
+
+def answer_of(app_server: AppServer) -> dict[str, Any]:
+    with app_server.session_factory() as session:
+        return session.scalars(select(Interaction.answer)).first() or {}
 
 
 def answers_to(emulator: SlackEmulator, response: PeerResponse) -> list[dict[str, Any]]:
@@ -188,3 +194,38 @@ def test_a_submission_that_failed_acts_when_retried(team: SlackPeer, app_server:
     assert count(app_server, Goal) == 1
     assert team.view_submission(view, GOAL, user_id=REP_EN).json() == {}  # and now once only
     assert count(app_server, Goal) == 1
+
+
+def test_a_checkin_submitted_twice_at_once_is_saved_and_marked_done_once(
+    team: SlackPeer, emulator: SlackEmulator, app_server: AppServer
+) -> None:
+    app_server.clock.set(datetime(2026, 11, 30, 9, tzinfo=UTC))
+    view = team.open_modal(f"goal <@{REP_EN}|rita>", user_id=MARIA)
+    assert team.view_submission(view, GOAL, user_id=MARIA).json() == {}
+    ask = wait_for(lambda: [m for m in dms(emulator, REP_EN) if "Do you agree" in m["text"]], what="ask")[-1]
+    team.click(ask, "goal_agree", user_id=REP_EN, channel_id="D" + REP_EN)
+    wait_for(lambda: count(app_server, Goal, Goal.status == GoalStatus.ACTIVE) == 1, what="the agreement")
+    app_server.run_job("weekly-nudges", datetime(2026, 12, 7, 8, 5, tzinfo=UTC))  # 09:05 in Berlin
+    nudge = wait_for(lambda: [m for m in dms(emulator, REP_EN) if "check-in" in m["text"]], what="nudge")[-1]
+    checkin = team.opened_view(team.click(nudge, "checkin_open", user_id=REP_EN, channel_id="D" + REP_EN))
+    with app_server.session_factory() as session:
+        goal_id = session.scalars(select(Goal.id)).one()
+    answers = {f"result:{goal_id}": "3", f"confidence:{goal_id}": "on_track", f"blockers:{goal_id}": "None"}
+    responses = at_once(2, lambda: team.view_submission(checkin, answers, user_id=REP_EN))
+    assert [r.json() for r in responses] == [{}, {}]
+    settled(app_server)
+    assert count(app_server, CheckIn) == 1
+    assert count(app_server, Delivery, Delivery.kind == "nudge-done") == 1  # the nudge updated once
+
+
+def test_settings_saved_twice_at_once_are_confirmed_once(
+    slack: SlackPeer, emulator: SlackEmulator, app_server: AppServer
+) -> None:
+    reply = slack.command("setup", user_id=ADMIN)
+    view = slack.opened_view(reply)
+    settings = {"digest_channel_id": "C0DIGEST", "timezone": "Asia/Shanghai", "language": "zh"}
+    responses = at_once(2, lambda: slack.view_submission(view, settings, user_id=ADMIN))
+    assert [r.json() for r in responses] == [{}, {}]
+    wait_for(lambda: "done" in answer_of(app_server), what="the first one to answer and confirm")
+    confirmations = [p for url, p in emulator.responses if url == reply.response_url]
+    assert count(app_server, Interaction) == 1 and len(confirmations) == 1
