@@ -229,3 +229,18 @@ def test_settings_saved_twice_at_once_are_confirmed_once(
     wait_for(lambda: "done" in answer_of(app_server), what="the first one to answer and confirm")
     confirmations = [p for url, p in emulator.responses if url == reply.response_url]
     assert count(app_server, Interaction) == 1 and len(confirmations) == 1
+
+
+def test_field_errors_are_not_remembered(team: SlackPeer, app_server: AppServer) -> None:
+    """An answer with field errors did nothing: once the reason is gone, the same values act."""
+    from bot.roster.models import Vendor
+
+    with app_server.session_factory.begin() as session:
+        session.scalars(select(Vendor)).one().contact_user_id = None
+    view = team.open_modal(f"escalate <@{REP_EN}|rita> Late visits", user_id=MARIA)
+    assert list(team.view_submission(view, ESCALATION, user_id=MARIA).json()["errors"]) == ["involve_vendor"]
+    assert count(app_server, Interaction) == 0
+    with app_server.session_factory.begin() as session:
+        session.scalars(select(Vendor)).one().contact_user_id = VENDOR
+    assert team.view_submission(view, ESCALATION, user_id=MARIA).json() == {}
+    assert count(app_server, Escalation) == 1

@@ -47,6 +47,15 @@ def remember_answer(session: Session, *, team_id: str, key: str, answer: dict[st
     )
 
 
+def forget(session: Session, *, team_id: str, key: str) -> None:
+    """The interaction did not act after all (it answered with field errors): it may be tried again."""
+    session.execute(
+        delete(Interaction)
+        .where(Interaction.team_id == team_id, Interaction.key == key)
+        .execution_options(synchronize_session=False)
+    )
+
+
 def prune(session: Session, *, now: datetime) -> int:
     """Forget interactions older than `KEPT_FOR`; returns how many."""
     result = session.execute(

@@ -106,6 +106,10 @@ class _Interaction:
             logger.exception("could not remember the answer to interaction %s", self.key)
 
     def store(self, session: Session) -> None:
+        if self.answer.get("ack", {}).get("response_action") == "errors":
+            # Field errors are no effect: the same values may pass once the reason is gone.
+            service.forget(session, team_id=self.team_id, key=self.key)
+            return
         service.remember_answer(session, team_id=self.team_id, key=self.key, answer=self.answer)
 
 
