@@ -34,7 +34,7 @@ class Invalid(PacerError):
     key = "error.invalid"
 
 
-class Stale(PacerError):
+class Stale(Invalid):
     """A button on an old message: what it asks was already done, or the thing has changed since. Values
     may hold datetimes, which `bot.slack.answers.already` shows in the person's language and time zone."""
 

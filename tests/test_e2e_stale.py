@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.delivery.models import Delivery
-from bot.escalations.models import EscalationEvent
+from bot.escalations.models import Escalation, EscalationEvent
 from bot.feedback.models import ManagerFeedback
 from bot.goals.models import Goal, GoalStatus
 from bot.workspaces.models import Workspace
@@ -178,9 +178,10 @@ def test_an_escalation_already_resolved_says_so(
     resolved = team.click(message, "escalation_resolve", user_id=VENDOR, channel_id="D" + VENDOR)
     assert answer_to(emulator, resolved)["replace_original"]
     late = team.click(message, "escalation_ack", user_id=VENDOR, channel_id="D" + VENDOR)
-    assert (
-        answer_to(emulator, late)["text"]
-        == "升级 #1 已由 <@UVENDOR> 于12月1日（星期二）23:00解决，未作更改。"
+    with app_server.session_factory() as session:
+        number = session.scalars(select(Escalation.id)).one()  # PostgreSQL's sequence runs on between tests
+    assert answer_to(emulator, late)["text"] == (
+        f"升级 #{number} 已由 <@UVENDOR> 于12月1日（星期二）23:00解决，未作更改。"  # 15:00 UTC in Shanghai
     )
     with app_server.session_factory() as session:
         actions = list(session.scalars(select(EscalationEvent.action).order_by(EscalationEvent.id)))
