@@ -32,3 +32,10 @@ class Invalid(PacerError):
     """Bad input outside a modal (a modal answers with field errors instead)."""
 
     key = "error.invalid"
+
+
+class Stale(Invalid):
+    """A button on an old message: what it asks was already done, or the thing has changed since. Values
+    may hold datetimes, which `bot.slack.answers.already` shows in the person's language and time zone."""
+
+    key = "error.stale"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
@@ -17,23 +18,29 @@ from bot.goals.numbers import format_amount, parse_amount
 from bot.i18n import Locale, t
 from bot.roster.models import Member
 from bot.roster.service import Caller, language_of, rep_and_manager
+from bot.slack import answers
 from bot.slack.commands import EVERYONE, CommandRequest, Commands
 from bot.slack.deps import Deps
 from bot.slack.errors import reported_after_ack
+from bot.slack.idempotency import acts_once, claim
 from bot.slack.ids import Action, CallbackId, CheckinBlock
 from bot.slack.state import values_of
 from bot.workspaces.models import Workspace
 
 
 def checkin_view(deps: Deps, caller: Caller, requested: date | None) -> dict[str, Any]:
-    """The check-in modal for the requested week if it is still open, else the week due now."""
+    """The check-in modal for the requested week if it is still open, else the week due now, saying
+    that the requested one closed, and when."""
     now = deps.clock()
+    notice = None
     with deps.session_factory() as session:
         workspace = session.get_one(Workspace, caller.team_id)
         rep = session.get_one(Member, caller.member.id)
         zone = schedule.zone_of(rep, workspace)
         open_ = requested is not None and schedule.week_is_open(workspace, zone, requested, now)
         week = requested if open_ and requested else schedule.checkin_week(workspace, zone, now)
+        if requested is not None and requested < week:
+            notice = week_closed_notice(workspace, zone, requested, week, caller.locale)
         goals = service.goal_weeks(session, service.active_goals(session, rep=rep, week_start=week), week)
         if not goals:
             raise Invalid("checkin.no_goals")
@@ -44,7 +51,24 @@ def checkin_view(deps: Deps, caller: Caller, requested: date | None) -> dict[str
     help_requested = any(c.needs_help for c in given.values())
     metadata = {"week": week.isoformat(), "rep": caller.member.id}
     return views.checkin_modal(
-        week, goals, caller.locale, previous=previous, help_requested=help_requested, metadata=metadata
+        week,
+        goals,
+        caller.locale,
+        previous=previous,
+        help_requested=help_requested,
+        metadata=metadata,
+        notice=notice,
+    )
+
+
+def week_closed_notice(workspace: Workspace, zone: ZoneInfo, closed: date, week: date, locale: Locale) -> str:
+    """A nudge's button for a week whose digest is out: that week closed then; this is the current one."""
+    return t(
+        "checkin.week_closed_notice",
+        locale,
+        week=views.week_label(closed, locale),
+        at=answers.moment(schedule.digest_time(workspace, closed), zone, locale),
+        current=views.week_label(week, locale),
     )
 
 
@@ -110,6 +134,7 @@ def register(app: App, deps: Deps, commands: Commands) -> None:
 
     @app.view(CallbackId.CHECKIN.value)
     @reported_after_ack(deps)
+    @acts_once(deps)
     def submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
         caller = deps.caller_of(body, context)
         metadata = json.loads(view.get("private_metadata") or "{}")
@@ -130,6 +155,7 @@ def record(deps: Deps, caller: Caller, week: date, answers: list[service.Answer]
     Returns who sees the change (the rep and their manager)."""
     now = deps.clock()
     with deps.session_factory.begin() as session:
+        claim(session)
         workspace = session.get_one(Workspace, caller.team_id)
         rep = session.get_one(Member, caller.member.id)
         if not schedule.week_is_open(workspace, schedule.zone_of(rep, workspace), week, now):

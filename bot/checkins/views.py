@@ -113,11 +113,12 @@ def checkin_modal(
     previous: dict[int, dict[str, str]],
     help_requested: bool,
     metadata: dict[str, Any],
+    notice: str | None = None,
 ) -> dict[str, Any]:
-    """One modal for all of the rep's active goals that week. `previous`: answers given before, by goal."""
-    body: list[blocks.Block] = [
-        blocks.section(t("checkin.intro", locale, week=week_label(week_start, locale)))
-    ]
+    """One modal for all of the rep's active goals that week. `previous`: answers given before, by goal;
+    `notice`: why this week and not the one asked for (that one has closed)."""
+    body: list[blocks.Block] = [blocks.section(notice, block_id="week_closed")] if notice else []
+    body.append(blocks.section(t("checkin.intro", locale, week=week_label(week_start, locale))))
     options = _confidence_options(locale)
     for item in goals[:MAX_GOALS_IN_MODAL]:
         goal, before = item.goal, previous.get(item.goal.id, {})

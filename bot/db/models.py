@@ -6,6 +6,7 @@ from bot.delivery.models import Delivery
 from bot.escalations.models import Escalation, EscalationEvent
 from bot.feedback.models import FieldFeedback, ManagerFeedback
 from bot.goals.models import Goal, GoalRevision, WeeklyTarget
+from bot.interactions.models import Interaction
 from bot.roster.models import Member, TeamMembership, Vendor
 from bot.workspaces.models import Workspace
 
@@ -18,6 +19,7 @@ __all__ = [
     "FieldFeedback",
     "Goal",
     "GoalRevision",
+    "Interaction",
     "ManagerFeedback",
     "Member",
     "TeamMembership",

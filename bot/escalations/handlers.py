@@ -10,16 +10,18 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from sqlalchemy.orm import Session
 
 from bot.delivery.service import Outgoing, enqueue
-from bot.errors import Invalid, PacerError
+from bot.errors import Invalid, PacerError, Stale
 from bot.escalations import service, views
 from bot.escalations.models import Escalation, Severity, Source
 from bot.feedback.models import FieldFeedback
 from bot.i18n import Locale, t
 from bot.roster.models import Member, Vendor
 from bot.roster.service import Caller, find_member, language_of, workspace_locale
+from bot.slack import answers, blocks
 from bot.slack.commands import EVERYONE, MANAGERS, CommandRequest, Commands, mentions
 from bot.slack.deps import Deps
 from bot.slack.errors import reported_after_ack
+from bot.slack.idempotency import acts_once, claim
 from bot.slack.ids import Action, CallbackId, EscalationBlock
 from bot.slack.state import values_of
 from bot.workspaces.models import Workspace
@@ -116,6 +118,7 @@ def submit(deps: Deps, ack: Ack, view: dict[str, Any], caller: Caller) -> None:
         return
     now = deps.clock()
     with deps.session_factory.begin() as session:
+        claim(session)
         rep = session.get_one(Member, rep.id)
         vendor = service.vendor_of(session, rep)
         involve = bool(form.involve_vendor)
@@ -144,6 +147,7 @@ def answer(deps: Deps, body: dict[str, Any], caller: Caller, respond: Respond) -
     action = Action(body["actions"][0]["action_id"])
     now = deps.clock()
     with deps.session_factory.begin() as session:
+        claim(session)
         escalation, rep, vendor = service.for_action(session, caller, int(body["actions"][0]["value"]))
         step = service.acknowledge if action is Action.ESCALATION_ACK else service.resolve
         changed = step(session, escalation, caller.member.user_id, now)
@@ -164,15 +168,14 @@ def answer(deps: Deps, body: dict[str, Any], caller: Caller, respond: Respond) -
         message = views.vendor_message(
             escalation, rep.user_id, opener.user_id if opener else None, vendor, caller.locale
         )
+        last, actor, at = service.last_step(session, escalation)
     if changed:
         respond(**message, replace_original=True)
         deps.kick()
     else:
-        status = t(f"escalation.status.{escalation.status.value}", caller.locale)
-        respond(
-            text=t("escalation.already", caller.locale, id=escalation.id, status=status),
-            replace_original=False,
-        )
+        who = blocks.mention(actor) if actor else "—"
+        stale = Stale(f"escalation.already_{last}", id=escalation.id, who=who, at=at or now)
+        answers.already(deps, respond, stale, caller)
 
 
 def register(app: App, deps: Deps, commands: Commands) -> None:
@@ -190,12 +193,14 @@ def register(app: App, deps: Deps, commands: Commands) -> None:
 
     @app.view(CallbackId.ESCALATION.value)
     @reported_after_ack(deps)
+    @acts_once(deps)
     def on_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
         submit(deps, ack, view, deps.caller_of(body, context))
 
     @app.action(Action.ESCALATION_ACK.value)
     @app.action(Action.ESCALATION_RESOLVE.value)
     @reported_after_ack(deps)
+    @acts_once(deps)
     def on_answer(ack: Ack, body: dict[str, Any], respond: Respond, context: BoltContext) -> None:
         ack()
         answer(deps, body, deps.caller_of(body, context), respond)

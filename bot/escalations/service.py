@@ -156,6 +156,19 @@ def resolve(session: Session, escalation: Escalation, actor: str, now: datetime)
     return moved
 
 
+def last_step(session: Session, escalation: Escalation) -> tuple[str, str | None, datetime | None]:
+    """The step an escalation last took (acknowledged or resolved), who took it and when."""
+    step = "resolved" if escalation.status is EscalationStatus.RESOLVED else "acknowledged"
+    actor = session.scalar(
+        select(EscalationEvent.actor_user_id)
+        .where(EscalationEvent.escalation_id == escalation.id, EscalationEvent.action == step)
+        .order_by(EscalationEvent.id.desc())
+        .limit(1)
+    )
+    at = escalation.resolved_at if step == "resolved" else escalation.acknowledged_at
+    return step, actor, at
+
+
 def _move(
     session: Session,
     escalation: Escalation,

@@ -11,15 +11,17 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from sqlalchemy.orm import Session
 
 from bot.delivery.service import Outgoing, enqueue
-from bot.errors import Invalid
+from bot.errors import Invalid, Stale
 from bot.feedback import service, views
 from bot.feedback.models import ManagerFeedback
 from bot.i18n import Locale, t
 from bot.roster.models import Member, Role
 from bot.roster.service import Caller, language_of
+from bot.slack import answers
 from bot.slack.commands import EVERYONE, CommandRequest, Commands, mentions
 from bot.slack.deps import Deps
 from bot.slack.errors import reported_after_ack
+from bot.slack.idempotency import acts_once, claim
 from bot.slack.ids import Action, CallbackId, FeedbackBlock
 from bot.slack.state import values_of
 from bot.workspaces.models import Workspace
@@ -102,6 +104,7 @@ def submit_give(deps: Deps, ack: Ack, view: dict[str, Any], caller: Caller) -> N
         return
     now = deps.clock()
     with deps.session_factory.begin() as session:
+        claim(session)
         rep = session.get(Member, int(metadata["rep"]))
         if rep is None or rep.team_id != caller.team_id:
             raise Invalid("feedback.rep_gone")
@@ -132,6 +135,7 @@ def submit_share(deps: Deps, ack: Ack, view: dict[str, Any], caller: Caller) -> 
         ack(response_action="errors", errors=_errors(errors, caller.locale))
         return
     with deps.session_factory.begin() as session:
+        claim(session)
         rep = session.get_one(Member, caller.member.id)
         month = _month(deps, session, rep)
         service.share(session, rep=rep, key=_key(deps, caller, month), month=month, values=answers)
@@ -146,6 +150,7 @@ def _feedback_manager(session: Session, item: ManagerFeedback) -> Member | None:
 def on_acknowledge(deps: Deps, body: dict[str, Any], caller: Caller, respond: Respond) -> None:
     now = deps.clock()
     with deps.session_factory.begin() as session:
+        claim(session)
         item = service.own_feedback(session, caller, int(body["actions"][0]["value"]))
         first = service.acknowledge(session, item, now=now)
         manager = _feedback_manager(session, item)
@@ -156,6 +161,10 @@ def on_acknowledge(deps: Deps, body: dict[str, Any], caller: Caller, respond: Re
             )
             enqueue(session, [note], now=now)
         message = views.to_rep(item, manager.user_id if manager else "—", caller.locale)
+    if not first:
+        stale = Stale("feedback.already_acknowledged", at=item.acknowledged_at or now)
+        answers.already(deps, respond, stale, caller)
+        return
     respond(**message, replace_original=True)
     deps.kick()
 
@@ -169,6 +178,7 @@ def submit_reply(deps: Deps, ack: Ack, view: dict[str, Any], caller: Caller) -> 
         return
     now = deps.clock()
     with deps.session_factory.begin() as session:
+        claim(session)
         item = service.own_feedback(session, caller, int(metadata["feedback"]))
         item.reply = text
         manager = _feedback_manager(session, item)
@@ -204,6 +214,7 @@ def register(app: App, deps: Deps, commands: Commands) -> None:
 
     @app.action(Action.FEEDBACK_ACK.value)
     @reported_after_ack(deps)
+    @acts_once(deps)
     def acknowledge(ack: Ack, body: dict[str, Any], respond: Respond, context: BoltContext) -> None:
         ack()
         on_acknowledge(deps, body, deps.caller_of(body, context), respond)
@@ -222,15 +233,18 @@ def register(app: App, deps: Deps, commands: Commands) -> None:
 
     @app.view(CallbackId.FEEDBACK_GIVE.value)
     @reported_after_ack(deps)
+    @acts_once(deps)
     def on_give(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
         submit_give(deps, ack, view, deps.caller_of(body, context))
 
     @app.view(CallbackId.FEEDBACK_SHARE.value)
     @reported_after_ack(deps)
+    @acts_once(deps)
     def on_share(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
         submit_share(deps, ack, view, deps.caller_of(body, context))
 
     @app.view(CallbackId.FEEDBACK_REPLY.value)
     @reported_after_ack(deps)
+    @acts_once(deps)
     def on_reply(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
         submit_reply(deps, ack, view, deps.caller_of(body, context))

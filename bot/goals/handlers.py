@@ -10,7 +10,7 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from sqlalchemy.orm import Session
 
 from bot.delivery.service import Outgoing, enqueue
-from bot.errors import Invalid
+from bot.errors import Invalid, Stale
 from bot.goals import service, views
 from bot.goals.breakdown import last_ended_week
 from bot.goals.models import Goal, GoalStatus
@@ -18,10 +18,11 @@ from bot.goals.numbers import format_amount
 from bot.i18n import Locale, t
 from bot.roster.models import Member
 from bot.roster.service import Caller, current_manager, language_of, rep_and_manager
-from bot.slack import blocks
+from bot.slack import answers, blocks
 from bot.slack.commands import EVERYONE, CommandRequest, Commands, mentions
 from bot.slack.deps import Deps
 from bot.slack.errors import reported_after_ack
+from bot.slack.idempotency import acts_once, claim
 from bot.slack.ids import Action, CallbackId
 from bot.slack.state import values_of
 from bot.workspaces.models import Workspace
@@ -153,6 +154,7 @@ def submit_goal(deps: Deps, ack: Ack, body: dict[str, Any], view: dict[str, Any]
         return
     now = deps.clock()
     with deps.session_factory.begin() as session:
+        claim(session)
         rep = session.get(Member, int(metadata["rep"]))
         if rep is None or rep.team_id != caller.team_id:
             raise Invalid("goal.rep_gone")
@@ -224,15 +226,20 @@ def answer(deps: Deps, body: dict[str, Any], caller: Caller, respond: Respond) -
     action = Action(body["actions"][0]["action_id"])
     goal_id, version = (int(part) for part in str(body["actions"][0]["value"]).split(":"))
     now = deps.clock()
-    with deps.session_factory.begin() as session:
-        goal = session.get(Goal, goal_id)
-        if goal is None or goal.team_id != caller.team_id:
-            raise Invalid("goal.stale")
-        rep = session.get_one(Member, goal.rep_id)
-        done, tell, kind, note = _decide(session, action, goal, caller, version=version, now=now, rep=rep)
-        if tell is not None:
-            enqueue(session, [_dm(goal, tell, kind, note)], now=now)
-        people = rep_and_manager(session, rep)
+    try:
+        with deps.session_factory.begin() as session:
+            claim(session)
+            goal = session.get(Goal, goal_id)
+            if goal is None or goal.team_id != caller.team_id:
+                raise Invalid("goal.stale")
+            rep = session.get_one(Member, goal.rep_id)
+            done, tell, kind, note = _decide(session, action, goal, caller, version=version, now=now, rep=rep)
+            if tell is not None:
+                enqueue(session, [_dm(goal, tell, kind, note)], now=now)
+            people = rep_and_manager(session, rep)
+    except Stale as error:
+        answers.already(deps, respond, error, caller)
+        return
     respond(**blocks.notice(f"{done}\n{views.summary(goal, caller.locale)}"), replace_original=True)
     deps.kick()
     deps.on_change(caller.team_id, people)
@@ -248,6 +255,7 @@ def register(app: App, deps: Deps, commands: Commands) -> None:
 
     @app.view(CallbackId.GOAL.value)
     @reported_after_ack(deps)
+    @acts_once(deps)
     def on_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
         caller = deps.caller_of(body, context)
         submit_goal(deps, ack, body, view, caller)
@@ -256,6 +264,7 @@ def register(app: App, deps: Deps, commands: Commands) -> None:
     @app.action(Action.GOAL_DISCUSS.value)
     @app.action(Action.GOAL_APPROVE.value)
     @reported_after_ack(deps)
+    @acts_once(deps)
     def on_answer(ack: Ack, body: dict[str, Any], respond: Respond, context: BoltContext) -> None:
         ack()
         caller = deps.caller_of(body, context)

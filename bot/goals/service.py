@@ -14,7 +14,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from bot.checkins.models import CheckIn
-from bot.errors import Invalid, NotAllowed, NotFound
+from bot.errors import Invalid, NotAllowed, NotFound, Stale
 from bot.goals import breakdown
 from bot.goals.breakdown import QuarterWeights, WeekTarget
 from bot.goals.models import Goal, GoalRevision, GoalStatus, Metric, PeriodKind, WeeklyTarget
@@ -329,7 +329,20 @@ def _check_turn(goal: Goal, version: int, allowed: bool, statuses: set[GoalStatu
     if not allowed:
         raise NotAllowed("goal.not_yours_to_answer")
     if goal.version != version or goal.status not in statuses:
-        raise Invalid("goal.stale")
+        raise why_stale(goal, version)
+
+
+def why_stale(goal: Goal, version: int) -> Stale:
+    """What is true now about a goal whose message was answered already or has been overtaken."""
+    if goal.status is GoalStatus.CLOSED:
+        return Stale("goal.already_closed", title=goal.title, at=goal.closed_at or goal.updated_at)
+    if goal.version != version:
+        return Stale("goal.stale")
+    if goal.status is GoalStatus.ACTIVE:
+        return Stale("goal.already_agreed", title=goal.title, at=goal.agreed_at or goal.updated_at)
+    if goal.status is GoalStatus.DISCUSSING:
+        return Stale("goal.already_discussing", title=goal.title)
+    return Stale("goal.stale")
 
 
 # --- listing ---------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from bot.roster.service import Caller
 from bot.slack.commands import ADMINS, CommandRequest, Commands, role_names
 from bot.slack.deps import Deps
 from bot.slack.errors import reported_after_ack
+from bot.slack.idempotency import acts_once, claim
 from bot.slack.ids import CallbackId
 from bot.slack.state import values_of
 from bot.workspaces import views
@@ -45,6 +46,7 @@ def register(app: App, deps: Deps, commands: Commands) -> None:
 
     @app.view(CallbackId.SETUP.value)
     @reported_after_ack(deps)
+    @acts_once(deps)
     def submit_setup(
         ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, context: BoltContext
     ) -> None:
@@ -61,6 +63,7 @@ def register(app: App, deps: Deps, commands: Commands) -> None:
             )
             return
         with deps.session_factory.begin() as session:
+            claim(session)
             save_settings(session, team_id=caller.team_id, settings=result)
         ack()
         _confirm(

@@ -1,6 +1,6 @@
 """who may act: full members only for admins and managers; team memberships over time
 
-Revision ID: 0004_who
+Revision ID: 0004
 Revises: 0003
 Create Date: 2026-12-01 10:50:00
 """
@@ -12,7 +12,7 @@ from alembic import op
 
 import bot.db.base
 
-revision: str = "0004_who"
+revision: str = "0004"
 down_revision: str | None = "0003"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

@@ -1,0 +1,221 @@
+"""Exactly once per interaction: a modal submitted twice (a double click, Slack's retry) or a button
+pressed twice acts once, and the second arrival answers as the first did.
+
+A listener that acts is decorated with `acts_once(deps)`; its unit of work calls `claim(session)` as its
+first write. The claim inserts the interaction's key in the same transaction as the effect, so a failure
+rolls both back and a retry can act; a second arrival finds the key, does nothing, and replays the first
+arrival's acknowledgement and response (for a modal: the same close or update; for a button: the same
+message), never a second effect or DM. Outside such a listener (a slash command, a job) `claim` does
+nothing.
+
+A button meant to act again on the same message must carry a different value each time (a version).
+"""
+
+from __future__ import annotations
+
+import contextvars
+import functools
+import hashlib
+import inspect
+import json
+import logging
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from slack_bolt import Ack, Respond
+from sqlalchemy.orm import Session
+
+from bot.interactions import service
+from bot.slack.deps import Deps
+
+logger = logging.getLogger(__name__)
+
+# How long a second arrival waits for the first one's answer: a modal must be acknowledged within
+# Slack's 3 s; a button was acknowledged already and may wait for the first press's message.
+MODAL_WAIT_SECONDS = 2.0
+BUTTON_WAIT_SECONDS = 10.0
+_POLL_SECONDS = 0.05
+
+
+def interaction_key(body: dict[str, Any]) -> str | None:
+    """What makes two arrivals the same interaction, or None for kinds that never act twice.
+
+    A view submission: the view (id, and hash and metadata, which change when the modal is updated) and
+    the submitted values. A button: the message (or view) it is in, the action, its value and who
+    pressed it; not the moment, so a double click is the same press."""
+    kind = body.get("type")
+    user = str((body.get("user") or {}).get("id") or "")
+    if kind == "view_submission":
+        view = body.get("view") or {}
+        values = (view.get("state") or {}).get("values") or {}
+        state = [view.get("id"), view.get("hash"), view.get("private_metadata"), user, values]
+        parts = [_canonical(part) for part in state]
+        return "view:" + _digest(parts)
+    if kind == "block_actions" and body.get("actions"):
+        action = body["actions"][0]
+        container = body.get("container") or {}
+        where = container.get("message_ts") or container.get("view_id") or ""
+        channel = container.get("channel_id") or (body.get("channel") or {}).get("id") or ""
+        parts = [
+            str(channel),
+            str(where),
+            str(action.get("block_id") or ""),
+            str(action.get("action_id") or ""),
+            _canonical(action.get("value") or action.get("selected_option") or ""),
+            user,
+        ]
+        return "action:" + _digest(parts)
+    return None
+
+
+def _canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+def _digest(parts: list[str]) -> str:
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+class AlreadyDone(Exception):
+    """Raised by `claim` when the interaction already acted; `acts_once` replays its answer."""
+
+
+@dataclass
+class _Interaction:
+    deps: Deps
+    team_id: str
+    key: str
+    answer: dict[str, Any] = field(default_factory=dict)
+    session: Session | None = None  # the unit of work that claimed the key
+
+    def record(self, kind: str, call: dict[str, Any]) -> None:
+        """Remember an acknowledgement or response; stored with the claim (or after it, once committed)."""
+        self.answer[kind] = json.loads(_canonical(call))
+        if self.session is None:
+            return
+        if self.session.in_transaction():
+            self.store(self.session)
+            return
+        try:
+            with self.deps.session_factory.begin() as session:
+                self.store(session)
+        except Exception:  # the answer is a nicety for a second arrival; the effect is already done
+            logger.exception("could not remember the answer to interaction %s", self.key)
+
+    def store(self, session: Session) -> None:
+        if self.answer.get("ack", {}).get("response_action") == "errors":
+            # Field errors are no effect: the same values may pass once the reason is gone.
+            service.forget(session, team_id=self.team_id, key=self.key)
+            return
+        service.remember_answer(session, team_id=self.team_id, key=self.key, answer=self.answer)
+
+
+_current: contextvars.ContextVar[_Interaction | None] = contextvars.ContextVar(
+    "pacer_interaction", default=None
+)
+
+
+def claim(session: Session) -> None:
+    """The first write of an acting listener's unit of work: raises `AlreadyDone` (rolling the unit of
+    work back) when this interaction already acted. Does nothing outside an `acts_once` listener."""
+    current = _current.get()
+    if current is None or current.session is not None:  # no interaction, or claimed by this listener
+        return
+    if not service.claim(session, team_id=current.team_id, key=current.key, now=current.deps.clock()):
+        raise AlreadyDone
+    current.session = session
+    if current.answer:  # a button's acknowledgement, sent before its unit of work began
+        current.store(session)
+
+
+class _Recording:
+    """Ack or Respond as the listener sees it: every call is remembered for a second arrival."""
+
+    def __init__(self, real: Any, kind: str, current: _Interaction) -> None:
+        self._real, self._kind, self._current = real, kind, current
+        self._signature = inspect.signature(type(real).__call__)
+
+    @property
+    def response(self) -> Any:
+        return getattr(self._real, "response", None)
+
+    @property
+    def response_url(self) -> Any:
+        return getattr(self._real, "response_url", None)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        bound = self._signature.bind(self._real, *args, **kwargs)
+        call = {name: value for name, value in list(bound.arguments.items())[1:] if value is not None}
+        self._current.record(self._kind, call)
+        return self._real(*args, **kwargs)
+
+
+Listener = Callable[..., None]
+
+
+def acts_once(deps: Deps) -> Callable[[Listener], Listener]:
+    """Wrap a modal or button listener so that its double acts no more (see the module's note)."""
+
+    def decorate(listener: Listener) -> Listener:
+        @functools.wraps(listener)
+        def once(**kwargs: Any) -> None:
+            body = kwargs["body"]
+            key = interaction_key(body)
+            team_id = str((body.get("team") or {}).get("id") or "")
+            if key is None or not team_id:
+                listener(**kwargs)
+                return
+            current = _Interaction(deps, team_id, key)
+            wrapped = dict(kwargs, ack=_Recording(kwargs["ack"], "ack", current))
+            if kwargs.get("respond") is not None:
+                wrapped["respond"] = _Recording(kwargs["respond"], "respond", current)
+            with _running(current):
+                try:
+                    listener(**wrapped)
+                except AlreadyDone:
+                    pass
+                else:
+                    if current.session is not None:
+                        current.record("done", {})  # a second arrival waits for this (or its ack)
+                    return
+            logger.info("interaction %s arrived again: answered as before, nothing done", key)
+            _replay(deps, current, ack=kwargs["ack"], respond=kwargs.get("respond"))
+
+        return once
+
+    return decorate
+
+
+@contextmanager
+def _running(current: _Interaction) -> Iterator[None]:
+    token = _current.set(current)
+    try:
+        yield
+    finally:
+        _current.reset(token)
+
+
+def _replay(deps: Deps, current: _Interaction, *, ack: Ack, respond: Respond | None) -> None:
+    """Answer as the first arrival did. It has committed; its answer follows within moments."""
+    modal = ack.response is None
+    answer = _first_answer(
+        deps, current, "ack" if modal else "done", MODAL_WAIT_SECONDS if modal else BUTTON_WAIT_SECONDS
+    )
+    if modal:
+        ack(**answer.get("ack", {}))
+    if respond is not None and "respond" in answer:
+        respond(**answer["respond"])
+
+
+def _first_answer(deps: Deps, current: _Interaction, needed: str, wait: float) -> dict[str, Any]:
+    """The first arrival's answer once it holds `needed` (or whatever it holds after `wait` seconds)."""
+    deadline = time.monotonic() + wait
+    while True:
+        with deps.session_factory() as session:
+            _, answer = service.answer_of(session, team_id=current.team_id, key=current.key)
+        if (answer and needed in answer) or time.monotonic() >= deadline:
+            return answer or {}
+        time.sleep(_POLL_SECONDS)
