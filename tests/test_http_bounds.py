@@ -171,6 +171,7 @@ MALFORMED = [
     ),
     ("event-without-id", _event(event_id=None), JSON),
     ("event-type-not-string", _event(event={"type": 7}), JSON),
+    ("event-id-too-long", _event(event_id="Ev" + "0" * 100), JSON),
     ("challenge-missing", b'{"type": "url_verification"}', JSON),
     ("json-as-text-plain", _event(), "text/plain"),
     ("json-without-content-type", _event(), ""),
@@ -249,6 +250,12 @@ def test_a_bad_signature_gets_401_and_one_warning(
 def test_the_same_command_well_signed_is_served(slack: SlackPeer) -> None:
     """The control for the cases above: they fail on their one flaw, not on the command itself."""
     assert _post(slack, GOOD_COMMAND, FORM, sign(SIGNING_SECRET, GOOD_COMMAND)) == 200
+
+
+def test_a_command_that_mentions_payload_is_served(slack: SlackPeer) -> None:
+    """Bolt alone reads any form containing "payload" as an interaction, finds none, and answers 404."""
+    response = slack.command("help payload", user_id="UADMIN")
+    assert response.status == 200 and "/pacer" in response.json()["text"]
 
 
 # (id, method, path, headers, body, status, warnings)

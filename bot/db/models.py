@@ -6,6 +6,7 @@ from bot.delivery.models import Delivery
 from bot.escalations.models import Escalation, EscalationEvent
 from bot.feedback.models import FieldFeedback, ManagerFeedback
 from bot.goals.models import Goal, GoalRevision, WeeklyTarget
+from bot.receipts.models import EventReceipt
 from bot.roster.models import Member, Vendor
 from bot.workspaces.models import Workspace
 
@@ -15,6 +16,7 @@ __all__ = [
     "Delivery",
     "Escalation",
     "EscalationEvent",
+    "EventReceipt",
     "FieldFeedback",
     "Goal",
     "GoalRevision",

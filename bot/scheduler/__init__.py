@@ -57,10 +57,19 @@ def all_jobs() -> dict[str, Job]:
     from bot.digests.jobs import JOBS as DIGEST_JOBS
     from bot.escalations.jobs import JOBS as ESCALATION_JOBS
     from bot.feedback.jobs import JOBS as FEEDBACK_JOBS
+    from bot.receipts.jobs import JOBS as RECEIPT_JOBS
     from bot.roster.jobs import JOBS as ROSTER_JOBS
 
     outbox = Job(
         "deliveries", "send what is due in the outbox (runs continuously in `pacer run`)", 0, send_outbox
     )
-    jobs = [*ROSTER_JOBS, *CHECKIN_JOBS, *DIGEST_JOBS, *FEEDBACK_JOBS, *ESCALATION_JOBS, outbox]
+    jobs = [
+        *ROSTER_JOBS,
+        *CHECKIN_JOBS,
+        *DIGEST_JOBS,
+        *FEEDBACK_JOBS,
+        *ESCALATION_JOBS,
+        *RECEIPT_JOBS,
+        outbox,
+    ]
     return {job.name: job for job in jobs}

@@ -18,6 +18,8 @@ from http import HTTPStatus
 from typing import IO, Any
 from urllib.parse import parse_qsl
 
+from bot.receipts.models import EVENT_ID_MAX, TEAM_ID_MAX
+
 MAX_BODY_BYTES = 1 << 20  # 1 MiB: Slack's largest payloads (a full modal's state) are far smaller
 SIGNATURE_WINDOW_SECONDS = 300  # Slack's own rule: refuse requests signed more than five minutes ago
 FORM = "application/x-www-form-urlencoded"
@@ -74,19 +76,19 @@ def verify_signature(secret: bytes, request: Signed, *, now: float) -> None:
         raise Refused(HTTPStatus.UNAUTHORIZED, "wrong signature")
 
 
-def check_shape(body: bytes, content_type: str | None) -> None:
-    """Refuse (400) a signed body Bolt could not parse, or that is not the shape Slack sends."""
+def parse_body(body: bytes, content_type: str | None) -> dict[str, Any]:
+    """The body as Bolt should see it; refused (400) if it is not a form or JSON object of the shape Slack
+    sends. Call it only once the signature is verified."""
     media = (content_type or "").split(";", 1)[0].strip().lower()
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
         raise Refused(HTTPStatus.BAD_REQUEST, "body is not UTF-8") from None
     if media == JSON:
-        _check_envelope(_json_object(text, "JSON body"))
-    elif media == FORM:
-        _check_form(text)
-    else:
-        raise Refused(HTTPStatus.BAD_REQUEST, f"unexpected Content-Type {media[:60]!r}")
+        return _check_envelope(_json_object(text, "JSON body"))
+    if media == FORM:
+        return _check_form(text)
+    raise Refused(HTTPStatus.BAD_REQUEST, f"unexpected Content-Type {media[:60]!r}")
 
 
 def _json_object(text: str, what: str) -> dict[str, Any]:
@@ -102,7 +104,7 @@ def _json_object(text: str, what: str) -> dict[str, Any]:
     return value
 
 
-def _check_form(text: str) -> None:
+def _check_form(text: str) -> dict[str, Any]:
     if text.startswith("{"):
         raise Refused(HTTPStatus.BAD_REQUEST, "form body starts like JSON")
     try:
@@ -115,14 +117,15 @@ def _check_form(text: str) -> None:
             raise Refused(HTTPStatus.BAD_REQUEST, f"form field {name[:40]!r} given twice")
         form[name] = value
     if "payload" in form:
-        _check_interaction(_json_object(form["payload"], "payload"))
-    elif "command" in form:
+        return _check_interaction(_json_object(form["payload"], "payload"))
+    if "command" in form:
         _require(form, "slash command", "command", "team_id", "user_id")
     elif form.get("ssl_check") != "1":
         raise Refused(HTTPStatus.BAD_REQUEST, "form is neither a command, an interaction nor an SSL check")
+    return dict(form)
 
 
-def _check_interaction(payload: dict[str, Any]) -> None:
+def _check_interaction(payload: dict[str, Any]) -> dict[str, Any]:
     _require(payload, "interaction", "type")
     if not isinstance(payload.get("user"), dict) or not isinstance(payload["user"].get("id"), str):
         raise Refused(HTTPStatus.BAD_REQUEST, "interaction without a user")
@@ -130,17 +133,21 @@ def _check_interaction(payload: dict[str, Any]) -> None:
         raise Refused(HTTPStatus.BAD_REQUEST, "block_actions without actions")
     if payload["type"] in ("view_submission", "view_closed") and not isinstance(payload.get("view"), dict):
         raise Refused(HTTPStatus.BAD_REQUEST, f"{payload['type']} without a view")
+    return payload
 
 
-def _check_envelope(envelope: dict[str, Any]) -> None:
+def _check_envelope(envelope: dict[str, Any]) -> dict[str, Any]:
     _require(envelope, "JSON body", "type")
     if envelope["type"] == "url_verification":
         _require(envelope, "url_verification", "challenge")
     elif envelope["type"] == "event_callback":
         _require(envelope, "event_callback", "event_id", "team_id")
+        if len(envelope["event_id"]) > EVENT_ID_MAX or len(envelope["team_id"]) > TEAM_ID_MAX:
+            raise Refused(HTTPStatus.BAD_REQUEST, "event_callback with ids too long to be Slack's")
         event = envelope.get("event")
         if not isinstance(event, dict) or not isinstance(event.get("type"), str):
             raise Refused(HTTPStatus.BAD_REQUEST, "event_callback without an event type")
+    return envelope
 
 
 def _require(values: dict[str, Any], what: str, *names: str) -> None:
