@@ -36,7 +36,9 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
 MAX_HEADER_BYTES = 64 * 1024  # Slack's headers are well under 2 KiB
-LINGER_SECONDS = 5.0  # after refusing a request, how long to discard what the client still sends
+# After refusing a request, what the client still sends is discarded until it pauses for LINGER_IDLE
+# seconds, for LINGER_TOTAL at most (nginx's lingering_timeout and lingering_time).
+LINGER_IDLE, LINGER_TOTAL = 5.0, 30.0
 
 
 def make_wsgi(app: App | None, engine: Engine, settings: Settings) -> WSGIApplication:
@@ -170,7 +172,7 @@ class PacerChannel(HTTPChannel):
       connections idle for `channel_timeout`, so a client trickling a byte every few seconds would hold
       its connection forever.
     - After refusing a request (413 for a body too large), it sends the response, stops writing and
-      discards what the client is still sending for up to LINGER_SECONDS before closing, as nginx does:
+      discards what the client is still sending (see LINGER_IDLE) before closing, as nginx does:
       closing with unread data makes the kernel reset the connection, and the client would see the reset
       instead of the 413. Nothing discarded is kept.
     """
@@ -180,11 +182,13 @@ class PacerChannel(HTTPChannel):
     linger = False
     _began: float | None = None
     _drain_until: float | None = None
+    _drain_end = 0.0
 
     def handle_read(self) -> None:
         if self._drain_until is not None:
             try:
-                self.recv(65536)  # on end of stream or a reset, wasyncore calls handle_close
+                if self.recv(65536):  # on end of stream or a reset, wasyncore calls handle_close
+                    self._drain_until = min(time.time() + LINGER_IDLE, self._drain_end)
             except OSError:
                 HTTPChannel.handle_close(self)
             return
@@ -220,7 +224,8 @@ class PacerChannel(HTTPChannel):
             except OSError:
                 pass
             else:
-                self._drain_until = time.time() + LINGER_SECONDS
+                now = time.time()
+                self._drain_until, self._drain_end = now + LINGER_IDLE, now + LINGER_TOTAL
                 self.will_close = False
                 return
         super().handle_close()
