@@ -390,3 +390,20 @@ def test_an_idle_keep_alive_connection_is_served_then_closed(engine: Engine, emu
         assert connection.getresponse().read() == b"ok\n"
         assert connection.sock is not None
         assert _closed_within(connection.sock, 15)
+
+
+# --- verification is always on in HTTP mode -----------------------------------------------------------
+
+
+def test_bolt_verifies_the_signature_too(app_server: AppServer) -> None:
+    from slack_bolt.middleware import RequestVerification
+
+    assert any(isinstance(m, RequestVerification) for m in app_server.app._middleware_list)
+
+
+def test_http_mode_cannot_be_served_without_a_signing_secret(app_server: AppServer, engine: Engine) -> None:
+    from bot.slack.web import make_wsgi
+
+    unsigned = app_server.settings.model_copy(update={"slack_signing_secret": None})
+    with pytest.raises(ValueError, match="signing secret"):
+        make_wsgi(app_server.app, engine, unsigned)
