@@ -49,8 +49,7 @@ def main() -> int:
     setup_logging(settings.log_level)
     settings.require_slack()
     engine = make_engine("sqlite://")  # only for GET /healthz, which make_wsgi answers from a database
-    wsgi = make_wsgi(create_minimal_app(settings), engine)
-    server = make_server(wsgi, host=settings.host, port=settings.port, threads=settings.http_threads)
+    server = make_server(make_wsgi(create_minimal_app(settings), engine, settings), settings)
 
     def stop(_signum: int, _frame: FrameType | None) -> None:
         raise KeyboardInterrupt  # as in `pacer run`: waitress ends its loop and drains its threads

@@ -245,9 +245,7 @@ def _serve_http(app: App | None, context: JobContext, settings: Settings) -> Non
     from bot.slack.web import make_server, make_wsgi
 
     engine = context.session_factory.kw["bind"]
-    server = make_server(
-        make_wsgi(app, engine), host=settings.host, port=settings.port, threads=settings.http_threads
-    )
+    server = make_server(make_wsgi(app, engine, settings), settings)
 
     def stop(signum: int, _frame: FrameType | None) -> None:
         logger.info("signal %s: stopping", signum)

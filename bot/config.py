@@ -63,6 +63,13 @@ class Settings(BaseSettings):
     pacer_admins: Annotated[frozenset[str], NoDecode] = frozenset()
     log_level: str = "INFO"
     http_threads: int = Field(default=16, ge=1, le=256)
+    # The HTTP server's bounds (HTTP mode): the largest request body (Slack's are a few KiB; larger ones
+    # get 413 before they are read), how long a connection may sit idle, how long a request may take to
+    # arrive in full, and how many connections may be open at once.
+    http_max_body_bytes: int = Field(default=1 << 20, ge=1024, le=64 << 20)
+    http_idle_timeout: int = Field(default=30, ge=1, le=3600)
+    http_request_timeout: int = Field(default=60, ge=1, le=3600)
+    http_connection_limit: int = Field(default=1000, ge=1, le=100_000)
     # The outbox sender: messages per second for the whole workspace (Slack allows about one per second
     # per channel, and a few hundred a minute in all), parallel senders, and how long a claim holds.
     delivery_rate: float = Field(default=5.0, gt=0, le=100)

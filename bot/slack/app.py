@@ -18,7 +18,7 @@ from bot.feedback import handlers as feedback
 from bot.goals import handlers as goals
 from bot.home import handlers as home
 from bot.roster import handlers as roster
-from bot.slack import commands, errors
+from bot.slack import commands, errors, retries
 from bot.slack.client import make_client
 from bot.slack.deps import Deps
 from bot.slack.directory import Directory
@@ -56,6 +56,7 @@ def create_app(
     )
     router = commands.Commands()
     errors.register(app, deps)
+    retries.register(app, deps)
     commands.register(app, deps, router)
     workspaces.register(app, deps, router)
     roster.register(app, deps, router)

@@ -29,7 +29,7 @@ class AppServer:
             settings, session_factory=session_factory, kick=self.worker.kick, clock=self.clock
         )
         engine = session_factory.kw["bind"]
-        self.server = make_server(make_wsgi(self.app, engine), host="127.0.0.1", port=0, threads=8)
+        self.server = make_server(make_wsgi(self.app, engine, settings), settings, host="127.0.0.1", port=0)
         self.port = int(self.server.effective_port)  # type: ignore[union-attr]
 
     @property

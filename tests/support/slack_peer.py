@@ -165,8 +165,11 @@ class SlackPeer:
                     )
         raise ValueError(f"no button {action_id!r} in the message")
 
-    def event(self, event: dict[str, Any], *, event_id: str | None = None) -> PeerResponse:
-        """Deliver ``event`` in an Events API ``event_callback`` envelope."""
+    def event(
+        self, event: dict[str, Any], *, event_id: str | None = None, retry: tuple[int, str] | None = None
+    ) -> PeerResponse:
+        """Deliver ``event`` in an Events API ``event_callback`` envelope; ``retry`` (number, reason) sends
+        it as Slack sends it again, with ``X-Slack-Retry-Num`` and ``X-Slack-Retry-Reason``."""
         now = int(time.time())
         envelope = {
             "token": VERIFICATION_TOKEN,
@@ -187,7 +190,11 @@ class SlackPeer:
             ],
             "is_ext_shared_channel": False,
         }
-        return self._post(json.dumps(envelope).encode(), "application/json")
+        body = json.dumps(envelope).encode()
+        retried = {"X-Slack-Retry-Num": str(retry[0]), "X-Slack-Retry-Reason": retry[1]} if retry else {}
+        return self.post_raw(
+            body, {"Content-Type": "application/json", **sign(self.signing_secret, body), **retried}
+        )
 
     def post_raw(self, body: bytes, headers: dict[str, str]) -> PeerResponse:
         """POST ``body`` with exactly ``headers`` (no signing): for tests of bad requests."""
