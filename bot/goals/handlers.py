@@ -24,6 +24,7 @@ from bot.slack.deps import Deps
 from bot.slack.errors import reported_after_ack
 from bot.slack.ids import Action, CallbackId
 from bot.slack.state import values_of
+from bot.text import join
 from bot.workspaces.models import Workspace
 
 
@@ -233,7 +234,7 @@ def answer(deps: Deps, body: dict[str, Any], caller: Caller, respond: Respond) -
         if tell is not None:
             enqueue(session, [_dm(goal, tell, kind, note)], now=now)
         people = rep_and_manager(session, rep)
-    respond(**blocks.notice(f"{done}\n{views.summary(goal, caller.locale)}"), replace_original=True)
+    respond(**blocks.notice(join("\n", [done, views.summary(goal, caller.locale)])), replace_original=True)
     deps.kick()
     deps.on_change(caller.team_id, people)
 

@@ -8,6 +8,8 @@ from functools import cache
 from importlib import resources
 from typing import Any, Literal, TypeGuard
 
+from bot.text import Mrkdwn, render
+
 Locale = Literal["en", "zh"]
 LOCALES: tuple[Locale, ...] = ("en", "zh")
 DEFAULT_LOCALE: Locale = "en"
@@ -51,12 +53,14 @@ def placeholders(message: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(message) if name}
 
 
-def t(key: str, locale: Locale, **values: Any) -> str:
-    """The message `key` in `locale`, falling back to English; a missing key is a bug and raises KeyError."""
+def t(key: str, locale: Locale, **values: Any) -> Mrkdwn:
+    """The message `key` in `locale`, falling back to English; a missing key is a bug and raises KeyError.
+    Every value is escaped for mrkdwn unless it is `Mrkdwn` (Pacer's own: a mention, another `t()`), so
+    a person's text can't ping, mention or link; the result is `Mrkdwn`."""
     message = catalog(locale).get(key)
     if message is None:
         message = catalog(DEFAULT_LOCALE)[key]
-    return message.format(**values) if values else message
+    return render(message, **values) if values else Mrkdwn(message)
 
 
 def locale_from_slack(slack_locale: str | None) -> Locale | None:
