@@ -23,6 +23,9 @@ _PARTIAL_ENTITY = re.compile(r"&[a-z]{0,3}$")
 # paragraph separators, so a line stays one line however it was typed.
 _BREAKS = re.compile(r"[\r\n\v\f\x1c\x1d\x1e\x85\u2028\u2029]+")
 _SPACES = re.compile(r"[ \t]{2,}|\t")
+# Bidi embeddings, overrides and isolates: they would reorder Pacer's own text after them on the line.
+# The plain marks (U+200E, U+200F) stay; right-to-left scripts read the same without the controls.
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 _USER_ID = re.compile(r"[UW][A-Z0-9]{1,40}")
 _CHANNEL_ID = re.compile(r"[CGD][A-Z0-9]{1,40}")
 
@@ -80,9 +83,9 @@ def channel_mention(channel_id: str) -> Mrkdwn:
 
 
 def one_line(text: str | None, limit: int = ONE_LINE_MAX) -> str:
-    """A person's text on one line: line breaks become spaces, at most `limit` characters with "…".
-    Still a person's text (not `Mrkdwn`): it is escaped wherever it is shown."""
-    flat = _SPACES.sub(" ", _BREAKS.sub(" ", text or "")).strip()
+    """A person's text on one line: line breaks become spaces, bidi overrides go, at most `limit`
+    characters with "…". Still a person's text (not `Mrkdwn`): it is escaped wherever it is shown."""
+    flat = _SPACES.sub(" ", _BREAKS.sub(" ", _BIDI_CONTROLS.sub("", text or ""))).strip()
     return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
 
 

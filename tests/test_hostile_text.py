@@ -14,10 +14,17 @@ import pytest
 from sqlalchemy import select
 
 from bot.delivery.models import Delivery, DeliveryStatus
+from bot.i18n import LOCALES, t
 from bot.text import lines, one_line, unescape
 from bot.workspaces.models import Workspace
 from tests.support.app_server import AppServer
-from tests.support.mrkdwn import Finding, mrkdwn_texts, unsafe_in_emulator, unsafe_in_payload
+from tests.support.mrkdwn import (
+    Finding,
+    mrkdwn_texts,
+    recorded_payloads,
+    unsafe_in_emulator,
+    unsafe_in_payload,
+)
 from tests.support.people import ADMIN, MARIA, REP_EN, REP_LA, REP_ZH
 from tests.support.slack_emulator import SlackEmulator
 from tests.support.slack_peer import PeerResponse, SlackPeer
@@ -328,6 +335,11 @@ def test_hostile_text_is_inert_everywhere_it_is_shown(hostile: Hostile) -> None:
 
     server_errors = [(where, r.status) for where, r in run.answers if r.status >= 500]
     assert server_errors == []
+    unexpected = [t("error.unexpected", locale, request_id="")[:40] for locale in LOCALES]
+    answers = [(where, str(r.json()) if r.body.startswith(b"{") else r.text) for where, r in run.answers]
+    failed = [where for where, answer in answers if any(u in answer for u in unexpected)]
+    failed += [w for w, payload in recorded_payloads(emulator) if any(u in str(payload) for u in unexpected)]
+    assert failed == []  # no hostile text made Pacer fail on its side (e.g. a column too short)
     assert emulator.errors == []
     findings = run.findings()
     assert findings == [], "\n".join(map(str, findings))

@@ -90,6 +90,9 @@ def test_one_line_collapses_every_line_separator_and_caps_with_an_ellipsis() -> 
     assert one_line("x" * 500) == "x" * 199 + "…"
     assert len(one_line("x" * 500, 80)) == 80
     assert one_line("\u200fשלום عربي 你好 🎉") == "\u200fשלום عربي 你好 🎉"  # readable, only inert
+    assert (
+        one_line("\u202eevil\u202c \u2067x\u2069") == "evil x"
+    )  # no override reorders Pacer's text after it
 
 
 def test_lines_cap_each_line_and_their_number() -> None:
