@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.i18n import t
+from bot.i18n import Locale, catalog, placeholders, t
 from bot.slack import blocks
 from bot.text import (
     Mrkdwn,
@@ -149,3 +149,31 @@ def test_block_builders_escape_user_text_in_mrkdwn_and_show_plain_text_as_typed(
 )
 def test_the_checker_finds_what_pacer_did_not_put_there(text: str, found: list[str]) -> None:
     assert find_unsafe(text, users={"U1"}, channels={"C1"}) == found
+
+
+CATALOG_HOSTILE = (
+    "<!channel>",
+    "<!subteam^S123|@sales>",
+    "U1>|<!here",
+    "<@U999|ceo>",
+    "C1> <https://evil.example|log in",
+    "&lt;!everyone&gt;",
+    "*bold*\n\n\nnewlines",
+)
+
+
+@pytest.mark.parametrize("locale", ["en", "zh"])
+@pytest.mark.parametrize("hostile", CATALOG_HOSTILE)
+def test_no_catalog_message_lets_a_value_ping_mention_or_link(locale: Locale, hostile: str) -> None:
+    """Every message with placeholders, each filled with hostile text: nothing Slack would act on, and
+    every value still readable (escaped once). Ids in `<@{…}>` / `<#{…}>` that aren't ids become text."""
+    checked = 0
+    for key, message in catalog(locale).items():
+        names = placeholders(message)
+        if not names:
+            continue
+        text = t(key, locale, **dict.fromkeys(names, hostile))
+        assert find_unsafe(text) == [], (key, text)
+        assert one_line(hostile) in one_line(unescape(text)) or hostile in unescape(text), (key, text)
+        checked += 1
+    assert checked > 100
