@@ -66,6 +66,12 @@ def fit(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[:limit]
 
 
+def _goal_id_of(message: dict[str, Any]) -> str:
+    """The goal id in an agreement DM's buttons ("<goal id>:<version>")."""
+    actions = next(b for b in message["blocks"] if b["type"] == "actions")
+    return str(actions["elements"][0]["value"]).split(":")[0]
+
+
 def dms(emulator: SlackEmulator, user_id: str) -> list[dict[str, Any]]:
     return emulator.messages.get("D" + user_id, [])
 
@@ -282,6 +288,37 @@ def test_hostile_text_is_inert_everywhere_it_is_shown(hostile: Hostile) -> None:
         what="digest",
     )[0]
     run.visible("the weekly digest", shown(digest))
+
+    # Modals that bring the text back to edit it, or start from it.
+    modals = [run.slack.opened_view(run.click(asked[-1], "escalate", user=MARIA, channel="D" + MARIA))]
+    goal_id = _goal_id_of(agreement)
+    modals.append(run.modal(f"goal edit {goal_id}", user=MARIA))
+    listing = run.keep("feedback list", run.slack.command("feedback list", user_id=MARIA)).json()
+    buttons = [
+        b["accessory"] for b in listing["blocks"] if b.get("accessory", {}).get("action_id") == "escalate"
+    ]
+    assert buttons, "a named problem offers Escalate"
+    opened = run.keep(
+        "escalate from feedback",
+        run.slack.block_action(
+            user_id=MARIA, action_id="escalate", value=buttons[0]["value"], channel_id="D" + MARIA
+        ),
+    )
+    modals.append(run.slack.opened_view(opened))
+    modals += [run.modal("feedback", user=REP_ZH), escalation]  # escalation: prefilled from the command
+    for view in modals:
+        inputs = [
+            b["element"] for b in view["blocks"] if b.get("element", {}).get("type") == "plain_text_input"
+        ]
+        too_long = [e for e in inputs if len(e.get("initial_value", "")) > e.get("max_length", 3000)]
+        assert too_long == [], (
+            f"Slack refuses a view whose initial value is longer than its field: {too_long}"
+        )
+
+    # The admin's settings: a time zone and a country are typed too.
+    setup = run.modal("setup", user=ADMIN)
+    answer = run.submit(setup, {"timezone": text, "country": text}, user=ADMIN, hostile=2)
+    assert answer.get("response_action") == "errors", answer
 
     # Every screen that shows them.
     app_server.clock.set(at(12, 8, 10))

@@ -133,6 +133,11 @@ def test_block_builders_escape_user_text_in_mrkdwn_and_show_plain_text_as_typed(
     )
     assert blocks.button("x", t("feedback.give_to", "en", name="<x>"))["text"]["text"] == "Give feedback: <x>"
     assert len(blocks.option("z" * 500, "1")["text"]["text"]) == 75
+    # A text field shows what was typed (plain), never more than it takes: Slack refuses the view otherwise.
+    assert (
+        blocks.text_input("<!here> & " + "w" * 5000, max_length=80)["initial_value"]
+        == "<!here> & " + "w" * 70
+    )
 
 
 @pytest.mark.parametrize(

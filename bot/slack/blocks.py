@@ -117,8 +117,8 @@ def text_input(
     placeholder: str | None = None,
 ) -> dict[str, Any]:
     element: dict[str, Any] = {"type": "plain_text_input", "multiline": multiline, "max_length": max_length}
-    if initial:
-        element["initial_value"] = initial
+    if initial:  # Slack refuses a view whose initial value is longer than the field takes
+        element["initial_value"] = initial[:max_length]
     if placeholder:
         element["placeholder"] = plain(placeholder, 150)
     return element
