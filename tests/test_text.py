@@ -24,7 +24,8 @@ from bot.text import (
     render,
     unescape,
 )
-from tests.support.mrkdwn import find_unsafe
+from tests.support.mrkdwn import find_unsafe, unsafe_in_emulator
+from tests.support.slack_emulator import ApiCall, SlackEmulator
 
 HOSTILE = "<!channel> <@U999|ceo> <https://evil.example|log in> & &lt;!here&gt;"
 LONE_AMPERSAND = re.compile(r"&(?!amp;|lt;|gt;)")
@@ -182,3 +183,26 @@ def test_no_catalog_message_lets_a_value_ping_mention_or_link(locale: Locale, ho
         assert one_line(hostile) in one_line(unescape(text)) or hostile in unescape(text), (key, text)
         checked += 1
     assert checked > 100
+
+
+def test_the_checker_scans_every_recorded_message_view_and_response() -> None:
+    emulator = SlackEmulator()
+    emulator.add_user("U1", name="one")
+    safe = blocks.message(t("team.removed", "en", user="U1"), [blocks.section(mention("U1"))])
+    emulator.calls.append(ApiCall("chat.postMessage", {"channel": "C0GENERAL", **safe}, None, 200, {}))
+    assert unsafe_in_emulator(emulator) == []
+    raw = {"type": "home", "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": "hi <!here>"}}]}
+    emulator.calls.append(ApiCall("views.publish", {"user_id": "U1", "view": raw}, None, 200, {}))
+    emulator.calls.append(
+        ApiCall("chat.update", {"channel": "C1", "text": "<@U2>", "link_names": True}, None, 200, {})
+    )
+    emulator.responses.append(("http://x/response/7/abc", {"text": "<https://evil.example|x>"}))
+    plain_only = {"blocks": [{"type": "header", "text": {"type": "plain_text", "text": "<!here>"}}]}
+    emulator.calls.append(ApiCall("views.open", {"view": plain_only}, None, 200, {}))  # plain_text: inert
+    found = sorted((f.where.split(" ")[0], f.span) for f in unsafe_in_emulator(emulator))
+    assert found == [
+        ("chat.update", "<@U2>"),
+        ("chat.update", "link_names/parse=full"),
+        ("response", "<https://evil.example|x>"),
+        ("views.publish", "<!here>"),
+    ]

@@ -96,10 +96,20 @@ def recorded_payloads(emulator: SlackEmulator) -> list[tuple[str, Any]]:
 
 
 def unsafe_in_emulator(emulator: SlackEmulator) -> list[Finding]:
-    """Everything the emulator recorded, checked against its own users and channels."""
+    """Everything the emulator recorded, checked against its own users and channels; and no message
+    asks Slack to turn plain `@here` or `#channel` into links (`link_names`, `parse=full`)."""
     users, channels = set(emulator.users), set(emulator.channels)
-    return [
+    found = [
         finding
         for where, payload in recorded_payloads(emulator)
         for finding in unsafe_in_payload(payload, where=where, users=users, channels=channels)
     ]
+    with emulator._lock:
+        calls = [call for call in emulator.calls if call.method in MESSAGE_METHODS]
+    for call in calls:
+        if (
+            str(call.params.get("link_names", "")).lower() in {"1", "true"}
+            or call.params.get("parse") == "full"
+        ):
+            found.append(Finding(call.method, "link_names/parse=full", str(call.params.get("text", ""))))
+    return found
