@@ -14,7 +14,8 @@ from collections.abc import Iterable
 from typing import Any
 
 ONE_LINE_MAX = 200  # characters of a one-line field (a title, a name, a competitor)
-LINE_MAX = 300  # characters of each line of a multi-line field (blockers, problems, feedback)
+LINE_MAX = 300  # characters of each line of a multi-line field in a list (blockers, problems)
+FULL_LINE_MAX = 1000  # … and where the text itself is the message (feedback to a rep, an escalation)
 
 _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 _ENTITY = re.compile(r"&(amp|lt|gt);")

@@ -11,7 +11,7 @@ from bot.goals.numbers import format_amount
 from bot.i18n import Locale, t
 from bot.slack import blocks
 from bot.slack.ids import Action, CallbackId, CheckinBlock
-from bot.text import Mrkdwn, join, one_line, quoted
+from bot.text import FULL_LINE_MAX, Mrkdwn, join, one_line, quoted
 
 MAX_GOALS_IN_MODAL = 15  # 5 blocks a goal: well inside Slack's 100 blocks a modal
 CONFIDENCE_EMOJI = {Confidence.ON_TRACK: "🟢", Confidence.AT_RISK: "🟡", Confidence.OFF_TRACK: "🔴"}
@@ -90,7 +90,7 @@ def help_message(
 ) -> dict[str, Any]:
     """To the manager: the rep asked for help; an Escalate button opens an escalation with the blockers."""
     text = t("checkin.help_request", locale, rep=rep_user_id, week=week_label(week_start, locale))
-    details = quoted("\n".join(blockers)) or t("checkin.no_blockers", locale)
+    details = quoted("\n".join(blockers), limit=FULL_LINE_MAX) or t("checkin.no_blockers", locale)
     escalate = {
         "type": "button",
         "action_id": Action.ESCALATE.value,

@@ -11,7 +11,7 @@ from bot.i18n import Locale, t
 from bot.roster.models import Member, Vendor
 from bot.slack import blocks
 from bot.slack.ids import Action, CallbackId, EscalationBlock
-from bot.text import Mrkdwn, join, one_line, quoted, render
+from bot.text import FULL_LINE_MAX, Mrkdwn, join, one_line, quoted, render
 
 SEVERITY_EMOJI = {Severity.LOW: "🔵", Severity.MEDIUM: "🟠", Severity.HIGH: "🔴"}
 
@@ -86,7 +86,7 @@ def vendor_message(
     key = "escalation.vendor_resent" if resent else "escalation.vendor_intro"
     intro = t(key, locale, manager=manager_user_id or "—", rep=rep_user_id)
     head = summary(escalation, rep_user_id, vendor, locale)
-    details = quoted(escalation.description)
+    details = quoted(escalation.description, limit=FULL_LINE_MAX)
     elements = []
     if escalation.status is EscalationStatus.OPEN:
         elements.append(

@@ -14,7 +14,7 @@ from bot.i18n import Locale, t
 from bot.roster.models import Member
 from bot.slack import blocks
 from bot.slack.ids import Action, CallbackId, FeedbackBlock
-from bot.text import Mrkdwn, cap, join, lines, one_line, render
+from bot.text import FULL_LINE_MAX, Mrkdwn, cap, join, lines, one_line, render
 
 MAX_REPS_IN_PROMPT = 40
 
@@ -189,7 +189,7 @@ def reply_modal(locale: Locale, feedback_id: int) -> dict[str, Any]:
 
 def _paragraph(text: str) -> Mrkdwn:
     """A person's multi-line answer: escaped, each line capped."""
-    return join("\n", lines(text))
+    return join("\n", lines(text, limit=FULL_LINE_MAX))
 
 
 def feedback_text(item: ManagerFeedback, locale: Locale) -> Mrkdwn:
@@ -240,7 +240,14 @@ def acknowledged_notice(item: ManagerFeedback, rep_user_id: str, locale: Locale)
 
 
 def reply_notice(rep_user_id: str, text: str, locale: Locale) -> dict[str, Any]:
-    return blocks.notice(t("feedback.reply_notice", locale, rep=rep_user_id, text=join("\n> ", lines(text))))
+    return blocks.notice(
+        t(
+            "feedback.reply_notice",
+            locale,
+            rep=rep_user_id,
+            text=join("\n> ", lines(text, limit=FULL_LINE_MAX)),
+        )
+    )
 
 
 def _shared_line(item: FieldFeedback, author: Member | None, locale: Locale) -> Mrkdwn:
