@@ -11,6 +11,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select
 
 from bot.delivery.models import Delivery, DeliveryStatus
@@ -381,3 +383,54 @@ def test_hostile_text_is_inert_everywhere_it_is_shown(hostile: Hostile) -> None:
     findings = run.findings()
     assert findings == [], "\n".join(map(str, findings))
     print(f"hostile inputs: {run.inputs}, answers checked: {len(run.answers)}, calls: {len(emulator.calls)}")
+
+
+FUZZ_EXAMPLES = 25
+fuzz_text = st.lists(
+    st.one_of(
+        st.sampled_from(INJECTIONS),
+        st.sampled_from(("\n", "\r\n", "\u2028", "\u202e", "\u200f", "*", "_", "~", "`", ">", "&", "&amp;")),
+        st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=30),
+    ),
+    min_size=1,
+    max_size=8,
+).map("".join)
+
+
+def test_fuzzed_feedback_text_is_inert_in_the_managers_list(
+    slack: SlackPeer, emulator: SlackEmulator, app_server: AppServer
+) -> None:
+    """Seeded and bounded: any text a rep shares comes back readable and inert, never a 5xx.
+    (NUL bytes are left to the input-bounds suite.)"""
+    app_server.clock.set(at(11, 30, 10))
+    slack.command(f"manager add <@{MARIA}|maria>", user_id=ADMIN)
+    slack.command(f"team add <@{REP_EN}|rita>", user_id=MARIA)
+    view = slack.open_modal("feedback", user_id=REP_EN)
+    users, channels = set(emulator.users), set(emulator.channels)
+    ran: list[str] = []
+    seen: list[str] = []
+
+    @settings(
+        max_examples=FUZZ_EXAMPLES,
+        derandomize=True,
+        deadline=None,
+        database=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
+    @given(fuzz_text)
+    def share_and_list(text: str) -> None:
+        ran.append(text)
+        answer = slack.view_submission(view, {"problems": text, "identity": "named"}, user_id=REP_EN)
+        assert answer.status < 500
+        listing = slack.command("feedback list", user_id=MARIA)
+        assert listing.status < 500
+        payload = listing.json()
+        assert unsafe_in_payload(payload, where="feedback list", users=users, channels=channels) == []
+        first = lines(text)
+        if answer.json().get("response_action") == "update" and first:  # saved: it must be shown
+            assert first[0][:30] in one_line(shown(payload), 100_000), (text, payload["text"][:500])
+            seen.append(text)
+
+    share_and_list()
+    assert len(ran) == FUZZ_EXAMPLES and len(seen) > FUZZ_EXAMPLES // 2  # most were saved and shown
+    assert unsafe_in_emulator(emulator) == []
