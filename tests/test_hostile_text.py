@@ -47,7 +47,8 @@ INJECTIONS = (
     "&lt;!channel&gt;",
 )
 VARIANTS = {
-    "mrkdwn": " ".join(INJECTIONS) + "\n\n\n*bold*\n\n\nnewlines",
+    # First "R&D <b> &lt;…&gt;": the visible check (first 30 characters) then also fails on double escaping.
+    "mrkdwn": "R&D <b> " + " ".join(reversed(INJECTIONS)) + "\n\n\n*bold*\n\n\nnewlines",
     "unicode": "\u202eevil\u200f <!here> 目标：销售增长 🎉🔥\u2028<@U999|ceo>\u2029שלום עולם <!channel>",
     "long": "<!channel> " + "長" * 10_000 + " <https://evil.example|x>",
 }
