@@ -18,13 +18,14 @@ from bot.goals.numbers import format_amount, parse_amount
 from bot.i18n import Locale, t
 from bot.roster.models import Member
 from bot.roster.service import Caller, language_of, rep_and_manager
-from bot.slack import answers
+from bot.slack import answers, blocks
 from bot.slack.commands import EVERYONE, CommandRequest, Commands
 from bot.slack.deps import Deps
 from bot.slack.errors import reported_after_ack
 from bot.slack.idempotency import acts_once, claim
 from bot.slack.ids import Action, CallbackId, CheckinBlock
 from bot.slack.state import values_of
+from bot.text import one_line
 from bot.workspaces.models import Workspace
 
 
@@ -97,7 +98,8 @@ def parse_answers(view: dict[str, Any], locale: Locale) -> tuple[list[service.An
             continue
         amount = parse_amount(raw or "")
         if amount is None or amount < 0:
-            errors[block_id] = t("checkin.error.result", locale, value=raw or "")
+            # A field error is plain text: shown as typed, not escaped.
+            errors[block_id] = blocks.plain_text(t("checkin.error.result", locale, value=one_line(raw, 60)))
             continue
         confidence = values.get(f"{CheckinBlock.CONFIDENCE}:{goal_id}")
         if confidence not in {c.value for c in Confidence}:

@@ -11,6 +11,7 @@ from bot.goals.numbers import format_amount
 from bot.i18n import Locale, t
 from bot.slack import blocks
 from bot.slack.ids import Action, CallbackId, CheckinBlock
+from bot.text import FULL_LINE_MAX, Mrkdwn, join, one_line, quoted
 
 MAX_GOALS_IN_MODAL = 15  # 5 blocks a goal: well inside Slack's 100 blocks a modal
 CONFIDENCE_EMOJI = {Confidence.ON_TRACK: "🟢", Confidence.AT_RISK: "🟡", Confidence.OFF_TRACK: "🔴"}
@@ -31,17 +32,19 @@ def _day(day: date, locale: Locale) -> str:
     return t("week.day", locale, day=day.day, month_name=t(f"month.{day.month}", locale))
 
 
-def _goal_line(item: GoalWeek, locale: Locale) -> str:
+def _goal_line(item: GoalWeek, locale: Locale) -> Mrkdwn:
     unit = item.goal.unit
     line = t(
         "nudge.goal_line",
         locale,
-        title=item.goal.title,
+        title=one_line(item.goal.title),
         target=format_amount(item.week_target, unit, locale),
         next=format_amount(item.next_target, unit, locale),
     )
     if item.result is not None:
-        line += " " + t("nudge.goal_done", locale, result=format_amount(item.result, unit, locale))
+        line = join(
+            " ", [line, t("nudge.goal_done", locale, result=format_amount(item.result, unit, locale))]
+        )
     return line
 
 
@@ -61,7 +64,7 @@ def nudge_message(due: Due, locale: Locale, *, reminder: bool) -> dict[str, Any]
         *blocks.sections_from_lines(lines, max_blocks=40),
         {"type": "actions", "block_id": "nudge_actions", "elements": [button]},
     ]
-    return blocks.message("\n".join([intro, *lines]), body)
+    return blocks.message(join("\n", [intro, *lines]), body)
 
 
 def done_message(week_start: date, goals: list[GoalWeek], locale: Locale) -> dict[str, Any]:
@@ -79,7 +82,7 @@ def done_message(week_start: date, goals: list[GoalWeek], locale: Locale) -> dic
         *blocks.sections_from_lines(lines, max_blocks=40),
         {"type": "actions", "block_id": "nudge_actions", "elements": [button]},
     ]
-    return blocks.message("\n".join([text, *lines]), body)
+    return blocks.message(join("\n", [text, *lines]), body)
 
 
 def help_message(
@@ -87,7 +90,7 @@ def help_message(
 ) -> dict[str, Any]:
     """To the manager: the rep asked for help; an Escalate button opens an escalation with the blockers."""
     text = t("checkin.help_request", locale, rep=rep_user_id, week=week_label(week_start, locale))
-    details = "\n".join(f"> {line}" for line in blockers if line) or t("checkin.no_blockers", locale)
+    details = quoted("\n".join(blockers), limit=FULL_LINE_MAX) or t("checkin.no_blockers", locale)
     escalate = {
         "type": "button",
         "action_id": Action.ESCALATE.value,
@@ -95,12 +98,12 @@ def help_message(
         "text": blocks.plain(t("checkin.escalate", locale)),
     }
     body = [blocks.section(text), blocks.section(details), {"type": "actions", "elements": [escalate]}]
-    return blocks.message(f"{text}\n{details}", body)
+    return blocks.message(join("\n", [text, details]), body)
 
 
 def _confidence_options(locale: Locale) -> list[dict[str, Any]]:
     return [
-        blocks.option(f"{CONFIDENCE_EMOJI[c]} {t(f'confidence.{c.value}', locale)}", c.value)
+        blocks.option(join(" ", [CONFIDENCE_EMOJI[c], t(f"confidence.{c.value}", locale)]), c.value)
         for c in Confidence
     ]
 
@@ -134,10 +137,10 @@ def checkin_modal(
         if chosen:
             confidence["initial_option"] = chosen[0]
         body += [
-            {"type": "header", "text": blocks.plain(goal.title[:150])},
+            blocks.header(one_line(goal.title, 150)),
             blocks.input_block(
                 f"{CheckinBlock.RESULT}:{goal.id}",
-                t("checkin.result", locale, target=target, unit=goal.unit),
+                t("checkin.result", locale, target=target, unit=one_line(goal.unit)),
                 result,
             ),
             blocks.input_block(

@@ -22,6 +22,7 @@ from bot.slack import blocks
 from bot.slack.blocks import mention
 from bot.slack.commands import EVERYONE, MANAGERS, CommandRequest, Commands, mentions
 from bot.slack.deps import Deps
+from bot.text import Mrkdwn, join
 from bot.workspaces.models import Workspace
 
 CHANNEL = re.compile(r"^<#([CG][A-Z0-9]+)(?:\|[^>]*)?>$")
@@ -53,7 +54,7 @@ def preview(request: CommandRequest) -> None:
             title_key="digest.preview_title",
         )
     note = [] if len(parts) == 1 else [request.t("digest.preview_replies", count=len(parts) - 1)]
-    request.reply("\n".join([parts[0]["text"], *note]), parts[0]["blocks"])
+    request.reply(join("\n", [Mrkdwn(parts[0]["text"]), *note]), parts[0]["blocks"])  # text: already escaped
 
 
 def post_digest(deps: Deps, caller: Caller) -> str:

@@ -10,13 +10,14 @@ from bot.digests.service import Amounts, Digest, RepLine, Series, status_of
 from bot.goals.numbers import format_amount, format_ratio
 from bot.i18n import Locale, t
 from bot.slack import blocks
+from bot.text import Mrkdwn, join, one_line, render
 
 STATUS_EMOJI = {"on": "🟢", "close": "🟡", "behind": "🔴", "none": "⚪️"}
 LINES_IN_MAIN = 25  # rep lines shown in the digest itself; all of them go in the thread beyond that
 BLOCKS_PER_REPLY = 45
 
 
-def _amounts(by_unit: dict[str, Amounts], locale: Locale, *, week: bool) -> str:
+def _amounts(by_unit: dict[str, Amounts], locale: Locale, *, week: bool) -> Mrkdwn:
     parts = []
     for unit, a in sorted(by_unit.items()):
         result, target = (a.week_result, a.week_target) if week else (a.result_to_date, a.target_to_date)
@@ -28,12 +29,12 @@ def _amounts(by_unit: dict[str, Amounts], locale: Locale, *, week: bool) -> str:
                 target=format_amount(target, unit, locale),
             )
         )
-    return " · ".join(parts) or "—"
+    return join(" · ", parts) or Mrkdwn("—")
 
 
-def rep_line(line: RepLine, locale: Locale) -> str:
+def rep_line(line: RepLine, locale: Locale) -> Mrkdwn:
     confidence = (
-        f"{CONFIDENCE_EMOJI[line.confidence]} {t(f'confidence.{line.confidence.value}', locale)}"
+        join(" ", [CONFIDENCE_EMOJI[line.confidence], t(f"confidence.{line.confidence.value}", locale)])
         if line.confidence
         else t("digest.no_checkin", locale)
     )
@@ -53,7 +54,7 @@ def _pace(by_unit: dict[str, Amounts]) -> Decimal | None:
     return sum(paces, Decimal(0)) / len(paces) if paces else None
 
 
-def summary_lines(digest: Digest, locale: Locale) -> list[str]:
+def summary_lines(digest: Digest, locale: Locale) -> list[Mrkdwn]:
     """The team's figures, vendor subtotals, who is missing, who asked for help, top movers."""
     counts = {key: 0 for key in STATUS_EMOJI}
     for line in digest.lines:
@@ -75,16 +76,18 @@ def summary_lines(digest: Digest, locale: Locale) -> list[str]:
                 t(
                     "digest.vendor_line",
                     locale,
-                    vendor=name or t("team.no_vendor", locale),
+                    vendor=one_line(name) or t("team.no_vendor", locale),
                     week=_amounts(by_unit, locale, week=True),
                     pace=format_ratio(_pace(by_unit)),
                 )
             )
     if digest.missing:
-        names = ", ".join(blocks.mention(line.rep.user_id) for line in digest.missing)
+        names = join(", ", [blocks.mention(line.rep.user_id) for line in digest.missing])
         out.append(t("digest.missing", locale, reps=names))
     for line in digest.help_requests:
-        blockers = "; ".join(line.blockers) or t("checkin.no_blockers", locale)
+        blockers = join("; ", [one_line(b) for b in line.blockers if b.strip()]) or t(
+            "checkin.no_blockers", locale
+        )
         out.append(t("digest.help", locale, rep=line.rep.user_id, blockers=blockers))
     movers = digest.movers()
     if movers:
@@ -92,8 +95,16 @@ def summary_lines(digest: Digest, locale: Locale) -> list[str]:
             t(
                 "digest.movers",
                 locale,
-                reps=", ".join(
-                    f"{blocks.mention(m.rep.user_id)} (+{format_ratio(m.movement)})" for m in movers
+                reps=join(
+                    ", ",
+                    [
+                        render(
+                            "{rep} (+{movement})",
+                            rep=blocks.mention(m.rep.user_id),
+                            movement=format_ratio(m.movement),
+                        )
+                        for m in movers
+                    ],
                 ),
             )
         )
@@ -106,7 +117,7 @@ def digest_messages(
     """The digest (first) and its thread replies: every message inside Slack's limits."""
     title = t(title_key, locale, week=week_label(digest.week_start, locale))
     if not digest.lines:
-        text = f"{title}\n{t('digest.empty', locale)}"
+        text = join("\n", [title, t("digest.empty", locale)])
         return [blocks.message(text, [blocks.header(title), blocks.section(t("digest.empty", locale))])]
     summary = summary_lines(digest, locale)
     ordered = sorted(digest.lines, key=lambda line: (line.pace is None, line.pace or Decimal(0)))
@@ -120,16 +131,17 @@ def digest_messages(
     ]
     if len(reps) > LINES_IN_MAIN:
         main.append(blocks.context(t("digest.more_in_thread", locale, shown=LINES_IN_MAIN, total=len(reps))))
-    messages = [blocks.message("\n".join([title, *summary, *shown]), main)]
+    messages = [blocks.message(join("\n", [title, *summary, *shown]), main)]
     if len(reps) > LINES_IN_MAIN:
         sections = blocks.sections_from_lines(reps, max_blocks=10_000)
         for start in range(0, len(sections), BLOCKS_PER_REPLY):
             part = sections[start : start + BLOCKS_PER_REPLY]
-            text = "\n".join(str(block["text"]["text"]) for block in part)
+            text = join("\n", [Mrkdwn(block["text"]["text"]) for block in part])  # already escaped
             messages.append(blocks.message(text, part))
     return messages
 
 
 def chart_title(series: Series, locale: Locale) -> str:
-    unit = series.unit if series.unit != "count" else t("goal.unit_count", locale)
-    return t("digest.chart", locale, unit=unit)
+    """Plain text, not mrkdwn."""
+    unit = one_line(series.unit) if series.unit != "count" else t("goal.unit_count", locale)
+    return blocks.plain_text(t("digest.chart", locale, unit=unit))  # a file's title and alt text: plain

@@ -105,7 +105,9 @@ def submit(deps: Deps, ack: Ack, view: dict[str, Any], caller: Caller) -> None:
     metadata = json.loads(view.get("private_metadata") or "{}")
     values = values_of(view)
     form = service.EscalationForm(**{n: values.get(n) for n in service.EscalationForm.__dataclass_fields__})
-    errors = {name: t(key, caller.locale, max=3000) for name, key in service.validate(form).items()}
+    errors: dict[str, str] = {
+        name: t(key, caller.locale, max=3000) for name, key in service.validate(form).items()
+    }
     rep = None
     if form.rep and not errors:
         try:

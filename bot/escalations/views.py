@@ -11,6 +11,7 @@ from bot.i18n import Locale, t
 from bot.roster.models import Member, Vendor
 from bot.slack import blocks
 from bot.slack.ids import Action, CallbackId, EscalationBlock
+from bot.text import FULL_LINE_MAX, Mrkdwn, join, one_line, quoted, render
 
 SEVERITY_EMOJI = {Severity.LOW: "🔵", Severity.MEDIUM: "🟠", Severity.HIGH: "🔴"}
 
@@ -59,7 +60,7 @@ def _status(escalation: Escalation, locale: Locale) -> str:
     return t(f"escalation.status.{escalation.status.value}", locale)
 
 
-def summary(escalation: Escalation, rep_user_id: str, vendor: Vendor | None, locale: Locale) -> str:
+def summary(escalation: Escalation, rep_user_id: str, vendor: Vendor | None, locale: Locale) -> Mrkdwn:
     return t(
         "escalation.summary",
         locale,
@@ -67,7 +68,7 @@ def summary(escalation: Escalation, rep_user_id: str, vendor: Vendor | None, loc
         id=escalation.id,
         severity=t(f"escalation.severity.{escalation.severity.value}", locale),
         rep=rep_user_id,
-        vendor=vendor.name if vendor else t("team.no_vendor", locale),
+        vendor=one_line(vendor.name) if vendor else t("team.no_vendor", locale),
         status=_status(escalation, locale),
     )
 
@@ -85,7 +86,7 @@ def vendor_message(
     key = "escalation.vendor_resent" if resent else "escalation.vendor_intro"
     intro = t(key, locale, manager=manager_user_id or "—", rep=rep_user_id)
     head = summary(escalation, rep_user_id, vendor, locale)
-    details = "\n".join(f"> {line}" for line in escalation.description.splitlines() if line)
+    details = quoted(escalation.description, limit=FULL_LINE_MAX)
     elements = []
     if escalation.status is EscalationStatus.OPEN:
         elements.append(
@@ -99,10 +100,14 @@ def vendor_message(
                 Action.ESCALATION_RESOLVE, t("escalation.resolve_button", locale), str(escalation.id)
             )
         )
-    body: list[blocks.Block] = [blocks.section(intro), blocks.section(head), blocks.section(details or "—")]
+    body: list[blocks.Block] = [
+        blocks.section(intro),
+        blocks.section(head),
+        blocks.section(details or Mrkdwn("—")),
+    ]
     if elements:
         body.append({"type": "actions", "block_id": f"escalation:{escalation.id}", "elements": elements})
-    return blocks.message(f"{intro}\n{head}\n{details}", body)
+    return blocks.message(join("\n", [intro, head, details]), body)
 
 
 def step_notice(
@@ -129,12 +134,12 @@ def listing(
     lines = []
     for escalation, rep, vendor in rows:
         flags = [t("escalation.resent_flag", locale)] if escalation.resent_at else []
-        description = escalation.description.replace("\n", " ")[:300]
+        head = join(" ", [summary(escalation, rep.user_id, vendor, locale), *flags])
         lines.append(
-            " ".join([summary(escalation, rep.user_id, vendor, locale), *flags]) + f"\n> {description}"
+            render("{head}\n> {description}", head=head, description=one_line(escalation.description, 300))
         )
     title = t("escalation.list_title", locale, count=len(rows))
-    return "\n".join([title, *lines]), [
+    return join("\n", [title, *lines]), [
         blocks.header(title),
         *blocks.sections_from_lines(lines, max_blocks=45),
     ]
@@ -150,10 +155,11 @@ def digest_flag(rows: list[tuple[Escalation, Member]], locale: Locale) -> dict[s
             emoji=SEVERITY_EMOJI[e.severity],
             id=e.id,
             rep=rep.user_id,
-            description=e.description.replace("\n", " ")[:200],
+            description=one_line(e.description),
         )
         for e, rep in rows
     ]
     return blocks.message(
-        "\n".join([title, *lines]), [blocks.section(title), *blocks.sections_from_lines(lines, max_blocks=40)]
+        join("\n", [title, *lines]),
+        [blocks.section(title), *blocks.sections_from_lines(lines, max_blocks=40)],
     )

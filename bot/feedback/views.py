@@ -14,11 +14,12 @@ from bot.i18n import Locale, t
 from bot.roster.models import Member
 from bot.slack import blocks
 from bot.slack.ids import Action, CallbackId, FeedbackBlock
+from bot.text import FULL_LINE_MAX, Mrkdwn, cap, join, lines, one_line, render
 
 MAX_REPS_IN_PROMPT = 40
 
 
-def month_label(month: date, locale: Locale) -> str:
+def month_label(month: date, locale: Locale) -> Mrkdwn:
     return t(
         "feedback.month_label", locale, year=month.year, month=t(f"feedback.months.{month.month}", locale)
     )
@@ -31,20 +32,19 @@ def manager_prompt(month: date, reps: list[Member], locale: Locale, *, reminder:
     shown = reps[:MAX_REPS_IN_PROMPT]
     body: list[blocks.Block] = [
         blocks.section(intro),
-        blocks.section(", ".join(blocks.mention(r.user_id) for r in shown)),
+        blocks.section(join(", ", [blocks.mention(r.user_id) for r in shown])),
     ]
     buttons = [
         blocks.button(
             Action.FEEDBACK_GIVE,
-            t("feedback.give_to", locale, name=rep.display_name or rep.user_id),
+            t("feedback.give_to", locale, name=one_line(rep.display_name or rep.user_id, 60)),
             str(rep.id),
         )
         for rep in shown
     ]
     for rep, button in zip(shown, buttons, strict=True):  # one block each: action ids are unique per block
         body.append({"type": "actions", "block_id": f"feedback_rep:{rep.id}", "elements": [button]})
-    lines = [blocks.mention(rep.user_id) for rep in reps]
-    return blocks.message("\n".join([intro, *lines]), body)
+    return blocks.message(join("\n", [intro, *(blocks.mention(rep.user_id) for rep in reps)]), body)
 
 
 def rep_prompt(month: date, locale: Locale, *, reminder: bool) -> dict[str, Any]:
@@ -74,12 +74,12 @@ def _text_block(
     )
 
 
-def figure_lines(figures: list[Figure], locale: Locale) -> list[str]:
+def figure_lines(figures: list[Figure], locale: Locale) -> list[Mrkdwn]:
     return [
         t(
             "feedback.figure",
             locale,
-            title=f.title,
+            title=one_line(f.title),
             result=format_amount(f.result, f.unit, locale),
             target=format_amount(f.target, f.unit, locale),
         )
@@ -105,7 +105,7 @@ def manager_modal(
     title = t("feedback.figures_title", locale, month=month_label(figures_month, locale))
     body = [
         blocks.section(t("feedback.give_intro", locale, rep=rep_user_id)),
-        blocks.context("\n".join([title, *figure_lines(figures, locale)])),
+        blocks.context(join("\n", [title, *figure_lines(figures, locale)])),
         _text_block(FeedbackBlock.STRENGTHS, t("feedback.strengths", locale), v("strengths")),
         _text_block(FeedbackBlock.IMPROVE, t("feedback.improve", locale), v("improve")),
         _text_block(FeedbackBlock.NEXT_STEP, t("feedback.next_step", locale), v("next_step")),
@@ -187,15 +187,22 @@ def reply_modal(locale: Locale, feedback_id: int) -> dict[str, Any]:
     )
 
 
-def feedback_text(item: ManagerFeedback, locale: Locale) -> str:
-    rating = t("feedback.rating_line", locale, rating=item.rating) if item.rating else ""
-    return t(
+def _paragraph(text: str) -> Mrkdwn:
+    """A person's multi-line answer: escaped, each line capped."""
+    return join("\n", lines(text, limit=FULL_LINE_MAX))
+
+
+def feedback_text(item: ManagerFeedback, locale: Locale) -> Mrkdwn:
+    details = t(
         "feedback.details",
         locale,
-        strengths=item.strengths,
-        improve=item.improve,
-        next_step=item.next_step,
-    ) + (f"\n{rating}" if rating else "")
+        strengths=_paragraph(item.strengths),
+        improve=_paragraph(item.improve),
+        next_step=_paragraph(item.next_step),
+    )
+    if not item.rating:
+        return details
+    return join("\n", [details, t("feedback.rating_line", locale, rating=item.rating)])
 
 
 def to_rep(item: ManagerFeedback, manager_user_id: str, locale: Locale) -> dict[str, Any]:
@@ -208,11 +215,11 @@ def to_rep(item: ManagerFeedback, manager_user_id: str, locale: Locale) -> dict[
             0,
             blocks.button(Action.FEEDBACK_ACK, t("feedback.ack_button", locale), str(item.id), primary=True),
         )
-    body = [blocks.section(intro), blocks.section(details[:TEXT_MAX])]
+    body = [blocks.section(intro), blocks.section(details)]
     if item.acknowledged_at is not None:
         body.append(blocks.context(t("feedback.acknowledged_on", locale, at=_when(item.acknowledged_at))))
     body.append({"type": "actions", "block_id": f"feedback:{item.id}", "elements": elements})
-    return blocks.message(f"{intro}\n{details}", body)
+    return blocks.message(join("\n", [intro, details]), body)
 
 
 def _when(at: datetime) -> str:
@@ -233,45 +240,58 @@ def acknowledged_notice(item: ManagerFeedback, rep_user_id: str, locale: Locale)
 
 
 def reply_notice(rep_user_id: str, text: str, locale: Locale) -> dict[str, Any]:
-    return blocks.notice(t("feedback.reply_notice", locale, rep=rep_user_id, text=text[:2500]))
+    return blocks.notice(
+        t(
+            "feedback.reply_notice",
+            locale,
+            rep=rep_user_id,
+            text=join("\n> ", lines(text, limit=FULL_LINE_MAX)),
+        )
+    )
 
 
-def _shared_line(item: FieldFeedback, author: Member | None, locale: Locale) -> str:
+def _shared_line(item: FieldFeedback, author: Member | None, locale: Locale) -> Mrkdwn:
     who = blocks.mention(author.user_id) if author else t("feedback.anonymous", locale)
     parts = [
         (t("feedback.theme.market", locale), item.market),
         (
             t("feedback.theme.competitors", locale),
-            " — ".join(p for p in (item.competitor, item.competitor_moves) if p),
+            " — ".join(p for p in (item.competitor, item.competitor_moves) if p),  # a person's text
         ),
         (t("feedback.theme.customers", locale), item.customers),
         (t("feedback.theme.problems", locale), item.problems),
         (t("feedback.theme.suggestions", locale), item.suggestions),
     ]
-    text = "; ".join(f"*{label}*: {value[:300]}" for label, value in parts if value)
-    return f"• {month_label(item.month, locale)} · {who}: {text}"
+    text = join(
+        "; ",
+        [
+            render("*{label}*: {value}", label=label, value=one_line(value, 300))
+            for label, value in parts
+            if value
+        ],
+    )
+    return render("• {month} · {who}: {text}", month=month_label(item.month, locale), who=who, text=text)
 
 
 def listing(seen: Visible, locale: Locale, *, can_escalate: bool) -> tuple[str, list[blocks.Block]]:
-    lines = []
+    rows: list[Mrkdwn] = []
     for item, rep in seen.given:
         ack = (
             t("feedback.acknowledged_on", locale, at=_when(item.acknowledged_at))
             if item.acknowledged_at
             else t("feedback.not_acknowledged", locale)
         )
-        lines.append(
-            t("feedback.given_line", locale, rep=rep.user_id, month=month_label(item.month, locale), ack=ack)
-            + "\n"
-            + feedback_text(item, locale)[:1000]
+        given = t(
+            "feedback.given_line", locale, rep=rep.user_id, month=month_label(item.month, locale), ack=ack
         )
+        rows.append(join("\n", [given, cap(feedback_text(item, locale), 1000)]))
     shared = [(_shared_line(item, author, locale), item, author) for item, author in seen.shared]
     title = t("feedback.list_title", locale, given=len(seen.given), shared=len(seen.shared))
     body: list[blocks.Block] = [blocks.header(title)]
-    if lines:
+    if rows:
         body += [
             blocks.section(t("feedback.given_heading", locale)),
-            *blocks.sections_from_lines(lines, max_blocks=15),
+            *blocks.sections_from_lines(rows, max_blocks=15),
         ]
     if shared:
         body.append(blocks.section(t("feedback.shared_heading", locale)))
@@ -283,50 +303,68 @@ def listing(seen: Visible, locale: Locale, *, can_escalate: bool) -> tuple[str, 
                 )
             body.append(section)
     if seen.anonymous_themes:
-        counts = " · ".join(
-            f"{t(f'feedback.theme.{theme}', locale)}: {count}"
-            for theme, count in seen.anonymous_themes.items()
+        counts = join(
+            " · ",
+            [
+                render("{theme}: {count}", theme=t(f"feedback.theme.{theme}", locale), count=count)
+                for theme, count in seen.anonymous_themes.items()
+            ],
         )
         anonymous = t("feedback.anonymous_summary", locale, themes=counts)
         body.append(blocks.section(anonymous))
-        lines.append(anonymous)
-    if not lines and not shared:
+        rows.append(anonymous)
+    if not rows and not shared:
         body.append(blocks.section(t("feedback.list_empty", locale)))
     # Managers and admins: how anonymous feedback is counted, whether or not there is any to count.
     rule = [t("feedback.anonymity_rule", locale)] if can_escalate else []
     body = body[: blocks.MESSAGE_BLOCKS_MAX - len(rule)] + [blocks.context(line) for line in rule]
-    text = "\n".join([title, *lines, *(s for s, _, _ in shared), *rule])
+    text = join("\n", [title, *rows, *(s for s, _, _ in shared), *rule])
     return text, body
 
 
 def summary_message(summary: FieldSummary, locale: Locale) -> dict[str, Any]:
     """The voice of the field: counts by theme, top competitors, open problems; no anonymous names."""
     title = t("field.title", locale, month=month_label(summary.month, locale), count=summary.items)
-    themes = " · ".join(f"{t(f'feedback.theme.{name}', locale)}: {summary.themes[name]}" for name in THEMES)
-    lines = [t("field.themes", locale, themes=themes)]
+    themes = join(
+        " · ",
+        [
+            render("{theme}: {count}", theme=t(f"feedback.theme.{name}", locale), count=summary.themes[name])
+            for name in THEMES
+        ],
+    )
+    out = [t("field.themes", locale, themes=themes)]
     if summary.competitors:
-        names = ", ".join(f"{name} ({count})" for name, count in summary.competitors)
-        lines.append(t("field.competitors", locale, names=names))
-    problems = [f"• {text[:400]} — {blocks.mention(user)}" for text, user in summary.problems]
+        names = join(
+            ", ",
+            [
+                render("{name} ({count})", name=one_line(name, 80), count=count)
+                for name, count in summary.competitors
+            ],
+        )
+        out.append(t("field.competitors", locale, names=names))
+    problems = [
+        render("• {text} — {who}", text=one_line(text, 400), who=blocks.mention(user))
+        for text, user in summary.problems
+    ]
     if problems:
-        lines.append(t("field.problems", locale))
+        out.append(t("field.problems", locale))
     # Anonymous problems on their own, in the summary's shuffled order, with nothing beside them.
-    anonymous = [f"• {text[:400]}" for text in summary.anonymous_problems]
+    anonymous = [render("• {text}", text=one_line(text, 400)) for text in summary.anonymous_problems]
     if anonymous:
         anonymous.insert(0, t("field.anonymous_problems", locale))
     body = [
         blocks.header(title),
-        *blocks.sections_from_lines([*lines, *problems], max_blocks=30),
+        *blocks.sections_from_lines([*out, *problems], max_blocks=30),
         *blocks.sections_from_lines(anonymous, max_blocks=10),
     ]
-    return blocks.message("\n".join([title, *lines, *problems, *anonymous]), body)
+    return blocks.message(join("\n", [title, *out, *problems, *anonymous]), body)
 
 
 def thanks_modal(locale: Locale) -> dict[str, Any]:
     text = t("feedback.thanks", locale)
     return {
         "type": "modal",
-        "title": blocks.plain(t("feedback.share_title", locale)[:24]),
-        "close": blocks.plain(t("common.close", locale)[:24]),
+        "title": blocks.plain(t("feedback.share_title", locale), 24),
+        "close": blocks.plain(t("common.close", locale), 24),
         "blocks": [blocks.section(text)],
     }

@@ -25,6 +25,7 @@ from bot.slack.errors import reported_after_ack
 from bot.slack.idempotency import acts_once, claim
 from bot.slack.ids import Action, CallbackId
 from bot.slack.state import values_of
+from bot.text import join
 from bot.workspaces.models import Workspace
 
 
@@ -240,7 +241,7 @@ def answer(deps: Deps, body: dict[str, Any], caller: Caller, respond: Respond) -
     except Stale as error:
         answers.already(deps, respond, error, caller)
         return
-    respond(**blocks.notice(f"{done}\n{views.summary(goal, caller.locale)}"), replace_original=True)
+    respond(**blocks.notice(join("\n", [done, views.summary(goal, caller.locale)])), replace_original=True)
     deps.kick()
     deps.on_change(caller.team_id, people)
 

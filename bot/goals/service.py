@@ -23,6 +23,7 @@ from bot.roster.models import Member, Role
 from bot.roster.service import Caller, manages
 
 TITLE_LENGTH = range(10, 151)
+METRIC_LABEL_MAX = 60
 STRETCH = Decimal("1.5")  # warn when a target is over 1.5× the rep's best comparable period
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 
@@ -71,6 +72,8 @@ def validate(form: GoalForm) -> GoalInput | dict[str, str]:
     label = (form.metric_label or "").strip()
     if metric is Metric.CUSTOM and not label:
         errors["metric_label"] = "goal.error.metric_label"
+    elif len(label) > METRIC_LABEL_MAX:  # the column holds 60: a field error, not a database error
+        errors["metric_label"] = "goal.error.metric_label_length"
     unit = (form.unit or "").strip()
     unit = "count" if unit.lower() == "count" else unit.upper()
     if unit != "count" and not _CURRENCY.match(unit):

@@ -11,6 +11,7 @@ from bot.goals.service import Progress
 from bot.i18n import Locale, t
 from bot.slack import blocks
 from bot.slack.ids import Action, CallbackId, GoalBlock
+from bot.text import Mrkdwn, join, lines, one_line, render
 
 UNITS = ("count", "USD", "EUR", "GBP", "CNY", "JPY", "SGD", "HKD", "INR", "AUD")
 
@@ -40,12 +41,12 @@ def goal_modal(
     metrics = [blocks.option(t(f"metric.{m.value}", locale), m.value) for m in Metric]
     units = [blocks.option(t("goal.unit_count", locale) if u == "count" else u, u) for u in UNITS]
     if v("unit") and v("unit") not in UNITS:
-        units.append(blocks.option(str(v("unit")), str(v("unit"))))
+        units.append(blocks.option(one_line(v("unit"), 75), str(v("unit"))))
     periods = [blocks.option(t(f"period.{k.value}", locale), k.value) for k in PeriodKind]
     start, end = v("start_date"), v("end_date")
     body: list[blocks.Block] = [blocks.section(t("goal.intro", locale, rep=rep_user_id))]
     if warning:
-        body.append(blocks.section(f"⚠️ {warning}", block_id="stretch_warning"))
+        body.append(blocks.section(render("⚠️ {warning}", warning=warning), block_id="stretch_warning"))
     body += [
         blocks.header(t("goal.specific", locale)),
         blocks.input_block(
@@ -134,17 +135,17 @@ def goal_values(goal: Goal) -> dict[str, str]:
     }
 
 
-def summary(goal: Goal, locale: Locale) -> str:
-    metric = goal.metric_label or t(f"metric.{goal.metric.value}", locale)
+def summary(goal: Goal, locale: Locale) -> Mrkdwn:
+    metric = one_line(goal.metric_label) or t(f"metric.{goal.metric.value}", locale)
     return t(
         "goal.summary",
         locale,
-        title=goal.title,
+        title=one_line(goal.title),
         target=format_amount(goal.target, goal.unit, locale),
         metric=metric,
         start=goal.start_date.isoformat(),
         end=goal.end_date.isoformat(),
-        why=goal.why,
+        why=join("\n", lines(goal.why, max_lines=10)),
     )
 
 
@@ -157,7 +158,7 @@ def _buttons(goal: Goal, pairs: list[tuple[Action, str, bool]]) -> blocks.Block:
 def _ask(goal: Goal, intro: str, buttons: list[tuple[Action, str, bool]], locale: Locale) -> dict[str, Any]:
     details = summary(goal, locale)
     body = [blocks.section(intro), blocks.section(details), _buttons(goal, buttons)]
-    return blocks.message(f"{intro}\n{details}", body)
+    return blocks.message(join("\n", [intro, details]), body)
 
 
 def agreement_message(goal: Goal, setter_user_id: str, locale: Locale) -> dict[str, Any]:
@@ -209,20 +210,20 @@ def goals_list(rows: list[Progress], locale: Locale) -> tuple[str, list[blocks.B
     if not rows:
         text = t("goals.empty", locale)
         return text, [blocks.section(text)]
-    lines = []
+    out: list[Mrkdwn] = []
     for row in rows:
         goal, unit = row.goal, row.goal.unit
         needed = format_amount(row.weekly_needed, unit, locale) if row.weekly_needed is not None else "—"
         projection = (
             format_amount(row.pace.projection, unit, locale) if row.pace.projection is not None else "—"
         )
-        lines.append(
+        out.append(
             t(
                 "goals.line",
                 locale,
                 emoji=STATUS_EMOJI[goal.status],
                 id=goal.id,
-                title=goal.title,
+                title=one_line(goal.title),
                 rep=row.rep.user_id,
                 status=t(f"goal_status.{goal.status.value}", locale),
                 result=format_amount(row.pace.result_to_date, unit, locale),
@@ -233,5 +234,5 @@ def goals_list(rows: list[Progress], locale: Locale) -> tuple[str, list[blocks.B
             )
         )
     title = t("goals.title", locale, count=len(rows))
-    sections = blocks.sections_from_lines(lines, max_blocks=45)
-    return "\n".join([title, *lines]), [blocks.header(title), *sections]
+    sections = blocks.sections_from_lines(out, max_blocks=45)
+    return join("\n", [title, *out]), [blocks.header(title), *sections]

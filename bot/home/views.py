@@ -14,6 +14,7 @@ from bot.goals.service import Progress
 from bot.i18n import Locale, t
 from bot.slack import blocks
 from bot.slack.ids import Action
+from bot.text import one_line
 from bot.workspaces.service import WorkspaceSettings
 from bot.workspaces.views import settings_summary
 
@@ -59,7 +60,7 @@ def rep_home(
                 t(
                     "home.goal",
                     locale,
-                    title=row.goal.title,
+                    title=one_line(row.goal.title),
                     bar=bar(row.pace.ratio),
                     pace=format_ratio(row.pace.ratio),
                     result=format_amount(row.pace.result_to_date, unit, locale),

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import string
 import tomllib
 from functools import cache
 from importlib import resources
 from typing import Any, Literal, TypeGuard
+
+from bot.text import Mrkdwn, channel_mention, escape, mention, render
 
 Locale = Literal["en", "zh"]
 LOCALES: tuple[Locale, ...] = ("en", "zh")
@@ -51,12 +54,31 @@ def placeholders(message: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(message) if name}
 
 
-def t(key: str, locale: Locale, **values: Any) -> str:
-    """The message `key` in `locale`, falling back to English; a missing key is a bug and raises KeyError."""
+def t(key: str, locale: Locale, **values: Any) -> Mrkdwn:
+    """The message `key` in `locale`, falling back to English; a missing key is a bug and raises KeyError.
+    Every value is escaped for mrkdwn unless it is `Mrkdwn` (Pacer's own: a mention, another `t()`), so
+    a person's text can't ping, mention or link; the result is `Mrkdwn`."""
     message = catalog(locale).get(key)
     if message is None:
         message = catalog(DEFAULT_LOCALE)[key]
-    return message.format(**values) if values else message
+    if not values:
+        return Mrkdwn(message)
+    return render(_ID_SLOT.sub(lambda slot: _id_slot(slot, values), message), **values)
+
+
+# `<@{user}>` and `<#{channel}>` in a catalog: the value must be a Slack id, or it is shown as text.
+_ID_SLOT = re.compile(r"<([@#])\{(\w+)\}>")
+
+
+def _id_slot(slot: re.Match[str], values: dict[str, Any]) -> str:
+    kind, name = slot.groups()
+    value = values[name]
+    if not isinstance(value, Mrkdwn):
+        try:
+            values[name] = mention(str(value)) if kind == "@" else channel_mention(str(value))
+        except ValueError:
+            values[name] = escape(value)  # not an id (e.g. "—"): plain text, never a mention
+    return "{" + name + "}"
 
 
 def locale_from_slack(slack_locale: str | None) -> Locale | None:

@@ -10,8 +10,10 @@ from bot.errors import Invalid
 from bot.i18n import t
 from bot.roster import service, views
 from bot.roster.models import Member
+from bot.slack import blocks
 from bot.slack.commands import ADMINS, EVERYONE, MANAGERS, CommandRequest, Commands, mentions, user_id_of
 from bot.slack.deps import Deps
+from bot.text import join
 from bot.workspaces.models import Workspace
 
 
@@ -110,7 +112,7 @@ def team_add(request: CommandRequest) -> None:
             vendor=vendor,
             now=request.deps.clock(),
         )
-    names = ", ".join(f"<@{rep.user_id}>" for rep in reps)
+    names = join(", ", [blocks.mention(rep.user_id) for rep in reps])
     request.reply(request.t("team.added", reps=names, manager=boss.user_id, count=len(reps)))
 
 

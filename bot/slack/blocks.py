@@ -1,8 +1,17 @@
-"""Small Block Kit helpers shared by every feature's views.py. Pure functions returning dicts."""
+"""Small Block Kit helpers shared by every feature's views.py. Pure functions returning dicts.
+
+mrkdwn texts (sections, contexts, a message's `text`) are escaped unless they are `Mrkdwn` (Pacer's own,
+from `t()`, `render()`, `join()`, `mention()`), so a person's text never pings, mentions or links.
+plain_text (headers, labels, options, buttons) is shown as typed: never escaped, only capped."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
+
+from bot.text import Mrkdwn, cap, channel_mention, escape, join, mention, unescape
+
+__all__ = ["Mrkdwn", "channel_mention", "mention"]
 
 Block = dict[str, Any]
 MESSAGE_BLOCKS_MAX = 50
@@ -10,53 +19,60 @@ MODAL_BLOCKS_MAX = 100
 SECTION_TEXT_MAX = 3000
 
 
-def plain(text: str) -> dict[str, Any]:
-    return {"type": "plain_text", "text": text, "emoji": True}
+def plain_text(text: str, limit: int | None = None) -> str:
+    """What a plain_text field shows: Pacer's `Mrkdwn` with its escapes undone, a person's text as is."""
+    shown = unescape(text) if isinstance(text, Mrkdwn) else text
+    return shown if limit is None else shown[:limit]
 
 
-def mrkdwn(text: str) -> dict[str, Any]:
-    return {"type": "mrkdwn", "text": text}
+def plain(text: str, limit: int | None = None) -> dict[str, Any]:
+    return {"type": "plain_text", "text": plain_text(text, limit), "emoji": True}
+
+
+def mrkdwn(text: str, limit: int = SECTION_TEXT_MAX) -> dict[str, Any]:
+    return {"type": "mrkdwn", "text": cap(escape(text), limit)}
 
 
 def section(text: str, *, block_id: str | None = None) -> Block:
-    block: Block = {"type": "section", "text": mrkdwn(text[:SECTION_TEXT_MAX])}
+    block: Block = {"type": "section", "text": mrkdwn(text)}
     if block_id:
         block["block_id"] = block_id
     return block
 
 
 def header(text: str) -> Block:
-    return {"type": "header", "text": plain(text[:150])}
+    return {"type": "header", "text": plain(text, 150)}
 
 
 def context(text: str) -> Block:
-    return {"type": "context", "elements": [mrkdwn(text[:SECTION_TEXT_MAX])]}
+    return {"type": "context", "elements": [mrkdwn(text)]}
 
 
-def sections_from_lines(lines: list[str], *, max_blocks: int) -> list[Block]:
-    """Pack lines into as few sections as fit Slack's 3,000-character limit, at most `max_blocks` of them."""
+def sections_from_lines(lines: Sequence[str], *, max_blocks: int) -> list[Block]:
+    """Pack lines into as few sections as fit Slack's 3,000-character limit, at most `max_blocks` of them.
+    Each line is escaped unless it is `Mrkdwn`."""
     blocks: list[Block] = []
-    chunk = ""
+    chunk = Mrkdwn()
     for full_line in lines:
-        line = full_line[:SECTION_TEXT_MAX]
+        line = cap(escape(full_line), SECTION_TEXT_MAX)
         if chunk and len(chunk) + 1 + len(line) > SECTION_TEXT_MAX:
             blocks.append(section(chunk))
-            chunk = ""
-        chunk = f"{chunk}\n{line}" if chunk else line
+            chunk = Mrkdwn()
+        chunk = join("\n", [chunk, line]) if chunk else escape(line)
     if chunk:
         blocks.append(section(chunk))
     return blocks[:max_blocks]
 
 
 def option(text: str, value: str) -> dict[str, Any]:
-    return {"text": plain(text[:75]), "value": value}
+    return {"text": plain(text, 75), "value": value}
 
 
 def button(action_id: str, label: str, value: str = "", *, primary: bool = False) -> dict[str, Any]:
     element: dict[str, Any] = {
         "type": "button",
         "action_id": action_id,
-        "text": plain(label[:75]),
+        "text": plain(label, 75),
         "value": value,
     }
     return element | ({"style": "primary"} if primary else {})
@@ -67,13 +83,9 @@ def notice(text: str) -> dict[str, Any]:
     return message(text, [section(text)])
 
 
-def mention(user_id: str) -> str:
-    return f"<@{user_id}>"
-
-
 def message(text: str, blocks: list[Block] | None = None) -> dict[str, Any]:
     """A message payload: always a plain-text fallback, never more blocks than Slack accepts."""
-    payload: dict[str, Any] = {"text": text[:3000]}
+    payload: dict[str, Any] = {"text": cap(escape(text), 3000)}
     if blocks:
         payload["blocks"] = blocks[:MESSAGE_BLOCKS_MAX]
     return payload
@@ -88,12 +100,12 @@ def input_block(
     block: Block = {
         "type": "input",
         "block_id": block_id,
-        "label": plain(label[:2000]),
+        "label": plain(label, 2000),
         "element": {**element, "action_id": VALUE_ACTION},
         "optional": optional,
     }
     if hint:
-        block["hint"] = plain(hint[:2000])
+        block["hint"] = plain(hint, 2000)
     return block
 
 
@@ -105,10 +117,10 @@ def text_input(
     placeholder: str | None = None,
 ) -> dict[str, Any]:
     element: dict[str, Any] = {"type": "plain_text_input", "multiline": multiline, "max_length": max_length}
-    if initial:
-        element["initial_value"] = initial
+    if initial:  # Slack refuses a view whose initial value is longer than the field takes
+        element["initial_value"] = initial[:max_length]
     if placeholder:
-        element["placeholder"] = plain(placeholder[:150])
+        element["placeholder"] = plain(placeholder, 150)
     return element
 
 
@@ -122,8 +134,8 @@ def modal(
         "type": "modal",
         "callback_id": callback_id,
         "private_metadata": json.dumps(metadata)[:3000],
-        "title": plain(title[:24]),
-        "submit": plain(submit[:24]),
-        "close": plain(close[:24]),
+        "title": plain(title, 24),
+        "submit": plain(submit, 24),
+        "close": plain(close, 24),
         "blocks": body[:MODAL_BLOCKS_MAX],
     }

@@ -19,6 +19,7 @@ from bot.roster.service import Caller
 from bot.slack import blocks
 from bot.slack.deps import Deps
 from bot.slack.errors import reported_after_ack
+from bot.text import join, render
 
 MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
 EVERYONE = frozenset(Role)
@@ -116,7 +117,7 @@ def mentions(tokens: Iterable[str]) -> list[str]:
 
 def role_names(roles: frozenset[Role], locale: Locale) -> str:
     names = [t(f"role.plural.{role.value}", locale) for role in Role if role in roles]
-    return t("list.or", locale, first=", ".join(names[:-1]), last=names[-1]) if len(names) > 1 else names[0]
+    return t("list.or", locale, first=join(", ", names[:-1]), last=names[-1]) if len(names) > 1 else names[0]
 
 
 def help_blocks(commands: Commands, caller: Caller) -> tuple[str, list[blocks.Block]]:
@@ -124,11 +125,14 @@ def help_blocks(commands: Commands, caller: Caller) -> tuple[str, list[blocks.Bl
     key = (caller.role, caller.locale)
     if key not in commands.help_cache:
         locale = caller.locale
-        lines = [f"`/pacer {sub.usage}` — {t(sub.help_key, locale)}" for sub in commands.allowed(caller.role)]
+        lines = [
+            render("`/pacer {usage}` — {what}", usage=sub.usage, what=t(sub.help_key, locale))
+            for sub in commands.allowed(caller.role)
+        ]
         title = t("help.title", locale, role=t(f"role.{caller.role.value}", locale))
         body = [blocks.header(title), *blocks.sections_from_lines(lines, max_blocks=40)]
         body.append(blocks.context(t("help.footer", locale)))
-        commands.help_cache[key] = (title + "\n" + "\n".join(lines), body)
+        commands.help_cache[key] = (join("\n", [title, *lines]), body)
     return commands.help_cache[key]
 
 

@@ -19,13 +19,16 @@ from bot.errors import PacerError
 from bot.i18n import Locale, t
 from bot.slack import blocks
 from bot.slack.deps import Deps
+from bot.text import one_line
 
 logger = logging.getLogger(__name__)
 
 
 def message_for(error: Exception, locale: Locale, request_id: str) -> str:
     if isinstance(error, PacerError):
-        return t(error.key, locale, **error.values)
+        # What a person typed (a word, a name) is shown on one line; t() escapes it.
+        values = {k: one_line(v) if type(v) is str else v for k, v in error.values.items()}
+        return t(error.key, locale, **values)
     if _slack_unavailable(error):
         return t("error.slack_unavailable", locale, request_id=request_id)
     return t("error.unexpected", locale, request_id=request_id)

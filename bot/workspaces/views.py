@@ -144,7 +144,7 @@ def settings_of(workspace: Workspace) -> WorkspaceSettings:
 
 def settings_summary(settings: WorkspaceSettings, locale: Locale) -> str:
     channel_id = settings.digest_channel_id
-    channel = f"<#{channel_id}>" if channel_id else t("setup.no_channel", locale)
+    channel = blocks.channel_mention(channel_id) if channel_id else t("setup.no_channel", locale)
     return t(
         "setup.summary",
         locale,
