@@ -70,8 +70,9 @@ def feedback_reminders(context: JobContext, now: datetime) -> str:
             .where(
                 Delivery.kind.in_([GIVE, ASK]),
                 Delivery.status == DeliveryStatus.SENT,
-                Delivery.sent_at <= now - service.REMINDER_AFTER,
-                Delivery.sent_at >= now - REMIND_UNTIL,
+                # queued on the job's clock (`sent_at` is on the database's: see bot.delivery.service)
+                Delivery.created_at <= now - service.REMINDER_AFTER,
+                Delivery.created_at >= now - REMIND_UNTIL,
                 Member.active.is_(True),
             )
         )
