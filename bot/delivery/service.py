@@ -97,39 +97,51 @@ class Claimed:
 
 
 def claim(session: Session, *, worker: str, limit: int, lease: timedelta) -> list[Claimed]:
-    """Take up to `limit` due messages for this worker. On PostgreSQL, rows another process holds are
-    skipped (FOR UPDATE SKIP LOCKED), so each message is claimed by exactly one sender. Due and leased
-    are judged on the database's clock, so a sender whose own clock is ahead takes nothing early."""
+    """Take up to `limit` due messages for this worker, each claimed by exactly one sender. On PostgreSQL,
+    rows another process is claiming are skipped (FOR UPDATE SKIP LOCKED); on SQLite, whose reads take
+    no lock, the UPDATE itself checks again that each row is still due, under the database's write lock,
+    and only the rows it changed are this sender's. Due and leased are judged on the database's clock,
+    so a sender whose own clock is ahead takes nothing early."""
     now = database_now(session)
     due = or_(
         and_(Delivery.status == DeliveryStatus.PENDING, Delivery.next_attempt_at <= now),
         and_(Delivery.status == DeliveryStatus.SENDING, Delivery.lease_until < now),
     )
-    query = select(Delivery).where(due).order_by(Delivery.next_attempt_at, Delivery.id).limit(limit)
+    query = select(Delivery.id).where(due).order_by(Delivery.next_attempt_at, Delivery.id).limit(limit)
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
-    rows = session.scalars(query).all()
-    for row in rows:
-        row.maybe_sent = row.maybe_sent or row.status == DeliveryStatus.SENDING  # its sender vanished
-        row.status = DeliveryStatus.SENDING
-        row.lease_until = now + lease
-        row.claimed_by = worker
-        row.attempts += 1  # this try's number
-    claimed = [
-        Claimed(
-            r.id,
-            r.team_id,
-            r.key,
-            r.kind,
-            r.channel,
-            r.payload,
-            r.member_id,
-            r.attempts,
-            uncertain=r.maybe_sent,
+    ids = list(session.scalars(query))
+    if not ids:
+        return []
+    taken = session.execute(
+        update(Delivery)
+        .where(Delivery.id.in_(ids), due)
+        .values(
+            # a row still `sending` after its lease: its sender vanished, maybe after Slack took it
+            maybe_sent=or_(Delivery.maybe_sent, Delivery.status == DeliveryStatus.SENDING),
+            status=DeliveryStatus.SENDING,
+            lease_until=now + lease,
+            claimed_by=worker,
+            attempts=Delivery.attempts + 1,  # this try's number
         )
-        for r in rows
+        .returning(
+            Delivery.id,
+            Delivery.team_id,
+            Delivery.key,
+            Delivery.kind,
+            Delivery.channel,
+            Delivery.payload,
+            Delivery.member_id,
+            Delivery.attempts,
+            Delivery.maybe_sent,
+        )
+        .execution_options(synchronize_session=False)
+    ).all()
+    order = {delivery_id: n for n, delivery_id in enumerate(ids)}
+    return [
+        Claimed(r.id, r.team_id, r.key, r.kind, r.channel, r.payload, r.member_id, r.attempts, r.maybe_sent)
+        for r in sorted(taken, key=lambda r: order[r.id])
     ]
-    return claimed
 
 
 def mark_sent(session: Session, delivery_id: int, *, channel: str, ts: str) -> None:

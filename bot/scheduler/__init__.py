@@ -12,9 +12,11 @@ from slack_sdk import WebClient
 from bot.config import Settings
 from bot.db import SessionFactory
 from bot.delivery.sender import Sender
+from bot.scheduler.units import Units, for_each_unit
 from bot.slack.directory import Directory
 
 logger = logging.getLogger(__name__)
+__all__ = ["Job", "JobContext", "Units", "all_jobs", "for_each_unit", "run_once"]
 
 
 @dataclass
