@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 import pytest
 from slack_sdk import WebClient
-from sqlalchemy import Engine, select, text
+from sqlalchemy import Engine, event, select, text
 
 from bot.cli import main
 from bot.db import SessionFactory, database_now, make_session_factory, utcnow
@@ -540,3 +540,32 @@ def test_a_message_queued_on_a_job_clock_is_sent_at_once(outbox: Outbox, off: ti
     assert row.created_at == queued_at  # what the job believed: its own rules (reminders) go by it
     assert row.sent_at is not None and abs(row.sent_at - utcnow()) < timedelta(minutes=1)
     assert len(outbox.dm("U100")) == 1
+
+
+def test_two_claims_at_the_same_moment_take_each_message_once(outbox: Outbox) -> None:
+    """Another sender claims between this claim's look-up and its UPDATE: on SQLite, whose reads take no
+    lock, only the UPDATE's own check can see that; on PostgreSQL, the other skips the locked rows."""
+    ids = outbox.people("U100", "U200", "U300")
+    outbox.put(*[dm(user, ids[user]) for user in ids])
+    theirs: list[service.Claimed] = []
+
+    def the_other_sender_claims_first(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if statement.lstrip().upper().startswith("UPDATE DELIVERIES") and not theirs:
+            theirs.append(service.Claimed(0, "", "", "", "", {}, None, 0, uncertain=False))  # once only
+            with outbox.factory.begin() as session:
+                theirs.extend(service.claim(session, worker="other:1", limit=10, lease=timedelta(seconds=30)))
+
+    event.listen(outbox.engine, "before_cursor_execute", the_other_sender_claims_first)
+    try:
+        with outbox.factory.begin() as session:
+            mine = service.claim(session, worker="me:1", limit=10, lease=timedelta(seconds=30))
+    finally:
+        event.remove(outbox.engine, "before_cursor_execute", the_other_sender_claims_first)
+
+    claimed = [c.key for c in mine] + [c.key for c in theirs[1:]]
+    assert sorted(claimed) == ["test:U100", "test:U200", "test:U300"]
+    rows = outbox.rows()
+    assert {key: rows[key].claimed_by for key in claimed} == {c.key: "me:1" for c in mine} | {
+        c.key: "other:1" for c in theirs[1:]
+    }
+    assert all(row.attempts == 1 for row in rows.values())
