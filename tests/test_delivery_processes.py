@@ -220,7 +220,8 @@ def test_two_senders_share_the_outbox(
     """Two sender processes at once, the second started while the first holds messages in flight (Slack
     answers its first posts only after a few seconds). With `ahead`, the second one's clock reads 40
     minutes later than the first's: leases and claims are judged on the database's clock, so it takes
-    none of the first's claims (on its own clock, they ran out long ago)."""
+    none of the first's claims (on its own clock, they ran out long ago). On SQLite too, as the demo
+    runs `pacer jobs run` beside `pacer run` (PostgreSQL's updates are slowed so claims overlap)."""
     users = fan_out(factory, emulator, 300)
     env = sender_env(engine, emulator, DELIVERY_RATE="50", DELIVERY_LEASE_SECONDS="60")
 
