@@ -7,7 +7,7 @@ import logging
 import signal
 import sys
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from types import FrameType
@@ -157,15 +157,14 @@ def jobs_list() -> int:
 def jobs_run(settings: Settings, name: str, now: datetime | None) -> int:
     """Run one job as if the clock read `now`, then send what it queued (waiting out retries)."""
     from bot.db import utcnow
-    from bot.scheduler import all_jobs, offset_clock, run_once
+    from bot.scheduler import all_jobs, run_once
 
     job = all_jobs().get(name)
     if job is None:
         print(f"pacer: no job named {name!r}; `pacer jobs list` shows them", file=sys.stderr)
         return 2
-    start = now or utcnow()
-    context = _job_context(settings, clock=offset_clock(start))
-    for line in run_once(context, job, start):
+    context = _job_context(settings)
+    for line in run_once(context, job, now or utcnow()):
         print(line)
     return 0
 
@@ -187,8 +186,7 @@ def deliveries(settings: Settings) -> int:
     return 0
 
 
-def _job_context(settings: Settings, *, clock: Callable[[], datetime] | None = None) -> JobContext:
-    from bot.db import utcnow
+def _job_context(settings: Settings) -> JobContext:
     from bot.delivery.worker import make_sender
     from bot.scheduler import JobContext
     from bot.slack.client import make_client
@@ -197,7 +195,7 @@ def _job_context(settings: Settings, *, clock: Callable[[], datetime] | None = N
     settings.require_slack()
     session_factory = make_session_factory(open_database(settings))
     client = make_client(settings, purpose="job")
-    sender = make_sender(settings, session_factory, clock=clock or utcnow)
+    sender = make_sender(settings, session_factory)
     return JobContext(settings, session_factory, client, Directory(client, session_factory), sender)
 
 

@@ -8,16 +8,16 @@ import logging
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import quote
 
 import pytest
 from slack_sdk import WebClient
-from sqlalchemy import Engine, select, text
+from sqlalchemy import Engine, event, select, text
 
 from bot.cli import main
-from bot.db import SessionFactory, make_session_factory, utcnow
+from bot.db import SessionFactory, database_now, make_session_factory, utcnow
 from bot.delivery import service
 from bot.delivery.models import Delivery, DeliveryStatus
 from bot.delivery.sender import METADATA_TYPE, DrainReport, Sender
@@ -25,29 +25,17 @@ from bot.delivery.service import Outgoing, enqueue
 from bot.delivery.worker import make_sender
 from bot.roster.models import Member
 from bot.workspaces.service import ensure_workspace
-from tests.conftest import BOT_TOKEN, make_settings, wipe
+from tests.conftest import BOT_TOKEN, SIGNING_SECRET, make_settings, wipe
 from tests.factories import TEAM, member
 from tests.support.slack_emulator import SlackEmulator
 
 FAST_RATE = 100  # messages per second: the most Settings allows (the per-channel second still applies)
 
 
-class Clock:
-    """UTC time for the sender: runs `speed` times faster than the wall clock and can be moved forward,
-    so backoffs and leases pass without the test waiting for them."""
-
-    def __init__(self, speed: float = 1.0) -> None:
-        self.speed = speed
-        self._origin = datetime.now(UTC)
-        self._started = time.monotonic()
-        self._offset = timedelta(0)
-
-    def advance(self, delta: timedelta) -> None:
-        self._offset += delta
-
-    def __call__(self) -> datetime:
-        elapsed = timedelta(seconds=(time.monotonic() - self._started) * self.speed)
-        return self._origin + self._offset + elapsed
+def fast_backoff(attempts: int) -> timedelta:
+    """The sender's backoff (2 s, 4 s …) at a fiftieth of the wait, so retries pass without the test
+    waiting for them. Outbox times are on the database's clock, which no test can move."""
+    return service.backoff(attempts) / 50
 
 
 @dataclass
@@ -68,10 +56,21 @@ class Outbox:
         with self.factory.begin() as session:
             return enqueue(session, messages, now=now or utcnow())
 
-    def sender(self, clock: Callable[[], datetime] = utcnow, **overrides: Any) -> Sender:
+    def sender(self, backoff: Callable[[int], timedelta] = service.backoff, **overrides: Any) -> Sender:
         values: dict[str, Any] = {"delivery_rate": FAST_RATE, "delivery_lease_seconds": 30} | overrides
         url = self.engine.url.render_as_string(hide_password=False)
-        return make_sender(make_settings(self.emulator, url, **values), self.factory, clock=clock)
+        sender = make_sender(make_settings(self.emulator, url, **values), self.factory)
+        sender.backoff = backoff
+        return sender
+
+    def elapse(self, delta: timedelta) -> None:
+        """As if `delta` had passed on the database's clock: every retry time and lease comes `delta`
+        nearer (moved back, since the database's clock itself cannot be moved)."""
+        with self.factory.begin() as session:
+            for row in session.scalars(select(Delivery)):
+                row.next_attempt_at -= delta
+                if row.lease_until is not None:
+                    row.lease_until -= delta
 
     def rows(self) -> dict[str, Delivery]:
         with self.factory() as session:
@@ -164,11 +163,10 @@ def test_one_message_per_key(outbox: Outbox) -> None:
 
 def test_server_errors_are_retried_until_sent(outbox: Outbox) -> None:
     ids = outbox.people("U100")
-    clock = Clock(speed=20)  # the 2 s and 4 s backoffs pass in a fraction of that
-    outbox.put(dm("U100", ids["U100"]), now=clock())
+    outbox.put(dm("U100", ids["U100"]))
     outbox.emulator.fail_next("chat.postMessage", status=500, count=2)
 
-    report = outbox.sender(clock).drain(linger=timedelta(seconds=30))
+    report = outbox.sender(fast_backoff).drain(linger=timedelta(seconds=30))
 
     assert (report.sent, report.retried, report.failed) == (1, 2, 0)
     assert outbox.posts() == [500, 500, 200]
@@ -225,19 +223,19 @@ def give_up(outbox: Outbox) -> GaveUp:
     """A message Slack always answers with 500, drained once an hour until the sender gives up. Each drain
     is a fresh sender (as after a restart), so the per-channel second is not waited out between them."""
     ids = outbox.people("U100")
-    clock = Clock()
-    outbox.put(dm("U100", ids["U100"]), now=clock())
+    outbox.put(dm("U100", ids["U100"]))
     outbox.emulator.set_failure_rate(1.0, statuses=(500,), methods={"chat.postMessage"})
     outcomes, delays = [], []
     for _ in range(service.MAX_ATTEMPTS + 3):
-        sender = outbox.sender(clock)
-        now = clock()
+        sender = outbox.sender()
+        with outbox.factory() as session:
+            now = database_now(session)
         outcomes.append(outcome(sender.drain()))
         row = outbox.row("test:U100")
         if row.status is DeliveryStatus.PENDING:
             delays.append(round((row.next_attempt_at - now).total_seconds()))
         assert outcome(sender.drain()) == (0, 0, 0, 0), "tried again before the backoff had passed"
-        clock.advance(timedelta(hours=1))
+        outbox.elapse(timedelta(hours=1))
     return GaveUp(outbox.row("test:U100"), outcomes, delays)
 
 
@@ -280,9 +278,8 @@ def test_deliveries_command_lists_the_failed_row(
 def test_a_person_who_left_slack_fails_at_once_and_is_deactivated(outbox: Outbox) -> None:
     gone = outbox.people("U100", deleted=True)["U100"]
     here = outbox.people("U200")["U200"]
-    clock = Clock()
-    outbox.put(dm("U100", gone), dm("U200", here), now=clock())
-    sender = outbox.sender(clock)
+    outbox.put(dm("U100", gone), dm("U200", here))
+    sender = outbox.sender()
 
     assert outcome(sender.drain(linger=timedelta(seconds=30))) == (1, 0, 0, 1)
 
@@ -296,7 +293,7 @@ def test_a_person_who_left_slack_fails_at_once_and_is_deactivated(outbox: Outbox
     with outbox.factory() as session:
         assert session.get_one(Member, gone).active is False
         assert session.get_one(Member, here).active is True
-    clock.advance(timedelta(days=1))
+    outbox.elapse(timedelta(days=1))
     assert outcome(sender.drain()) == (0, 0, 0, 0)  # never tried again
 
 
@@ -339,12 +336,11 @@ def test_different_channels_are_not_held_back(outbox: Outbox, monkeypatch: pytes
 
 def test_an_update_edits_the_original_once_it_is_sent(outbox: Outbox) -> None:
     ids = outbox.people("U100")
-    clock = Clock(speed=20)
     original = dm("U100", ids["U100"], key="nudge:U100")
     update = dm("U100", ids["U100"], key="nudge:U100:done", text="done, thanks", update_of="nudge:U100")
-    outbox.put(original, update, now=clock())  # queued together: the update must wait for the original
+    outbox.put(original, update)  # queued together: the update must wait for the original
 
-    report = outbox.sender(clock).drain(linger=timedelta(seconds=30))
+    report = outbox.sender(fast_backoff).drain(linger=timedelta(seconds=30))
 
     assert report.sent == 2 and report.failed == report.cancelled == 0
     assert len(outbox.emulator.calls_to("chat.postMessage")) == 1
@@ -361,14 +357,13 @@ def test_an_update_edits_the_original_once_it_is_sent(outbox: Outbox) -> None:
 @pytest.mark.parametrize("ending", ["cancelled", "failed"])
 def test_an_update_of_a_message_that_never_went_out_is_cancelled(outbox: Outbox, ending: str) -> None:
     ids = outbox.people("U100", deleted=ending == "failed")
-    clock = Clock(speed=20)
-    outbox.put(dm("U100", ids["U100"], key="nudge:U100"), now=clock())
+    outbox.put(dm("U100", ids["U100"], key="nudge:U100"))
     if ending == "cancelled":
         with outbox.factory.begin() as session:
             assert service.cancel(session, team_id=TEAM, key="nudge:U100")
-    outbox.put(dm("U100", ids["U100"], key="done", text="done", update_of="nudge:U100"), now=clock())
+    outbox.put(dm("U100", ids["U100"], key="done", text="done", update_of="nudge:U100"))
 
-    report = outbox.sender(clock).drain(linger=timedelta(seconds=30))
+    report = outbox.sender(fast_backoff).drain(linger=timedelta(seconds=30))
 
     assert report.sent == 0 and report.cancelled == 1
     rows = outbox.rows()
@@ -388,11 +383,9 @@ def post_as_the_dead_sender(emulator: SlackEmulator, channel: str, key: str, tex
     return str(client.chat_postMessage(channel=channel, text=text, metadata=metadata)["ts"])
 
 
-def claim_as_the_dead_sender(outbox: Outbox, now: datetime) -> service.Claimed:
+def claim_as_the_dead_sender(outbox: Outbox) -> service.Claimed:
     with outbox.factory.begin() as session:
-        (claimed,) = service.claim(
-            session, worker="dead-host:1", now=now, limit=10, lease=timedelta(seconds=30)
-        )
+        (claimed,) = service.claim(session, worker="dead-host:1", limit=10, lease=timedelta(seconds=30))
     assert outbox.row(claimed.key).status is DeliveryStatus.SENDING
     return claimed
 
@@ -400,9 +393,8 @@ def claim_as_the_dead_sender(outbox: Outbox, now: datetime) -> service.Claimed:
 @pytest.mark.parametrize("reached_slack", [True, False], ids=["posted-then-died", "died-before-posting"])
 def test_a_dead_senders_message_is_sent_exactly_once(outbox: Outbox, reached_slack: bool) -> None:
     ids = outbox.people("U100")
-    clock = Clock()
-    outbox.put(dm("U100", ids["U100"]), now=clock())
-    claimed = claim_as_the_dead_sender(outbox, clock())
+    outbox.put(dm("U100", ids["U100"]))
+    claimed = claim_as_the_dead_sender(outbox)
     # other messages in the conversation, one of them Pacer's under another key
     post_as_the_dead_sender(outbox.emulator, "U100", "test:someone-else", "not this one")
     WebClient(token=BOT_TOKEN, base_url=outbox.emulator.api_url).chat_postMessage(channel="U100", text="hi")
@@ -410,12 +402,12 @@ def test_a_dead_senders_message_is_sent_exactly_once(outbox: Outbox, reached_sla
     if reached_slack:
         ts = post_as_the_dead_sender(outbox.emulator, "U100", claimed.key, claimed.payload["text"])
         post_as_the_dead_sender(outbox.emulator, "U100", "test:later", "a later one")
-    sender = outbox.sender(clock)
+    sender = outbox.sender()
 
     assert outcome(sender.drain(linger=timedelta(seconds=30))) == (0, 0, 0, 0), "taken while still leased"
     assert outbox.row(claimed.key).status is DeliveryStatus.SENDING
 
-    clock.advance(timedelta(seconds=31))
+    outbox.elapse(timedelta(seconds=31))
     report = sender.drain()
 
     mine = [
@@ -442,9 +434,8 @@ def test_a_dead_senders_message_is_sent_exactly_once(outbox: Outbox, reached_sla
 
 def test_a_timeout_after_slack_accepted_the_message_does_not_send_it_twice(outbox: Outbox) -> None:
     ids = outbox.people("U100")
-    clock = Clock(speed=20)
-    outbox.put(dm("U100", ids["U100"]), now=clock())
-    sender = outbox.sender(clock)
+    outbox.put(dm("U100", ids["U100"]))
+    sender = outbox.sender(fast_backoff)
     sender.client.timeout = 1  # Slack takes longer than the client waits (10 s in production)
     outbox.emulator.stall_next("chat.postMessage", 2.0)  # … but it did post the message
 
@@ -457,15 +448,124 @@ def test_a_timeout_after_slack_accepted_the_message_does_not_send_it_twice(outbo
 
 def test_a_failed_lookup_after_a_crash_does_not_send_it_twice(outbox: Outbox) -> None:
     ids = outbox.people("U100")
-    clock = Clock(speed=20)
-    outbox.put(dm("U100", ids["U100"]), now=clock())
-    claimed = claim_as_the_dead_sender(outbox, clock())
+    outbox.put(dm("U100", ids["U100"]))
+    claimed = claim_as_the_dead_sender(outbox)
     post_as_the_dead_sender(outbox.emulator, "U100", claimed.key, claimed.payload["text"])
-    clock.advance(timedelta(seconds=31))
+    outbox.elapse(timedelta(seconds=31))
     outbox.emulator.fail_next("conversations.history", status=503)  # Slack hiccups once
 
-    report = outbox.sender(clock).drain(linger=timedelta(seconds=30))
+    report = outbox.sender(fast_backoff).drain(linger=timedelta(seconds=30))
 
     assert (report.retried, report.recovered, report.sent) == (1, 1, 0), "retried, then found in Slack"
     assert outbox.row(claimed.key).status is DeliveryStatus.SENT
     assert len(outbox.dm("U100")) == 1
+
+
+# One clock for leases and claims: the database's, whatever a job's clock reads ------------------------
+
+
+def jobs_run_deliveries(
+    outbox: Outbox, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], now: datetime
+) -> str:
+    """`pacer jobs run deliveries --now NOW`, in this process: what the demo runs beside `pacer run`."""
+    root = logging.getLogger()  # main() installs its own handler on the captured stderr: undo it after
+    monkeypatch.setattr(root, "handlers", list(root.handlers))
+    monkeypatch.setattr(root, "level", root.level)
+    for name, value in {
+        "DATABASE_URL": database_url(outbox.engine),
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": outbox.emulator.api_url,
+        "DELIVERY_LEASE_SECONDS": "30",
+    }.items():
+        monkeypatch.setenv(name, value)
+    capsys.readouterr()
+    assert main(["jobs", "run", "deliveries", "--now", now.isoformat()]) == 0
+    return capsys.readouterr().out
+
+
+@pytest.mark.parametrize("ahead", [timedelta(minutes=40), timedelta(days=6)], ids=["40-min", "6-days"])
+def test_a_lease_is_not_taken_by_a_sender_whose_clock_is_ahead(
+    outbox: Outbox,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Any,
+    ahead: timedelta,
+) -> None:
+    monkeypatch.chdir(tmp_path)  # no stray .env
+    ids = outbox.people("U100")
+    outbox.put(dm("U100", ids["U100"]))
+    claimed = claim_as_the_dead_sender(outbox)  # another sender, still within its 30 s lease
+
+    out = jobs_run_deliveries(outbox, monkeypatch, capsys, utcnow() + ahead)
+
+    assert "deliveries: 0 sent, 0 found already sent, 0 to retry" in out, out
+    row = outbox.row(claimed.key)
+    assert (row.status, row.claimed_by, row.attempts) == (DeliveryStatus.SENDING, "dead-host:1", 1)
+    assert outbox.emulator.calls_to("chat.postMessage") == []
+    assert outbox.emulator.calls_to("conversations.history") == []
+
+    outbox.elapse(timedelta(seconds=31))  # the lease has run out: now it is the job's to finish
+    out = jobs_run_deliveries(outbox, monkeypatch, capsys, utcnow() + ahead)
+    assert "deliveries: 1 sent" in out, out
+    assert len(outbox.dm("U100")) == 1
+
+
+def test_a_retry_waits_its_backoff_whatever_the_senders_clock(
+    outbox: Outbox, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Any
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    ids = outbox.people("U100")
+    outbox.put(dm("U100", ids["U100"]))
+    outbox.emulator.fail_next("chat.postMessage", status=500)
+    assert outcome(outbox.sender().drain()) == (0, 0, 1, 0)  # due again in 2 s, by the database's clock
+    outbox.elapse(timedelta(seconds=-60))  # … a minute, so it is surely not due yet below
+
+    out = jobs_run_deliveries(outbox, monkeypatch, capsys, utcnow() + timedelta(hours=2))
+
+    assert "deliveries: 0 sent, 0 found already sent, 0 to retry" in out, out
+    assert outbox.row("test:U100").status is DeliveryStatus.PENDING
+    assert outbox.posts() == [500]
+
+
+@pytest.mark.parametrize("off", [timedelta(days=3), -timedelta(days=3)], ids=["ahead", "behind"])
+def test_a_message_queued_on_a_job_clock_is_sent_at_once(outbox: Outbox, off: timedelta) -> None:
+    ids = outbox.people("U100")
+    queued_at = utcnow() + off  # `pacer jobs run … --now` a few days either way
+    outbox.put(dm("U100", ids["U100"]), now=queued_at)
+
+    assert outbox.sender().drain().sent == 1
+
+    row = outbox.row("test:U100")
+    assert row.created_at == queued_at  # what the job believed: its own rules (reminders) go by it
+    assert row.sent_at is not None and abs(row.sent_at - utcnow()) < timedelta(minutes=1)
+    assert len(outbox.dm("U100")) == 1
+
+
+def test_two_claims_at_the_same_moment_take_each_message_once(outbox: Outbox) -> None:
+    """Another sender claims between this claim's look-up and its UPDATE: on SQLite, whose reads take no
+    lock, only the UPDATE's own check can see that; on PostgreSQL, the other skips the locked rows."""
+    ids = outbox.people("U100", "U200", "U300")
+    outbox.put(*[dm(user, ids[user]) for user in ids])
+    theirs: list[service.Claimed] = []
+
+    def the_other_sender_claims_first(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if statement.lstrip().upper().startswith("UPDATE DELIVERIES") and not theirs:
+            theirs.append(service.Claimed(0, "", "", "", "", {}, None, 0, uncertain=False))  # once only
+            with outbox.factory.begin() as session:
+                theirs.extend(service.claim(session, worker="other:1", limit=10, lease=timedelta(seconds=30)))
+
+    event.listen(outbox.engine, "before_cursor_execute", the_other_sender_claims_first)
+    try:
+        with outbox.factory.begin() as session:
+            mine = service.claim(session, worker="me:1", limit=10, lease=timedelta(seconds=30))
+    finally:
+        event.remove(outbox.engine, "before_cursor_execute", the_other_sender_claims_first)
+
+    claimed = [c.key for c in mine] + [c.key for c in theirs[1:]]
+    assert sorted(claimed) == ["test:U100", "test:U200", "test:U300"]
+    rows = outbox.rows()
+    assert {key: rows[key].claimed_by for key in claimed} == {c.key: "me:1" for c in mine} | {
+        c.key: "other:1" for c in theirs[1:]
+    }
+    assert all(row.attempts == 1 for row in rows.values())

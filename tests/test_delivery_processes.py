@@ -97,13 +97,17 @@ class SenderProcess:
         return f"stdout: {self.output()!r}\nstderr (tail): {self.stderr.read_text()[-3000:]}"
 
 
-def start_sender(env: dict[str, str], workdir: Path, name: str, stack: ExitStack) -> SenderProcess:
-    """`python -m bot jobs run deliveries`, from an empty directory (no stray .env), output to files."""
+def start_sender(
+    env: dict[str, str], workdir: Path, name: str, stack: ExitStack, *, ahead: timedelta = timedelta(0)
+) -> SenderProcess:
+    """`python -m bot jobs run deliveries`, from an empty directory (no stray .env), output to files.
+    With `ahead`, its clock reads that much later (`--now`, as the demo runs jobs beside `pacer run`)."""
     workdir.mkdir(exist_ok=True)
     stdout, stderr = workdir / f"{name}.out", workdir / f"{name}.err"
     out, err = stack.enter_context(stdout.open("wb")), stack.enter_context(stderr.open("wb"))
+    clock = ["--now", (utcnow() + ahead).isoformat()] if ahead else []
     process = subprocess.Popen(
-        [sys.executable, "-m", "bot", "jobs", "run", "deliveries"],
+        [sys.executable, "-m", "bot", "jobs", "run", "deliveries", *clock],
         cwd=workdir,
         env=env,
         stdout=out,
@@ -207,20 +211,30 @@ def slow_updates(engine: Engine, seconds: float = 0.01) -> Iterator[None]:
             connection.execute(text("DROP FUNCTION slow_update()"))
 
 
-def test_two_senders_share_the_outbox_on_postgresql(
-    engine: Engine, factory: SessionFactory, emulator: SlackEmulator, tmp_path: Path
+@pytest.mark.parametrize(
+    "ahead", [timedelta(0), timedelta(minutes=40)], ids=["same-clock", "clocks-40-min-apart"]
+)
+def test_two_senders_share_the_outbox(
+    engine: Engine, factory: SessionFactory, emulator: SlackEmulator, tmp_path: Path, ahead: timedelta
 ) -> None:
-    if engine.dialect.name != "postgresql":
-        pytest.skip("SQLite supports one sender process (claims take turns inside it); two need PostgreSQL")
+    """Two sender processes at once, the second started while the first holds messages in flight (Slack
+    answers its first posts only after a few seconds). With `ahead`, the second one's clock reads 40
+    minutes later than the first's: leases and claims are judged on the database's clock, so it takes
+    none of the first's claims (on its own clock, they ran out long ago). On SQLite too, as the demo
+    runs `pacer jobs run` beside `pacer run` (PostgreSQL's updates are slowed so claims overlap)."""
     users = fan_out(factory, emulator, 300)
     env = sender_env(engine, emulator, DELIVERY_RATE="50", DELIVERY_LEASE_SECONDS="60")
 
     with ExitStack() as stack:
-        stack.enter_context(slow_updates(engine))
-        senders = [start_sender(env, tmp_path, name, stack) for name in ("a", "b")]
+        if engine.dialect.name == "postgresql":
+            stack.enter_context(slow_updates(engine))
+        emulator.stall_next("chat.postMessage", 6.0, count=4)  # one per worker of the first sender
+        first = start_sender(env, tmp_path, "a", stack)
+        wait_for(lambda: len(emulator.calls_to("chat.postMessage")) >= 4, timeout=30, what="stalled posts")
+        senders = [first, start_sender(env, tmp_path, "b", stack, ahead=ahead)]
         reports = [finish(sender) for sender in senders]
 
-    print(f"two senders: {reports[0].sent} and {reports[1].sent} sent")
+    print(f"two senders, the second {ahead} ahead: {reports[0].sent} and {reports[1].sent} sent")
     assert sum(r.sent for r in reports) == 300
     assert [(r.recovered, r.retried, r.failed) for r in reports] == [(0, 0, 0), (0, 0, 0)]
     assert len(emulator.calls_to("chat.postMessage")) == 300

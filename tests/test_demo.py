@@ -14,6 +14,10 @@ from tests.support.net import free_port
 pytestmark = needs_local_slack
 
 
+def is_nudge(message: dict[str, object]) -> bool:
+    return "Check in" in json.dumps(message.get("blocks"))
+
+
 def test_demo_shows_nudges_and_digest(tmp_path: Path) -> None:
     slack_port, app_port = free_port(), free_port()
     command = demo_command(slack_port=slack_port, app_port=app_port, data_dir=tmp_path)
@@ -27,7 +31,7 @@ def test_demo_shows_nudges_and_digest(tmp_path: Path) -> None:
                 state = get(f"{base}/_control/state")
                 channels = {c["name"]: c["id"] for c in state["channels"]}  # type: ignore[attr-defined]
                 dm, digest = messages(base, channels["dm-U0REP3"]), messages(base, "C0DIGEST")
-                if dm and any("Weekly digest" in str(m["text"]) for m in digest):
+                if any(is_nudge(m) for m in dm) and any("Weekly digest" in str(m["text"]) for m in digest):
                     found = (dm, digest)
                     break
             except (OSError, KeyError):
@@ -35,9 +39,15 @@ def test_demo_shows_nudges_and_digest(tmp_path: Path) -> None:
             time.sleep(1)
         assert found is not None, f"demo never showed nudge and digest; log: {tmp_path}"
         dm, digest = found
-        assert "Check in" in json.dumps(dm[0].get("blocks"))
+        assert [m for m in dm if is_nudge(m)]  # (beside it, on the feedback day: the feedback prompt)
         weekly = [m for m in digest if "Weekly digest" in str(m["text"])]  # beside it: the voice of the field
-        assert weekly and "<@U0REP3>" in str(weekly[0]["text"])  # Noah has not checked in for last week
+        assert len(weekly) == 1 and "<@U0REP3>" in str(weekly[0]["text"])  # Noah has not checked in yet
+        nudges = {  # each rep nudged once, though `jobs run --now <later>` sends beside `pacer run`
+            name: sum(is_nudge(m) for m in messages(base, channel))
+            for name, channel in channels.items()
+            if name.startswith("dm-")
+        }
+        assert nudges["dm-U0REP3"] == 1 and set(nudges.values()) <= {0, 1}, nudges
         second = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
         assert second.returncode == 1
         assert "already running" in second.stderr

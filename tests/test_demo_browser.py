@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.local_slack import demo_command, get, needs_local_slack
+from tests.support.local_slack import demo_command, get, messages, needs_local_slack
 from tests.support.net import free_port
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -38,13 +38,15 @@ pytestmark = needs_local_slack
 
 
 def _demo_ready(base: str) -> bool:
-    """The rep's nudge and last week's digest are both in local-slack."""
+    """The rep's nudge and last week's digest are both in local-slack (the digest itself: #sales-digest
+    also gets the voice of the field, from `pacer run`, which may come first)."""
     try:
         state = get(f"{base}/_control/state")
         channels = {c["name"]: c["id"] for c in state["channels"]}  # type: ignore[attr-defined]
-        return all(
-            get(f"{base}/_control/messages/{channel}")["messages"]
-            for channel in (channels[f"dm-{REP}"], channels["sales-digest"])
+        nudged = messages(base, channels[f"dm-{REP}"])
+        digests = messages(base, channels["sales-digest"])
+        return any("Check in" in str(m.get("blocks")) for m in nudged) and any(
+            "Weekly digest" in str(m.get("text")) for m in digests
         )
     except (OSError, KeyError, ValueError):
         return False

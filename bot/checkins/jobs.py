@@ -8,7 +8,7 @@ from bot.checkins import service, views
 from bot.checkins.service import NUDGE, REMINDER, Due
 from bot.delivery.service import Outgoing, enqueue
 from bot.roster.service import language_of
-from bot.scheduler import Job, JobContext
+from bot.scheduler import Job, JobContext, Units, for_each_unit
 
 
 def _outgoing(due: Due, kind: str) -> Outgoing:
@@ -24,18 +24,29 @@ def _outgoing(due: Due, kind: str) -> Outgoing:
     )
 
 
+def _queue_each(context: JobContext, due: list[Due], kind: str, now: datetime) -> Units[int]:
+    """Each rep's message built and queued on its own: one that fails holds back no other."""
+    units = [(service.delivery_key(kind, d.member.user_id, d.week_start), d) for d in due]
+    return for_each_unit(
+        context.session_factory, units, lambda session, d: enqueue(session, [_outgoing(d, kind)], now=now)
+    )
+
+
 def weekly_nudges(context: JobContext, now: datetime) -> str:
-    with context.session_factory.begin() as session:
+    with context.session_factory() as session:
         due = service.due_nudges(session, now=now)
-        queued = enqueue(session, [_outgoing(item, NUDGE) for item in due], now=now)
-    return f"{len(due)} reps due a nudge, {queued} new in the outbox"
+        done = _queue_each(context, due, NUDGE, now)
+    return f"{len(due)} reps due a nudge, {sum(done.results)} new in the outbox{done.note()}"
 
 
 def checkin_reminders(context: JobContext, now: datetime) -> str:
-    with context.session_factory.begin() as session:
+    with context.session_factory() as session:
         due = service.due_reminders(session, now=now)
-        queued = enqueue(session, [_outgoing(item, REMINDER) for item in due], now=now)
-    return f"{len(due)} reps still silent after their nudge, {queued} new reminders in the outbox"
+        done = _queue_each(context, due, REMINDER, now)
+    return (
+        f"{len(due)} reps still silent after their nudge, {sum(done.results)} new reminders in the outbox"
+        f"{done.note()}"
+    )
 
 
 JOBS = [

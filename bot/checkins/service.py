@@ -147,14 +147,14 @@ def due_reminders(session: Session, *, now: datetime) -> list[Due]:
         .where(
             Delivery.kind == NUDGE,
             Delivery.status == DeliveryStatus.SENT,
-            Delivery.sent_at >= now - timedelta(days=7),
+            Delivery.created_at >= now - timedelta(days=7),  # on the job's clock, unlike sent_at
             Member.active.is_(True),
         )
     ).all()
     due: list[Due] = []
     for nudge, rep, workspace in nudges:
         week = date.fromisoformat(nudge.period)
-        if nudge.sent_at is None or now < schedule.reminder_time(workspace, nudge.sent_at, week):
+        if now < schedule.reminder_time(workspace, nudge.created_at, week):
             continue
         zone = schedule.zone_of(rep, workspace)
         if not schedule.week_is_open(workspace, zone, week, now) or schedule.is_day_off(

@@ -1,6 +1,14 @@
 """Storage: one declarative base, engine and session factory, alembic migrations."""
 
-from bot.db.base import Base, UTCDateTime, utcnow
+from bot.db.base import Base, UTCDateTime, database_now, utcnow
 from bot.db.engine import SessionFactory, make_engine, make_session_factory
 
-__all__ = ["Base", "SessionFactory", "UTCDateTime", "make_engine", "make_session_factory", "utcnow"]
+__all__ = [
+    "Base",
+    "SessionFactory",
+    "UTCDateTime",
+    "database_now",
+    "make_engine",
+    "make_session_factory",
+    "utcnow",
+]

@@ -6,9 +6,9 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, ClassVar
 
-from sqlalchemy import DateTime, Enum, MetaData
+from sqlalchemy import DateTime, Enum, MetaData, text
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, Session
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
@@ -21,7 +21,20 @@ NAMING_CONVENTION = {
 
 
 def utcnow() -> datetime:
+    """This process's idea of the time: what listeners and jobs believe it is (tests and `--now` move it)."""
     return datetime.now(UTC)
+
+
+def database_now(session: Session) -> datetime:
+    """The database's own clock: PostgreSQL's `clock_timestamp()`, or SQLite's `'now'` (real time).
+
+    Every process reads the same clock here, whatever its own says, so whatever several processes must
+    agree on — when an outbox message may go, whose lease has run out — is judged on this one."""
+    if session.get_bind().dialect.name == "postgresql":
+        now: datetime = session.execute(text("SELECT clock_timestamp()")).scalar_one()
+        return now.astimezone(UTC)
+    stamp = session.execute(text("SELECT strftime('%Y-%m-%d %H:%M:%f', 'now')")).scalar_one()
+    return datetime.fromisoformat(str(stamp)).replace(tzinfo=UTC)
 
 
 class UTCDateTime(TypeDecorator[datetime]):

@@ -47,6 +47,8 @@ class Delivery(Base):
     # An earlier try ended without knowing whether Slack took the message (a timeout, a dropped
     # connection, a 5xx, a sender that died): look in the conversation before posting again.
     maybe_sent: Mapped[bool] = mapped_column(default=False)
+    # next_attempt_at, lease_until and sent_at are on the database's clock (bot.db.database_now), which
+    # every sender shares; created_at is the queuing caller's (a job's `now`), for the jobs' own rules.
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
     lease_until: Mapped[datetime | None] = mapped_column()
     claimed_by: Mapped[str | None] = mapped_column(String(64))

@@ -2,7 +2,8 @@
 
 Exactly once: a claimed message is marked `sending` (committed) before the Slack call and `sent` after.
 A sender that dies in between leaves it `sending`; once its lease runs out, the next sender first looks
-in the conversation for a message carrying the delivery's key (message metadata) before posting again."""
+in the conversation for a message carrying the delivery's key (message metadata) before posting again.
+Leases and retry times are kept on the database's clock (see `service`), never on this process's."""
 
 from __future__ import annotations
 
@@ -15,14 +16,14 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 from urllib.error import URLError
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.db import SessionFactory, utcnow
+from bot.db import SessionFactory
 from bot.delivery import service
 from bot.delivery.ratelimit import RateLimiter
 from bot.roster.service import deactivate
@@ -88,10 +89,10 @@ class Sender:
         *,
         workers: int = 4,
         lease: timedelta = timedelta(seconds=60),
-        clock: Callable[[], datetime] = utcnow,
+        backoff: Callable[[int], timedelta] = service.backoff,
     ) -> None:
         self.session_factory, self.client, self.limiter = session_factory, client, limiter
-        self.workers, self.lease, self.clock = workers, lease, clock
+        self.workers, self.lease, self.backoff = workers, lease, backoff
         self.worker_id = f"{socket.gethostname()}:{os.getpid()}"
 
     def drain(self, *, linger: timedelta = timedelta(0), stop: threading.Event | None = None) -> DrainReport:
@@ -103,7 +104,6 @@ class Sender:
                     batch = service.claim(
                         session,
                         worker=self.worker_id,
-                        now=self.clock(),
                         limit=self.workers * 4,
                         lease=self.lease,
                     )
@@ -120,11 +120,10 @@ class Sender:
         if linger <= timedelta(0):
             return None
         with self.session_factory() as session:
-            upcoming = service.next_due(session)
-        now = self.clock()
-        if upcoming is None or upcoming - now > linger:
+            due_in = service.next_due_in(session)
+        if due_in is None or due_in > linger:
             return None
-        return max(0.05, min((upcoming - now).total_seconds(), 1.0))
+        return max(0.05, min(due_in.total_seconds(), 1.0))
 
     def _deliver(self, item: service.Claimed) -> str:
         try:
@@ -236,7 +235,7 @@ class Sender:
 
     def _finish(self, item: service.Claimed, channel: str, ts: str) -> None:
         with self.session_factory.begin() as session:
-            service.mark_sent(session, item.id, channel=channel, ts=ts, now=self.clock())
+            service.mark_sent(session, item.id, channel=channel, ts=ts)
 
     def _after_slack_error(self, item: service.Claimed, error: SlackApiError) -> str:
         code = str(error.response.get("error") or "")
@@ -278,8 +277,12 @@ class Sender:
                 service.mark_failed(session, item.id, error=f"gave up after {item.attempts} tries: {error}")
                 logger.warning("delivery %s gave up after %s tries: %s", item.key, item.attempts, error)
                 return "failed"
-            at = self.clock() + (delay if delay is not None else service.backoff(item.attempts))
             service.mark_retry(
-                session, item.id, error=error, at=at, count_attempt=count_attempt, maybe_sent=maybe_sent
+                session,
+                item.id,
+                error=error,
+                delay=delay if delay is not None else self.backoff(item.attempts),
+                count_attempt=count_attempt,
+                maybe_sent=maybe_sent,
             )
         return "retried"

@@ -1,4 +1,9 @@
-"""Outbox rules: enqueue once per key, claim safely (several processes on PostgreSQL), record outcomes."""
+"""Outbox rules: enqueue once per key, claim safely (several processes on PostgreSQL), record outcomes.
+
+Two clocks meet here. The caller's (`now`, which `pacer jobs run --now` or a test may move) decides only
+what is due and is recorded as `created_at`. When a message may go, whose lease has run out and when it
+went are judged on the database's clock (`database_now`), the one every sender process shares: a sender
+whose own clock runs ahead can never take a row another sender still holds."""
 
 from __future__ import annotations
 
@@ -10,6 +15,7 @@ from typing import Any
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from bot.db import database_now
 from bot.db.engine import upsert_statement
 from bot.delivery.models import Delivery, DeliveryStatus
 
@@ -31,7 +37,14 @@ class Outgoing:
 
 
 def enqueue(session: Session, messages: Iterable[Outgoing], *, now: datetime) -> int:
-    """Store messages whose key is new; an existing key is left alone. Returns how many were new."""
+    """Store messages whose key is new; an existing key is left alone. Returns how many were new.
+
+    `now` is the caller's time, kept as `created_at` for the jobs' own rules (e.g. a reminder some time
+    after its nudge); the messages may go at once by the database's clock, even when `now` is ahead."""
+    new = list(messages)
+    if not new:
+        return 0
+    sendable = database_now(session)
     rows = [
         {
             "team_id": m.team_id,
@@ -43,13 +56,11 @@ def enqueue(session: Session, messages: Iterable[Outgoing], *, now: datetime) ->
             "member_id": m.member_id,
             "status": DeliveryStatus.PENDING,
             "attempts": 0,
-            "next_attempt_at": now,
+            "next_attempt_at": sendable,
             "created_at": now,
         }
-        for m in messages
+        for m in new
     ]
-    if not rows:
-        return 0
     statement = upsert_statement(session, Delivery).on_conflict_do_nothing(index_elements=["team_id", "key"])
     inserted = 0
     for start in range(0, len(rows), 500):
@@ -85,41 +96,56 @@ class Claimed:
     uncertain: bool  # an earlier try may have reached Slack (see Delivery.maybe_sent): look before posting
 
 
-def claim(session: Session, *, worker: str, now: datetime, limit: int, lease: timedelta) -> list[Claimed]:
-    """Take up to `limit` due messages for this worker. On PostgreSQL, rows another process holds are
-    skipped (FOR UPDATE SKIP LOCKED), so each message is claimed by exactly one sender."""
+def claim(session: Session, *, worker: str, limit: int, lease: timedelta) -> list[Claimed]:
+    """Take up to `limit` due messages for this worker, each claimed by exactly one sender. On PostgreSQL,
+    rows another process is claiming are skipped (FOR UPDATE SKIP LOCKED); on SQLite, whose reads take
+    no lock, the UPDATE itself checks again that each row is still due, under the database's write lock,
+    and only the rows it changed are this sender's. Due and leased are judged on the database's clock,
+    so a sender whose own clock is ahead takes nothing early."""
+    now = database_now(session)
     due = or_(
         and_(Delivery.status == DeliveryStatus.PENDING, Delivery.next_attempt_at <= now),
         and_(Delivery.status == DeliveryStatus.SENDING, Delivery.lease_until < now),
     )
-    query = select(Delivery).where(due).order_by(Delivery.next_attempt_at, Delivery.id).limit(limit)
+    query = select(Delivery.id).where(due).order_by(Delivery.next_attempt_at, Delivery.id).limit(limit)
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
-    rows = session.scalars(query).all()
-    for row in rows:
-        row.maybe_sent = row.maybe_sent or row.status == DeliveryStatus.SENDING  # its sender vanished
-        row.status = DeliveryStatus.SENDING
-        row.lease_until = now + lease
-        row.claimed_by = worker
-        row.attempts += 1  # this try's number
-    claimed = [
-        Claimed(
-            r.id,
-            r.team_id,
-            r.key,
-            r.kind,
-            r.channel,
-            r.payload,
-            r.member_id,
-            r.attempts,
-            uncertain=r.maybe_sent,
+    ids = list(session.scalars(query))
+    if not ids:
+        return []
+    taken = session.execute(
+        update(Delivery)
+        .where(Delivery.id.in_(ids), due)
+        .values(
+            # a row still `sending` after its lease: its sender vanished, maybe after Slack took it
+            maybe_sent=or_(Delivery.maybe_sent, Delivery.status == DeliveryStatus.SENDING),
+            status=DeliveryStatus.SENDING,
+            lease_until=now + lease,
+            claimed_by=worker,
+            attempts=Delivery.attempts + 1,  # this try's number
         )
-        for r in rows
+        .returning(
+            Delivery.id,
+            Delivery.team_id,
+            Delivery.key,
+            Delivery.kind,
+            Delivery.channel,
+            Delivery.payload,
+            Delivery.member_id,
+            Delivery.attempts,
+            Delivery.maybe_sent,
+        )
+        .execution_options(synchronize_session=False)
+    ).all()
+    order = {delivery_id: n for n, delivery_id in enumerate(ids)}
+    return [
+        Claimed(r.id, r.team_id, r.key, r.kind, r.channel, r.payload, r.member_id, r.attempts, r.maybe_sent)
+        for r in sorted(taken, key=lambda r: order[r.id])
     ]
-    return claimed
 
 
-def mark_sent(session: Session, delivery_id: int, *, channel: str, ts: str, now: datetime) -> None:
+def mark_sent(session: Session, delivery_id: int, *, channel: str, ts: str) -> None:
+    now = database_now(session)
     session.execute(
         update(Delivery)
         .where(Delivery.id == delivery_id)
@@ -140,15 +166,16 @@ def mark_retry(
     delivery_id: int,
     *,
     error: str,
-    at: datetime,
+    delay: timedelta,
     count_attempt: bool = True,
     maybe_sent: bool = False,
 ) -> None:
-    """Back to pending, due again at `at`. A rate-limit wait does not use up one of the tries;
-    `maybe_sent` (the try's outcome is unknown) makes the next try look in Slack first."""
+    """Back to pending, due again `delay` from now by the database's clock. A rate-limit wait does not
+    use up one of the tries; `maybe_sent` (the try's outcome is unknown) makes the next try look in
+    Slack first."""
     values: dict[str, Any] = {
         "status": DeliveryStatus.PENDING,
-        "next_attempt_at": at,
+        "next_attempt_at": database_now(session) + delay,
         "lease_until": None,
         "last_error": error[:500],
     }
@@ -180,11 +207,13 @@ def backoff(attempts: int) -> timedelta:
     return min(timedelta(seconds=2 ** max(1, attempts)), BACKOFF_CAP)
 
 
-def next_due(session: Session) -> datetime | None:
-    """When the next pending message falls due (None when nothing is pending)."""
-    return session.scalar(
+def next_due_in(session: Session) -> timedelta | None:
+    """How long until the next pending message falls due, by the database's clock (None when nothing is
+    pending; zero or less when one is due already)."""
+    upcoming = session.scalar(
         select(func.min(Delivery.next_attempt_at)).where(Delivery.status == DeliveryStatus.PENDING)
     )
+    return None if upcoming is None else upcoming - database_now(session)
 
 
 def counts(session: Session) -> dict[str, int]:

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from bot.config import Settings
-from bot.db import SessionFactory, utcnow
+from bot.db import SessionFactory
 from bot.delivery.ratelimit import RateLimiter
 from bot.delivery.sender import Sender
 from bot.slack.client import make_client
@@ -17,16 +16,13 @@ logger = logging.getLogger(__name__)
 POLL_SECONDS = 2.0
 
 
-def make_sender(
-    settings: Settings, session_factory: SessionFactory, *, clock: Callable[[], datetime] = utcnow
-) -> Sender:
+def make_sender(settings: Settings, session_factory: SessionFactory) -> Sender:
     return Sender(
         session_factory,
         make_client(settings, purpose="sender"),
         RateLimiter(settings.delivery_rate),
         workers=settings.delivery_workers,
         lease=timedelta(seconds=settings.delivery_lease_seconds),
-        clock=clock,
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -10,13 +11,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.checkins.schedule import CATCH_UP
-from bot.delivery.service import Outgoing, enqueue
+from bot.delivery.service import Outgoing, enqueue, find
 from bot.digests import service, views
 from bot.goals.breakdown import iso_week_start
 from bot.i18n import Locale
 from bot.roster.models import Member, Role, Vendor
 from bot.roster.service import workspace_locale
-from bot.scheduler import Job, JobContext
+from bot.scheduler import Job, JobContext, for_each_unit
 from bot.workspaces.models import Workspace
 
 
@@ -100,18 +101,40 @@ def digest_week(workspace: Workspace, now: datetime) -> date | None:
     return monday - timedelta(days=7) if slot <= local < slot + CATCH_UP else None
 
 
-def weekly_digest(context: JobContext, now: datetime) -> str:
-    posted = queued = 0
-    with context.session_factory.begin() as session:
-        for workspace in session.scalars(select(Workspace)):
-            week = digest_week(workspace, now)
-            if week is None:
-                continue
+@dataclass(frozen=True)
+class DueDigest:
+    channel: str
+    scope: service.Scope
+    week: date
+    locale: Locale
+
+
+def due_digests(session: Session, now: datetime) -> list[DueDigest]:
+    """Every digest channel's digest due now, in every workspace."""
+    due: list[DueDigest] = []
+    for workspace in session.scalars(select(Workspace)):
+        week = digest_week(workspace, now)
+        if week is not None:
             locale = workspace_locale(workspace)
-            for channel, scope in channels(session, workspace):
-                posted += 1
-                queued += enqueue(session, messages(session, channel, scope, week, locale), now=now)
-    return f"{posted} digests due, {queued} new messages in the outbox"
+            due += [DueDigest(c, scope, week, locale) for c, scope in channels(session, workspace)]
+    return due
+
+
+def queue_digest(session: Session, due: DueDigest, now: datetime) -> int:
+    """One channel's digest into the outbox, built only if it is not there yet; how many were new."""
+    key = digest_key(due.channel, due.scope, due.week)
+    if find(session, team_id=due.scope.team_id, key=key) is not None:
+        return 0
+    return enqueue(session, messages(session, due.channel, due.scope, due.week, due.locale), now=now)
+
+
+def weekly_digest(context: JobContext, now: datetime) -> str:
+    """Each channel's digest is built and queued on its own: one that fails holds back no other."""
+    with context.session_factory() as session:
+        due = due_digests(session, now)
+    units = [(digest_key(d.channel, d.scope, d.week), d) for d in due]
+    done = for_each_unit(context.session_factory, units, lambda session, d: queue_digest(session, d, now))
+    return f"{len(due)} digests due, {sum(done.results)} new messages in the outbox{done.note()}"
 
 
 JOBS = [

@@ -12,27 +12,51 @@ from bot.delivery.service import Outgoing, enqueue, find
 from bot.digests import jobs as digests
 from bot.digests.service import Scope
 from bot.escalations import handlers, service, views
+from bot.escalations.models import Escalation
+from bot.roster.models import Member, Vendor
 from bot.roster.service import workspace_locale
-from bot.scheduler import Job, JobContext
+from bot.scheduler import Job, JobContext, for_each_unit
 from bot.workspaces.models import Workspace
 
 
 def escalation_resends(context: JobContext, now: datetime) -> str:
-    resent = flagged = 0
-    with context.session_factory.begin() as session:
-        out: list[Outgoing] = []
-        for escalation, rep, vendor in service.due_resends(session, now=now):
-            if service.vendor_channel(vendor) is None:
-                continue
-            escalation.resent_at = now
-            service.record(session, escalation, "resent", None, now)
-            out.append(handlers.vendor_outgoing(session, escalation, rep, vendor, resent=True))
-            resent += 1
-        session.flush()
-        for workspace in session.scalars(select(Workspace).where(Workspace.digest_channel_id.is_not(None))):
-            flagged += _flag_in_digest(session, workspace, now, out)
-        enqueue(session, out, now=now)
-    return f"{resent} escalations re-sent to their vendor, {flagged} flagged in a digest"
+    """Each escalation's re-send is recorded and queued on its own, then each workspace's flag in its
+    digest: one that fails holds back no other."""
+    with context.session_factory() as session:
+        due = [
+            (f"escalation-resend:{escalation.id}", escalation.id)
+            for escalation, _, vendor in service.due_resends(session, now=now)
+            if service.vendor_channel(vendor) is not None
+        ]
+        workspaces = session.scalars(
+            select(Workspace.team_id).where(Workspace.digest_channel_id.is_not(None))
+        ).all()
+    resent = for_each_unit(context.session_factory, due, lambda session, e: _resend(session, e, now))
+    flags = [(f"escalation-flag:{team_id}", team_id) for team_id in workspaces]
+    flagged = for_each_unit(context.session_factory, flags, lambda session, t: _flag(session, t, now))
+    return (
+        f"{sum(resent.results)} escalations re-sent to their vendor, {sum(flagged.results)} flagged in a "
+        f"digest{resent.note()}{flagged.note()}"
+    )
+
+
+def _resend(session: Session, escalation_id: int, now: datetime) -> int:
+    escalation = session.get_one(Escalation, escalation_id)
+    if escalation.resent_at is not None:
+        return 0  # another tick got there first
+    rep = session.get_one(Member, escalation.rep_id)
+    vendor = session.get(Vendor, escalation.vendor_id) if escalation.vendor_id is not None else None
+    escalation.resent_at = now
+    service.record(session, escalation, "resent", None, now)
+    enqueue(session, [handlers.vendor_outgoing(session, escalation, rep, vendor, resent=True)], now=now)
+    return 1
+
+
+def _flag(session: Session, team_id: str, now: datetime) -> int:
+    out: list[Outgoing] = []
+    flagged = _flag_in_digest(session, session.get_one(Workspace, team_id), now, out)
+    enqueue(session, out, now=now)
+    return flagged
 
 
 def _flag_in_digest(session: Session, workspace: Workspace, now: datetime, out: list[Outgoing]) -> int:

@@ -7,14 +7,15 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import Session
 
 from bot.checkins import schedule
 from bot.delivery.models import Delivery, DeliveryStatus
-from bot.delivery.service import Outgoing, enqueue
+from bot.delivery.service import Outgoing, enqueue, find
 from bot.feedback import service, summary, views
 from bot.roster.models import Member, Role
 from bot.roster.service import language_of, workspace_locale
-from bot.scheduler import Job, JobContext
+from bot.scheduler import Job, JobContext, Units, for_each_unit
 from bot.workspaces.models import Workspace
 
 GIVE, ASK, REMINDER, SUMMARY = "feedback-give", "feedback-ask", "feedback-reminder", "field-summary"
@@ -26,11 +27,19 @@ def _period(month: date) -> str:
     return month.isoformat()[:7]
 
 
+def _due(done: Units[int | None]) -> int:
+    """Units with something to send (None: nothing after all), counting those that failed."""
+    return sum(result is not None for result in done.results) + len(done.failed)
+
+
+def _new(done: Units[int | None]) -> int:
+    return sum(result or 0 for result in done.results)
+
+
 def monthly_feedback(context: JobContext, now: datetime) -> str:
     """On the feedback day at 10:00 in each person's zone: managers get their reps with "Give feedback",
-    reps get "Share feedback"."""
-    out: list[Outgoing] = []
-    with context.session_factory.begin() as session:
+    reps get "Share feedback". Each person's prompt is built and queued on its own."""
+    with context.session_factory() as session:
         workspaces = {w.team_id: w for w in session.scalars(select(Workspace))}
         people = session.scalars(
             select(Member).where(
@@ -38,31 +47,37 @@ def monthly_feedback(context: JobContext, now: datetime) -> str:
                 or_(Member.role == Role.MANAGER, and_(Member.role == Role.REP, Member.on_team.is_(True))),
             )
         ).all()
+        units: list[tuple[str, tuple[Member, Workspace, date]]] = []
         for person in people:
             workspace = workspaces[person.team_id]
             month = service.prompt_month(person, workspace, now)
-            if month is None:
-                continue
+            if month is not None:
+                kind = GIVE if person.role is Role.MANAGER else ASK
+                units.append((f"{kind}:{person.user_id}:{_period(month)}", (person, workspace, month)))
+
+        def prompt(session: Session, unit: tuple[Member, Workspace, date]) -> int | None:
+            person, workspace, month = unit
             locale = language_of(person, workspace)
             if person.role is Role.MANAGER:
                 reps = service.team_reps(session, team_id=person.team_id, manager_id=person.id)
                 if not reps:
-                    continue
+                    return None  # no prompt for a manager without reps
                 kind, payload = GIVE, views.manager_prompt(month, reps, locale, reminder=False)
             else:
                 kind, payload = ASK, views.rep_prompt(month, locale, reminder=False)
             key = f"{kind}:{person.user_id}:{_period(month)}"
-            out.append(
-                Outgoing(person.team_id, key, kind, person.user_id, payload, person.id, _period(month))
-            )
-        queued = enqueue(session, out, now=now)
-    return f"{len(out)} feedback prompts due, {queued} new in the outbox"
+            if find(session, team_id=person.team_id, key=key) is not None:
+                return 0
+            out = Outgoing(person.team_id, key, kind, person.user_id, payload, person.id, _period(month))
+            return enqueue(session, [out], now=now)
+
+        done = for_each_unit(context.session_factory, units, prompt)
+    return f"{_due(done)} feedback prompts due, {_new(done)} new in the outbox{done.note()}"
 
 
 def feedback_reminders(context: JobContext, now: datetime) -> str:
     """Three days after a prompt (on a working day of theirs), one reminder to whoever has not given it."""
-    out: list[Outgoing] = []
-    with context.session_factory.begin() as session:
+    with context.session_factory() as session:
         rows = session.execute(
             select(Delivery, Member, Workspace)
             .join(Member, Member.id == Delivery.member_id)
@@ -70,60 +85,73 @@ def feedback_reminders(context: JobContext, now: datetime) -> str:
             .where(
                 Delivery.kind.in_([GIVE, ASK]),
                 Delivery.status == DeliveryStatus.SENT,
-                Delivery.sent_at <= now - service.REMINDER_AFTER,
-                Delivery.sent_at >= now - REMIND_UNTIL,
+                # queued on the job's clock (`sent_at` is on the database's: see bot.delivery.service)
+                Delivery.created_at <= now - service.REMINDER_AFTER,
+                Delivery.created_at >= now - REMIND_UNTIL,
                 Member.active.is_(True),
             )
-        )
-        for prompt, person, workspace in rows:
+        ).all()
+        units = [
+            (f"{REMINDER}:{person.user_id}:{prompt.period}", (prompt, person, ws))
+            for prompt, person, ws in rows
+        ]
+
+        def remind(session: Session, unit: tuple[Delivery, Member, Workspace]) -> int | None:
+            prompt, person, workspace = unit
             today = now.astimezone(schedule.zone_of(person, workspace)).date()
             country = person.country or workspace.country
             if not service.is_working_day(today, country) or schedule.is_day_off(person, workspace, today):
-                continue
+                return None
             month = date.fromisoformat(f"{prompt.period}-01")
             locale = language_of(person, workspace)
             if prompt.kind == GIVE:
                 missing = service.missing_for_manager(session, manager=person, month=month)
                 if not missing:
-                    continue
+                    return None
                 payload = views.manager_prompt(month, missing, locale, reminder=True)
             else:
                 # Skip only reps who gave named feedback: whether someone wrote anonymously must not
                 # show in who got a reminder, so anonymous authors are reminded too ("if you haven't").
                 if service.named_feedback_given(session, rep=person, month=month):
-                    continue
+                    return None
                 payload = views.rep_prompt(month, locale, reminder=True)
             key = f"{REMINDER}:{person.user_id}:{prompt.period}"
-            out.append(
-                Outgoing(person.team_id, key, REMINDER, person.user_id, payload, person.id, prompt.period)
-            )
-        queued = enqueue(session, out, now=now)
-    return f"{len(out)} people still owe feedback, {queued} new reminders in the outbox"
+            out = Outgoing(person.team_id, key, REMINDER, person.user_id, payload, person.id, prompt.period)
+            return enqueue(session, [out], now=now)
+
+        done = for_each_unit(context.session_factory, units, remind)
+    return f"{_due(done)} people still owe feedback, {_new(done)} new reminders in the outbox{done.note()}"
 
 
 def field_summary(context: JobContext, now: datetime) -> str:
-    """From 09:00 on the 1st (workspace time), the month before's voice of the field, once per channel."""
-    out: list[Outgoing] = []
-    with context.session_factory.begin() as session:
+    """From 09:00 on the 1st (workspace time), the month before's voice of the field, once per channel;
+    each workspace's summary is built and queued on its own."""
+    with context.session_factory() as session:
+        units: list[tuple[str, tuple[Workspace, date]]] = []
         for workspace in session.scalars(select(Workspace).where(Workspace.digest_channel_id.is_not(None))):
             zone = ZoneInfo(workspace.timezone)
             local = now.astimezone(zone)
             month = service.month_of(local.date())
-            if local < datetime.combine(month, SUMMARY_TIME, tzinfo=zone):
-                continue
-            summarised = service.previous_month(month)
-            found = summary.field_summary(session, team_id=workspace.team_id, month=summarised)
-            if not found.items:
-                continue
-            locale = workspace_locale(workspace)
+            if local >= datetime.combine(month, SUMMARY_TIME, tzinfo=zone):
+                summarised = service.previous_month(month)
+                key = f"{SUMMARY}:{workspace.digest_channel_id}:{_period(summarised)}"
+                units.append((key, (workspace, summarised)))
+
+        def summarise(session: Session, unit: tuple[Workspace, date]) -> int | None:
+            workspace, summarised = unit
             channel = str(workspace.digest_channel_id)
             key = f"{SUMMARY}:{channel}:{_period(summarised)}"
-            payload = views.summary_message(found, locale)
-            out.append(
-                Outgoing(workspace.team_id, key, SUMMARY, channel, payload, period=_period(summarised))
-            )
-        queued = enqueue(session, out, now=now)
-    return f"{len(out)} voice-of-the-field summaries due, {queued} new in the outbox"
+            if find(session, team_id=workspace.team_id, key=key) is not None:
+                return 0
+            found = summary.field_summary(session, team_id=workspace.team_id, month=summarised)
+            if not found.items:
+                return None
+            payload = views.summary_message(found, workspace_locale(workspace))
+            out = Outgoing(workspace.team_id, key, SUMMARY, channel, payload, period=_period(summarised))
+            return enqueue(session, [out], now=now)
+
+        done = for_each_unit(context.session_factory, units, summarise)
+    return f"{_due(done)} voice-of-the-field summaries due, {_new(done)} new in the outbox{done.note()}"
 
 
 JOBS = [

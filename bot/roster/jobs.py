@@ -6,10 +6,11 @@ import logging
 from datetime import datetime
 
 from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
 
 from bot.roster.models import Member
 from bot.roster.service import PROFILE_MAX_AGE, save_profile
-from bot.scheduler import Job, JobContext
+from bot.scheduler import Job, JobContext, for_each_unit
 
 logger = logging.getLogger(__name__)
 BATCH = 200
@@ -27,26 +28,26 @@ def refresh_profiles(context: JobContext, now: datetime) -> str:
             .order_by(Member.refreshed_at)
             .limit(BATCH)
         ).all()
-    refreshed = gone = 0
-    for team_id, user_id in stale:
+
+    def refresh(session: Session, who: tuple[str, str]) -> bool | None:
+        """Ask Slack (before the transaction touches the database), then save: True if still active."""
+        team_id, user_id = who
         profile = context.directory.fetch(user_id, team_id=team_id)
-        with context.session_factory.begin() as session:
-            member = session.scalar(
-                select(Member).where(Member.team_id == team_id, Member.user_id == user_id)
-            )
-            if member is None:
-                continue
-            if profile is None:
-                member.active = False
-            else:
-                save_profile(session, team_id=team_id, profile=profile, now=now)
-            if member.active:
-                refreshed += 1
-            else:
-                gone += 1
+        member = session.scalar(select(Member).where(Member.team_id == team_id, Member.user_id == user_id))
+        if member is None:
+            return None
+        if profile is None:
+            member.active = False
+        else:
+            save_profile(session, team_id=team_id, profile=profile, now=now)
+        return member.active
+
+    units = [(f"profile:{team_id}:{user_id}", (team_id, user_id)) for team_id, user_id in stale]
+    done = for_each_unit(context.session_factory, units, refresh)
+    refreshed, gone = done.results.count(True), done.results.count(False)
     return (
         f"{refreshed} profiles refreshed, "
-        f"{gone} users gone from Slack (deleted or deactivated) marked inactive"
+        f"{gone} users gone from Slack (deleted or deactivated) marked inactive{done.note()}"
     )
 
 

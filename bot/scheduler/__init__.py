@@ -5,16 +5,18 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from slack_sdk import WebClient
 
 from bot.config import Settings
 from bot.db import SessionFactory
 from bot.delivery.sender import Sender
+from bot.scheduler.units import Units, for_each_unit
 from bot.slack.directory import Directory
 
 logger = logging.getLogger(__name__)
+__all__ = ["Job", "JobContext", "Units", "all_jobs", "for_each_unit", "run_once"]
 
 
 @dataclass
@@ -34,18 +36,13 @@ class Job:
     run: Callable[[JobContext, datetime], str]  # returns a one-line summary of what it did
 
 
-def offset_clock(now: datetime) -> Callable[[], datetime]:
-    """A clock that reads `now` at first and then runs on in real time (for `jobs run --now`)."""
-    offset = now - datetime.now(UTC)
-    return lambda: datetime.now(UTC) + offset
-
-
 def send_outbox(context: JobContext, now: datetime) -> str:
     return str(context.sender.drain())
 
 
 def run_once(context: JobContext, job: Job, now: datetime) -> list[str]:
-    """Run `job` as if the clock read `now`, then send what it queued, waiting out retries (`jobs run`)."""
+    """Run `job` as if the clock read `now`, then send what it queued, waiting out retries (`jobs run`).
+    `now` decides only what the job finds due: the outbox keeps to the database's clock."""
     lines = [f"{job.name}: {job.run(context, now)}"]
     if job.name != "deliveries":
         lines.append(f"deliveries: {context.sender.drain(linger=timedelta(seconds=90))}")

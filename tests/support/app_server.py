@@ -23,7 +23,7 @@ class AppServer:
         self.settings = settings
         self.session_factory = session_factory
         self.clock = MovableClock()
-        self.sender = make_sender(settings, session_factory, clock=self.clock)
+        self.sender = make_sender(settings, session_factory)  # on the database's clock, not this one
         self.worker = DeliveryWorker(self.sender)
         self.app = create_app(
             settings, session_factory=session_factory, kick=self.worker.kick, clock=self.clock
