@@ -22,14 +22,18 @@ UV_COMPILE = $(UV) pip compile --quiet --generate-hashes --no-header --annotatio
 	--python-version $(LOCK_PYTHON) --python-platform $(LOCK_PLATFORM) $(LOCK_FLAGS)
 # pyproject.toml's [build-system] requires, so the project itself builds from hashed packages too.
 BUILD_REQUIRES = $(LOCK_VENV)/bin/python -c 'import tomllib; print(*tomllib.load(open("pyproject.toml", "rb"))["build-system"]["requires"], sep="\n")'
-# $(call lock_header,FILE,WHAT): put the header that says what FILE is, and for what, on top of it.
-define lock_header
+# $(call compile_lock,FILE,WHAT,UV ARGUMENTS): (re)make one lock file. The pinned versions in FILE are
+# uv's preferences, but not its hashes (uv would reuse them): every hash comes from PyPI, never from a
+# file that may have been edited. uv writes FILE.new, which replaces FILE only once it is complete.
+define compile_lock
+@rm -f $(1).new && { [ ! -f $(1) ] || sed -e '/--hash=/d' -e 's/ \\$$//' $(1) > $(1).new; }
+$(BUILD_REQUIRES) | $(UV_COMPILE) pyproject.toml - $(3) -o $(1).new || { rm -f $(1).new; exit 1; }
 @{ printf '%s\n' \
 	'# Made by `make lock` from pyproject.toml ($(2) and [build-system] requires); do not edit it by hand.' \
 	'# Resolved for CPython $(LOCK_PYTHON) on Linux x86_64 (glibc): CI, development and the Docker image.' \
 	'# Each pin lists the hashes of all its published files, but dependencies that only other platforms' \
-	'# need (e.g. Windows) are not in it. Install: pip install --require-hashes -r $(1)'; cat $(1); } > $(1).tmp
-@mv $(1).tmp $(1)
+	'# need (e.g. Windows) are not in it. Install: pip install --require-hashes -r $(1)'; \
+	cat $(1).new; } > $(1) && rm $(1).new
 endef
 
 .PHONY: install lock demo run migrate test test-postgres lint format bench clean
@@ -44,13 +48,8 @@ $(STAMP): pyproject.toml $(LOCK) $(DEV_LOCK)
 	rm -f $(VENV)/.installed-* && touch $@
 
 lock: $(UV_STAMP)  ## pin every dependency with its hashes: requirements.lock (runtime) and requirements-dev.lock
-	@# Keep the pinned versions as uv's preferences but drop their hashes: uv would reuse them, and every
-	@# hash must come from PyPI, never from a file that may have been edited.
-	@for lock in $(LOCK) $(DEV_LOCK); do [ ! -f $$lock ] || sed -i -e '/--hash=/d' -e 's/ \\$$//' $$lock; done
-	$(BUILD_REQUIRES) | $(UV_COMPILE) pyproject.toml - -o $(LOCK)
-	$(BUILD_REQUIRES) | $(UV_COMPILE) pyproject.toml - --extra dev -c $(LOCK) -o $(DEV_LOCK)
-	$(call lock_header,$(LOCK),[project] dependencies)
-	$(call lock_header,$(DEV_LOCK),[project] dependencies$(comma) the dev extra)
+	$(call compile_lock,$(LOCK),[project] dependencies,)
+	$(call compile_lock,$(DEV_LOCK),[project] dependencies$(comma) the dev extra,--extra dev -c $(LOCK))
 
 $(UV_STAMP):
 	$(PYTHON) -m venv $(LOCK_VENV)
