@@ -20,22 +20,23 @@ def test_demo_shows_nudges_and_digest(tmp_path: Path) -> None:
     demo = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     base = f"http://localhost:{slack_port}"
     try:
-        found: tuple[list[dict[str, object]], list[dict[str, object]]] | None = None
+        found: list[dict[str, object]] | None = None  # the digest channel, once the nudge is there too
         deadline = time.monotonic() + 150
         while time.monotonic() < deadline and demo.poll() is None:
             try:
                 state = get(f"{base}/_control/state")
                 channels = {c["name"]: c["id"] for c in state["channels"]}  # type: ignore[attr-defined]
                 dm, digest = messages(base, channels["dm-U0REP3"]), messages(base, "C0DIGEST")
-                if dm and any("Weekly digest" in str(m["text"]) for m in digest):
-                    found = (dm, digest)
+                # The nudge, wherever it is among the rep's DMs: on the feedback day a prompt comes too.
+                nudges = [m for m in dm if "Check in" in json.dumps(m.get("blocks"))]
+                if nudges and any("Weekly digest" in str(m["text"]) for m in digest):
+                    found = digest
                     break
             except (OSError, KeyError):
                 pass
             time.sleep(1)
         assert found is not None, f"demo never showed nudge and digest; log: {tmp_path}"
-        dm, digest = found
-        assert "Check in" in json.dumps(dm[0].get("blocks"))
+        digest = found
         weekly = [m for m in digest if "Weekly digest" in str(m["text"])]  # beside it: the voice of the field
         assert weekly and "<@U0REP3>" in str(weekly[0]["text"])  # Noah has not checked in for last week
         second = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
