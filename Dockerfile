@@ -2,9 +2,19 @@
 #   docker build -t pacer .
 #   docker run --env-file .env -v pacer-data:/data -p 3000:3000 pacer
 # The SQLite database lives in the /data volume (DATABASE_URL below).
+#
+# Supply chain: both stages use one base image pinned by digest, and every Python package is installed
+# from requirements.lock with --require-hashes (`make lock` makes it from pyproject.toml).
+# - The base is python:3.11.16-slim-bookworm, its multi-platform OCI index as published on 2026-09-19
+#   (Debian snapshot 2026-09-18; linux/amd64, arm64, arm/v7, 386, ppc64le), as recorded by the Docker
+#   Official Images' repo-info. Its Python minor (3.11) must stay the one requirements.lock is made for
+#   (LOCK_PYTHON in the Makefile; a test checks).
+# - To take a newer build: `docker buildx imagetools inspect python:3.11-slim-bookworm` prints the tag's
+#   current version and index digest ("Digest: sha256:…"); put tag and digest in both FROM lines, and the
+#   date here.
 
-# ---- builder: install the project and its dependencies into /opt/venv ----
-FROM python:3.11-slim AS builder
+# ---- builder: install the dependencies, then the project, into /opt/venv ----
+FROM python:3.11.16-slim-bookworm@sha256:a36c24f9cbdf4fd0f52d67f0823eeac19c2028c637cecc392d97f980d4fec56b AS builder
 
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1 \
     PIP_NO_CACHE_DIR=1 \
@@ -14,13 +24,17 @@ RUN python -m venv /opt/venv
 ENV PATH=/opt/venv/bin:$PATH
 
 WORKDIR /src
+# Dependencies first (a layer of their own): only the pinned files whose hashes match are installed.
+COPY requirements.lock ./
+RUN pip install --no-cache-dir --require-hashes -r requirements.lock
+# Then Pacer itself, built with the setuptools just installed from the lock and adding nothing else.
 COPY pyproject.toml README.md alembic.ini ./
 COPY bot ./bot
 COPY migrations ./migrations
-RUN pip install --no-cache-dir .
+RUN pip install --no-cache-dir --no-deps --no-build-isolation .
 
 # ---- runtime ----
-FROM python:3.11-slim
+FROM python:3.11.16-slim-bookworm@sha256:a36c24f9cbdf4fd0f52d67f0823eeac19c2028c637cecc392d97f980d4fec56b
 
 ENV PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1 \
