@@ -56,7 +56,7 @@ def people(session: Session) -> dict[str, Member]:
 
 
 def test_validation_reads_the_smart_fields() -> None:
-    data = service.validate(FORM)
+    data = service.validate(FORM, today=NOW.date())
     assert isinstance(data, service.GoalInput)
     assert (data.unit, data.target, data.start_date, data.end_date) == (
         "USD",
@@ -83,12 +83,12 @@ def test_validation_reads_the_smart_fields() -> None:
     ],
 )
 def test_validation_names_every_bad_field(changes: dict[str, str | None], errors: set[str]) -> None:
-    result = service.validate(service.GoalForm(**{**FORM.__dict__, **changes}))
+    result = service.validate(service.GoalForm(**{**FORM.__dict__, **changes}), today=NOW.date())
     assert isinstance(result, dict) and set(result) == errors
 
 
 def test_create_splits_the_target_exactly(session: Session, people: dict[str, Member]) -> None:
-    data = service.validate(FORM)
+    data = service.validate(FORM, today=NOW.date())
     assert isinstance(data, service.GoalInput)
     goal = service.create(session, caller=as_caller(session, people["boss"]), rep=people["rep"], data=data)
     assert goal.status is GoalStatus.AWAITING_AGREEMENT and goal.manager_id == people["boss"].id
@@ -112,7 +112,7 @@ def test_who_may_set_goals_for_whom(session: Session, people: dict[str, Member])
 
 
 def test_proposal_approval_and_agreement(session: Session, people: dict[str, Member]) -> None:
-    data = service.validate(FORM)
+    data = service.validate(FORM, today=NOW.date())
     assert isinstance(data, service.GoalInput)
     rep_caller, boss = as_caller(session, people["rep"]), as_caller(session, people["boss"])
     proposal = service.create(session, caller=rep_caller, rep=people["rep"], data=data)
@@ -132,13 +132,13 @@ def test_proposal_approval_and_agreement(session: Session, people: dict[str, Mem
 
 
 def test_edit_keeps_the_past_and_history(session: Session, people: dict[str, Member]) -> None:
-    data = service.validate(FORM)
+    data = service.validate(FORM, today=NOW.date())
     assert isinstance(data, service.GoalInput)
     boss = as_caller(session, people["boss"])
     goal = service.create(session, caller=boss, rep=people["rep"], data=data)
     goal.status = GoalStatus.ACTIVE
     before = {w.week_start: w.target for w in service.weeks_of(session, goal)}
-    bigger = service.validate(service.GoalForm(**{**FORM.__dict__, "target": "1,500,000"}))
+    bigger = service.validate(service.GoalForm(**{**FORM.__dict__, "target": "1,500,000"}), today=NOW.date())
     assert isinstance(bigger, service.GoalInput)
     service.edit(session, caller=boss, goal=goal, data=bigger, today=date(2026, 11, 26))
     session.flush()
@@ -148,7 +148,7 @@ def test_edit_keeps_the_past_and_history(session: Session, people: dict[str, Mem
     assert goal.version == 2 and goal.status is GoalStatus.AWAITING_AGREEMENT
     (revision,) = session.scalars(select(GoalRevision).where(GoalRevision.goal_id == goal.id)).all()
     assert (revision.version, revision.target) == (1, Decimal(1200000))
-    tiny = service.validate(service.GoalForm(**{**FORM.__dict__, "target": "100"}))
+    tiny = service.validate(service.GoalForm(**{**FORM.__dict__, "target": "100"}), today=NOW.date())
     assert isinstance(tiny, service.GoalInput)
     goal.status = GoalStatus.ACTIVE
     with pytest.raises(Invalid) as below:
@@ -203,7 +203,7 @@ def test_stretch_compares_with_the_best_earlier_period(session: Session, people:
 
 
 def test_visibility(session: Session, people: dict[str, Member]) -> None:
-    data = service.validate(FORM)
+    data = service.validate(FORM, today=NOW.date())
     assert isinstance(data, service.GoalInput)
     service.create(session, caller=as_caller(session, people["boss"]), rep=people["rep"], data=data)
     service.create(session, caller=as_caller(session, people["other"]), rep=people["outsider"], data=data)

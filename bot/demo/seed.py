@@ -172,7 +172,7 @@ def _goal_and_history(
         end_date=end.isoformat(),
         quarter_weights=None,
     )
-    data = goals.validate(form)
+    data = goals.validate(form, today=now.date())
     if isinstance(data, dict):
         raise ValueError(f"demo goal for {rep.name} is invalid: {data}")
     goal = goals.create(session, caller=manager, rep=members[rep.user_id], data=data)

@@ -17,10 +17,12 @@ from bot.checkins.models import CheckIn
 from bot.errors import NotAllowed
 from bot.feedback.models import FieldFeedback, ManagerFeedback
 from bot.goals.models import Goal, WeeklyTarget
+from bot.goals.numbers import read_whole
 from bot.roster.models import Member, Role
 from bot.roster.service import Caller, check_manages
 from bot.workspaces.models import Workspace
 
+RATINGS = range(1, 6)  # the rating column's check
 TEXT_MAX = 3000  # Slack's limit for a text block, and what the modal's inputs accept
 COMPETITOR_MAX = 80
 ANONYMITY_MIN_TEAM = 3  # anonymous feedback is shown only where the group has at least this many reps
@@ -126,8 +128,8 @@ def validate_manager(form: ManagerForm) -> tuple[str, str, str, int | None] | di
     next_step = clean_text(form.next_step, "next_step", errors, required=True)
     rating = None
     if form.rating:
-        rating = int(form.rating) if form.rating.isdigit() else 0
-        if not 1 <= rating <= 5:
+        rating = read_whole(form.rating, RATINGS)
+        if rating is None:
             errors["rating"] = "feedback.error.rating"
     return errors or (strengths, improve, next_step, rating)
 

@@ -17,12 +17,14 @@ from bot.checkins.models import CheckIn
 from bot.errors import Invalid, NotAllowed, NotFound
 from bot.goals import breakdown
 from bot.goals.breakdown import QuarterWeights, WeekTarget
+from bot.goals.dates import LONGEST_YEARS, add_years, date_window, read_date
 from bot.goals.models import Goal, GoalRevision, GoalStatus, Metric, PeriodKind, WeeklyTarget
-from bot.goals.numbers import parse_amount
+from bot.goals.numbers import MAX_AMOUNT, parse_amount, read_amount, read_whole
 from bot.roster.models import Member, Role
 from bot.roster.service import Caller
 
 TITLE_LENGTH = range(10, 151)
+METRIC_LABEL_MAX = 60  # the column's length
 STRETCH = Decimal("1.5")  # warn when a target is over 1.5× the rep's best comparable period
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 
@@ -59,8 +61,9 @@ class GoalInput:
     quarter_weights: QuarterWeights | None
 
 
-def validate(form: GoalForm) -> GoalInput | dict[str, str]:
-    """Typed input, or {field: i18n key} for every field that is wrong (the modal shows each on its field)."""
+def validate(form: GoalForm, *, today: date) -> GoalInput | dict[str, str]:
+    """Typed input, or {field: i18n key} for every field that is wrong (the modal shows each on its field).
+    Everything is bounded here, before any database work: amounts to their column, dates to `today`."""
     errors: dict[str, str] = {}
     title = " ".join((form.title or "").split())
     if len(title) not in TITLE_LENGTH:
@@ -68,22 +71,23 @@ def validate(form: GoalForm) -> GoalInput | dict[str, str]:
     metric = Metric(form.metric) if form.metric in set(Metric) else None
     if metric is None:
         errors["metric"] = "goal.error.metric"
-    label = (form.metric_label or "").strip()
+    label = " ".join((form.metric_label or "").split())
     if metric is Metric.CUSTOM and not label:
         errors["metric_label"] = "goal.error.metric_label"
+    elif len(label) > METRIC_LABEL_MAX:
+        errors["metric_label"] = "goal.error.metric_label_long"
     unit = (form.unit or "").strip()
     unit = "count" if unit.lower() == "count" else unit.upper()
     if unit != "count" and not _CURRENCY.match(unit):
         errors["unit"] = "goal.error.unit"
-    target = parse_amount(form.target or "")
-    quantum = breakdown.quantum_for(unit)
-    if target is None or target <= 0 or target % quantum != 0 or target >= Decimal("1e15"):
-        errors["target"] = "goal.error.target_count" if unit == "count" else "goal.error.target"
+    target = read_amount(form.target, step=breakdown.quantum_for(unit), positive=True)
+    if target is None:
+        errors["target"] = _target_error(form.target, unit)
     why = (form.why or "").strip()
     if not why:
         errors["why"] = "goal.error.why"
     kind = PeriodKind(form.period_kind) if form.period_kind in set(PeriodKind) else None
-    dates = _dates(kind, form.start_date, form.end_date, errors)
+    dates = _dates(kind, form.start_date, form.end_date, errors, today)
     weights = _weights(form.quarter_weights, kind, errors)
     if errors or metric is None or kind is None or dates is None or target is None:
         return errors or {"period_kind": "goal.error.period"}
@@ -92,45 +96,45 @@ def validate(form: GoalForm) -> GoalInput | dict[str, str]:
     )
 
 
+def _target_error(raw: str | None, unit: str) -> str:
+    """Too big for Pacer, or not a positive number of the unit's steps."""
+    value = parse_amount(raw or "")
+    if value is not None and value > MAX_AMOUNT:
+        return "goal.error.target_too_big"
+    return "goal.error.target_count" if unit == "count" else "goal.error.target"
+
+
 def _dates(
-    kind: PeriodKind | None, start: str | None, end: str | None, errors: dict[str, str]
+    kind: PeriodKind | None, start: str | None, end: str | None, errors: dict[str, str], today: date
 ) -> tuple[date, date] | None:
     if kind is None:
         errors["period_kind"] = "goal.error.period"
         return None
-    if not start:
-        errors["start_date"] = "goal.error.start"
-        return None
-    first, last = _date(start), _date(end)
-    if first is None:
-        errors["start_date"] = "goal.error.start"
+    first = read_date(start)
+    earliest, latest = date_window(today)
+    if first is None or not earliest <= first <= latest:
+        errors["start_date"] = "goal.error.start" if first is None else "goal.error.start_range"
         return None
     if kind is not PeriodKind.CUSTOM:
         return breakdown.period_bounds(kind.value, first)
-    if last is None or last <= first:
-        errors["end_date"] = "goal.error.end"
+    last = read_date(end)
+    if last is None or last <= first or last >= add_years(first, LONGEST_YEARS):
+        errors["end_date"] = "goal.error.end" if last is None or last <= first else "goal.error.too_long"
         return None
     return first, last
-
-
-def _date(raw: str | None) -> date | None:
-    try:
-        return date.fromisoformat(raw) if raw else None
-    except ValueError:
-        return None
 
 
 def _weights(raw: str | None, kind: PeriodKind | None, errors: dict[str, str]) -> QuarterWeights | None:
     if not raw:
         return None
-    parts = [p for p in re.split(r"[\s,/;]+", raw.strip()) if p]
+    parts = [read_whole(p, range(101)) for p in re.split(r"[\s,/;]+", raw.strip()[:64]) if p]
     if kind is not PeriodKind.YEAR:
         errors["quarter_weights"] = "goal.error.weights_year"
         return None
-    if len(parts) != 4 or not all(p.isdigit() for p in parts) or sum(int(p) for p in parts) != 100:
+    if len(parts) != 4 or None in parts or sum(p or 0 for p in parts) != 100:
         errors["quarter_weights"] = "goal.error.weights"
         return None
-    a, b, c, d = (int(p) for p in parts)
+    a, b, c, d = (p or 0 for p in parts)
     return a, b, c, d
 
 
@@ -188,7 +192,8 @@ def best_comparable(
         .group_by(CheckIn.goal_id)
     )
     best = session.scalar(select(func.max(totals.subquery().c.total)))
-    return Decimal(best) if best is not None else None
+    value = Decimal(best) if best is not None else None
+    return value if value is not None and value.is_finite() else None  # SQLite keeps what it is given
 
 
 def is_stretch(best: Decimal | None, target: Decimal) -> bool:
