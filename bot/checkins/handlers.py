@@ -79,13 +79,20 @@ def parse_answers(view: dict[str, Any], locale: Locale) -> tuple[list[service.An
         if confidence not in {c.value for c in Confidence}:
             errors[f"{CheckinBlock.CONFIDENCE}:{goal_id}"] = t("checkin.error.confidence", locale)
             continue
+        notes = {
+            kind: values.get(f"{kind}:{goal_id}") or ""
+            for kind in (CheckinBlock.HIGHLIGHTS, CheckinBlock.BLOCKERS)
+        }
+        for kind, note in notes.items():
+            if len(note) > service.NOTE_MAX:
+                errors[f"{kind}:{goal_id}"] = t("checkin.error.too_long", locale, max=service.NOTE_MAX)
         answers.append(
             service.Answer(
                 goal_id=int(goal_id),
                 result=amount,
                 confidence=Confidence(confidence),
-                highlights=values.get(f"{CheckinBlock.HIGHLIGHTS}:{goal_id}") or "",
-                blockers=values.get(f"{CheckinBlock.BLOCKERS}:{goal_id}") or "",
+                highlights=notes[CheckinBlock.HIGHLIGHTS],
+                blockers=notes[CheckinBlock.BLOCKERS],
                 needs_help=needs_help,
             )
         )

@@ -25,6 +25,7 @@ from bot.roster.service import Caller
 
 TITLE_LENGTH = range(10, 151)
 METRIC_LABEL_MAX = 60  # the column's length
+TEXT_MAX = 3000  # description and why, as the modal's inputs accept them
 STRETCH = Decimal("1.5")  # warn when a target is over 1.5× the rep's best comparable period
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 
@@ -83,17 +84,18 @@ def validate(form: GoalForm, *, today: date) -> GoalInput | dict[str, str]:
     target = read_amount(form.target, step=breakdown.quantum_for(unit), positive=True)
     if target is None:
         errors["target"] = _target_error(form.target, unit)
-    why = (form.why or "").strip()
+    why, description = (form.why or "").strip(), (form.description or "").strip()
     if not why:
         errors["why"] = "goal.error.why"
+    for name, text in (("why", why), ("description", description)):
+        if len(text) > TEXT_MAX:
+            errors[name] = "goal.error.text_long"
     kind = PeriodKind(form.period_kind) if form.period_kind in set(PeriodKind) else None
     dates = _dates(kind, form.start_date, form.end_date, errors, today)
     weights = _weights(form.quarter_weights, kind, errors)
     if errors or metric is None or kind is None or dates is None or target is None:
         return errors or {"period_kind": "goal.error.period"}
-    return GoalInput(
-        title, (form.description or "").strip(), metric, label, unit, target, why, kind, *dates, weights
-    )
+    return GoalInput(title, description, metric, label, unit, target, why, kind, *dates, weights)
 
 
 def _target_error(raw: str | None, unit: str) -> str:

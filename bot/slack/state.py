@@ -1,7 +1,8 @@
 """Reading what people send into plain strings: a submitted modal's `view.state.values`, whatever the
 element type, and the text of a command. This is the one place raw input is made safe to store: control
 characters (NUL, which PostgreSQL refuses in text, and the rest) and lone surrogates are dropped, and
-text is capped at what its input accepts, so no forged or pasted value reaches a column it can't fit."""
+text is cut one character past what its input accepts: the work stays bounded whatever is sent, and the
+feature's own length check still refuses it with a field error instead of storing a silently cut text."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ def clean(text: str, limit: int = INPUT_MAX) -> str:
     return _UNSAFE.sub("", text[: 2 * limit].replace("\r\n", "\n"))[:limit]
 
 
-def element_value(element: dict[str, Any], limit: int = INPUT_MAX) -> str | None:
+def element_value(element: dict[str, Any], limit: int = INPUT_MAX + 1) -> str | None:
     if "selected_option" in element:
         option = element["selected_option"]
         return clean(str(option["value"]), limit) if isinstance(option, dict) and "value" in option else None
@@ -43,16 +44,17 @@ def _limits(view: dict[str, Any]) -> dict[str, int]:
     limits: dict[str, int] = {}
     for block in view.get("blocks") or []:
         length = (block.get("element") or {}).get("max_length") if isinstance(block, dict) else None
-        if isinstance(length, int) and 0 < length < INPUT_MAX:
+        if isinstance(length, int) and 0 < length <= INPUT_MAX:
             limits[str(block.get("block_id"))] = length
     return limits
 
 
 def values_of(view: dict[str, Any]) -> dict[str, str | None]:
-    """{block_id: value} for every input block's value element, cleaned and capped (see `clean`)."""
+    """{block_id: value} for every input block's value element, cleaned and cut one past its input's
+    `max_length` (see the module's docstring)."""
     values = view.get("state", {}).get("values", {})
     limits = _limits(view)
     return {
-        block_id: element_value(actions.get(VALUE_ACTION, {}), limits.get(block_id, INPUT_MAX))
+        block_id: element_value(actions.get(VALUE_ACTION, {}), limits.get(block_id, INPUT_MAX) + 1)
         for block_id, actions in values.items()
     }
