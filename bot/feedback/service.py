@@ -17,7 +17,7 @@ from bot.checkins.models import CheckIn
 from bot.errors import NotAllowed
 from bot.feedback.models import FieldFeedback, ManagerFeedback
 from bot.goals.models import Goal, WeeklyTarget
-from bot.goals.numbers import read_whole
+from bot.goals.numbers import read_whole, stored
 from bot.roster.models import Member, Role
 from bot.roster.service import Caller, check_manages
 from bot.workspaces.models import Workspace
@@ -208,10 +208,7 @@ def month_figures(session: Session, *, rep_id: int, month: date) -> list[Figure]
         ).all()
     )
     goals = session.scalars(select(Goal).where(Goal.id.in_(set(targets) | set(results))).order_by(Goal.id))
-    return [
-        Figure(g.title, g.unit, Decimal(results.get(g.id) or 0), Decimal(targets.get(g.id) or 0))
-        for g in goals
-    ]
+    return [Figure(g.title, g.unit, stored(results.get(g.id)), stored(targets.get(g.id))) for g in goals]
 
 
 # --- rep → company -----------------------------------------------------------------------------------

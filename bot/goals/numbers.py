@@ -75,6 +75,13 @@ def fits_column(value: Decimal) -> bool:
     return value.is_finite() and abs(value) <= MAX_AMOUNT and value % AMOUNT_STEP == 0
 
 
+def stored(value: Decimal | float | None) -> Decimal:
+    """An amount as read back from the database, for arithmetic: 0 for none, and for a value no amount
+    column should hold (PostgreSQL's numeric keeps NaN, SQLite keeps infinities) rather than raising."""
+    amount = Decimal(value) if value is not None else Decimal(0)
+    return amount if amount.is_finite() else Decimal(0)
+
+
 def read_amount(text: str | None, *, step: Decimal = AMOUNT_STEP, positive: bool = False) -> Decimal | None:
     """What a person typed as an amount, when a column holds it and it is a whole number of `step`s
     (1 for a count): never negative, and above zero when `positive`. None otherwise (a field error)."""
