@@ -25,6 +25,11 @@ def _points(values: list[Decimal]) -> list[float]:
     return [p if math.isfinite(p) else math.nan for p in points]
 
 
+def _tick(value: float) -> str:
+    """An axis label: "12,500", or "1.23e+15" for a value too wide to print whole."""
+    return f"{value:,.0f}" if abs(value) < 1e15 else f"{value:.3g}"
+
+
 def render(series: Series) -> bytes:
     """A small PNG (about 800×400) of the series."""
     figure, axes = plt.subplots(figsize=(8, 4), dpi=100)
@@ -34,7 +39,7 @@ def render(series: Series) -> bytes:
         axes.plot(x, _points(series.result), color="#1f5f4a", linewidth=2.5, marker="o", markersize=3)
         step = max(1, len(series.weeks) // 12)
         axes.set_xticks(list(x)[::step], [f"W{w.isocalendar().week}" for w in series.weeks][::step])
-        axes.yaxis.set_major_formatter(FuncFormatter(lambda value, _pos: f"{value:,.0f}"))
+        axes.yaxis.set_major_formatter(FuncFormatter(lambda value, _pos: _tick(value)))
         axes.set_ylabel(series.unit if series.unit != "count" else "#")
         axes.grid(alpha=0.3)
         for side in ("top", "right"):

@@ -10,11 +10,13 @@ import re
 import unicodedata
 from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
 
-# What an amount column (`Numeric(18, 2)`) holds: 16 integer digits and 2 decimals. Every amount a person
-# enters is checked against these before any work (`read_amount`), on SQLite too, which enforces nothing.
+# An amount column is `Numeric(18, 2)`. PostgreSQL holds 16 integer digits and 2 decimals in it; SQLite
+# enforces nothing and keeps a float, exact to 15 significant digits. Every amount a person enters is
+# checked against what both hold exactly (`read_amount`) before any work: 13 integer digits, 2 decimals.
 AMOUNT_PRECISION, AMOUNT_SCALE = 18, 2
+EXACT_DIGITS = 15  # significant digits that survive a float (SQLite) unchanged
 AMOUNT_STEP = Decimal(1).scaleb(-AMOUNT_SCALE)  # 0.01
-MAX_AMOUNT = Decimal(10) ** (AMOUNT_PRECISION - AMOUNT_SCALE) - AMOUNT_STEP  # 9,999,999,999,999,999.99
+MAX_AMOUNT = Decimal(10) ** (EXACT_DIGITS - AMOUNT_SCALE) - AMOUNT_STEP  # 9,999,999,999,999.99
 ID_RANGE = range(1, 2**31)  # what an id column (a 32-bit integer on PostgreSQL) holds
 # Arithmetic on amounts (sums, pace, projections, formatting) runs in this context: wide enough for any
 # value a database can hand back (a float's range on SQLite), so rounding never raises.
