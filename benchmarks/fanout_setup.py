@@ -21,6 +21,7 @@ from bot.config import Settings
 from bot.db import SessionFactory, make_engine
 from bot.db.migrate import upgrade
 from bot.goals import service as goals
+from bot.goals.form import GoalInput
 from bot.goals.models import Goal, GoalStatus, Metric, PeriodKind
 from bot.roster.models import Member, Role
 from bot.roster.service import SlackProfile, add_manager, caller_for, save_profile
@@ -43,7 +44,7 @@ ZONES = (
     "Europe/Istanbul",  # UTC+3
 )
 ZH_EVERY = 5  # every fifth rep reads Pacer in Chinese, the others in English
-GOAL = goals.GoalInput(
+GOAL = GoalInput(
     title="Close more enterprise deals",
     description="New logos in the enterprise segment",
     metric=Metric.DEALS_CLOSED,

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from bot.checkins.models import CheckIn, Confidence
 from bot.errors import Invalid, NotAllowed
-from bot.goals import service
+from bot.goals import form, service
 from bot.goals.models import Goal, GoalRevision, GoalStatus, Metric, PeriodKind, WeeklyTarget
 from bot.roster.models import Member, Role
 from bot.roster.service import Caller, caller_for
@@ -19,7 +19,7 @@ from bot.workspaces.service import ensure_workspace
 from tests.factories import TEAM, member
 
 NOW = datetime(2026, 11, 26, 12, tzinfo=UTC)
-FORM = service.GoalForm(
+FORM = form.GoalForm(
     title="Grow enterprise revenue in the east",
     description="",
     metric="revenue",
@@ -56,8 +56,8 @@ def people(session: Session) -> dict[str, Member]:
 
 
 def test_approval_follows_the_reps_current_manager(session: Session, people: dict[str, Member]) -> None:
-    data = service.validate(FORM)
-    assert isinstance(data, service.GoalInput)
+    data = form.validate(FORM)
+    assert isinstance(data, form.GoalInput)
     rep = people["rep"]
     proposal = service.create(session, caller=as_caller(session, rep), rep=rep, data=data)
     assert proposal.manager_id == people["boss"].id
@@ -73,8 +73,8 @@ def test_approval_follows_the_reps_current_manager(session: Session, people: dic
 
 
 def test_validation_reads_the_smart_fields() -> None:
-    data = service.validate(FORM)
-    assert isinstance(data, service.GoalInput)
+    data = form.validate(FORM, today=NOW.date())
+    assert isinstance(data, form.GoalInput)
     assert (data.unit, data.target, data.start_date, data.end_date) == (
         "USD",
         Decimal(1200000),
@@ -100,13 +100,13 @@ def test_validation_reads_the_smart_fields() -> None:
     ],
 )
 def test_validation_names_every_bad_field(changes: dict[str, str | None], errors: set[str]) -> None:
-    result = service.validate(service.GoalForm(**{**FORM.__dict__, **changes}))
+    result = form.validate(form.GoalForm(**{**FORM.__dict__, **changes}), today=NOW.date())
     assert isinstance(result, dict) and set(result) == errors
 
 
 def test_create_splits_the_target_exactly(session: Session, people: dict[str, Member]) -> None:
-    data = service.validate(FORM)
-    assert isinstance(data, service.GoalInput)
+    data = form.validate(FORM, today=NOW.date())
+    assert isinstance(data, form.GoalInput)
     goal = service.create(session, caller=as_caller(session, people["boss"]), rep=people["rep"], data=data)
     assert goal.status is GoalStatus.AWAITING_AGREEMENT and goal.manager_id == people["boss"].id
     weeks = session.scalars(select(WeeklyTarget).where(WeeklyTarget.goal_id == goal.id)).all()
@@ -129,8 +129,8 @@ def test_who_may_set_goals_for_whom(session: Session, people: dict[str, Member])
 
 
 def test_proposal_approval_and_agreement(session: Session, people: dict[str, Member]) -> None:
-    data = service.validate(FORM)
-    assert isinstance(data, service.GoalInput)
+    data = form.validate(FORM, today=NOW.date())
+    assert isinstance(data, form.GoalInput)
     rep_caller, boss = as_caller(session, people["rep"]), as_caller(session, people["boss"])
     proposal = service.create(session, caller=rep_caller, rep=people["rep"], data=data)
     assert proposal.status is GoalStatus.PROPOSED
@@ -149,14 +149,14 @@ def test_proposal_approval_and_agreement(session: Session, people: dict[str, Mem
 
 
 def test_edit_keeps_the_past_and_history(session: Session, people: dict[str, Member]) -> None:
-    data = service.validate(FORM)
-    assert isinstance(data, service.GoalInput)
+    data = form.validate(FORM, today=NOW.date())
+    assert isinstance(data, form.GoalInput)
     boss = as_caller(session, people["boss"])
     goal = service.create(session, caller=boss, rep=people["rep"], data=data)
     goal.status = GoalStatus.ACTIVE
     before = {w.week_start: w.target for w in service.weeks_of(session, goal)}
-    bigger = service.validate(service.GoalForm(**{**FORM.__dict__, "target": "1,500,000"}))
-    assert isinstance(bigger, service.GoalInput)
+    bigger = form.validate(form.GoalForm(**{**FORM.__dict__, "target": "1,500,000"}), today=NOW.date())
+    assert isinstance(bigger, form.GoalInput)
     service.edit(session, caller=boss, goal=goal, data=bigger, today=date(2026, 11, 26))
     session.flush()
     after = {w.week_start: w.target for w in service.weeks_of(session, goal)}
@@ -165,8 +165,8 @@ def test_edit_keeps_the_past_and_history(session: Session, people: dict[str, Mem
     assert goal.version == 2 and goal.status is GoalStatus.AWAITING_AGREEMENT
     (revision,) = session.scalars(select(GoalRevision).where(GoalRevision.goal_id == goal.id)).all()
     assert (revision.version, revision.target) == (1, Decimal(1200000))
-    tiny = service.validate(service.GoalForm(**{**FORM.__dict__, "target": "100"}))
-    assert isinstance(tiny, service.GoalInput)
+    tiny = form.validate(form.GoalForm(**{**FORM.__dict__, "target": "100"}), today=NOW.date())
+    assert isinstance(tiny, form.GoalInput)
     goal.status = GoalStatus.ACTIVE
     with pytest.raises(Invalid) as below:
         service.edit(session, caller=boss, goal=goal, data=tiny, today=date(2026, 11, 26))
@@ -175,7 +175,7 @@ def test_edit_keeps_the_past_and_history(session: Session, people: dict[str, Mem
 
 def test_stretch_compares_with_the_best_earlier_period(session: Session, people: dict[str, Member]) -> None:
     boss, rep = as_caller(session, people["boss"]), people["rep"]
-    q3 = service.GoalInput(
+    q3 = form.GoalInput(
         "Close third-quarter deals fast",
         "",
         Metric.DEALS_CLOSED,
@@ -201,7 +201,7 @@ def test_stretch_compares_with_the_best_earlier_period(session: Session, people:
         )
     )
     session.flush()
-    q4 = service.GoalInput(
+    q4 = form.GoalInput(
         "Close fourth-quarter deals fast",
         "",
         Metric.DEALS_CLOSED,
@@ -220,8 +220,8 @@ def test_stretch_compares_with_the_best_earlier_period(session: Session, people:
 
 
 def test_visibility(session: Session, people: dict[str, Member]) -> None:
-    data = service.validate(FORM)
-    assert isinstance(data, service.GoalInput)
+    data = form.validate(FORM, today=NOW.date())
+    assert isinstance(data, form.GoalInput)
     service.create(session, caller=as_caller(session, people["boss"]), rep=people["rep"], data=data)
     service.create(session, caller=as_caller(session, people["other"]), rep=people["outsider"], data=data)
     through = date(2026, 11, 16)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from bot.checkins import schedule, service
 from bot.goals import service as goals
+from bot.goals.form import GoalInput
 from bot.goals.models import GoalStatus, Metric, PeriodKind
 from bot.roster.models import Member, Role
 from bot.roster.service import caller_for
@@ -24,7 +25,7 @@ def utc(year: int, month: int, day: int, hour: int, minute: int = 0) -> datetime
 
 def active_goal(session: Session, rep: Member, manager: Member, start: date, end: date) -> None:
     workspace = ensure_workspace(session, TEAM)
-    data = goals.GoalInput(
+    data = GoalInput(
         "Close more enterprise deals",
         "",
         Metric.DEALS_CLOSED,

@@ -14,7 +14,7 @@ from bot.checkins import schedule, service, views
 from bot.checkins.models import CheckIn, Confidence
 from bot.delivery.service import Outgoing, cancel, enqueue, find
 from bot.errors import Invalid, NotAllowed
-from bot.goals.numbers import format_amount, parse_amount
+from bot.goals.numbers import ID_RANGE, MAX_AMOUNT, format_amount, parse_amount, read_amount, read_whole
 from bot.i18n import Locale, t
 from bot.roster.models import Member
 from bot.roster.service import Caller, language_of, rep_and_manager
@@ -25,7 +25,6 @@ from bot.slack.errors import reported_after_ack
 from bot.slack.idempotency import acts_once, claim
 from bot.slack.ids import Action, CallbackId, CheckinBlock
 from bot.slack.state import values_of
-from bot.text import one_line
 from bot.workspaces.models import Workspace
 
 
@@ -94,28 +93,45 @@ def parse_answers(view: dict[str, Any], locale: Locale) -> tuple[list[service.An
     errors: dict[str, str] = {}
     for block_id, raw in values.items():
         prefix, _, goal_id = block_id.partition(":")
-        if prefix != CheckinBlock.RESULT:
-            continue
-        amount = parse_amount(raw or "")
-        if amount is None or amount < 0:
+        if prefix != CheckinBlock.RESULT or read_whole(goal_id, ID_RANGE) is None:
+            continue  # a block this modal never had: nothing of it is saved
+        amount = read_amount(raw)
+        if amount is None:
             # A field error is plain text: shown as typed, not escaped.
-            errors[block_id] = blocks.plain_text(t("checkin.error.result", locale, value=one_line(raw, 60)))
+            errors[block_id] = blocks.plain_text(_result_error(raw, locale))
             continue
         confidence = values.get(f"{CheckinBlock.CONFIDENCE}:{goal_id}")
         if confidence not in {c.value for c in Confidence}:
             errors[f"{CheckinBlock.CONFIDENCE}:{goal_id}"] = t("checkin.error.confidence", locale)
             continue
+        notes = {
+            kind: values.get(f"{kind}:{goal_id}") or ""
+            for kind in (CheckinBlock.HIGHLIGHTS, CheckinBlock.BLOCKERS)
+        }
+        for kind, note in notes.items():
+            if len(note) > service.NOTE_MAX:
+                errors[f"{kind}:{goal_id}"] = t("checkin.error.too_long", locale, max=service.NOTE_MAX)
         answers.append(
             service.Answer(
                 goal_id=int(goal_id),
                 result=amount,
                 confidence=Confidence(confidence),
-                highlights=values.get(f"{CheckinBlock.HIGHLIGHTS}:{goal_id}") or "",
-                blockers=values.get(f"{CheckinBlock.BLOCKERS}:{goal_id}") or "",
+                highlights=notes[CheckinBlock.HIGHLIGHTS],
+                blockers=notes[CheckinBlock.BLOCKERS],
                 needs_help=needs_help,
             )
         )
     return answers, errors
+
+
+def _result_error(raw: str | None, locale: Locale) -> str:
+    """Why a result was refused: too big for Pacer to store, or not a number of at most two decimals ≥ 0."""
+    value, shown = parse_amount(raw or ""), (raw or "")[:40]
+    if value is not None and value > MAX_AMOUNT:
+        return t("checkin.error.too_big", locale, max=f"{MAX_AMOUNT:,}")
+    if value is not None and value > 0:
+        return t("checkin.error.decimals", locale, value=shown)
+    return t("checkin.error.result", locale, value=shown)
 
 
 def register(app: App, deps: Deps, commands: Commands) -> None:

@@ -190,6 +190,9 @@ def checkins_of(session: Session, *, rep_id: int, week_start: date) -> Sequence[
     ).all()
 
 
+NOTE_MAX = 2000  # highlights and blockers, as the modal's inputs accept them
+
+
 @dataclass(frozen=True)
 class Answer:
     goal_id: int

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from bot.checkins.models import Confidence
-from bot.checkins.service import Due, GoalWeek
+from bot.checkins.service import NOTE_MAX, Due, GoalWeek
 from bot.goals.numbers import format_amount
 from bot.i18n import Locale, t
 from bot.slack import blocks
@@ -149,13 +149,13 @@ def checkin_modal(
             blocks.input_block(
                 f"{CheckinBlock.HIGHLIGHTS}:{goal.id}",
                 t("checkin.highlights", locale),
-                blocks.text_input(before.get("highlights"), multiline=True, max_length=2000),
+                blocks.text_input(before.get("highlights"), multiline=True, max_length=NOTE_MAX),
                 optional=True,
             ),
             blocks.input_block(
                 f"{CheckinBlock.BLOCKERS}:{goal.id}",
                 t("checkin.blockers", locale),
-                blocks.text_input(before.get("blockers"), multiline=True, max_length=2000),
+                blocks.text_input(before.get("blockers"), multiline=True, max_length=NOTE_MAX),
                 optional=True,
             ),
         ]

@@ -14,6 +14,7 @@ from bot.checkins.service import Answer, save_checkin
 from bot.db import make_session_factory
 from bot.demo.people import DIGEST_CHANNEL, PEOPLE, TEAM_ID, VENDORS, Person, reps
 from bot.feedback import service as feedback
+from bot.goals import form as goal_form
 from bot.goals import service as goals
 from bot.goals.breakdown import iso_week_start
 from bot.roster import service as roster
@@ -160,7 +161,7 @@ def _goal_and_history(
     manager = roster.caller_for(members[rep.manager or ""], workspace, ADMINS)
     weekly = 5000 + 1000 * (index % 4)
     start, end = week - timedelta(weeks=HISTORY_WEEKS), week + timedelta(weeks=8, days=4)
-    form = goals.GoalForm(
+    form = goal_form.GoalForm(
         title=f"Grow new-business revenue in {rep.tz.split('/')[-1].replace('_', ' ')}",
         description="New customers only; renewals are counted elsewhere.",
         metric="revenue",
@@ -173,7 +174,7 @@ def _goal_and_history(
         end_date=end.isoformat(),
         quarter_weights=None,
     )
-    data = goals.validate(form)
+    data = goal_form.validate(form, today=now.date())
     if isinstance(data, dict):
         raise ValueError(f"demo goal for {rep.name} is invalid: {data}")
     goal = goals.create(session, caller=manager, rep=members[rep.user_id], data=data)

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from bot.checkins.models import CheckIn, Confidence
 from bot.goals.models import Goal, GoalStatus, WeeklyTarget
+from bot.goals.numbers import stored
 from bot.roster.models import Member, Role, Vendor
 
 ON_PACE, CLOSE = Decimal(1), Decimal("0.85")
@@ -152,15 +153,15 @@ def build(session: Session, scope: Scope, week_start: date) -> Digest:
         per_goal[goal_id] = (
             rep_id,
             unit,
-            Amounts(week_target=week or ZERO, target_to_date=to_date or ZERO),
-            previous or ZERO,
+            Amounts(week_target=stored(week), target_to_date=stored(to_date)),
+            stored(previous),
             ZERO,
         )
     for goal_id, _rep_id, _unit, week, to_date, previous in results:
         if goal_id in per_goal:
             rep_id, unit, amounts, prev_target, _ = per_goal[goal_id]
-            amounts.week_result, amounts.result_to_date = week or ZERO, to_date or ZERO
-            per_goal[goal_id] = (rep_id, unit, amounts, prev_target, previous or ZERO)
+            amounts.week_result, amounts.result_to_date = stored(week), stored(to_date)
+            per_goal[goal_id] = (rep_id, unit, amounts, prev_target, stored(previous))
     last_week_ratios: dict[int, list[Decimal]] = defaultdict(list)
     for rep_id, unit, amounts, prev_target, prev_result in per_goal.values():
         line = lines[rep_id]
@@ -258,7 +259,7 @@ def cumulative(session: Session, scope: Scope, week_start: date) -> Series | Non
             .where(goals.c.unit == unit, week <= week_start)
             .group_by(week)
         )
-        return {day: amount or ZERO for day, amount in rows}
+        return {day: stored(amount) for day, amount in rows}
 
     targets = weekly(WeeklyTarget.target, WeeklyTarget.goal_id, WeeklyTarget.week_start)
     results = weekly(CheckIn.result, CheckIn.goal_id, CheckIn.week_start)

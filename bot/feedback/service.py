@@ -18,10 +18,12 @@ from bot.errors import NotAllowed
 from bot.feedback.anonymity import month_start, shown_anonymous
 from bot.feedback.models import FieldFeedback, ManagerFeedback
 from bot.goals.models import Goal, WeeklyTarget
+from bot.goals.numbers import read_whole, stored
 from bot.roster.models import Member, Role
 from bot.roster.service import Caller, check_manages, team_size_at
 from bot.workspaces.models import Workspace
 
+RATINGS = range(1, 6)  # the rating column's check
 TEXT_MAX = 3000  # Slack's limit for a text block, and what the modal's inputs accept
 COMPETITOR_MAX = 80
 ANONYMITY_MIN_TEAM = 3  # an anonymous item keeps its team only if the team had this many reps on the 1st
@@ -127,8 +129,8 @@ def validate_manager(form: ManagerForm) -> tuple[str, str, str, int | None] | di
     next_step = clean_text(form.next_step, "next_step", errors, required=True)
     rating = None
     if form.rating:
-        rating = int(form.rating) if form.rating.isdigit() else 0
-        if not 1 <= rating <= 5:
+        rating = read_whole(form.rating, RATINGS)
+        if rating is None:
             errors["rating"] = "feedback.error.rating"
     return errors or (strengths, improve, next_step, rating)
 
@@ -207,10 +209,7 @@ def month_figures(session: Session, *, rep_id: int, month: date) -> list[Figure]
         ).all()
     )
     goals = session.scalars(select(Goal).where(Goal.id.in_(set(targets) | set(results))).order_by(Goal.id))
-    return [
-        Figure(g.title, g.unit, Decimal(results.get(g.id) or 0), Decimal(targets.get(g.id) or 0))
-        for g in goals
-    ]
+    return [Figure(g.title, g.unit, stored(results.get(g.id)), stored(targets.get(g.id))) for g in goals]
 
 
 # --- rep → company -----------------------------------------------------------------------------------

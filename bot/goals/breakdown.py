@@ -17,10 +17,13 @@ from datetime import date, timedelta
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Context, Decimal, localcontext
 from math import lcm
 
+from bot.goals.numbers import WIDE
+
 QUANTUM_COUNT = Decimal(1)
 QUANTUM_CURRENCY = Decimal("0.01")
 QuarterWeights = tuple[int, int, int, int]
 _WEEK = timedelta(days=7)
+_RATIO = Context(prec=28)  # a ratio needs no more digits than this to be shown or compared
 
 
 @dataclass(frozen=True)
@@ -91,8 +94,12 @@ def period_bounds(kind: str, anchor: date) -> tuple[date, date]:
 
 
 def cumulative_target(weeks: list[WeekTarget], *, through: date) -> Decimal:
-    """The sum of the targets of the weeks starting on or before `through`."""
-    return sum((week.target for week in weeks if week.week_start <= through), Decimal(0))
+    """The sum of the (finite) targets of the weeks starting on or before `through`."""
+    with localcontext(WIDE):
+        return sum(
+            (week.target for week in weeks if week.week_start <= through and week.target.is_finite()),
+            Decimal(0),
+        )
 
 
 def weekly_targets(
@@ -172,15 +179,21 @@ def pace(
     *, goal_target: Decimal, unit: str, weeks: list[WeekTarget], results: dict[date, Decimal], through: date
 ) -> Pace:
     """Results of the weeks up to `through` (inclusive) against their targets, and the year-end
-    projection at that ratio, rounded half-up to the unit's quantum."""
-    result_to_date = sum((value for day, value in results.items() if day <= through), Decimal(0))
-    target_to_date = cumulative_target(weeks, through=through)
-    if target_to_date == 0:
-        return Pace(result_to_date, target_to_date, None, None)
-    ratio = result_to_date / target_to_date
-    projection = (result_to_date * goal_target / target_to_date).quantize(
-        quantum_for(unit), rounding=ROUND_HALF_UP
-    )
+    projection at that ratio, rounded half-up to the unit's quantum.
+
+    Never raises, whatever the stored values: the arithmetic runs in a context wide enough for any of
+    them, and a value no amount column should hold (infinite, not a number) counts as nothing."""
+    with localcontext(WIDE):
+        result_to_date = sum(
+            (value for day, value in results.items() if day <= through and value.is_finite()), Decimal(0)
+        )
+        target_to_date = cumulative_target(weeks, through=through)
+        if target_to_date == 0 or not goal_target.is_finite():
+            return Pace(result_to_date, target_to_date, None, None)
+        ratio = _RATIO.divide(result_to_date, target_to_date)
+        projection = (result_to_date * goal_target / target_to_date).quantize(
+            quantum_for(unit), rounding=ROUND_HALF_UP
+        )
     return Pace(result_to_date, target_to_date, ratio, projection)
 
 
@@ -188,16 +201,17 @@ def weekly_needed(
     *, goal_target: Decimal, unit: str, result_to_date: Decimal, weeks: list[WeekTarget], after: date
 ) -> Decimal | None:
     """What each remaining week (starting after `after`) needs to reach the target, rounded up to the
-    quantum; 0 when it is already met, None when no week remains."""
+    quantum; 0 when it is already met, None when no week remains (or the figures are not numbers)."""
     remaining = sum(1 for week in weeks if week.week_start > after)
-    if remaining == 0:
+    if remaining == 0 or not (goal_target.is_finite() and result_to_date.is_finite()):
         return None
     quantum = quantum_for(unit)
-    missing = goal_target - result_to_date
-    if missing <= 0:
-        return Decimal(0) * quantum
-    missing_quanta = int((missing / quantum).to_integral_value(rounding=ROUND_CEILING))
-    return -(-missing_quanta // remaining) * quantum
+    with localcontext(WIDE):
+        missing = goal_target - result_to_date
+        if missing <= 0:
+            return Decimal(0) * quantum
+        missing_quanta = int((missing / quantum).to_integral_value(rounding=ROUND_CEILING))
+        return -(-missing_quanta // remaining) * quantum
 
 
 # --- allocation ---------------------------------------------------------------------------------------

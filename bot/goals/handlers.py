@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
@@ -11,10 +11,11 @@ from sqlalchemy.orm import Session
 
 from bot.delivery.service import Outgoing, enqueue
 from bot.errors import Invalid, Stale
-from bot.goals import service, views
+from bot.goals import form, service, views
 from bot.goals.breakdown import last_ended_week
+from bot.goals.dates import date_window, read_date
 from bot.goals.models import Goal, GoalStatus
-from bot.goals.numbers import format_amount
+from bot.goals.numbers import ID_RANGE, format_amount, read_whole
 from bot.i18n import Locale, t
 from bot.roster.models import Member
 from bot.roster.service import Caller, current_manager, language_of, rep_and_manager
@@ -91,9 +92,10 @@ def goal_command(request: CommandRequest) -> None:
 
 
 def _goal_id(request: CommandRequest) -> int:
-    if len(request.args) != 1 or not request.args[0].lstrip("#").isdigit():
+    goal_id = read_whole(request.args[0].lstrip("#"), ID_RANGE) if len(request.args) == 1 else None
+    if goal_id is None:
         raise Invalid("goal.id_needed")
-    return int(request.args[0].lstrip("#"))
+    return goal_id
 
 
 def goal_edit(request: CommandRequest) -> None:
@@ -126,12 +128,12 @@ def goals_command(request: CommandRequest) -> None:
 
 def away(request: CommandRequest) -> None:
     words = [w for w in request.args if w.lower() not in {"to", "until", "-", "–", "至", "到"}]
-    try:
-        first, last = (date.fromisoformat(w) for w in words)
-    except ValueError:
-        raise Invalid("away.usage") from None
-    if last < first:
+    first, last = [read_date(w) for w in words] if len(words) == 2 else (None, None)
+    if first is None or last is None or last < first:
         raise Invalid("away.usage")
+    earliest, latest = date_window(request.deps.clock().date())
+    if not (earliest <= first and last <= latest):
+        raise Invalid("away.range", earliest=earliest.isoformat(), latest=latest.isoformat())
     with request.deps.session_factory.begin() as session:
         member = session.get_one(Member, request.caller.member.id)
         member.away_from, member.away_until = first, last
@@ -148,9 +150,9 @@ def back(request: CommandRequest) -> None:
 def submit_goal(deps: Deps, ack: Ack, body: dict[str, Any], view: dict[str, Any], caller: Caller) -> None:
     metadata = json.loads(view.get("private_metadata") or "{}")
     values = values_of(view)
-    form = service.GoalForm(**{name: values.get(name) for name in service.GoalForm.__dataclass_fields__})
-    data = service.validate(form)
-    if not isinstance(data, service.GoalInput):
+    typed = form.GoalForm(**{name: values.get(name) for name in form.GoalForm.__dataclass_fields__})
+    data = form.validate(typed, today=deps.clock().date())
+    if not isinstance(data, form.GoalInput):
         ack(response_action="errors", errors={f: t(key, caller.locale) for f, key in data.items()})
         return
     now = deps.clock()

@@ -9,9 +9,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bot.db import Base, utcnow
 from bot.db.base import string_enum
+from bot.goals.numbers import AMOUNT_PRECISION, AMOUNT_SCALE
 from bot.roster.models import Member
 
-AMOUNT = Numeric(18, 2)
+AMOUNT = Numeric(AMOUNT_PRECISION, AMOUNT_SCALE)  # bounds checked on input: bot.goals.numbers
 
 
 class Metric(StrEnum):

@@ -10,14 +10,27 @@ import re
 import unicodedata
 from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
 
+# An amount column is `Numeric(18, 2)`. PostgreSQL holds 16 integer digits and 2 decimals in it; SQLite
+# enforces nothing and keeps a float, exact to 15 significant digits. Every amount a person enters is
+# checked against what both hold exactly (`read_amount`) before any work: 13 integer digits, 2 decimals.
+AMOUNT_PRECISION, AMOUNT_SCALE = 18, 2
+EXACT_DIGITS = 15  # significant digits that survive a float (SQLite) unchanged
+AMOUNT_STEP = Decimal(1).scaleb(-AMOUNT_SCALE)  # 0.01
+MAX_AMOUNT = Decimal(10) ** (EXACT_DIGITS - AMOUNT_SCALE) - AMOUNT_STEP  # 9,999,999,999,999.99
+ID_RANGE = range(1, 2**31)  # what an id column (a 32-bit integer on PostgreSQL) holds
+# Arithmetic on amounts (sums, pace, projections, formatting) runs in this context: wide enough for any
+# value a database can hand back (a float's range on SQLite), so rounding never raises.
+WIDE = Context(prec=1000, Emax=10_000, Emin=-10_000)
+
 _MULTIPLIERS = {"k": 10**3, "千": 10**3, "m": 10**6, "万": 10**4, "亿": 10**8}
 _SYMBOLS = "$¥€£"
 _MAX_LENGTH = 64
 
 # A whole part is plain digits, or digits grouped by threes with commas or with spaces (one style).
+# Digits are ASCII after NFKC (which maps full-width "１２" to "12"); other scripts' digits are refused.
 _NUMBER = r"""
-    (?P<whole> \d{1,3}(?:,\d{3})+ | \d{1,3}(?:[ ]\d{3})+ | \d+ )
-    (?:\.(?P<fraction>\d+))?
+    (?P<whole> [0-9]{1,3}(?:,[0-9]{3})+ | [0-9]{1,3}(?:[ ][0-9]{3})+ | [0-9]+ )
+    (?:\.(?P<fraction>[0-9]+))?
 """
 _AMOUNT = re.compile(
     rf"""
@@ -39,6 +52,8 @@ def parse_amount(text: str) -> Decimal | None:
     a currency symbol or code before or after ("$1,200", "USD 1200", "1200 usd"), full-width digits and
     a leading minus ("-5" is returned; rejecting it is the caller's business). The result has no exponent.
     """
+    if len(text) > 4 * _MAX_LENGTH:  # bounded work whatever was pasted
+        return None
     normalised = unicodedata.normalize("NFKC", text).strip().lower().replace("\u2212", "-")
     normalised = re.sub(r"\s+", " ", normalised)
     if not normalised or len(normalised) > _MAX_LENGTH:
@@ -52,9 +67,41 @@ def parse_amount(text: str) -> Decimal | None:
     if match["fraction"] is not None:
         digits += "." + match["fraction"]
     negative = "-" in (match["sign"], match["inner_sign"])
-    with localcontext(Context(prec=200)):
+    with localcontext(WIDE):
         value = Decimal(digits) * _MULTIPLIERS.get(match["multiplier"] or "", 1)
         return _plain(-value if negative else value)
+
+
+def fits_column(value: Decimal) -> bool:
+    """Whether an amount column holds `value` exactly: finite, at most `MAX_AMOUNT` either way, 2 decimals."""
+    return value.is_finite() and abs(value) <= MAX_AMOUNT and value % AMOUNT_STEP == 0
+
+
+def stored(value: Decimal | float | None) -> Decimal:
+    """An amount as read back from the database, for arithmetic: 0 for none, and for a value no amount
+    column should hold (PostgreSQL's numeric keeps NaN, SQLite keeps infinities) rather than raising."""
+    amount = Decimal(value) if value is not None else Decimal(0)
+    return amount if amount.is_finite() else Decimal(0)
+
+
+def read_amount(text: str | None, *, step: Decimal = AMOUNT_STEP, positive: bool = False) -> Decimal | None:
+    """What a person typed as an amount, when a column holds it and it is a whole number of `step`s
+    (1 for a count): never negative, and above zero when `positive`. None otherwise (a field error)."""
+    value = parse_amount(text or "")
+    if value is None or not fits_column(value) or value < 0 or (positive and value == 0):
+        return None
+    with localcontext(WIDE):
+        return value if value % step == 0 else None
+
+
+def read_whole(text: str | None, allowed: range) -> int | None:
+    """A small whole number typed or chosen (a rating, a weight, a day, an id): ASCII digits only, at
+    most as many as the range's largest member has, and in `allowed`. None otherwise."""
+    raw = (text or "").strip().lstrip("+")
+    if not raw or not raw.isascii() or not raw.isdigit() or len(raw) > len(str(max(allowed.stop - 1, 1))):
+        return None
+    value = int(raw)
+    return value if value in allowed else None
 
 
 def format_amount(value: Decimal, unit: str, locale: str) -> str:
@@ -63,7 +110,9 @@ def format_amount(value: Decimal, unit: str, locale: str) -> str:
     Counts are rounded half-up to whole numbers; negative amounts get a leading minus.
     """
     del locale  # English and Chinese write amounts the same way in Pacer
-    with localcontext(Context(prec=200)):
+    if not value.is_finite():
+        return "—"  # a value no column should hold (SQLite keeps what it is given): shown, never raised
+    with localcontext(WIDE):
         if unit == "count":
             return f"{_no_negative_zero(value.quantize(Decimal(1), rounding=ROUND_HALF_UP)):,}"
         amount = _no_negative_zero(value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
@@ -72,10 +121,11 @@ def format_amount(value: Decimal, unit: str, locale: str) -> str:
 
 def format_ratio(ratio: Decimal | None) -> str:
     """A ratio as a whole percentage rounded half-up ("87%"), or "—" when there is none."""
-    if ratio is None:
+    if ratio is None or not ratio.is_finite():
         return "—"
-    percent = _no_negative_zero((ratio * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
-    return f"{percent}%"
+    with localcontext(WIDE):
+        percent = _no_negative_zero((ratio * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+        return f"{percent}%"
 
 
 def _plain(value: Decimal) -> Decimal:

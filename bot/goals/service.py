@@ -1,9 +1,8 @@
-"""Goal rules: who may set a goal for whom, validation of the SMART fields, the weekly breakdown, edits
+"""Goal rules: who may set a goal for whom (the form is checked in `form.py`), the weekly breakdown, edits
 that keep history, agreement and approval, and progress (pace) for listings. No Slack imports."""
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -16,126 +15,11 @@ from sqlalchemy.orm import Session
 from bot.checkins.models import CheckIn
 from bot.errors import Invalid, NotAllowed, NotFound, Stale
 from bot.goals import breakdown
-from bot.goals.breakdown import QuarterWeights, WeekTarget
-from bot.goals.models import Goal, GoalRevision, GoalStatus, Metric, PeriodKind, WeeklyTarget
-from bot.goals.numbers import parse_amount
+from bot.goals.breakdown import WeekTarget
+from bot.goals.form import STRETCH, GoalInput
+from bot.goals.models import Goal, GoalRevision, GoalStatus, WeeklyTarget
 from bot.roster.models import Member, Role
 from bot.roster.service import Caller, manages
-
-TITLE_LENGTH = range(10, 151)
-METRIC_LABEL_MAX = 60
-STRETCH = Decimal("1.5")  # warn when a target is over 1.5× the rep's best comparable period
-_CURRENCY = re.compile(r"^[A-Z]{3}$")
-
-
-@dataclass(frozen=True)
-class GoalForm:
-    """The goal modal's answers as strings (None when empty)."""
-
-    title: str | None
-    description: str | None
-    metric: str | None
-    metric_label: str | None
-    unit: str | None
-    target: str | None
-    why: str | None
-    period_kind: str | None
-    start_date: str | None
-    end_date: str | None
-    quarter_weights: str | None
-
-
-@dataclass(frozen=True)
-class GoalInput:
-    title: str
-    description: str
-    metric: Metric
-    metric_label: str
-    unit: str
-    target: Decimal
-    why: str
-    period_kind: PeriodKind
-    start_date: date
-    end_date: date
-    quarter_weights: QuarterWeights | None
-
-
-def validate(form: GoalForm) -> GoalInput | dict[str, str]:
-    """Typed input, or {field: i18n key} for every field that is wrong (the modal shows each on its field)."""
-    errors: dict[str, str] = {}
-    title = " ".join((form.title or "").split())
-    if len(title) not in TITLE_LENGTH:
-        errors["title"] = "goal.error.title"
-    metric = Metric(form.metric) if form.metric in set(Metric) else None
-    if metric is None:
-        errors["metric"] = "goal.error.metric"
-    label = (form.metric_label or "").strip()
-    if metric is Metric.CUSTOM and not label:
-        errors["metric_label"] = "goal.error.metric_label"
-    elif len(label) > METRIC_LABEL_MAX:  # the column holds 60: a field error, not a database error
-        errors["metric_label"] = "goal.error.metric_label_length"
-    unit = (form.unit or "").strip()
-    unit = "count" if unit.lower() == "count" else unit.upper()
-    if unit != "count" and not _CURRENCY.match(unit):
-        errors["unit"] = "goal.error.unit"
-    target = parse_amount(form.target or "")
-    quantum = breakdown.quantum_for(unit)
-    if target is None or target <= 0 or target % quantum != 0 or target >= Decimal("1e15"):
-        errors["target"] = "goal.error.target_count" if unit == "count" else "goal.error.target"
-    why = (form.why or "").strip()
-    if not why:
-        errors["why"] = "goal.error.why"
-    kind = PeriodKind(form.period_kind) if form.period_kind in set(PeriodKind) else None
-    dates = _dates(kind, form.start_date, form.end_date, errors)
-    weights = _weights(form.quarter_weights, kind, errors)
-    if errors or metric is None or kind is None or dates is None or target is None:
-        return errors or {"period_kind": "goal.error.period"}
-    return GoalInput(
-        title, (form.description or "").strip(), metric, label, unit, target, why, kind, *dates, weights
-    )
-
-
-def _dates(
-    kind: PeriodKind | None, start: str | None, end: str | None, errors: dict[str, str]
-) -> tuple[date, date] | None:
-    if kind is None:
-        errors["period_kind"] = "goal.error.period"
-        return None
-    if not start:
-        errors["start_date"] = "goal.error.start"
-        return None
-    first, last = _date(start), _date(end)
-    if first is None:
-        errors["start_date"] = "goal.error.start"
-        return None
-    if kind is not PeriodKind.CUSTOM:
-        return breakdown.period_bounds(kind.value, first)
-    if last is None or last <= first:
-        errors["end_date"] = "goal.error.end"
-        return None
-    return first, last
-
-
-def _date(raw: str | None) -> date | None:
-    try:
-        return date.fromisoformat(raw) if raw else None
-    except ValueError:
-        return None
-
-
-def _weights(raw: str | None, kind: PeriodKind | None, errors: dict[str, str]) -> QuarterWeights | None:
-    if not raw:
-        return None
-    parts = [p for p in re.split(r"[\s,/;]+", raw.strip()) if p]
-    if kind is not PeriodKind.YEAR:
-        errors["quarter_weights"] = "goal.error.weights_year"
-        return None
-    if len(parts) != 4 or not all(p.isdigit() for p in parts) or sum(int(p) for p in parts) != 100:
-        errors["quarter_weights"] = "goal.error.weights"
-        return None
-    a, b, c, d = (int(p) for p in parts)
-    return a, b, c, d
-
 
 # --- who may do what -----------------------------------------------------------------------------
 
@@ -191,7 +75,8 @@ def best_comparable(
         .group_by(CheckIn.goal_id)
     )
     best = session.scalar(select(func.max(totals.subquery().c.total)))
-    return Decimal(best) if best is not None else None
+    value = Decimal(best) if best is not None else None
+    return value if value is not None and value.is_finite() else None  # SQLite keeps what it is given
 
 
 def is_stretch(best: Decimal | None, target: Decimal) -> bool:

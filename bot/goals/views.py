@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from bot.goals.form import TEXT_MAX
 from bot.goals.models import Goal, GoalStatus, Metric, PeriodKind
 from bot.goals.numbers import format_amount, format_ratio
 from bot.goals.service import Progress
@@ -58,7 +59,7 @@ def goal_modal(
         blocks.input_block(
             GoalBlock.DESCRIPTION.value,
             t("goal.description", locale),
-            blocks.text_input(v("description"), multiline=True),
+            blocks.text_input(v("description"), multiline=True, max_length=TEXT_MAX),
             optional=True,
         ),
         blocks.header(t("goal.measurable", locale)),
@@ -80,7 +81,9 @@ def goal_modal(
         ),
         blocks.header(t("goal.relevant", locale)),
         blocks.input_block(
-            GoalBlock.WHY.value, t("goal.why", locale), blocks.text_input(v("why"), multiline=True)
+            GoalBlock.WHY.value,
+            t("goal.why", locale),
+            blocks.text_input(v("why"), multiline=True, max_length=TEXT_MAX),
         ),
         blocks.header(t("goal.time_bound", locale)),
         blocks.input_block(

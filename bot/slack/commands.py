@@ -19,12 +19,14 @@ from bot.roster.service import Caller
 from bot.slack import blocks
 from bot.slack.deps import Deps
 from bot.slack.errors import reported_after_ack
+from bot.slack.state import clean
 from bot.text import join, render
 
 MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
 EVERYONE = frozenset(Role)
 MANAGERS = frozenset({Role.ADMIN, Role.MANAGER})
 ADMINS = frozenset({Role.ADMIN})
+COMMAND_TEXT_MAX = 4000  # more than any subcommand needs; longer text is refused before it is split
 
 
 @dataclass
@@ -91,7 +93,11 @@ class Commands:
 
 
 def split_args(text: str) -> list[str]:
-    """Words of the command text; quotes group words ("Acme Sales"), a stray quote is kept literally."""
+    """Words of the command text; quotes group words ("Acme Sales"), a stray quote is kept literally.
+    Control characters are dropped first; text over `COMMAND_TEXT_MAX` is refused (bounded work)."""
+    if len(text) > COMMAND_TEXT_MAX:
+        raise Invalid("command.too_long", max=COMMAND_TEXT_MAX)
+    text = clean(text, COMMAND_TEXT_MAX)
     try:
         return shlex.split(text)
     except ValueError:
@@ -150,7 +156,7 @@ def register(app: App, deps: Deps, commands: Commands) -> None:
     ) -> None:
         caller = deps.caller(str(body["team_id"]), str(body["user_id"]))
         context["pacer_locale"] = caller.locale
-        tokens = split_args(str(body.get("text") or ""))
+        tokens = split_args(str(body.get("text") or ""))  # bounded: see COMMAND_TEXT_MAX
         sub, args = commands.match(tokens)
         request = CommandRequest(caller, args, body, ack, client, respond, deps)
         if sub is None:

@@ -1,32 +1,60 @@
-"""Reading a submitted modal's `view.state.values` into plain strings, whatever the element type."""
+"""Reading what people send into plain strings: a submitted modal's `view.state.values`, whatever the
+element type, and the text of a command. This is the one place raw input is made safe to store: control
+characters (NUL, which PostgreSQL refuses in text, and the rest) and lone surrogates are dropped, and
+text is cut one character past what its input accepts: the work stays bounded whatever is sent, and the
+feature's own length check still refuses it with a field error instead of storing a silently cut text."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from bot.slack.ids import VALUE_ACTION
 
 _SINGLE = ("selected_conversation", "selected_channel", "selected_user", "selected_date", "selected_time")
+INPUT_MAX = 3000  # the most any Slack text input accepts (`max_length` of a plain_text_input)
+# C0 and C1 controls except tab and newline, DEL, and lone UTF-16 surrogates (unencodable in UTF-8).
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
-def element_value(element: dict[str, Any]) -> str | None:
+def clean(text: str, limit: int = INPUT_MAX) -> str:
+    """`text` without control characters or lone surrogates, "\\r\\n" read as "\\n", at most `limit` long."""
+    return _UNSAFE.sub("", text[: 2 * limit].replace("\r\n", "\n"))[:limit]
+
+
+def element_value(element: dict[str, Any], limit: int = INPUT_MAX + 1) -> str | None:
     if "selected_option" in element:
         option = element["selected_option"]
-        return str(option["value"]) if option else None
+        return clean(str(option["value"]), limit) if isinstance(option, dict) and "value" in option else None
     if "selected_options" in element:
-        chosen = [str(option["value"]) for option in element["selected_options"] or []]
+        chosen = [clean(str(o["value"]), limit) for o in element["selected_options"] or [] if "value" in o]
         return ",".join(chosen) or None
     for key in _SINGLE:
         if key in element:
-            return str(element[key]) if element[key] else None
+            return clean(str(element[key]), limit) or None if element[key] else None
     value = element.get("value")
     if value is None:
         return None
-    text = str(value).strip()
+    text = clean(str(value), limit).strip()
     return text or None
 
 
+def _limits(view: dict[str, Any]) -> dict[str, int]:
+    """{block_id: the max_length the app gave the block's input}, for the inputs that have one."""
+    limits: dict[str, int] = {}
+    for block in view.get("blocks") or []:
+        length = (block.get("element") or {}).get("max_length") if isinstance(block, dict) else None
+        if isinstance(length, int) and 0 < length <= INPUT_MAX:
+            limits[str(block.get("block_id"))] = length
+    return limits
+
+
 def values_of(view: dict[str, Any]) -> dict[str, str | None]:
-    """{block_id: value} for every input block's value element."""
+    """{block_id: value} for every input block's value element, cleaned and cut one past its input's
+    `max_length` (see the module's docstring)."""
     values = view.get("state", {}).get("values", {})
-    return {block_id: element_value(actions.get(VALUE_ACTION, {})) for block_id, actions in values.items()}
+    limits = _limits(view)
+    return {
+        block_id: element_value(actions.get(VALUE_ACTION, {}), limits.get(block_id, INPUT_MAX) + 1)
+        for block_id, actions in values.items()
+    }

@@ -12,12 +12,14 @@ import holidays
 from sqlalchemy.orm import Session
 
 from bot.db.engine import upsert_statement
+from bot.goals.numbers import read_whole
 from bot.i18n import LOCALES
 from bot.workspaces.models import Workspace
 
 REMINDER_DELAYS = (4, 8, 12, 24, 48, 72)
+ZONE_NAME_MAX = 64  # the column's length
 _T = TypeVar("_T")
-_TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+_TIME = re.compile(r"^([01]?[0-9]|2[0-3]):([0-5][0-9])$")
 
 
 def ensure_workspace(session: Session, team_id: str) -> Workspace:
@@ -126,7 +128,7 @@ def save_settings(session: Session, *, team_id: str, settings: WorkspaceSettings
 
 def _zone(raw: str | None) -> str | None:
     name = (raw or "").strip()
-    if not name or name.startswith("/") or ".." in name:
+    if not name or len(name) > ZONE_NAME_MAX or name.startswith("/") or ".." in name:
         return None
     try:
         ZoneInfo(name)
@@ -141,8 +143,5 @@ def _time(raw: str | None) -> time | None:
 
 
 def _int_in(raw: str | None, allowed: range | tuple[int, ...]) -> int | None:
-    try:
-        value = int(raw or "")
-    except ValueError:
-        return None
+    value = read_whole(raw, range(min(allowed), max(allowed) + 1))
     return value if value in allowed else None
