@@ -56,7 +56,7 @@ def people(session: Session) -> dict[str, Member]:
 
 
 def test_approval_follows_the_reps_current_manager(session: Session, people: dict[str, Member]) -> None:
-    data = form.validate(FORM)
+    data = form.validate(FORM, today=NOW.date())
     assert isinstance(data, form.GoalInput)
     rep = people["rep"]
     proposal = service.create(session, caller=as_caller(session, rep), rep=rep, data=data)
