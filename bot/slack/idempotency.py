@@ -76,7 +76,8 @@ def _canonical(value: Any) -> str:
 
 
 def _digest(parts: list[str]) -> str:
-    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+    # surrogatepass: Slack may send a lone surrogate; it is cleaned later, but the key must not fail on it
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 class AlreadyDone(Exception):
