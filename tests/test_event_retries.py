@@ -1,18 +1,18 @@
 """An event Slack sends again (X-Slack-Retry-Num) acts once; a retry of an event Pacer never received
-acts; receipts are decided by the database, even for deliveries that race."""
+acts; receipts (interactions keyed `event:<id>`) are decided by the database, even when deliveries
+race."""
 
 from __future__ import annotations
 
 import logging
 import threading
-from datetime import timedelta
 
 import pytest
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, select
 
 from bot.db import make_session_factory, utcnow
-from bot.receipts.models import EventReceipt
-from bot.receipts.service import KEEP_FOR, first_receipt, prune
+from bot.interactions.models import Interaction
+from bot.interactions.service import claim
 from bot.roster.models import Role
 from bot.workspaces.models import Workspace
 from tests.factories import member
@@ -80,34 +80,32 @@ def test_a_retried_user_change_refreshes_once(
         )
     assert len([r for r in caplog.records if r.name == "bot.slack.retries"]) == 3
     with app_server.session_factory() as session:
-        receipts = session.scalars(select(EventReceipt)).all()
-    assert [(r.event_id, r.event_type) for r in receipts] == [("Ev0USER", "user_change")]
+        receipts = session.scalars(select(Interaction.key).where(Interaction.key.startswith("event:"))).all()
+    assert receipts == ["event:Ev0USER"]
 
 
 def test_the_same_event_id_in_another_workspace_is_another_event(engine: Engine) -> None:
     factory = make_session_factory(engine)
     now = utcnow()
     with factory.begin() as session:
-        session.execute(EventReceipt.__table__.delete())
-        assert first_receipt(session, team_id="T1", event_id="Ev1", event_type="x", now=now)
-        assert not first_receipt(session, team_id="T1", event_id="Ev1", event_type="x", now=now)
-        assert first_receipt(session, team_id="T2", event_id="Ev1", event_type="x", now=now)
-        session.execute(EventReceipt.__table__.delete())
+        session.execute(Interaction.__table__.delete())
+        assert claim(session, team_id="T1", key="event:Ev1", now=now)
+        assert not claim(session, team_id="T1", key="event:Ev1", now=now)
+        assert claim(session, team_id="T2", key="event:Ev1", now=now)
+        session.execute(Interaction.__table__.delete())
 
 
 def test_deliveries_that_race_are_taken_in_once(engine: Engine) -> None:
     """Eight threads take in the same event at the same moment, each in its own transaction."""
     factory = make_session_factory(engine)
     with factory.begin() as session:
-        session.execute(EventReceipt.__table__.delete())
+        session.execute(Interaction.__table__.delete())
     start, results = threading.Barrier(8), []
 
     def take_in() -> None:
         start.wait()
         with factory.begin() as session:
-            results.append(
-                first_receipt(session, team_id="T1", event_id="EvRACE", event_type="x", now=utcnow())
-            )
+            results.append(claim(session, team_id="T1", key="event:EvRACE", now=utcnow()))
 
     threads = [threading.Thread(target=take_in) for _ in range(8)]
     for thread in threads:
@@ -116,20 +114,4 @@ def test_deliveries_that_race_are_taken_in_once(engine: Engine) -> None:
         thread.join(timeout=30)
     assert sorted(results) == [False] * 7 + [True]
     with factory.begin() as session:
-        session.execute(EventReceipt.__table__.delete())
-
-
-def test_old_receipts_are_forgotten_and_recent_ones_kept(engine: Engine) -> None:
-    factory = make_session_factory(engine)
-    now = utcnow()
-    with factory.begin() as session:
-        session.execute(EventReceipt.__table__.delete())
-        first_receipt(
-            session, team_id="T1", event_id="EvOLD", event_type="x", now=now - KEEP_FOR - timedelta(1)
-        )
-        first_receipt(
-            session, team_id="T1", event_id="EvNEW", event_type="x", now=now - timedelta(minutes=10)
-        )
-        assert prune(session, now=now) == 1
-        assert session.scalar(select(func.count()).select_from(EventReceipt)) == 1
-        session.execute(EventReceipt.__table__.delete())
+        session.execute(Interaction.__table__.delete())

@@ -94,6 +94,7 @@ def test_a_claim_rolled_back_with_its_effect_can_be_claimed_again(engine: Engine
         assert service.claim(session, team_id="TROLL", key="action:x", now=NOW)
     with factory.begin() as session:
         assert not service.claim(session, team_id="TROLL", key="action:x", now=NOW)
+        service.forget(session, team_id="TROLL", key="action:x")
         session.delete(session.get_one(Workspace, "TROLL"))
 
 

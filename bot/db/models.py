@@ -7,7 +7,6 @@ from bot.escalations.models import Escalation, EscalationEvent
 from bot.feedback.models import FieldFeedback, ManagerFeedback
 from bot.goals.models import Goal, GoalRevision, WeeklyTarget
 from bot.interactions.models import Interaction
-from bot.receipts.models import EventReceipt
 from bot.roster.models import Member, TeamMembership, Vendor
 from bot.workspaces.models import Workspace
 
@@ -17,7 +16,6 @@ __all__ = [
     "Delivery",
     "Escalation",
     "EscalationEvent",
-    "EventReceipt",
     "FieldFeedback",
     "Goal",
     "GoalRevision",

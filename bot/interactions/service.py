@@ -12,9 +12,8 @@ from sqlalchemy.orm import Session
 from bot.db.engine import upsert_statement
 from bot.interactions.models import Interaction
 
-KEPT_FOR = timedelta(
-    days=7
-)  # Slack retries within minutes; a stale button after that meets the domain's own checks
+# Slack retries within minutes; a stale button after a week meets the domain's own checks.
+KEPT_FOR = timedelta(days=7)
 
 
 def claim(session: Session, *, team_id: str, key: str, now: datetime) -> bool:

@@ -55,7 +55,6 @@ def all_jobs() -> dict[str, Job]:
     from bot.escalations.jobs import JOBS as ESCALATION_JOBS
     from bot.feedback.jobs import JOBS as FEEDBACK_JOBS
     from bot.interactions.jobs import JOBS as INTERACTION_JOBS
-    from bot.receipts.jobs import JOBS as RECEIPT_JOBS
     from bot.roster.jobs import JOBS as ROSTER_JOBS
 
     outbox = Job(
@@ -68,7 +67,6 @@ def all_jobs() -> dict[str, Job]:
         *FEEDBACK_JOBS,
         *ESCALATION_JOBS,
         *INTERACTION_JOBS,
-        *RECEIPT_JOBS,
         outbox,
     ]
     return {job.name: job for job in jobs}

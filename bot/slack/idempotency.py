@@ -28,6 +28,7 @@ from typing import Any
 from slack_bolt import Ack, Respond
 from sqlalchemy.orm import Session
 
+from bot.db import utcnow
 from bot.interactions import service
 from bot.slack.deps import Deps
 
@@ -125,7 +126,7 @@ def claim(session: Session) -> None:
     current = _current.get()
     if current is None or current.session is not None:  # no interaction, or claimed by this listener
         return
-    if not service.claim(session, team_id=current.team_id, key=current.key, now=current.deps.clock()):
+    if not service.claim(session, team_id=current.team_id, key=current.key, now=utcnow()):
         raise AlreadyDone
     current.session = session
     if current.answer:  # a button's acknowledgement, sent before its unit of work began

@@ -18,7 +18,7 @@ from http import HTTPStatus
 from typing import IO, Any
 from urllib.parse import parse_qsl
 
-from bot.receipts.models import EVENT_ID_MAX, TEAM_ID_MAX
+from bot.interactions.models import EVENT_ID_MAX, TEAM_ID_MAX
 
 MAX_BODY_BYTES = 1 << 20  # 1 MiB: Slack's largest payloads (a full modal's state) are far smaller
 SIGNATURE_WINDOW_SECONDS = 300  # Slack's own rule: refuse requests signed more than five minutes ago

@@ -4,8 +4,15 @@ Slack sends an event again (with `X-Slack-Retry-Num` and `X-Slack-Retry-Reason`,
 Socket Mode) when it did not get a 200 within 3 seconds. This global middleware writes the event's
 receipt before any listener runs; a delivery whose receipt exists already is acknowledged and dropped.
 Whether a retry acts is decided by the receipt, not the retry header: when the first delivery never
-reached Pacer, the retry is the one that acts. See `bot.receipts.service` for why the receipt comes
-before the effect.
+reached Pacer, the retry is the one that acts. The receipt is an interaction (`event:<event_id>`, in
+the same table as button presses and modal submissions, forgotten with them after a week).
+
+Why the receipt is committed before any listener runs, and not with the effect as a button's is: Bolt
+acknowledges an event before its listener runs, and Slack sends it again when that 200 is late, which
+is when the first delivery is still being handled. A receipt written only with the effect would not
+exist yet, and the retry would act a second time; many effects (a Home tab published, a DM) are Slack
+calls that no transaction holds anyway. The price is that an event whose handling fails is not handled
+again; a retry never handled it better, since Slack had its 200 already.
 """
 
 from __future__ import annotations
@@ -17,7 +24,8 @@ from typing import Any
 from slack_bolt import App, BoltRequest, BoltResponse
 
 from bot.db import utcnow
-from bot.receipts.service import EVENT_ID_MAX, TEAM_ID_MAX, first_receipt
+from bot.interactions import service
+from bot.interactions.models import EVENT_ID_MAX, TEAM_ID_MAX
 from bot.slack.deps import Deps
 
 logger = logging.getLogger(__name__)
@@ -33,9 +41,7 @@ def register(app: App, deps: Deps) -> None:
             return next()
         team_id, event_id, event_type = key
         with deps.session_factory.begin() as session:
-            first = first_receipt(
-                session, team_id=team_id, event_id=event_id, event_type=event_type, now=utcnow()
-            )
+            first = service.claim(session, team_id=team_id, key=f"event:{event_id}", now=utcnow())
         if first:
             return next()
         retry = request.headers.get("x-slack-retry-num", [body.get("retry_attempt")])[0]

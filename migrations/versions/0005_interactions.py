@@ -1,4 +1,4 @@
-"""interactions: button presses and modal submissions that acted, so their doubles act no more
+"""interactions: button presses, modal submissions and Slack events that acted, so their doubles act no more
 
 Revision ID: 0005
 Revises: 0004
@@ -25,12 +25,6 @@ def upgrade() -> None:
         sa.Column("key", sa.String(length=80), nullable=False),
         sa.Column("answer", sa.JSON(), nullable=True),
         sa.Column("created_at", bot.db.base.UTCDateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["team_id"],
-            ["workspaces.team_id"],
-            name=op.f("fk_interactions_team_id_workspaces"),
-            ondelete="CASCADE",
-        ),
         sa.PrimaryKeyConstraint("team_id", "key", name=op.f("pk_interactions")),
     )
     with op.batch_alter_table("interactions", schema=None) as batch_op:
