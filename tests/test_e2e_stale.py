@@ -17,6 +17,7 @@ from bot.feedback.models import ManagerFeedback
 from bot.goals.models import Goal, GoalStatus
 from bot.workspaces.models import Workspace
 from tests.support.app_server import AppServer
+from tests.support.goal_forms import REVENUE_GOAL as GOAL
 from tests.support.people import ADMIN, MARIA, REP_EN, REP_LA, REP_ZH
 from tests.support.slack_emulator import SlackEmulator
 from tests.support.slack_peer import PeerResponse, SlackPeer
@@ -24,15 +25,6 @@ from tests.support.waiting import wait_for
 
 pytestmark = pytest.mark.e2e
 VENDOR = "UVENDOR"
-GOAL = {
-    "title": "Grow Q4 revenue in the east region",
-    "metric": "revenue",
-    "unit": "USD",
-    "target": "130,000",
-    "why": "The east region is this year's growth bet",
-    "period_kind": "quarter",
-    "start_date": "2026-10-01",
-}
 
 
 def at(day: int, hour: int, minute: int = 0) -> datetime:

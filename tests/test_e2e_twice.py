@@ -20,6 +20,7 @@ from bot.goals.models import Goal, GoalStatus
 from bot.interactions.models import Interaction
 from bot.roster.models import Member
 from tests.support.app_server import AppServer
+from tests.support.goal_forms import ACCOUNTS_GOAL as GOAL
 from tests.support.people import ADMIN, MARIA, REP_EN, REP_ZH
 from tests.support.slack_emulator import SlackEmulator
 from tests.support.slack_peer import PeerResponse, SlackPeer
@@ -34,15 +35,6 @@ GIVE = {
     "improve": "Qualify earlier",
     "next_step": "Shadow a demo",
     "rating": "4",
-}
-GOAL = {
-    "title": "Open twenty new accounts in Bavaria",
-    "metric": "new_accounts",
-    "unit": "count",
-    "target": "20",
-    "why": "Bavaria is the pilot region for the new product",
-    "period_kind": "quarter",
-    "start_date": "2026-10-01",
 }
 
 

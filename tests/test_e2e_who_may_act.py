@@ -13,6 +13,7 @@ from sqlalchemy import select
 from bot.goals.models import Goal, GoalStatus
 from bot.roster.models import Member, Role, Vendor
 from tests.support.app_server import AppServer
+from tests.support.goal_forms import ACCOUNTS_GOAL as GOAL
 from tests.support.people import ADMIN, BEN, MARIA, REP_EN, REP_LA, REP_ZH
 from tests.support.slack_emulator import SlackEmulator
 from tests.support.slack_peer import SlackPeer
@@ -21,15 +22,6 @@ from tests.support.waiting import wait_for
 pytestmark = pytest.mark.e2e
 CONTACT = "UVENDOR"  # Acme's contact: a guest from the vendor, which is fine for a contact
 SHARED = "<#C0SHARED|acme-shared>"
-GOAL = {
-    "title": "Open twenty new accounts in Bavaria",
-    "metric": "new_accounts",
-    "unit": "count",
-    "target": "20",
-    "why": "Bavaria is the pilot region for the new product",
-    "period_kind": "quarter",
-    "start_date": "2026-10-01",
-}
 
 
 def at(user_id: str) -> str:

@@ -14,21 +14,13 @@ from bot.delivery.models import Delivery, DeliveryStatus
 from bot.goals.models import Goal, GoalStatus
 from bot.workspaces.models import Workspace
 from tests.support.app_server import AppServer
+from tests.support.goal_forms import REVENUE_GOAL as GOAL
 from tests.support.people import ADMIN, MARIA, REP_EN
 from tests.support.slack_emulator import SlackEmulator
 from tests.support.slack_peer import PeerResponse, SlackPeer
 from tests.support.waiting import wait_for
 
 NOW = datetime(2026, 12, 7, 10, tzinfo=UTC)  # a Monday: last week's check-in is open
-GOAL = {
-    "title": "Grow Q4 revenue in the east region",
-    "metric": "revenue",
-    "unit": "USD",
-    "target": "130,000",
-    "why": "The east region is this year's growth bet",
-    "period_kind": "quarter",
-    "start_date": "2026-10-01",
-}
 
 
 @dataclass
