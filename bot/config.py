@@ -147,7 +147,7 @@ def _require_token(variable: str, value: SecretStr | None, *, prefix: str) -> No
     if value is None or not value.get_secret_value().strip():
         raise ConfigError(variable, "is not set")
     secret = value.get_secret_value().strip()
-    if secret.lower() in PLACEHOLDERS:
+    if secret.lower() in PLACEHOLDERS or secret.endswith(("...", "…")):  # `.env.example` has `xoxb-...`
         raise ConfigError(variable, "still holds a placeholder value")
     if prefix and not secret.startswith(prefix):
         raise ConfigError(variable, f"must start with {prefix}")

@@ -41,7 +41,9 @@ def setup_logging(level: str) -> None:
     logging.getLogger("slack_bolt.App").addFilter(_DropBoltTokenNotice())
     # At DEBUG these log whole payloads (a DM's text beside its user id): never below INFO, so no log
     # line joins a person with what they wrote, anonymous or not.
-    for payload_logger in ("slack_bolt", "slack_sdk", "sqlalchemy.engine"):
+    for payload_logger in ("slack_bolt", "slack_sdk"):
         logging.getLogger(payload_logger).setLevel(max(logging.getLevelName(level), logging.INFO))
+    # SQLAlchemy logs every statement at INFO: only its warnings and errors (parameters hidden anyway).
+    logging.getLogger("sqlalchemy.engine").setLevel(max(logging.getLevelName(level), logging.WARNING))
     # Under load waitress logs every queued request ("Task queue depth"): a symptom, not an event.
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)

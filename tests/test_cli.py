@@ -72,6 +72,7 @@ def test_missing_token_is_one_clear_line_and_exit_2(tmp_path: Path) -> None:
     [
         ("SLACK_BOT_TOKEN", "xapp-wrong-kind", "SLACK_BOT_TOKEN must start with xoxb-"),
         ("SLACK_BOT_TOKEN", "xoxb-your-token", "SLACK_BOT_TOKEN still holds a placeholder value"),
+        ("SLACK_BOT_TOKEN", "xoxb-...", "SLACK_BOT_TOKEN still holds a placeholder value"),  # .env.example's
         ("PORT", "eighty", "PORT is invalid"),
         ("SLACK_API_URL", "ftp://example", "SLACK_API_URL is invalid"),
         ("LOG_LEVEL", "LOUD", "LOG_LEVEL is invalid"),

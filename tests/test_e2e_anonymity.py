@@ -29,6 +29,14 @@ def at(day: int, month: int = 12) -> datetime:
     return datetime(2026, month, day, 12, tzinfo=UTC)
 
 
+def close_december(slack: SlackPeer, app_server: AppServer, *users: str) -> None:
+    """December's anonymous figures are shown to nobody while December lasts (each new item would show
+    its own themes to whoever looked before and after it), then once it has ended."""
+    for user in users:
+        assert COUNTS not in listing(slack, user)
+    app_server.clock.set(datetime(2027, 1, 2, 12, tzinfo=UTC))
+
+
 def share(slack: SlackPeer, rep: str, identity: str) -> None:
     view = slack.open_modal("feedback", user_id=rep)
     answers = {"market": "Budgets are frozen", "problems": PROBLEMS[rep], "identity": identity}
@@ -81,6 +89,7 @@ def test_three_anonymous_across_the_workspace_are_shown_workspace_wide_only(
     app_server.clock.set(at(3))
     for rep in (REP_EN, REP_ZH, REP_LA):
         share(slack, rep, "anonymous")
+    close_december(slack, app_server, ADMIN)
     assert COUNTS not in listing(slack, MARIA)  # two of them are from her team: not hers to see
     assert COUNTS not in listing(slack, BEN)
     admin = listing(slack, ADMIN)
@@ -104,6 +113,7 @@ def test_a_team_of_three_from_the_start_of_the_month_sees_its_own_counts(
     app_server.clock.set(at(3))
     for rep in (REP_EN, REP_ZH, REP_LA):
         share(slack, rep, "anonymous")
+    close_december(slack, app_server, MARIA, ADMIN)
     assert f"{COUNTS} (never shown one by one): Market: 3 · Problems: 3" in listing(slack, MARIA)
     assert COUNTS not in listing(slack, BEN)
 
@@ -122,6 +132,7 @@ def test_padding_a_team_mid_month_does_not_lower_the_floor(
     with app_server.session_factory() as session:
         items = session.scalars(select(FieldFeedback)).all()
         assert len(items) == 3 and all(item.manager_id is None for item in items)  # no team kept
+    close_december(slack, app_server, ADMIN)
     assert COUNTS not in listing(slack, MARIA)
     assert "Problems: 3" in listing(slack, ADMIN)  # counted workspace-wide, as three from anyone
     # The same team in January had all five on the 1st: its anonymous items are its own again.

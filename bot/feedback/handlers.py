@@ -85,7 +85,7 @@ def list_command(request: CommandRequest) -> None:
         for _ in range(11):
             months.append(service.previous_month(months[-1]))
         keys = [_key(deps, caller, month) for month in months] if caller.role is Role.REP else []
-        seen = service.visible(session, caller=caller, keys=keys, since=months[-1])
+        seen = service.visible(session, caller=caller, keys=keys, since=months[-1], before=this_month)
         text, body = views.listing(seen, caller.locale, can_escalate=caller.role is not Role.REP)
     request.reply(text, body)
 

@@ -17,6 +17,7 @@ from bot.checkins.models import CheckIn
 from bot.errors import NotAllowed
 from bot.feedback.anonymity import month_start, shown_anonymous
 from bot.feedback.models import FieldFeedback, ManagerFeedback
+from bot.feedback.themes import theme_counts
 from bot.goals.models import Goal, WeeklyTarget
 from bot.goals.numbers import read_whole, stored
 from bot.roster.models import Member, Role
@@ -29,7 +30,6 @@ COMPETITOR_MAX = 80
 ANONYMITY_MIN_TEAM = 3  # an anonymous item keeps its team only if the team had this many reps on the 1st
 PROMPT_TIME = time(10, 0)
 REMINDER_AFTER = timedelta(days=3)
-THEMES = ("market", "competitors", "customers", "problems", "suggestions")
 
 
 def month_of(day: date) -> date:
@@ -308,11 +308,19 @@ class Visible:
 
 
 def visible(
-    session: Session, *, caller: Caller, keys: list[str], since: date | None = None, limit: int = 20
+    session: Session,
+    *,
+    caller: Caller,
+    keys: list[str],
+    since: date | None = None,
+    before: date | None = None,
+    limit: int = 20,
 ) -> Visible:
     """A rep: feedback addressed to them and their own (found by their keys). A manager: their team's.
     An admin: everything. Anonymous items never come with an author, and count (by theme) only under
-    the anonymity rules: the manager's team, or the workspace for an admin, from `since` on."""
+    the anonymity rules: the manager's team, or the workspace for an admin, from `since` on, for the
+    months before `before` (closed months: figures that still change would show each new item's themes
+    to whoever looks before and after it arrives)."""
     out = Visible()
     given = (
         select(ManagerFeedback, Member)
@@ -335,7 +343,7 @@ def visible(
         if caller.role is Role.MANAGER:
             given = given.where(Member.manager_id == caller.member.id)
             shared = shared.where(FieldFeedback.manager_id == caller.member.id)
-        out.anonymous_themes = anonymous_themes(session, caller=caller, since=since)
+        out.anonymous_themes = anonymous_themes(session, caller=caller, since=since, before=before)
     out.given = [(item, rep) for item, rep in session.execute(given)]
     authors = {
         m.id: m
@@ -350,35 +358,24 @@ def visible(
     return out
 
 
-def anonymous_themes(session: Session, *, caller: Caller, since: date | None) -> dict[str, int]:
+def anonymous_themes(
+    session: Session, *, caller: Caller, since: date | None, before: date | None = None
+) -> dict[str, int]:
     """Counts by theme of the anonymous items a manager (their team's) or an admin (the workspace's) may
-    see: month by month, only where the group had at least three anonymous items."""
+    see: month by month, only where the group had at least three anonymous items, and only for months
+    before `before` (closed, so the figures no longer move)."""
     query = select(FieldFeedback).where(
         FieldFeedback.team_id == caller.team_id, FieldFeedback.anonymous.is_(True)
     )
     if since is not None:
         query = query.where(FieldFeedback.month >= since)
+    if before is not None:
+        query = query.where(FieldFeedback.month < before)
     shown = shown_anonymous(
         session.scalars(query), group_of=lambda item: item.manager_id, month_of=lambda item: item.month
     )
     items = shown.workspace if caller.is_admin() else shown.by_group.get(caller.member.id, [])
-    counts: dict[str, int] = {}
-    for item in items:
-        for theme in themes_of(item):
-            counts[theme] = counts.get(theme, 0) + 1
-    return counts
-
-
-def themes_of(item: FieldFeedback) -> list[str]:
-    """The themes an item speaks to: market, competitors, customers, problems, suggestions."""
-    present = {
-        "market": item.market,
-        "competitors": item.competitor or item.competitor_moves,
-        "customers": item.customers,
-        "problems": item.problems,
-        "suggestions": item.suggestions,
-    }
-    return [theme for theme, text in present.items() if text]
+    return dict(theme_counts(items))
 
 
 def missing_for_manager(session: Session, *, manager: Member, month: date) -> list[Member]:

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from bot.feedback.anonymity import shown_anonymous, shuffled
 from bot.feedback.models import FieldFeedback
-from bot.feedback.service import THEMES, themes_of
+from bot.feedback.themes import THEMES, theme_counts
 from bot.roster.models import Member
 
 
@@ -46,10 +46,10 @@ def field_summary(session: Session, *, team_id: str, month: date) -> FieldSummar
     ).workspace
     names: Counter[str] = Counter()
     spelled: dict[str, str] = {}
-    for item in [*(item for item, _ in named), *anonymous]:
-        summary.items += 1
-        for theme in themes_of(item):
-            summary.themes[theme] += 1
+    shown = [*(item for item, _ in named), *anonymous]
+    summary.items = len(shown)
+    summary.themes.update(theme_counts(shown))
+    for item in shown:
         if item.competitor:
             spelled.setdefault(item.competitor.casefold(), item.competitor)
             names[item.competitor.casefold()] += 1

@@ -7,8 +7,9 @@ from datetime import date, datetime
 from typing import Any
 
 from bot.feedback.models import FieldFeedback, ManagerFeedback
-from bot.feedback.service import TEXT_MAX, THEMES, Figure, Visible
+from bot.feedback.service import TEXT_MAX, Figure, Visible
 from bot.feedback.summary import FieldSummary
+from bot.feedback.themes import THEMES
 from bot.goals.numbers import format_amount
 from bot.i18n import Locale, t
 from bot.roster.models import Member
