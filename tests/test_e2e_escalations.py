@@ -148,3 +148,20 @@ def test_a_vendor_contact_sees_only_their_own_reps(
     with app_server.session_factory() as session:
         statuses = {d: s for d, s in session.execute(select(Escalation.description, Escalation.status))}
     assert statuses["Acme's rep missed three visits"] is EscalationStatus.OPEN
+
+
+def test_an_escalation_answered_after_it_was_found_due_is_not_resent(
+    team: SlackPeer, app_server: AppServer
+) -> None:
+    """The job finds what is due, then re-sends each in a unit of its own: an escalation the vendor
+    acknowledged in between is left alone."""
+    from bot.escalations import jobs, service
+
+    assert escalate(team, REP_LA, "Sam's visits are not logged") == {}
+    with app_server.session_factory.begin() as session:
+        (escalation,) = [e for e, _, _ in service.due_resends(session, now=at(9, 10, 5))]
+        escalation.status = EscalationStatus.ACKNOWLEDGED  # the vendor answers meanwhile
+    with app_server.session_factory.begin() as session:
+        assert jobs._resend(session, escalation.id, at(9, 10, 5)) == 0
+        assert session.get_one(Escalation, escalation.id).resent_at is None
+        assert "resent" not in session.scalars(select(EscalationEvent.action)).all()

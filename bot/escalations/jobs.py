@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.delivery.service import Outgoing, enqueue, find
 from bot.digests import jobs as digests
 from bot.digests.service import Scope
 from bot.escalations import handlers, service, views
-from bot.escalations.models import Escalation
+from bot.escalations.models import Escalation, EscalationStatus
 from bot.roster.models import Member, Vendor
 from bot.roster.service import workspace_locale
 from bot.scheduler import Job, JobContext, for_each_unit
@@ -41,12 +41,23 @@ def escalation_resends(context: JobContext, now: datetime) -> str:
 
 
 def _resend(session: Session, escalation_id: int, now: datetime) -> int:
+    # One conditional UPDATE decides: still open (the vendor may have answered since it was found due)
+    # and not re-sent by another tick.
+    taken = session.execute(
+        update(Escalation)
+        .where(
+            Escalation.id == escalation_id,
+            Escalation.status == EscalationStatus.OPEN,
+            Escalation.resent_at.is_(None),
+        )
+        .values(resent_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if not taken.rowcount:  # type: ignore[attr-defined]
+        return 0
     escalation = session.get_one(Escalation, escalation_id)
-    if escalation.resent_at is not None:
-        return 0  # another tick got there first
     rep = session.get_one(Member, escalation.rep_id)
     vendor = session.get(Vendor, escalation.vendor_id) if escalation.vendor_id is not None else None
-    escalation.resent_at = now
     service.record(session, escalation, "resent", None, now)
     enqueue(session, [handlers.vendor_outgoing(session, escalation, rep, vendor, resent=True)], now=now)
     return 1
