@@ -8,6 +8,7 @@ from sqlalchemy import select
 from bot.roster.models import Member
 from tests.support.app_server import AppServer
 from tests.support.people import ADMIN, BEN, GONE, MARIA, REP_EN, REP_LA, REP_ZH
+from tests.support.slack_emulator import SlackEmulator
 from tests.support.slack_peer import SlackPeer
 
 pytestmark = pytest.mark.e2e
@@ -121,3 +122,26 @@ def test_workspaces_do_not_see_each_other(maria_manages: SlackPeer, app_server: 
 def _known(app_server: AppServer, user_id: str) -> bool:
     with app_server.session_factory() as session:
         return session.scalar(select(Member.id).where(Member.user_id == user_id)) is not None
+
+
+def test_a_team_added_at_once_is_looked_up_together_and_bounded(
+    maria_manages: SlackPeer, app_server: AppServer, emulator: SlackEmulator
+) -> None:
+    """Everyone a `team add` names is asked of Slack before the answer: at most 25 people, asked at the
+    same time, saved in one go; more get a one-line answer and nothing is looked up."""
+    slack = maria_manages
+    new = [f"UNEW{n:02d}" for n in range(25)]
+    for user_id in new:
+        emulator.add_user(user_id, name=user_id.lower())
+    before = len(emulator.calls_to("users.info"))
+    too_many = say(slack, "team add " + " ".join(at(u) for u in [*new, REP_EN]), MARIA)
+    assert too_many == "Mention at most 25 people in one command; run it again for the others."
+    assert len(emulator.calls_to("users.info")) == before
+    reply = say(slack, "team add " + " ".join(at(u) for u in new), MARIA)
+    assert reply.startswith(f"Added <@{new[0]}>, ") and f"<@{new[-1]}>" in reply
+    assert len(emulator.calls_to("users.info")) == before + 25  # each once: none of them was known
+    assert "Team (25 reps)" in say(slack, "team", MARIA)
+    unknown = say(slack, f"team add {at(REP_EN)} {at('UNOBODY')}", MARIA)
+    assert "UNOBODY" in unknown
+    with app_server.session_factory() as session:  # nothing half-done: not even the known one saved
+        assert session.scalar(select(Member).where(Member.user_id == REP_EN)) is None

@@ -16,11 +16,16 @@ from bot.slack.deps import Deps
 from bot.text import join
 from bot.workspaces.models import Workspace
 
+MENTIONS_MAX = 25  # people one command may name (a team added at once); the answer must come within 3 s
+
 
 def _members(request: CommandRequest, user_ids: list[str]) -> list[Member]:
+    """The people a command mentions, bounded: each unknown one is a `users.info` call before the answer."""
     if not user_ids:
         raise Invalid("command.mention_needed")
-    return [request.deps.directory.member(request.caller.team_id, user_id) for user_id in user_ids]
+    if len(user_ids) > MENTIONS_MAX:
+        raise Invalid("command.too_many_mentions", max=MENTIONS_MAX)
+    return request.deps.directory.members(request.caller.team_id, user_ids)
 
 
 def _one_member(request: CommandRequest) -> Member:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from slack_sdk import WebClient
@@ -23,6 +24,7 @@ from bot.workspaces.models import Workspace
 from bot.workspaces.service import ensure_workspace
 
 logger = logging.getLogger(__name__)
+LOOKUPS_AT_ONCE = 8  # users.info calls in parallel for one command (Slack allows 100+ a minute)
 
 
 def profile_from_user(user: dict[str, Any], team_id: str) -> SlackProfile:
@@ -81,6 +83,34 @@ class Directory:
     def member(self, team_id: str, user_id: str) -> Member:
         """The member for a Slack user, created or refreshed from Slack when needed. Raises NotFound."""
         return self.member_and_workspace(team_id, user_id)[0]
+
+    def members(self, team_id: str, user_ids: list[str]) -> list[Member]:
+        """`member` for several people at once, within Slack's 3 seconds: one query for those Pacer knows
+        with a fresh profile, `users.info` for the others at the same time, one transaction to save them.
+        Raises NotFound for the first person Slack does not know."""
+        now = utcnow()
+        wanted = list(dict.fromkeys(user_ids))
+        with self.session_factory() as session:
+            known = {
+                m.user_id: m
+                for m in session.scalars(
+                    select(Member).where(Member.team_id == team_id, Member.user_id.in_(wanted))
+                )
+                if not profile_is_stale(m, now)
+            }
+        missing = [user_id for user_id in wanted if user_id not in known]
+        if missing:
+            with ThreadPoolExecutor(max_workers=min(LOOKUPS_AT_ONCE, len(missing))) as pool:
+                profiles = list(pool.map(lambda user_id: self.fetch(user_id, team_id=team_id), missing))
+            found = [profile for profile in profiles if profile is not None]
+            if len(found) < len(missing):
+                unknown = next(u for u, profile in zip(missing, profiles, strict=True) if profile is None)
+                raise NotFound("member.unknown", user=unknown)
+            with self.session_factory.begin() as session:
+                ensure_workspace(session, team_id)
+                for profile in found:
+                    known[profile.user_id] = save_profile(session, team_id=team_id, profile=profile, now=now)
+        return [known[user_id] for user_id in wanted]
 
     def active_member(self, team_id: str, user_id: str) -> Member:
         member = self.member(team_id, user_id)
