@@ -32,3 +32,43 @@ def test_modules_stay_readable() -> None:
         str(p.relative_to(BOT)): n for p in BOT.rglob("*.py") if (n := len(p.read_text().splitlines())) > 400
     }
     assert too_long == {}
+
+
+# Buttons that only open a modal (the modal's submission is what acts, and acts once) or whose effect is
+# keyed in the outbox already. Any other button, and every modal submission, must use `acts_once`.
+OPENS_OR_KEYED = {
+    "checkins/handlers.py:open_from_button",
+    "escalations/handlers.py:open_from_feedback",
+    "feedback/handlers.py:open_give",
+    "feedback/handlers.py:open_share",
+    "feedback/handlers.py:open_reply",
+    "goals/handlers.py:on_edit",
+    "home/handlers.py:new_goal",
+    "home/handlers.py:open_setup",
+    "home/handlers.py:post",  # the week's digest is one outbox key per channel: a second press queues nothing
+}
+
+
+def _listeners(kind: str) -> dict[str, list[str]]:
+    """{"<file>:<function>": its decorators' names} for every function registered with `@app.<kind>`."""
+    found: dict[str, list[str]] = {}
+    for path in BOT.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.FunctionDef):
+                continue
+            names = [ast.unparse(d.func if isinstance(d, ast.Call) else d) for d in node.decorator_list]
+            if f"app.{kind}" in names:
+                found[f"{path.relative_to(BOT)}:{node.name}"] = names
+    return found
+
+
+def test_every_submission_and_acting_button_acts_once() -> None:
+    views, actions = _listeners("view"), _listeners("action")
+    assert len(views) >= 6 and len(actions) >= 10, "expected the existing modals and buttons"
+    unguarded = {
+        name
+        for name, decorators in {**views, **actions}.items()
+        if "acts_once" not in decorators and name not in OPENS_OR_KEYED
+    }
+    assert unguarded == set(), "decorate with @acts_once(deps) and claim(session) first, or list it above"
+    assert OPENS_OR_KEYED <= actions.keys(), "a listed button no longer exists: take it off the list"
