@@ -71,4 +71,4 @@ def test_every_submission_and_acting_button_acts_once() -> None:
         if "acts_once" not in decorators and name not in OPENS_OR_KEYED
     }
     assert unguarded == set(), "decorate with @acts_once(deps) and claim(session) first, or list it above"
-    assert OPENS_OR_KEYED <= actions.keys(), "a listed button no longer exists: take it off the list"
+    assert actions.keys() >= OPENS_OR_KEYED, "a listed button no longer exists: take it off the list"
