@@ -97,8 +97,7 @@ def parse_answers(view: dict[str, Any], locale: Locale) -> tuple[list[service.An
             continue  # a block this modal never had: nothing of it is saved
         amount = read_amount(raw)
         if amount is None:
-            # A field error is plain text: shown as typed, not escaped.
-            errors[block_id] = blocks.plain_text(_result_error(raw, locale))
+            errors[block_id] = _result_error(raw, locale)
             continue
         confidence = values.get(f"{CheckinBlock.CONFIDENCE}:{goal_id}")
         if confidence not in {c.value for c in Confidence}:
@@ -160,7 +159,7 @@ def register(app: App, deps: Deps, commands: Commands) -> None:
             raise NotAllowed("checkin.not_yours")
         answers, errors = parse_answers(view, caller.locale)
         if errors:
-            ack(response_action="errors", errors=errors)
+            ack(**blocks.field_errors(errors))
             return
         people = record(deps, caller, date.fromisoformat(metadata["week"]), answers)
         ack()

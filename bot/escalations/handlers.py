@@ -116,7 +116,7 @@ def submit(deps: Deps, ack: Ack, view: dict[str, Any], caller: Caller) -> None:
         except PacerError as error:
             errors["rep"] = t(error.key, caller.locale, **error.values)
     if errors or rep is None:
-        ack(response_action="errors", errors=errors)
+        ack(**blocks.field_errors(errors))
         return
     now = deps.clock()
     with deps.session_factory.begin() as session:
@@ -126,7 +126,7 @@ def submit(deps: Deps, ack: Ack, view: dict[str, Any], caller: Caller) -> None:
         involve = bool(form.involve_vendor)
         if involve and service.vendor_channel(vendor) is None:
             message = t("escalation.no_vendor_contact", caller.locale, user=rep.user_id)
-            ack(response_action="errors", errors={EscalationBlock.VENDOR.value: message})
+            ack(**blocks.field_errors({EscalationBlock.VENDOR.value: message}))
             return
         escalation = service.open_escalation(
             session,

@@ -17,7 +17,7 @@ from bot.feedback.models import ManagerFeedback
 from bot.i18n import Locale, t
 from bot.roster.models import Member, Role
 from bot.roster.service import Caller, language_of
-from bot.slack import answers
+from bot.slack import answers, blocks
 from bot.slack.commands import EVERYONE, CommandRequest, Commands, mentions
 from bot.slack.deps import Deps
 from bot.slack.errors import reported_after_ack
@@ -100,7 +100,7 @@ def submit_give(deps: Deps, ack: Ack, view: dict[str, Any], caller: Caller) -> N
     form = service.ManagerForm(**{n: values.get(n) for n in service.ManagerForm.__dataclass_fields__})
     answers = service.validate_manager(form)
     if isinstance(answers, dict):
-        ack(response_action="errors", errors=_errors(answers, caller.locale))
+        ack(**blocks.field_errors(_errors(answers, caller.locale)))
         return
     now = deps.clock()
     with deps.session_factory.begin() as session:
@@ -132,7 +132,7 @@ def submit_share(deps: Deps, ack: Ack, view: dict[str, Any], caller: Caller) -> 
     form = service.FieldForm(**{n: values.get(n) for n in service.FieldForm.__dataclass_fields__})
     answers, errors = service.validate_field(form)
     if errors:
-        ack(response_action="errors", errors=_errors(errors, caller.locale))
+        ack(**blocks.field_errors(_errors(errors, caller.locale)))
         return
     with deps.session_factory.begin() as session:
         claim(session)
@@ -174,7 +174,7 @@ def submit_reply(deps: Deps, ack: Ack, view: dict[str, Any], caller: Caller) -> 
     errors: dict[str, str] = {}
     text = service.clean_text(values_of(view).get(FeedbackBlock.REPLY.value), "reply", errors, required=True)
     if errors:
-        ack(response_action="errors", errors=_errors(errors, caller.locale))
+        ack(**blocks.field_errors(_errors(errors, caller.locale)))
         return
     now = deps.clock()
     with deps.session_factory.begin() as session:

@@ -6,7 +6,7 @@ plain_text (headers, labels, options, buttons) is shown as typed: never escaped,
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from bot.text import Mrkdwn, cap, channel_mention, escape, join, mention, unescape
@@ -89,6 +89,15 @@ def message(text: str, blocks: list[Block] | None = None) -> dict[str, Any]:
     if blocks:
         payload["blocks"] = blocks[:MESSAGE_BLOCKS_MAX]
     return payload
+
+
+def field_errors(errors: Mapping[str, str]) -> dict[str, Any]:
+    """A modal's answer that keeps it open with an error under each field (`ack(**field_errors(…))`).
+    Field errors are plain text: shown as typed, Pacer's own escapes undone, never read as mrkdwn."""
+    return {
+        "response_action": "errors",
+        "errors": {block: plain_text(text, 2000) for block, text in errors.items()},
+    }
 
 
 def input_block(

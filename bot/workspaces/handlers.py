@@ -13,6 +13,7 @@ from bot.errors import NotAllowed
 from bot.i18n import t
 from bot.roster.models import Role
 from bot.roster.service import Caller
+from bot.slack import blocks
 from bot.slack.commands import ADMINS, CommandRequest, Commands, role_names
 from bot.slack.deps import Deps
 from bot.slack.errors import reported_after_ack
@@ -57,10 +58,7 @@ def register(app: App, deps: Deps, commands: Commands) -> None:
             )
         result = validate_setup(SetupForm(**_form_fields(values_of(view))))
         if not isinstance(result, WorkspaceSettings):
-            ack(
-                response_action="errors",
-                errors={field: t(key, caller.locale) for field, key in result.items()},
-            )
+            ack(**blocks.field_errors({field: t(key, caller.locale) for field, key in result.items()}))
             return
         with deps.session_factory.begin() as session:
             claim(session)
