@@ -19,6 +19,7 @@ import uuid
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from slack_sdk import WebClient
@@ -163,7 +164,7 @@ def run(url: str, reps: int, runs: int) -> list[tuple[str, float, int]]:
     small, big = seed(engine, reps)
     sessions = make_session_factory(engine)
     week = WEEKS[-1]
-    settings = Settings(_env_file=None, slack_bot_token="xoxb-bench", slack_signing_secret="bench")  # type: ignore[call-arg]
+    settings = Settings(_env_file=None, slack_bot_token="xoxb-bench", slack_signing_secret="bench")
     deps = Deps(
         settings=settings,
         session_factory=sessions,
@@ -182,17 +183,13 @@ def run(url: str, reps: int, runs: int) -> list[tuple[str, float, int]]:
                     f"digest, {label}",
                     *measure(
                         engine,
-                        lambda m=manager_id, s=session: service.build(
-                            s, service.Scope(TEAM, manager_id=m), week
-                        ),
+                        partial(service.build, session, service.Scope(TEAM, manager_id=manager_id), week),
                         runs,
                     ),
                 )
             )
         caller = deps.caller(TEAM, user_id)
-        rows.append(
-            (f"manager Home tab, {label}", *measure(engine, lambda c=caller: home_view(deps, c), runs))
-        )
+        rows.append((f"manager Home tab, {label}", *measure(engine, partial(home_view, deps, caller), runs)))
     with sessions() as session:
         rows.append(
             (

@@ -112,6 +112,7 @@ def app_env(
         "PORT": str(free_port()),
         "HTTP_THREADS": str(threads),
         "LOG_LEVEL": "WARNING",
+        "ANONYMITY_KEY": secrets.token_urlsafe(32),  # `pacer run` refuses to start without one
     }
     if database_url is not None:
         env["DATABASE_URL"] = database_url

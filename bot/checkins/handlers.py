@@ -109,7 +109,7 @@ def parse_answers(view: dict[str, Any], locale: Locale) -> tuple[list[service.An
         }
         for kind, note in notes.items():
             if len(note) > service.NOTE_MAX:
-                errors[f"{kind}:{goal_id}"] = t("checkin.error.too_long", locale, max=service.NOTE_MAX)
+                errors[f"{kind}:{goal_id}"] = t("error.too_long", locale, max=service.NOTE_MAX)
         answers.append(
             service.Answer(
                 goal_id=int(goal_id),

@@ -40,7 +40,7 @@ def validate(form: EscalationForm) -> dict[str, str]:
     if not description:
         errors["description"] = "feedback.error.required"
     elif len(description) > TEXT_MAX:
-        errors["description"] = "feedback.error.too_long"
+        errors["description"] = "error.too_long"
     return errors
 
 

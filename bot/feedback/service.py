@@ -118,7 +118,7 @@ def clean_text(value: str | None, name: str, errors: dict[str, str], *, required
     if required and not text:
         errors[name] = "feedback.error.required"
     elif len(text) > TEXT_MAX:
-        errors[name] = "feedback.error.too_long"
+        errors[name] = "error.too_long"
     return text
 
 

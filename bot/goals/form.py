@@ -80,7 +80,7 @@ def validate(form: GoalForm, *, today: date) -> GoalInput | dict[str, str]:
         errors["why"] = "goal.error.why"
     for name, text in (("why", why), ("description", description)):
         if len(text) > TEXT_MAX:
-            errors[name] = "goal.error.text_long"
+            errors[name] = "error.too_long"
     kind = PeriodKind(form.period_kind) if form.period_kind in set(PeriodKind) else None
     dates = _dates(kind, form.start_date, form.end_date, errors, today)
     weights = _weights(form.quarter_weights, kind, errors)

@@ -153,7 +153,7 @@ def submit_goal(deps: Deps, ack: Ack, body: dict[str, Any], view: dict[str, Any]
     typed = form.GoalForm(**{name: values.get(name) for name in form.GoalForm.__dataclass_fields__})
     data = form.validate(typed, today=deps.clock().date())
     if not isinstance(data, form.GoalInput):
-        ack(**blocks.field_errors({f: t(key, caller.locale) for f, key in data.items()}))
+        ack(**blocks.field_errors({f: t(key, caller.locale, max=form.TEXT_MAX) for f, key in data.items()}))
         return
     now = deps.clock()
     with deps.session_factory.begin() as session:

@@ -20,7 +20,6 @@ from urllib.parse import parse_qsl
 
 from bot.interactions.models import EVENT_ID_MAX, TEAM_ID_MAX
 
-MAX_BODY_BYTES = 1 << 20  # 1 MiB: Slack's largest payloads (a full modal's state) are far smaller
 SIGNATURE_WINDOW_SECONDS = 300  # Slack's own rule: refuse requests signed more than five minutes ago
 FORM = "application/x-www-form-urlencoded"
 JSON = "application/json"
