@@ -36,6 +36,6 @@ class Invalid(PacerError):
 
 class Stale(Invalid):
     """A button on an old message: what it asks was already done, or the thing has changed since. Values
-    may hold datetimes, which `bot.slack.answers.already` shows in the person's language and time zone."""
+    may hold datetimes, which the error handler shows in the person's language and time zone."""
 
     key = "error.stale"

@@ -66,10 +66,12 @@ def test_escalation_to_the_vendor_contact(
     message = wait_for(lambda: dms(emulator, VENDOR), what="the vendor's DM")[-1]
     assert "升级" in message["text"] and "Customer complaints" in message["text"]  # Vera reads Chinese
 
-    # Who sees what.
-    assert "#1" in team.command("escalations", user_id=VENDOR).json()["text"]
-    assert "#1" in team.command("escalations", user_id=ADMIN).json()["text"]
-    assert "#1" in team.command("escalations", user_id=MARIA).json()["text"]
+    # Who sees what. (The id is the database's: other tests may have used #1 on PostgreSQL.)
+    with app_server.session_factory() as session:
+        number = f"#{session.scalars(select(Escalation.id)).one()}"
+    assert number in team.command("escalations", user_id=VENDOR).json()["text"]
+    assert number in team.command("escalations", user_id=ADMIN).json()["text"]
+    assert number in team.command("escalations", user_id=MARIA).json()["text"]
     assert "No open escalations" in team.command("escalations", user_id=BEN).json()["text"]
     assert "Only managers" in team.command("escalations", user_id=REP_EN).json()["text"]
     assert "not on your team" in team.command(f"escalate <@{REP_EN}|rita> late", user_id=MARIA).json()["text"]
@@ -82,7 +84,8 @@ def test_escalation_to_the_vendor_contact(
         assert team.click(message, "escalation_ack", user_id=VENDOR, channel_id="D" + VENDOR).status == 200
     wait_for(lambda: "acknowledged" in events(app_server), what="the acknowledgement")
     notices = wait_for(
-        lambda: [m for m in dms(emulator, MARIA) if "acknowledged escalation #1" in m["text"]], what="notice"
+        lambda: [m for m in dms(emulator, MARIA) if f"acknowledged escalation {number}" in m["text"]],
+        what="notice",
     )
     team.click(message, "escalation_resolve", user_id=VENDOR, channel_id="D" + VENDOR)
     wait_for(lambda: "resolved" in events(app_server), what="the resolution")

@@ -15,10 +15,10 @@ from bot.checkins.models import CheckIn, Confidence
 from bot.delivery.service import Outgoing, cancel, enqueue, find
 from bot.errors import Invalid, NotAllowed
 from bot.goals.numbers import ID_RANGE, MAX_AMOUNT, format_amount, parse_amount, read_amount, read_whole
-from bot.i18n import Locale, t
+from bot.i18n import Locale, moment, t
 from bot.roster.models import Member
 from bot.roster.service import Caller, language_of, rep_and_manager
-from bot.slack import answers, blocks
+from bot.slack import blocks
 from bot.slack.commands import EVERYONE, CommandRequest, Commands
 from bot.slack.deps import Deps
 from bot.slack.errors import reported_after_ack
@@ -67,7 +67,7 @@ def week_closed_notice(workspace: Workspace, zone: ZoneInfo, closed: date, week:
         "checkin.week_closed_notice",
         locale,
         week=views.week_label(closed, locale),
-        at=answers.moment(schedule.digest_time(workspace, closed), zone, locale),
+        at=moment(schedule.digest_time(workspace, closed), zone, locale),
         current=views.week_label(week, locale),
     )
 

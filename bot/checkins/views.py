@@ -8,7 +8,7 @@ from typing import Any
 from bot.checkins.models import Confidence
 from bot.checkins.service import NOTE_MAX, Due, GoalWeek
 from bot.goals.numbers import format_amount
-from bot.i18n import Locale, t
+from bot.i18n import Locale, day, t
 from bot.slack import blocks
 from bot.slack.ids import Action, CallbackId, CheckinBlock
 from bot.text import FULL_LINE_MAX, Mrkdwn, join, one_line, quoted
@@ -23,13 +23,9 @@ def week_label(week_start: date, locale: Locale) -> str:
         "week.label",
         locale,
         week=week_start.isocalendar().week,
-        start=_day(week_start, locale),
-        end=_day(end, locale),
+        start=day(week_start, locale),
+        end=day(end, locale),
     )
-
-
-def _day(day: date, locale: Locale) -> str:
-    return t("week.day", locale, day=day.day, month_name=t(f"month.{day.month}", locale))
 
 
 def _goal_line(item: GoalWeek, locale: Locale) -> Mrkdwn:

@@ -17,7 +17,7 @@ from bot.feedback.models import FieldFeedback
 from bot.i18n import Locale, t
 from bot.roster.models import Member, Vendor
 from bot.roster.service import Caller, find_member, language_of, workspace_locale
-from bot.slack import answers, blocks
+from bot.slack import blocks
 from bot.slack.commands import EVERYONE, MANAGERS, CommandRequest, Commands, mentions
 from bot.slack.deps import Deps
 from bot.slack.errors import reported_after_ack
@@ -152,9 +152,12 @@ def answer(deps: Deps, body: dict[str, Any], caller: Caller, respond: Respond) -
         claim(session)
         escalation, rep, vendor = service.for_action(session, caller, int(body["actions"][0]["value"]))
         step = service.acknowledge if action is Action.ESCALATION_ACK else service.resolve
-        changed = step(session, escalation, caller.member.user_id, now)
+        if not step(session, escalation, caller.member.user_id, now):
+            last, actor, at = service.last_step(session, escalation)
+            who = blocks.mention(actor) if actor else "—"
+            raise Stale(f"escalation.already_{last}", id=escalation.id, who=who, at=at or now)
         opener = session.get(Member, escalation.opened_by_id) if escalation.opened_by_id else None
-        if changed and opener is not None and opener.user_id != caller.member.user_id:
+        if opener is not None and opener.user_id != caller.member.user_id:
             payload = views.step_notice(
                 escalation,
                 caller.member.user_id,
@@ -170,14 +173,8 @@ def answer(deps: Deps, body: dict[str, Any], caller: Caller, respond: Respond) -
         message = views.vendor_message(
             escalation, rep.user_id, opener.user_id if opener else None, vendor, caller.locale
         )
-        last, actor, at = service.last_step(session, escalation)
-    if changed:
-        respond(**message, replace_original=True)
-        deps.kick()
-    else:
-        who = blocks.mention(actor) if actor else "—"
-        stale = Stale(f"escalation.already_{last}", id=escalation.id, who=who, at=at or now)
-        answers.already(deps, respond, stale, caller)
+    respond(**message, replace_original=True)
+    deps.kick()
 
 
 def register(app: App, deps: Deps, commands: Commands) -> None:

@@ -17,7 +17,7 @@ from bot.feedback.models import ManagerFeedback
 from bot.i18n import Locale, t
 from bot.roster.models import Member, Role
 from bot.roster.service import Caller, language_of
-from bot.slack import answers, blocks
+from bot.slack import blocks
 from bot.slack.commands import EVERYONE, CommandRequest, Commands, mentions
 from bot.slack.deps import Deps
 from bot.slack.errors import reported_after_ack
@@ -152,19 +152,16 @@ def on_acknowledge(deps: Deps, body: dict[str, Any], caller: Caller, respond: Re
     with deps.session_factory.begin() as session:
         claim(session)
         item = service.own_feedback(session, caller, int(body["actions"][0]["value"]))
-        first = service.acknowledge(session, item, now=now)
+        if not service.acknowledge(session, item, now=now):
+            raise Stale("feedback.already_acknowledged", at=item.acknowledged_at or now)
         manager = _feedback_manager(session, item)
-        if first and manager is not None:
+        if manager is not None:
             payload = views.acknowledged_notice(item, caller.member.user_id, _locale(session, manager))
             note = Outgoing(
                 item.team_id, f"feedback-ack:{item.id}", "feedback-ack", manager.user_id, payload, manager.id
             )
             enqueue(session, [note], now=now)
         message = views.to_rep(item, manager.user_id if manager else "—", caller.locale)
-    if not first:
-        stale = Stale("feedback.already_acknowledged", at=item.acknowledged_at or now)
-        answers.already(deps, respond, stale, caller)
-        return
     respond(**message, replace_original=True)
     deps.kick()
 

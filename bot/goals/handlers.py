@@ -10,7 +10,7 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from sqlalchemy.orm import Session
 
 from bot.delivery.service import Outgoing, enqueue
-from bot.errors import Invalid, Stale
+from bot.errors import Invalid
 from bot.goals import form, service, views
 from bot.goals.breakdown import last_ended_week
 from bot.goals.dates import date_window, read_date
@@ -19,7 +19,7 @@ from bot.goals.numbers import ID_RANGE, format_amount, read_whole
 from bot.i18n import Locale, t
 from bot.roster.models import Member
 from bot.roster.service import Caller, current_manager, language_of, rep_and_manager
-from bot.slack import answers, blocks
+from bot.slack import blocks
 from bot.slack.commands import EVERYONE, CommandRequest, Commands, mentions
 from bot.slack.deps import Deps
 from bot.slack.errors import reported_after_ack
@@ -229,20 +229,16 @@ def answer(deps: Deps, body: dict[str, Any], caller: Caller, respond: Respond) -
     action = Action(body["actions"][0]["action_id"])
     goal_id, version = (int(part) for part in str(body["actions"][0]["value"]).split(":"))
     now = deps.clock()
-    try:
-        with deps.session_factory.begin() as session:
-            claim(session)
-            goal = session.get(Goal, goal_id)
-            if goal is None or goal.team_id != caller.team_id:
-                raise Invalid("goal.stale")
-            rep = session.get_one(Member, goal.rep_id)
-            done, tell, kind, note = _decide(session, action, goal, caller, version=version, now=now, rep=rep)
-            if tell is not None:
-                enqueue(session, [_dm(goal, tell, kind, note)], now=now)
-            people = rep_and_manager(session, rep)
-    except Stale as error:
-        answers.already(deps, respond, error, caller)
-        return
+    with deps.session_factory.begin() as session:  # a `Stale` goal: the error handler says what is true
+        claim(session)
+        goal = session.get(Goal, goal_id)
+        if goal is None or goal.team_id != caller.team_id:
+            raise Invalid("goal.stale")
+        rep = session.get_one(Member, goal.rep_id)
+        done, tell, kind, note = _decide(session, action, goal, caller, version=version, now=now, rep=rep)
+        if tell is not None:
+            enqueue(session, [_dm(goal, tell, kind, note)], now=now)
+        people = rep_and_manager(session, rep)
     respond(**blocks.notice(join("\n", [done, views.summary(goal, caller.locale)])), replace_original=True)
     deps.kick()
     deps.on_change(caller.team_id, people)

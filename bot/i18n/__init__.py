@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 import string
 import tomllib
+from datetime import date, datetime
 from functools import cache
 from importlib import resources
 from typing import Any, Literal, TypeGuard
+from zoneinfo import ZoneInfo
 
 from bot.text import Mrkdwn, channel_mention, escape, mention, render
 
@@ -79,6 +81,20 @@ def _id_slot(slot: re.Match[str], values: dict[str, Any]) -> str:
         except ValueError:
             values[name] = escape(value)  # not an id (e.g. "—"): plain text, never a mention
     return "{" + name + "}"
+
+
+def day(when: date, locale: Locale) -> str:
+    """A day in words: "Dec 7" / "12月7日"."""
+    return t("week.day", locale, day=when.day, month_name=t(f"month.{when.month}", locale))
+
+
+def moment(at: datetime, zone: ZoneInfo, locale: Locale) -> str:
+    """A moment in a person's time zone and language: "Monday, Dec 14 at 16:00"."""
+    local = at.astimezone(zone)
+    weekday = t(f"weekday.{local.weekday()}", locale)
+    return t(
+        "week.moment", locale, weekday=weekday, day=day(local.date(), locale), time=local.strftime("%H:%M")
+    )
 
 
 def locale_from_slack(slack_locale: str | None) -> Locale | None:

@@ -6,9 +6,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from slack_sdk import WebClient
 
+from bot.checkins.schedule import zone_of
 from bot.config import Settings
 from bot.db import SessionFactory, utcnow
 from bot.i18n import DEFAULT_LOCALE, Locale
@@ -38,6 +40,15 @@ class Deps:
         caller = self.caller(str(body["team"]["id"]), str(body["user"]["id"]))
         context["pacer_locale"] = caller.locale
         return caller
+
+    def zone_of(self, team_id: str | None, user_id: str | None) -> ZoneInfo:
+        """The user's time zone (else the workspace's, else UTC), for moments in a reply."""
+        with self.session_factory() as session:
+            workspace = session.get(Workspace, team_id) if team_id else None
+            member = find_member(session, team_id=team_id, user_id=user_id) if team_id and user_id else None
+            if workspace is None or member is None:
+                return ZoneInfo("UTC")
+            return zone_of(member, workspace)
 
     def locale_of(self, team_id: str | None, user_id: str | None) -> Locale:
         """The user's language for a reply when no caller was resolved (e.g. in the error handler)."""

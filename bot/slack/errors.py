@@ -8,26 +8,37 @@ import json
 import logging
 import uuid
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 from urllib.error import URLError
+from zoneinfo import ZoneInfo
 
 from slack_bolt import App, BoltContext, BoltResponse, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.errors import PacerError
-from bot.i18n import Locale, t
+from bot.i18n import Locale, moment, t
 from bot.slack import blocks
 from bot.slack.deps import Deps
 from bot.text import one_line
 
 logger = logging.getLogger(__name__)
+UTC_ZONE = ZoneInfo("UTC")
 
 
-def message_for(error: Exception, locale: Locale, request_id: str) -> str:
+def message_for(error: Exception, locale: Locale, request_id: str, zone: ZoneInfo | None = None) -> str:
     if isinstance(error, PacerError):
-        # What a person typed (a word, a name) is shown on one line; t() escapes it.
-        values = {k: one_line(v) if type(v) is str else v for k, v in error.values.items()}
+        # What a person typed (a word, a name) is shown on one line; t() escapes it. A moment (when a goal
+        # was agreed, a week closed) is shown in the person's time zone and language.
+        values = {
+            k: one_line(v)
+            if type(v) is str
+            else moment(v, zone or UTC_ZONE, locale)
+            if isinstance(v, datetime)
+            else v
+            for k, v in error.values.items()
+        }
         return t(error.key, locale, **values)
     if _slack_unavailable(error):
         return t("error.slack_unavailable", locale, request_id=request_id)
@@ -66,6 +77,8 @@ def _explain(
     request_id = uuid.uuid4().hex[:12]
     team_id, user_id = _ids(body)
     locale: Locale = context.get("pacer_locale") or deps.locale_of(team_id, user_id)
+    timed = isinstance(error, PacerError) and any(isinstance(v, datetime) for v in error.values.values())
+    zone = deps.zone_of(team_id, user_id) if timed else None
     kind = str(body.get("type") or ("slash_command" if "command" in body else "event"))
     if isinstance(error, PacerError):
         logger.info("request %s refused (%s): %s", request_id, kind, error.key)
@@ -73,7 +86,7 @@ def _explain(
         logger.error(
             "request %s failed (%s, team %s, user %s)", request_id, kind, team_id, user_id, exc_info=error
         )
-    return message_for(error, locale, request_id), locale, kind
+    return message_for(error, locale, request_id, zone), locale, kind
 
 
 def _json(payload: dict[str, Any]) -> BoltResponse:
