@@ -53,6 +53,7 @@ def seed(engine: Engine, reps: int) -> tuple[int, int]:
             "team_id": TEAM,
             "display_name": "",
             "is_slack_admin": False,
+            "full_member": True,  # only full members of the workspace manage a team
             "active": True,
             "refreshed_at": now,
             "created_at": now,

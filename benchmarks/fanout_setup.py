@@ -102,7 +102,9 @@ def populate(factory: SessionFactory, reps: Sequence[str], *, now: datetime = NO
     `goals.create` and agreed by the rep (`goals.agree`), as in the app."""
     with factory.begin() as session:
         workspace = ensure_workspace(session, TEAM_ID)
-        boss = SlackProfile(MANAGER_ID, "Morgan Manager", "Europe/London", "en-US", False, False, False)
+        boss = SlackProfile(
+            MANAGER_ID, "Morgan Manager", "Europe/London", "en-US", False, False, False, full_member=True
+        )
         manager = save_profile(session, team_id=TEAM_ID, profile=boss, now=now)
         add_manager(manager)
         session.flush()
