@@ -31,7 +31,8 @@ from bot.delivery.ratelimit import RateLimiter
 from bot.delivery.sender import METADATA_TYPE
 from bot.delivery.service import counts
 from bot.delivery.worker import make_sender
-from bot.scheduler import JobContext, all_jobs, run_once
+from bot.features import all_jobs
+from bot.scheduler import JobContext, run_once
 from bot.slack.client import make_client
 from bot.slack.directory import Directory
 

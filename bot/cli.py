@@ -146,7 +146,7 @@ def migrate(settings: Settings) -> int:
 
 
 def jobs_list() -> int:
-    from bot.scheduler import all_jobs
+    from bot.features import all_jobs
 
     for job in all_jobs().values():
         every = f"every {job.every_minutes:>3} min" if job.every_minutes else "continuous   "
@@ -157,7 +157,8 @@ def jobs_list() -> int:
 def jobs_run(settings: Settings, name: str, now: datetime | None) -> int:
     """Run one job as if the clock read `now`, then send what it queued (waiting out retries)."""
     from bot.db import utcnow
-    from bot.scheduler import all_jobs, run_once
+    from bot.features import all_jobs
+    from bot.scheduler import run_once
 
     job = all_jobs().get(name)
     if job is None:
@@ -201,7 +202,7 @@ def _job_context(settings: Settings) -> JobContext:
 
 def run(settings: Settings) -> int:
     from bot.delivery.worker import DeliveryWorker
-    from bot.scheduler import all_jobs
+    from bot.features import all_jobs
     from bot.scheduler.runner import Leadership, start_scheduler
     from bot.slack.app import create_app
 

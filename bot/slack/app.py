@@ -9,20 +9,13 @@ from datetime import datetime
 from slack_bolt import App
 from slack_sdk import WebClient
 
-from bot.checkins import handlers as checkins
 from bot.config import Settings
 from bot.db import SessionFactory, utcnow
-from bot.digests import handlers as digests
-from bot.escalations import handlers as escalations
-from bot.feedback import handlers as feedback
-from bot.goals import handlers as goals
-from bot.home import handlers as home
-from bot.roster import handlers as roster
+from bot.features import FEATURES
 from bot.slack import commands, errors, retries
 from bot.slack.client import make_client
 from bot.slack.deps import Deps
 from bot.slack.directory import Directory
-from bot.workspaces import handlers as workspaces
 
 logger = logging.getLogger(__name__)
 
@@ -58,12 +51,7 @@ def create_app(
     errors.register(app, deps)
     retries.register(app, deps)
     commands.register(app, deps, router)
-    workspaces.register(app, deps, router)
-    roster.register(app, deps, router)
-    checkins.register(app, deps, router)
-    goals.register(app, deps, router)
-    digests.register(app, deps, router)
-    feedback.register(app, deps, router)
-    escalations.register(app, deps, router)
-    home.register(app, deps)
+    for feature in FEATURES:
+        if feature.register is not None:
+            feature.register(app, deps, router)
     return app

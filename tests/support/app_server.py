@@ -11,7 +11,8 @@ from datetime import datetime
 from bot.config import Settings
 from bot.db import SessionFactory
 from bot.delivery.worker import DeliveryWorker, make_sender
-from bot.scheduler import JobContext, all_jobs, run_once
+from bot.features import all_jobs
+from bot.scheduler import JobContext, run_once
 from bot.slack.app import create_app
 from bot.slack.client import make_client
 from bot.slack.directory import Directory
