@@ -111,13 +111,13 @@ def outbox(engine: Engine, emulator: SlackEmulator) -> Iterator[Outbox]:
 
 def dm(user_id: str, member_id: int | None, key: str | None = None, **payload: Any) -> Outgoing:
     return Outgoing(
-        TEAM,
-        key or f"test:{user_id}",
-        "test",
-        user_id,
-        {"text": f"hello {user_id}", **payload},
-        member_id,
-        "2026-11-30",
+        team_id=TEAM,
+        key=key or f"test:{user_id}",
+        kind="test",
+        channel=user_id,
+        payload={"text": f"hello {user_id}", **payload},
+        member_id=member_id,
+        period="2026-11-30",
     )
 
 
@@ -301,7 +301,14 @@ def test_a_person_who_left_slack_fails_at_once_and_is_deactivated(outbox: Outbox
 
 
 def test_one_message_per_second_per_channel(outbox: Outbox, monkeypatch: pytest.MonkeyPatch) -> None:
-    outbox.put(*[Outgoing(TEAM, f"post:{n}", "test", "C0GENERAL", {"text": f"post {n}"}) for n in range(3)])
+    outbox.put(
+        *[
+            Outgoing(
+                team_id=TEAM, key=f"post:{n}", kind="test", channel="C0GENERAL", payload={"text": f"post {n}"}
+            )
+            for n in range(3)
+        ]
+    )
     calls = timed_calls(outbox.emulator, monkeypatch)
 
     started = time.monotonic()
@@ -318,7 +325,14 @@ def test_one_message_per_second_per_channel(outbox: Outbox, monkeypatch: pytest.
 def test_different_channels_are_not_held_back(outbox: Outbox, monkeypatch: pytest.MonkeyPatch) -> None:
     for n in range(3):
         outbox.emulator.add_channel(f"C00{n}", f"team-{n}")
-    outbox.put(*[Outgoing(TEAM, f"post:{n}", "test", f"C00{n}", {"text": f"post {n}"}) for n in range(3)])
+    outbox.put(
+        *[
+            Outgoing(
+                team_id=TEAM, key=f"post:{n}", kind="test", channel=f"C00{n}", payload={"text": f"post {n}"}
+            )
+            for n in range(3)
+        ]
+    )
 
     calls = timed_calls(outbox.emulator, monkeypatch)
 

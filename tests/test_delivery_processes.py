@@ -61,7 +61,17 @@ def fan_out(factory: SessionFactory, emulator: SlackEmulator, count: int) -> lis
     users = [f"U{n:05d}" for n in range(count)]
     with factory.begin() as session:
         ids = {user: member(session, user).id for user in users}
-        messages = [Outgoing(TEAM, f"fanout:{u}", "test", u, {"text": f"hello {u}"}, ids[u]) for u in users]
+        messages = [
+            Outgoing(
+                team_id=TEAM,
+                key=f"fanout:{u}",
+                kind="test",
+                channel=u,
+                payload={"text": f"hello {u}"},
+                member_id=ids[u],
+            )
+            for u in users
+        ]
         assert enqueue(session, messages, now=utcnow()) == count
     for user in users:
         emulator.add_user(user, name=user.lower())

@@ -57,7 +57,9 @@ def test_a_failing_unit_is_rolled_back_alone_and_logged_by_key(
 
     def build(session: Session, name: str) -> int:
         queued = enqueue(
-            session, [Outgoing(TEAM, f"test:{name}", "test", "C1", {"text": name})], now=DIGEST_AT
+            session,
+            [Outgoing(team_id=TEAM, key=f"test:{name}", kind="test", channel="C1", payload={"text": name})],
+            now=DIGEST_AT,
         )
         if name == "b":
             raise ValueError(SECRET)  # after writing: that write must go too

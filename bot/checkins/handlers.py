@@ -189,13 +189,13 @@ def record(deps: Deps, caller: Caller, week: date, answers: list[service.Answer]
             payload = views.done_message(week, goals, caller.locale) | {"update_of": key}
             outgoing.append(
                 Outgoing(
-                    rep.team_id,
-                    f"{key}:done:{now.timestamp()}",
-                    service.NUDGE_DONE,
-                    rep.user_id,
-                    payload,
-                    rep.id,
-                    week.isoformat(),
+                    team_id=rep.team_id,
+                    key=f"{key}:done:{now.timestamp()}",
+                    kind=service.NUDGE_DONE,
+                    channel=rep.user_id,
+                    payload=payload,
+                    member_id=rep.id,
+                    period=week.isoformat(),
                 )
             )
         if answers[0].needs_help and rep.manager_id is not None:
@@ -205,13 +205,13 @@ def record(deps: Deps, caller: Caller, week: date, answers: list[service.Answer]
             )
             outgoing.append(
                 Outgoing(
-                    rep.team_id,
-                    service.delivery_key(service.HELP, rep.user_id, week),
-                    service.HELP,
-                    manager.user_id,
-                    payload,
-                    manager.id,
-                    week.isoformat(),
+                    team_id=rep.team_id,
+                    key=service.delivery_key(service.HELP, rep.user_id, week),
+                    kind=service.HELP,
+                    channel=manager.user_id,
+                    payload=payload,
+                    member_id=manager.id,
+                    period=week.isoformat(),
                 )
             )
         enqueue(session, outgoing, now=now)

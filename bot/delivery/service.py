@@ -23,7 +23,7 @@ MAX_ATTEMPTS = 6
 BACKOFF_CAP = timedelta(minutes=30)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Outgoing:
     """A message to store in the outbox. `key` makes it unique per workspace."""
 

@@ -161,7 +161,14 @@ def _vendor_channel_notice(
     )
     kind = "vendor-channel"
     key = f"{kind}:{vendor.id}:{vendor.channel_id}:{now.isoformat()}"
-    return Outgoing(vendor.team_id, key, kind, contact.user_id, blocks.notice(text), contact.id)
+    return Outgoing(
+        team_id=vendor.team_id,
+        key=key,
+        kind=kind,
+        channel=contact.user_id,
+        payload=blocks.notice(text),
+        member_id=contact.id,
+    )
 
 
 def register(app: App, deps: Deps, commands: Commands) -> None:

@@ -55,15 +55,24 @@ def messages(
     """The digest, its thread replies and its chart, as outbox messages keyed by channel, scope and week."""
     key = digest_key(channel, scope, week)
     parts = views.digest_messages(service.build(session, scope, week), locale)
-    out = [Outgoing(scope.team_id, key, "digest", channel, parts[0], period=week.isoformat())]
+    out = [
+        Outgoing(
+            team_id=scope.team_id,
+            key=key,
+            kind="digest",
+            channel=channel,
+            payload=parts[0],
+            period=week.isoformat(),
+        )
+    ]
     for number, part in enumerate(parts[1:], start=1):
         out.append(
             Outgoing(
-                scope.team_id,
-                f"{key}:part{number}",
-                "digest-part",
-                channel,
-                part | {"thread_of": key},
+                team_id=scope.team_id,
+                key=f"{key}:part{number}",
+                kind="digest-part",
+                channel=channel,
+                payload=part | {"thread_of": key},
                 period=week.isoformat(),
             )
         )
@@ -80,11 +89,11 @@ def messages(
         }
         out.append(
             Outgoing(
-                scope.team_id,
-                f"{key}:chart",
-                "digest-chart",
-                channel,
-                {"thread_of": key, "upload": upload, "text": upload["title"]},
+                team_id=scope.team_id,
+                key=f"{key}:chart",
+                kind="digest-chart",
+                channel=channel,
+                payload={"thread_of": key, "upload": upload, "text": upload["title"]},
                 period=week.isoformat(),
             )
         )

@@ -49,7 +49,12 @@ def vendor_outgoing(
     )
     kind = "escalation-resent" if resent else "escalation"
     return Outgoing(
-        escalation.team_id, f"{kind}:{escalation.id}", kind, channel, payload, period=str(escalation.id)
+        team_id=escalation.team_id,
+        key=f"{kind}:{escalation.id}",
+        kind=kind,
+        channel=channel,
+        payload=payload,
+        period=str(escalation.id),
     )
 
 
@@ -167,7 +172,16 @@ def answer(deps: Deps, body: dict[str, Any], caller: Caller, respond: Respond) -
             key = f"escalation-{escalation.status.value}:{escalation.id}"
             enqueue(
                 session,
-                [Outgoing(rep.team_id, key, "escalation-step", opener.user_id, payload, opener.id)],
+                [
+                    Outgoing(
+                        team_id=rep.team_id,
+                        key=key,
+                        kind="escalation-step",
+                        channel=opener.user_id,
+                        payload=payload,
+                        member_id=opener.id,
+                    )
+                ],
                 now=now,
             )
         message = views.vendor_message(

@@ -88,11 +88,11 @@ def _flag_in_digest(session: Session, workspace: Workspace, now: datetime, out: 
     channel = str(workspace.digest_channel_id)
     out.append(
         Outgoing(
-            workspace.team_id,
-            f"{parent}:escalations:{'-'.join(str(escalation.id) for escalation, _ in rows)}",
-            "digest-escalations",
-            channel,
-            payload,
+            team_id=workspace.team_id,
+            key=f"{parent}:escalations:{'-'.join(str(escalation.id) for escalation, _ in rows)}",
+            kind="digest-escalations",
+            channel=channel,
+            payload=payload,
             period=week.isoformat(),
         )
     )

@@ -114,13 +114,13 @@ def submit_give(deps: Deps, ack: Ack, view: dict[str, Any], caller: Caller) -> N
         )
         payload = views.to_rep(item, caller.member.user_id, _locale(session, rep))
         dm = Outgoing(
-            rep.team_id,
-            f"feedback-to-rep:{item.id}",
-            "feedback-to-rep",
-            rep.user_id,
-            payload,
-            rep.id,
-            item.month.isoformat()[:7],
+            team_id=rep.team_id,
+            key=f"feedback-to-rep:{item.id}",
+            kind="feedback-to-rep",
+            channel=rep.user_id,
+            payload=payload,
+            member_id=rep.id,
+            period=item.month.isoformat()[:7],
         )
         enqueue(session, [dm], now=now)
     ack()
@@ -158,7 +158,12 @@ def on_acknowledge(deps: Deps, body: dict[str, Any], caller: Caller, respond: Re
         if manager is not None:
             payload = views.acknowledged_notice(item, caller.member.user_id, _locale(session, manager))
             note = Outgoing(
-                item.team_id, f"feedback-ack:{item.id}", "feedback-ack", manager.user_id, payload, manager.id
+                team_id=item.team_id,
+                key=f"feedback-ack:{item.id}",
+                kind="feedback-ack",
+                channel=manager.user_id,
+                payload=payload,
+                member_id=manager.id,
             )
             enqueue(session, [note], now=now)
         message = views.to_rep(item, manager.user_id if manager else "—", caller.locale)
@@ -184,7 +189,16 @@ def submit_reply(deps: Deps, ack: Ack, view: dict[str, Any], caller: Caller) -> 
             key = f"feedback-reply:{item.id}:{now.timestamp()}"
             enqueue(
                 session,
-                [Outgoing(item.team_id, key, "feedback-reply", manager.user_id, payload, manager.id)],
+                [
+                    Outgoing(
+                        team_id=item.team_id,
+                        key=key,
+                        kind="feedback-reply",
+                        channel=manager.user_id,
+                        payload=payload,
+                        member_id=manager.id,
+                    )
+                ],
                 now=now,
             )
     ack()

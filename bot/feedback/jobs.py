@@ -68,7 +68,15 @@ def monthly_feedback(context: JobContext, now: datetime) -> str:
             key = f"{kind}:{person.user_id}:{_period(month)}"
             if find(session, team_id=person.team_id, key=key) is not None:
                 return 0
-            out = Outgoing(person.team_id, key, kind, person.user_id, payload, person.id, _period(month))
+            out = Outgoing(
+                team_id=person.team_id,
+                key=key,
+                kind=kind,
+                channel=person.user_id,
+                payload=payload,
+                member_id=person.id,
+                period=_period(month),
+            )
             return enqueue(session, [out], now=now)
 
         done = for_each_unit(context.session_factory, units, prompt)
@@ -116,7 +124,15 @@ def feedback_reminders(context: JobContext, now: datetime) -> str:
                     return None
                 payload = views.rep_prompt(month, locale, reminder=True)
             key = f"{REMINDER}:{person.user_id}:{prompt.period}"
-            out = Outgoing(person.team_id, key, REMINDER, person.user_id, payload, person.id, prompt.period)
+            out = Outgoing(
+                team_id=person.team_id,
+                key=key,
+                kind=REMINDER,
+                channel=person.user_id,
+                payload=payload,
+                member_id=person.id,
+                period=prompt.period,
+            )
             return enqueue(session, [out], now=now)
 
         done = for_each_unit(context.session_factory, units, remind)
@@ -147,7 +163,14 @@ def field_summary(context: JobContext, now: datetime) -> str:
             if not found.items:
                 return None
             payload = views.summary_message(found, workspace_locale(workspace))
-            out = Outgoing(workspace.team_id, key, SUMMARY, channel, payload, period=_period(summarised))
+            out = Outgoing(
+                team_id=workspace.team_id,
+                key=key,
+                kind=SUMMARY,
+                channel=channel,
+                payload=payload,
+                period=_period(summarised),
+            )
             return enqueue(session, [out], now=now)
 
         done = for_each_unit(context.session_factory, units, summarise)

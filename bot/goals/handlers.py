@@ -32,13 +32,13 @@ from bot.workspaces.models import Workspace
 
 def _dm(goal: Goal, to: Member, kind: str, payload: dict[str, Any]) -> Outgoing:
     return Outgoing(
-        goal.team_id,
-        f"goal-{kind}:{goal.id}:v{goal.version}:{to.user_id}",
-        f"goal-{kind}",
-        to.user_id,
-        payload,
-        to.id,
-        str(goal.id),
+        team_id=goal.team_id,
+        key=f"goal-{kind}:{goal.id}:v{goal.version}:{to.user_id}",
+        kind=f"goal-{kind}",
+        channel=to.user_id,
+        payload=payload,
+        member_id=to.id,
+        period=str(goal.id),
     )
 
 
