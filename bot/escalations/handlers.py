@@ -9,6 +9,7 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext, Respond
 from sqlalchemy.orm import Session
 
+from bot.db.scoped import get_in_workspace
 from bot.delivery.service import Outgoing, enqueue
 from bot.errors import Invalid, PacerError, Stale
 from bot.escalations import service, views
@@ -85,9 +86,9 @@ def list_command(request: CommandRequest) -> None:
 def from_checkin_view(deps: Deps, caller: Caller, rep_id: int) -> dict[str, Any]:
     """The modal started from a rep's "I need help" check-in: their blockers as the description."""
     with deps.session_factory() as session:
-        rep = session.get(Member, rep_id)
-        if rep is None or rep.team_id != caller.team_id:
-            raise Invalid("escalation.usage")
+        rep = get_in_workspace(
+            session, Member, rep_id, team_id=caller.team_id, missing=Invalid("escalation.usage")
+        )
         service.check_can_escalate(caller, rep)
         text = service.latest_help(session, rep) or ""
     values = {"rep": rep.user_id, "description": text, "severity": Severity.MEDIUM.value}
@@ -97,9 +98,10 @@ def from_checkin_view(deps: Deps, caller: Caller, rep_id: int) -> dict[str, Any]
 def from_feedback_view(deps: Deps, caller: Caller, feedback_id: int) -> dict[str, Any]:
     """The modal started from a rep's named feedback: its problems as the description."""
     with deps.session_factory() as session:
-        item = session.get(FieldFeedback, feedback_id)
-        if item is None or item.team_id != caller.team_id or item.author_id is None:
-            raise Invalid("escalation.feedback_gone")
+        gone = Invalid("escalation.feedback_gone")
+        item = get_in_workspace(session, FieldFeedback, feedback_id, team_id=caller.team_id, missing=gone)
+        if item.author_id is None:
+            raise gone
         rep = session.get_one(Member, item.author_id)
         service.check_can_escalate(caller, rep)
         values = {"rep": rep.user_id, "description": item.problems, "severity": Severity.MEDIUM.value}

@@ -11,6 +11,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.checkins.models import CheckIn
+from bot.db.scoped import get_in_workspace
 from bot.errors import Invalid, NotAllowed, NotFound
 from bot.escalations.models import Escalation, EscalationEvent, EscalationStatus, Severity, Source
 from bot.feedback.service import TEXT_MAX, is_working_day
@@ -123,9 +124,8 @@ def for_action(
     session: Session, caller: Caller, escalation_id: int
 ) -> tuple[Escalation, Member, Vendor | None]:
     """The escalation, if the caller may act on it: the vendor's contact, the rep's manager, or an admin."""
-    escalation = session.get(Escalation, escalation_id)
-    if escalation is None or escalation.team_id != caller.team_id:
-        raise NotFound("escalation.unknown", id=escalation_id)
+    unknown = NotFound("escalation.unknown", id=escalation_id)
+    escalation = get_in_workspace(session, Escalation, escalation_id, team_id=caller.team_id, missing=unknown)
     rep = session.get_one(Member, escalation.rep_id)
     vendor = session.get(Vendor, escalation.vendor_id) if escalation.vendor_id else None
     is_contact = (

@@ -10,6 +10,7 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext, Respond
 from sqlalchemy.orm import Session
 
+from bot.db.scoped import get_in_workspace
 from bot.delivery.service import Outgoing, enqueue
 from bot.errors import Invalid, Stale
 from bot.feedback import service, views
@@ -105,9 +106,13 @@ def submit_give(deps: Deps, ack: Ack, view: dict[str, Any], caller: Caller) -> N
     now = deps.clock()
     with deps.session_factory.begin() as session:
         claim(session)
-        rep = session.get(Member, int(metadata["rep"]))
-        if rep is None or rep.team_id != caller.team_id:
-            raise Invalid("feedback.rep_gone")
+        rep = get_in_workspace(
+            session,
+            Member,
+            int(metadata["rep"]),
+            team_id=caller.team_id,
+            missing=Invalid("feedback.rep_gone"),
+        )
         manager = session.get_one(Member, caller.member.id)
         item = service.give(
             session, caller=caller, rep=rep, answers=answers, month=_month(deps, session, manager)

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from bot.checkins import schedule
 from bot.checkins.models import CheckIn
+from bot.db.scoped import get_in_workspace
 from bot.errors import NotAllowed
 from bot.feedback.anonymity import month_start, shown_anonymous
 from bot.feedback.models import FieldFeedback, ManagerFeedback
@@ -162,9 +163,10 @@ def give(
 
 def own_feedback(session: Session, caller: Caller, feedback_id: int) -> ManagerFeedback:
     """Feedback addressed to the caller (to acknowledge or reply to)."""
-    item = session.get(ManagerFeedback, feedback_id)
-    if item is None or item.team_id != caller.team_id or item.rep_id != caller.member.id:
-        raise NotAllowed("feedback.not_yours")
+    not_yours = NotAllowed("feedback.not_yours")
+    item = get_in_workspace(session, ManagerFeedback, feedback_id, team_id=caller.team_id, missing=not_yours)
+    if item.rep_id != caller.member.id:
+        raise not_yours
     return item
 
 

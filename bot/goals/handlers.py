@@ -9,6 +9,7 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext, Respond
 from sqlalchemy.orm import Session
 
+from bot.db.scoped import get_in_workspace
 from bot.delivery.service import Outgoing, enqueue
 from bot.errors import Invalid
 from bot.goals import form, service, views
@@ -158,9 +159,9 @@ def submit_goal(deps: Deps, ack: Ack, body: dict[str, Any], view: dict[str, Any]
     now = deps.clock()
     with deps.session_factory.begin() as session:
         claim(session)
-        rep = session.get(Member, int(metadata["rep"]))
-        if rep is None or rep.team_id != caller.team_id:
-            raise Invalid("goal.rep_gone")
+        rep = get_in_workspace(
+            session, Member, int(metadata["rep"]), team_id=caller.team_id, missing=Invalid("goal.rep_gone")
+        )
         goal = (
             service.goal_for_caller(session, caller, int(metadata["goal"])) if metadata.get("goal") else None
         )
@@ -231,9 +232,7 @@ def answer(deps: Deps, body: dict[str, Any], caller: Caller, respond: Respond) -
     now = deps.clock()
     with deps.session_factory.begin() as session:  # a `Stale` goal: the error handler says what is true
         claim(session)
-        goal = session.get(Goal, goal_id)
-        if goal is None or goal.team_id != caller.team_id:
-            raise Invalid("goal.stale")
+        goal = get_in_workspace(session, Goal, goal_id, team_id=caller.team_id, missing=Invalid("goal.stale"))
         rep = session.get_one(Member, goal.rep_id)
         done, tell, kind, note = _decide(session, action, goal, caller, version=version, now=now, rep=rep)
         if tell is not None:

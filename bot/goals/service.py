@@ -13,6 +13,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from bot.checkins.models import CheckIn
+from bot.db.scoped import get_in_workspace
 from bot.errors import Invalid, NotAllowed, NotFound, Stale
 from bot.goals import breakdown
 from bot.goals.breakdown import WeekTarget
@@ -42,9 +43,9 @@ def check_can_set(caller: Caller, rep: Member) -> None:
 
 def goal_for_caller(session: Session, caller: Caller, goal_id: int) -> Goal:
     """A goal the caller may act on as its manager (or an admin); a rep only their own proposal."""
-    goal = session.get(Goal, goal_id)
-    if goal is None or goal.team_id != caller.team_id:
-        raise NotFound("goal.unknown", id=goal_id)
+    goal = get_in_workspace(
+        session, Goal, goal_id, team_id=caller.team_id, missing=NotFound("goal.unknown", id=goal_id)
+    )
     rep = session.get_one(Member, goal.rep_id)
     if caller.member.id == rep.id and goal.status is GoalStatus.PROPOSED:
         return goal
