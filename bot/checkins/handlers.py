@@ -188,13 +188,11 @@ def record(deps: Deps, caller: Caller, week: date, answers: list[service.Answer]
                 continue  # never queued, or stopped before it went out
             payload = views.done_message(week, goals, caller.locale) | {"update_of": key}
             outgoing.append(
-                Outgoing(
-                    team_id=rep.team_id,
+                Outgoing.dm(
+                    rep,
                     key=f"{key}:done:{now.timestamp()}",
                     kind=service.NUDGE_DONE,
-                    channel=rep.user_id,
                     payload=payload,
-                    member_id=rep.id,
                     period=week.isoformat(),
                 )
             )
@@ -204,13 +202,11 @@ def record(deps: Deps, caller: Caller, week: date, answers: list[service.Answer]
                 rep.user_id, rep.id, week, [a.blockers for a in answers], language_of(manager, workspace)
             )
             outgoing.append(
-                Outgoing(
-                    team_id=rep.team_id,
+                Outgoing.dm(
+                    manager,
                     key=service.delivery_key(service.HELP, rep.user_id, week),
                     kind=service.HELP,
-                    channel=manager.user_id,
                     payload=payload,
-                    member_id=manager.id,
                     period=week.isoformat(),
                 )
             )

@@ -13,13 +13,11 @@ from bot.scheduler import Job, JobContext, Units, for_each_unit
 
 def _outgoing(due: Due, kind: str) -> Outgoing:
     locale = language_of(due.member, due.workspace)
-    return Outgoing(
-        team_id=due.member.team_id,
+    return Outgoing.dm(
+        due.member,
         key=service.delivery_key(kind, due.member.user_id, due.week_start),
         kind=kind,
-        channel=due.member.user_id,
         payload=views.nudge_message(due, locale, reminder=kind == REMINDER),
-        member_id=due.member.id,
         period=due.week_start.isoformat(),
     )
 

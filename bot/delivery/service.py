@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
@@ -21,6 +21,17 @@ from bot.delivery.models import Delivery, DeliveryStatus
 
 MAX_ATTEMPTS = 6
 BACKOFF_CAP = timedelta(minutes=30)
+
+
+class Recipient(Protocol):
+    """A member as a DM needs them (`bot.roster.models.Member` is one)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def team_id(self) -> str: ...
+    @property
+    def user_id(self) -> str: ...
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -34,6 +45,19 @@ class Outgoing:
     payload: dict[str, Any]
     member_id: int | None = None
     period: str = ""
+
+    @classmethod
+    def dm(cls, to: Recipient, *, key: str, kind: str, payload: dict[str, Any], period: str = "") -> Outgoing:
+        """A DM to a member: posted to their user id (Slack opens the conversation), recorded against them."""
+        return cls(
+            team_id=to.team_id,
+            key=key,
+            kind=kind,
+            channel=to.user_id,
+            payload=payload,
+            member_id=to.id,
+            period=period,
+        )
 
 
 def enqueue(session: Session, messages: Iterable[Outgoing], *, now: datetime) -> int:

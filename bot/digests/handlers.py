@@ -161,14 +161,7 @@ def _vendor_channel_notice(
     )
     kind = "vendor-channel"
     key = f"{kind}:{vendor.id}:{vendor.channel_id}:{now.isoformat()}"
-    return Outgoing(
-        team_id=vendor.team_id,
-        key=key,
-        kind=kind,
-        channel=contact.user_id,
-        payload=blocks.notice(text),
-        member_id=contact.id,
-    )
+    return Outgoing.dm(contact, key=key, kind=kind, payload=blocks.notice(text))
 
 
 def register(app: App, deps: Deps, commands: Commands) -> None:

@@ -174,16 +174,7 @@ def answer(deps: Deps, body: dict[str, Any], caller: Caller, respond: Respond) -
             key = f"escalation-{escalation.status.value}:{escalation.id}"
             enqueue(
                 session,
-                [
-                    Outgoing(
-                        team_id=rep.team_id,
-                        key=key,
-                        kind="escalation-step",
-                        channel=opener.user_id,
-                        payload=payload,
-                        member_id=opener.id,
-                    )
-                ],
+                [Outgoing.dm(opener, key=key, kind="escalation-step", payload=payload)],
                 now=now,
             )
         message = views.vendor_message(

@@ -118,13 +118,11 @@ def submit_give(deps: Deps, ack: Ack, view: dict[str, Any], caller: Caller) -> N
             session, caller=caller, rep=rep, answers=answers, month=_month(deps, session, manager)
         )
         payload = views.to_rep(item, caller.member.user_id, _locale(session, rep))
-        dm = Outgoing(
-            team_id=rep.team_id,
+        dm = Outgoing.dm(
+            rep,
             key=f"feedback-to-rep:{item.id}",
             kind="feedback-to-rep",
-            channel=rep.user_id,
             payload=payload,
-            member_id=rep.id,
             period=item.month.isoformat()[:7],
         )
         enqueue(session, [dm], now=now)
@@ -162,14 +160,7 @@ def on_acknowledge(deps: Deps, body: dict[str, Any], caller: Caller, respond: Re
         manager = _feedback_manager(session, item)
         if manager is not None:
             payload = views.acknowledged_notice(item, caller.member.user_id, _locale(session, manager))
-            note = Outgoing(
-                team_id=item.team_id,
-                key=f"feedback-ack:{item.id}",
-                kind="feedback-ack",
-                channel=manager.user_id,
-                payload=payload,
-                member_id=manager.id,
-            )
+            note = Outgoing.dm(manager, key=f"feedback-ack:{item.id}", kind="feedback-ack", payload=payload)
             enqueue(session, [note], now=now)
         message = views.to_rep(item, manager.user_id if manager else "—", caller.locale)
     respond(**message, replace_original=True)
@@ -194,16 +185,7 @@ def submit_reply(deps: Deps, ack: Ack, view: dict[str, Any], caller: Caller) -> 
             key = f"feedback-reply:{item.id}:{now.timestamp()}"
             enqueue(
                 session,
-                [
-                    Outgoing(
-                        team_id=item.team_id,
-                        key=key,
-                        kind="feedback-reply",
-                        channel=manager.user_id,
-                        payload=payload,
-                        member_id=manager.id,
-                    )
-                ],
+                [Outgoing.dm(manager, key=key, kind="feedback-reply", payload=payload)],
                 now=now,
             )
     ack()

@@ -47,36 +47,28 @@ def monthly_feedback(context: JobContext, now: datetime) -> str:
                 or_(Member.role == Role.MANAGER, and_(Member.role == Role.REP, Member.on_team.is_(True))),
             )
         ).all()
-        units: list[tuple[str, tuple[Member, Workspace, date]]] = []
+        units: list[tuple[str, tuple[str, str, Member, Workspace, date]]] = []
         for person in people:
             workspace = workspaces[person.team_id]
             month = service.prompt_month(person, workspace, now)
             if month is not None:
                 kind = GIVE if person.role is Role.MANAGER else ASK
-                units.append((f"{kind}:{person.user_id}:{_period(month)}", (person, workspace, month)))
+                key = f"{kind}:{person.user_id}:{_period(month)}"
+                units.append((key, (key, kind, person, workspace, month)))
 
-        def prompt(session: Session, unit: tuple[Member, Workspace, date]) -> int | None:
-            person, workspace, month = unit
+        def prompt(session: Session, unit: tuple[str, str, Member, Workspace, date]) -> int | None:
+            key, kind, person, workspace, month = unit
+            if find(session, team_id=person.team_id, key=key) is not None:
+                return 0  # queued at an earlier tick: nothing to build
             locale = language_of(person, workspace)
-            if person.role is Role.MANAGER:
+            if kind == GIVE:
                 reps = service.team_reps(session, team_id=person.team_id, manager_id=person.id)
                 if not reps:
                     return None  # no prompt for a manager without reps
-                kind, payload = GIVE, views.manager_prompt(month, reps, locale, reminder=False)
+                payload = views.manager_prompt(month, reps, locale, reminder=False)
             else:
-                kind, payload = ASK, views.rep_prompt(month, locale, reminder=False)
-            key = f"{kind}:{person.user_id}:{_period(month)}"
-            if find(session, team_id=person.team_id, key=key) is not None:
-                return 0
-            out = Outgoing(
-                team_id=person.team_id,
-                key=key,
-                kind=kind,
-                channel=person.user_id,
-                payload=payload,
-                member_id=person.id,
-                period=_period(month),
-            )
+                payload = views.rep_prompt(month, locale, reminder=False)
+            out = Outgoing.dm(person, key=key, kind=kind, payload=payload, period=_period(month))
             return enqueue(session, [out], now=now)
 
         done = for_each_unit(context.session_factory, units, prompt)
@@ -100,12 +92,13 @@ def feedback_reminders(context: JobContext, now: datetime) -> str:
             )
         ).all()
         units = [
-            (f"{REMINDER}:{person.user_id}:{prompt.period}", (prompt, person, ws))
+            (key, (key, prompt, person, ws))
             for prompt, person, ws in rows
+            for key in [f"{REMINDER}:{person.user_id}:{prompt.period}"]
         ]
 
-        def remind(session: Session, unit: tuple[Delivery, Member, Workspace]) -> int | None:
-            prompt, person, workspace = unit
+        def remind(session: Session, unit: tuple[str, Delivery, Member, Workspace]) -> int | None:
+            key, prompt, person, workspace = unit
             today = now.astimezone(schedule.zone_of(person, workspace)).date()
             country = person.country or workspace.country
             if not service.is_working_day(today, country) or schedule.is_day_off(person, workspace, today):
@@ -123,16 +116,7 @@ def feedback_reminders(context: JobContext, now: datetime) -> str:
                 if service.named_feedback_given(session, rep=person, month=month):
                     return None
                 payload = views.rep_prompt(month, locale, reminder=True)
-            key = f"{REMINDER}:{person.user_id}:{prompt.period}"
-            out = Outgoing(
-                team_id=person.team_id,
-                key=key,
-                kind=REMINDER,
-                channel=person.user_id,
-                payload=payload,
-                member_id=person.id,
-                period=prompt.period,
-            )
+            out = Outgoing.dm(person, key=key, kind=REMINDER, payload=payload, period=prompt.period)
             return enqueue(session, [out], now=now)
 
         done = for_each_unit(context.session_factory, units, remind)

@@ -32,13 +32,11 @@ from bot.workspaces.models import Workspace
 
 
 def _dm(goal: Goal, to: Member, kind: str, payload: dict[str, Any]) -> Outgoing:
-    return Outgoing(
-        team_id=goal.team_id,
+    return Outgoing.dm(
+        to,
         key=f"goal-{kind}:{goal.id}:v{goal.version}:{to.user_id}",
         kind=f"goal-{kind}",
-        channel=to.user_id,
         payload=payload,
-        member_id=to.id,
         period=str(goal.id),
     )
 
