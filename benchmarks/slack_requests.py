@@ -9,6 +9,7 @@ from typing import Any
 
 from slack_sdk import WebClient
 
+from bot.features import pages
 from bot.workspaces.service import WorkspaceSettings
 from bot.workspaces.views import setup_modal
 from tests.support.slack_emulator import SlackEmulator
@@ -74,7 +75,7 @@ def setup_view(emulator: SlackEmulator) -> dict[str, Any]:
     client = WebClient(token=BOT_TOKEN, base_url=emulator.api_url)
     opened = client.views_open(
         trigger_id=emulator.issue_trigger_id(),
-        view=setup_modal(current, "en", private_metadata=metadata),
+        view=setup_modal(current, "en", private_metadata=metadata, sections=pages().setup),
     )
     view: dict[str, Any] = opened["view"]
     return view

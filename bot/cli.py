@@ -189,6 +189,7 @@ def deliveries(settings: Settings) -> int:
 
 def _job_context(settings: Settings) -> JobContext:
     from bot.delivery.worker import make_sender
+    from bot.features import pages
     from bot.scheduler import JobContext
     from bot.slack.client import make_client
     from bot.slack.directory import Directory
@@ -197,7 +198,8 @@ def _job_context(settings: Settings) -> JobContext:
     session_factory = make_session_factory(open_database(settings))
     client = make_client(settings, purpose="job")
     sender = make_sender(settings, session_factory)
-    return JobContext(settings, session_factory, client, Directory(client, session_factory), sender)
+    directory = Directory(client, session_factory)
+    return JobContext(settings, session_factory, client, directory, sender, pages=pages())
 
 
 def run(settings: Settings) -> int:

@@ -1,64 +1,136 @@
-"""The one list of Pacer's features. App creation registers each feature's listeners and commands from it,
-and the scheduler and `pacer jobs` take their jobs from it: a new feature is one line here, not an edit
-to the app factory and the scheduler. A plain explicit list, not plugin discovery: greppable and typed."""
+"""The one list of Pacer's features. App creation registers each feature's listeners and commands from it;
+the scheduler and `pacer jobs` take their jobs from it; alembic takes the schema from the models modules
+it names; the Home tab, the weekly digest and `/pacer setup` are assembled from the sections it carries;
+and each feature's catalogs are named by it. A new feature is its own package and one line here. A plain
+explicit list, not plugin discovery: greppable and typed. See docs/architecture.md."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from importlib import resources
+from importlib.resources.abc import Traversable
+from types import ModuleType
 
 from slack_bolt import App
+from sqlalchemy import MetaData
 
 from bot.checkins import handlers as checkins
 from bot.checkins import jobs as checkin_jobs
+from bot.checkins import models as checkin_models
+from bot.checkins import sections as checkin_sections
+from bot.db import Base
 from bot.delivery import jobs as delivery_jobs
+from bot.delivery import models as delivery_models
 from bot.digests import handlers as digests
 from bot.digests import jobs as digest_jobs
+from bot.digests import sections as digest_sections
+from bot.digests import views as digest_views
 from bot.escalations import handlers as escalations
 from bot.escalations import jobs as escalation_jobs
+from bot.escalations import models as escalation_models
 from bot.feedback import handlers as feedback
 from bot.feedback import jobs as feedback_jobs
+from bot.feedback import models as feedback_models
+from bot.feedback import sections as feedback_sections
 from bot.goals import handlers as goals
+from bot.goals import models as goal_models
+from bot.goals import sections as goal_sections
 from bot.home import handlers as home
 from bot.interactions import jobs as interaction_jobs
+from bot.interactions import models as interaction_models
 from bot.roster import handlers as roster
 from bot.roster import jobs as roster_jobs
+from bot.roster import models as roster_models
 from bot.scheduler.job import Job
 from bot.slack.commands import Commands
 from bot.slack.deps import Deps
+from bot.slack.sections import DigestContext, HomeContext, Pages, Section, SetupSection
 from bot.workspaces import handlers as workspaces
+from bot.workspaces import models as workspace_models
+from bot.workspaces import views as workspace_views
 
 Register = Callable[[App, Deps, Commands], None]
 
 
 @dataclass(frozen=True)
 class Feature:
-    """A feature as the rest of Pacer sees it: its name, how it plugs into the app (listeners and
-    `/pacer` subcommands), and its scheduled jobs (data, so `pacer jobs list` needs no running app)."""
+    """A feature as the rest of Pacer sees it. Everything is data, read without a running app."""
 
     name: str
-    register: Register | None = None
-    jobs: Sequence[Job] = ()
+    register: Register | None = None  # its listeners and `/pacer` subcommands
+    jobs: Sequence[Job] = ()  # its scheduled jobs
+    models: ModuleType | None = None  # its tables, for alembic's metadata
+    home: Sequence[Section[HomeContext]] = ()  # its parts of the Home tab, in the list's order
+    digest: Sequence[Section[DigestContext]] = ()  # its parts of the weekly digest
+    setup: SetupSection | None = None  # its fields of `/pacer setup`
+    catalogs: Traversable | None = None  # the folder of its `en.toml` and `zh.toml`
 
 
 def _home(app: App, deps: Deps, commands: Commands) -> None:
     home.register(app, deps)  # the Home tab has no subcommand
 
 
+def _catalogs(package: str) -> Traversable:
+    return resources.files(package) / "i18n"
+
+
 FEATURES: tuple[Feature, ...] = (
-    Feature("workspaces", workspaces.register),
-    Feature("roster", roster.register, roster_jobs.JOBS),
-    Feature("checkins", checkins.register, checkin_jobs.JOBS),
-    Feature("goals", goals.register),
-    Feature("digests", digests.register, digest_jobs.JOBS),
-    Feature("feedback", feedback.register, feedback_jobs.JOBS),
-    Feature("escalations", escalations.register, escalation_jobs.JOBS),
+    Feature(
+        "workspaces",
+        workspaces.register,
+        models=workspace_models,
+        home=workspace_views.HOME_SECTIONS,
+        setup=workspace_views.SETUP,
+    ),
+    Feature("roster", roster.register, roster_jobs.JOBS, models=roster_models),
+    Feature(
+        "checkins",
+        checkins.register,
+        checkin_jobs.JOBS,
+        models=checkin_models,
+        home=checkin_sections.HOME_SECTIONS,
+        setup=checkin_sections.SETUP,
+    ),
+    Feature("goals", goals.register, models=goal_models, home=goal_sections.HOME_SECTIONS),
+    Feature(
+        "digests",
+        digests.register,
+        digest_jobs.JOBS,
+        home=digest_sections.HOME_SECTIONS,
+        digest=digest_views.DIGEST_SECTIONS,
+        setup=digest_sections.SETUP,
+    ),
+    Feature(
+        "feedback",
+        feedback.register,
+        feedback_jobs.JOBS,
+        models=feedback_models,
+        setup=feedback_sections.SETUP,
+        catalogs=_catalogs("bot.feedback"),
+    ),
+    Feature("escalations", escalations.register, escalation_jobs.JOBS, models=escalation_models),
     Feature("home", _home),
-    Feature("interactions", jobs=interaction_jobs.JOBS),
-    Feature("delivery", jobs=delivery_jobs.JOBS),
+    Feature("interactions", jobs=interaction_jobs.JOBS, models=interaction_models),
+    Feature("delivery", jobs=delivery_jobs.JOBS, models=delivery_models),
 )
 
 
-def all_jobs() -> dict[str, Job]:
+def all_jobs(features: Sequence[Feature] = FEATURES) -> dict[str, Job]:
     """Every feature's jobs by name, in the order of the list."""
-    return {job.name: job for feature in FEATURES for job in feature.jobs}
+    return {job.name: job for feature in features for job in feature.jobs}
+
+
+def pages(features: Sequence[Feature] = FEATURES) -> Pages:
+    """Every feature's Home, digest and setup sections, in the order of the list."""
+    return Pages(
+        home=tuple(section for feature in features for section in feature.home),
+        digest=tuple(section for feature in features for section in feature.digest),
+        setup=tuple(feature.setup for feature in features if feature.setup is not None),
+    )
+
+
+def metadata() -> MetaData:
+    """The whole schema: the tables of every feature's models module. They share one declarative base, and
+    each `Feature` holds its models module, so by the time the list exists every table is registered."""
+    return Base.metadata

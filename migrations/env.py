@@ -1,13 +1,14 @@
-"""Alembic environment: the URL comes from Pacer's settings, or a connection from `bot.db.migrate`."""
+"""Alembic environment: the schema comes from the list of features (`bot.features.metadata`); the URL
+from Pacer's settings, or a connection from `bot.db.migrate`."""
 
 from __future__ import annotations
 
 from alembic import context
 from sqlalchemy import Connection
 
-from bot.db.models import Base
+from bot.features import metadata
 
-target_metadata = Base.metadata
+target_metadata = metadata()
 
 
 def run_with(connection: Connection) -> None:

@@ -1,29 +1,9 @@
-"""Every feature's models, imported in one place so alembic and the tests see the whole schema."""
+"""The whole schema, from the one list of features (each `Feature` names its models module), so alembic
+and the tests see every table without a hand-kept import list. Only alembic and the tests import this."""
 
-from bot.checkins.models import CheckIn
 from bot.db.base import Base
-from bot.delivery.models import Delivery
-from bot.escalations.models import Escalation, EscalationEvent
-from bot.feedback.models import FieldFeedback, ManagerFeedback
-from bot.goals.models import Goal, GoalRevision, WeeklyTarget
-from bot.interactions.models import Interaction
-from bot.roster.models import Member, TeamMembership, Vendor
-from bot.workspaces.models import Workspace
+from bot.features import metadata
 
-__all__ = [
-    "Base",
-    "CheckIn",
-    "Delivery",
-    "Escalation",
-    "EscalationEvent",
-    "FieldFeedback",
-    "Goal",
-    "GoalRevision",
-    "Interaction",
-    "ManagerFeedback",
-    "Member",
-    "TeamMembership",
-    "Vendor",
-    "WeeklyTarget",
-    "Workspace",
-]
+SCHEMA = metadata()  # every feature's tables, all registered on `Base`
+
+__all__ = ["SCHEMA", "Base"]

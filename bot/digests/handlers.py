@@ -52,6 +52,8 @@ def preview(request: CommandRequest) -> None:
             ),
             request.locale,
             title_key="digest.preview_title",
+            sections=request.deps.pages.digest,
+            session=session,
         )
     note = [] if len(parts) == 1 else [request.t("digest.preview_replies", count=len(parts) - 1)]
     request.reply(join("\n", [Mrkdwn(parts[0]["text"]), *note]), parts[0]["blocks"])  # text: already escaped
@@ -69,7 +71,8 @@ def post_digest(deps: Deps, caller: Caller) -> str:
         scope = own_scope(caller)
         if find(session, team_id=caller.team_id, key=jobs.digest_key(channel, scope, week)) is not None:
             raise Conflict("digest.already", channel=channel)
-        enqueue(session, jobs.messages(session, channel, scope, week, caller.locale), now=deps.clock())
+        parts = jobs.messages(session, channel, scope, week, caller.locale, sections=deps.pages.digest)
+        enqueue(session, parts, now=deps.clock())
     deps.kick()
     return channel
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -18,6 +19,7 @@ from bot.i18n import Locale
 from bot.roster.models import Member, Role, Vendor
 from bot.roster.service import workspace_locale
 from bot.scheduler import Job, JobContext, for_each_unit
+from bot.slack.sections import DigestContext, Section
 from bot.workspaces.models import Workspace
 
 
@@ -50,11 +52,18 @@ def channels(session: Session, workspace: Workspace) -> list[tuple[str, service.
 
 
 def messages(
-    session: Session, channel: str, scope: service.Scope, week: date, locale: Locale
+    session: Session,
+    channel: str,
+    scope: service.Scope,
+    week: date,
+    locale: Locale,
+    *,
+    sections: Sequence[Section[DigestContext]] = views.DIGEST_SECTIONS,
 ) -> list[Outgoing]:
     """The digest, its thread replies and its chart, as outbox messages keyed by channel, scope and week."""
     key = digest_key(channel, scope, week)
-    parts = views.digest_messages(service.build(session, scope, week), locale)
+    digest = service.build(session, scope, week)
+    parts = views.digest_messages(digest, locale, sections=sections, session=session)
     out = [
         Outgoing(
             team_id=scope.team_id,
@@ -129,12 +138,18 @@ def due_digests(session: Session, now: datetime) -> list[DueDigest]:
     return due
 
 
-def queue_digest(session: Session, due: DueDigest, now: datetime) -> int:
+def queue_digest(
+    session: Session,
+    due: DueDigest,
+    now: datetime,
+    sections: Sequence[Section[DigestContext]] = views.DIGEST_SECTIONS,
+) -> int:
     """One channel's digest into the outbox, built only if it is not there yet; how many were new."""
     key = digest_key(due.channel, due.scope, due.week)
     if find(session, team_id=due.scope.team_id, key=key) is not None:
         return 0
-    return enqueue(session, messages(session, due.channel, due.scope, due.week, due.locale), now=now)
+    parts = messages(session, due.channel, due.scope, due.week, due.locale, sections=sections)
+    return enqueue(session, parts, now=now)
 
 
 def weekly_digest(context: JobContext, now: datetime) -> str:
@@ -142,7 +157,10 @@ def weekly_digest(context: JobContext, now: datetime) -> str:
     with context.session_factory() as session:
         due = due_digests(session, now)
     units = [(digest_key(d.channel, d.scope, d.week), d) for d in due]
-    done = for_each_unit(context.session_factory, units, lambda session, d: queue_digest(session, d, now))
+    sections = context.pages.digest if context.pages else views.DIGEST_SECTIONS
+    done = for_each_unit(
+        context.session_factory, units, lambda session, d: queue_digest(session, d, now, sections)
+    )
     return f"{len(due)} digests due, {sum(done.results)} new messages in the outbox{done.note()}"
 
 

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
+
+from sqlalchemy.orm import Session
 
 from bot.checkins.views import CONFIDENCE_EMOJI, week_label
 from bot.digests.service import Amounts, Digest, RepLine, Series, status_of
 from bot.goals.numbers import format_amount, format_ratio
 from bot.i18n import Locale, t
 from bot.slack import blocks
+from bot.slack.sections import DigestContext, Section, assemble
 from bot.text import Mrkdwn, join, one_line, render
 
 STATUS_EMOJI = {"on": "🟢", "close": "🟡", "behind": "🔴", "none": "⚪️"}
@@ -111,31 +115,54 @@ def summary_lines(digest: Digest, locale: Locale) -> list[Mrkdwn]:
     return out
 
 
+def _summary(context: DigestContext) -> list[blocks.Block]:
+    return blocks.sections_from_lines(summary_lines(context.digest, context.locale), max_blocks=10)
+
+
+def _by_pace(digest: Digest) -> list[RepLine]:
+    return sorted(digest.lines, key=lambda line: (line.pace is None, line.pace or Decimal(0)))
+
+
+def _rep_lines(context: DigestContext) -> list[blocks.Block]:
+    """The reps furthest behind first; beyond `LINES_IN_MAIN`, a note that everyone is in the thread."""
+    lines = _by_pace(context.digest)
+    shown = [rep_line(line, context.locale) for line in lines[:LINES_IN_MAIN]]
+    body = blocks.sections_from_lines(shown, max_blocks=30)
+    if len(lines) > LINES_IN_MAIN:
+        note = t("digest.more_in_thread", context.locale, shown=LINES_IN_MAIN, total=len(lines))
+        body.append(blocks.context(note))
+    return body
+
+
+DIGEST_SECTIONS: tuple[Section[DigestContext], ...] = (
+    Section("digests.summary", budget=10, build=_summary),
+    Section("digests.reps", budget=31, build=_rep_lines),
+)
+
+
 def digest_messages(
-    digest: Digest, locale: Locale, *, title_key: str = "digest.title"
+    digest: Digest,
+    locale: Locale,
+    *,
+    title_key: str = "digest.title",
+    sections: Sequence[Section[DigestContext]] = DIGEST_SECTIONS,
+    session: Session | None = None,
 ) -> list[dict[str, Any]]:
-    """The digest (first) and its thread replies: every message inside Slack's limits."""
+    """The digest (first), assembled from every feature's digest sections, and its thread replies (every
+    rep line, when there are more than the digest shows): every message inside Slack's limits."""
     title = t(title_key, locale, week=week_label(digest.week_start, locale))
     if not digest.lines:
         text = join("\n", [title, t("digest.empty", locale)])
         return [blocks.message(text, [blocks.header(title), blocks.section(t("digest.empty", locale))])]
-    summary = summary_lines(digest, locale)
-    ordered = sorted(digest.lines, key=lambda line: (line.pace is None, line.pace or Decimal(0)))
-    reps = [rep_line(line, locale) for line in ordered]
-    shown = reps if len(reps) <= LINES_IN_MAIN else reps[:LINES_IN_MAIN]
-    main = [
-        blocks.header(title),
-        *blocks.sections_from_lines(summary, max_blocks=10),
-        {"type": "divider"},
-        *blocks.sections_from_lines(shown, max_blocks=30),
-    ]
-    if len(reps) > LINES_IN_MAIN:
-        main.append(blocks.context(t("digest.more_in_thread", locale, shown=LINES_IN_MAIN, total=len(reps))))
-    messages = [blocks.message(join("\n", [title, *summary, *shown]), main)]
-    if len(reps) > LINES_IN_MAIN:
-        sections = blocks.sections_from_lines(reps, max_blocks=10_000)
-        for start in range(0, len(sections), BLOCKS_PER_REPLY):
-            part = sections[start : start + BLOCKS_PER_REPLY]
+    context = DigestContext(digest, locale, session)
+    body = assemble(sections, context, limit=blocks.MESSAGE_BLOCKS_MAX - 1, locale=locale)
+    texts = [Mrkdwn(block["text"]["text"]) for block in body if block["type"] == "section"]  # escaped
+    messages = [blocks.message(join("\n", [title, *texts]), [blocks.header(title), *body])]
+    if len(digest.lines) > LINES_IN_MAIN:
+        reps = [rep_line(line, locale) for line in _by_pace(digest)]
+        sections_ = blocks.sections_from_lines(reps, max_blocks=10_000)
+        for start in range(0, len(sections_), BLOCKS_PER_REPLY):
+            part = sections_[start : start + BLOCKS_PER_REPLY]
             text = join("\n", [Mrkdwn(block["text"]["text"]) for block in part])  # already escaped
             messages.append(blocks.message(text, part))
     return messages

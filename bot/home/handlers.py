@@ -1,65 +1,34 @@
-"""`app_home_opened` publishes the Home tab for the user's role; data changes publish it again."""
+"""`app_home_opened` publishes the Home tab, assembled from the sections every feature contributes (see
+`bot.slack.sections`), for the user's role; data changes publish it again."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from datetime import datetime, timedelta
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from bot.checkins import schedule
-from bot.checkins.service import checkins_of
-from bot.digests import service as digests
-from bot.digests.handlers import last_week, own_scope, post_digest
+from bot.digests.handlers import post_digest
 from bot.goals import service as goals
 from bot.goals import views as goal_views
-from bot.goals.breakdown import last_ended_week
-from bot.home import views
 from bot.i18n import t
 from bot.roster.models import Member, Role
 from bot.roster.service import Caller
 from bot.slack.deps import Deps
 from bot.slack.errors import reported_after_ack
 from bot.slack.ids import Action
+from bot.slack.sections import HomeContext, home_tab
 from bot.workspaces.handlers import setup_view
-from bot.workspaces.models import Workspace
-from bot.workspaces.views import settings_of
 
 logger = logging.getLogger(__name__)
 
 
 def home_view(deps: Deps, caller: Caller) -> dict[str, Any]:
-    if caller.role is Role.REP:
-        return _rep_home(deps, caller)
+    """The caller's Home tab, from the Home sections of every feature in the list."""
     with deps.session_factory() as session:
-        digest = digests.build(session, own_scope(caller), last_week(deps, caller.team_id))
-        ids = {line.rep.user_id: line.rep.id for line in digest.lines}
-        manager = views.manager_home(digest, caller.locale, team_rep_ids=ids)
-        if not caller.is_admin():
-            return manager
-        return views.admin_home(
-            settings_of(session.get_one(Workspace, caller.team_id)), caller.locale, manager
-        )
-
-
-def _rep_home(deps: Deps, caller: Caller) -> dict[str, Any]:
-    now = deps.clock()
-    with deps.session_factory() as session:
-        workspace = session.get_one(Workspace, caller.team_id)
-        rep = session.get_one(Member, caller.member.id)
-        zone = schedule.zone_of(rep, workspace)
-        week = schedule.checkin_week(workspace, zone, now)
-        checked_in = bool(checkins_of(session, rep_id=rep.id, week_start=week))
-        rows = goals.visible_goals(session, caller=caller, rep=None, through=last_ended_week(now.date()))
-    return views.rep_home(rows, week, checked_in, _next_nudge(workspace, zone, now), caller.locale)
-
-
-def _next_nudge(workspace: Workspace, zone: Any, now: datetime) -> datetime:
-    slot = schedule.nudge_slot(workspace, zone, now)
-    return slot if slot > now else schedule.nudge_slot(workspace, zone, now + timedelta(days=7))
+        return home_tab(deps.pages.home, HomeContext(session, caller, deps.clock()))
 
 
 def publish(deps: Deps, client: WebClient, team_id: str, user_ids: Iterable[str]) -> None:

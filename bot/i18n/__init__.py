@@ -1,4 +1,5 @@
-"""Translations: `t(key, locale, **values)` over one TOML catalog per language. No process-wide language."""
+"""Translations: `t(key, locale, **values)` over one TOML catalog per language, made of the shared words
+here and each feature's own `i18n/` files. No process-wide language."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import tomllib
 from datetime import date, datetime
 from functools import cache
 from importlib import resources
+from importlib.resources.abc import Traversable
 from typing import Any, Literal, TypeGuard
 from zoneinfo import ZoneInfo
 
@@ -33,21 +35,39 @@ def _flatten(table: dict[str, Any], prefix: str = "") -> dict[str, str]:
     return flat
 
 
+def _feature_folders() -> list[Traversable]:
+    """Each feature's own catalogs, `bot/<feature>/i18n/`: the folders `Feature.catalogs` names in the
+    list (a test holds the two equal). Found by path, so this leaf module never imports the list."""
+    root = resources.files("bot")
+    return sorted(
+        (package / "i18n" for package in root.iterdir() if package.joinpath("i18n").is_dir()),
+        key=str,
+    )
+
+
+_EXTRA_FOLDERS: list[Traversable] = []
+
+
+def add_catalogs(folder: Traversable) -> None:
+    """Load the catalogs of a feature that lives outside `bot/` too (the example feature in the tests)."""
+    if all(str(folder) != str(known) for known in [*_feature_folders(), *_EXTRA_FOLDERS]):
+        _EXTRA_FOLDERS.append(folder)
+        catalog.cache_clear()
+
+
 @cache
 def catalog(locale: Locale) -> dict[str, str]:
-    """`<locale>.toml` plus any `<locale>.<feature>.toml` beside it; a key defined twice is a bug."""
-    folder = resources.files(__package__)
-    names = sorted(
-        n.name
-        for n in folder.iterdir()
-        if n.name == f"{locale}.toml" or (n.name.startswith(f"{locale}.") and n.name.endswith(".toml"))
-    )
+    """`<locale>.toml` (words every feature shares) plus each feature's own `<locale>.toml`; a key
+    defined twice is a bug."""
+    core = resources.files(__package__)
+    files = [core.joinpath(f"{locale}.toml")]
+    files += [folder.joinpath(f"{locale}.toml") for folder in [*_feature_folders(), *_EXTRA_FOLDERS]]
     merged: dict[str, str] = {}
-    for name in names:
-        part = _flatten(tomllib.loads(folder.joinpath(name).read_text(encoding="utf-8")))
+    for file in files:
+        part = _flatten(tomllib.loads(file.read_text(encoding="utf-8")))
         twice = merged.keys() & part.keys()
         if twice:
-            raise ValueError(f"{name} defines keys already defined: {sorted(twice)}")
+            raise ValueError(f"{file} defines keys already defined: {sorted(twice)}")
         merged.update(part)
     return merged
 

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from bot.db import SessionFactory
     from bot.delivery.sender import Sender
     from bot.slack.directory import Directory
+    from bot.slack.sections import Pages
 
 
 @dataclass
@@ -24,6 +25,7 @@ class JobContext:
     client: WebClient
     directory: Directory
     sender: Sender
+    pages: Pages | None = None  # the features' sections (the digest's); None: each feature's own only
 
 
 @dataclass(frozen=True)

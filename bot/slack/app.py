@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from slack_bolt import App
@@ -11,7 +11,8 @@ from slack_sdk import WebClient
 
 from bot.config import Settings
 from bot.db import SessionFactory, utcnow
-from bot.features import FEATURES
+from bot.features import FEATURES, Feature, pages
+from bot.i18n import add_catalogs
 from bot.slack import commands, errors, retries
 from bot.slack.client import make_client
 from bot.slack.deps import Deps
@@ -27,6 +28,7 @@ def create_app(
     client: WebClient | None = None,
     kick: Callable[[], None] = lambda: None,
     clock: Callable[[], datetime] = utcnow,
+    features: Sequence[Feature] = FEATURES,
 ) -> App:
     """Build the Bolt app. HTTP mode verifies every request's signature; Socket Mode needs no secret."""
     settings.require_slack()
@@ -46,12 +48,15 @@ def create_app(
         directory=Directory(client, session_factory),
         kick=kick,
         clock=clock,
+        pages=pages(features),
     )
     router = commands.Commands()
     errors.register(app, deps)
     retries.register(app, deps)
     commands.register(app, deps, router)
-    for feature in FEATURES:
+    for feature in features:
+        if feature.catalogs is not None:
+            add_catalogs(feature.catalogs)
         if feature.register is not None:
             feature.register(app, deps, router)
     return app

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
@@ -19,6 +20,7 @@ from bot.slack.deps import Deps
 from bot.slack.errors import reported_after_ack
 from bot.slack.idempotency import acts_once, claim
 from bot.slack.ids import CallbackId
+from bot.slack.sections import SetupSection, Values
 from bot.slack.state import values_of
 from bot.workspaces import views
 from bot.workspaces.service import (
@@ -34,7 +36,9 @@ def setup_view(deps: Deps, caller: Caller, *, response_url: str = "") -> dict[st
     """The settings modal with the saved settings; the answer goes to `response_url` (else a DM)."""
     with deps.session_factory() as session:
         current = views.settings_of(ensure_workspace(session, caller.team_id))
-    return views.setup_modal(current, caller.locale, private_metadata={"response_url": response_url})
+    return views.setup_modal(
+        current, caller.locale, private_metadata={"response_url": response_url}, sections=deps.pages.setup
+    )
 
 
 def register(app: App, deps: Deps, commands: Commands) -> None:
@@ -56,17 +60,28 @@ def register(app: App, deps: Deps, commands: Commands) -> None:
             raise NotAllowed(
                 "error.only_roles", who=role_names(frozenset({Role.ADMIN}), caller.locale), command="setup"
             )
-        result = validate_setup(SetupForm(**_form_fields(values_of(view))))
-        if not isinstance(result, WorkspaceSettings):
-            ack(**blocks.field_errors({field: t(key, caller.locale) for field, key in result.items()}))
+        values = values_of(view)
+        result = validate_setup(SetupForm(**_form_fields(values)))
+        errors = _section_errors(deps.pages.setup, values)
+        if not isinstance(result, WorkspaceSettings) or errors:
+            problems = ({} if isinstance(result, WorkspaceSettings) else result) | errors
+            ack(**blocks.field_errors({field: t(key, caller.locale) for field, key in problems.items()}))
             return
         with deps.session_factory.begin() as session:
             claim(session)
             save_settings(session, team_id=caller.team_id, settings=result)
+            for section in deps.pages.setup:
+                section.save(session, caller.team_id, values)
         ack()
         _confirm(
             view, views.saved_message(result, caller.locale), client=client, user_id=caller.member.user_id
         )
+
+
+def _section_errors(sections: Sequence[SetupSection], values: Values) -> dict[str, str]:
+    """The problems each feature's own setup section finds in what it asked for (the workspace row's
+    settings are checked by `validate_setup`)."""
+    return {block: key for section in sections for block, key in section.validate(values).items()}
 
 
 def _form_fields(values: dict[str, str | None]) -> dict[str, str | None]:

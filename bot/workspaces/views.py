@@ -1,127 +1,96 @@
-"""Block Kit for `/pacer setup`. Pure builders: dicts in, dicts out."""
+"""Block Kit for `/pacer setup`: the modal, assembled from every feature's setup fields, and the
+workspace's own fields (zone, language, country); the settings line on an admin's Home tab. Pure
+builders: dicts in, dicts out."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import time
 from typing import Any
 
 from bot.i18n import LOCALES, Locale, t
+from bot.roster.models import Role
 from bot.slack import blocks
-from bot.slack.ids import CallbackId, SetupBlock
+from bot.slack.blocks import Block
+from bot.slack.ids import Action, CallbackId, SetupBlock
+from bot.slack.sections import HomeContext, Section, SetupField, SetupSection, setup_fields
 from bot.workspaces.models import Workspace
-from bot.workspaces.service import REMINDER_DELAYS, WorkspaceSettings
+from bot.workspaces.service import WorkspaceSettings
 
 NUDGE_TIMES = [f"{hour:02d}:{minute:02d}" for hour in range(6, 21) for minute in (0, 30)]
 
 
-def _select(options: list[dict[str, Any]], current: str) -> dict[str, Any]:
+def select(options: list[dict[str, Any]], current: str) -> dict[str, Any]:
+    """A static select with `current` chosen (else the first option)."""
     initial = next((opt for opt in options if opt["value"] == current), options[0])
     return {"type": "static_select", "options": options, "initial_option": initial}
 
 
-def _times(current: time) -> list[dict[str, Any]]:
+def times(current: time) -> list[dict[str, Any]]:
     """Every half hour from 06:00 to 20:30, plus the saved time if it is another one."""
     options = [blocks.option(value, value) for value in NUDGE_TIMES]
     saved = current.strftime("%H:%M")
     return options if saved in NUDGE_TIMES else [blocks.option(saved, saved), *options]
 
 
-def setup_modal(
-    current: WorkspaceSettings, locale: Locale, *, private_metadata: dict[str, str]
-) -> dict[str, Any]:
-    """The settings modal, pre-filled with `current` (the saved settings, or what was just submitted)."""
-    weekdays = [blocks.option(t(f"weekday.{day}", locale), str(day)) for day in range(7)]
-    times = _times(current.nudge_time)
-    reports = [
-        blocks.option(t("setup.report_last", locale), "last"),
-        blocks.option(t("setup.report_current", locale), "current"),
-    ]
-    delays = [blocks.option(t("setup.hours", locale, hours=hours), str(hours)) for hours in REMINDER_DELAYS]
-    days = [blocks.option(t("setup.first_working_day", locale), "0")]
-    days += [blocks.option(t("setup.day_of_month", locale, day=day), str(day)) for day in range(1, 29)]
+def weekdays(locale: Locale) -> list[dict[str, Any]]:
+    return [blocks.option(t(f"weekday.{day}", locale), str(day)) for day in range(7)]
+
+
+def _timezone(current: WorkspaceSettings, locale: Locale) -> Block:
+    return blocks.input_block(
+        SetupBlock.TIMEZONE.value,
+        t("setup.timezone", locale),
+        {"type": "plain_text_input", "initial_value": current.timezone, "max_length": 64},
+        hint=t("setup.timezone_hint", locale),
+    )
+
+
+def _language(current: WorkspaceSettings, locale: Locale) -> Block:
     languages = [blocks.option(t(f"language.{code}", locale), code) for code in LOCALES]
-    channel: dict[str, Any] = {
-        "type": "conversations_select",
-        "filter": {"include": ["public", "private"], "exclude_bot_users": True},
-    }
-    if current.digest_channel_id:
-        channel["initial_conversation"] = current.digest_channel_id
-    body = [
-        blocks.section(t("setup.intro", locale)),
-        blocks.input_block(
-            SetupBlock.DIGEST_CHANNEL.value,
-            t("setup.digest_channel", locale),
-            channel,
-            hint=t("setup.digest_channel_hint", locale),
-            optional=True,
-        ),
-        blocks.input_block(
-            SetupBlock.TIMEZONE.value,
-            t("setup.timezone", locale),
-            {"type": "plain_text_input", "initial_value": current.timezone, "max_length": 64},
-            hint=t("setup.timezone_hint", locale),
-        ),
-        blocks.input_block(
-            SetupBlock.NUDGE_WEEKDAY.value,
-            t("setup.nudge_weekday", locale),
-            _select(weekdays, str(current.nudge_weekday)),
-        ),
-        blocks.input_block(
-            SetupBlock.NUDGE_TIME.value,
-            t("setup.nudge_time", locale),
-            _select(times, current.nudge_time.strftime("%H:%M")),
-            hint=t("setup.nudge_time_hint", locale),
-        ),
-        blocks.input_block(
-            SetupBlock.REMINDER_DELAY.value,
-            t("setup.reminder_delay", locale),
-            _select(delays, str(current.reminder_delay_hours)),
-        ),
-        blocks.input_block(
-            SetupBlock.FEEDBACK_DAY.value,
-            t("setup.feedback_day", locale),
-            _select(days, str(current.feedback_day)),
-        ),
-        blocks.input_block(
-            SetupBlock.LANGUAGE.value,
-            t("setup.language", locale),
-            _select(languages, current.language),
-            hint=t("setup.language_hint", locale),
-        ),
-        blocks.input_block(
-            SetupBlock.DIGEST_WEEKDAY.value,
-            t("setup.digest_weekday", locale),
-            _select(weekdays, str(current.digest_weekday)),
-        ),
-        blocks.input_block(
-            SetupBlock.DIGEST_TIME.value,
-            t("setup.digest_time", locale),
-            _select(_times(current.digest_time), current.digest_time.strftime("%H:%M")),
-            hint=t("setup.digest_time_hint", locale),
-        ),
-        blocks.input_block(
-            SetupBlock.REPORT_WEEK.value,
-            t("setup.report_week", locale),
-            {
-                "type": "radio_buttons",
-                "options": reports,
-                "initial_option": reports[1 if current.report_current_week else 0],
-            },
-        ),
-        blocks.input_block(
-            SetupBlock.COUNTRY.value,
-            t("setup.country", locale),
-            blocks.text_input(current.country, max_length=2),
-            hint=t("setup.country_hint", locale),
-            optional=True,
-        ),
-    ]
+    return blocks.input_block(
+        SetupBlock.LANGUAGE.value,
+        t("setup.language", locale),
+        select(languages, current.language),
+        hint=t("setup.language_hint", locale),
+    )
+
+
+def _country(current: WorkspaceSettings, locale: Locale) -> Block:
+    return blocks.input_block(
+        SetupBlock.COUNTRY.value,
+        t("setup.country", locale),
+        blocks.text_input(current.country, max_length=2),
+        hint=t("setup.country_hint", locale),
+        optional=True,
+    )
+
+
+SETUP = SetupSection(
+    "workspaces",
+    (
+        SetupField(SetupBlock.TIMEZONE.value, 20, _timezone),
+        SetupField(SetupBlock.LANGUAGE.value, 70, _language),
+        SetupField(SetupBlock.COUNTRY.value, 110, _country),
+    ),
+)
+
+
+def setup_modal(
+    current: WorkspaceSettings,
+    locale: Locale,
+    *,
+    private_metadata: dict[str, str],
+    sections: Sequence[SetupSection],
+) -> dict[str, Any]:
+    """The settings modal, pre-filled with `current` (the saved settings, or what was just submitted):
+    an intro, then every feature's setup fields in their order."""
     return blocks.modal(
         CallbackId.SETUP.value,
         title=t("setup.title", locale),
         submit=t("common.save", locale),
         close=t("common.cancel", locale),
-        body=body,
+        body=[blocks.section(t("setup.intro", locale)), *setup_fields(sections, current, locale)],
         metadata=private_metadata,
     )
 
@@ -157,3 +126,23 @@ def settings_summary(settings: WorkspaceSettings, locale: Locale) -> str:
 
 def saved_message(settings: WorkspaceSettings, locale: Locale) -> str:
     return t("setup.saved", locale, summary=settings_summary(settings, locale))
+
+
+def _settings_home(context: HomeContext) -> list[Block]:
+    """The workspace's settings in a line, with the button that opens `/pacer setup`."""
+    locale = context.caller.locale
+    settings = settings_of(context.session.get_one(Workspace, context.caller.team_id))
+    summary = blocks.section(settings_summary(settings, locale))
+    summary["accessory"] = blocks.button(Action.HOME_SETUP, t("home.setup", locale), primary=True)
+    return [summary]
+
+
+HOME_SECTIONS: tuple[Section[HomeContext], ...] = (
+    Section(
+        "workspaces.settings",
+        budget=1,
+        build=_settings_home,
+        audience=frozenset({Role.ADMIN}),
+        title=lambda context: t("home.admin_title", context.caller.locale),
+    ),
+)

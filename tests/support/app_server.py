@@ -6,12 +6,13 @@ from __future__ import annotations
 import contextlib
 import time
 import urllib.request
+from collections.abc import Sequence
 from datetime import datetime
 
 from bot.config import Settings
 from bot.db import SessionFactory
 from bot.delivery.worker import DeliveryWorker, make_sender
-from bot.features import all_jobs
+from bot.features import FEATURES, Feature, all_jobs, pages
 from bot.scheduler import JobContext, run_once
 from bot.slack.app import create_app
 from bot.slack.client import make_client
@@ -21,14 +22,21 @@ from tests.support.clock import MovableClock
 
 
 class AppServer:
-    def __init__(self, settings: Settings, session_factory: SessionFactory) -> None:
+    def __init__(
+        self, settings: Settings, session_factory: SessionFactory, features: Sequence[Feature] = FEATURES
+    ) -> None:
         self.settings = settings
+        self.features = features
         self.session_factory = session_factory
         self.clock = MovableClock()
         self.sender = make_sender(settings, session_factory)  # on the database's clock, not this one
         self.worker = DeliveryWorker(self.sender)
         self.app = create_app(
-            settings, session_factory=session_factory, kick=self.worker.kick, clock=self.clock
+            settings,
+            session_factory=session_factory,
+            kick=self.worker.kick,
+            clock=self.clock,
+            features=features,
         )
         engine = session_factory.kw["bind"]
         self.server = make_server(make_wsgi(self.app, engine, settings), settings, host="127.0.0.1", port=0)
@@ -49,13 +57,18 @@ class AppServer:
     def job_context(self) -> JobContext:
         client = make_client(self.settings, purpose="job")
         return JobContext(
-            self.settings, self.session_factory, client, Directory(client, self.session_factory), self.sender
+            self.settings,
+            self.session_factory,
+            client,
+            Directory(client, self.session_factory),
+            self.sender,
+            pages=pages(self.features),
         )
 
     def run_job(self, name: str, now: datetime) -> list[str]:
         """`pacer jobs run NAME --now NOW`, in this process: the job, then the outbox drained."""
         self.clock.set(now)
-        return run_once(self.job_context(), all_jobs()[name], now)
+        return run_once(self.job_context(), all_jobs(self.features)[name], now)
 
     def wait_ready(self, timeout: float = 5.0) -> None:
         deadline = time.monotonic() + timeout
