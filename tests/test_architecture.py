@@ -72,3 +72,51 @@ def test_every_submission_and_acting_button_acts_once() -> None:
     }
     assert unguarded == set(), "decorate with @acts_once(deps) and claim(session) first, or list it above"
     assert actions.keys() >= OPENS_OR_KEYED, "a listed button no longer exists: take it off the list"
+
+
+# Functions over the limit that are not split yet, with their length today. The lead shrinks this list;
+# a function on it may get shorter but not longer, and a function not on it stays within the limit.
+FUNCTION_LINES_MAX = 40
+LONG_FUNCTIONS = {
+    "checkins/handlers.py:record": 45,  # the check-in submission (interaction lane)
+    "checkins/views.py:checkin_modal": 68,  # to split like goals/views.py:goal_modal
+    "cli.py:_parser": 54,  # one argparse tree, read top to bottom
+    "delivery/service.py:claim": 46,
+    "demo/runner.py:_running_demo": 42,
+    "demo/seed.py:seed": 60,
+    "demo/seed.py:_goal_and_history": 65,
+    "digests/jobs.py:messages": 56,  # being rewritten with digests/messages.py (messages lane)
+    "digests/service.py:build": 44,  # one statement-count-constant query plan (perf lane)
+    "digests/service.py:cumulative": 43,
+    "escalations/handlers.py:submit": 41,
+    "feedback/handlers.py:register": 54,  # nested listeners (interaction lane)
+    "feedback/jobs.py:feedback_reminders": 46,
+    "feedback/service.py:visible": 49,
+    "feedback/views.py:field_modal": 44,
+    "feedback/views.py:listing": 47,
+    "goals/handlers.py:submit_goal": 52,  # (interaction lane)
+    "goals/handlers.py:register": 41,
+    "goals/service.py:visible_goals": 44,
+}
+
+
+def _function_lengths() -> dict[str, int]:
+    """{"<file>:<function>": lines from its `def` to its last line} for every function in bot/."""
+    found: dict[str, int] = {}
+    for path in BOT.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.end_lineno is not None:
+                found[f"{path.relative_to(BOT)}:{node.name}"] = node.end_lineno - node.lineno + 1
+    return found
+
+
+def test_no_function_is_over_forty_lines() -> None:
+    lengths = _function_lengths()
+    too_long = {
+        name: n
+        for name, n in lengths.items()
+        if n > FUNCTION_LINES_MAX and n > LONG_FUNCTIONS.get(name, FUNCTION_LINES_MAX)
+    }
+    assert too_long == {}, "split it into smaller functions (the allowlist only shrinks)"
+    split = {name for name in LONG_FUNCTIONS if lengths.get(name, 0) <= FUNCTION_LINES_MAX}
+    assert split == set(), "these are within the limit now: take them off LONG_FUNCTIONS"

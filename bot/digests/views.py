@@ -58,6 +58,48 @@ def _pace(by_unit: dict[str, Amounts]) -> Decimal | None:
     return sum(paces, Decimal(0)) / len(paces) if paces else None
 
 
+def _vendor_lines(digest: Digest, locale: Locale) -> list[Mrkdwn]:
+    """A subtotal per vendor, when the team has any vendor at all."""
+    if len(digest.vendors) <= 1 and "" in digest.vendors:
+        return []
+    out = [t("digest.vendors", locale)]
+    for name, by_unit in sorted(digest.vendors.items()):
+        out.append(
+            t(
+                "digest.vendor_line",
+                locale,
+                vendor=one_line(name) or t("team.no_vendor", locale),
+                week=_amounts(by_unit, locale, week=True),
+                pace=format_ratio(_pace(by_unit)),
+            )
+        )
+    return out
+
+
+def _movers(digest: Digest, locale: Locale) -> list[Mrkdwn]:
+    """The reps whose pace moved up most (`Digest.movers`)."""
+    movers = digest.movers()
+    if not movers:
+        return []
+    return [
+        t(
+            "digest.movers",
+            locale,
+            reps=join(
+                ", ",
+                [
+                    render(
+                        "{rep} (+{movement})",
+                        rep=blocks.mention(m.rep.user_id),
+                        movement=format_ratio(m.movement),
+                    )
+                    for m in movers
+                ],
+            ),
+        )
+    ]
+
+
 def summary_lines(digest: Digest, locale: Locale) -> list[Mrkdwn]:
     """The team's figures, vendor subtotals, who is missing, who asked for help, top movers."""
     counts = {key: 0 for key in STATUS_EMOJI}
@@ -73,18 +115,7 @@ def summary_lines(digest: Digest, locale: Locale) -> list[Mrkdwn]:
         ),
         t("digest.counts", locale, on=counts["on"], close=counts["close"], behind=counts["behind"]),
     ]
-    if len(digest.vendors) > 1 or "" not in digest.vendors:
-        out.append(t("digest.vendors", locale))
-        for name, by_unit in sorted(digest.vendors.items()):
-            out.append(
-                t(
-                    "digest.vendor_line",
-                    locale,
-                    vendor=one_line(name) or t("team.no_vendor", locale),
-                    week=_amounts(by_unit, locale, week=True),
-                    pace=format_ratio(_pace(by_unit)),
-                )
-            )
+    out += _vendor_lines(digest, locale)
     if digest.missing:
         names = join(", ", [blocks.mention(line.rep.user_id) for line in digest.missing])
         out.append(t("digest.missing", locale, reps=names))
@@ -93,25 +124,7 @@ def summary_lines(digest: Digest, locale: Locale) -> list[Mrkdwn]:
             "checkin.no_blockers", locale
         )
         out.append(t("digest.help", locale, rep=line.rep.user_id, blockers=blockers))
-    movers = digest.movers()
-    if movers:
-        out.append(
-            t(
-                "digest.movers",
-                locale,
-                reps=join(
-                    ", ",
-                    [
-                        render(
-                            "{rep} (+{movement})",
-                            rep=blocks.mention(m.rep.user_id),
-                            movement=format_ratio(m.movement),
-                        )
-                        for m in movers
-                    ],
-                ),
-            )
-        )
+    out += _movers(digest, locale)
     return out
 
 

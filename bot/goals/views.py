@@ -29,65 +29,75 @@ def _date(initial: date | None) -> dict[str, Any]:
     return {"type": "datepicker", **({"initial_date": initial.isoformat()} if initial else {})}
 
 
-def goal_modal(
-    rep_user_id: str,
-    locale: Locale,
-    *,
-    values: dict[str, str],
-    metadata: dict[str, Any],
-    warning: str | None = None,
-) -> dict[str, Any]:
-    """The SMART goal modal, one group of fields per letter. `values`: the current answers, by block id."""
-    v = values.get
-    metrics = [blocks.option(t(f"metric.{m.value}", locale), m.value) for m in Metric]
-    units = [blocks.option(t("goal.unit_count", locale) if u == "count" else u, u) for u in UNITS]
-    if v("unit") and v("unit") not in UNITS:
-        units.append(blocks.option(one_line(v("unit"), 75), str(v("unit"))))
-    periods = [blocks.option(t(f"period.{k.value}", locale), k.value) for k in PeriodKind]
-    start, end = v("start_date"), v("end_date")
-    body: list[blocks.Block] = [blocks.section(t("goal.intro", locale, rep=rep_user_id))]
-    if warning:
-        body.append(blocks.section(render("⚠️ {warning}", warning=warning), block_id="stretch_warning"))
-    body += [
+def _specific(values: dict[str, str], locale: Locale) -> list[blocks.Block]:
+    return [
         blocks.header(t("goal.specific", locale)),
         blocks.input_block(
             GoalBlock.TITLE.value,
             t("goal.title_label", locale),
-            blocks.text_input(v("title"), max_length=150),
+            blocks.text_input(values.get("title"), max_length=150),
             hint=t("goal.title_hint", locale),
         ),
         blocks.input_block(
             GoalBlock.DESCRIPTION.value,
             t("goal.description", locale),
-            blocks.text_input(v("description"), multiline=True, max_length=TEXT_MAX),
+            blocks.text_input(values.get("description"), multiline=True, max_length=TEXT_MAX),
             optional=True,
         ),
+    ]
+
+
+def _units(current: str | None, locale: Locale) -> dict[str, Any]:
+    """The currencies Pacer knows, plus the goal's own unit if it is another one."""
+    units = [blocks.option(t("goal.unit_count", locale) if u == "count" else u, u) for u in UNITS]
+    if current and current not in UNITS:
+        units.append(blocks.option(one_line(current, 75), current))
+    return _select(units, current or "count")
+
+
+def _measurable(values: dict[str, str], locale: Locale) -> list[blocks.Block]:
+    metrics = [blocks.option(t(f"metric.{m.value}", locale), m.value) for m in Metric]
+    return [
         blocks.header(t("goal.measurable", locale)),
-        blocks.input_block(GoalBlock.METRIC.value, t("goal.metric", locale), _select(metrics, v("metric"))),
+        blocks.input_block(
+            GoalBlock.METRIC.value, t("goal.metric", locale), _select(metrics, values.get("metric"))
+        ),
         blocks.input_block(
             GoalBlock.METRIC_LABEL.value,
             t("goal.metric_label", locale),
-            blocks.text_input(v("metric_label"), max_length=60),
+            blocks.text_input(values.get("metric_label"), max_length=60),
             optional=True,
         ),
-        blocks.input_block(
-            GoalBlock.UNIT.value, t("goal.unit", locale), _select(units, v("unit") or "count")
-        ),
+        blocks.input_block(GoalBlock.UNIT.value, t("goal.unit", locale), _units(values.get("unit"), locale)),
         blocks.input_block(
             GoalBlock.TARGET.value,
             t("goal.target", locale),
-            blocks.text_input(v("target"), max_length=40),
+            blocks.text_input(values.get("target"), max_length=40),
             hint=t("goal.target_hint", locale),
         ),
+    ]
+
+
+def _relevant(values: dict[str, str], locale: Locale) -> list[blocks.Block]:
+    return [
         blocks.header(t("goal.relevant", locale)),
         blocks.input_block(
             GoalBlock.WHY.value,
             t("goal.why", locale),
-            blocks.text_input(v("why"), multiline=True, max_length=TEXT_MAX),
+            blocks.text_input(values.get("why"), multiline=True, max_length=TEXT_MAX),
         ),
-        blocks.header(t("goal.time_bound", locale)),
+    ]
+
+
+def _period(values: dict[str, str], locale: Locale) -> list[blocks.Block]:
+    """Which period, and when it starts and ends."""
+    periods = [blocks.option(t(f"period.{k.value}", locale), k.value) for k in PeriodKind]
+    start, end = values.get("start_date"), values.get("end_date")
+    return [
         blocks.input_block(
-            GoalBlock.PERIOD.value, t("goal.period", locale), _select(periods, v("period_kind") or "quarter")
+            GoalBlock.PERIOD.value,
+            t("goal.period", locale),
+            _select(periods, values.get("period_kind") or "quarter"),
         ),
         blocks.input_block(
             GoalBlock.START.value,
@@ -102,15 +112,38 @@ def goal_modal(
             optional=True,
             hint=t("goal.end_hint", locale),
         ),
+    ]
+
+
+def _time_bound(values: dict[str, str], locale: Locale) -> list[blocks.Block]:
+    return [
+        blocks.header(t("goal.time_bound", locale)),
+        *_period(values, locale),
         blocks.input_block(
             GoalBlock.WEIGHTS.value,
             t("goal.weights", locale),
-            blocks.text_input(v("quarter_weights"), max_length=20),
+            blocks.text_input(values.get("quarter_weights"), max_length=20),
             optional=True,
             hint=t("goal.weights_hint", locale),
         ),
         blocks.context(t("goal.achievable", locale)),
     ]
+
+
+def goal_modal(
+    rep_user_id: str,
+    locale: Locale,
+    *,
+    values: dict[str, str],
+    metadata: dict[str, Any],
+    warning: str | None = None,
+) -> dict[str, Any]:
+    """The SMART goal modal, one group of fields per letter. `values`: the current answers, by block id."""
+    body: list[blocks.Block] = [blocks.section(t("goal.intro", locale, rep=rep_user_id))]
+    if warning:
+        body.append(blocks.section(render("⚠️ {warning}", warning=warning), block_id="stretch_warning"))
+    for part in (_specific, _measurable, _relevant, _time_bound):
+        body += part(values, locale)
     return blocks.modal(
         CallbackId.GOAL.value,
         title=t("goal.modal_title", locale),

@@ -41,6 +41,19 @@ def publish(deps: Deps, client: WebClient, team_id: str, user_ids: Iterable[str]
             logger.exception("could not refresh the home tab of %s", user_id)
 
 
+def _new_goal_modal(deps: Deps, caller: Caller, rep_id: int) -> dict[str, Any]:
+    """The goal modal for a rep in the caller's team table, starting today."""
+    with deps.session_factory() as session:
+        rep = session.get_one(Member, rep_id)
+        goals.check_can_set(caller, rep)
+    return goal_views.goal_modal(
+        rep.user_id,
+        caller.locale,
+        values={"start_date": deps.clock().date().isoformat()},
+        metadata={"rep": rep.id, "goal": None},
+    )
+
+
 def register(app: App, deps: Deps) -> None:
     deps.on_change = lambda team_id, user_ids: publish(deps, deps.client, team_id, user_ids)
 
@@ -52,16 +65,7 @@ def register(app: App, deps: Deps) -> None:
     @app.action(Action.HOME_NEW_GOAL.value)
     @reported_after_ack(deps)
     def new_goal(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-        caller = deps.caller_of(body, context)
-        with deps.session_factory() as session:
-            rep = session.get_one(Member, int(body["actions"][0]["value"]))
-            goals.check_can_set(caller, rep)
-        view = goal_views.goal_modal(
-            rep.user_id,
-            caller.locale,
-            values={"start_date": deps.clock().date().isoformat()},
-            metadata={"rep": rep.id, "goal": None},
-        )
+        view = _new_goal_modal(deps, deps.caller_of(body, context), int(body["actions"][0]["value"]))
         ack()
         client.views_open(trigger_id=body["trigger_id"], view=view)
 

@@ -19,6 +19,7 @@ from bot.workspaces.models import Workspace
 REMINDER_DELAYS = (4, 8, 12, 24, 48, 72)
 ZONE_NAME_MAX = 64  # the column's length
 _T = TypeVar("_T")
+_REPORT_ERROR = "setup.error.report_week"
 _TIME = re.compile(r"^([01]?[0-9]|2[0-3]):([0-5][0-9])$")
 
 
@@ -72,9 +73,7 @@ def validate_setup(form: SetupForm) -> WorkspaceSettings | dict[str, str]:
             errors[field] = problem
         return value  # type: ignore[return-value]  # only used when `errors` stays empty
 
-    channel = form.digest_channel_id
-    if channel is not None and not channel.startswith(("C", "G")):
-        errors["digest_channel_id"] = "setup.error.channel"
+    errors.update(_channel_errors(form.digest_channel_id))
     zone = check("timezone", _zone(form.timezone), "setup.error.timezone")
     weekday = check("nudge_weekday", _int_in(form.nudge_weekday, range(7)), "setup.error.weekday")
     nudge_time = check("nudge_time", _time(form.nudge_time), "setup.error.time")
@@ -85,18 +84,14 @@ def validate_setup(form: SetupForm) -> WorkspaceSettings | dict[str, str]:
     language = check("language", form.language if form.language in LOCALES else None, "setup.error.language")
     digest_weekday = check("digest_weekday", _int_in(form.digest_weekday, range(7)), "setup.error.weekday")
     digest_time = check("digest_time", _time(form.digest_time), "setup.error.time")
-    report = check(
-        "report_week",
-        form.report_week if form.report_week in ("last", "current") else None,
-        "setup.error.report_week",
-    )
+    reports = ("last", "current")
+    report = check("report_week", form.report_week if form.report_week in reports else None, _REPORT_ERROR)
     country = (form.country or "").strip().upper() or None
-    if country is not None and country not in holidays.list_supported_countries():
-        errors["country"] = "setup.error.country"  # the same list as `roster.service.country_code`
+    errors.update(_country_errors(country))
     if errors:
         return errors
     return WorkspaceSettings(
-        digest_channel_id=channel,
+        digest_channel_id=form.digest_channel_id,
         timezone=zone,
         nudge_weekday=weekday,
         nudge_time=nudge_time,
@@ -108,6 +103,20 @@ def validate_setup(form: SetupForm) -> WorkspaceSettings | dict[str, str]:
         report_current_week=report == "current",
         country=country,
     )
+
+
+def _channel_errors(channel: str | None) -> dict[str, str]:
+    """The digest channel is optional; when given it is a channel id (public or private)."""
+    return (
+        {"digest_channel_id": "setup.error.channel"} if channel and not channel.startswith(("C", "G")) else {}
+    )
+
+
+def _country_errors(country: str | None) -> dict[str, str]:
+    """The country (for public holidays) is optional; the same list as `roster.service.country_code`."""
+    if country is not None and country not in holidays.list_supported_countries():
+        return {"country": "setup.error.country"}
+    return {}
 
 
 def save_settings(session: Session, *, team_id: str, settings: WorkspaceSettings) -> Workspace:
