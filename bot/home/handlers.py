@@ -14,13 +14,14 @@ from bot.checkins import schedule
 from bot.checkins.service import checkins_of
 from bot.digests import service as digests
 from bot.digests.handlers import last_week, own_scope, post_digest
+from bot.events import CheckInRecorded
 from bot.goals import service as goals
 from bot.goals import views as goal_views
 from bot.goals.breakdown import last_ended_week
 from bot.home import views
 from bot.i18n import t
 from bot.roster.models import Member, Role
-from bot.roster.service import Caller
+from bot.roster.service import Caller, rep_and_manager
 from bot.slack.deps import Deps
 from bot.slack.errors import reported_after_ack
 from bot.slack.ids import Action
@@ -72,8 +73,17 @@ def publish(deps: Deps, client: WebClient, team_id: str, user_ids: Iterable[str]
             logger.exception("could not refresh the home tab of %s", user_id)
 
 
+def refresh_rep(deps: Deps, team_id: str, rep_id: int) -> None:
+    """The Home tabs of a rep and their manager again, after an event about the rep's data committed."""
+    with deps.session_factory() as session:
+        rep = session.get(Member, rep_id)
+        people = rep_and_manager(session, rep) if rep is not None else []
+    publish(deps, deps.client, team_id, people)
+
+
 def register(app: App, deps: Deps) -> None:
     deps.on_change = lambda team_id, user_ids: publish(deps, deps.client, team_id, user_ids)
+    deps.events.subscribe(CheckInRecorded, lambda event: refresh_rep(deps, event.team_id, event.rep_id))
 
     @app.event("app_home_opened")
     def on_open(event: dict[str, Any], context: BoltContext, client: WebClient) -> None:

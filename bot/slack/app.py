@@ -11,6 +11,7 @@ from slack_sdk import WebClient
 
 from bot.config import Settings
 from bot.db import SessionFactory, utcnow
+from bot.events import Events
 from bot.features import FEATURES
 from bot.slack import commands, errors, retries
 from bot.slack.client import make_client
@@ -27,8 +28,10 @@ def create_app(
     client: WebClient | None = None,
     kick: Callable[[], None] = lambda: None,
     clock: Callable[[], datetime] = utcnow,
+    events: Events | None = None,
 ) -> App:
-    """Build the Bolt app. HTTP mode verifies every request's signature; Socket Mode needs no secret."""
+    """Build the Bolt app. HTTP mode verifies every request's signature; Socket Mode needs no secret.
+    `events` runs the features' event subscribers; whoever passes it shuts it down with the app."""
     settings.require_slack()
     client = client or make_client(settings, purpose="listener")
     signing_secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else ""
@@ -46,7 +49,9 @@ def create_app(
         directory=Directory(client, session_factory),
         kick=kick,
         clock=clock,
+        events=events or Events(),
     )
+    deps.events.attach(session_factory)  # events raised in the listeners' sessions reach the subscribers
     router = commands.Commands()
     errors.register(app, deps)
     retries.register(app, deps)

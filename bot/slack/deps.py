@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -13,6 +13,7 @@ from slack_sdk import WebClient
 from bot.checkins.schedule import zone_of
 from bot.config import Settings
 from bot.db import SessionFactory, utcnow
+from bot.events import Events
 from bot.i18n import DEFAULT_LOCALE, Locale
 from bot.roster.service import Caller, caller_for, find_member, language_of
 from bot.slack.directory import Directory
@@ -29,6 +30,8 @@ class Deps:
     clock: Callable[[], datetime] = utcnow  # what time listeners believe it is (tests move it)
     # Called after a listener changed data that people see elsewhere (the Home tab): team id, user ids.
     on_change: Callable[[str, list[str]], None] = lambda team_id, user_ids: None
+    # Domain events (bot/events.py): features subscribe here; the app factory attaches it to the sessions.
+    events: Events = field(default_factory=Events)
 
     def caller(self, team_id: str, user_id: str) -> Caller:
         """The verified user behind a request, as a member of `team_id` (created on first sight)."""
