@@ -75,6 +75,7 @@ lint: install
 	$(BIN)/ruff check bot tests migrations benchmarks
 	$(BIN)/ruff format --check bot tests migrations benchmarks
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache  # the import contracts in pyproject.toml
 
 format: install
 	$(BIN)/ruff format bot tests migrations benchmarks

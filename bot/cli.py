@@ -204,6 +204,7 @@ def _job_context(settings: Settings) -> JobContext:
 
 def run(settings: Settings) -> int:
     from bot.delivery.worker import DeliveryWorker
+    from bot.events import Events
     from bot.features import all_jobs
     from bot.scheduler.runner import Leadership, start_scheduler
     from bot.slack.app import create_app
@@ -212,7 +213,8 @@ def run(settings: Settings) -> int:
     context = _job_context(settings)
     _check_token(context)
     worker = DeliveryWorker(context.sender).start()
-    app = create_app(settings, session_factory=context.session_factory, kick=worker.kick)
+    events = Events()  # the subscribers' worker thread, stopped (after what is queued) with the app
+    app = create_app(settings, session_factory=context.session_factory, kick=worker.kick, events=events)
     leadership = Leadership(context.session_factory.kw["bind"])
     scheduler = start_scheduler(all_jobs(), context, leadership)
     try:
@@ -223,6 +225,7 @@ def run(settings: Settings) -> int:
     finally:
         scheduler.shutdown(wait=False)
         worker.stop()
+        events.shutdown()
         leadership.release()
     return 0
 

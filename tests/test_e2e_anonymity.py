@@ -11,6 +11,7 @@ from sqlalchemy import select
 from bot.feedback.models import FieldFeedback
 from bot.workspaces.models import Workspace
 from tests.support.app_server import AppServer
+from tests.support.e2e import at
 from tests.support.people import ADMIN, BEN, MARIA, REP_EN, REP_LA, REP_ZH
 from tests.support.slack_emulator import SlackEmulator
 from tests.support.slack_peer import SlackPeer
@@ -23,10 +24,6 @@ PROBLEMS = {
     REP_ZH: "Samples arrive late in Jiangsu",
     REP_LA: "The price list is out of date",
 }
-
-
-def at(day: int, month: int = 12) -> datetime:
-    return datetime(2026, month, day, 12, tzinfo=UTC)
 
 
 def close_december(slack: SlackPeer, app_server: AppServer, *users: str) -> None:

@@ -14,6 +14,7 @@ from bot.checkins.models import CheckIn
 from bot.goals.models import Goal, GoalStatus
 from bot.workspaces.models import Workspace
 from tests.support.app_server import AppServer
+from tests.support.e2e import dms
 from tests.support.goal_forms import REVENUE_GOAL as GOAL
 from tests.support.people import ADMIN, MARIA, REP_LA, REP_ZH
 from tests.support.slack_emulator import SlackEmulator
@@ -26,10 +27,6 @@ MONDAY = date(2026, 12, 7)  # nudges ask about the week of 2026-11-30
 
 def at(hour: int, minute: int = 0, day: date = MONDAY) -> datetime:
     return datetime(day.year, day.month, day.day, hour, minute, tzinfo=UTC)
-
-
-def dms(emulator: SlackEmulator, user_id: str) -> list[dict[str, Any]]:
-    return emulator.messages.get("D" + user_id, [])
 
 
 def set_goal(slack: SlackPeer, emulator: SlackEmulator, rep: str, **changes: str) -> dict[str, Any]:

@@ -3,7 +3,6 @@ resolves; who sees which; the re-send after two working days and its flag in the
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -13,6 +12,7 @@ from bot.escalations.models import Escalation, EscalationEvent, EscalationStatus
 from bot.roster.models import Vendor
 from bot.workspaces.models import Workspace
 from tests.support.app_server import AppServer
+from tests.support.e2e import at, dms
 from tests.support.people import ADMIN, BEN, MARIA, REP_EN, REP_LA, REP_ZH
 from tests.support.slack_emulator import SlackEmulator
 from tests.support.slack_peer import SlackPeer
@@ -21,14 +21,6 @@ from tests.support.waiting import wait_for
 pytestmark = pytest.mark.e2e
 VENDOR = "UVENDOR"
 ANSWERS = {"severity": "high", "involve_vendor": ["yes"]}
-
-
-def dms(emulator: SlackEmulator, user_id: str) -> list[dict[str, Any]]:
-    return emulator.messages.get("D" + user_id, [])
-
-
-def at(day: int, hour: int, minute: int = 0) -> datetime:
-    return datetime(2026, 12, day, hour, minute, tzinfo=UTC)
 
 
 @pytest.fixture

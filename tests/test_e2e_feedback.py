@@ -4,9 +4,6 @@ of the field, and both languages."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from typing import Any
-
 import pytest
 from sqlalchemy import select
 
@@ -15,6 +12,7 @@ from bot.feedback.models import FieldFeedback, ManagerFeedback
 from bot.roster.models import Member
 from bot.workspaces.models import Workspace
 from tests.support.app_server import AppServer
+from tests.support.e2e import at, dms
 from tests.support.people import ADMIN, BEN, MARIA, REP_EN, REP_LA, REP_ZH
 from tests.support.slack_emulator import SlackEmulator
 from tests.support.slack_peer import SlackPeer
@@ -34,14 +32,6 @@ GIVE = {
     "next_step": "Shadow one demo",
     "rating": "4",
 }
-
-
-def dms(emulator: SlackEmulator, user_id: str) -> list[dict[str, Any]]:
-    return emulator.messages.get("D" + user_id, [])
-
-
-def at(day: int, hour: int, minute: int = 0, month: int = 12) -> datetime:
-    return datetime(2026, month, day, hour, minute, tzinfo=UTC)
 
 
 @pytest.fixture

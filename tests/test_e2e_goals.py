@@ -12,6 +12,7 @@ from sqlalchemy import select
 from bot.goals.models import Goal, GoalStatus
 from bot.roster.models import Member
 from tests.support.app_server import AppServer
+from tests.support.e2e import dms
 from tests.support.goal_forms import ACCOUNTS_GOAL as GOAL
 from tests.support.people import ADMIN, MARIA, REP_EN, REP_ZH
 from tests.support.slack_emulator import SlackEmulator
@@ -19,10 +20,6 @@ from tests.support.slack_peer import SlackPeer
 from tests.support.waiting import wait_for
 
 pytestmark = pytest.mark.e2e
-
-
-def dms(emulator: SlackEmulator, user_id: str) -> list[dict[str, Any]]:
-    return emulator.messages.get("D" + user_id, [])
 
 
 def goals_of(app_server: AppServer) -> list[Goal]:

@@ -17,6 +17,7 @@ from bot.feedback.models import ManagerFeedback
 from bot.goals.models import Goal, GoalStatus
 from bot.workspaces.models import Workspace
 from tests.support.app_server import AppServer
+from tests.support.e2e import at, dms
 from tests.support.goal_forms import REVENUE_GOAL as GOAL
 from tests.support.people import ADMIN, MARIA, REP_EN, REP_LA, REP_ZH
 from tests.support.slack_emulator import SlackEmulator
@@ -25,14 +26,6 @@ from tests.support.waiting import wait_for
 
 pytestmark = pytest.mark.e2e
 VENDOR = "UVENDOR"
-
-
-def at(day: int, hour: int, minute: int = 0) -> datetime:
-    return datetime(2026, 12, day, hour, minute, tzinfo=UTC)
-
-
-def dms(emulator: SlackEmulator, user_id: str) -> list[dict[str, Any]]:
-    return emulator.messages.get("D" + user_id, [])
 
 
 def answer_to(emulator: SlackEmulator, response: PeerResponse) -> dict[str, Any]:

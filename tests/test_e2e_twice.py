@@ -20,6 +20,7 @@ from bot.goals.models import Goal, GoalStatus
 from bot.interactions.models import Interaction
 from bot.roster.models import Member
 from tests.support.app_server import AppServer
+from tests.support.e2e import dms
 from tests.support.goal_forms import ACCOUNTS_GOAL as GOAL
 from tests.support.people import ADMIN, MARIA, REP_EN, REP_ZH
 from tests.support.slack_emulator import SlackEmulator
@@ -57,10 +58,6 @@ def at_once(count: int, send: Callable[[], T]) -> list[T]:
         thread.join(timeout=60)
     assert len(results) == count
     return results
-
-
-def dms(emulator: SlackEmulator, user_id: str) -> list[dict[str, Any]]:
-    return emulator.messages.get("D" + user_id, [])
 
 
 def count(app_server: AppServer, model: Any, *where: Any) -> int:

@@ -161,10 +161,9 @@ def register(app: App, deps: Deps, commands: Commands) -> None:
         if errors:
             ack(**blocks.field_errors(errors))
             return
-        people = record(deps, caller, date.fromisoformat(metadata["week"]), answers)
+        record(deps, caller, date.fromisoformat(metadata["week"]), answers)  # raises CheckInRecorded
         ack()
         deps.kick()
-        deps.on_change(caller.team_id, people)
 
 
 def record(deps: Deps, caller: Caller, week: date, answers: list[service.Answer]) -> list[str]:

@@ -16,6 +16,7 @@ from bot.checkins.models import CheckIn, Confidence
 from bot.db.engine import upsert_statement
 from bot.delivery.models import Delivery, DeliveryStatus
 from bot.errors import NotAllowed
+from bot.events import CheckInRecorded, raise_after_commit
 from bot.goals.models import Goal, GoalStatus, WeeklyTarget
 from bot.roster.models import Member, Role
 from bot.workspaces.models import Workspace
@@ -238,4 +239,7 @@ def save_checkin(
     session.execute(
         statement.on_conflict_do_update(index_elements=["goal_id", "week_start"], set_=changes), rows
     )
+    goal_ids = tuple(a.goal_id for a in answers)
+    event = CheckInRecorded(rep.team_id, rep.id, week_start, goal_ids, first=existing is None)
+    raise_after_commit(session, event)
     return existing is None

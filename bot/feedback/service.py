@@ -16,6 +16,7 @@ from bot.checkins import schedule
 from bot.checkins.models import CheckIn
 from bot.db.scoped import get_in_workspace
 from bot.errors import NotAllowed
+from bot.events import FeedbackGiven, FeedbackKind, raise_after_commit
 from bot.feedback.anonymity import month_start, shown_anonymous
 from bot.feedback.models import FieldFeedback, ManagerFeedback
 from bot.feedback.themes import theme_counts
@@ -158,6 +159,7 @@ def give(
     )
     session.add(item)
     session.flush()
+    raise_after_commit(session, FeedbackGiven(rep.team_id, item.id, FeedbackKind.MANAGER, rep.id))
     return item
 
 
@@ -294,6 +296,7 @@ def share(
     for name in (*CONTENT, "competitor"):
         setattr(item, name, str(values[name]))
     session.flush()
+    raise_after_commit(session, FeedbackGiven(rep.team_id, item.id, FeedbackKind.FIELD, item.author_id))
     return item
 
 

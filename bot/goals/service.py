@@ -10,11 +10,12 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import delete, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from bot.checkins.models import CheckIn
 from bot.db.scoped import get_in_workspace
 from bot.errors import Invalid, NotAllowed, NotFound, Stale
+from bot.events import GoalAgreed, raise_after_commit
 from bot.goals import breakdown
 from bot.goals.breakdown import WeekTarget
 from bot.goals.form import STRETCH, GoalInput
@@ -192,6 +193,7 @@ def weeks_of(session: Session, goal: Goal) -> list[WeekTarget]:
 def agree(goal: Goal, rep: Member, *, version: int, now: datetime) -> None:
     _check_turn(goal, version, rep.id == goal.rep_id, {GoalStatus.AWAITING_AGREEMENT, GoalStatus.DISCUSSING})
     goal.status, goal.agreed_at = GoalStatus.ACTIVE, now
+    _raise_agreed(goal)
 
 
 def discuss(goal: Goal, rep: Member, *, version: int) -> None:
@@ -206,6 +208,14 @@ def approve(goal: Goal, caller: Caller, rep: Member, *, version: int, now: datet
         raise NotAllowed("goal.not_your_rep", user=rep.user_id)  # e.g. the rep has moved to another team
     _check_turn(goal, version, rep.id == goal.rep_id and manages(caller, rep), {GoalStatus.PROPOSED})
     goal.status, goal.agreed_at = GoalStatus.ACTIVE, now  # the rep proposed it: they agree by definition
+    _raise_agreed(goal)
+
+
+def _raise_agreed(goal: Goal) -> None:
+    """`GoalAgreed` once the decision commits, in the session the goal was loaded in."""
+    session = object_session(goal)
+    if session is not None:
+        raise_after_commit(session, GoalAgreed(team_id=goal.team_id, goal_id=goal.id, rep_id=goal.rep_id))
 
 
 def close(goal: Goal, *, now: datetime) -> None:

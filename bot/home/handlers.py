@@ -11,11 +11,12 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from bot.digests.handlers import post_digest
+from bot.events import CheckInRecorded
 from bot.goals import service as goals
 from bot.goals import views as goal_views
 from bot.i18n import t
 from bot.roster.models import Member, Role
-from bot.roster.service import Caller
+from bot.roster.service import Caller, rep_and_manager
 from bot.slack.deps import Deps
 from bot.slack.errors import reported_after_ack
 from bot.slack.ids import Action
@@ -54,8 +55,17 @@ def _new_goal_modal(deps: Deps, caller: Caller, rep_id: int) -> dict[str, Any]:
     )
 
 
+def refresh_rep(deps: Deps, team_id: str, rep_id: int) -> None:
+    """The Home tabs of a rep and their manager again, after an event about the rep's data committed."""
+    with deps.session_factory() as session:
+        rep = session.get(Member, rep_id)
+        people = rep_and_manager(session, rep) if rep is not None else []
+    publish(deps, deps.client, team_id, people)
+
+
 def register(app: App, deps: Deps) -> None:
     deps.on_change = lambda team_id, user_ids: publish(deps, deps.client, team_id, user_ids)
+    deps.events.subscribe(CheckInRecorded, lambda event: refresh_rep(deps, event.team_id, event.rep_id))
 
     @app.event("app_home_opened")
     def on_open(event: dict[str, Any], context: BoltContext, client: WebClient) -> None:

@@ -11,6 +11,7 @@ from slack_sdk import WebClient
 
 from bot.config import Settings
 from bot.db import SessionFactory, utcnow
+from bot.events import Events
 from bot.features import FEATURES, Feature, pages
 from bot.i18n import add_catalogs
 from bot.slack import commands, errors, retries
@@ -29,8 +30,10 @@ def create_app(
     kick: Callable[[], None] = lambda: None,
     clock: Callable[[], datetime] = utcnow,
     features: Sequence[Feature] = FEATURES,
+    events: Events | None = None,
 ) -> App:
-    """Build the Bolt app. HTTP mode verifies every request's signature; Socket Mode needs no secret."""
+    """Build the Bolt app. HTTP mode verifies every request's signature; Socket Mode needs no secret.
+    `events` runs the features' event subscribers; whoever passes it shuts it down with the app."""
     settings.require_slack()
     client = client or make_client(settings, purpose="listener")
     signing_secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else ""
@@ -49,7 +52,9 @@ def create_app(
         kick=kick,
         clock=clock,
         pages=pages(features),
+        events=events or Events(),
     )
+    deps.events.attach(session_factory)  # events raised in the listeners' sessions reach the subscribers
     router = commands.Commands()
     errors.register(app, deps)
     retries.register(app, deps)

@@ -13,6 +13,7 @@ from slack_sdk import WebClient
 from bot.checkins.schedule import zone_of
 from bot.config import Settings
 from bot.db import SessionFactory, utcnow
+from bot.events import Events
 from bot.i18n import DEFAULT_LOCALE, Locale
 from bot.roster.service import Caller, caller_for, find_member, language_of
 from bot.slack.directory import Directory
@@ -33,6 +34,8 @@ class Deps:
     pages: Pages = field(
         default_factory=Pages
     )  # the Home, digest and setup sections of every feature in the list
+    # Domain events (bot/events.py): features subscribe here; the app factory attaches it to the sessions.
+    events: Events = field(default_factory=Events)
 
     def caller(self, team_id: str, user_id: str) -> Caller:
         """The verified user behind a request, as a member of `team_id` (created on first sight)."""

@@ -12,6 +12,7 @@ from datetime import datetime
 from bot.config import Settings
 from bot.db import SessionFactory
 from bot.delivery.worker import DeliveryWorker, make_sender
+from bot.events import Events
 from bot.features import FEATURES, Feature, all_jobs, pages
 from bot.scheduler import JobContext, run_once
 from bot.slack.app import create_app
@@ -31,12 +32,14 @@ class AppServer:
         self.clock = MovableClock()
         self.sender = make_sender(settings, session_factory)  # on the database's clock, not this one
         self.worker = DeliveryWorker(self.sender)
+        self.events = Events()  # as `pacer run`: subscribers on a worker thread, never inside ack()
         self.app = create_app(
             settings,
             session_factory=session_factory,
             kick=self.worker.kick,
             clock=self.clock,
             features=features,
+            events=self.events,
         )
         engine = session_factory.kw["bind"]
         self.server = make_server(make_wsgi(self.app, engine, settings), settings, host="127.0.0.1", port=0)
@@ -96,3 +99,4 @@ class AppServer:
         with contextlib.suppress(OSError):
             self.server.trigger.pull_trigger(close_all)  # type: ignore[union-attr]
         self.server.task_dispatcher.shutdown(timeout=5)
+        self.events.shutdown()
