@@ -12,8 +12,8 @@ from slack_sdk import WebClient
 
 from bot.checkins import schedule
 from bot.checkins.service import checkins_of
+from bot.digests import messages as digest_messages
 from bot.digests import service as digests
-from bot.digests.handlers import last_week, own_scope, post_digest
 from bot.goals import service as goals
 from bot.goals import views as goal_views
 from bot.goals.breakdown import last_ended_week
@@ -24,9 +24,8 @@ from bot.roster.service import Caller
 from bot.slack.deps import Deps
 from bot.slack.errors import reported_after_ack
 from bot.slack.ids import Action
-from bot.workspaces.handlers import setup_view
 from bot.workspaces.models import Workspace
-from bot.workspaces.views import settings_of
+from bot.workspaces.views import settings_of, setup_view
 
 logger = logging.getLogger(__name__)
 
@@ -35,7 +34,8 @@ def home_view(deps: Deps, caller: Caller) -> dict[str, Any]:
     if caller.role is Role.REP:
         return _rep_home(deps, caller)
     with deps.session_factory() as session:
-        digest = digests.build(session, own_scope(caller), last_week(deps, caller.team_id))
+        week = digests.last_week(session.get_one(Workspace, caller.team_id), deps.clock())
+        digest = digests.build(session, digests.own_scope(caller), week)
         ids = {line.rep.user_id: line.rep.id for line in digest.lines}
         manager = views.manager_home(digest, caller.locale, team_rep_ids=ids)
         if not caller.is_admin():
@@ -112,7 +112,9 @@ def register(app: App, deps: Deps) -> None:
         caller = deps.caller_of(body, context)
         if caller.role is Role.REP:
             return
-        channel = post_digest(deps, caller)
+        with deps.session_factory.begin() as session:
+            channel = digest_messages.post_now(session, caller, now=deps.clock())
+        deps.kick()
         client.chat_postMessage(
             channel=caller.member.user_id, text=t("digest.posting", caller.locale, channel=channel)
         )

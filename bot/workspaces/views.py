@@ -6,10 +6,12 @@ from datetime import time
 from typing import Any
 
 from bot.i18n import LOCALES, Locale, t
+from bot.roster.service import Caller
 from bot.slack import blocks
+from bot.slack.deps import Deps
 from bot.slack.ids import CallbackId, SetupBlock
 from bot.workspaces.models import Workspace
-from bot.workspaces.service import REMINDER_DELAYS, WorkspaceSettings
+from bot.workspaces.service import REMINDER_DELAYS, WorkspaceSettings, ensure_workspace
 
 NUDGE_TIMES = [f"{hour:02d}:{minute:02d}" for hour in range(6, 21) for minute in (0, 30)]
 
@@ -157,3 +159,10 @@ def settings_summary(settings: WorkspaceSettings, locale: Locale) -> str:
 
 def saved_message(settings: WorkspaceSettings, locale: Locale) -> str:
     return t("setup.saved", locale, summary=settings_summary(settings, locale))
+
+
+def setup_view(deps: Deps, caller: Caller, *, response_url: str = "") -> dict[str, Any]:
+    """The settings modal with the saved settings; the answer goes to `response_url` (else a DM)."""
+    with deps.session_factory() as session:
+        current = settings_of(ensure_workspace(session, caller.team_id))
+    return setup_modal(current, caller.locale, private_metadata={"response_url": response_url})
