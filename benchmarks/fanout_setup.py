@@ -16,6 +16,7 @@ from pydantic import SecretStr
 from sqlalchemy import Engine, func, insert, select
 
 from benchmarks import servers
+from bot.checkins.messages import nudged
 from bot.checkins.service import due_nudges
 from bot.config import Settings
 from bot.db import SessionFactory, make_engine
@@ -138,7 +139,7 @@ def check_due(factory: SessionFactory, expected: int, *, now: datetime = NOW) ->
     """How many reps `due_nudges` finds at `now`; a SetupError unless it is every rep."""
     with factory() as session:
         active = session.scalar(select(func.count()).where(Goal.status == GoalStatus.ACTIVE))
-        due = len(due_nudges(session, now=now))
+        due = len(due_nudges(session, now=now, nudged=nudged(session, now=now)))
     if due != expected or active != expected:
         raise SetupError(f"{expected} reps set up, {active} active goals, but {due} due a nudge at {now}")
     return due

@@ -20,6 +20,7 @@ from bot.db import SessionFactory, make_session_factory
 from bot.delivery.models import Delivery
 from bot.delivery.service import Outgoing, enqueue
 from bot.digests import jobs as digest_jobs
+from bot.digests import messages as digest_messages
 from bot.digests import service as digest_service
 from bot.roster.models import Role, Vendor
 from bot.scheduler import JobContext, for_each_unit
@@ -94,7 +95,7 @@ def three_channels(factory: SessionFactory) -> dict[str, str]:
             "CTEAM": digest_service.Scope(TEAM, manager_id=boss.id),
             "CACME": digest_service.Scope(TEAM, vendor_id=acme.id),
         }
-    return {channel: digest_jobs.digest_key(channel, scope, WEEK) for channel, scope in scopes.items()}
+    return {channel: digest_messages.digest_key(channel, scope, WEEK) for channel, scope in scopes.items()}
 
 
 def test_one_channels_digest_failing_does_not_stop_the_others(

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy.orm import Session
 
-from bot.checkins import schedule, service
+from bot.checkins import messages, schedule, service
 from bot.goals import service as goals
 from bot.goals.form import GoalInput
 from bot.goals.models import GoalStatus, Metric, PeriodKind
@@ -56,8 +56,12 @@ def reps(session: Session) -> dict[str, Member]:
     return people
 
 
+def due_nudges(session: Session, now: datetime) -> list[service.Due]:
+    return service.due_nudges(session, now=now, nudged=messages.nudged(session, now=now))
+
+
 def due_ids(session: Session, now: datetime) -> set[str]:
-    return {due.member.user_id for due in service.due_nudges(session, now=now)}
+    return {due.member.user_id for due in due_nudges(session, now)}
 
 
 @pytest.mark.parametrize(
@@ -80,12 +84,12 @@ def test_each_rep_at_their_own_nine(
 
 
 def test_the_nudge_asks_about_the_week_that_ended(session: Session, reps: dict[str, Member]) -> None:
-    (due,) = [d for d in service.due_nudges(session, now=utc(2026, 11, 2, 1, 5)) if d.member.user_id == "USH"]
+    (due,) = [d for d in due_nudges(session, utc(2026, 11, 2, 1, 5)) if d.member.user_id == "USH"]
     assert due.week_start == date(2026, 10, 26)
     assert [g.week_target for g in due.goals] == [Decimal(3)]  # 120 over the goal's working days
     workspace = session.get_one(Workspace, TEAM)
     workspace.report_current_week = True  # a Friday team reports on the current week
-    (due,) = [d for d in service.due_nudges(session, now=utc(2026, 11, 2, 1, 5)) if d.member.user_id == "USH"]
+    (due,) = [d for d in due_nudges(session, utc(2026, 11, 2, 1, 5)) if d.member.user_id == "USH"]
     assert due.week_start == date(2026, 11, 2)
 
 

@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from bot.checkins import schedule, service, views
+from bot.checkins import messages, schedule, service, views
 from bot.checkins.models import CheckIn, Confidence
-from bot.delivery.service import Outgoing, cancel, enqueue, find
+from bot.delivery.service import cancel, enqueue, find
 from bot.errors import Invalid, NotAllowed
 from bot.goals.numbers import ID_RANGE, MAX_AMOUNT, format_amount, parse_amount, read_amount, read_whole
 from bot.i18n import Locale, moment, t
@@ -179,35 +179,18 @@ def record(deps: Deps, caller: Caller, week: date, answers: list[service.Answer]
         service.save_checkin(session, rep=rep, week_start=week, answers=answers, now=now)
         goals = service.goal_weeks(session, service.active_goals(session, rep=rep, week_start=week), week)
         outgoing = []
-        for kind in (service.NUDGE, service.REMINDER):
-            key = service.delivery_key(kind, rep.user_id, week)
+        for kind in (messages.NUDGE, messages.REMINDER):
+            key = messages.week_key(kind, rep.user_id, week)
             if find(session, team_id=rep.team_id, key=key) is None or cancel(
                 session, team_id=rep.team_id, key=key
             ):
                 continue  # never queued, or stopped before it went out
-            payload = views.done_message(week, goals, caller.locale) | {"update_of": key}
-            outgoing.append(
-                Outgoing.dm(
-                    rep,
-                    key=f"{key}:done:{now.timestamp()}",
-                    kind=service.NUDGE_DONE,
-                    payload=payload,
-                    period=week.isoformat(),
-                )
-            )
+            outgoing.append(messages.done(rep, key, week, goals, locale=caller.locale, now=now))
         if answers[0].needs_help and rep.manager_id is not None:
             manager = session.get_one(Member, rep.manager_id)
-            payload = views.help_message(
-                rep.user_id, rep.id, week, [a.blockers for a in answers], language_of(manager, workspace)
-            )
+            blockers = [a.blockers for a in answers]
             outgoing.append(
-                Outgoing.dm(
-                    manager,
-                    key=service.delivery_key(service.HELP, rep.user_id, week),
-                    kind=service.HELP,
-                    payload=payload,
-                    period=week.isoformat(),
-                )
+                messages.help_request(manager, rep, week, blockers, language_of(manager, workspace))
             )
         enqueue(session, outgoing, now=now)
         return rep_and_manager(session, rep)

@@ -4,42 +4,33 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.checkins import service, views
-from bot.checkins.service import NUDGE, REMINDER, Due
-from bot.delivery.service import Outgoing, enqueue
-from bot.roster.service import language_of
+from bot.checkins import messages, service
+from bot.checkins.messages import NUDGE, REMINDER
+from bot.checkins.service import Due
+from bot.delivery.service import enqueue
 from bot.scheduler import Job, JobContext, Units, for_each_unit
-
-
-def _outgoing(due: Due, kind: str) -> Outgoing:
-    locale = language_of(due.member, due.workspace)
-    return Outgoing.dm(
-        due.member,
-        key=service.delivery_key(kind, due.member.user_id, due.week_start),
-        kind=kind,
-        payload=views.nudge_message(due, locale, reminder=kind == REMINDER),
-        period=due.week_start.isoformat(),
-    )
 
 
 def _queue_each(context: JobContext, due: list[Due], kind: str, now: datetime) -> Units[int]:
     """Each rep's message built and queued on its own: one that fails holds back no other."""
-    units = [(service.delivery_key(kind, d.member.user_id, d.week_start), d) for d in due]
+    units = [(messages.week_key(kind, d.member.user_id, d.week_start), d) for d in due]
     return for_each_unit(
-        context.session_factory, units, lambda session, d: enqueue(session, [_outgoing(d, kind)], now=now)
+        context.session_factory,
+        units,
+        lambda session, d: enqueue(session, [messages.nudge(d, kind)], now=now),
     )
 
 
 def weekly_nudges(context: JobContext, now: datetime) -> str:
     with context.session_factory() as session:
-        due = service.due_nudges(session, now=now)
+        due = service.due_nudges(session, now=now, nudged=messages.nudged(session, now=now))
         done = _queue_each(context, due, NUDGE, now)
     return f"{len(due)} reps due a nudge, {sum(done.results)} new in the outbox{done.note()}"
 
 
 def checkin_reminders(context: JobContext, now: datetime) -> str:
     with context.session_factory() as session:
-        due = service.due_reminders(session, now=now)
+        due = service.due_reminders(session, now=now, nudges=messages.sent_nudges(session, now=now))
         done = _queue_each(context, due, REMINDER, now)
     return (
         f"{len(due)} reps still silent after their nudge, {sum(done.results)} new reminders in the outbox"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -14,19 +14,15 @@ from sqlalchemy.orm import Session
 from bot.checkins import schedule
 from bot.checkins.models import CheckIn, Confidence
 from bot.db.engine import upsert_statement
-from bot.delivery.models import Delivery, DeliveryStatus
+from bot.delivery.models import Delivery
 from bot.errors import NotAllowed
 from bot.events import CheckInRecorded, raise_after_commit
 from bot.goals.models import Goal, GoalStatus, WeeklyTarget
 from bot.roster.models import Member, Role
 from bot.workspaces.models import Workspace
 
-NUDGE, REMINDER, NUDGE_DONE, HELP = "nudge", "reminder", "nudge-done", "help"
 LAST_DAY_SHOWN = timedelta(days=13)  # a nudge shows the week reported on and the week after
-
-
-def delivery_key(kind: str, user_id: str, week_start: date) -> str:
-    return f"{kind}:{user_id}:{week_start.isoformat()}"
+Nudged = Callable[[str, date], bool]  # was this rep (user id) nudged for this week: the outbox knows
 
 
 @dataclass(frozen=True)
@@ -100,9 +96,9 @@ def goal_weeks_of(session: Session, wanted: Sequence[tuple[Sequence[Goal], date]
     return [[one(goal, week) for goal in sorted(goals, key=lambda g: g.id)] for goals, week in wanted]
 
 
-def due_nudges(session: Session, *, now: datetime) -> list[Due]:
+def due_nudges(session: Session, *, now: datetime, nudged: Nudged) -> list[Due]:
     """Reps whose nudge time has come in their own zone (within a day's catch-up), with an active goal,
-    not away, not on a public holiday, and not nudged for that week yet (the outbox has the key)."""
+    not away, not on a public holiday, and not `nudged` for that week yet (`checkins.messages.nudged`)."""
     workspaces = {w.team_id: w for w in session.scalars(select(Workspace))}
     this_monday = (now - timedelta(days=8)).date()
     reps_goals = _reps_with_goals(session, (this_monday - schedule.WEEK, now.date() + schedule.WEEK))
@@ -116,11 +112,6 @@ def due_nudges(session: Session, *, now: datetime) -> list[Due]:
             Member.role == Role.REP,
         )
     ).all()
-    sent = set(
-        session.scalars(
-            select(Delivery.key).where(Delivery.kind == NUDGE, Delivery.created_at >= now - timedelta(days=8))
-        )
-    )
     found: list[tuple[Member, Workspace, date, list[Goal]]] = []
     for rep in reps:
         workspace = workspaces[rep.team_id]
@@ -128,7 +119,7 @@ def due_nudges(session: Session, *, now: datetime) -> list[Due]:
         if not slot <= now < slot + schedule.CATCH_UP or schedule.is_day_off(rep, workspace, slot.date()):
             continue
         week = schedule.nudged_week(workspace, slot)
-        if delivery_key(NUDGE, rep.user_id, week) in sent:
+        if nudged(rep.user_id, week):
             continue
         goals = [
             g for g in reps_goals[rep.id] if g.start_date <= week + timedelta(days=13) and g.end_date >= week
@@ -139,19 +130,11 @@ def due_nudges(session: Session, *, now: datetime) -> list[Due]:
     return [Due(rep, workspace, week, w) for (rep, workspace, week, _), w in zip(found, weeks, strict=True)]
 
 
-def due_reminders(session: Session, *, now: datetime) -> list[Due]:
-    """Reps nudged a while ago (see `schedule.reminder_time`) who have not checked in for that week."""
-    nudges = session.execute(
-        select(Delivery, Member, Workspace)
-        .join(Member, Member.id == Delivery.member_id)
-        .join(Workspace, Workspace.team_id == Delivery.team_id)
-        .where(
-            Delivery.kind == NUDGE,
-            Delivery.status == DeliveryStatus.SENT,
-            Delivery.created_at >= now - timedelta(days=7),  # on the job's clock, unlike sent_at
-            Member.active.is_(True),
-        )
-    ).all()
+def due_reminders(
+    session: Session, *, now: datetime, nudges: Iterable[tuple[Delivery, Member, Workspace]]
+) -> list[Due]:
+    """Of the `nudges` sent (`checkins.messages.sent_nudges`), the reps nudged a while ago (see
+    `schedule.reminder_time`) who have not checked in for that week."""
     due: list[Due] = []
     for nudge, rep, workspace in nudges:
         week = date.fromisoformat(nudge.period)

@@ -3,23 +3,17 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 from slack_bolt import App
-from sqlalchemy.orm import Session
 
-from bot.delivery.service import Outgoing, enqueue, find
-from bot.digests import jobs, service, views
-from bot.errors import Conflict, Invalid, NotAllowed
+from bot.delivery.service import enqueue
+from bot.digests import messages, service, views
+from bot.errors import Invalid, NotAllowed
 from bot.goals import service as goals
 from bot.goals import views as goal_views
-from bot.goals.breakdown import last_ended_week
-from bot.i18n import t
-from bot.roster.models import Member, Role, Vendor
+from bot.roster.models import Member, Role
 from bot.roster.service import Caller, find_member, language_of, manages, route_vendor, vendor_named
-from bot.slack import blocks
-from bot.slack.blocks import mention
 from bot.slack.commands import EVERYONE, MANAGERS, CommandRequest, Commands, mentions
 from bot.slack.deps import Deps
 from bot.text import Mrkdwn, join
@@ -31,24 +25,14 @@ CHANNEL = re.compile(r"^<#([CG][A-Z0-9]+)(?:\|[^>]*)?>$")
 def last_week(deps: Deps, team_id: str) -> date:
     """The last ISO week that has ended, in the workspace's time zone."""
     with deps.session_factory() as session:
-        zone = ZoneInfo(session.get_one(Workspace, team_id).timezone)
-    return last_ended_week(deps.clock().astimezone(zone).date())
-
-
-def own_scope(caller: Caller) -> service.Scope:
-    """An admin's digest covers the workspace; a manager's, their team."""
-    return (
-        service.Scope(caller.team_id)
-        if caller.is_admin()
-        else service.Scope(caller.team_id, caller.member.id)
-    )
+        return service.last_week(session.get_one(Workspace, team_id), deps.clock())
 
 
 def preview(request: CommandRequest) -> None:
     with request.deps.session_factory() as session:
         parts = views.digest_messages(
             service.build(
-                session, own_scope(request.caller), last_week(request.deps, request.caller.team_id)
+                session, service.own_scope(request.caller), last_week(request.deps, request.caller.team_id)
             ),
             request.locale,
             title_key="digest.preview_title",
@@ -61,18 +45,8 @@ def preview(request: CommandRequest) -> None:
 
 def post_digest(deps: Deps, caller: Caller) -> str:
     """Queue last week's digest for the caller's channel now (once per channel and week); the channel."""
-    week = last_week(deps, caller.team_id)
     with deps.session_factory.begin() as session:
-        workspace = session.get_one(Workspace, caller.team_id)
-        me = session.get_one(Member, caller.member.id)
-        channel = (me.team_channel_id if not caller.is_admin() else None) or workspace.digest_channel_id
-        if channel is None:
-            raise Invalid("digest.no_channel")
-        scope = own_scope(caller)
-        if find(session, team_id=caller.team_id, key=jobs.digest_key(channel, scope, week)) is not None:
-            raise Conflict("digest.already", channel=channel)
-        parts = jobs.messages(session, channel, scope, week, caller.locale, sections=deps.pages.digest)
-        enqueue(session, parts, now=deps.clock())
+        channel = messages.post_now(session, caller, now=deps.clock(), sections=deps.pages.digest)
     deps.kick()
     return channel
 
@@ -88,7 +62,7 @@ def status(request: CommandRequest) -> None:
     if caller.role is Role.REP or (rep_ids and rep_ids[0] == caller.member.user_id):
         return own_status(request)
     with request.deps.session_factory() as session:
-        scope = own_scope(request.caller)
+        scope = service.own_scope(request.caller)
         if rep_ids:
             rep = request.deps.directory.member(caller.team_id, rep_ids[0])
             if not manages(caller, rep):
@@ -146,25 +120,13 @@ def vendor_channel(request: CommandRequest) -> None:
             else None
         )
         if contact is not None and contact.active:
-            enqueue(session, [_vendor_channel_notice(session, vendor, contact, request.caller, now)], now=now)
+            locale = language_of(contact, session.get_one(Workspace, contact.team_id))
+            notice = messages.vendor_channel_notice(
+                vendor, contact, request.caller.member.user_id, locale, now
+            )
+            enqueue(session, [notice], now=now)
     request.deps.kick()
     request.reply(request.t("digest.vendor_channel_set", vendor=vendor.name, channel=channel))
-
-
-def _vendor_channel_notice(
-    session: Session, vendor: Vendor, contact: Member, caller: Caller, now: datetime
-) -> Outgoing:
-    """A DM to the vendor's contact: where their vendor's digest and escalations now go, and who said so."""
-    text = t(
-        "digest.vendor_channel_notice",
-        language_of(contact, session.get_one(Workspace, contact.team_id)),
-        vendor=vendor.name,
-        channel=str(vendor.channel_id),
-        by=mention(caller.member.user_id),
-    )
-    kind = "vendor-channel"
-    key = f"{kind}:{vendor.id}:{vendor.channel_id}:{now.isoformat()}"
-    return Outgoing.dm(contact, key=key, kind=kind, payload=blocks.notice(text))
 
 
 def register(app: App, deps: Deps, commands: Commands) -> None:

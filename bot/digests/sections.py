@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 
 from bot.checkins.views import week_label
 from bot.digests import service
-from bot.digests.handlers import own_scope
 from bot.digests.views import rep_line, summary_lines
 from bot.goals.breakdown import last_ended_week
 from bot.i18n import Locale, t
@@ -26,9 +25,8 @@ MAX_ROWS = 60  # rep rows with a button each; the home tab allows 100 blocks in 
 
 
 def _team_digest(context: HomeContext) -> service.Digest:
-    zone = ZoneInfo(context.session.get_one(Workspace, context.caller.team_id).timezone)
-    week = last_ended_week(context.now.astimezone(zone).date())
-    return service.build(context.session, own_scope(context.caller), week)
+    week = service.last_week(context.session.get_one(Workspace, context.caller.team_id), context.now)
+    return service.build(context.session, service.own_scope(context.caller), week)
 
 
 def team_rows(digest: service.Digest, locale: Locale) -> list[Block]:

@@ -5,17 +5,22 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, Subquery, case, func, select
 from sqlalchemy.orm import Session
 
 from bot.checkins.models import CheckIn, Confidence
+from bot.checkins.schedule import CATCH_UP
+from bot.goals.breakdown import iso_week_start, last_ended_week
 from bot.goals.models import Goal, GoalStatus, WeeklyTarget
 from bot.goals.numbers import stored
 from bot.roster.models import Member, Role, Vendor
+from bot.roster.service import Caller
+from bot.workspaces.models import Workspace
 
 ON_PACE, CLOSE = Decimal(1), Decimal("0.85")
 ZERO = Decimal(0)
@@ -273,3 +278,23 @@ def cumulative(session: Session, scope: Scope, week_start: date) -> Series | Non
         target_line.append(target_sum)
         result_line.append(result_sum)
     return Series(unit, weeks, target_line, result_line)
+
+
+def own_scope(caller: Caller) -> Scope:
+    """An admin's digest covers the workspace; a manager's, their team."""
+    return Scope(caller.team_id) if caller.is_admin() else Scope(caller.team_id, caller.member.id)
+
+
+def last_week(workspace: Workspace, now: datetime) -> date:
+    """The last ISO week that has ended, in the workspace's time zone."""
+    return last_ended_week(now.astimezone(ZoneInfo(workspace.timezone)).date())
+
+
+def digest_week(workspace: Workspace, now: datetime) -> date | None:
+    """The week whose digest is due now in the workspace's zone (within a day's catch-up), if any."""
+    local = now.astimezone(ZoneInfo(workspace.timezone))
+    monday = iso_week_start(local.date())
+    slot = datetime.combine(
+        monday + timedelta(days=workspace.digest_weekday), workspace.digest_time, tzinfo=local.tzinfo
+    )
+    return monday - timedelta(days=7) if slot <= local < slot + CATCH_UP else None

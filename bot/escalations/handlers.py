@@ -7,17 +7,16 @@ import json
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
-from sqlalchemy.orm import Session
 
 from bot.db.scoped import get_in_workspace
-from bot.delivery.service import Outgoing, enqueue
+from bot.delivery.service import enqueue
 from bot.errors import Invalid, PacerError, Stale
-from bot.escalations import service, views
-from bot.escalations.models import Escalation, Severity, Source
+from bot.escalations import messages, service, views
+from bot.escalations.models import Severity, Source
 from bot.feedback.models import FieldFeedback
-from bot.i18n import Locale, t
-from bot.roster.models import Member, Vendor
-from bot.roster.service import Caller, find_member, language_of, workspace_locale
+from bot.i18n import t
+from bot.roster.models import Member
+from bot.roster.service import Caller
 from bot.slack import blocks
 from bot.slack.commands import EVERYONE, MANAGERS, CommandRequest, Commands, mentions
 from bot.slack.deps import Deps
@@ -25,38 +24,6 @@ from bot.slack.errors import reported_after_ack
 from bot.slack.idempotency import acts_once, claim
 from bot.slack.ids import Action, CallbackId, EscalationBlock
 from bot.slack.state import values_of
-from bot.workspaces.models import Workspace
-
-
-def locale_for(session: Session, team_id: str, user_id: str | None) -> Locale:
-    """The language of a Slack user Pacer may not know (a vendor's contact): theirs, else the workspace's."""
-    workspace = session.get_one(Workspace, team_id)
-    member = find_member(session, team_id=team_id, user_id=user_id) if user_id else None
-    if member is not None:
-        return language_of(member, workspace)
-    return workspace_locale(workspace)
-
-
-def vendor_outgoing(
-    session: Session, escalation: Escalation, rep: Member, vendor: Vendor | None, *, resent: bool
-) -> Outgoing:
-    channel = service.vendor_channel(vendor)
-    if channel is None:
-        raise Invalid("escalation.no_vendor_contact", user=rep.user_id)
-    opener = session.get(Member, escalation.opened_by_id) if escalation.opened_by_id else None
-    locale = locale_for(session, escalation.team_id, vendor.contact_user_id if vendor else None)
-    payload = views.vendor_message(
-        escalation, rep.user_id, opener.user_id if opener else None, vendor, locale, resent=resent
-    )
-    kind = "escalation-resent" if resent else "escalation"
-    return Outgoing(
-        team_id=escalation.team_id,
-        key=f"{kind}:{escalation.id}",
-        kind=kind,
-        channel=channel,
-        payload=payload,
-        period=str(escalation.id),
-    )
 
 
 def escalate_command(request: CommandRequest) -> None:
@@ -146,7 +113,7 @@ def submit(deps: Deps, ack: Ack, view: dict[str, Any], caller: Caller) -> None:
             now=now,
         )
         if involve:
-            enqueue(session, [vendor_outgoing(session, escalation, rep, vendor, resent=False)], now=now)
+            enqueue(session, [messages.to_vendor(session, escalation, rep, vendor, resent=False)], now=now)
     ack()
     deps.kick()
 
@@ -165,18 +132,9 @@ def answer(deps: Deps, body: dict[str, Any], caller: Caller, respond: Respond) -
             raise Stale(f"escalation.already_{last}", id=escalation.id, who=who, at=at or now)
         opener = session.get(Member, escalation.opened_by_id) if escalation.opened_by_id else None
         if opener is not None and opener.user_id != caller.member.user_id:
-            payload = views.step_notice(
-                escalation,
-                caller.member.user_id,
-                rep.user_id,
-                locale_for(session, rep.team_id, opener.user_id),
-            )
-            key = f"escalation-{escalation.status.value}:{escalation.id}"
-            enqueue(
-                session,
-                [Outgoing.dm(opener, key=key, kind="escalation-step", payload=payload)],
-                now=now,
-            )
+            locale = messages.locale_for(session, rep.team_id, opener.user_id)
+            note = messages.step_notice(escalation, opener, caller.member.user_id, rep, locale)
+            enqueue(session, [note], now=now)
         message = views.vendor_message(
             escalation, rep.user_id, opener.user_id if opener else None, vendor, caller.locale
         )

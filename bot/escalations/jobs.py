@@ -9,12 +9,12 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.delivery.service import Outgoing, enqueue, find
-from bot.digests import jobs as digests
+from bot.digests import messages as digests
+from bot.digests import service as digest_service
 from bot.digests.service import Scope
-from bot.escalations import handlers, service, views
+from bot.escalations import messages, service
 from bot.escalations.models import Escalation, EscalationStatus
 from bot.roster.models import Member, Vendor
-from bot.roster.service import workspace_locale
 from bot.scheduler import Job, JobContext, for_each_unit
 from bot.workspaces.models import Workspace
 
@@ -59,7 +59,7 @@ def _resend(session: Session, escalation_id: int, now: datetime) -> int:
     rep = session.get_one(Member, escalation.rep_id)
     vendor = session.get(Vendor, escalation.vendor_id) if escalation.vendor_id is not None else None
     service.record(session, escalation, "resent", None, now)
-    enqueue(session, [handlers.vendor_outgoing(session, escalation, rep, vendor, resent=True)], now=now)
+    enqueue(session, [messages.to_vendor(session, escalation, rep, vendor, resent=True)], now=now)
     return 1
 
 
@@ -72,7 +72,7 @@ def _flag(session: Session, team_id: str, now: datetime) -> int:
 
 def _flag_in_digest(session: Session, workspace: Workspace, now: datetime, out: list[Outgoing]) -> int:
     """Once this week's digest is in the outbox, reply to it with the escalations re-sent since the last."""
-    week = digests.digest_week(workspace, now)
+    week = digest_service.digest_week(workspace, now)
     if week is None:
         return 0
     parent = digests.digest_key(str(workspace.digest_channel_id), Scope(workspace.team_id), week)
@@ -81,21 +81,9 @@ def _flag_in_digest(session: Session, workspace: Workspace, now: datetime, out: 
     rows = service.to_flag(session, team_id=workspace.team_id)
     if not rows:
         return 0
-    locale = workspace_locale(workspace)
     for escalation, _ in rows:
         escalation.flagged_in_digest = True
-    payload = views.digest_flag(rows, locale) | {"thread_of": parent}
-    channel = str(workspace.digest_channel_id)
-    out.append(
-        Outgoing(
-            team_id=workspace.team_id,
-            key=f"{parent}:escalations:{'-'.join(str(escalation.id) for escalation, _ in rows)}",
-            kind="digest-escalations",
-            channel=channel,
-            payload=payload,
-            period=week.isoformat(),
-        )
-    )
+    out.append(messages.digest_flag(workspace, parent, week, rows))
     return len(rows)
 
 

@@ -11,9 +11,9 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from sqlalchemy.orm import Session
 
 from bot.db.scoped import get_in_workspace
-from bot.delivery.service import Outgoing, enqueue
+from bot.delivery.service import enqueue
 from bot.errors import Invalid, Stale
-from bot.feedback import service, views
+from bot.feedback import messages, service, views
 from bot.feedback.models import ManagerFeedback
 from bot.i18n import Locale, t
 from bot.roster.models import Member, Role
@@ -117,14 +117,7 @@ def submit_give(deps: Deps, ack: Ack, view: dict[str, Any], caller: Caller) -> N
         item = service.give(
             session, caller=caller, rep=rep, answers=answers, month=_month(deps, session, manager)
         )
-        payload = views.to_rep(item, caller.member.user_id, _locale(session, rep))
-        dm = Outgoing.dm(
-            rep,
-            key=f"feedback-to-rep:{item.id}",
-            kind="feedback-to-rep",
-            payload=payload,
-            period=item.month.isoformat()[:7],
-        )
+        dm = messages.to_rep(item, rep, caller.member.user_id, _locale(session, rep))
         enqueue(session, [dm], now=now)
     ack()
     deps.kick()
@@ -159,8 +152,7 @@ def on_acknowledge(deps: Deps, body: dict[str, Any], caller: Caller, respond: Re
             raise Stale("feedback.already_acknowledged", at=item.acknowledged_at or now)
         manager = _feedback_manager(session, item)
         if manager is not None:
-            payload = views.acknowledged_notice(item, caller.member.user_id, _locale(session, manager))
-            note = Outgoing.dm(manager, key=f"feedback-ack:{item.id}", kind="feedback-ack", payload=payload)
+            note = messages.acknowledged(item, manager, caller.member.user_id, _locale(session, manager))
             enqueue(session, [note], now=now)
         message = views.to_rep(item, manager.user_id if manager else "—", caller.locale)
     respond(**message, replace_original=True)
@@ -181,13 +173,9 @@ def submit_reply(deps: Deps, ack: Ack, view: dict[str, Any], caller: Caller) -> 
         item.reply = text
         manager = _feedback_manager(session, item)
         if manager is not None:
-            payload = views.reply_notice(caller.member.user_id, text, _locale(session, manager))
-            key = f"feedback-reply:{item.id}:{now.timestamp()}"
-            enqueue(
-                session,
-                [Outgoing.dm(manager, key=key, kind="feedback-reply", payload=payload)],
-                now=now,
-            )
+            locale = _locale(session, manager)
+            note = messages.replied(item, manager, caller.member.user_id, text, locale=locale, now=now)
+            enqueue(session, [note], now=now)
     ack()
     deps.kick()
 

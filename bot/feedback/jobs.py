@@ -11,20 +11,16 @@ from sqlalchemy.orm import Session
 
 from bot.checkins import schedule
 from bot.delivery.models import Delivery, DeliveryStatus
-from bot.delivery.service import Outgoing, enqueue, find
-from bot.feedback import service, summary, views
+from bot.delivery.service import enqueue, find
+from bot.feedback import messages, service, summary
+from bot.feedback.messages import ASK, GIVE
 from bot.roster.models import Member, Role
 from bot.roster.service import language_of, workspace_locale
 from bot.scheduler import Job, JobContext, Units, for_each_unit
 from bot.workspaces.models import Workspace
 
-GIVE, ASK, REMINDER, SUMMARY = "feedback-give", "feedback-ask", "feedback-reminder", "field-summary"
 REMIND_UNTIL = timedelta(days=10)  # a reminder still worth sending this long after the prompt
 SUMMARY_TIME = time(9, 0)  # on the 1st of the month, in the workspace's time zone
-
-
-def _period(month: date) -> str:
-    return month.isoformat()[:7]
 
 
 def _due(done: Units[int | None]) -> int:
@@ -53,22 +49,19 @@ def monthly_feedback(context: JobContext, now: datetime) -> str:
             month = service.prompt_month(person, workspace, now)
             if month is not None:
                 kind = GIVE if person.role is Role.MANAGER else ASK
-                key = f"{kind}:{person.user_id}:{_period(month)}"
+                key = messages.prompt_key(kind, person.user_id, month)
                 units.append((key, (key, kind, person, workspace, month)))
 
         def prompt(session: Session, unit: tuple[str, str, Member, Workspace, date]) -> int | None:
             key, kind, person, workspace, month = unit
             if find(session, team_id=person.team_id, key=key) is not None:
                 return 0  # queued at an earlier tick: nothing to build
-            locale = language_of(person, workspace)
+            reps: list[Member] = []
             if kind == GIVE:
                 reps = service.team_reps(session, team_id=person.team_id, manager_id=person.id)
                 if not reps:
                     return None  # no prompt for a manager without reps
-                payload = views.manager_prompt(month, reps, locale, reminder=False)
-            else:
-                payload = views.rep_prompt(month, locale, reminder=False)
-            out = Outgoing.dm(person, key=key, kind=kind, payload=payload, period=_period(month))
+            out = messages.prompt(person, kind, month, reps, language_of(person, workspace))
             return enqueue(session, [out], now=now)
 
         done = for_each_unit(context.session_factory, units, prompt)
@@ -92,31 +85,28 @@ def feedback_reminders(context: JobContext, now: datetime) -> str:
             )
         ).all()
         units = [
-            (key, (key, prompt, person, ws))
+            (key, (prompt, person, ws))
             for prompt, person, ws in rows
-            for key in [f"{REMINDER}:{person.user_id}:{prompt.period}"]
+            for key in [messages.reminder_key(person.user_id, messages.month_of(prompt.period))]
         ]
 
-        def remind(session: Session, unit: tuple[str, Delivery, Member, Workspace]) -> int | None:
-            key, prompt, person, workspace = unit
+        def remind(session: Session, unit: tuple[Delivery, Member, Workspace]) -> int | None:
+            prompt, person, workspace = unit
             today = now.astimezone(schedule.zone_of(person, workspace)).date()
             country = person.country or workspace.country
             if not service.is_working_day(today, country) or schedule.is_day_off(person, workspace, today):
                 return None
-            month = date.fromisoformat(f"{prompt.period}-01")
-            locale = language_of(person, workspace)
+            month = messages.month_of(prompt.period)
+            missing: list[Member] = []
             if prompt.kind == GIVE:
                 missing = service.missing_for_manager(session, manager=person, month=month)
                 if not missing:
                     return None
-                payload = views.manager_prompt(month, missing, locale, reminder=True)
-            else:
-                # Skip only reps who gave named feedback: whether someone wrote anonymously must not
-                # show in who got a reminder, so anonymous authors are reminded too ("if you haven't").
-                if service.named_feedback_given(session, rep=person, month=month):
-                    return None
-                payload = views.rep_prompt(month, locale, reminder=True)
-            out = Outgoing.dm(person, key=key, kind=REMINDER, payload=payload, period=prompt.period)
+            # Skip only reps who gave named feedback: whether someone wrote anonymously must not
+            # show in who got a reminder, so anonymous authors are reminded too ("if you haven't").
+            elif service.named_feedback_given(session, rep=person, month=month):
+                return None
+            out = messages.reminder(person, prompt.kind, month, missing, language_of(person, workspace))
             return enqueue(session, [out], now=now)
 
         done = for_each_unit(context.session_factory, units, remind)
@@ -134,27 +124,19 @@ def field_summary(context: JobContext, now: datetime) -> str:
             month = service.month_of(local.date())
             if local >= datetime.combine(month, SUMMARY_TIME, tzinfo=zone):
                 summarised = service.previous_month(month)
-                key = f"{SUMMARY}:{workspace.digest_channel_id}:{_period(summarised)}"
+                key = messages.summary_key(str(workspace.digest_channel_id), summarised)
                 units.append((key, (workspace, summarised)))
 
         def summarise(session: Session, unit: tuple[Workspace, date]) -> int | None:
             workspace, summarised = unit
             channel = str(workspace.digest_channel_id)
-            key = f"{SUMMARY}:{channel}:{_period(summarised)}"
+            key = messages.summary_key(channel, summarised)
             if find(session, team_id=workspace.team_id, key=key) is not None:
                 return 0
             found = summary.field_summary(session, team_id=workspace.team_id, month=summarised)
             if not found.items:
                 return None
-            payload = views.summary_message(found, workspace_locale(workspace))
-            out = Outgoing(
-                team_id=workspace.team_id,
-                key=key,
-                kind=SUMMARY,
-                channel=channel,
-                payload=payload,
-                period=_period(summarised),
-            )
+            out = messages.summary(workspace.team_id, channel, found, summarised, workspace_locale(workspace))
             return enqueue(session, [out], now=now)
 
         done = for_each_unit(context.session_factory, units, summarise)

@@ -10,12 +10,12 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from sqlalchemy.orm import Session
 
 from bot.db.scoped import get_in_workspace
-from bot.delivery.service import Outgoing, enqueue
+from bot.delivery.service import enqueue
 from bot.errors import Invalid
-from bot.goals import form, service, views
+from bot.goals import form, messages, service, views
 from bot.goals.breakdown import last_ended_week
 from bot.goals.dates import date_window, read_date
-from bot.goals.models import Goal, GoalStatus
+from bot.goals.models import Goal
 from bot.goals.numbers import ID_RANGE, format_amount, read_whole
 from bot.i18n import Locale, t
 from bot.roster.models import Member
@@ -31,43 +31,8 @@ from bot.text import join
 from bot.workspaces.models import Workspace
 
 
-def _dm(goal: Goal, to: Member, kind: str, payload: dict[str, Any]) -> Outgoing:
-    return Outgoing.dm(
-        to,
-        key=f"goal-{kind}:{goal.id}:v{goal.version}:{to.user_id}",
-        kind=f"goal-{kind}",
-        payload=payload,
-        period=str(goal.id),
-    )
-
-
 def _locale(session: Session, member: Member) -> Locale:
     return language_of(member, session.get_one(Workspace, member.team_id))
-
-
-def ask_next(session: Session, goal: Goal, by: Caller) -> list[Outgoing]:
-    """Who must answer now: the rep agrees to a manager's goal; the manager approves a rep's proposal."""
-    rep = session.get_one(Member, goal.rep_id)
-    manager = current_manager(session, rep)
-    if goal.status is GoalStatus.PROPOSED and manager is not None:
-        return [
-            _dm(
-                goal,
-                manager,
-                "approval",
-                views.approval_message(goal, rep.user_id, _locale(session, manager)),
-            )
-        ]
-    if goal.status is GoalStatus.AWAITING_AGREEMENT:
-        return [
-            _dm(
-                goal,
-                rep,
-                "agreement",
-                views.agreement_message(goal, by.member.user_id, _locale(session, rep)),
-            )
-        ]
-    return []
 
 
 def open_goal_modal(request: CommandRequest, rep: Member, goal: Goal | None) -> None:
@@ -193,7 +158,7 @@ def submit_goal(deps: Deps, ack: Ack, body: dict[str, Any], view: dict[str, Any]
             if goal
             else service.create(session, caller=caller, rep=rep, data=data)
         )
-        enqueue(session, ask_next(session, goal, caller), now=now)
+        enqueue(session, messages.ask_next(session, goal, caller), now=now)
         people = rep_and_manager(session, rep)
     ack()
     deps.kick()
@@ -207,20 +172,17 @@ def _decide(
     manager = current_manager(session, rep)  # who manages the rep now, not who did when it was made
     if action is Action.GOAL_APPROVE:
         service.approve(goal, caller, rep, version=version, now=now)
-        note = blocks.notice(t("goal.approved_notice", _locale(session, rep), title=goal.title))
-        return t("goal.approved", caller.locale, title=goal.title, rep=rep.user_id), rep, "approved", note
+        note = messages.approved_notice(goal, _locale(session, rep))
+        done = t("goal.approved", caller.locale, title=goal.title, rep=rep.user_id)
+        return done, rep, messages.APPROVED, note
     me = session.get_one(Member, caller.member.id)
     if action is Action.GOAL_AGREE:
         service.agree(goal, me, version=version, now=now)
-        text = (
-            t("goal.agreed_notice", _locale(session, manager), rep=rep.user_id, title=goal.title)
-            if manager
-            else ""
-        )
-        return t("goal.agreed", caller.locale, title=goal.title), manager, "agreed", blocks.notice(text)
+        note = messages.agreed_notice(goal, rep, _locale(session, manager)) if manager else {}
+        return t("goal.agreed", caller.locale, title=goal.title), manager, messages.AGREED, note
     service.discuss(goal, me, version=version)
-    note = views.discuss_message(goal, rep.user_id, _locale(session, manager)) if manager else {}
-    return t("goal.discussing", caller.locale, title=goal.title), manager, "discuss", note
+    note = messages.discuss_notice(goal, rep, _locale(session, manager)) if manager else {}
+    return t("goal.discussing", caller.locale, title=goal.title), manager, messages.DISCUSS, note
 
 
 def answer(deps: Deps, body: dict[str, Any], caller: Caller, respond: Respond) -> None:
@@ -234,7 +196,7 @@ def answer(deps: Deps, body: dict[str, Any], caller: Caller, respond: Respond) -
         rep = session.get_one(Member, goal.rep_id)
         done, tell, kind, note = _decide(session, action, goal, caller, version=version, now=now, rep=rep)
         if tell is not None:
-            enqueue(session, [_dm(goal, tell, kind, note)], now=now)
+            enqueue(session, [messages.dm(goal, tell, kind, note)], now=now)
         people = rep_and_manager(session, rep)
     respond(**blocks.notice(join("\n", [done, views.summary(goal, caller.locale)])), replace_original=True)
     deps.kick()

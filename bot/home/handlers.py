@@ -10,7 +10,7 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from bot.digests.handlers import post_digest
+from bot.digests import messages as digest_messages
 from bot.events import CheckInRecorded
 from bot.goals import service as goals
 from bot.goals import views as goal_views
@@ -21,7 +21,7 @@ from bot.slack.deps import Deps
 from bot.slack.errors import reported_after_ack
 from bot.slack.ids import Action
 from bot.slack.sections import HomeContext, home_tab
-from bot.workspaces.handlers import setup_view
+from bot.workspaces.views import setup_view
 
 logger = logging.getLogger(__name__)
 
@@ -95,7 +95,9 @@ def register(app: App, deps: Deps) -> None:
         caller = deps.caller_of(body, context)
         if caller.role is Role.REP:
             return
-        channel = post_digest(deps, caller)
+        with deps.session_factory.begin() as session:
+            channel = digest_messages.post_now(session, caller, now=deps.clock(), sections=deps.pages.digest)
+        deps.kick()
         client.chat_postMessage(
             channel=caller.member.user_id, text=t("digest.posting", caller.locale, channel=channel)
         )

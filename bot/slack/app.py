@@ -22,6 +22,18 @@ from bot.slack.directory import Directory
 logger = logging.getLogger(__name__)
 
 
+def _bolt_app(settings: Settings, client: WebClient) -> App:
+    """Bolt itself: HTTP mode verifies every request's signature; Socket Mode needs no secret."""
+    signing_secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else ""
+    return App(
+        client=client,
+        signing_secret=signing_secret,
+        request_verification_enabled=not settings.socket_mode,
+        token_verification_enabled=False,  # no auth.test on start-up; `pacer run` checks the token itself
+        logger=logging.getLogger("slack_bolt.App"),
+    )
+
+
 def create_app(
     settings: Settings,
     *,
@@ -36,14 +48,7 @@ def create_app(
     `events` runs the features' event subscribers; whoever passes it shuts it down with the app."""
     settings.require_slack()
     client = client or make_client(settings, purpose="listener")
-    signing_secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else ""
-    app = App(
-        client=client,
-        signing_secret=signing_secret,
-        request_verification_enabled=not settings.socket_mode,
-        token_verification_enabled=False,  # no auth.test on start-up; `pacer run` checks the token itself
-        logger=logging.getLogger("slack_bolt.App"),
-    )
+    app = _bolt_app(settings, client)
     deps = Deps(
         settings=settings,
         session_factory=session_factory,

@@ -13,7 +13,6 @@ from slack_sdk.webhook import WebhookClient
 from bot.errors import NotAllowed
 from bot.i18n import t
 from bot.roster.models import Role
-from bot.roster.service import Caller
 from bot.slack import blocks
 from bot.slack.commands import ADMINS, CommandRequest, Commands, role_names
 from bot.slack.deps import Deps
@@ -26,24 +25,14 @@ from bot.workspaces import views
 from bot.workspaces.service import (
     SetupForm,
     WorkspaceSettings,
-    ensure_workspace,
     save_settings,
     validate_setup,
 )
 
 
-def setup_view(deps: Deps, caller: Caller, *, response_url: str = "") -> dict[str, Any]:
-    """The settings modal with the saved settings; the answer goes to `response_url` (else a DM)."""
-    with deps.session_factory() as session:
-        current = views.settings_of(ensure_workspace(session, caller.team_id))
-    return views.setup_modal(
-        current, caller.locale, private_metadata={"response_url": response_url}, sections=deps.pages.setup
-    )
-
-
 def register(app: App, deps: Deps, commands: Commands) -> None:
     def open_setup(request: CommandRequest) -> None:
-        view = setup_view(deps, request.caller, response_url=str(request.body.get("response_url", "")))
+        view = views.setup_view(deps, request.caller, response_url=str(request.body.get("response_url", "")))
         request.ack()
         request.client.views_open(trigger_id=request.body["trigger_id"], view=view)
 

@@ -10,12 +10,14 @@ from typing import Any
 
 from bot.i18n import LOCALES, Locale, t
 from bot.roster.models import Role
+from bot.roster.service import Caller
 from bot.slack import blocks
 from bot.slack.blocks import Block
+from bot.slack.deps import Deps
 from bot.slack.ids import Action, CallbackId, SetupBlock
 from bot.slack.sections import HomeContext, Section, SetupField, SetupSection, setup_fields
 from bot.workspaces.models import Workspace
-from bot.workspaces.service import WorkspaceSettings
+from bot.workspaces.service import WorkspaceSettings, ensure_workspace
 
 NUDGE_TIMES = [f"{hour:02d}:{minute:02d}" for hour in range(6, 21) for minute in (0, 30)]
 
@@ -146,3 +148,12 @@ HOME_SECTIONS: tuple[Section[HomeContext], ...] = (
         title=lambda context: t("home.admin_title", context.caller.locale),
     ),
 )
+
+
+def setup_view(deps: Deps, caller: Caller, *, response_url: str = "") -> dict[str, Any]:
+    """The settings modal with the saved settings; the answer goes to `response_url` (else a DM)."""
+    with deps.session_factory() as session:
+        current = settings_of(ensure_workspace(session, caller.team_id))
+    return setup_modal(
+        current, caller.locale, private_metadata={"response_url": response_url}, sections=deps.pages.setup
+    )
