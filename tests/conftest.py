@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from bot.config import Settings
 from bot.db import make_engine, make_session_factory
 from bot.db.migrate import upgrade
-from bot.db.models import Base
+from bot.features import metadata
 from tests.support.app_server import AppServer
 from tests.support.people import add_people
 from tests.support.slack_emulator import SlackEmulator
@@ -74,7 +74,7 @@ def session(engine: Engine) -> Iterator[Session]:
 
 def wipe(engine: Engine) -> None:
     with engine.begin() as connection:
-        for table in reversed(Base.metadata.sorted_tables):
+        for table in reversed(metadata().sorted_tables):
             connection.execute(table.delete())
 
 

@@ -5,19 +5,19 @@ from alembic.migration import MigrationContext
 from sqlalchemy import Engine, inspect
 
 from bot.db.migrate import downgrade, upgrade
-from bot.db.models import Base
+from bot.features import metadata
 
 
 def test_models_match_migrations(engine: Engine) -> None:
     with engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
-        assert compare_metadata(context, Base.metadata) == []
+        assert compare_metadata(context, metadata()) == []
 
 
 def test_every_table_carries_team_id(engine: Engine) -> None:
     inspector = inspect(engine)
     tables = [name for name in inspector.get_table_names() if name != "alembic_version"]
-    assert sorted(tables) == sorted(Base.metadata.tables)
+    assert sorted(tables) == sorted(metadata().tables)
     assert [t for t in tables if "team_id" not in {c["name"] for c in inspector.get_columns(t)}] == []
 
 
