@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.calendar import iso_week_start, last_ended_week, period_bounds
 from bot.goals.breakdown import (
     QUANTUM_COUNT,
     QUANTUM_CURRENCY,
@@ -19,10 +20,7 @@ from bot.goals.breakdown import (
     WeekTarget,
     breakdown,
     cumulative_target,
-    iso_week_start,
-    last_ended_week,
     pace,
-    period_bounds,
     quantum_for,
     rebalance,
     weekly_needed,

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from slack_bolt import App
 from sqlalchemy.orm import Session
 
+from bot import calendar
 from bot.delivery.service import Outgoing, enqueue, find
 from bot.digests import jobs, service, views
 from bot.errors import Conflict, Invalid, NotAllowed
 from bot.goals import service as goals
 from bot.goals import views as goal_views
-from bot.goals.breakdown import last_ended_week
 from bot.i18n import t
 from bot.roster.models import Member, Role, Vendor
 from bot.roster.service import Caller, find_member, language_of, manages, route_vendor, vendor_named
@@ -31,8 +30,8 @@ CHANNEL = re.compile(r"^<#([CG][A-Z0-9]+)(?:\|[^>]*)?>$")
 def last_week(deps: Deps, team_id: str) -> date:
     """The last ISO week that has ended, in the workspace's time zone."""
     with deps.session_factory() as session:
-        zone = ZoneInfo(session.get_one(Workspace, team_id).timezone)
-    return last_ended_week(deps.clock().astimezone(zone).date())
+        zone = calendar.workspace_zone(session.get_one(Workspace, team_id))
+    return calendar.last_ended_week(calendar.local_date(deps.clock(), zone))
 
 
 def own_scope(caller: Caller) -> service.Scope:

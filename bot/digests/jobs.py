@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import base64
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.checkins.schedule import CATCH_UP
+from bot import calendar
 from bot.delivery.service import Outgoing, enqueue, find
 from bot.digests import service, views
-from bot.goals.breakdown import iso_week_start
 from bot.i18n import Locale
 from bot.roster.models import Member, Role, Vendor
 from bot.roster.service import workspace_locale
@@ -100,16 +98,6 @@ def messages(
     return out
 
 
-def digest_week(workspace: Workspace, now: datetime) -> date | None:
-    """The week whose digest is due now in the workspace's zone (within a day's catch-up), if any."""
-    local = now.astimezone(ZoneInfo(workspace.timezone))
-    monday = iso_week_start(local.date())
-    slot = datetime.combine(
-        monday + timedelta(days=workspace.digest_weekday), workspace.digest_time, tzinfo=local.tzinfo
-    )
-    return monday - timedelta(days=7) if slot <= local < slot + CATCH_UP else None
-
-
 @dataclass(frozen=True)
 class DueDigest:
     channel: str
@@ -122,7 +110,7 @@ def due_digests(session: Session, now: datetime) -> list[DueDigest]:
     """Every digest channel's digest due now, in every workspace."""
     due: list[DueDigest] = []
     for workspace in session.scalars(select(Workspace)):
-        week = digest_week(workspace, now)
+        week = calendar.digest_week(workspace, now)
         if week is not None:
             locale = workspace_locale(workspace)
             due += [DueDigest(c, scope, week, locale) for c, scope in channels(session, workspace)]

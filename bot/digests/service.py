@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Select, Subquery, case, func, select
 from sqlalchemy.orm import Session
 
+from bot import calendar
 from bot.checkins.models import CheckIn, Confidence
 from bot.goals.models import Goal, GoalStatus, WeeklyTarget
 from bot.goals.numbers import stored
@@ -131,7 +132,7 @@ class Scope:
 def build(session: Session, scope: Scope, week_start: date) -> Digest:
     """The digest for the ISO week starting `week_start`, over the reps in `scope`."""
     lines = {rep.id: RepLine(rep, vendor) for rep, vendor in session.execute(scope.reps())}
-    week_end, last_week = week_start + timedelta(days=6), week_start - timedelta(days=7)
+    week_end, last_week = calendar.week_end(week_start), week_start - calendar.WEEK
     goals = (
         select(Goal.id, Goal.rep_id, Goal.unit)
         .where(

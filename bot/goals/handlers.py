@@ -9,11 +9,11 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext, Respond
 from sqlalchemy.orm import Session
 
+from bot import calendar
 from bot.db.scoped import get_in_workspace
 from bot.delivery.service import Outgoing, enqueue
 from bot.errors import Invalid
 from bot.goals import form, service, views
-from bot.goals.breakdown import last_ended_week
 from bot.goals.dates import date_window, read_date
 from bot.goals.models import Goal, GoalStatus
 from bot.goals.numbers import ID_RANGE, format_amount, read_whole
@@ -119,7 +119,7 @@ def goals_command(request: CommandRequest) -> None:
             session,
             caller=request.caller,
             rep=session.merge(rep) if rep else None,
-            through=last_ended_week(request.deps.clock().date()),
+            through=calendar.last_ended_week(request.deps.clock().date()),
         )
         text, body = views.goals_list(rows, request.locale)
     request.reply(text, body)

@@ -4,19 +4,17 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from datetime import datetime, timedelta
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from bot.checkins import schedule
+from bot import calendar
 from bot.checkins.service import checkins_of
 from bot.digests import service as digests
 from bot.digests.handlers import last_week, own_scope, post_digest
 from bot.goals import service as goals
 from bot.goals import views as goal_views
-from bot.goals.breakdown import last_ended_week
 from bot.home import views
 from bot.i18n import t
 from bot.roster.models import Member, Role
@@ -50,16 +48,13 @@ def _rep_home(deps: Deps, caller: Caller) -> dict[str, Any]:
     with deps.session_factory() as session:
         workspace = session.get_one(Workspace, caller.team_id)
         rep = session.get_one(Member, caller.member.id)
-        zone = schedule.zone_of(rep, workspace)
-        week = schedule.checkin_week(workspace, zone, now)
+        zone = calendar.member_zone(rep, workspace)
+        week = calendar.checkin_week(workspace, zone, now)
         checked_in = bool(checkins_of(session, rep_id=rep.id, week_start=week))
-        rows = goals.visible_goals(session, caller=caller, rep=None, through=last_ended_week(now.date()))
-    return views.rep_home(rows, week, checked_in, _next_nudge(workspace, zone, now), caller.locale)
-
-
-def _next_nudge(workspace: Workspace, zone: Any, now: datetime) -> datetime:
-    slot = schedule.nudge_slot(workspace, zone, now)
-    return slot if slot > now else schedule.nudge_slot(workspace, zone, now + timedelta(days=7))
+        rows = goals.visible_goals(
+            session, caller=caller, rep=None, through=calendar.last_ended_week(now.date())
+        )
+    return views.rep_home(rows, week, checked_in, calendar.next_nudge(workspace, zone, now), caller.locale)
 
 
 def publish(deps: Deps, client: WebClient, team_id: str, user_ids: Iterable[str]) -> None:

@@ -6,11 +6,10 @@ import re
 from dataclasses import dataclass
 from datetime import time
 from typing import TypeVar
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import holidays
 from sqlalchemy.orm import Session
 
+from bot import calendar
 from bot.db.engine import upsert_statement
 from bot.goals.numbers import read_whole
 from bot.i18n import LOCALES
@@ -91,7 +90,7 @@ def validate_setup(form: SetupForm) -> WorkspaceSettings | dict[str, str]:
         "setup.error.report_week",
     )
     country = (form.country or "").strip().upper() or None
-    if country is not None and country not in holidays.list_supported_countries():
+    if country is not None and not calendar.knows_holidays(country):
         errors["country"] = "setup.error.country"  # the same list as `roster.service.country_code`
     if errors:
         return errors
@@ -130,11 +129,7 @@ def _zone(raw: str | None) -> str | None:
     name = (raw or "").strip()
     if not name or len(name) > ZONE_NAME_MAX or name.startswith("/") or ".." in name:
         return None
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return None
-    return name
+    return name if calendar.is_zone(name) else None
 
 
 def _time(raw: str | None) -> time | None:
