@@ -72,3 +72,24 @@ def test_every_submission_and_acting_button_acts_once() -> None:
     }
     assert unguarded == set(), "decorate with @acts_once(deps) and claim(session) first, or list it above"
     assert actions.keys() >= OPENS_OR_KEYED, "a listed button no longer exists: take it off the list"
+
+
+# Time is the calendar's (bot/calendar.py): no other module builds a zone, reads ISO weeks, asks the
+# `holidays` package or counts a week of days on its own. Each exception below says why it is not
+# calendar logic.
+CALENDAR_ONLY = ("ZoneInfo(", ".isocalendar(", "import holidays", "timedelta(days=7)")
+NOT_CALENDAR = {
+    ("interactions/service.py", "timedelta(days=7)"),  # how long a handled request id is kept, not a week
+}
+
+
+def test_only_the_calendar_computes_time() -> None:
+    found = {
+        (str(path.relative_to(BOT)), needle)
+        for path in BOT.rglob("*.py")
+        if path != BOT / "calendar.py"
+        for needle in CALENDAR_ONLY
+        if needle in path.read_text(encoding="utf-8")
+    }
+    assert found - NOT_CALENDAR == set()
+    assert found >= NOT_CALENDAR, "an exception no longer needed: remove it from NOT_CALENDAR"
