@@ -246,3 +246,24 @@ def test_outbox_keys_come_from_messages_and_no_feature_imports_anothers_handlers
     assert inline_keys == [], "build the key with a function in the feature's messages.py"
     assert crossing == {}, "import the other feature's messages, service or views instead"
     assert len(list(BOT.glob("*/messages.py"))) >= 5, "expected the five features that send messages"
+
+
+# Time is the calendar's (bot/calendar.py): no other module builds a zone, reads ISO weeks, asks the
+# `holidays` package or counts a week of days on its own. Each exception below says why it is not
+# calendar logic.
+CALENDAR_ONLY = ("ZoneInfo(", ".isocalendar(", "import holidays", "timedelta(days=7)")
+NOT_CALENDAR = {
+    ("interactions/service.py", "timedelta(days=7)"),  # how long a handled request id is kept, not a week
+}
+
+
+def test_only_the_calendar_computes_time() -> None:
+    found = {
+        (str(path.relative_to(BOT)), needle)
+        for path in BOT.rglob("*.py")
+        if path != BOT / "calendar.py"
+        for needle in CALENDAR_ONLY
+        if needle in path.read_text(encoding="utf-8")
+    }
+    assert found - NOT_CALENDAR == set()
+    assert found >= NOT_CALENDAR, "an exception no longer needed: remove it from NOT_CALENDAR"

@@ -5,7 +5,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from bot.feedback.service import feedback_date
+from bot.calendar import feedback_date
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,8 @@ from decimal import Decimal
 import pytest
 from sqlalchemy.orm import Session
 
-from bot.checkins import messages, schedule, service
+from bot import calendar
+from bot.checkins import messages, service
 from bot.goals import service as goals
 from bot.goals.form import GoalInput
 from bot.goals.models import GoalStatus, Metric, PeriodKind
@@ -134,10 +135,10 @@ def test_no_active_goal_or_inactive_means_no_nudge(session: Session, reps: dict[
 
 def test_checkin_window_closes_when_the_digest_is_posted(session: Session, reps: dict[str, Member]) -> None:
     workspace = session.get_one(Workspace, TEAM)  # digest on Monday 16:00 UTC by default
-    zone = schedule.zone_of(reps["shanghai"], workspace)
+    zone = calendar.member_zone(reps["shanghai"], workspace)
     last_week = date(2026, 11, 23)
-    assert schedule.checkin_week(workspace, zone, utc(2026, 11, 30, 15, 59)) == last_week
-    assert schedule.week_is_open(workspace, zone, last_week, utc(2026, 11, 30, 15, 59))
-    assert schedule.checkin_week(workspace, zone, utc(2026, 11, 30, 16, 0)) == date(2026, 11, 30)
-    assert not schedule.week_is_open(workspace, zone, last_week, utc(2026, 11, 30, 16, 0))
-    assert not schedule.week_is_open(workspace, zone, date(2026, 12, 7), utc(2026, 11, 30, 16, 0))  # future
+    assert calendar.checkin_week(workspace, zone, utc(2026, 11, 30, 15, 59)) == last_week
+    assert calendar.week_is_open(workspace, zone, last_week, utc(2026, 11, 30, 15, 59))
+    assert calendar.checkin_week(workspace, zone, utc(2026, 11, 30, 16, 0)) == date(2026, 11, 30)
+    assert not calendar.week_is_open(workspace, zone, last_week, utc(2026, 11, 30, 16, 0))
+    assert not calendar.week_is_open(workspace, zone, date(2026, 12, 7), utc(2026, 11, 30, 16, 0))  # future

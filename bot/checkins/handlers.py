@@ -10,7 +10,8 @@ from zoneinfo import ZoneInfo
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from bot.checkins import messages, schedule, service, views
+from bot import calendar
+from bot.checkins import messages, service, views
 from bot.checkins.models import CheckIn, Confidence
 from bot.delivery.service import cancel, enqueue, find
 from bot.errors import Invalid, NotAllowed
@@ -36,9 +37,9 @@ def checkin_view(deps: Deps, caller: Caller, requested: date | None) -> dict[str
     with deps.session_factory() as session:
         workspace = session.get_one(Workspace, caller.team_id)
         rep = session.get_one(Member, caller.member.id)
-        zone = schedule.zone_of(rep, workspace)
-        open_ = requested is not None and schedule.week_is_open(workspace, zone, requested, now)
-        week = requested if open_ and requested else schedule.checkin_week(workspace, zone, now)
+        zone = calendar.member_zone(rep, workspace)
+        open_ = requested is not None and calendar.week_is_open(workspace, zone, requested, now)
+        week = requested if open_ and requested else calendar.checkin_week(workspace, zone, now)
         if requested is not None and requested < week:
             notice = week_closed_notice(workspace, zone, requested, week, caller.locale)
         goals = service.goal_weeks(session, service.active_goals(session, rep=rep, week_start=week), week)
@@ -67,7 +68,7 @@ def week_closed_notice(workspace: Workspace, zone: ZoneInfo, closed: date, week:
         "checkin.week_closed_notice",
         locale,
         week=views.week_label(closed, locale),
-        at=moment(schedule.digest_time(workspace, closed), zone, locale),
+        at=moment(calendar.digest_time(workspace, closed), zone, locale),
         current=views.week_label(week, locale),
     )
 
@@ -174,7 +175,7 @@ def record(deps: Deps, caller: Caller, week: date, answers: list[service.Answer]
         claim(session)
         workspace = session.get_one(Workspace, caller.team_id)
         rep = session.get_one(Member, caller.member.id)
-        if not schedule.week_is_open(workspace, schedule.zone_of(rep, workspace), week, now):
+        if not calendar.week_is_open(workspace, calendar.member_zone(rep, workspace), week, now):
             raise Invalid("checkin.week_closed")
         service.save_checkin(session, rep=rep, week_start=week, answers=answers, now=now)
         goals = service.goal_weeks(session, service.active_goals(session, rep=rep, week_start=week), week)

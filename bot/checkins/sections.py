@@ -4,10 +4,7 @@ next nudge comes (it opens the rep's Home tab, so its title is the tab's header)
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
-
-from bot.checkins import schedule
+from bot import calendar
 from bot.checkins.service import checkins_of
 from bot.checkins.views import week_label
 from bot.i18n import Locale, t
@@ -21,17 +18,12 @@ from bot.workspaces.service import REMINDER_DELAYS, WorkspaceSettings
 from bot.workspaces.views import select, times, weekdays
 
 
-def _next_nudge(workspace: Workspace, zone: ZoneInfo, now: datetime) -> datetime:
-    slot = schedule.nudge_slot(workspace, zone, now)
-    return slot if slot > now else schedule.nudge_slot(workspace, zone, now + timedelta(days=7))
-
-
 def _week(context: HomeContext) -> list[Block]:
     session, locale, now = context.session, context.caller.locale, context.now
     workspace = session.get_one(Workspace, context.caller.team_id)
     rep = session.get_one(Member, context.caller.member.id)
-    zone = schedule.zone_of(rep, workspace)
-    week = schedule.checkin_week(workspace, zone, now)
+    zone = calendar.member_zone(rep, workspace)
+    week = calendar.checkin_week(workspace, zone, now)
     checked_in = bool(checkins_of(session, rep_id=rep.id, week_start=week))
     state = "home.checked_in" if checked_in else "home.not_checked_in"
     check = blocks.section(t(state, locale, week=week_label(week, locale)))
@@ -41,7 +33,7 @@ def _week(context: HomeContext) -> list[Block]:
         week.isoformat(),
         primary=not checked_in,
     )
-    when = _next_nudge(workspace, zone, now).strftime("%Y-%m-%d %H:%M %Z")
+    when = calendar.next_nudge(workspace, zone, now).strftime("%Y-%m-%d %H:%M %Z")
     return [check, blocks.context(t("home.next_nudge", locale, when=when))]
 
 

@@ -11,7 +11,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.checkins import schedule
+from bot import calendar
 from bot.checkins.models import CheckIn, Confidence
 from bot.db.engine import upsert_statement
 from bot.delivery.models import Delivery
@@ -50,7 +50,7 @@ def _reps_with_goals(session: Session, weeks: tuple[date, date]) -> dict[int, li
     goals = session.scalars(
         select(Goal).where(
             Goal.status == GoalStatus.ACTIVE,
-            Goal.start_date <= last + timedelta(days=6),
+            Goal.start_date <= calendar.week_end(last),
             Goal.end_date >= first,
         )
     ).all()
@@ -68,7 +68,7 @@ def goal_weeks(session: Session, goals: Sequence[Goal], week_start: date) -> lis
 def goal_weeks_of(session: Session, wanted: Sequence[tuple[Sequence[Goal], date]]) -> list[list[GoalWeek]]:
     """`goal_weeks` for many (goals, week) pairs at once: two queries, whatever the number of reps."""
     ids = {goal.id for goals, _ in wanted for goal in goals}
-    weeks = {week for _, week in wanted} | {week + schedule.WEEK for _, week in wanted}
+    weeks = {week for _, week in wanted} | {week + calendar.WEEK for _, week in wanted}
     targets = {
         (t.goal_id, t.week_start): t.target
         for t in session.scalars(
@@ -88,7 +88,7 @@ def goal_weeks_of(session: Session, wanted: Sequence[tuple[Sequence[Goal], date]
         return GoalWeek(
             goal=goal,
             week_target=targets.get((goal.id, week), zero),
-            next_target=targets.get((goal.id, week + schedule.WEEK), zero),
+            next_target=targets.get((goal.id, week + calendar.WEEK), zero),
             result=answer.result if answer else None,
             confidence=answer.confidence if answer else None,
         )
@@ -101,7 +101,7 @@ def due_nudges(session: Session, *, now: datetime, nudged: Nudged) -> list[Due]:
     not away, not on a public holiday, and not `nudged` for that week yet (`checkins.messages.nudged`)."""
     workspaces = {w.team_id: w for w in session.scalars(select(Workspace))}
     this_monday = (now - timedelta(days=8)).date()
-    reps_goals = _reps_with_goals(session, (this_monday - schedule.WEEK, now.date() + schedule.WEEK))
+    reps_goals = _reps_with_goals(session, (this_monday - calendar.WEEK, now.date() + calendar.WEEK))
     if not reps_goals:
         return []
     reps = session.scalars(
@@ -115,14 +115,14 @@ def due_nudges(session: Session, *, now: datetime, nudged: Nudged) -> list[Due]:
     found: list[tuple[Member, Workspace, date, list[Goal]]] = []
     for rep in reps:
         workspace = workspaces[rep.team_id]
-        slot = schedule.nudge_slot(workspace, schedule.zone_of(rep, workspace), now)
-        if not slot <= now < slot + schedule.CATCH_UP or schedule.is_day_off(rep, workspace, slot.date()):
+        slot = calendar.nudge_slot(workspace, calendar.member_zone(rep, workspace), now)
+        if not slot <= now < slot + calendar.CATCH_UP or calendar.is_day_off(rep, workspace, slot.date()):
             continue
-        week = schedule.nudged_week(workspace, slot)
+        week = calendar.nudged_week(workspace, slot)
         if nudged(rep.user_id, week):
             continue
         goals = [
-            g for g in reps_goals[rep.id] if g.start_date <= week + timedelta(days=13) and g.end_date >= week
+            g for g in reps_goals[rep.id] if g.start_date <= week + LAST_DAY_SHOWN and g.end_date >= week
         ]
         if goals:
             found.append((rep, workspace, week, goals))
@@ -134,15 +134,15 @@ def due_reminders(
     session: Session, *, now: datetime, nudges: Iterable[tuple[Delivery, Member, Workspace]]
 ) -> list[Due]:
     """Of the `nudges` sent (`checkins.messages.sent_nudges`), the reps nudged a while ago (see
-    `schedule.reminder_time`) who have not checked in for that week."""
+    `calendar.reminder_time`) who have not checked in for that week."""
     due: list[Due] = []
     for nudge, rep, workspace in nudges:
         week = date.fromisoformat(nudge.period)
-        if now < schedule.reminder_time(workspace, nudge.created_at, week):
+        if now < calendar.reminder_time(workspace, nudge.created_at, week):
             continue
-        zone = schedule.zone_of(rep, workspace)
-        if not schedule.week_is_open(workspace, zone, week, now) or schedule.is_day_off(
-            rep, workspace, now.astimezone(zone).date()
+        zone = calendar.member_zone(rep, workspace)
+        if not calendar.week_is_open(workspace, zone, week, now) or calendar.is_day_off(
+            rep, workspace, calendar.local_date(now, zone)
         ):
             continue
         goals = active_goals(session, rep=rep, week_start=week)
@@ -160,7 +160,7 @@ def active_goals(session: Session, *, rep: Member, week_start: date) -> list[Goa
                 Goal.team_id == rep.team_id,
                 Goal.rep_id == rep.id,
                 Goal.status == GoalStatus.ACTIVE,
-                Goal.start_date <= week_start + timedelta(days=6),
+                Goal.start_date <= calendar.week_end(week_start),
                 Goal.end_date >= week_start,
             )
             .order_by(Goal.id)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
+from bot import calendar
 from bot.checkins.models import Confidence
 from bot.checkins.service import NOTE_MAX, Due, GoalWeek
 from bot.goals.numbers import format_amount
@@ -18,11 +19,11 @@ CONFIDENCE_EMOJI = {Confidence.ON_TRACK: "🟢", Confidence.AT_RISK: "🟡", Con
 
 
 def week_label(week_start: date, locale: Locale) -> str:
-    end = week_start + timedelta(days=6)
+    end = calendar.week_end(week_start)
     return t(
         "week.label",
         locale,
-        week=week_start.isocalendar().week,
+        week=calendar.iso_week_number(week_start),
         start=day(week_start, locale),
         end=day(end, locale),
     )

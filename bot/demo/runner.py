@@ -15,8 +15,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
+from bot import calendar
 from bot.db import make_engine
 from bot.db.migrate import upgrade
 from bot.demo.install import InstallError, ensure_local_slack
@@ -133,15 +133,15 @@ def _running_demo(*, slack_port: int, app_port: int, data_dir: Path) -> Iterator
 def nudge_time(now: datetime) -> datetime:
     """Just after the last rep's Monday 09:00 of this week (each in their own zone): everyone is due."""
     monday = this_week(now)
-    return max(datetime.combine(monday, time(9, 0), tzinfo=ZoneInfo(p.tz)) for p in reps()) + timedelta(
+    return max(datetime.combine(monday, time(9, 0), tzinfo=calendar.zone(p.tz)) for p in reps()) + timedelta(
         minutes=1
     )
 
 
 def digest_time(now: datetime) -> datetime:
     """Just after last week's digest time (the seed puts it on Sunday 23:00, workspace time)."""
-    sunday: date = this_week(now) + timedelta(days=6)
-    return datetime.combine(sunday, time(23, 1), tzinfo=ZoneInfo(WORKSPACE_ZONE))
+    sunday: date = calendar.week_end(this_week(now))
+    return datetime.combine(sunday, time(23, 1), tzinfo=calendar.zone(WORKSPACE_ZONE))
 
 
 def _environment(data_dir: Path, database: Path, *, slack_port: int, app_port: int) -> dict[str, str]:

@@ -9,6 +9,7 @@ from decimal import Decimal
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from bot import calendar
 from bot.checkins.models import Confidence
 from bot.checkins.service import Answer, save_checkin
 from bot.db import make_session_factory
@@ -16,7 +17,6 @@ from bot.demo.people import DIGEST_CHANNEL, PEOPLE, TEAM_ID, VENDORS, Person, re
 from bot.feedback import service as feedback
 from bot.goals import form as goal_form
 from bot.goals import service as goals
-from bot.goals.breakdown import iso_week_start
 from bot.roster import service as roster
 from bot.roster.models import Member
 from bot.workspaces.models import Workspace
@@ -36,7 +36,7 @@ BLOCKERS = (
 
 
 def this_week(now: datetime) -> date:
-    return iso_week_start(now.date())
+    return calendar.iso_week_start(now.date())
 
 
 def seed(engine: Engine, *, now: datetime, anonymity_key: bytes) -> None:
@@ -118,7 +118,7 @@ def _feedback(
 ) -> None:
     """Last month's feedback both ways, through the feedback service: a manager's note to each of the
     first reps, and what three reps told the company (one of them anonymously)."""
-    month = (now.date().replace(day=1) - timedelta(days=1)).replace(day=1)
+    month = calendar.previous_month(calendar.month_of(now.date()))
     for rep in reps()[:3]:
         manager = roster.caller_for(members[rep.manager or ""], workspace, ADMINS)
         feedback.give(
@@ -211,5 +211,5 @@ def _goal_and_history(
                     needs_help=bool(blockers) and back == 1,
                 )
             ],
-            now=datetime.combine(week_start + timedelta(days=7), time(10, 0), tzinfo=now.tzinfo),
+            now=datetime.combine(week_start + calendar.WEEK, time(10, 0), tzinfo=now.tzinfo),
         )

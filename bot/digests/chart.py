@@ -16,6 +16,7 @@ matplotlib.use("Agg")  # no screen: render to memory
 from matplotlib import pyplot as plt
 from matplotlib.ticker import FuncFormatter
 
+from bot import calendar
 from bot.digests.service import Series
 
 
@@ -38,7 +39,7 @@ def render(series: Series) -> bytes:
         axes.plot(x, _points(series.target), linestyle="--", color="#8a8f98", linewidth=2)
         axes.plot(x, _points(series.result), color="#1f5f4a", linewidth=2.5, marker="o", markersize=3)
         step = max(1, len(series.weeks) // 12)
-        axes.set_xticks(list(x)[::step], [f"W{w.isocalendar().week}" for w in series.weeks][::step])
+        axes.set_xticks(list(x)[::step], [f"W{calendar.iso_week_number(w)}" for w in series.weeks][::step])
         axes.yaxis.set_major_formatter(FuncFormatter(lambda value, _pos: _tick(value)))
         axes.set_ylabel(series.unit if series.unit != "count" else "#")
         axes.grid(alpha=0.3)

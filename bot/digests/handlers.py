@@ -7,6 +7,7 @@ from datetime import date
 
 from slack_bolt import App
 
+from bot import calendar
 from bot.delivery.service import enqueue
 from bot.digests import messages, service, views
 from bot.errors import Invalid, NotAllowed
@@ -25,7 +26,7 @@ CHANNEL = re.compile(r"^<#([CG][A-Z0-9]+)(?:\|[^>]*)?>$")
 def last_week(deps: Deps, team_id: str) -> date:
     """The last ISO week that has ended, in the workspace's time zone."""
     with deps.session_factory() as session:
-        return service.last_week(session.get_one(Workspace, team_id), deps.clock())
+        return calendar.last_week(session.get_one(Workspace, team_id), deps.clock())
 
 
 def preview(request: CommandRequest) -> None:

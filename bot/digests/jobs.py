@@ -9,6 +9,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot import calendar
 from bot.delivery.service import enqueue, find
 from bot.digests import messages, service, views
 from bot.i18n import Locale
@@ -48,7 +49,7 @@ def due_digests(session: Session, now: datetime) -> list[DueDigest]:
     """Every digest channel's digest due now, in every workspace."""
     due: list[DueDigest] = []
     for workspace in session.scalars(select(Workspace)):
-        week = service.digest_week(workspace, now)
+        week = calendar.digest_week(workspace, now)
         if week is not None:
             locale = workspace_locale(workspace)
             due += [DueDigest(c, scope, week, locale) for c, scope in channels(session, workspace)]

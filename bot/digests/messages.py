@@ -10,6 +10,7 @@ from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
+from bot import calendar
 from bot.delivery.service import Outgoing, enqueue, find
 from bot.digests import service, views
 from bot.errors import Conflict, Invalid
@@ -131,7 +132,7 @@ def post_now(
     channel = (me.team_channel_id if not caller.is_admin() else None) or workspace.digest_channel_id
     if channel is None:
         raise Invalid("digest.no_channel")
-    scope, week = service.own_scope(caller), service.last_week(workspace, now)
+    scope, week = service.own_scope(caller), calendar.last_week(workspace, now)
     if find(session, team_id=caller.team_id, key=digest_key(channel, scope, week)) is not None:
         raise Conflict("digest.already", channel=channel)
     enqueue(session, digest(session, channel, scope, week, caller.locale, sections=sections), now=now)

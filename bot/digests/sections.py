@@ -5,12 +5,11 @@ which week it reports)."""
 from __future__ import annotations
 
 from typing import Any
-from zoneinfo import ZoneInfo
 
+from bot import calendar
 from bot.checkins.views import week_label
 from bot.digests import service
 from bot.digests.views import rep_line, summary_lines
-from bot.goals.breakdown import last_ended_week
 from bot.i18n import Locale, t
 from bot.roster.models import Role
 from bot.slack import blocks
@@ -25,7 +24,7 @@ MAX_ROWS = 60  # rep rows with a button each; the home tab allows 100 blocks in 
 
 
 def _team_digest(context: HomeContext) -> service.Digest:
-    week = service.last_week(context.session.get_one(Workspace, context.caller.team_id), context.now)
+    week = calendar.last_week(context.session.get_one(Workspace, context.caller.team_id), context.now)
     return service.build(context.session, service.own_scope(context.caller), week)
 
 
@@ -56,8 +55,7 @@ def _team_home(context: HomeContext) -> list[Block]:
 
 
 def _team_title(context: HomeContext) -> str:
-    zone = ZoneInfo(context.session.get_one(Workspace, context.caller.team_id).timezone)
-    week = last_ended_week(context.now.astimezone(zone).date())
+    week = calendar.last_week(context.session.get_one(Workspace, context.caller.team_id), context.now)
     return t("home.manager_title", context.caller.locale, week=week_label(week, context.caller.locale))
 
 

@@ -5,22 +5,19 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, Subquery, case, func, select
 from sqlalchemy.orm import Session
 
+from bot import calendar
 from bot.checkins.models import CheckIn, Confidence
-from bot.checkins.schedule import CATCH_UP
-from bot.goals.breakdown import iso_week_start, last_ended_week
 from bot.goals.models import Goal, GoalStatus, WeeklyTarget
 from bot.goals.numbers import stored
 from bot.roster.models import Member, Role, Vendor
 from bot.roster.service import Caller
-from bot.workspaces.models import Workspace
 
 ON_PACE, CLOSE = Decimal(1), Decimal("0.85")
 ZERO = Decimal(0)
@@ -136,7 +133,7 @@ class Scope:
 def build(session: Session, scope: Scope, week_start: date) -> Digest:
     """The digest for the ISO week starting `week_start`, over the reps in `scope`."""
     lines = {rep.id: RepLine(rep, vendor) for rep, vendor in session.execute(scope.reps())}
-    week_end, last_week = week_start + timedelta(days=6), week_start - timedelta(days=7)
+    week_end, last_week = calendar.week_end(week_start), week_start - calendar.WEEK
     goals = (
         select(Goal.id, Goal.rep_id, Goal.unit)
         .where(
@@ -283,18 +280,3 @@ def cumulative(session: Session, scope: Scope, week_start: date) -> Series | Non
 def own_scope(caller: Caller) -> Scope:
     """An admin's digest covers the workspace; a manager's, their team."""
     return Scope(caller.team_id) if caller.is_admin() else Scope(caller.team_id, caller.member.id)
-
-
-def last_week(workspace: Workspace, now: datetime) -> date:
-    """The last ISO week that has ended, in the workspace's time zone."""
-    return last_ended_week(now.astimezone(ZoneInfo(workspace.timezone)).date())
-
-
-def digest_week(workspace: Workspace, now: datetime) -> date | None:
-    """The week whose digest is due now in the workspace's zone (within a day's catch-up), if any."""
-    local = now.astimezone(ZoneInfo(workspace.timezone))
-    monday = iso_week_start(local.date())
-    slot = datetime.combine(
-        monday + timedelta(days=workspace.digest_weekday), workspace.digest_time, tzinfo=local.tzinfo
-    )
-    return monday - timedelta(days=7) if slot <= local < slot + CATCH_UP else None

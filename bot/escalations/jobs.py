@@ -8,9 +8,9 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from bot import calendar
 from bot.delivery.service import Outgoing, enqueue, find
 from bot.digests import messages as digests
-from bot.digests import service as digest_service
 from bot.digests.service import Scope
 from bot.escalations import messages, service
 from bot.escalations.models import Escalation, EscalationStatus
@@ -72,7 +72,7 @@ def _flag(session: Session, team_id: str, now: datetime) -> int:
 
 def _flag_in_digest(session: Session, workspace: Workspace, now: datetime, out: list[Outgoing]) -> int:
     """Once this week's digest is in the outbox, reply to it with the escalations re-sent since the last."""
-    week = digest_service.digest_week(workspace, now)
+    week = calendar.digest_week(workspace, now)
     if week is None:
         return 0
     parent = digests.digest_key(str(workspace.digest_channel_id), Scope(workspace.team_id), week)

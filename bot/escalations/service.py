@@ -4,17 +4,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
+from bot import calendar
 from bot.checkins.models import CheckIn
 from bot.db.scoped import get_in_workspace
 from bot.errors import Invalid, NotAllowed, NotFound
 from bot.escalations.models import Escalation, EscalationEvent, EscalationStatus, Severity, Source
-from bot.feedback.service import TEXT_MAX, is_working_day
+from bot.feedback.service import TEXT_MAX
 from bot.roster.models import Member, Role, Vendor
 from bot.roster.service import Caller, check_manages, manages
 from bot.workspaces.models import Workspace
@@ -211,15 +211,6 @@ def visible(session: Session, caller: Caller) -> list[tuple[Escalation, Member, 
     return [(e, rep, vendor) for e, rep, vendor in session.execute(query)]
 
 
-def add_working_days(at: datetime, days: int, zone: ZoneInfo, country: str | None) -> datetime:
-    local = at.astimezone(zone)
-    day, counted = local.date(), 0
-    while counted < days:
-        day += timedelta(days=1)
-        counted += 1 if is_working_day(day, country) else 0
-    return datetime.combine(day, local.time(), tzinfo=zone)
-
-
 def due_resends(session: Session, *, now: datetime) -> list[tuple[Escalation, Member, Vendor | None]]:
     """Open escalations the vendor has not answered for two working days (workspace calendar), not yet
     re-sent."""
@@ -237,9 +228,9 @@ def due_resends(session: Session, *, now: datetime) -> list[tuple[Escalation, Me
     )
     due: list[tuple[Escalation, Member, Vendor | None]] = []
     for escalation, rep, vendor, workspace in rows:
-        zone = ZoneInfo(workspace.timezone)
+        zone = calendar.workspace_zone(workspace)
         sent = escalation.sent_at or now
-        if now >= add_working_days(sent, RESEND_AFTER_WORKING_DAYS, zone, workspace.country):
+        if now >= calendar.add_working_days(sent, RESEND_AFTER_WORKING_DAYS, zone, workspace.country):
             due.append((escalation, rep, vendor))
     return due
 

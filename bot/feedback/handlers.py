@@ -10,6 +10,7 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext, Respond
 from sqlalchemy.orm import Session
 
+from bot import calendar
 from bot.db.scoped import get_in_workspace
 from bot.delivery.service import enqueue
 from bot.errors import Invalid, Stale
@@ -33,7 +34,7 @@ def _locale(session: Session, member: Member) -> Locale:
 
 
 def _month(deps: Deps, session: Session, member: Member) -> date:
-    return service.local_month(member, session.get_one(Workspace, member.team_id), deps.clock())
+    return calendar.local_month(member, session.get_one(Workspace, member.team_id), deps.clock())
 
 
 def _key(deps: Deps, caller: Caller, month: date) -> str:
@@ -48,7 +49,7 @@ def give_view(deps: Deps, caller: Caller, rep_id: int) -> dict[str, Any]:
         if rep is None:
             raise Invalid("feedback.rep_gone")
         service.check_can_give(caller, rep)
-        shown = service.previous_month(_month(deps, session, session.get_one(Member, caller.member.id)))
+        shown = calendar.previous_month(_month(deps, session, session.get_one(Member, caller.member.id)))
         figures = service.month_figures(session, rep_id=rep.id, month=shown)
     return views.manager_modal(
         rep.user_id, shown, figures, caller.locale, values={}, metadata={"rep": rep_id}
@@ -84,7 +85,7 @@ def list_command(request: CommandRequest) -> None:
         this_month = _month(deps, session, session.get_one(Member, caller.member.id))
         months = [this_month]
         for _ in range(11):
-            months.append(service.previous_month(months[-1]))
+            months.append(calendar.previous_month(months[-1]))
         keys = [_key(deps, caller, month) for month in months] if caller.role is Role.REP else []
         seen = service.visible(session, caller=caller, keys=keys, since=months[-1], before=this_month)
         text, body = views.listing(seen, caller.locale, can_escalate=caller.role is not Role.REP)

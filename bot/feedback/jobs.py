@@ -3,13 +3,12 @@ messages in the outbox, each keyed once per person (or channel) and month."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
-from bot.checkins import schedule
+from bot import calendar
 from bot.delivery.models import Delivery, DeliveryStatus
 from bot.delivery.service import enqueue, find
 from bot.feedback import messages, service, summary
@@ -18,9 +17,6 @@ from bot.roster.models import Member, Role
 from bot.roster.service import language_of, workspace_locale
 from bot.scheduler import Job, JobContext, Units, for_each_unit
 from bot.workspaces.models import Workspace
-
-REMIND_UNTIL = timedelta(days=10)  # a reminder still worth sending this long after the prompt
-SUMMARY_TIME = time(9, 0)  # on the 1st of the month, in the workspace's time zone
 
 
 def _due(done: Units[int | None]) -> int:
@@ -46,7 +42,7 @@ def monthly_feedback(context: JobContext, now: datetime) -> str:
         units: list[tuple[str, tuple[str, str, Member, Workspace, date]]] = []
         for person in people:
             workspace = workspaces[person.team_id]
-            month = service.prompt_month(person, workspace, now)
+            month = calendar.feedback_prompt_month(person, workspace, now)
             if month is not None:
                 kind = GIVE if person.role is Role.MANAGER else ASK
                 key = messages.prompt_key(kind, person.user_id, month)
@@ -79,8 +75,8 @@ def feedback_reminders(context: JobContext, now: datetime) -> str:
                 Delivery.kind.in_([GIVE, ASK]),
                 Delivery.status == DeliveryStatus.SENT,
                 # queued on the job's clock (`sent_at` is on the database's: see bot.delivery.service)
-                Delivery.created_at <= now - service.REMINDER_AFTER,
-                Delivery.created_at >= now - REMIND_UNTIL,
+                Delivery.created_at <= now - calendar.FEEDBACK_REMINDER_AFTER,
+                Delivery.created_at >= now - calendar.FEEDBACK_REMIND_UNTIL,
                 Member.active.is_(True),
             )
         ).all()
@@ -92,9 +88,7 @@ def feedback_reminders(context: JobContext, now: datetime) -> str:
 
         def remind(session: Session, unit: tuple[Delivery, Member, Workspace]) -> int | None:
             prompt, person, workspace = unit
-            today = now.astimezone(schedule.zone_of(person, workspace)).date()
-            country = person.country or workspace.country
-            if not service.is_working_day(today, country) or schedule.is_day_off(person, workspace, today):
+            if not calendar.works_today(person, workspace, now):
                 return None
             month = messages.month_of(prompt.period)
             missing: list[Member] = []
@@ -119,11 +113,8 @@ def field_summary(context: JobContext, now: datetime) -> str:
     with context.session_factory() as session:
         units: list[tuple[str, tuple[Workspace, date]]] = []
         for workspace in session.scalars(select(Workspace).where(Workspace.digest_channel_id.is_not(None))):
-            zone = ZoneInfo(workspace.timezone)
-            local = now.astimezone(zone)
-            month = service.month_of(local.date())
-            if local >= datetime.combine(month, SUMMARY_TIME, tzinfo=zone):
-                summarised = service.previous_month(month)
+            summarised = calendar.field_summary_month(workspace, now)
+            if summarised is not None:
                 key = messages.summary_key(str(workspace.digest_channel_id), summarised)
                 units.append((key, (workspace, summarised)))
 

@@ -6,13 +6,13 @@ from __future__ import annotations
 import hashlib
 import hmac
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from bot.checkins import schedule
+from bot import calendar
 from bot.checkins.models import CheckIn
 from bot.db.scoped import get_in_workspace
 from bot.errors import NotAllowed
@@ -24,58 +24,11 @@ from bot.goals.models import Goal, WeeklyTarget
 from bot.goals.numbers import read_whole, stored
 from bot.roster.models import Member, Role
 from bot.roster.service import Caller, check_manages, team_size_at
-from bot.workspaces.models import Workspace
 
 RATINGS = range(1, 6)  # the rating column's check
 TEXT_MAX = 3000  # Slack's limit for a text block, and what the modal's inputs accept
 COMPETITOR_MAX = 80
 ANONYMITY_MIN_TEAM = 3  # an anonymous item keeps its team only if the team had this many reps on the 1st
-PROMPT_TIME = time(10, 0)
-REMINDER_AFTER = timedelta(days=3)
-
-
-def month_of(day: date) -> date:
-    return day.replace(day=1)
-
-
-def previous_month(month: date) -> date:
-    return month_of(month - timedelta(days=1))
-
-
-def next_month(month: date) -> date:
-    return month_of(month + timedelta(days=32))
-
-
-def is_working_day(day: date, country: str | None) -> bool:
-    return day.weekday() < 5 and not schedule.is_public_holiday(country, day)
-
-
-def feedback_date(workspace: Workspace, country: str | None, month: date) -> date:
-    """The month's feedback day: the workspace's day (0: the 1st), moved on to a working day, or back
-    to one when moving on would leave the month (a 28th that is a Saturday)."""
-    day = month.replace(day=workspace.feedback_day or 1)
-    step = timedelta(days=1)
-    while not is_working_day(day, country):
-        day += step
-        if day.month != month.month:
-            day, step = month.replace(day=workspace.feedback_day or 1), -step
-    return day
-
-
-def local_month(member: Member, workspace: Workspace, now: datetime) -> date:
-    return month_of(now.astimezone(schedule.zone_of(member, workspace)).date())
-
-
-def prompt_month(member: Member, workspace: Workspace, now: datetime) -> date | None:
-    """The month whose prompt is due for `member` now: 10:00 on the feedback day in their own zone, within
-    a day's catch-up, unless they are away."""
-    zone = schedule.zone_of(member, workspace)
-    month = month_of(now.astimezone(zone).date())
-    day = feedback_date(workspace, member.country or workspace.country, month)
-    slot = datetime.combine(day, PROMPT_TIME, tzinfo=zone)
-    if slot <= now < slot + schedule.CATCH_UP and not schedule.is_day_off(member, workspace, day):
-        return month
-    return None
 
 
 def author_key(secret: bytes, *, team_id: str, user_id: str, month: date) -> str:
@@ -196,7 +149,7 @@ class Figure:
 
 def month_figures(session: Session, *, rep_id: int, month: date) -> list[Figure]:
     """Per goal: the rep's check-in results and weekly targets of the weeks starting in `month`."""
-    end = next_month(month)
+    end = calendar.next_month(month)
     targets = dict(
         session.execute(
             select(WeeklyTarget.goal_id, func.sum(WeeklyTarget.target))

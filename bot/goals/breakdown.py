@@ -11,18 +11,17 @@ integers, so rounding never depends on the precision of a decimal context.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Context, Decimal, localcontext
 from math import lcm
 
+from bot import calendar
 from bot.goals.numbers import WIDE
 
 QUANTUM_COUNT = Decimal(1)
 QUANTUM_CURRENCY = Decimal("0.01")
 QuarterWeights = tuple[int, int, int, int]
-_WEEK = timedelta(days=7)
 _RATIO = Context(prec=28)  # a ratio needs no more digits than this to be shown or compared
 
 
@@ -70,29 +69,6 @@ def quantum_for(unit: str) -> Decimal:
     return QUANTUM_COUNT if unit == "count" else QUANTUM_CURRENCY
 
 
-def iso_week_start(day: date) -> date:
-    """The Monday of `day`'s ISO week."""
-    return day - timedelta(days=day.weekday())
-
-
-def last_ended_week(today: date) -> date:
-    """The Monday of the ISO week before `today`'s."""
-    return iso_week_start(today) - _WEEK
-
-
-def period_bounds(kind: str, anchor: date) -> tuple[date, date]:
-    """The first and last day of the calendar year, quarter or month containing `anchor`."""
-    if kind == "year":
-        return date(anchor.year, 1, 1), date(anchor.year, 12, 31)
-    if kind == "quarter":
-        first_month = 3 * ((anchor.month - 1) // 3) + 1
-        start = date(anchor.year, first_month, 1)
-        return start, _month_end(date(anchor.year, first_month + 2, 1))
-    if kind == "month":
-        return anchor.replace(day=1), _month_end(anchor)
-    raise ValueError(f"unknown period kind: {kind!r}")
-
-
 def cumulative_target(weeks: list[WeekTarget], *, through: date) -> Decimal:
     """The sum of the (finite) targets of the weeks starting on or before `through`."""
     with localcontext(WIDE):
@@ -127,13 +103,10 @@ def breakdown(
             for (key, lo, hi), amount in zip(periods, amounts, strict=True)
         ]
 
-    def quarter_key(day: date) -> str:
-        return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
-
     return Breakdown(
-        quarters=level(_periods(start, end, "quarter", quarter_key)),
-        months=level(_periods(start, end, "month", lambda day: f"{day.year}-{day.month:02d}")),
-        weeks=level(_periods(start, end, "week", _week_key)),
+        quarters=level(_periods(start, end, "quarter")),
+        months=level(_periods(start, end, "month")),
+        weeks=level(_periods(start, end, "week")),
     )
 
 
@@ -153,7 +126,7 @@ def rebalance(
     Raises ValueError("below_past") when the past weeks already exceed `new_target`, and
     ValueError("no_future_weeks") when a positive remainder has no day left to go to.
     """
-    if from_week.weekday() != 0:
+    if calendar.iso_week_start(from_week) != from_week:
         raise ValueError("from_week must be a Monday")
     quantum = _quanta(new_target, unit)
     kept = sorted((week for week in weeks if week.week_start < from_week), key=lambda week: week.week_start)
@@ -232,14 +205,10 @@ def _to_quanta(amount: Decimal, quantum: Decimal) -> int:
         return int(amount / quantum)
 
 
-def _days(start: date, end: date) -> list[date]:
-    return [start + timedelta(days=offset) for offset in range((end - start).days + 1)]
-
-
 def _allocation_days(start: date, end: date) -> list[date]:
     """The working days of [start, end], or all of its days when none is a working day."""
-    days = _days(start, end)
-    return [day for day in days if day.weekday() < 5] or days
+    days = calendar.days(start, end)
+    return [day for day in days if calendar.is_weekday(day)] or days
 
 
 def _day_shares(start: date, end: date, weights: QuarterWeights | None) -> tuple[dict[date, int], int]:
@@ -251,7 +220,7 @@ def _day_shares(start: date, end: date, weights: QuarterWeights | None) -> tuple
     _check_weights(weights, start, end)
     quarters: list[tuple[int, list[date]]] = []
     for index, weight in enumerate(weights):
-        q_start, q_end = period_bounds("quarter", date(start.year, 3 * index + 1, 1))
+        q_start, q_end = calendar.period_bounds("quarter", date(start.year, 3 * index + 1, 1))
         lo, hi = max(q_start, start), min(q_end, end)
         if weight > 0:
             if lo > hi:
@@ -275,7 +244,7 @@ def _allocate(
 ) -> list[int]:
     """`total` quanta shared between the periods by their days' shares, with largest-remainder rounding:
     whole parts first, then one more each to the largest remainders (earlier period first on ties)."""
-    numerators = [total * sum(shares.get(day, 0) for day in _days(lo, hi)) for _, lo, hi in periods]
+    numerators = [total * sum(shares.get(day, 0) for day in calendar.days(lo, hi)) for _, lo, hi in periods]
     amounts = [numerator // denominator for numerator in numerators]
     leftover = total - sum(amounts)
     if not 0 <= leftover <= len(amounts):
@@ -289,33 +258,17 @@ def _allocate(
 def _week_targets(
     shares: dict[date, int], denominator: int, total: int, *, quantum: Decimal, start: date, end: date
 ) -> list[WeekTarget]:
-    weeks = _periods(start, end, "week", _week_key)
+    weeks = _periods(start, end, "week")
     amounts = _allocate(shares, denominator, total, weeks)
     return [
-        WeekTarget(monday, monday.isocalendar()[0], monday.isocalendar()[1], amount * quantum)
+        WeekTarget(monday, *calendar.iso_week(monday), amount * quantum)
         for (_, monday, _), amount in zip(weeks, amounts, strict=True)
     ]
 
 
-# --- calendar -----------------------------------------------------------------------------------------
+# --- periods ------------------------------------------------------------------------------------------
 
 
-def _month_end(day: date) -> date:
-    next_month = date(day.year + day.month // 12, day.month % 12 + 1, 1)
-    return next_month - timedelta(days=1)
-
-
-def _week_key(monday: date) -> str:
-    iso_year, iso_week, _ = monday.isocalendar()
-    return f"{iso_year}-W{iso_week:02d}"
-
-
-def _periods(start: date, end: date, kind: str, key: Callable[[date], str]) -> list[tuple[str, date, date]]:
+def _periods(start: date, end: date, kind: calendar.PeriodKind) -> list[tuple[str, date, date]]:
     """The (key, first day, last day) of each week, month or quarter touching [start, end], unclipped."""
-    periods = []
-    cursor = iso_week_start(start) if kind == "week" else period_bounds(kind, start)[0]
-    while cursor <= end:
-        last = cursor + timedelta(days=6) if kind == "week" else period_bounds(kind, cursor)[1]
-        periods.append((key(cursor), cursor, last))
-        cursor = last + timedelta(days=1)
-    return periods
+    return [(calendar.period_key(kind, lo), lo, hi) for lo, hi in calendar.periods(kind, start, end)]

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from bot import calendar
 from bot.goals import breakdown
 from bot.goals.breakdown import QuarterWeights
 from bot.goals.dates import LONGEST_YEARS, add_years, date_window, read_date
@@ -109,7 +110,7 @@ def _dates(
         errors["start_date"] = "goal.error.start" if first is None else "goal.error.start_range"
         return None
     if kind is not PeriodKind.CUSTOM:
-        return breakdown.period_bounds(kind.value, first)
+        return calendar.period_bounds(kind.value, first)
     last = read_date(end)
     if last is None or last <= first or last >= add_years(first, LONGEST_YEARS):
         errors["end_date"] = "goal.error.end" if last is None or last <= first else "goal.error.too_long"

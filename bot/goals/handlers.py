@@ -1,4 +1,4 @@
-"""`/pacer goal`, `goals`, `goal edit|close`, `away`, `back`; the goal modal; the goal DM buttons."""
+"""`/pacer goal`, `goals`, `goal edit|close`; the goal modal; the goal DM buttons."""
 
 from __future__ import annotations
 
@@ -9,12 +9,11 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext, Respond
 from sqlalchemy.orm import Session
 
+from bot import calendar
 from bot.db.scoped import get_in_workspace
 from bot.delivery.service import enqueue
 from bot.errors import Invalid
 from bot.goals import form, messages, service, views
-from bot.goals.breakdown import last_ended_week
-from bot.goals.dates import date_window, read_date
 from bot.goals.models import Goal
 from bot.goals.numbers import ID_RANGE, format_amount, read_whole
 from bot.i18n import Locale, t
@@ -84,31 +83,10 @@ def goals_command(request: CommandRequest) -> None:
             session,
             caller=request.caller,
             rep=session.merge(rep) if rep else None,
-            through=last_ended_week(request.deps.clock().date()),
+            through=calendar.last_ended_week(request.deps.clock().date()),
         )
         text, body = views.goals_list(rows, request.locale)
     request.reply(text, body)
-
-
-def away(request: CommandRequest) -> None:
-    words = [w for w in request.args if w.lower() not in {"to", "until", "-", "–", "至", "到"}]
-    first, last = [read_date(w) for w in words] if len(words) == 2 else (None, None)
-    if first is None or last is None or last < first:
-        raise Invalid("away.usage")
-    earliest, latest = date_window(request.deps.clock().date())
-    if not (earliest <= first and last <= latest):
-        raise Invalid("away.range", earliest=earliest.isoformat(), latest=latest.isoformat())
-    with request.deps.session_factory.begin() as session:
-        member = session.get_one(Member, request.caller.member.id)
-        member.away_from, member.away_until = first, last
-    request.reply(request.t("away.set", start=first.isoformat(), end=last.isoformat()))
-
-
-def back(request: CommandRequest) -> None:
-    with request.deps.session_factory.begin() as session:
-        member = session.get_one(Member, request.caller.member.id)
-        member.away_from = member.away_until = None
-    request.reply(request.t("away.back"))
 
 
 def submit_goal(deps: Deps, ack: Ack, body: dict[str, Any], view: dict[str, Any], caller: Caller) -> None:
@@ -208,8 +186,6 @@ def register(app: App, deps: Deps, commands: Commands) -> None:
     commands.add("goal edit <id>", help_key="help.goal_edit", roles=EVERYONE, handler=goal_edit)
     commands.add("goal close <id>", help_key="help.goal_close", roles=EVERYONE, handler=goal_close)
     commands.add("goals [@rep]", help_key="help.goals", roles=EVERYONE, handler=goals_command)
-    commands.add("away <YYYY-MM-DD> to <YYYY-MM-DD>", help_key="help.away", roles=EVERYONE, handler=away)
-    commands.add("back", help_key="help.back", roles=EVERYONE, handler=back)
 
     @app.view(CallbackId.GOAL.value)
     @reported_after_ack(deps)

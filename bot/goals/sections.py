@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from bot import calendar
 from bot.goals import service as goals
-from bot.goals.breakdown import last_ended_week
 from bot.goals.numbers import format_amount, format_ratio
 from bot.i18n import Locale, t
 from bot.roster.models import Role
@@ -43,7 +43,7 @@ def goal_row(row: goals.Progress, locale: Locale) -> Block:
 
 
 def _goals(context: HomeContext) -> list[Block]:
-    through = last_ended_week(context.now.date())
+    through = calendar.last_ended_week(context.now.date())
     rows = goals.visible_goals(context.session, caller=context.caller, rep=None, through=through)
     if not rows:
         return [blocks.section(t("home.no_goals", context.caller.locale))]

@@ -12,6 +12,7 @@ from decimal import Decimal
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, object_session
 
+from bot import calendar
 from bot.checkins.models import CheckIn
 from bot.db.scoped import get_in_workspace
 from bot.errors import Invalid, NotAllowed, NotFound, Stale
@@ -122,7 +123,7 @@ def edit(session: Session, *, caller: Caller, goal: Goal, data: GoalInput, today
             status=goal.status.value,
         )
     )
-    this_week = breakdown.iso_week_start(today)
+    this_week = calendar.iso_week_start(today)
     if goal.status is GoalStatus.ACTIVE and goal.start_date < this_week:
         try:
             weeks = breakdown.rebalance(

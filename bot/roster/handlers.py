@@ -1,4 +1,5 @@
-"""Roster commands (`manager`, `vendor`, `team`, `language`) and the `user_change` event."""
+"""Roster commands (`manager`, `vendor`, `team`, `language`, `country`, `away`, `back`) and the
+`user_change` event."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 from slack_bolt import App, BoltContext
 
 from bot.errors import Invalid
+from bot.goals.dates import date_window, read_date
 from bot.i18n import t
 from bot.roster import service, views
 from bot.roster.models import Member
@@ -151,6 +153,27 @@ def country(request: CommandRequest) -> None:
     request.reply(reply)
 
 
+def away(request: CommandRequest) -> None:
+    words = [w for w in request.args if w.lower() not in {"to", "until", "-", "–", "至", "到"}]
+    first, last = [read_date(w) for w in words] if len(words) == 2 else (None, None)
+    if first is None or last is None or last < first:
+        raise Invalid("away.usage")
+    earliest, latest = date_window(request.deps.clock().date())
+    if not (earliest <= first and last <= latest):
+        raise Invalid("away.range", earliest=earliest.isoformat(), latest=latest.isoformat())
+    with request.deps.session_factory.begin() as session:
+        member = session.get_one(Member, request.caller.member.id)
+        member.away_from, member.away_until = first, last
+    request.reply(request.t("away.set", start=first.isoformat(), end=last.isoformat()))
+
+
+def back(request: CommandRequest) -> None:
+    with request.deps.session_factory.begin() as session:
+        member = session.get_one(Member, request.caller.member.id)
+        member.away_from = member.away_until = None
+    request.reply(request.t("away.back"))
+
+
 def register(app: App, deps: Deps, commands: Commands) -> None:
     commands.add("manager add @user", help_key="help.manager_add", roles=ADMINS, handler=manager_add)
     commands.add("manager remove @user", help_key="help.manager_remove", roles=ADMINS, handler=manager_remove)
@@ -168,6 +191,8 @@ def register(app: App, deps: Deps, commands: Commands) -> None:
     commands.add("team remove @rep", help_key="help.team_remove", roles=MANAGERS, handler=team_remove)
     commands.add("language en|zh", help_key="help.language", roles=EVERYONE, handler=language)
     commands.add("country <code>", help_key="help.country", roles=EVERYONE, handler=country)
+    commands.add("away <YYYY-MM-DD> to <YYYY-MM-DD>", help_key="help.away", roles=EVERYONE, handler=away)
+    commands.add("back", help_key="help.back", roles=EVERYONE, handler=back)
 
     @app.event("user_change")
     def on_user_change(event: dict[str, Any], context: BoltContext) -> None:

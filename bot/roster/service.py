@@ -6,10 +6,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-import holidays
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session, object_session, selectinload
 
+from bot import calendar
 from bot.db import utcnow
 from bot.db.engine import upsert_statement
 from bot.errors import Conflict, Invalid, NotAllowed, NotFound
@@ -147,7 +147,7 @@ def country_code(code: str) -> str | None:
     """A country Pacer knows public holidays for ("CN", "US", …), or None for "none"."""
     if code.upper() == "NONE":
         return None
-    if code.upper() not in holidays.list_supported_countries():
+    if not calendar.knows_holidays(code.upper()):
         raise Invalid("country.unknown", code=code)
     return code.upper()
 

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from slack_sdk import WebClient
 
-from bot.checkins.schedule import zone_of
+from bot import calendar
 from bot.config import Settings
 from bot.db import SessionFactory, utcnow
 from bot.events import Events
@@ -54,8 +54,8 @@ class Deps:
             workspace = session.get(Workspace, team_id) if team_id else None
             member = find_member(session, team_id=team_id, user_id=user_id) if team_id and user_id else None
             if workspace is None or member is None:
-                return ZoneInfo("UTC")
-            return zone_of(member, workspace)
+                return calendar.UTC
+            return calendar.member_zone(member, workspace)
 
     def locale_of(self, team_id: str | None, user_id: str | None) -> Locale:
         """The user's language for a reply when no caller was resolved (e.g. in the error handler)."""

@@ -17,6 +17,7 @@ from slack_bolt import App, BoltContext, BoltResponse, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot import calendar
 from bot.errors import PacerError
 from bot.i18n import Locale, moment, t
 from bot.slack import blocks
@@ -24,7 +25,7 @@ from bot.slack.deps import Deps
 from bot.text import one_line
 
 logger = logging.getLogger(__name__)
-UTC_ZONE = ZoneInfo("UTC")
+UTC_ZONE = calendar.UTC
 
 
 def message_for(error: Exception, locale: Locale, request_id: str, zone: ZoneInfo | None = None) -> str:

@@ -6,11 +6,10 @@ import re
 from dataclasses import dataclass
 from datetime import time
 from typing import TypeVar
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import holidays
 from sqlalchemy.orm import Session
 
+from bot import calendar
 from bot.db.engine import upsert_statement
 from bot.goals.numbers import read_whole
 from bot.i18n import LOCALES
@@ -114,7 +113,7 @@ def _channel_errors(channel: str | None) -> dict[str, str]:
 
 def _country_errors(country: str | None) -> dict[str, str]:
     """The country (for public holidays) is optional; the same list as `roster.service.country_code`."""
-    if country is not None and country not in holidays.list_supported_countries():
+    if country is not None and not calendar.knows_holidays(country):
         return {"country": "setup.error.country"}
     return {}
 
@@ -139,11 +138,7 @@ def _zone(raw: str | None) -> str | None:
     name = (raw or "").strip()
     if not name or len(name) > ZONE_NAME_MAX or name.startswith("/") or ".." in name:
         return None
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return None
-    return name
+    return name if calendar.is_zone(name) else None
 
 
 def _time(raw: str | None) -> time | None:
