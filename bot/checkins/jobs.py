@@ -7,12 +7,12 @@ from datetime import datetime
 from bot.checkins import service, views
 from bot.checkins.service import NUDGE, REMINDER, Due
 from bot.delivery.service import Outgoing, enqueue
-from bot.roster.service import language_of
+from bot.roster.service import locale_of
 from bot.scheduler import Job, JobContext, Units, for_each_unit
 
 
 def _outgoing(due: Due, kind: str) -> Outgoing:
-    locale = language_of(due.member, due.workspace)
+    locale = locale_of(due.member, due.workspace)
     return Outgoing.dm(
         due.member,
         key=service.delivery_key(kind, due.member.user_id, due.week_start),

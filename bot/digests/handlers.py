@@ -17,7 +17,8 @@ from bot.goals import views as goal_views
 from bot.goals.breakdown import last_ended_week
 from bot.i18n import t
 from bot.roster.models import Member, Role, Vendor
-from bot.roster.service import Caller, find_member, language_of, manages, route_vendor, vendor_named
+from bot.roster.policy import can_manage
+from bot.roster.service import Caller, find_member, locale_of, route_vendor, vendor_named
 from bot.slack import blocks
 from bot.slack.blocks import mention
 from bot.slack.commands import EVERYONE, MANAGERS, CommandRequest, Commands, mentions
@@ -88,7 +89,7 @@ def status(request: CommandRequest) -> None:
         scope = own_scope(request.caller)
         if rep_ids:
             rep = request.deps.directory.member(caller.team_id, rep_ids[0])
-            if not manages(caller, rep):
+            if not can_manage(caller, rep):
                 raise NotAllowed("goal.not_your_rep", user=rep.user_id)
             scope = service.Scope(caller.team_id, rep_id=rep.id)
         elif args:
@@ -154,7 +155,7 @@ def _vendor_channel_notice(
     """A DM to the vendor's contact: where their vendor's digest and escalations now go, and who said so."""
     text = t(
         "digest.vendor_channel_notice",
-        language_of(contact, session.get_one(Workspace, contact.team_id)),
+        locale_of(contact, session.get_one(Workspace, contact.team_id)),
         vendor=vendor.name,
         channel=str(vendor.channel_id),
         by=mention(caller.member.user_id),

@@ -16,7 +16,7 @@ from bot.digests import service, views
 from bot.goals.breakdown import iso_week_start
 from bot.i18n import Locale
 from bot.roster.models import Member, Role, Vendor
-from bot.roster.service import workspace_locale
+from bot.roster.service import locale_of
 from bot.scheduler import Job, JobContext, for_each_unit
 from bot.workspaces.models import Workspace
 
@@ -124,7 +124,7 @@ def due_digests(session: Session, now: datetime) -> list[DueDigest]:
     for workspace in session.scalars(select(Workspace)):
         week = digest_week(workspace, now)
         if week is not None:
-            locale = workspace_locale(workspace)
+            locale = locale_of(None, workspace)
             due += [DueDigest(c, scope, week, locale) for c, scope in channels(session, workspace)]
     return due
 

@@ -14,7 +14,7 @@ from bot.digests.service import Scope
 from bot.escalations import handlers, service, views
 from bot.escalations.models import Escalation, EscalationStatus
 from bot.roster.models import Member, Vendor
-from bot.roster.service import workspace_locale
+from bot.roster.service import locale_of
 from bot.scheduler import Job, JobContext, for_each_unit
 from bot.workspaces.models import Workspace
 
@@ -81,7 +81,7 @@ def _flag_in_digest(session: Session, workspace: Workspace, now: datetime, out: 
     rows = service.to_flag(session, team_id=workspace.team_id)
     if not rows:
         return 0
-    locale = workspace_locale(workspace)
+    locale = locale_of(None, workspace)
     for escalation, _ in rows:
         escalation.flagged_in_digest = True
     payload = views.digest_flag(rows, locale) | {"thread_of": parent}

@@ -14,7 +14,7 @@ from bot.delivery.models import Delivery, DeliveryStatus
 from bot.delivery.service import Outgoing, enqueue, find
 from bot.feedback import service, summary, views
 from bot.roster.models import Member, Role
-from bot.roster.service import language_of, workspace_locale
+from bot.roster.service import locale_of
 from bot.scheduler import Job, JobContext, Units, for_each_unit
 from bot.workspaces.models import Workspace
 
@@ -60,7 +60,7 @@ def monthly_feedback(context: JobContext, now: datetime) -> str:
             key, kind, person, workspace, month = unit
             if find(session, team_id=person.team_id, key=key) is not None:
                 return 0  # queued at an earlier tick: nothing to build
-            locale = language_of(person, workspace)
+            locale = locale_of(person, workspace)
             if kind == GIVE:
                 reps = service.team_reps(session, team_id=person.team_id, manager_id=person.id)
                 if not reps:
@@ -104,7 +104,7 @@ def feedback_reminders(context: JobContext, now: datetime) -> str:
             if not service.is_working_day(today, country) or schedule.is_day_off(person, workspace, today):
                 return None
             month = date.fromisoformat(f"{prompt.period}-01")
-            locale = language_of(person, workspace)
+            locale = locale_of(person, workspace)
             if prompt.kind == GIVE:
                 missing = service.missing_for_manager(session, manager=person, month=month)
                 if not missing:
@@ -146,7 +146,7 @@ def field_summary(context: JobContext, now: datetime) -> str:
             found = summary.field_summary(session, team_id=workspace.team_id, month=summarised)
             if not found.items:
                 return None
-            payload = views.summary_message(found, workspace_locale(workspace))
+            payload = views.summary_message(found, locale_of(None, workspace))
             out = Outgoing(
                 team_id=workspace.team_id,
                 key=key,

@@ -15,14 +15,15 @@ from sqlalchemy.orm import Session
 from bot.checkins import schedule
 from bot.checkins.models import CheckIn
 from bot.db.scoped import get_in_workspace
-from bot.errors import NotAllowed
+from bot.errors import FieldErrors, NotAllowed
 from bot.feedback.anonymity import month_start, shown_anonymous
 from bot.feedback.models import FieldFeedback, ManagerFeedback
 from bot.feedback.themes import theme_counts
 from bot.goals.models import Goal, WeeklyTarget
 from bot.goals.numbers import read_whole, stored
 from bot.roster.models import Member, Role
-from bot.roster.service import Caller, check_manages, team_size_at
+from bot.roster.policy import can_see_feedback, can_see_shared, check_manages
+from bot.roster.service import Caller, team_size_at
 from bot.workspaces.models import Workspace
 
 RATINGS = range(1, 6)  # the rating column's check
@@ -123,7 +124,7 @@ def clean_text(value: str | None, name: str, errors: dict[str, str], *, required
     return text
 
 
-def validate_manager(form: ManagerForm) -> tuple[str, str, str, int | None] | dict[str, str]:
+def validate_manager(form: ManagerForm) -> tuple[str, str, str, int | None] | FieldErrors:
     errors: dict[str, str] = {}
     strengths = clean_text(form.strengths, "strengths", errors, required=True)
     improve = clean_text(form.improve, "improve", errors, required=True)
@@ -133,7 +134,7 @@ def validate_manager(form: ManagerForm) -> tuple[str, str, str, int | None] | di
         rating = read_whole(form.rating, RATINGS)
         if rating is None:
             errors["rating"] = "feedback.error.rating"
-    return errors or (strengths, improve, next_step, rating)
+    return FieldErrors(errors) if errors else (strengths, improve, next_step, rating)
 
 
 def give(
@@ -231,8 +232,8 @@ class FieldForm:
 CONTENT = ("market", "competitor_moves", "customers", "problems", "suggestions")
 
 
-def validate_field(form: FieldForm) -> tuple[dict[str, str | bool], dict[str, str]]:
-    """The answers ({field: value}, "anonymous" a bool) and {field: i18n key} for each wrong field."""
+def validate_field(form: FieldForm) -> dict[str, str | bool] | FieldErrors:
+    """The answers ({field: value}, "anonymous" a bool), or {field: i18n key} for each wrong field."""
     errors: dict[str, str] = {}
     values: dict[str, str | bool] = {
         name: clean_text(getattr(form, name), name, errors, required=False) for name in CONTENT
@@ -248,7 +249,7 @@ def validate_field(form: FieldForm) -> tuple[dict[str, str | bool], dict[str, st
     if form.identity not in {"named", "anonymous"}:
         errors["identity"] = "feedback.error.identity"
     values["anonymous"] = form.identity == "anonymous"
-    return values, errors
+    return FieldErrors(errors) if errors else values
 
 
 def named_feedback_given(session: Session, *, rep: Member, month: date) -> bool:
@@ -346,7 +347,8 @@ def visible(
             given = given.where(Member.manager_id == caller.member.id)
             shared = shared.where(FieldFeedback.manager_id == caller.member.id)
         out.anonymous_themes = anonymous_themes(session, caller=caller, since=since, before=before)
-    out.given = [(item, rep) for item, rep in session.execute(given)]
+    # The rules are asked again of what the queries selected, so the two never drift apart.
+    out.given = [(item, rep) for item, rep in session.execute(given) if can_see_feedback(caller, item, rep)]
     authors = {
         m.id: m
         for m in session.scalars(
@@ -356,6 +358,8 @@ def visible(
         )
     }
     for item in session.scalars(shared):
+        if not can_see_shared(caller, item, own=item.author_key in keys):
+            continue
         out.shared.append((item, None if item.anonymous else authors.get(item.author_id or 0)))
     return out
 
