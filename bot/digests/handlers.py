@@ -21,7 +21,7 @@ from bot.roster.policy import can_manage
 from bot.roster.service import Caller, find_member, locale_of, route_vendor, vendor_named
 from bot.slack import blocks
 from bot.slack.blocks import mention
-from bot.slack.commands import EVERYONE, MANAGERS, CommandRequest, Commands, mentions
+from bot.slack.commands import EVERYONE, MANAGERS, ONLY_MANAGERS, CommandRequest, Commands, mentions
 from bot.slack.deps import Deps
 from bot.text import Mrkdwn, join
 from bot.workspaces.models import Workspace
@@ -169,7 +169,9 @@ def register(app: App, deps: Deps, commands: Commands) -> None:
     commands.add("digest preview", help_key="help.digest_preview", roles=MANAGERS, handler=preview)
     commands.add("digest post", help_key="help.digest_post", roles=MANAGERS, handler=post)
     commands.add("status [@rep | vendor <name>]", help_key="help.status", roles=EVERYONE, handler=status)
-    commands.add("team channel #channel", help_key="help.team_channel", roles=MANAGERS, handler=team_channel)
+    commands.add(
+        "team channel #channel", help_key="help.team_channel", roles=ONLY_MANAGERS, handler=team_channel
+    )
     commands.add(
         "vendor channel <name> #channel",
         help_key="help.vendor_channel",

@@ -17,7 +17,7 @@ from bot.feedback import service, views
 from bot.feedback.models import ManagerFeedback
 from bot.roster.models import Member, Role
 from bot.roster.service import Caller, locale_of
-from bot.slack.commands import EVERYONE, CommandRequest, Commands, mentions
+from bot.slack.commands import EVERYONE, MANAGERS, REPS, CommandRequest, Commands, mentions
 from bot.slack.deps import Deps
 from bot.slack.forms import Form, reject
 from bot.slack.idempotency import claim
@@ -223,7 +223,8 @@ def open_reply(request: Interaction[NoMetadata]) -> None:
 
 
 def register(app: App, deps: Deps, commands: Commands) -> None:
-    commands.add("feedback [@rep]", help_key="help.feedback", roles=EVERYONE, handler=feedback_command)
+    commands.add("feedback @rep", help_key="help.feedback_give", roles=MANAGERS, handler=feedback_command)
+    commands.add("feedback", help_key="help.feedback_share", roles=REPS, handler=feedback_command)
     commands.add("feedback list", help_key="help.feedback_list", roles=EVERYONE, handler=list_command)
 
     @app.action(Action.FEEDBACK_GIVE.value)
