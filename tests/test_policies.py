@@ -152,6 +152,7 @@ def test_role_only_rules(role: Role) -> None:
     who = caller(role)
     assert policy.can_post_digest(who) is (role is not Role.REP)
     assert policy.can_change_setup(who) is (role is Role.ADMIN)
+    assert policy.can_share_feedback(who) is (role is Role.REP)
 
 
 @pytest.mark.parametrize("role", ROLES)

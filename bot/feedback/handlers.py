@@ -16,6 +16,7 @@ from bot.errors import FieldErrors, Invalid, Stale
 from bot.feedback import service, views
 from bot.feedback.models import ManagerFeedback
 from bot.roster.models import Member, Role
+from bot.roster.policy import can_share_feedback
 from bot.roster.service import Caller, locale_of
 from bot.slack.commands import EVERYONE, MANAGERS, REPS, CommandRequest, Commands, mentions
 from bot.slack.deps import Deps
@@ -51,7 +52,7 @@ def give_view(deps: Deps, caller: Caller, rep_id: int) -> dict[str, Any]:
 
 def share_view(deps: Deps, caller: Caller) -> dict[str, Any]:
     """The rep → company modal; this month's earlier answers, if any, to edit."""
-    if caller.role is not Role.REP:
+    if not can_share_feedback(caller):
         raise Invalid("feedback.which_rep")
     with deps.session_factory() as session:
         month = _month(deps, session, session.get_one(Member, caller.member.id))

@@ -22,7 +22,7 @@ from bot.feedback.themes import theme_counts
 from bot.goals.models import Goal, WeeklyTarget
 from bot.goals.numbers import read_whole, stored
 from bot.roster.models import Member, Role
-from bot.roster.policy import can_see_feedback, can_see_shared, check_manages
+from bot.roster.policy import can_see_feedback, can_see_shared, check_manages, on_a_team
 from bot.roster.service import Caller, team_size_at
 from bot.workspaces.models import Workspace
 
@@ -276,7 +276,7 @@ def share(
 ) -> FieldFeedback:
     """Save the rep's feedback for the month; a second submit edits the first. Only reps on a team
     speak for the field (not vendor contacts or guests Pacer happens to know)."""
-    if not rep.on_team or rep.role is not Role.REP:
+    if not on_a_team(rep):
         raise NotAllowed("feedback.only_reps")
     item = find_own(session, team_id=rep.team_id, key=key)
     if item is None:

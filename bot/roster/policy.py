@@ -66,6 +66,11 @@ def can_give_feedback(caller: Caller, rep: Member) -> bool:
     return caller.role is not Role.REP and on_a_team(rep) and can_manage(caller, rep)
 
 
+def can_share_feedback(caller: Caller) -> bool:
+    """Rep → company feedback is the field's voice: reps only (and only those on a team, see `on_a_team`)."""
+    return caller.role is Role.REP
+
+
 def can_escalate(caller: Caller, rep: Member) -> bool:
     """The same people as feedback: a manager about their own reps, an admin about any rep on a team."""
     return can_give_feedback(caller, rep)

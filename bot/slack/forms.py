@@ -9,7 +9,9 @@ A feature declares its form once, beside its handlers:
         return reject(request.ack, data, request.locale, max=TEXT_MAX)
 
 The answers dataclass and its check stay free of Slack (unit-tested as plain values); only reading the
-submitted view (`values_of`) and answering with `response_action: errors` happen here.
+submitted view (`values_of`) and answering with `response_action: errors` happen here. A check returns
+`FieldErrors` (a dict, so its tests still compare it with plain dicts); one that returns a plain dict of
+errors today (the setup form's `validate_setup`) wraps it in `FieldErrors` at its return to join in.
 """
 
 from __future__ import annotations
