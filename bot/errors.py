@@ -39,3 +39,9 @@ class Stale(Invalid):
     may hold datetimes, which the error handler shows in the person's language and time zone."""
 
     key = "error.stale"
+
+
+class FieldErrors(dict[str, "str | PacerError"]):
+    """What is wrong with a modal's answers: {block id: i18n key, or an error whose values the message
+    needs}. Every form's check returns its typed value or this; the modal then stays open with each
+    message under its field (`bot.slack.forms.reject`). A dict, so tests compare it with plain dicts."""

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from bot.errors import NotAllowed
-from bot.roster import service
+from bot.roster import policy, service
 from bot.roster.models import Member, Role
 from bot.roster.service import Caller, caller_for
 from bot.slack.directory import profile_from_user
@@ -87,39 +87,39 @@ def test_a_manager_who_becomes_a_guest_loses_the_role_and_their_team(session: Se
     assert service.team_size_at(session, team_id=TEAM, manager_id=boss.id, at=now) == 0
 
 
-def test_manages_is_the_reps_current_manager_or_an_admin(session: Session) -> None:
+def test_can_manage_is_the_reps_current_manager_or_an_admin(session: Session) -> None:
     boss = member(session, "UBOSS", role=Role.MANAGER)
     other = member(session, "UOTHER", role=Role.MANAGER)
     rep = member(session, "UREP")
     service.add_to_team(as_caller(session, boss), reps=[rep], manager=boss, vendor=None)
     admin = as_caller(session, member(session, "UADMIN"), frozenset({"UADMIN"}))
-    assert service.manages(as_caller(session, boss), rep)
-    assert not service.manages(as_caller(session, other), rep)
-    assert service.manages(admin, rep)
-    assert not service.manages(as_caller(session, rep), rep)
+    assert policy.can_manage(as_caller(session, boss), rep)
+    assert not policy.can_manage(as_caller(session, other), rep)
+    assert policy.can_manage(admin, rep)
+    assert not policy.can_manage(as_caller(session, rep), rep)
     service.add_to_team(admin, reps=[rep], manager=other, vendor=None)  # moved
-    assert not service.manages(as_caller(session, boss), rep)
-    assert service.manages(as_caller(session, other), rep)
+    assert not policy.can_manage(as_caller(session, boss), rep)
+    assert policy.can_manage(as_caller(session, other), rep)
     stranger = member(session, "UELSE", team_id="T0OTHER")
-    assert not service.manages(admin, stranger)  # another workspace's member
+    assert not policy.can_manage(admin, stranger)  # another workspace's member
 
 
-def test_may_route_vendor(session: Session) -> None:
+def test_can_route_vendor(session: Session) -> None:
     boss = member(session, "UBOSS", role=Role.MANAGER)
     other = member(session, "UOTHER", role=Role.MANAGER)
     acme = service.add_vendor(session, team_id=TEAM, name="Acme", contact_user_id=None)
     reps = [member(session, "UREP1"), member(session, "UREP2")]
     admin = as_caller(session, member(session, "UADMIN"), frozenset({"UADMIN"}))
-    assert not service.may_route_vendor(as_caller(session, boss), [])  # no reps: admins only
-    assert service.may_route_vendor(admin, [])
+    assert not policy.can_route_vendor(as_caller(session, boss), [])  # no reps: admins only
+    assert policy.can_route_vendor(admin, [])
     service.add_to_team(as_caller(session, boss), reps=reps, manager=boss, vendor=acme)
     session.flush()
     assert service.vendor_reps(session, acme) == reps
-    assert service.may_route_vendor(as_caller(session, boss), reps)
-    assert not service.may_route_vendor(as_caller(session, other), reps)
-    assert not service.may_route_vendor(as_caller(session, reps[0]), reps)
+    assert policy.can_route_vendor(as_caller(session, boss), reps)
+    assert not policy.can_route_vendor(as_caller(session, other), reps)
+    assert not policy.can_route_vendor(as_caller(session, reps[0]), reps)
     service.add_to_team(admin, reps=[reps[1]], manager=other, vendor=None)
-    assert not service.may_route_vendor(as_caller(session, boss), reps)
+    assert not policy.can_route_vendor(as_caller(session, boss), reps)
     with pytest.raises(NotAllowed):
         service.route_vendor(session, as_caller(session, boss), acme, "C1")
     assert acme.channel_id is None

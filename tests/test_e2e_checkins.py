@@ -146,7 +146,9 @@ def test_checkin_belongs_to_its_rep(team: SlackPeer, emulator: SlackEmulator, ap
     assert "belongs to someone else" in forged["view"]["blocks"][0]["text"]["text"]
     with app_server.session_factory() as session:
         assert session.scalar(select(func.count()).select_from(CheckIn)) == 0
-    no_goals = team.command("checkin", user_id=MARIA).json()["text"]
+    refused = team.command("checkin", user_id=MARIA).json()["text"]  # a manager has no goals of their own
+    assert refused.startswith("Only Pacer admins or reps may run `/pacer checkin`.")
+    no_goals = team.command("checkin", user_id=ADMIN).json()["text"]
     assert no_goals.startswith("You have no active goal to check in on this week.")
 
 

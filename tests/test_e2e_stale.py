@@ -171,3 +171,26 @@ def test_an_escalation_already_resolved_says_so(
     with app_server.session_factory() as session:
         actions = list(session.scalars(select(EscalationEvent.action).order_by(EscalationEvent.id)))
     assert actions == ["opened", "sent", "resolved"]
+
+
+@pytest.mark.parametrize(
+    "metadata", ["not json", "{}", '{"rep": "nobody"}', '{"rep": 1, "goal": [2]}', '["rep"]']
+)
+def test_a_modal_with_forged_metadata_says_it_is_out_of_date(
+    team: SlackPeer, app_server: AppServer, metadata: str
+) -> None:
+    """Whatever arrives in `private_metadata`, the answer is the usual out-of-date reply, never a crash."""
+    view = team.open_modal(f"goal <@{REP_ZH}|li>", user_id=MARIA) | {"private_metadata": metadata}
+    answer = team.view_submission(view, GOAL, user_id=MARIA).json()
+    assert answer["response_action"] == "push"
+    assert "This message is out of date" in answer["view"]["blocks"][0]["text"]["text"]
+    assert count(app_server, Goal) == 0
+
+
+@pytest.mark.parametrize("value", ["", "x", "1:2:3", "1:", ":2"])
+def test_a_button_with_a_forged_value_says_it_is_out_of_date(
+    team: SlackPeer, emulator: SlackEmulator, value: str
+) -> None:
+    pressed = team.block_action(user_id=REP_EN, action_id="goal_agree", value=value, channel_id="D" + REP_EN)
+    assert pressed.status == 200
+    assert "out of date" in answer_to(emulator, pressed)["text"]

@@ -36,10 +36,10 @@ def test_language_override_then_slack_then_workspace(session: Session) -> None:
     workspace.language = "zh"
     french = member(session, "UFR", slack_locale="fr-FR")
     chinese = member(session, "UZH", slack_locale="zh-CN")
-    assert service.language_of(french, workspace) == "zh"  # no Pacer language for French: workspace default
-    assert service.language_of(chinese, workspace) == "zh"
+    assert service.locale_of(french, workspace) == "zh"  # no Pacer language for French: workspace default
+    assert service.locale_of(chinese, workspace) == "zh"
     service.set_language(chinese, "en")
-    assert service.language_of(chinese, workspace) == "en"
+    assert service.locale_of(chinese, workspace) == "en"
     with pytest.raises(Invalid):
         service.set_language(chinese, "fr")
 

@@ -2,30 +2,27 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from slack_bolt import Ack, App, BoltContext
-from slack_sdk import WebClient
+from slack_bolt import App
 
 from bot import calendar
 from bot.checkins import messages, service, views
 from bot.checkins.models import CheckIn, Confidence
 from bot.delivery.service import cancel, enqueue, find
-from bot.errors import Invalid, NotAllowed
+from bot.errors import FieldErrors, Invalid, NotAllowed
 from bot.goals.numbers import ID_RANGE, MAX_AMOUNT, format_amount, parse_amount, read_amount, read_whole
 from bot.i18n import Locale, moment, t
 from bot.roster.models import Member
-from bot.roster.service import Caller, language_of, rep_and_manager
-from bot.slack import blocks
-from bot.slack.commands import EVERYONE, CommandRequest, Commands
+from bot.roster.service import Caller, locale_of
+from bot.slack.commands import ADMINS, REPS, CommandRequest, Commands
 from bot.slack.deps import Deps
-from bot.slack.errors import reported_after_ack
-from bot.slack.idempotency import acts_once, claim
+from bot.slack.forms import Form, Values, reject
+from bot.slack.idempotency import claim
 from bot.slack.ids import Action, CallbackId, CheckinBlock
-from bot.slack.state import values_of
+from bot.slack.interaction import Interaction, Metadata, NoMetadata, acts, opens
 from bot.workspaces.models import Workspace
 
 
@@ -86,23 +83,23 @@ def _as_strings(checkin: CheckIn, unit: str, locale: Locale) -> dict[str, str]:
     }
 
 
-def parse_answers(view: dict[str, Any], locale: Locale) -> tuple[list[service.Answer], dict[str, str]]:
-    """The typed answers of a submitted check-in modal, or {block id: error} for the fields that are wrong."""
-    values = values_of(view)
+def parse_answers(values: Values) -> list[service.Answer] | FieldErrors:
+    """The typed answers of a submitted check-in modal (one result, confidence and notes per goal), or
+    {block id: error} for the fields that are wrong."""
     needs_help = values.get(CheckinBlock.HELP.value) is not None
     answers: list[service.Answer] = []
-    errors: dict[str, str] = {}
+    errors = FieldErrors()
     for block_id, raw in values.items():
         prefix, _, goal_id = block_id.partition(":")
         if prefix != CheckinBlock.RESULT or read_whole(goal_id, ID_RANGE) is None:
             continue  # a block this modal never had: nothing of it is saved
         amount = read_amount(raw)
         if amount is None:
-            errors[block_id] = _result_error(raw, locale)
+            errors[block_id] = _result_error(raw)
             continue
         confidence = values.get(f"{CheckinBlock.CONFIDENCE}:{goal_id}")
         if confidence not in {c.value for c in Confidence}:
-            errors[f"{CheckinBlock.CONFIDENCE}:{goal_id}"] = t("checkin.error.confidence", locale)
+            errors[f"{CheckinBlock.CONFIDENCE}:{goal_id}"] = "checkin.error.confidence"
             continue
         notes = {
             kind: values.get(f"{kind}:{goal_id}") or ""
@@ -110,7 +107,7 @@ def parse_answers(view: dict[str, Any], locale: Locale) -> tuple[list[service.An
         }
         for kind, note in notes.items():
             if len(note) > service.NOTE_MAX:
-                errors[f"{kind}:{goal_id}"] = t("error.too_long", locale, max=service.NOTE_MAX)
+                errors[f"{kind}:{goal_id}"] = Invalid("error.too_long", max=service.NOTE_MAX)
         answers.append(
             service.Answer(
                 goal_id=int(goal_id),
@@ -121,17 +118,42 @@ def parse_answers(view: dict[str, Any], locale: Locale) -> tuple[list[service.An
                 needs_help=needs_help,
             )
         )
-    return answers, errors
+    return errors or answers
 
 
-def _result_error(raw: str | None, locale: Locale) -> str:
+def _result_error(raw: str | None) -> Invalid:
     """Why a result was refused: too big for Pacer to store, or not a number of at most two decimals ≥ 0."""
     value, shown = parse_amount(raw or ""), (raw or "")[:40]
     if value is not None and value > MAX_AMOUNT:
-        return t("checkin.error.too_big", locale, max=f"{MAX_AMOUNT:,}")
+        return Invalid("checkin.error.too_big", max=f"{MAX_AMOUNT:,}")
     if value is not None and value > 0:
-        return t("checkin.error.decimals", locale, value=shown)
-    return t("checkin.error.result", locale, value=shown)
+        return Invalid("checkin.error.decimals", value=shown)
+    return Invalid("checkin.error.result", value=shown)
+
+
+class CheckinMetadata(Metadata):
+    """The check-in modal's metadata: the week it is for and the rep it was opened for."""
+
+    week: date
+    rep: int
+
+
+# One block per goal and kind (`result:<goal id>`, …), so the answers are the values themselves.
+CHECKIN_FORM: Form[Values, list[service.Answer]] = Form(lambda values: values, parse_answers)
+
+
+def check_in(request: Interaction[CheckinMetadata]) -> None:
+    """The check-in modal's submission: only the rep it was opened for may submit it."""
+    deps, caller = request.deps, request.caller
+    if request.metadata.rep != caller.member.id:
+        raise NotAllowed("checkin.not_yours")
+    answers = CHECKIN_FORM.from_view(request.view)
+    if isinstance(answers, FieldErrors):
+        reject(request.ack, answers, caller.locale)
+        return
+    record(deps, caller, request.metadata.week, answers)  # CheckInRecorded refreshes the Home tabs
+    request.ack()
+    deps.kick()
 
 
 def register(app: App, deps: Deps, commands: Commands) -> None:
@@ -140,36 +162,26 @@ def register(app: App, deps: Deps, commands: Commands) -> None:
         request.ack()
         request.client.views_open(trigger_id=request.body["trigger_id"], view=view)
 
-    commands.add("checkin", help_key="help.checkin", roles=EVERYONE, handler=open_from_command)
+    commands.add("checkin", help_key="help.checkin", roles=REPS | ADMINS, handler=open_from_command)
 
     @app.action(Action.CHECKIN_OPEN.value)
-    @reported_after_ack(deps)
-    def open_from_button(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-        caller = deps.caller_of(body, context)
-        ack()
-        requested = date.fromisoformat(str(body["actions"][0].get("value") or ""))
-        client.views_open(trigger_id=body["trigger_id"], view=checkin_view(deps, caller, requested))
+    @opens(deps)
+    def open_checkin(request: Interaction[NoMetadata]) -> None:
+        caller = request.caller
+        request.ack()
+        requested = request.value(date.fromisoformat)
+        request.client.views_open(
+            trigger_id=request.body["trigger_id"], view=checkin_view(deps, caller, requested)
+        )
 
     @app.view(CallbackId.CHECKIN.value)
-    @reported_after_ack(deps)
-    @acts_once(deps)
-    def submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
-        caller = deps.caller_of(body, context)
-        metadata = json.loads(view.get("private_metadata") or "{}")
-        if metadata.get("rep") != caller.member.id:
-            raise NotAllowed("checkin.not_yours")
-        answers, errors = parse_answers(view, caller.locale)
-        if errors:
-            ack(**blocks.field_errors(errors))
-            return
-        record(deps, caller, date.fromisoformat(metadata["week"]), answers)  # raises CheckInRecorded
-        ack()
-        deps.kick()
+    @acts(deps, CheckinMetadata)
+    def submit_checkin(request: Interaction[CheckinMetadata]) -> None:
+        check_in(request)
 
 
-def record(deps: Deps, caller: Caller, week: date, answers: list[service.Answer]) -> list[str]:
-    """Save the check-in, turn the nudge into "done", and tell the manager if the rep asked for help.
-    Returns who sees the change (the rep and their manager)."""
+def record(deps: Deps, caller: Caller, week: date, answers: list[service.Answer]) -> None:
+    """Save the check-in, turn the nudge into "done", and tell the manager if the rep asked for help."""
     now = deps.clock()
     with deps.session_factory.begin() as session:
         claim(session)
@@ -191,7 +203,6 @@ def record(deps: Deps, caller: Caller, week: date, answers: list[service.Answer]
             manager = session.get_one(Member, rep.manager_id)
             blockers = [a.blockers for a in answers]
             outgoing.append(
-                messages.help_request(manager, rep, week, blockers, language_of(manager, workspace))
+                messages.help_request(manager, rep, week, blockers, locale_of(manager, workspace))
             )
         enqueue(session, outgoing, now=now)
-        return rep_and_manager(session, rep)

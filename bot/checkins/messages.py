@@ -16,7 +16,7 @@ from bot.delivery.models import Delivery, DeliveryStatus
 from bot.delivery.service import Outgoing
 from bot.i18n import Locale
 from bot.roster.models import Member
-from bot.roster.service import language_of
+from bot.roster.service import locale_of
 from bot.workspaces.models import Workspace
 
 NUDGE = "nudge"  # to the rep: check in for the week
@@ -41,7 +41,7 @@ def done_key(replaced: str, now: datetime) -> str:
 
 def nudge(due: Due, kind: str) -> Outgoing:
     """The nudge (or, with kind REMINDER, the reminder) asking the rep to check in for the week due."""
-    locale = language_of(due.member, due.workspace)
+    locale = locale_of(due.member, due.workspace)
     return Outgoing.dm(
         due.member,
         key=week_key(kind, due.member.user_id, due.week_start),

@@ -14,8 +14,9 @@ from bot.errors import Invalid, NotAllowed
 from bot.goals import service as goals
 from bot.goals import views as goal_views
 from bot.roster.models import Member, Role
-from bot.roster.service import Caller, find_member, language_of, manages, route_vendor, vendor_named
-from bot.slack.commands import EVERYONE, MANAGERS, CommandRequest, Commands, mentions
+from bot.roster.policy import can_manage
+from bot.roster.service import Caller, find_member, locale_of, route_vendor, vendor_named
+from bot.slack.commands import EVERYONE, MANAGERS, ONLY_MANAGERS, CommandRequest, Commands, mentions
 from bot.slack.deps import Deps
 from bot.text import Mrkdwn, join
 from bot.workspaces.models import Workspace
@@ -66,7 +67,7 @@ def status(request: CommandRequest) -> None:
         scope = service.own_scope(request.caller)
         if rep_ids:
             rep = request.deps.directory.member(caller.team_id, rep_ids[0])
-            if not manages(caller, rep):
+            if not can_manage(caller, rep):
                 raise NotAllowed("goal.not_your_rep", user=rep.user_id)
             scope = service.Scope(caller.team_id, rep_id=rep.id)
         elif args:
@@ -121,7 +122,7 @@ def vendor_channel(request: CommandRequest) -> None:
             else None
         )
         if contact is not None and contact.active:
-            locale = language_of(contact, session.get_one(Workspace, contact.team_id))
+            locale = locale_of(contact, session.get_one(Workspace, contact.team_id))
             notice = messages.vendor_channel_notice(
                 vendor, contact, request.caller.member.user_id, locale, now
             )
@@ -134,7 +135,9 @@ def register(app: App, deps: Deps, commands: Commands) -> None:
     commands.add("digest preview", help_key="help.digest_preview", roles=MANAGERS, handler=preview)
     commands.add("digest post", help_key="help.digest_post", roles=MANAGERS, handler=post)
     commands.add("status [@rep | vendor <name>]", help_key="help.status", roles=EVERYONE, handler=status)
-    commands.add("team channel #channel", help_key="help.team_channel", roles=MANAGERS, handler=team_channel)
+    commands.add(
+        "team channel #channel", help_key="help.team_channel", roles=ONLY_MANAGERS, handler=team_channel
+    )
     commands.add(
         "vendor channel <name> #channel",
         help_key="help.vendor_channel",

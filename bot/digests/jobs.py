@@ -14,7 +14,7 @@ from bot.delivery.service import enqueue, find
 from bot.digests import messages, service, views
 from bot.i18n import Locale
 from bot.roster.models import Member, Role, Vendor
-from bot.roster.service import workspace_locale
+from bot.roster.service import locale_of
 from bot.scheduler import Job, JobContext, for_each_unit
 from bot.slack.sections import DigestContext, Section
 from bot.workspaces.models import Workspace
@@ -51,7 +51,7 @@ def due_digests(session: Session, now: datetime) -> list[DueDigest]:
     for workspace in session.scalars(select(Workspace)):
         week = calendar.digest_week(workspace, now)
         if week is not None:
-            locale = workspace_locale(workspace)
+            locale = locale_of(None, workspace)
             due += [DueDigest(c, scope, week, locale) for c, scope in channels(session, workspace)]
     return due
 

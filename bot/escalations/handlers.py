@@ -3,27 +3,26 @@ feedback), and the vendor's Acknowledge / Resolve."""
 
 from __future__ import annotations
 
-import json
+from dataclasses import dataclass
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext, Respond
+from slack_bolt import App
 
 from bot.db.scoped import get_in_workspace
 from bot.delivery.service import enqueue
-from bot.errors import Invalid, PacerError, Stale
+from bot.errors import FieldErrors, Invalid, PacerError, Stale
 from bot.escalations import messages, service, views
 from bot.escalations.models import Severity, Source
 from bot.feedback.models import FieldFeedback
-from bot.i18n import t
 from bot.roster.models import Member
 from bot.roster.service import Caller
 from bot.slack import blocks
 from bot.slack.commands import EVERYONE, MANAGERS, CommandRequest, Commands, mentions
 from bot.slack.deps import Deps
-from bot.slack.errors import reported_after_ack
-from bot.slack.idempotency import acts_once, claim
+from bot.slack.forms import Form, reject
+from bot.slack.idempotency import claim
 from bot.slack.ids import Action, CallbackId, EscalationBlock
-from bot.slack.state import values_of
+from bot.slack.interaction import Interaction, Metadata, NoMetadata, acts, opens
 
 
 def escalate_command(request: CommandRequest) -> None:
@@ -75,56 +74,74 @@ def from_feedback_view(deps: Deps, caller: Caller, feedback_id: int) -> dict[str
     return views.escalation_modal(caller.locale, values=values, metadata={"source": Source.FEEDBACK.value})
 
 
-def submit(deps: Deps, ack: Ack, view: dict[str, Any], caller: Caller) -> None:
-    metadata = json.loads(view.get("private_metadata") or "{}")
-    values = values_of(view)
-    form = service.EscalationForm(**{n: values.get(n) for n in service.EscalationForm.__dataclass_fields__})
-    errors: dict[str, str] = {
-        name: t(key, caller.locale, max=3000) for name, key in service.validate(form).items()
-    }
-    rep = None
-    if form.rep and not errors:
-        try:
-            rep = deps.directory.active_member(caller.team_id, form.rep)
-            service.check_can_escalate(caller, rep)
-        except PacerError as error:
-            errors["rep"] = t(error.key, caller.locale, **error.values)
-    if errors or rep is None:
-        ack(**blocks.field_errors(errors))
+class EscalationMetadata(Metadata):
+    """The escalation modal's metadata: where it was started from."""
+
+    source: Source | None = None
+
+
+@dataclass(frozen=True)
+class EscalateFrom:
+    """An Escalate button's value: `rep:<member id>` (an "I need help" check-in) or `feedback:<id>`."""
+
+    kind: str
+    item_id: int
+
+    @classmethod
+    def parse(cls, value: str) -> EscalateFrom:
+        kind, _, item_id = value.partition(":")
+        return cls(kind, int(item_id))
+
+
+ESCALATION_FORM = Form.of(service.EscalationForm, service.validate)
+
+
+def submit(request: Interaction[EscalationMetadata]) -> None:
+    deps, caller = request.deps, request.caller
+    data = ESCALATION_FORM.from_view(request.view)
+    if isinstance(data, FieldErrors):
+        reject(request.ack, data, caller.locale, max=3000)
+        return
+    try:
+        rep = deps.directory.active_member(caller.team_id, data.rep)
+        service.check_can_escalate(caller, rep)
+    except PacerError as error:
+        reject(request.ack, FieldErrors(rep=error), caller.locale)
         return
     now = deps.clock()
     with deps.session_factory.begin() as session:
         claim(session)
         rep = session.get_one(Member, rep.id)
         vendor = service.vendor_of(session, rep)
-        involve = bool(form.involve_vendor)
-        if involve and service.vendor_channel(vendor) is None:
-            message = t("escalation.no_vendor_contact", caller.locale, user=rep.user_id)
-            ack(**blocks.field_errors({EscalationBlock.VENDOR.value: message}))
+        if data.involve_vendor and service.vendor_channel(vendor) is None:
+            no_contact = Invalid("escalation.no_vendor_contact", user=rep.user_id)
+            reject(request.ack, FieldErrors({EscalationBlock.VENDOR.value: no_contact}), caller.locale)
             return
         escalation = service.open_escalation(
             session,
             caller=caller,
             rep=rep,
-            severity=Severity(str(form.severity)),
-            description=str(form.description),
-            involve_vendor=involve,
-            source=Source(metadata.get("source") or Source.COMMAND.value),
+            severity=data.severity,
+            description=data.description,
+            involve_vendor=data.involve_vendor,
+            source=request.metadata.source or Source.COMMAND,
             now=now,
         )
-        if involve:
+        if data.involve_vendor:
             enqueue(session, [messages.to_vendor(session, escalation, rep, vendor, resent=False)], now=now)
-    ack()
+    request.ack()
     deps.kick()
 
 
-def answer(deps: Deps, body: dict[str, Any], caller: Caller, respond: Respond) -> None:
+def answer(request: Interaction[NoMetadata]) -> None:
     """Acknowledge or Resolve: recorded once, the opener told, the message shows the new status."""
-    action = Action(body["actions"][0]["action_id"])
+    request.ack()
+    deps, caller = request.deps, request.caller
+    action, escalation_id = Action(request.action_id), request.value(int)
     now = deps.clock()
     with deps.session_factory.begin() as session:
         claim(session)
-        escalation, rep, vendor = service.for_action(session, caller, int(body["actions"][0]["value"]))
+        escalation, rep, vendor = service.for_action(session, caller, escalation_id)
         step = service.acknowledge if action is Action.ESCALATION_ACK else service.resolve
         if not step(session, escalation, caller.member.user_id, now):
             last, actor, at = service.last_step(session, escalation)
@@ -138,7 +155,7 @@ def answer(deps: Deps, body: dict[str, Any], caller: Caller, respond: Respond) -
         message = views.vendor_message(
             escalation, rep.user_id, opener.user_id if opener else None, vendor, caller.locale
         )
-    respond(**message, replace_original=True)
+    request.replace_message(message)
     deps.kick()
 
 
@@ -147,24 +164,19 @@ def register(app: App, deps: Deps, commands: Commands) -> None:
     commands.add("escalations", help_key="help.escalations", roles=EVERYONE, handler=list_command)
 
     @app.action(Action.ESCALATE.value)
-    @reported_after_ack(deps)
-    def open_from_feedback(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
-        value, caller = str(body["actions"][0]["value"]), deps.caller_of(body, context)
-        kind, _, item_id = value.partition(":")
-        view = (from_checkin_view if kind == "rep" else from_feedback_view)(deps, caller, int(item_id))
-        ack()
-        deps.client.views_open(trigger_id=body["trigger_id"], view=view)
+    @opens(deps)
+    def open_escalation(request: Interaction[NoMetadata]) -> None:
+        pressed, caller = request.value(EscalateFrom.parse), request.caller
+        from_item = from_checkin_view if pressed.kind == "rep" else from_feedback_view
+        request.open(from_item(deps, caller, pressed.item_id))
 
     @app.view(CallbackId.ESCALATION.value)
-    @reported_after_ack(deps)
-    @acts_once(deps)
-    def on_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
-        submit(deps, ack, view, deps.caller_of(body, context))
+    @acts(deps, EscalationMetadata)
+    def submit_escalation(request: Interaction[EscalationMetadata]) -> None:
+        submit(request)
 
     @app.action(Action.ESCALATION_ACK.value)
     @app.action(Action.ESCALATION_RESOLVE.value)
-    @reported_after_ack(deps)
-    @acts_once(deps)
-    def on_answer(ack: Ack, body: dict[str, Any], respond: Respond, context: BoltContext) -> None:
-        ack()
-        answer(deps, body, deps.caller_of(body, context), respond)
+    @acts(deps)
+    def answer_escalation(request: Interaction[NoMetadata]) -> None:
+        answer(request)

@@ -14,7 +14,7 @@ from bot.escalations import service, views
 from bot.escalations.models import Escalation
 from bot.i18n import Locale
 from bot.roster.models import Member, Vendor
-from bot.roster.service import find_member, language_of, workspace_locale
+from bot.roster.service import find_member, locale_of
 from bot.workspaces.models import Workspace
 
 TO_VENDOR = "escalation"  # to the vendor's channel
@@ -43,9 +43,7 @@ def locale_for(session: Session, team_id: str, user_id: str | None) -> Locale:
     """The language of a Slack user Pacer may not know (a vendor's contact): theirs, else the workspace's."""
     workspace = session.get_one(Workspace, team_id)
     member = find_member(session, team_id=team_id, user_id=user_id) if user_id else None
-    if member is not None:
-        return language_of(member, workspace)
-    return workspace_locale(workspace)
+    return locale_of(member, workspace)
 
 
 def to_vendor(
@@ -82,7 +80,7 @@ def digest_flag(
     workspace: Workspace, digest_key: str, week: date, rows: list[tuple[Escalation, Member]]
 ) -> Outgoing:
     """A reply in the thread of the workspace's digest (`digest_key`): the escalations re-sent."""
-    payload = views.digest_flag(rows, workspace_locale(workspace)) | {"thread_of": digest_key}
+    payload = views.digest_flag(rows, locale_of(None, workspace)) | {"thread_of": digest_key}
     return Outgoing(
         team_id=workspace.team_id,
         key=flag_key(digest_key, [escalation for escalation, _ in rows]),

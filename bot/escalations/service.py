@@ -12,11 +12,12 @@ from sqlalchemy.orm import Session
 from bot import calendar
 from bot.checkins.models import CheckIn
 from bot.db.scoped import get_in_workspace
-from bot.errors import Invalid, NotAllowed, NotFound
+from bot.errors import FieldErrors, Invalid, NotAllowed, NotFound
 from bot.escalations.models import Escalation, EscalationEvent, EscalationStatus, Severity, Source
 from bot.feedback.service import TEXT_MAX
 from bot.roster.models import Member, Role, Vendor
-from bot.roster.service import Caller, check_manages, manages
+from bot.roster.policy import can_answer_escalation, check_manages
+from bot.roster.service import Caller
 from bot.workspaces.models import Workspace
 
 RESEND_AFTER_WORKING_DAYS = 2
@@ -30,9 +31,17 @@ class EscalationForm:
     involve_vendor: str | None  # "yes" when ticked
 
 
-def validate(form: EscalationForm) -> dict[str, str]:
-    """{field: i18n key} for each wrong field (empty when all is well)."""
-    errors: dict[str, str] = {}
+@dataclass(frozen=True)
+class EscalationInput:
+    rep: str  # a Slack user id, not yet known to be a rep the caller may escalate about
+    severity: Severity
+    description: str
+    involve_vendor: bool
+
+
+def validate(form: EscalationForm) -> EscalationInput | FieldErrors:
+    """The typed answers, or {field: i18n key} for each wrong field."""
+    errors = FieldErrors()
     if not form.rep:
         errors["rep"] = "feedback.error.required"
     if form.severity not in set(Severity):
@@ -42,7 +51,9 @@ def validate(form: EscalationForm) -> dict[str, str]:
         errors["description"] = "feedback.error.required"
     elif len(description) > TEXT_MAX:
         errors["description"] = "error.too_long"
-    return errors
+    if errors or not form.rep:
+        return errors
+    return EscalationInput(form.rep, Severity(str(form.severity)), description, bool(form.involve_vendor))
 
 
 def check_can_escalate(caller: Caller, rep: Member) -> None:
@@ -131,8 +142,7 @@ def for_action(
     is_contact = (
         vendor is not None and escalation.involve_vendor and vendor.contact_user_id == caller.member.user_id
     )
-    is_manager = manages(caller, rep)  # the rep's manager now (or an admin)
-    if not (is_contact or is_manager or caller.is_admin()):
+    if not can_answer_escalation(caller, rep, vendor_contact=is_contact):
         raise NotAllowed("escalation.not_yours", id=escalation_id)
     return escalation, rep, vendor
 

@@ -3,34 +3,29 @@ rep's Acknowledge and Reply."""
 
 from __future__ import annotations
 
-import json
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext, Respond
+from slack_bolt import App
 from sqlalchemy.orm import Session
 
 from bot import calendar
 from bot.db.scoped import get_in_workspace
 from bot.delivery.service import enqueue
-from bot.errors import Invalid, Stale
+from bot.errors import FieldErrors, Invalid, Stale
 from bot.feedback import messages, service, views
 from bot.feedback.models import ManagerFeedback
-from bot.i18n import Locale, t
 from bot.roster.models import Member, Role
-from bot.roster.service import Caller, language_of
-from bot.slack import blocks
-from bot.slack.commands import EVERYONE, CommandRequest, Commands, mentions
+from bot.roster.policy import can_share_feedback
+from bot.roster.service import Caller, locale_of
+from bot.slack.commands import EVERYONE, MANAGERS, REPS, CommandRequest, Commands, mentions
 from bot.slack.deps import Deps
-from bot.slack.errors import reported_after_ack
-from bot.slack.idempotency import acts_once, claim
+from bot.slack.forms import Form, reject
+from bot.slack.idempotency import claim
 from bot.slack.ids import Action, CallbackId, FeedbackBlock
-from bot.slack.state import values_of
+from bot.slack.interaction import Interaction, Metadata, NoMetadata, acts, opens
 from bot.workspaces.models import Workspace
-
-
-def _locale(session: Session, member: Member) -> Locale:
-    return language_of(member, session.get_one(Workspace, member.team_id))
 
 
 def _month(deps: Deps, session: Session, member: Member) -> date:
@@ -58,7 +53,7 @@ def give_view(deps: Deps, caller: Caller, rep_id: int) -> dict[str, Any]:
 
 def share_view(deps: Deps, caller: Caller) -> dict[str, Any]:
     """The rep → company modal; this month's earlier answers, if any, to edit."""
-    if caller.role is not Role.REP:
+    if not can_share_feedback(caller):
         raise Invalid("feedback.which_rep")
     with deps.session_factory() as session:
         month = _month(deps, session, session.get_one(Member, caller.member.id))
@@ -92,17 +87,39 @@ def list_command(request: CommandRequest) -> None:
     request.reply(text, body)
 
 
-def _errors(errors: dict[str, str], locale: Locale) -> dict[str, str]:
-    return {name: t(key, locale, max=service.TEXT_MAX) for name, key in errors.items()}
+class GiveMetadata(Metadata):
+    """The manager → rep modal's metadata: the rep it is for."""
+
+    rep: int
 
 
-def submit_give(deps: Deps, ack: Ack, view: dict[str, Any], caller: Caller) -> None:
-    metadata = json.loads(view.get("private_metadata") or "{}")
-    values = values_of(view)
-    form = service.ManagerForm(**{n: values.get(n) for n in service.ManagerForm.__dataclass_fields__})
-    answers = service.validate_manager(form)
-    if isinstance(answers, dict):
-        ack(**blocks.field_errors(_errors(answers, caller.locale)))
+class ReplyMetadata(Metadata):
+    """The reply modal's metadata: the feedback replied to."""
+
+    feedback: int
+
+
+@dataclass(frozen=True)
+class ReplyForm:
+    reply: str | None
+
+
+def check_reply(form: ReplyForm) -> str | FieldErrors:
+    errors: dict[str, str] = {}
+    text = service.clean_text(form.reply, FeedbackBlock.REPLY.value, errors, required=True)
+    return FieldErrors(errors) if errors else text
+
+
+GIVE_FORM = Form.of(service.ManagerForm, service.validate_manager)
+SHARE_FORM = Form.of(service.FieldForm, service.validate_field)
+REPLY_FORM = Form.of(ReplyForm, check_reply)
+
+
+def submit_give(request: Interaction[GiveMetadata]) -> None:
+    deps, caller = request.deps, request.caller
+    answers = GIVE_FORM.from_view(request.view)
+    if isinstance(answers, FieldErrors):
+        reject(request.ack, answers, caller.locale, max=service.TEXT_MAX)
         return
     now = deps.clock()
     with deps.session_factory.begin() as session:
@@ -110,7 +127,7 @@ def submit_give(deps: Deps, ack: Ack, view: dict[str, Any], caller: Caller) -> N
         rep = get_in_workspace(
             session,
             Member,
-            int(metadata["rep"]),
+            request.metadata.rep,
             team_id=caller.team_id,
             missing=Invalid("feedback.rep_gone"),
         )
@@ -118,18 +135,19 @@ def submit_give(deps: Deps, ack: Ack, view: dict[str, Any], caller: Caller) -> N
         item = service.give(
             session, caller=caller, rep=rep, answers=answers, month=_month(deps, session, manager)
         )
-        dm = messages.to_rep(item, rep, caller.member.user_id, _locale(session, rep))
+        dm = messages.to_rep(
+            item, rep, caller.member.user_id, locale_of(rep, session.get_one(Workspace, rep.team_id))
+        )
         enqueue(session, [dm], now=now)
-    ack()
+    request.ack()
     deps.kick()
 
 
-def submit_share(deps: Deps, ack: Ack, view: dict[str, Any], caller: Caller) -> None:
-    values = values_of(view)
-    form = service.FieldForm(**{n: values.get(n) for n in service.FieldForm.__dataclass_fields__})
-    answers, errors = service.validate_field(form)
-    if errors:
-        ack(**blocks.field_errors(_errors(errors, caller.locale)))
+def submit_share(request: Interaction[NoMetadata]) -> None:
+    deps, caller = request.deps, request.caller
+    answers = SHARE_FORM.from_view(request.view)
+    if isinstance(answers, FieldErrors):
+        reject(request.ack, answers, caller.locale, max=service.TEXT_MAX)
         return
     with deps.session_factory.begin() as session:
         claim(session)
@@ -137,101 +155,100 @@ def submit_share(deps: Deps, ack: Ack, view: dict[str, Any], caller: Caller) -> 
         month = _month(deps, session, rep)
         service.share(session, rep=rep, key=_key(deps, caller, month), month=month, values=answers)
     # No confirmation DM: an outbox row would tie the rep to the moment of an anonymous answer.
-    ack(response_action="update", view=views.thanks_modal(caller.locale))
+    request.ack(response_action="update", view=views.thanks_modal(caller.locale))
 
 
 def _feedback_manager(session: Session, item: ManagerFeedback) -> Member | None:
     return session.get(Member, item.manager_id) if item.manager_id is not None else None
 
 
-def on_acknowledge(deps: Deps, body: dict[str, Any], caller: Caller, respond: Respond) -> None:
-    now = deps.clock()
+def record_acknowledgement(request: Interaction[NoMetadata]) -> None:
+    request.ack()
+    deps, caller = request.deps, request.caller
+    feedback_id, now = request.value(int), deps.clock()
     with deps.session_factory.begin() as session:
         claim(session)
-        item = service.own_feedback(session, caller, int(body["actions"][0]["value"]))
+        item = service.own_feedback(session, caller, feedback_id)
         if not service.acknowledge(session, item, now=now):
             raise Stale("feedback.already_acknowledged", at=item.acknowledged_at or now)
         manager = _feedback_manager(session, item)
         if manager is not None:
-            note = messages.acknowledged(item, manager, caller.member.user_id, _locale(session, manager))
+            note = messages.acknowledged(
+                item,
+                manager,
+                caller.member.user_id,
+                locale_of(manager, session.get_one(Workspace, manager.team_id)),
+            )
             enqueue(session, [note], now=now)
         message = views.to_rep(item, manager.user_id if manager else "—", caller.locale)
-    respond(**message, replace_original=True)
+    request.replace_message(message)
     deps.kick()
 
 
-def submit_reply(deps: Deps, ack: Ack, view: dict[str, Any], caller: Caller) -> None:
-    metadata = json.loads(view.get("private_metadata") or "{}")
-    errors: dict[str, str] = {}
-    text = service.clean_text(values_of(view).get(FeedbackBlock.REPLY.value), "reply", errors, required=True)
-    if errors:
-        ack(**blocks.field_errors(_errors(errors, caller.locale)))
+def submit_reply(request: Interaction[ReplyMetadata]) -> None:
+    deps, caller = request.deps, request.caller
+    text = REPLY_FORM.from_view(request.view)
+    if isinstance(text, FieldErrors):
+        reject(request.ack, text, caller.locale, max=service.TEXT_MAX)
         return
     now = deps.clock()
     with deps.session_factory.begin() as session:
         claim(session)
-        item = service.own_feedback(session, caller, int(metadata["feedback"]))
+        item = service.own_feedback(session, caller, request.metadata.feedback)
         item.reply = text
         manager = _feedback_manager(session, item)
         if manager is not None:
-            locale = _locale(session, manager)
+            locale = locale_of(manager, session.get_one(Workspace, manager.team_id))
             note = messages.replied(item, manager, caller.member.user_id, text, locale=locale, now=now)
             enqueue(session, [note], now=now)
-    ack()
+    request.ack()
     deps.kick()
 
 
+def open_reply(request: Interaction[NoMetadata]) -> None:
+    """The rep's Reply on feedback addressed to them."""
+    feedback_id = request.value(int)
+    with request.deps.session_factory() as session:
+        service.own_feedback(session, request.caller, feedback_id)
+    request.open(views.reply_modal(request.locale, feedback_id))
+
+
 def register(app: App, deps: Deps, commands: Commands) -> None:
-    commands.add("feedback [@rep]", help_key="help.feedback", roles=EVERYONE, handler=feedback_command)
+    commands.add("feedback @rep", help_key="help.feedback_give", roles=MANAGERS, handler=feedback_command)
+    commands.add("feedback", help_key="help.feedback_share", roles=REPS, handler=feedback_command)
     commands.add("feedback list", help_key="help.feedback_list", roles=EVERYONE, handler=list_command)
 
     @app.action(Action.FEEDBACK_GIVE.value)
-    @reported_after_ack(deps)
-    def open_give(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
-        view = give_view(deps, deps.caller_of(body, context), int(body["actions"][0]["value"]))
-        ack()
-        deps.client.views_open(trigger_id=body["trigger_id"], view=view)
+    @opens(deps)
+    def open_feedback_give(request: Interaction[NoMetadata]) -> None:
+        request.open(give_view(deps, request.caller, request.value(int)))
 
     @app.action(Action.FEEDBACK_SHARE.value)
-    @reported_after_ack(deps)
-    def open_share(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
-        view = share_view(deps, deps.caller_of(body, context))
-        ack()
-        deps.client.views_open(trigger_id=body["trigger_id"], view=view)
+    @opens(deps)
+    def open_feedback_share(request: Interaction[NoMetadata]) -> None:
+        request.open(share_view(deps, request.caller))
 
     @app.action(Action.FEEDBACK_ACK.value)
-    @reported_after_ack(deps)
-    @acts_once(deps)
-    def acknowledge(ack: Ack, body: dict[str, Any], respond: Respond, context: BoltContext) -> None:
-        ack()
-        on_acknowledge(deps, body, deps.caller_of(body, context), respond)
+    @acts(deps)
+    def acknowledge_feedback(request: Interaction[NoMetadata]) -> None:
+        record_acknowledgement(request)
 
     @app.action(Action.FEEDBACK_REPLY.value)
-    @reported_after_ack(deps)
-    def open_reply(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
-        caller = deps.caller_of(body, context)
-        feedback_id = int(body["actions"][0]["value"])
-        with deps.session_factory() as session:
-            service.own_feedback(session, caller, feedback_id)
-        ack()
-        deps.client.views_open(
-            trigger_id=body["trigger_id"], view=views.reply_modal(caller.locale, feedback_id)
-        )
+    @opens(deps)
+    def open_feedback_reply(request: Interaction[NoMetadata]) -> None:
+        open_reply(request)
 
     @app.view(CallbackId.FEEDBACK_GIVE.value)
-    @reported_after_ack(deps)
-    @acts_once(deps)
-    def on_give(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
-        submit_give(deps, ack, view, deps.caller_of(body, context))
+    @acts(deps, GiveMetadata)
+    def submit_feedback_give(request: Interaction[GiveMetadata]) -> None:
+        submit_give(request)
 
     @app.view(CallbackId.FEEDBACK_SHARE.value)
-    @reported_after_ack(deps)
-    @acts_once(deps)
-    def on_share(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
-        submit_share(deps, ack, view, deps.caller_of(body, context))
+    @acts(deps)
+    def submit_feedback_share(request: Interaction[NoMetadata]) -> None:
+        submit_share(request)
 
     @app.view(CallbackId.FEEDBACK_REPLY.value)
-    @reported_after_ack(deps)
-    @acts_once(deps)
-    def on_reply(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
-        submit_reply(deps, ack, view, deps.caller_of(body, context))
+    @acts(deps, ReplyMetadata)
+    def submit_feedback_reply(request: Interaction[ReplyMetadata]) -> None:
+        submit_reply(request)

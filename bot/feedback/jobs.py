@@ -14,7 +14,7 @@ from bot.delivery.service import enqueue, find
 from bot.feedback import messages, service, summary
 from bot.feedback.messages import ASK, GIVE
 from bot.roster.models import Member, Role
-from bot.roster.service import language_of, workspace_locale
+from bot.roster.service import locale_of
 from bot.scheduler import Job, JobContext, Units, for_each_unit
 from bot.workspaces.models import Workspace
 
@@ -57,7 +57,7 @@ def monthly_feedback(context: JobContext, now: datetime) -> str:
                 reps = service.team_reps(session, team_id=person.team_id, manager_id=person.id)
                 if not reps:
                     return None  # no prompt for a manager without reps
-            out = messages.prompt(person, kind, month, reps, language_of(person, workspace))
+            out = messages.prompt(person, kind, month, reps, locale_of(person, workspace))
             return enqueue(session, [out], now=now)
 
         done = for_each_unit(context.session_factory, units, prompt)
@@ -100,7 +100,7 @@ def feedback_reminders(context: JobContext, now: datetime) -> str:
             # show in who got a reminder, so anonymous authors are reminded too ("if you haven't").
             elif service.named_feedback_given(session, rep=person, month=month):
                 return None
-            out = messages.reminder(person, prompt.kind, month, missing, language_of(person, workspace))
+            out = messages.reminder(person, prompt.kind, month, missing, locale_of(person, workspace))
             return enqueue(session, [out], now=now)
 
         done = for_each_unit(context.session_factory, units, remind)
@@ -127,7 +127,7 @@ def field_summary(context: JobContext, now: datetime) -> str:
             found = summary.field_summary(session, team_id=workspace.team_id, month=summarised)
             if not found.items:
                 return None
-            out = messages.summary(workspace.team_id, channel, found, summarised, workspace_locale(workspace))
+            out = messages.summary(workspace.team_id, channel, found, summarised, locale_of(None, workspace))
             return enqueue(session, [out], now=now)
 
         done = for_each_unit(context.session_factory, units, summarise)

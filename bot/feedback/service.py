@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from bot import calendar
 from bot.checkins.models import CheckIn
 from bot.db.scoped import get_in_workspace
-from bot.errors import NotAllowed
+from bot.errors import FieldErrors, NotAllowed
 from bot.events import FeedbackGiven, FeedbackKind, raise_after_commit
 from bot.feedback.anonymity import month_start, shown_anonymous
 from bot.feedback.models import FieldFeedback, ManagerFeedback
@@ -23,7 +23,8 @@ from bot.feedback.themes import theme_counts
 from bot.goals.models import Goal, WeeklyTarget
 from bot.goals.numbers import read_whole, stored
 from bot.roster.models import Member, Role
-from bot.roster.service import Caller, check_manages, team_size_at
+from bot.roster.policy import can_see_feedback, can_see_shared, check_manages, on_a_team
+from bot.roster.service import Caller, team_size_at
 
 RATINGS = range(1, 6)  # the rating column's check
 TEXT_MAX = 3000  # Slack's limit for a text block, and what the modal's inputs accept
@@ -77,7 +78,7 @@ def clean_text(value: str | None, name: str, errors: dict[str, str], *, required
     return text
 
 
-def validate_manager(form: ManagerForm) -> tuple[str, str, str, int | None] | dict[str, str]:
+def validate_manager(form: ManagerForm) -> tuple[str, str, str, int | None] | FieldErrors:
     errors: dict[str, str] = {}
     strengths = clean_text(form.strengths, "strengths", errors, required=True)
     improve = clean_text(form.improve, "improve", errors, required=True)
@@ -87,7 +88,7 @@ def validate_manager(form: ManagerForm) -> tuple[str, str, str, int | None] | di
         rating = read_whole(form.rating, RATINGS)
         if rating is None:
             errors["rating"] = "feedback.error.rating"
-    return errors or (strengths, improve, next_step, rating)
+    return FieldErrors(errors) if errors else (strengths, improve, next_step, rating)
 
 
 def give(
@@ -186,8 +187,8 @@ class FieldForm:
 CONTENT = ("market", "competitor_moves", "customers", "problems", "suggestions")
 
 
-def validate_field(form: FieldForm) -> tuple[dict[str, str | bool], dict[str, str]]:
-    """The answers ({field: value}, "anonymous" a bool) and {field: i18n key} for each wrong field."""
+def validate_field(form: FieldForm) -> dict[str, str | bool] | FieldErrors:
+    """The answers ({field: value}, "anonymous" a bool), or {field: i18n key} for each wrong field."""
     errors: dict[str, str] = {}
     values: dict[str, str | bool] = {
         name: clean_text(getattr(form, name), name, errors, required=False) for name in CONTENT
@@ -203,7 +204,7 @@ def validate_field(form: FieldForm) -> tuple[dict[str, str | bool], dict[str, st
     if form.identity not in {"named", "anonymous"}:
         errors["identity"] = "feedback.error.identity"
     values["anonymous"] = form.identity == "anonymous"
-    return values, errors
+    return FieldErrors(errors) if errors else values
 
 
 def named_feedback_given(session: Session, *, rep: Member, month: date) -> bool:
@@ -230,7 +231,7 @@ def share(
 ) -> FieldFeedback:
     """Save the rep's feedback for the month; a second submit edits the first. Only reps on a team
     speak for the field (not vendor contacts or guests Pacer happens to know)."""
-    if not rep.on_team or rep.role is not Role.REP:
+    if not on_a_team(rep):
         raise NotAllowed("feedback.only_reps")
     item = find_own(session, team_id=rep.team_id, key=key)
     if item is None:
@@ -302,7 +303,8 @@ def visible(
             given = given.where(Member.manager_id == caller.member.id)
             shared = shared.where(FieldFeedback.manager_id == caller.member.id)
         out.anonymous_themes = anonymous_themes(session, caller=caller, since=since, before=before)
-    out.given = [(item, rep) for item, rep in session.execute(given)]
+    # The rules are asked again of what the queries selected, so the two never drift apart.
+    out.given = [(item, rep) for item, rep in session.execute(given) if can_see_feedback(caller, item, rep)]
     authors = {
         m.id: m
         for m in session.scalars(
@@ -312,6 +314,8 @@ def visible(
         )
     }
     for item in session.scalars(shared):
+        if not can_see_shared(caller, item, own=item.author_key in keys):
+            continue
         out.shared.append((item, None if item.anonymous else authors.get(item.author_id or 0)))
     return out
 

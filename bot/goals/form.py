@@ -9,6 +9,7 @@ from datetime import date
 from decimal import Decimal
 
 from bot import calendar
+from bot.errors import FieldErrors
 from bot.goals import breakdown
 from bot.goals.breakdown import QuarterWeights
 from bot.goals.dates import LONGEST_YEARS, add_years, date_window, read_date
@@ -54,7 +55,7 @@ class GoalInput:
     quarter_weights: QuarterWeights | None
 
 
-def validate(form: GoalForm, *, today: date) -> GoalInput | dict[str, str]:
+def validate(form: GoalForm, *, today: date) -> GoalInput | FieldErrors:
     """Typed input, or {field: i18n key} for every field that is wrong (the modal shows each on its field).
     Everything is bounded here, before any database work: amounts to their column, dates to `today`."""
     errors: dict[str, str] = {}
@@ -86,7 +87,7 @@ def validate(form: GoalForm, *, today: date) -> GoalInput | dict[str, str]:
     dates = _dates(kind, form.start_date, form.end_date, errors, today)
     weights = _weights(form.quarter_weights, kind, errors)
     if errors or metric is None or kind is None or dates is None or target is None:
-        return errors or {"period_kind": "goal.error.period"}
+        return FieldErrors(errors or {"period_kind": "goal.error.period"})
     return GoalInput(title, description, metric, label, unit, target, why, kind, *dates, weights)
 
 

@@ -2,36 +2,34 @@
 
 from __future__ import annotations
 
-import json
+from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext, Respond
+from slack_bolt import App
 from sqlalchemy.orm import Session
 
 from bot import calendar
 from bot.db.scoped import get_in_workspace
 from bot.delivery.service import enqueue
-from bot.errors import Invalid
+from bot.errors import FieldErrors, Invalid
 from bot.goals import form, messages, service, views
 from bot.goals.models import Goal
 from bot.goals.numbers import ID_RANGE, format_amount, read_whole
-from bot.i18n import Locale, t
+from bot.i18n import t
 from bot.roster.models import Member
-from bot.roster.service import Caller, current_manager, language_of, rep_and_manager
+from bot.roster.service import Caller, current_manager, locale_of, rep_and_manager
 from bot.slack import blocks
 from bot.slack.commands import EVERYONE, CommandRequest, Commands, mentions
 from bot.slack.deps import Deps
-from bot.slack.errors import reported_after_ack
-from bot.slack.idempotency import acts_once, claim
+from bot.slack.forms import Form, reject
+from bot.slack.idempotency import claim
 from bot.slack.ids import Action, CallbackId
+from bot.slack.interaction import Interaction, Metadata, NoMetadata, acts, opens
 from bot.slack.state import values_of
 from bot.text import join
 from bot.workspaces.models import Workspace
-
-
-def _locale(session: Session, member: Member) -> Locale:
-    return language_of(member, session.get_one(Workspace, member.team_id))
 
 
 def open_goal_modal(request: CommandRequest, rep: Member, goal: Goal | None) -> None:
@@ -89,47 +87,49 @@ def goals_command(request: CommandRequest) -> None:
     request.reply(text, body)
 
 
-def submit_goal(deps: Deps, ack: Ack, body: dict[str, Any], view: dict[str, Any], caller: Caller) -> None:
-    metadata = json.loads(view.get("private_metadata") or "{}")
-    values = values_of(view)
-    typed = form.GoalForm(**{name: values.get(name) for name in form.GoalForm.__dataclass_fields__})
-    data = form.validate(typed, today=deps.clock().date())
-    if not isinstance(data, form.GoalInput):
-        ack(**blocks.field_errors({f: t(key, caller.locale, max=form.TEXT_MAX) for f, key in data.items()}))
+class GoalMetadata(Metadata):
+    """The goal modal's metadata: whose goal, which goal (None: a new one), and the target whose stretch
+    warning the person has seen (saving that target again keeps it)."""
+
+    rep: int
+    goal: int | None = None
+    confirmed: str | None = None
+
+
+@dataclass(frozen=True)
+class GoalVersion:
+    """A goal DM button's value, `<goal id>:<version>`: a button on an older version is told apart."""
+
+    goal_id: int
+    version: int
+
+    @classmethod
+    def parse(cls, value: str) -> GoalVersion:
+        goal_id, version = value.split(":")
+        return cls(int(goal_id), int(version))
+
+
+GOAL_FORM = Form.of(form.GoalForm, form.validate)
+
+
+def save_goal(request: Interaction[GoalMetadata]) -> None:
+    """The goal modal's submission: field errors, a stretch warning to confirm, or the goal saved and
+    the next person asked."""
+    deps, caller, metadata = request.deps, request.caller, request.metadata
+    data = GOAL_FORM.from_view(request.view, today=deps.clock().date())
+    if isinstance(data, FieldErrors):
+        reject(request.ack, data, caller.locale, max=form.TEXT_MAX)
         return
     now = deps.clock()
     with deps.session_factory.begin() as session:
         claim(session)
         rep = get_in_workspace(
-            session, Member, int(metadata["rep"]), team_id=caller.team_id, missing=Invalid("goal.rep_gone")
+            session, Member, metadata.rep, team_id=caller.team_id, missing=Invalid("goal.rep_gone")
         )
-        goal = (
-            service.goal_for_caller(session, caller, int(metadata["goal"])) if metadata.get("goal") else None
-        )
+        goal = service.goal_for_caller(session, caller, metadata.goal) if metadata.goal else None
         best = service.best_comparable(session, rep_id=rep.id, data=data, exclude=goal.id if goal else None)
-        target_text = str(data.target)
-        if (
-            best is not None
-            and service.is_stretch(best, data.target)
-            and metadata.get("confirmed") != target_text
-        ):
-            warning = t(
-                "goal.stretch",
-                caller.locale,
-                rep=rep.user_id,
-                best=format_amount(best, data.unit, caller.locale),
-                ratio=round(data.target / best, 1),
-            )
-            ack(
-                response_action="update",
-                view=views.goal_modal(
-                    rep.user_id,
-                    caller.locale,
-                    values={k: v for k, v in values.items() if v},
-                    warning=warning,
-                    metadata=metadata | {"confirmed": target_text},
-                ),
-            )
+        if service.is_stretch(best, data.target) and metadata.confirmed != str(data.target):
+            request.ack(response_action="update", view=_stretch_modal(request, rep, data, best))
             return
         goal = (
             service.edit(session, caller=caller, goal=goal, data=data, today=now.date())
@@ -138,9 +138,26 @@ def submit_goal(deps: Deps, ack: Ack, body: dict[str, Any], view: dict[str, Any]
         )
         enqueue(session, messages.ask_next(session, goal, caller), now=now)
         people = rep_and_manager(session, rep)
-    ack()
+    request.ack()
     deps.kick()
     deps.on_change(caller.team_id, people)
+
+
+def _stretch_modal(
+    request: Interaction[GoalMetadata], rep: Member, data: form.GoalInput, best: Decimal | None
+) -> dict[str, Any]:
+    """The same modal with a warning: the target is a stretch over the rep's best comparable period."""
+    locale = request.locale
+    warning = t(
+        "goal.stretch",
+        locale,
+        rep=rep.user_id,
+        best=format_amount(best or Decimal(0), data.unit, locale),
+        ratio=round(data.target / (best or 1), 1),
+    )
+    values = {k: v for k, v in values_of(request.view).items() if v}
+    metadata = request.metadata.model_dump(exclude_unset=True) | {"confirmed": str(data.target)}
+    return views.goal_modal(rep.user_id, locale, values=values, warning=warning, metadata=metadata)
 
 
 def _decide(
@@ -148,37 +165,53 @@ def _decide(
 ) -> tuple[str, Member | None, str, dict[str, Any]]:
     """Apply the decision; returns the clicker's confirmation and who to tell (and what)."""
     manager = current_manager(session, rep)  # who manages the rep now, not who did when it was made
+    workspace = session.get_one(Workspace, rep.team_id)
     if action is Action.GOAL_APPROVE:
         service.approve(goal, caller, rep, version=version, now=now)
-        note = messages.approved_notice(goal, _locale(session, rep))
+        note = messages.approved_notice(goal, locale_of(rep, workspace))
         done = t("goal.approved", caller.locale, title=goal.title, rep=rep.user_id)
         return done, rep, messages.APPROVED, note
     me = session.get_one(Member, caller.member.id)
     if action is Action.GOAL_AGREE:
         service.agree(goal, me, version=version, now=now)
-        note = messages.agreed_notice(goal, rep, _locale(session, manager)) if manager else {}
+        note = messages.agreed_notice(goal, rep, locale_of(manager, workspace)) if manager else {}
         return t("goal.agreed", caller.locale, title=goal.title), manager, messages.AGREED, note
     service.discuss(goal, me, version=version)
-    note = messages.discuss_notice(goal, rep, _locale(session, manager)) if manager else {}
+    note = messages.discuss_notice(goal, rep, locale_of(manager, workspace)) if manager else {}
     return t("goal.discussing", caller.locale, title=goal.title), manager, messages.DISCUSS, note
 
 
-def answer(deps: Deps, body: dict[str, Any], caller: Caller, respond: Respond) -> None:
+def answer(request: Interaction[NoMetadata]) -> None:
     """Agree, Discuss or Approve on a goal DM; the message is replaced by what was decided."""
-    action = Action(body["actions"][0]["action_id"])
-    goal_id, version = (int(part) for part in str(body["actions"][0]["value"]).split(":"))
+    request.ack()
+    deps, caller = request.deps, request.caller
+    action, pressed = Action(request.action_id), request.value(GoalVersion.parse)
     now = deps.clock()
     with deps.session_factory.begin() as session:  # a `Stale` goal: the error handler says what is true
         claim(session)
-        goal = get_in_workspace(session, Goal, goal_id, team_id=caller.team_id, missing=Invalid("goal.stale"))
+        goal = get_in_workspace(
+            session, Goal, pressed.goal_id, team_id=caller.team_id, missing=Invalid("goal.stale")
+        )
         rep = session.get_one(Member, goal.rep_id)
-        done, tell, kind, note = _decide(session, action, goal, caller, version=version, now=now, rep=rep)
+        done, tell, kind, note = _decide(
+            session, action, goal, caller, version=pressed.version, now=now, rep=rep
+        )
         if tell is not None:
             enqueue(session, [messages.dm(goal, tell, kind, note)], now=now)
         people = rep_and_manager(session, rep)
-    respond(**blocks.notice(join("\n", [done, views.summary(goal, caller.locale)])), replace_original=True)
+    request.replace_message(blocks.notice(join("\n", [done, views.summary(goal, caller.locale)])))
     deps.kick()
     deps.on_change(caller.team_id, people)
+
+
+def open_edit(request: Interaction[NoMetadata]) -> None:
+    """A goal DM's Edit: the goal modal with the goal's values, for its manager (or an admin)."""
+    goal_id = request.value(lambda value: int(value.split(":")[0]))
+    with request.deps.session_factory() as session:
+        goal = service.goal_for_caller(session, request.caller, goal_id)
+        rep = session.get_one(Member, goal.rep_id)
+    values, metadata = views.goal_values(goal), {"rep": rep.id, "goal": goal.id}
+    request.open(views.goal_modal(rep.user_id, request.locale, values=values, metadata=metadata))
 
 
 def register(app: App, deps: Deps, commands: Commands) -> None:
@@ -188,35 +221,18 @@ def register(app: App, deps: Deps, commands: Commands) -> None:
     commands.add("goals [@rep]", help_key="help.goals", roles=EVERYONE, handler=goals_command)
 
     @app.view(CallbackId.GOAL.value)
-    @reported_after_ack(deps)
-    @acts_once(deps)
-    def on_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
-        caller = deps.caller_of(body, context)
-        submit_goal(deps, ack, body, view, caller)
+    @acts(deps, GoalMetadata)
+    def submit_goal(request: Interaction[GoalMetadata]) -> None:
+        save_goal(request)
 
     @app.action(Action.GOAL_AGREE.value)
     @app.action(Action.GOAL_DISCUSS.value)
     @app.action(Action.GOAL_APPROVE.value)
-    @reported_after_ack(deps)
-    @acts_once(deps)
-    def on_answer(ack: Ack, body: dict[str, Any], respond: Respond, context: BoltContext) -> None:
-        ack()
-        caller = deps.caller_of(body, context)
-        answer(deps, body, caller, respond)
+    @acts(deps)
+    def answer_goal(request: Interaction[NoMetadata]) -> None:
+        answer(request)
 
     @app.action(Action.GOAL_EDIT.value)
-    @reported_after_ack(deps)
-    def on_edit(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
-        caller = deps.caller_of(body, context)
-        goal_id = int(str(body["actions"][0]["value"]).split(":")[0])
-        with deps.session_factory() as session:
-            goal = service.goal_for_caller(session, caller, goal_id)
-            rep = session.get_one(Member, goal.rep_id)
-        view = views.goal_modal(
-            rep.user_id,
-            caller.locale,
-            values=views.goal_values(goal),
-            metadata={"rep": rep.id, "goal": goal.id},
-        )
-        ack()
-        deps.client.views_open(trigger_id=body["trigger_id"], view=view)
+    @opens(deps)
+    def open_goal_edit(request: Interaction[NoMetadata]) -> None:
+        open_edit(request)

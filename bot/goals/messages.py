@@ -12,7 +12,7 @@ from bot.goals import views
 from bot.goals.models import Goal, GoalStatus
 from bot.i18n import Locale, t
 from bot.roster.models import Member
-from bot.roster.service import Caller, current_manager, language_of
+from bot.roster.service import Caller, current_manager, locale_of
 from bot.slack import blocks
 from bot.workspaces.models import Workspace
 
@@ -33,19 +33,15 @@ def dm(goal: Goal, to: Member, kind: str, payload: dict[str, Any]) -> Outgoing:
     return Outgoing.dm(to, key=key(kind, goal, to), kind=kind, payload=payload, period=str(goal.id))
 
 
-def _locale(session: Session, member: Member) -> Locale:
-    return language_of(member, session.get_one(Workspace, member.team_id))
-
-
 def ask_next(session: Session, goal: Goal, by: Caller) -> list[Outgoing]:
     """Who must answer now: the rep agrees to a manager's goal; the manager approves a rep's proposal."""
     rep = session.get_one(Member, goal.rep_id)
-    manager = current_manager(session, rep)
+    manager, workspace = current_manager(session, rep), session.get_one(Workspace, rep.team_id)
     if goal.status is GoalStatus.PROPOSED and manager is not None:
-        payload = views.approval_message(goal, rep.user_id, _locale(session, manager))
+        payload = views.approval_message(goal, rep.user_id, locale_of(manager, workspace))
         return [dm(goal, manager, APPROVAL, payload)]
     if goal.status is GoalStatus.AWAITING_AGREEMENT:
-        payload = views.agreement_message(goal, by.member.user_id, _locale(session, rep))
+        payload = views.agreement_message(goal, by.member.user_id, locale_of(rep, workspace))
         return [dm(goal, rep, AGREEMENT, payload)]
     return []
 

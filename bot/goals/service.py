@@ -22,25 +22,15 @@ from bot.goals.breakdown import WeekTarget
 from bot.goals.form import STRETCH, GoalInput
 from bot.goals.models import Goal, GoalRevision, GoalStatus, WeeklyTarget
 from bot.roster.models import Member, Role
-from bot.roster.service import Caller, manages
+from bot.roster.policy import can_change_goal, can_manage, can_see_goals, check_set_goal
+from bot.roster.service import Caller
 
 # --- who may do what -----------------------------------------------------------------------------
 
 
 def check_can_set(caller: Caller, rep: Member) -> None:
     """A rep proposes goals for themself; a manager sets them for their own reps; an admin for anyone's."""
-    if rep.team_id != caller.team_id:
-        raise NotFound("member.unknown", user=rep.user_id)
-    if caller.member.id == rep.id:
-        if caller.role is Role.MANAGER:
-            raise Invalid("goal.not_a_rep", user=rep.user_id)
-        return
-    if caller.role is Role.REP:
-        raise NotAllowed("goal.only_own")
-    if not rep.on_team or rep.role is not Role.REP:
-        raise Invalid("goal.not_on_team", user=rep.user_id)
-    if not manages(caller, rep):
-        raise NotAllowed("goal.not_your_rep", user=rep.user_id)
+    check_set_goal(caller, rep)
 
 
 def goal_for_caller(session: Session, caller: Caller, goal_id: int) -> Goal:
@@ -49,10 +39,8 @@ def goal_for_caller(session: Session, caller: Caller, goal_id: int) -> Goal:
         session, Goal, goal_id, team_id=caller.team_id, missing=NotFound("goal.unknown", id=goal_id)
     )
     rep = session.get_one(Member, goal.rep_id)
-    if caller.member.id == rep.id and goal.status is GoalStatus.PROPOSED:
-        return goal
-    if manages(caller, rep):  # the rep's manager now, not the one stored when the goal was made
-        return goal
+    if can_change_goal(caller, rep, proposed=goal.status is GoalStatus.PROPOSED):
+        return goal  # the rep's manager now, not the one stored when the goal was made
     raise NotAllowed("goal.not_your_rep", user=rep.user_id)
 
 
@@ -205,9 +193,9 @@ def discuss(goal: Goal, rep: Member, *, version: int) -> None:
 def approve(goal: Goal, caller: Caller, rep: Member, *, version: int, now: datetime) -> None:
     """The rep's current manager (or an admin) approves a proposal; a manager who has since lost the
     rep may not, whoever the goal named when it was proposed."""
-    if caller.role is not Role.REP and rep.id == goal.rep_id and not manages(caller, rep):
+    if caller.role is not Role.REP and rep.id == goal.rep_id and not can_manage(caller, rep):
         raise NotAllowed("goal.not_your_rep", user=rep.user_id)  # e.g. the rep has moved to another team
-    _check_turn(goal, version, rep.id == goal.rep_id and manages(caller, rep), {GoalStatus.PROPOSED})
+    _check_turn(goal, version, rep.id == goal.rep_id and can_manage(caller, rep), {GoalStatus.PROPOSED})
     goal.status, goal.agreed_at = GoalStatus.ACTIVE, now  # the rep proposed it: they agree by definition
     _raise_agreed(goal)
 
@@ -267,7 +255,7 @@ def visible_goals(session: Session, *, caller: Caller, rep: Member | None, throu
     if caller.role is Role.REP or (rep is not None and rep.id == caller.member.id):
         query = query.where(Goal.rep_id == caller.member.id)
     elif rep is not None:
-        if not manages(caller, rep):
+        if not can_see_goals(caller, rep):
             raise NotAllowed("goal.not_your_rep", user=rep.user_id)
         query = query.where(Goal.rep_id == rep.id)
     elif not caller.is_admin():

@@ -137,7 +137,7 @@ def language(request: CommandRequest) -> None:
     with request.deps.session_factory.begin() as session:
         member = session.merge(request.caller.member)
         service.set_language(member, code)
-        language = service.language_of(member, session.get_one(Workspace, member.team_id))
+        language = service.locale_of(member, session.get_one(Workspace, member.team_id))
     request.reply(t("language.set", language))
 
 

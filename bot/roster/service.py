@@ -15,6 +15,8 @@ from bot.db.engine import upsert_statement
 from bot.errors import Conflict, Invalid, NotAllowed, NotFound
 from bot.i18n import Locale, is_locale, locale_from_slack
 from bot.roster.models import Member, Role, TeamMembership, Vendor
+from bot.roster.policy import Caller as Caller  # noqa: PLC0414 - re-exported: most code imports it from here
+from bot.roster.policy import can_act_for, can_move_rep, can_route_vendor, can_take_off_team
 from bot.workspaces.models import Workspace
 
 PROFILE_MAX_AGE = timedelta(days=1)
@@ -35,22 +37,6 @@ class SlackProfile:
     # A full member of the installing workspace: not a guest, not someone from another organisation
     # met in a shared channel. Only full members may be admins or managers (see `full_member_of`).
     full_member: bool = False
-
-
-@dataclass(frozen=True)
-class Caller:
-    """The member behind a request, with the role and language the request is served in."""
-
-    member: Member
-    role: Role
-    locale: Locale
-
-    @property
-    def team_id(self) -> str:
-        return self.member.team_id
-
-    def is_admin(self) -> bool:
-        return self.role is Role.ADMIN
 
 
 def find_member(session: Session, *, team_id: str, user_id: str) -> Member | None:
@@ -112,22 +98,20 @@ def role_of(member: Member, admins: frozenset[str]) -> Role:
     return member.role
 
 
-def language_of(member: Member, workspace: Workspace) -> Locale:
-    if is_locale(member.language):
+def locale_of(member: Member | None, workspace: Workspace) -> Locale:
+    """The one rule for the language Pacer speaks to someone: the one they chose (`/pacer language`), else
+    their Slack language, else the workspace's default, which is also the language of a channel and of
+    someone Pacer does not know (`member` None)."""
+    if member is not None and is_locale(member.language):
         return member.language
-    from_slack = locale_from_slack(member.slack_locale)
+    from_slack = locale_from_slack(member.slack_locale) if member is not None else None
     if from_slack is not None:
         return from_slack
-    return workspace_locale(workspace)
-
-
-def workspace_locale(workspace: Workspace) -> Locale:
-    """The workspace's default language: for channels, and for people Pacer knows nothing about."""
     return workspace.language if is_locale(workspace.language) else "en"
 
 
 def caller_for(member: Member, workspace: Workspace, admins: frozenset[str]) -> Caller:
-    return Caller(member=member, role=role_of(member, admins), locale=language_of(member, workspace))
+    return Caller(member=member, role=role_of(member, admins), locale=locale_of(member, workspace))
 
 
 def set_language(member: Member, language: str) -> None:
@@ -150,29 +134,6 @@ def country_code(code: str) -> str | None:
     if not calendar.knows_holidays(code.upper()):
         raise Invalid("country.unknown", code=code)
     return code.upper()
-
-
-def manages(caller: Caller, rep: Member) -> bool:
-    """The one rule for "may act on this rep as their manager": an admin of the rep's workspace, or the
-    manager whose team the rep is on now (never the manager stored on an older goal or item)."""
-    if rep.team_id != caller.team_id:
-        return False
-    if caller.is_admin():
-        return True
-    return caller.role is Role.MANAGER and rep.on_team and rep.manager_id == caller.member.id
-
-
-def check_manages(caller: Caller, rep: Member, *, refusals: str) -> None:
-    """The caller may act on this rep as their manager (or as an admin, for any rep on a team).
-    `refusals` names the i18n group with `only_managers` and `not_your_rep` (e.g. "feedback")."""
-    if rep.team_id != caller.team_id:
-        raise NotFound("member.unknown", user=rep.user_id)
-    if caller.role is Role.REP:
-        raise NotAllowed(f"{refusals}.only_managers")
-    if not rep.on_team or rep.role is not Role.REP:
-        raise Invalid("goal.not_on_team", user=rep.user_id)
-    if not manages(caller, rep):
-        raise NotAllowed(f"{refusals}.not_your_rep", user=rep.user_id)
 
 
 def current_manager(session: Session, rep: Member) -> Member | None:
@@ -265,23 +226,11 @@ def vendor_reps(session: Session, vendor: Vendor) -> list[Member]:
     )
 
 
-def may_route_vendor(caller: Caller, reps: Sequence[Member]) -> bool:
-    """Who may choose where a vendor's digest and escalations go: an admin, or a manager whose team has
-    every one of the vendor's reps (and it has at least one); never a manager for another team's vendor."""
-    if caller.is_admin():
-        return True
-    return (
-        caller.role is Role.MANAGER
-        and bool(reps)
-        and all(rep.team_id == caller.team_id and manages(caller, rep) for rep in reps)
-    )
-
-
 def route_vendor(session: Session, caller: Caller, vendor: Vendor, channel_id: str) -> None:
     """Post the vendor's digest and send its escalations to `channel_id`, if the caller may decide that."""
     if vendor.team_id != caller.team_id:
         raise NotFound("vendor.unknown", name=vendor.name, known="—")
-    if not may_route_vendor(caller, vendor_reps(session, vendor)):
+    if not can_route_vendor(caller, vendor_reps(session, vendor)):
         raise NotAllowed("vendor.channel_not_yours", vendor=vendor.name)
     vendor.channel_id = channel_id
 
@@ -325,7 +274,7 @@ def managing(caller: Caller, manager: Member | None) -> Member:
         if caller.role is Role.MANAGER:
             return caller.member
         raise Invalid("team.which_manager")
-    if manager.id != caller.member.id and not caller.is_admin():
+    if not can_act_for(caller, manager):
         raise NotAllowed("team.only_admin_other_manager")
     if manager.role is not Role.MANAGER:
         raise Invalid("team.not_a_manager", user=manager.user_id)
@@ -345,8 +294,7 @@ def add_to_team(
     for rep in reps:
         if rep.id == manager.id or rep.role is Role.MANAGER:
             raise Invalid("team.is_manager", user=rep.user_id)
-        moving = rep.on_team and rep.manager_id not in (None, manager.id)
-        if moving and not caller.is_admin():
+        if not can_move_rep(caller, rep, manager):
             raise NotAllowed("team.on_other_team", user=rep.user_id)
     for rep in reps:
         if not (rep.on_team and rep.manager_id == manager.id):
@@ -367,7 +315,7 @@ def add_to_team(
 def remove_from_team(caller: Caller, rep: Member, *, now: datetime | None = None) -> None:
     if not rep.on_team:
         raise Conflict("team.not_on_team", user=rep.user_id)
-    if rep.manager_id != caller.member.id and not caller.is_admin():
+    if not can_take_off_team(caller, rep):
         raise NotAllowed("team.not_your_rep", user=rep.user_id)
     session = object_session(rep)
     if session is not None:

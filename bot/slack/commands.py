@@ -26,6 +26,8 @@ MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
 EVERYONE = frozenset(Role)
 MANAGERS = frozenset({Role.ADMIN, Role.MANAGER})
 ADMINS = frozenset({Role.ADMIN})
+REPS = frozenset({Role.REP})
+ONLY_MANAGERS = frozenset({Role.MANAGER})  # about a manager's own team, which an admin does not have
 COMMAND_TEXT_MAX = 4000  # more than any subcommand needs; longer text is refused before it is split
 
 
@@ -81,12 +83,16 @@ class Commands:
         # The longest match wins: "team add" before "team".
         self.subcommands.sort(key=lambda sub: len(sub.words), reverse=True)
 
-    def match(self, tokens: list[str]) -> tuple[Subcommand | None, list[str]]:
+    def match(self, tokens: list[str], role: Role | None = None) -> tuple[Subcommand | None, list[str]]:
+        """The subcommand the tokens name, and its arguments. When two share their words (`feedback @rep`
+        for managers, `feedback` for reps: one handler, told apart in the help), the one `role` may run."""
         lowered = [token.lower() for token in tokens]
-        for sub in self.subcommands:
-            if tuple(lowered[: len(sub.words)]) == sub.words:
-                return sub, tokens[len(sub.words) :]
-        return None, tokens
+        named = [sub for sub in self.subcommands if tuple(lowered[: len(sub.words)]) == sub.words]
+        if not named:
+            return None, tokens
+        longest = [sub for sub in named if len(sub.words) == len(named[0].words)]
+        sub = next((sub for sub in longest if role in sub.roles), longest[0])
+        return sub, tokens[len(sub.words) :]
 
     def allowed(self, role: Role) -> Iterable[Subcommand]:
         return sorted((sub for sub in self.subcommands if role in sub.roles), key=lambda sub: sub.usage)
@@ -157,7 +163,7 @@ def register(app: App, deps: Deps, commands: Commands) -> None:
         caller = deps.caller(str(body["team_id"]), str(body["user_id"]))
         context["pacer_locale"] = caller.locale
         tokens = split_args(str(body.get("text") or ""))  # bounded: see COMMAND_TEXT_MAX
-        sub, args = commands.match(tokens)
+        sub, args = commands.match(tokens, caller.role)
         request = CommandRequest(caller, args, body, ack, client, respond, deps)
         if sub is None:
             return show_help(request)

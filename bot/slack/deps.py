@@ -15,7 +15,7 @@ from bot.config import Settings
 from bot.db import SessionFactory, utcnow
 from bot.events import Events
 from bot.i18n import DEFAULT_LOCALE, Locale
-from bot.roster.service import Caller, caller_for, find_member, language_of
+from bot.roster.service import Caller, caller_for, find_member, locale_of
 from bot.slack.directory import Directory
 from bot.slack.sections import Pages
 from bot.workspaces.models import Workspace
@@ -58,7 +58,8 @@ class Deps:
             return calendar.member_zone(member, workspace)
 
     def locale_of(self, team_id: str | None, user_id: str | None) -> Locale:
-        """The user's language for a reply when no caller was resolved (e.g. in the error handler)."""
+        """The user's language for a reply when no caller was resolved (e.g. in the error handler): the one
+        rule, `roster.service.locale_of`, once the member is found."""
         if not team_id or not user_id:
             return DEFAULT_LOCALE
         with self.session_factory() as session:
@@ -66,4 +67,4 @@ class Deps:
             member = find_member(session, team_id=team_id, user_id=user_id)
             if workspace is None or member is None:
                 return DEFAULT_LOCALE
-            return language_of(member, workspace)
+            return locale_of(member, workspace)

@@ -1,12 +1,12 @@
 """Exactly once per interaction: a modal submitted twice (a double click, Slack's retry) or a button
 pressed twice acts once, and the second arrival answers as the first did.
 
-A listener that acts is decorated with `acts_once(deps)`; its unit of work calls `claim(session)` as its
-first write. The claim inserts the interaction's key in the same transaction as the effect, so a failure
-rolls both back and a retry can act; a second arrival finds the key, does nothing, and replays the first
-arrival's acknowledgement and response (for a modal: the same close or update; for a button: the same
-message), never a second effect or DM. Outside such a listener (a slash command, a job) `claim` does
-nothing.
+A listener that acts is decorated with `acts(deps, …)` (bot/slack/interaction.py), which uses
+`acts_once(deps)`; its unit of work calls `claim(session)` as its first write. The claim inserts the
+interaction's key in the same transaction as the effect, so a failure rolls both back and a retry can
+act; a second arrival finds the key, does nothing, and replays the first arrival's acknowledgement and
+response (for a modal: the same close or update; for a button: the same message), never a second
+effect or DM. Outside such a listener (a slash command, a job) `claim` does nothing.
 
 A button meant to act again on the same message must carry a different value each time (a version).
 """
