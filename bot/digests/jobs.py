@@ -157,7 +157,8 @@ def weekly_digest(context: JobContext, now: datetime) -> str:
     with context.session_factory() as session:
         due = due_digests(session, now)
     units = [(digest_key(d.channel, d.scope, d.week), d) for d in due]
-    sections = context.pages.digest if context.pages else views.DIGEST_SECTIONS
+    pages = getattr(context, "pages", None)  # None: a context without the list's pages (unit tests)
+    sections = pages.digest if pages else views.DIGEST_SECTIONS
     done = for_each_unit(
         context.session_factory, units, lambda session, d: queue_digest(session, d, now, sections)
     )
