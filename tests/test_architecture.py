@@ -97,14 +97,9 @@ LONG_FUNCTIONS = {
     "demo/seed.py:_goal_and_history": 65,
     "digests/service.py:build": 44,  # one statement-count-constant query plan (perf lane)
     "digests/service.py:cumulative": 43,
-    "escalations/handlers.py:submit": 41,
-    "feedback/handlers.py:register": 54,  # nested listeners (interaction lane)
     "feedback/jobs.py:feedback_reminders": 46,
-    "feedback/service.py:visible": 49,
     "feedback/views.py:field_modal": 44,
     "feedback/views.py:listing": 47,
-    "goals/handlers.py:submit_goal": 52,  # (interaction lane)
-    "goals/handlers.py:register": 41,
     "goals/service.py:visible_goals": 44,
 }
 

@@ -42,7 +42,7 @@ def factory(engine: Engine) -> Iterator[SessionFactory]:
 
 def context(factory: SessionFactory) -> JobContext:
     """The jobs below use only the database."""
-    return cast(JobContext, type("Context", (), {"session_factory": factory})())
+    return cast(JobContext, type("Context", (), {"session_factory": factory, "pages": None})())
 
 
 def keys(factory: SessionFactory) -> set[str]:

@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot import calendar
 from bot.checkins import views
 from bot.checkins.service import Due, GoalWeek
 from bot.delivery.models import Delivery, DeliveryStatus
@@ -25,7 +26,7 @@ NUDGE_DONE = "nudge-done"  # replaces the nudge (or reminder) once the rep has c
 HELP = "help"  # to the manager: the rep asked for help
 KINDS = (NUDGE, REMINDER, NUDGE_DONE, HELP)
 NUDGED_WITHIN = timedelta(days=8)  # how far back a nudge for the week due now can be
-REMINDED_WITHIN = timedelta(days=7)  # a nudge older than this gets no reminder
+REMINDED_WITHIN = calendar.WEEK  # a nudge older than this gets no reminder
 
 
 def week_key(kind: str, user_id: str, week_start: date) -> str:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import Session
 
 from bot import calendar
@@ -280,7 +280,30 @@ def visible(
     the anonymity rules: the manager's team, or the workspace for an admin, from `since` on, for the
     months before `before` (closed months: figures that still change would show each new item's themes
     to whoever looks before and after it arrives)."""
+    given, shared = _visible_queries(caller, keys, limit)
     out = Visible()
+    if caller.role is not Role.REP:
+        out.anonymous_themes = anonymous_themes(session, caller=caller, since=since, before=before)
+    # The rules are asked again of what the queries selected, so the two never drift apart.
+    out.given = [(item, rep) for item, rep in session.execute(given) if can_see_feedback(caller, item, rep)]
+    authors = {
+        m.id: m
+        for m in session.scalars(
+            select(Member).where(
+                Member.id.in_(select(FieldFeedback.author_id).where(FieldFeedback.team_id == caller.team_id))
+            )
+        )
+    }
+    for item in session.scalars(shared):
+        if can_see_shared(caller, item, own=item.author_key in keys):
+            out.shared.append((item, None if item.anonymous else authors.get(item.author_id or 0)))
+    return out
+
+
+def _visible_queries(
+    caller: Caller, keys: list[str], limit: int
+) -> tuple[Select[ManagerFeedback, Member], Select[FieldFeedback]]:
+    """The feedback given and the feedback shared that the caller's role lets them list."""
     given = (
         select(ManagerFeedback, Member)
         .join(Member, Member.id == ManagerFeedback.rep_id)
@@ -295,29 +318,14 @@ def visible(
         .limit(limit)
     )
     if caller.role is Role.REP:
-        given = given.where(ManagerFeedback.rep_id == caller.member.id)
-        shared = shared.where(FieldFeedback.author_key.in_(keys))
-    else:
-        shared = shared.where(FieldFeedback.anonymous.is_(False))
-        if caller.role is Role.MANAGER:
-            given = given.where(Member.manager_id == caller.member.id)
-            shared = shared.where(FieldFeedback.manager_id == caller.member.id)
-        out.anonymous_themes = anonymous_themes(session, caller=caller, since=since, before=before)
-    # The rules are asked again of what the queries selected, so the two never drift apart.
-    out.given = [(item, rep) for item, rep in session.execute(given) if can_see_feedback(caller, item, rep)]
-    authors = {
-        m.id: m
-        for m in session.scalars(
-            select(Member).where(
-                Member.id.in_(select(FieldFeedback.author_id).where(FieldFeedback.team_id == caller.team_id))
-            )
+        return given.where(ManagerFeedback.rep_id == caller.member.id), shared.where(
+            FieldFeedback.author_key.in_(keys)
         )
-    }
-    for item in session.scalars(shared):
-        if not can_see_shared(caller, item, own=item.author_key in keys):
-            continue
-        out.shared.append((item, None if item.anonymous else authors.get(item.author_id or 0)))
-    return out
+    shared = shared.where(FieldFeedback.anonymous.is_(False))
+    if caller.role is Role.MANAGER:
+        given = given.where(Member.manager_id == caller.member.id)
+        shared = shared.where(FieldFeedback.manager_id == caller.member.id)
+    return given, shared
 
 
 def anonymous_themes(
