@@ -47,9 +47,9 @@ OPENS_OR_KEYED = {
     "feedback/handlers.py:open_feedback_share",
     "feedback/handlers.py:open_feedback_reply",
     "goals/handlers.py:open_goal_edit",
-    "home/handlers.py:new_goal",
+    "home/handlers.py:open_new_goal",
     "home/handlers.py:open_setup",
-    "home/handlers.py:post",  # the week's digest is one outbox key per channel: a second press queues nothing
+    "home/handlers.py:post_digest",  # the week's digest is one outbox key per channel: a second press queues nothing
 }
 ACTS_ONCE = {"acts", "acts_once"}  # the decorators whose listener acts once per interaction
 
@@ -284,3 +284,14 @@ def test_interaction_listeners_are_named_verb_noun() -> None:
     verb_noun = re.compile(r"^(?!on_)[a-z]+_[a-z]+(_[a-z]+)*$")  # `on_<event>` is for events
     misnamed = {name for name in converted if not verb_noun.match(name.split(":")[1])}
     assert misnamed == set()
+
+
+def test_every_button_and_modal_goes_through_the_interaction_helper() -> None:
+    """One way to handle an interaction (bot/slack/interaction.py): no listener stacks the guards by hand."""
+    listeners = {**_listeners("view"), **_listeners("action")}
+    by_hand = {
+        name
+        for name, decorators in listeners.items()
+        if not any(d.rsplit(".", 1)[-1] in {"acts", "opens"} for d in decorators)
+    }
+    assert by_hand == set(), "decorate with @acts(deps, Metadata) or @opens(deps)"

@@ -7,7 +7,7 @@ import logging
 from collections.abc import Iterable
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
 from bot.digests import messages as digest_messages
@@ -15,11 +15,12 @@ from bot.events import CheckInRecorded
 from bot.goals import service as goals
 from bot.goals import views as goal_views
 from bot.i18n import t
-from bot.roster.models import Member, Role
+from bot.roster.models import Member
+from bot.roster.policy import can_post_digest
 from bot.roster.service import Caller, rep_and_manager
 from bot.slack.deps import Deps
-from bot.slack.errors import reported_after_ack
 from bot.slack.ids import Action
+from bot.slack.interaction import Interaction, NoMetadata, opens
 from bot.slack.sections import HomeContext, home_tab
 from bot.workspaces.views import setup_view
 
@@ -68,36 +69,34 @@ def register(app: App, deps: Deps) -> None:
     deps.events.subscribe(CheckInRecorded, lambda event: refresh_rep(deps, event.team_id, event.rep_id))
 
     @app.event("app_home_opened")
-    def on_open(event: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+    def on_home_opened(event: dict[str, Any], context: BoltContext, client: WebClient) -> None:
         if event.get("tab", "home") == "home" and context.team_id:
             publish(deps, client, str(context.team_id), [str(event["user"])])
 
     @app.action(Action.HOME_NEW_GOAL.value)
-    @reported_after_ack(deps)
-    def new_goal(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-        view = _new_goal_modal(deps, deps.caller_of(body, context), int(body["actions"][0]["value"]))
-        ack()
-        client.views_open(trigger_id=body["trigger_id"], view=view)
+    @opens(deps)
+    def open_new_goal(request: Interaction[NoMetadata]) -> None:
+        request.open(_new_goal_modal(deps, request.caller, request.value(int)))
 
     @app.action(Action.HOME_SETUP.value)
-    @reported_after_ack(deps)
-    def open_setup(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-        caller = deps.caller_of(body, context)
-        view = setup_view(deps, caller)
-        ack()
-        if caller.is_admin():
-            client.views_open(trigger_id=body["trigger_id"], view=view)
+    @opens(deps)
+    def open_setup(request: Interaction[NoMetadata]) -> None:
+        view = setup_view(deps, request.caller)
+        if request.caller.is_admin():
+            request.open(view)
+        else:
+            request.ack()
 
     @app.action(Action.HOME_POST_DIGEST.value)
-    @reported_after_ack(deps)
-    def post(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-        ack()
-        caller = deps.caller_of(body, context)
-        if caller.role is Role.REP:
+    @opens(deps)
+    def post_digest(request: Interaction[NoMetadata]) -> None:
+        request.ack()
+        caller = request.caller
+        if not can_post_digest(caller):
             return
         with deps.session_factory.begin() as session:
             channel = digest_messages.post_now(session, caller, now=deps.clock(), sections=deps.pages.digest)
         deps.kick()
-        client.chat_postMessage(
+        request.client.chat_postMessage(
             channel=caller.member.user_id, text=t("digest.posting", caller.locale, channel=channel)
         )

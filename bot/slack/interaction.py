@@ -18,13 +18,6 @@ A listener is decorated once, under its `@app.action` or `@app.view`:
   usual `Stale` reply, never a `KeyError`.
 - Modal answers are read with a `Form` (bot/slack/forms.py) and refused with `reject`.
 
-Converting a listener (the Home tab's and the setup modal's still stack the guards by hand): replace
-`@reported_after_ack(deps)` (and `@acts_once(deps)`) and the Bolt parameters with `@opens(deps)` (or
-`@acts(deps, Metadata)`) and one `request` parameter; `deps.caller_of(body, context)` becomes
-`request.caller`, `json.loads(view["private_metadata"] or "{}")` `request.metadata`, and
-`int(body["actions"][0]["value"])` `request.value(int)`; then name it as below and keep
-`OPENS_OR_KEYED` in tests/test_architecture.py in step.
-
 Listener names: every function registered with `@app.action` or `@app.view` is `<verb>_<noun>` (what
 the person did, to what): `open_goal_edit`, `submit_goal`, `answer_goal`, `acknowledge_feedback`. An
 `@app.event` listener is `on_<event>` (`on_home_opened`); the `/pacer` command's listener is `dispatch`.

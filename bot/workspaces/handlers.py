@@ -2,32 +2,32 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
-from typing import Any
 
-from slack_bolt import Ack, App, BoltContext
-from slack_sdk import WebClient
+from slack_bolt import App
 from slack_sdk.webhook import WebhookClient
 
-from bot.errors import NotAllowed
-from bot.i18n import t
+from bot.errors import FieldErrors, NotAllowed
 from bot.roster.models import Role
-from bot.slack import blocks
+from bot.roster.policy import can_change_setup
 from bot.slack.commands import ADMINS, CommandRequest, Commands, role_names
 from bot.slack.deps import Deps
-from bot.slack.errors import reported_after_ack
-from bot.slack.idempotency import acts_once, claim
+from bot.slack.forms import Form, reject
+from bot.slack.idempotency import claim
 from bot.slack.ids import CallbackId
+from bot.slack.interaction import Interaction, Metadata, acts
 from bot.slack.sections import SetupSection, Values
 from bot.slack.state import values_of
 from bot.workspaces import views
-from bot.workspaces.service import (
-    SetupForm,
-    WorkspaceSettings,
-    save_settings,
-    validate_setup,
-)
+from bot.workspaces.service import SetupForm, save_settings, validate_setup
+
+SETUP_FORM = Form.of(SetupForm, validate_setup)
+
+
+class SetupMetadata(Metadata):
+    """Where the admin ran `/pacer setup` (its response URL), so the confirmation goes there."""
+
+    response_url: str = ""
 
 
 def register(app: App, deps: Deps, commands: Commands) -> None:
@@ -39,32 +39,35 @@ def register(app: App, deps: Deps, commands: Commands) -> None:
     commands.add("setup", help_key="help.setup", roles=ADMINS, handler=open_setup)
 
     @app.view(CallbackId.SETUP.value)
-    @reported_after_ack(deps)
-    @acts_once(deps)
-    def submit_setup(
-        ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, context: BoltContext
-    ) -> None:
-        caller = deps.caller_of(body, context)
-        if not caller.is_admin():
-            raise NotAllowed(
-                "error.only_roles", who=role_names(frozenset({Role.ADMIN}), caller.locale), command="setup"
-            )
-        values = values_of(view)
-        result = validate_setup(SetupForm(**_form_fields(values)))
-        errors = _section_errors(deps.pages.setup, values)
-        if not isinstance(result, WorkspaceSettings) or errors:
-            problems = ({} if isinstance(result, WorkspaceSettings) else result) | errors
-            ack(**blocks.field_errors({field: t(key, caller.locale) for field, key in problems.items()}))
-            return
-        with deps.session_factory.begin() as session:
-            claim(session)
-            save_settings(session, team_id=caller.team_id, settings=result)
-            for section in deps.pages.setup:
-                section.save(session, caller.team_id, values)
-        ack()
-        _confirm(
-            view, views.saved_message(result, caller.locale), client=client, user_id=caller.member.user_id
+    @acts(deps, SetupMetadata)
+    def submit_setup(request: Interaction[SetupMetadata]) -> None:
+        save_setup(deps, request)
+
+
+def save_setup(deps: Deps, request: Interaction[SetupMetadata]) -> None:
+    """The setup modal's submission: every section's fields checked, then all saved in one unit of work."""
+    caller = request.caller
+    if not can_change_setup(caller):
+        raise NotAllowed(
+            "error.only_roles", who=role_names(frozenset({Role.ADMIN}), caller.locale), command="setup"
         )
+    values = values_of(request.view)
+    result = SETUP_FORM.from_view(request.view)
+    errors = _section_errors(deps.pages.setup, values)
+    if isinstance(result, FieldErrors) or errors:
+        reject(
+            request.ack,
+            FieldErrors(errors) | (result if isinstance(result, FieldErrors) else {}),
+            caller.locale,
+        )
+        return
+    with deps.session_factory.begin() as session:
+        claim(session)
+        save_settings(session, team_id=caller.team_id, settings=result)
+        for section in deps.pages.setup:
+            section.save(session, caller.team_id, values)
+    request.ack()
+    _confirm(request, views.saved_message(result, caller.locale))
 
 
 def _section_errors(sections: Sequence[SetupSection], values: Values) -> dict[str, str]:
@@ -73,14 +76,9 @@ def _section_errors(sections: Sequence[SetupSection], values: Values) -> dict[st
     return {block: key for section in sections for block, key in section.validate(values).items()}
 
 
-def _form_fields(values: dict[str, str | None]) -> dict[str, str | None]:
-    return {name: values.get(name) for name in SetupForm.__dataclass_fields__}
-
-
-def _confirm(view: dict[str, Any], text: str, *, client: WebClient, user_id: str) -> None:
+def _confirm(request: Interaction[SetupMetadata], text: str) -> None:
     """Tell the admin where they ran `/pacer setup` (its response URL), or by DM."""
-    response_url = json.loads(view.get("private_metadata") or "{}").get("response_url")
-    if response_url:
-        WebhookClient(response_url, timeout=10).send(text=text, response_type="ephemeral")
+    if request.metadata.response_url:
+        WebhookClient(request.metadata.response_url, timeout=10).send(text=text, response_type="ephemeral")
     else:
-        client.chat_postMessage(channel=user_id, text=text)
+        request.client.chat_postMessage(channel=request.caller.member.user_id, text=text)

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from bot import calendar
 from bot.db.engine import upsert_statement
+from bot.errors import FieldErrors
 from bot.goals.numbers import read_whole
 from bot.i18n import LOCALES
 from bot.workspaces.models import Workspace
@@ -63,7 +64,7 @@ class WorkspaceSettings:
     country: str | None = None
 
 
-def validate_setup(form: SetupForm) -> WorkspaceSettings | dict[str, str]:
+def validate_setup(form: SetupForm) -> WorkspaceSettings | FieldErrors:
     """Typed settings, or {field name: i18n key of the problem} for every field that is wrong."""
     errors: dict[str, str] = {}
 
@@ -88,7 +89,7 @@ def validate_setup(form: SetupForm) -> WorkspaceSettings | dict[str, str]:
     country = (form.country or "").strip().upper() or None
     errors.update(_country_errors(country))
     if errors:
-        return errors
+        return FieldErrors(errors)
     return WorkspaceSettings(
         digest_channel_id=form.digest_channel_id,
         timezone=zone,
