@@ -57,6 +57,7 @@ class Options:
     backends: tuple[str, ...]
     postgres_url: str
     threads: int
+    kinds: tuple[Kind, ...] = KINDS
 
 
 def _parse(argv: Sequence[str] | None) -> Options:
@@ -64,6 +65,8 @@ def _parse(argv: Sequence[str] | None) -> Options:
     parser.add_argument("--requests", type=int, default=2000, help="requests of each kind per app (2000)")
     parser.add_argument("--concurrency", type=int, default=50, help="concurrent clients (50)")
     parser.add_argument("--backends", default=",".join(BACKENDS), help="sqlite,postgresql (both)")
+    names = ",".join(kind.name for kind in KINDS)
+    parser.add_argument("--kinds", default=names, help=f"requests to send: {names} (all)")
     parser.add_argument("--quick", action="store_true", help=f"{QUICK_REQUESTS} requests: a smoke run")
     parser.add_argument(
         "--processes", type=int, default=2, help="load-generator processes sharing the clients (2)"
@@ -74,6 +77,9 @@ def _parse(argv: Sequence[str] | None) -> Options:
     unknown = set(backends) - set(BACKENDS)
     if unknown or not backends:
         parser.error(f"--backends: choose among {', '.join(BACKENDS)}")
+    kinds = tuple(kind for kind in KINDS if kind.name in args.kinds.split(","))
+    if not kinds or len(kinds) != len(set(args.kinds.split(","))):
+        parser.error(f"--kinds: choose among {names}")
     if min(args.requests, args.concurrency, args.processes) < 1:
         parser.error("--requests, --concurrency and --processes must be at least 1")
     return Options(
@@ -83,6 +89,7 @@ def _parse(argv: Sequence[str] | None) -> Options:
         backends=backends,
         postgres_url=args.postgres_url,
         threads=Settings.model_fields["http_threads"].default,  # `pacer run`'s default, for both apps
+        kinds=kinds,
     )
 
 
@@ -105,18 +112,19 @@ class Bench:
     def measure_app(self, app: str, backend: str, server: servers.Server) -> list[Measurement]:
         """Prime (each user's first command, one at a time), warm up, then measure each kind of request."""
         target = Target(servers.HOST, server.port, servers.EVENTS_PATH, SIGNING_SECRET)
-        expects = {kind.name: "empty" if app == report.MINIMAL else kind.pacer_expects for kind in KINDS}
+        kinds = self.options.kinds
+        expects = {kind.name: "empty" if app == report.MINIMAL else kind.pacer_expects for kind in kinds}
         help_expects = expects["help"]
         for body in help_commands(self.emulator, len(USERS)):  # first sight: users.info, a new member
             self._check("priming", self.load.run(target, [body], concurrency=1, expect=help_expects))
-        for kind in KINDS:
+        for kind in kinds:
             warmup = kind.bodies(self.emulator, WARMUP)
             outcome = self.load.run(
                 target, warmup, concurrency=self.options.concurrency, expect=expects[kind.name]
             )
             self._check(f"warm-up of {kind.name}", outcome)
         measurements = []
-        for kind in KINDS:
+        for kind in kinds:
             bodies = kind.bodies(self.emulator, self.options.requests)
             self._settle()
             calls, meter = self._slack_calls(), CpuMeter(server.pid)

@@ -49,7 +49,8 @@ OPENS_OR_KEYED = {
     "goals/handlers.py:open_goal_edit",
     "home/handlers.py:open_new_goal",
     "home/handlers.py:open_setup",
-    "home/handlers.py:post_digest",  # the week's digest is one outbox key per channel: a second press queues nothing
+    # the week's digest is one outbox key per channel: a second press queues nothing
+    "home/handlers.py:post_digest",
 }
 ACTS_ONCE = {"acts", "acts_once"}  # the decorators whose listener acts once per interaction
 

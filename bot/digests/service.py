@@ -4,6 +4,7 @@ whatever the team's size (aggregated in SQL, never a query per rep or per goal).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -110,24 +111,32 @@ class Scope:
     rep_id: int | None = None
 
     def reps(self) -> Select[Member, str]:
-        query = (
+        """The scope's reps with their vendor's name, in the order the digest lists them."""
+        return (
             select(Member, Vendor.name)
             .outerjoin(Vendor, Vendor.id == Member.vendor_id)
-            .where(
-                Member.team_id == self.team_id,
-                Member.on_team.is_(True),
-                Member.active.is_(True),
-                Member.role == Role.REP,
-            )
+            .where(*self._filters())
             .order_by(Member.display_name, Member.id)
         )
+
+    def rep_ids(self) -> Select[int]:
+        """Only their ids, for `IN (…)`: no vendor join and no order for the database to carry out."""
+        return select(Member.id).where(*self._filters())
+
+    def _filters(self) -> list[Any]:
+        filters = [
+            Member.team_id == self.team_id,
+            Member.on_team.is_(True),
+            Member.active.is_(True),
+            Member.role == Role.REP,
+        ]
         if self.manager_id is not None:
-            query = query.where(Member.manager_id == self.manager_id)
+            filters.append(Member.manager_id == self.manager_id)
         if self.vendor_id is not None:
-            query = query.where(Member.vendor_id == self.vendor_id)
+            filters.append(Member.vendor_id == self.vendor_id)
         if self.rep_id is not None:
-            query = query.where(Member.id == self.rep_id)
-        return query
+            filters.append(Member.id == self.rep_id)
+        return filters
 
 
 def build(session: Session, scope: Scope, week_start: date) -> Digest:
@@ -141,7 +150,7 @@ def build(session: Session, scope: Scope, week_start: date) -> Digest:
             Goal.status == GoalStatus.ACTIVE,
             Goal.start_date <= week_end,
             Goal.end_date >= week_start,
-            Goal.rep_id.in_(scope.reps().with_only_columns(Member.id)),
+            Goal.rep_id.in_(scope.rep_ids()),
         )
         .subquery()
     )
@@ -150,30 +159,41 @@ def build(session: Session, scope: Scope, week_start: date) -> Digest:
         _sums(WeeklyTarget.target, WeeklyTarget.goal_id, WeeklyTarget.week_start, goals, **weeks)
     )
     results = session.execute(_sums(CheckIn.result, CheckIn.goal_id, CheckIn.week_start, goals, **weeks))
-    per_goal: dict[int, tuple[int, str, Amounts, Decimal, Decimal]] = {}
-    for goal_id, rep_id, unit, week, to_date, previous in targets:
-        per_goal[goal_id] = (
-            rep_id,
-            unit,
-            Amounts(week_target=stored(week), target_to_date=stored(to_date)),
-            stored(previous),
-            ZERO,
-        )
-    for goal_id, _rep_id, _unit, week, to_date, previous in results:
-        if goal_id in per_goal:
-            rep_id, unit, amounts, prev_target, _ = per_goal[goal_id]
-            amounts.week_result, amounts.result_to_date = stored(week), stored(to_date)
-            per_goal[goal_id] = (rep_id, unit, amounts, prev_target, stored(previous))
-    last_week_ratios: dict[int, list[Decimal]] = defaultdict(list)
-    for rep_id, unit, amounts, prev_target, prev_result in per_goal.values():
-        line = lines[rep_id]
-        line.by_unit.setdefault(unit, Amounts()).add(amounts)
-        if prev_target:
-            last_week_ratios[rep_id].append(prev_result / prev_target)
-    for rep_id, ratios in last_week_ratios.items():
-        lines[rep_id].last_week_attainment = sum(ratios, ZERO) / len(ratios)
+    _add_amounts(lines, targets, results)
     _add_answers(session, lines, goals, week_start)
     return _totals(scope.team_id, week_start, list(lines.values()))
+
+
+def _add_amounts(lines: dict[int, RepLine], targets: Iterable[Any], results: Iterable[Any]) -> None:
+    """Each goal's target and result sums into its rep's line, by unit, and last week's attainment. One
+    `Amounts` per goal, kept as the line's own for its unit's first goal (no copy); lines are filled in
+    the order of `targets`, as before."""
+    per_goal: dict[int, tuple[RepLine, str, Amounts, Decimal]] = {}
+    for goal_id, rep_id, unit, week, to_date, previous in targets:
+        amounts = Amounts(week_target=_amount(week), target_to_date=_amount(to_date))
+        per_goal[goal_id] = (lines[rep_id], unit, amounts, _amount(previous))
+    last_results: dict[int, Decimal] = {}
+    for goal_id, _rep_id, _unit, week, to_date, previous in results:
+        goal = per_goal.get(goal_id)
+        if goal is not None:
+            goal[2].week_result, goal[2].result_to_date = _amount(week), _amount(to_date)
+            last_results[goal_id] = _amount(previous)
+    last_week_ratios: dict[int, list[Decimal]] = defaultdict(list)
+    for goal_id, (line, unit, amounts, prev_target) in per_goal.items():
+        same_unit = line.by_unit.get(unit)
+        if same_unit is None:
+            line.by_unit[unit] = amounts
+        else:
+            same_unit.add(amounts)
+        if prev_target:
+            last_week_ratios[line.rep.id].append(last_results.get(goal_id, ZERO) / prev_target)
+    for rep_id, ratios in last_week_ratios.items():
+        lines[rep_id].last_week_attainment = sum(ratios, ZERO) / len(ratios)
+
+
+def _amount(value: Decimal | None) -> Decimal:
+    """`stored`, without its copy for the usual case: a finite Decimal as the database returns it."""
+    return value if type(value) is Decimal and value.is_finite() else stored(value)
 
 
 def _sums(
@@ -242,7 +262,7 @@ def cumulative(session: Session, scope: Scope, week_start: date) -> Series | Non
             Goal.status == GoalStatus.ACTIVE,
             Goal.start_date <= week_start,
             Goal.end_date >= week_start,
-            Goal.rep_id.in_(scope.reps().with_only_columns(Member.id)),
+            Goal.rep_id.in_(scope.rep_ids()),
         )
         .subquery()
     )

@@ -160,8 +160,7 @@ def register(app: App, deps: Deps, commands: Commands) -> None:
     def dispatch(
         ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
     ) -> None:
-        caller = deps.caller(str(body["team_id"]), str(body["user_id"]))
-        context["pacer_locale"] = caller.locale
+        caller = deps.caller_of(body, context)  # also kept for the error handler
         tokens = split_args(str(body.get("text") or ""))  # bounded: see COMMAND_TEXT_MAX
         sub, args = commands.match(tokens, caller.role)
         request = CommandRequest(caller, args, body, ack, client, respond, deps)

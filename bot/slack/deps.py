@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -19,6 +19,26 @@ from bot.roster.service import Caller, caller_for, find_member, locale_of
 from bot.slack.directory import Directory
 from bot.slack.sections import Pages
 from bot.workspaces.models import Workspace
+
+CALLER_KEY = "pacer_caller"  # the Bolt context's slot for the request's resolved caller
+
+
+@dataclass(frozen=True)
+class _Resolved:
+    """A request's caller and their workspace, kept in the Bolt context for the rest of the request."""
+
+    team_id: str
+    user_id: str
+    caller: Caller
+    workspace: Workspace
+
+
+def _caller_ids(body: dict[str, Any]) -> tuple[str, str]:
+    """Team and user of a verified payload: a slash command names them at the top, an interaction in
+    `team` and `user`."""
+    if "command" in body:
+        return str(body["team_id"]), str(body["user_id"])
+    return str(body["team"]["id"]), str(body["user"]["id"])
 
 
 @dataclass
@@ -42,14 +62,28 @@ class Deps:
         member, workspace = self.directory.member_and_workspace(team_id, user_id)
         return caller_for(member, workspace, self.settings.pacer_admins)
 
-    def caller_of(self, body: dict[str, Any], context: dict[str, Any]) -> Caller:
-        """The caller of an interaction (button, modal), whose language the error handler will also use."""
-        caller = self.caller(str(body["team"]["id"]), str(body["user"]["id"]))
+    def caller_of(self, body: dict[str, Any], context: MutableMapping[str, Any]) -> Caller:
+        """The caller of a request (a slash command, a button, a modal), resolved once per request with
+        one query: later calls in the same request (middleware, the listener, the error handler, which
+        also takes their language from it) reuse it from the Bolt `context`, which is the request's own."""
+        team_id, user_id = _caller_ids(body)
+        resolved = _resolved(context, team_id, user_id)
+        if resolved is not None:
+            return resolved.caller
+        member, workspace = self.directory.member_and_workspace(team_id, user_id)
+        caller = caller_for(member, workspace, self.settings.pacer_admins)
+        context[CALLER_KEY] = _Resolved(team_id, user_id, caller, workspace)
         context["pacer_locale"] = caller.locale
         return caller
 
-    def zone_of(self, team_id: str | None, user_id: str | None) -> ZoneInfo:
-        """The user's time zone (else the workspace's, else UTC), for moments in a reply."""
+    def zone_of(
+        self, team_id: str | None, user_id: str | None, context: MutableMapping[str, Any] | None = None
+    ) -> ZoneInfo:
+        """The user's time zone (else the workspace's, else UTC), for moments in a reply; from the
+        request's resolved caller when there is one (see `caller_of`), else from the database."""
+        resolved = _resolved(context, team_id, user_id)
+        if resolved is not None:
+            return calendar.member_zone(resolved.caller.member, resolved.workspace)
         with self.session_factory() as session:
             workspace = session.get(Workspace, team_id) if team_id else None
             member = find_member(session, team_id=team_id, user_id=user_id) if team_id and user_id else None
@@ -57,9 +91,14 @@ class Deps:
                 return calendar.UTC
             return calendar.member_zone(member, workspace)
 
-    def locale_of(self, team_id: str | None, user_id: str | None) -> Locale:
-        """The user's language for a reply when no caller was resolved (e.g. in the error handler): the one
-        rule, `roster.service.locale_of`, once the member is found."""
+    def locale_of(
+        self, team_id: str | None, user_id: str | None, context: MutableMapping[str, Any] | None = None
+    ) -> Locale:
+        """The user's language for a reply (e.g. in the error handler): the resolved caller's when the
+        request has one (see `caller_of`), else the one rule, `roster.service.locale_of`."""
+        resolved = _resolved(context, team_id, user_id)
+        if resolved is not None:
+            return resolved.caller.locale
         if not team_id or not user_id:
             return DEFAULT_LOCALE
         with self.session_factory() as session:
@@ -68,3 +107,13 @@ class Deps:
             if workspace is None or member is None:
                 return DEFAULT_LOCALE
             return locale_of(member, workspace)
+
+
+def _resolved(
+    context: MutableMapping[str, Any] | None, team_id: str | None, user_id: str | None
+) -> _Resolved | None:
+    """The request's resolved caller, if it is the one asked about."""
+    resolved = context.get(CALLER_KEY) if context is not None else None
+    if isinstance(resolved, _Resolved) and (resolved.team_id, resolved.user_id) == (team_id, user_id):
+        return resolved
+    return None

@@ -77,9 +77,9 @@ def _explain(
     """The translated message for `error`, logged once with a request id; also returns the locale and kind."""
     request_id = uuid.uuid4().hex[:12]
     team_id, user_id = _ids(body)
-    locale: Locale = context.get("pacer_locale") or deps.locale_of(team_id, user_id)
+    locale: Locale = context.get("pacer_locale") or deps.locale_of(team_id, user_id, context)
     timed = isinstance(error, PacerError) and any(isinstance(v, datetime) for v in error.values.values())
-    zone = deps.zone_of(team_id, user_id) if timed else None
+    zone = deps.zone_of(team_id, user_id, context) if timed else None
     kind = str(body.get("type") or ("slash_command" if "command" in body else "event"))
     if isinstance(error, PacerError):
         logger.info("request %s refused (%s): %s", request_id, kind, error.key)

@@ -22,6 +22,7 @@ from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import App, BoltRequest, BoltResponse
+from slack_bolt.middleware import Middleware
 
 from bot.db import utcnow
 from bot.interactions import service
@@ -32,20 +33,30 @@ logger = logging.getLogger(__name__)
 
 
 def register(app: App, deps: Deps) -> None:
-    @app.middleware
-    def once_per_event(
-        body: dict[str, Any], request: BoltRequest, next: Callable[[], BoltResponse]
+    app.middleware(OncePerEvent(deps))
+
+
+class OncePerEvent(Middleware):
+    """The receipt check, as a `Middleware` subclass rather than `@app.middleware` on a function: Bolt
+    calls `process` directly, where it would build a function's keyword arguments (some thirty of them)
+    for every request, events or not."""
+
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
+
+    def process(
+        self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]
     ) -> BoltResponse | None:
-        key = _event_key(body)
+        key = _event_key(req.body)
         if key is None:
             return next()
         team_id, event_id, event_type = key
-        with deps.session_factory.begin() as session:
+        with self.deps.session_factory.begin() as session:
             first = service.claim(session, team_id=team_id, key=f"event:{event_id}", now=utcnow())
         if first:
             return next()
-        retry = request.headers.get("x-slack-retry-num", [body.get("retry_attempt")])[0]
-        reason = request.headers.get("x-slack-retry-reason", [body.get("retry_reason")])[0]
+        retry = req.headers.get("x-slack-retry-num", [req.body.get("retry_attempt")])[0]
+        reason = req.headers.get("x-slack-retry-reason", [req.body.get("retry_reason")])[0]
         logger.info(
             "event %s (%s) of %s arrived again (retry %s, %s): acknowledged without acting",
             event_id,
