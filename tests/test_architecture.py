@@ -96,7 +96,6 @@ LONG_FUNCTIONS = {
     "demo/runner.py:_running_demo": 42,
     "demo/seed.py:seed": 60,
     "demo/seed.py:_goal_and_history": 65,
-    "digests/service.py:build": 44,  # one statement-count-constant query plan (perf lane)
     "digests/service.py:cumulative": 43,
     "feedback/jobs.py:feedback_reminders": 46,
     "feedback/views.py:field_modal": 44,
