@@ -15,7 +15,7 @@ from bot.slack.ids import Action, SetupBlock
 from bot.slack.sections import HomeContext, Section, SetupField, SetupSection
 from bot.workspaces.models import Workspace
 from bot.workspaces.service import REMINDER_DELAYS, WorkspaceSettings
-from bot.workspaces.views import select, times, weekdays
+from bot.workspaces.views import select, time_input, weekday_input
 
 
 def _week(context: HomeContext) -> list[Block]:
@@ -49,20 +49,13 @@ HOME_SECTIONS: tuple[Section[HomeContext], ...] = (
 
 
 def _nudge_weekday(current: WorkspaceSettings, locale: Locale) -> Block:
-    return blocks.input_block(
-        SetupBlock.NUDGE_WEEKDAY.value,
-        t("setup.nudge_weekday", locale),
-        select(weekdays(locale), str(current.nudge_weekday)),
-    )
+    label = t("setup.nudge_weekday", locale)
+    return weekday_input(SetupBlock.NUDGE_WEEKDAY, label, current.nudge_weekday, locale)
 
 
 def _nudge_time(current: WorkspaceSettings, locale: Locale) -> Block:
-    return blocks.input_block(
-        SetupBlock.NUDGE_TIME.value,
-        t("setup.nudge_time", locale),
-        select(times(current.nudge_time), current.nudge_time.strftime("%H:%M")),
-        hint=t("setup.nudge_time_hint", locale),
-    )
+    label, hint = t("setup.nudge_time", locale), t("setup.nudge_time_hint", locale)
+    return time_input(SetupBlock.NUDGE_TIME, label, current.nudge_time, hint)
 
 
 def _reminder_delay(current: WorkspaceSettings, locale: Locale) -> Block:

@@ -18,7 +18,7 @@ from bot.slack.ids import Action, SetupBlock
 from bot.slack.sections import HomeContext, Section, SetupField, SetupSection
 from bot.workspaces.models import Workspace
 from bot.workspaces.service import WorkspaceSettings
-from bot.workspaces.views import select, times, weekdays
+from bot.workspaces.views import time_input, weekday_input
 
 MAX_ROWS = 60  # rep rows with a button each; the home tab allows 100 blocks in all
 
@@ -87,20 +87,13 @@ def _channel(current: WorkspaceSettings, locale: Locale) -> Block:
 
 
 def _weekday(current: WorkspaceSettings, locale: Locale) -> Block:
-    return blocks.input_block(
-        SetupBlock.DIGEST_WEEKDAY.value,
-        t("setup.digest_weekday", locale),
-        select(weekdays(locale), str(current.digest_weekday)),
-    )
+    label = t("setup.digest_weekday", locale)
+    return weekday_input(SetupBlock.DIGEST_WEEKDAY, label, current.digest_weekday, locale)
 
 
 def _time(current: WorkspaceSettings, locale: Locale) -> Block:
-    return blocks.input_block(
-        SetupBlock.DIGEST_TIME.value,
-        t("setup.digest_time", locale),
-        select(times(current.digest_time), current.digest_time.strftime("%H:%M")),
-        hint=t("setup.digest_time_hint", locale),
-    )
+    label, hint = t("setup.digest_time", locale), t("setup.digest_time_hint", locale)
+    return time_input(SetupBlock.DIGEST_TIME, label, current.digest_time, hint)
 
 
 def _report_week(current: WorkspaceSettings, locale: Locale) -> Block:

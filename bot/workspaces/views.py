@@ -39,6 +39,18 @@ def weekdays(locale: Locale) -> list[dict[str, Any]]:
     return [blocks.option(t(f"weekday.{day}", locale), str(day)) for day in range(7)]
 
 
+def weekday_input(block: SetupBlock, label: str, current: int, locale: Locale) -> Block:
+    """A setup field choosing a day of the week (Monday is 0), `current` chosen."""
+    return blocks.input_block(block.value, label, select(weekdays(locale), str(current)))
+
+
+def time_input(block: SetupBlock, label: str, current: time, hint: str) -> Block:
+    """A setup field choosing a time of day on the half hour, `current` chosen."""
+    return blocks.input_block(
+        block.value, label, select(times(current), current.strftime("%H:%M")), hint=hint
+    )
+
+
 def _timezone(current: WorkspaceSettings, locale: Locale) -> Block:
     return blocks.input_block(
         SetupBlock.TIMEZONE.value,
