@@ -295,3 +295,29 @@ def test_every_button_and_modal_goes_through_the_interaction_helper() -> None:
         if not any(d.rsplit(".", 1)[-1] in {"acts", "opens"} for d in decorators)
     }
     assert by_hand == set(), "decorate with @acts(deps, Metadata) or @opens(deps)"
+
+
+# Tests mirror the code: a package's tests live in tests/<package>/ (test_service.py, test_views.py,
+# test_e2e.py, …) as its code lives in bot/<package>/. The top level keeps the cross-cutting tests; those
+# whose name still reads like a package of bot/ are listed here with why they stay.
+TESTS = Path(__file__).resolve().parent
+TOP_LEVEL_BY_NAME = {
+    "test_i18n.py": "every catalog and every t() key in the code, not bot/i18n alone",
+}
+
+
+def test_a_packages_tests_live_in_its_own_test_package() -> None:
+    packages = {path.parent.name for path in BOT.glob("*/__init__.py")}
+    assert len(packages) >= 10, "expected the feature packages of bot/"
+    names = packages | {name.removesuffix("s") for name in packages}
+    flat = {
+        path.name
+        for path in TESTS.glob("test_*.py")
+        if names & set(path.stem.removeprefix("test_").split("_"))
+    }
+    assert flat - TOP_LEVEL_BY_NAME.keys() == set(), "move it to tests/<package>/ (with an __init__.py)"
+    assert TOP_LEVEL_BY_NAME.keys() <= flat, "a listed file moved or was renamed: take it off the list"
+    missing = {
+        path.parent.name for path in TESTS.glob("*/test_*.py") if not (path.parent / "__init__.py").exists()
+    }
+    assert missing == set(), "each test package needs an __init__.py (test_e2e.py is in several)"

@@ -1,8 +1,8 @@
 """Who may do what, declared once: small rules over the caller and the member or item concerned.
 
 Each `can_*` answers yes or no from what it is given (no database, no Slack), so a unit test covers every
-role and relation (tests/test_policies.py). A `check_*` raises the refusal that tells the person why, in
-the words of the feature asking. Services and handlers call these; none spells a role rule inline.
+role and relation (tests/roster/test_policies.py). A `check_*` raises the refusal that tells the person
+why, in the words of the feature asking. Services and handlers call these; none spells a role rule inline.
 """
 
 from __future__ import annotations

@@ -26,7 +26,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
 REP, REP_NAME, MANAGER = "U0REP3", "Noah Wilson", "U0MARIA"
 
 if not CHROMIUM.is_file():

@@ -19,7 +19,7 @@ from bot.slack.commands import Commands, help_blocks
 from tests.support.people import ADMIN, MARIA, REP_EN
 from tests.support.slack_peer import SlackPeer
 
-README = Path(__file__).resolve().parents[1] / "README.md"
+README = Path(__file__).resolve().parents[2] / "README.md"
 EVERYONE = [
     "help",
     "language en|zh",

@@ -22,10 +22,10 @@ from bot.db import SessionFactory, make_session_factory, utcnow
 from bot.delivery.models import Delivery, DeliveryStatus
 from bot.delivery.service import Outgoing, enqueue
 from tests.conftest import BOT_TOKEN, SIGNING_SECRET, wipe
+from tests.delivery.test_outbox import database_url
 from tests.factories import TEAM, member
 from tests.support.slack_emulator import SlackEmulator
 from tests.support.waiting import wait_for
-from tests.test_delivery import database_url
 
 REPORT = re.compile(
     r"^deliveries: (?P<sent>\d+) sent, (?P<recovered>\d+) found already sent, (?P<retried>\d+) to retry, "
