@@ -91,10 +91,6 @@ FUNCTION_LINES_MAX = 40
 LONG_FUNCTIONS = {
     "digests/service.py:build": 44,  # one statement-count-constant query plan (perf lane)
     "digests/service.py:cumulative": 43,
-    "feedback/jobs.py:feedback_reminders": 46,
-    "feedback/views.py:field_modal": 44,
-    "feedback/views.py:listing": 47,
-    "goals/service.py:visible_goals": 44,
 }
 
 
