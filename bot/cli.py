@@ -30,11 +30,28 @@ if TYPE_CHECKING:
 logger = logging.getLogger("pacer")
 
 
+Subcommands = argparse._SubParsersAction  # what `add_subparsers` returns, to add commands to
+
+
 def _parser() -> argparse.ArgumentParser:
+    """The `pacer` command line, its commands in the order `--help` lists them."""
     parser = argparse.ArgumentParser(
         prog="pacer", description="Pacer: a Slack app for outsourced sales teams."
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    _add_server_commands(sub)
+    _add_demo(sub)
+    sub.add_parser(
+        "deliveries",
+        help="how the outbox stands and which messages could not be sent",
+        description="Counts of outbox messages by status, and the latest failures with their error.",
+    )
+    _add_jobs(sub)
+    return parser
+
+
+def _add_server_commands(sub: Subcommands[argparse.ArgumentParser]) -> None:
+    """`run` and `migrate`: what a deployment runs."""
     sub.add_parser(
         "run",
         help="migrate the database, then serve Slack (HTTP or Socket Mode) with the scheduler",
@@ -46,6 +63,10 @@ def _parser() -> argparse.ArgumentParser:
         help="apply the database migrations (alembic upgrade head)",
         description="Apply every pending migration to DATABASE_URL.",
     )
+
+
+def _add_demo(sub: Subcommands[argparse.ArgumentParser]) -> None:
+    """`demo` and its ports and data directory."""
     demo = sub.add_parser(
         "demo",
         help="try Pacer locally against local-slack, a throwaway Slack (no workspace or tokens needed)",
@@ -60,11 +81,10 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument(
         "--data-dir", type=Path, default=Path("data/demo"), help="the demo's database, logs, lock"
     )
-    sub.add_parser(
-        "deliveries",
-        help="how the outbox stands and which messages could not be sent",
-        description="Counts of outbox messages by status, and the latest failures with their error.",
-    )
+
+
+def _add_jobs(sub: Subcommands[argparse.ArgumentParser]) -> None:
+    """`jobs list` and `jobs run NAME [--now ISO-8601]`."""
     jobs = sub.add_parser(
         "jobs", help="list the scheduled jobs or run one now", description="The jobs the scheduler runs."
     )
@@ -83,7 +103,6 @@ def _parser() -> argparse.ArgumentParser:
         metavar="ISO-8601",
         help="the time the job believes it is, e.g. 2026-12-07T09:00:00+08:00 (default: now)",
     )
-    return parser
 
 
 def _instant(value: str) -> datetime:

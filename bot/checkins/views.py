@@ -105,6 +105,87 @@ def _confidence_options(locale: Locale) -> list[dict[str, Any]]:
     ]
 
 
+def _result_input(before: dict[str, str], locale: Locale) -> dict[str, Any]:
+    """The result field, filled with the answer given before if there was one."""
+    result: dict[str, Any] = {
+        "type": "plain_text_input",
+        "placeholder": blocks.plain(t("checkin.result_hint", locale)),
+    }
+    if before.get("result"):
+        result["initial_value"] = before["result"]
+    return result
+
+
+def _confidence_input(options: list[dict[str, Any]], current: str | None) -> dict[str, Any]:
+    """The confidence radio buttons, with the one chosen before selected."""
+    confidence: dict[str, Any] = {"type": "radio_buttons", "options": options}
+    chosen = [o for o in options if o["value"] == current]
+    if chosen:
+        confidence["initial_option"] = chosen[0]
+    return confidence
+
+
+def _note_input(block_id: str, label: str, initial: str | None) -> blocks.Block:
+    """An optional free-text note (highlights, blockers) about one goal."""
+    return blocks.input_block(
+        block_id,
+        label,
+        blocks.text_input(initial, multiline=True, max_length=NOTE_MAX),
+        optional=True,
+    )
+
+
+def _goal_part(
+    item: GoalWeek, before: dict[str, str], options: list[dict[str, Any]], locale: Locale
+) -> list[blocks.Block]:
+    """One goal's five blocks: its title, result, confidence, highlights and blockers."""
+    goal = item.goal
+    target = format_amount(item.week_target, goal.unit, locale)
+    return [
+        blocks.header(one_line(goal.title, 150)),
+        blocks.input_block(
+            f"{CheckinBlock.RESULT}:{goal.id}",
+            t("checkin.result", locale, target=target, unit=one_line(goal.unit)),
+            _result_input(before, locale),
+        ),
+        blocks.input_block(
+            f"{CheckinBlock.CONFIDENCE}:{goal.id}",
+            t("checkin.confidence", locale),
+            _confidence_input(options, before.get("confidence")),
+        ),
+        _note_input(
+            f"{CheckinBlock.HIGHLIGHTS}:{goal.id}", t("checkin.highlights", locale), before.get("highlights")
+        ),
+        _note_input(
+            f"{CheckinBlock.BLOCKERS}:{goal.id}", t("checkin.blockers", locale), before.get("blockers")
+        ),
+    ]
+
+
+def _goals_part(
+    goals: list[GoalWeek], previous: dict[int, dict[str, str]], locale: Locale
+) -> list[blocks.Block]:
+    """The first MAX_GOALS_IN_MODAL goals, and a line saying how many were left out."""
+    options = _confidence_options(locale)
+    body: list[blocks.Block] = []
+    for item in goals[:MAX_GOALS_IN_MODAL]:
+        body += _goal_part(item, previous.get(item.goal.id, {}), options, locale)
+    if len(goals) > MAX_GOALS_IN_MODAL:
+        body.append(blocks.context(t("checkin.too_many", locale, shown=MAX_GOALS_IN_MODAL, total=len(goals))))
+    return body
+
+
+def _help_part(help_requested: bool, locale: Locale) -> blocks.Block:
+    """The "I need help" checkbox, ticked if the rep asked before."""
+    need_help = blocks.option(t("checkin.need_help", locale), "yes")
+    help_box: dict[str, Any] = {"type": "checkboxes", "options": [need_help]}
+    if help_requested:
+        help_box["initial_options"] = [need_help]
+    return blocks.input_block(
+        CheckinBlock.HELP.value, t("checkin.help_label", locale), help_box, optional=True
+    )
+
+
 def checkin_modal(
     week_start: date,
     goals: list[GoalWeek],
@@ -119,52 +200,8 @@ def checkin_modal(
     `notice`: why this week and not the one asked for (that one has closed)."""
     body: list[blocks.Block] = [blocks.section(notice, block_id="week_closed")] if notice else []
     body.append(blocks.section(t("checkin.intro", locale, week=week_label(week_start, locale))))
-    options = _confidence_options(locale)
-    for item in goals[:MAX_GOALS_IN_MODAL]:
-        goal, before = item.goal, previous.get(item.goal.id, {})
-        target = format_amount(item.week_target, goal.unit, locale)
-        result: dict[str, Any] = {
-            "type": "plain_text_input",
-            "placeholder": blocks.plain(t("checkin.result_hint", locale)),
-        }
-        if before.get("result"):
-            result["initial_value"] = before["result"]
-        confidence: dict[str, Any] = {"type": "radio_buttons", "options": options}
-        chosen = [o for o in options if o["value"] == before.get("confidence")]
-        if chosen:
-            confidence["initial_option"] = chosen[0]
-        body += [
-            blocks.header(one_line(goal.title, 150)),
-            blocks.input_block(
-                f"{CheckinBlock.RESULT}:{goal.id}",
-                t("checkin.result", locale, target=target, unit=one_line(goal.unit)),
-                result,
-            ),
-            blocks.input_block(
-                f"{CheckinBlock.CONFIDENCE}:{goal.id}", t("checkin.confidence", locale), confidence
-            ),
-            blocks.input_block(
-                f"{CheckinBlock.HIGHLIGHTS}:{goal.id}",
-                t("checkin.highlights", locale),
-                blocks.text_input(before.get("highlights"), multiline=True, max_length=NOTE_MAX),
-                optional=True,
-            ),
-            blocks.input_block(
-                f"{CheckinBlock.BLOCKERS}:{goal.id}",
-                t("checkin.blockers", locale),
-                blocks.text_input(before.get("blockers"), multiline=True, max_length=NOTE_MAX),
-                optional=True,
-            ),
-        ]
-    if len(goals) > MAX_GOALS_IN_MODAL:
-        body.append(blocks.context(t("checkin.too_many", locale, shown=MAX_GOALS_IN_MODAL, total=len(goals))))
-    need_help = blocks.option(t("checkin.need_help", locale), "yes")
-    help_box: dict[str, Any] = {"type": "checkboxes", "options": [need_help]}
-    if help_requested:
-        help_box["initial_options"] = [need_help]
-    body.append(
-        blocks.input_block(CheckinBlock.HELP.value, t("checkin.help_label", locale), help_box, optional=True)
-    )
+    body += _goals_part(goals, previous, locale)
+    body.append(_help_part(help_requested, locale))
     return blocks.modal(
         CallbackId.CHECKIN.value,
         title=t("checkin.title", locale),

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, func, or_, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.dml import ReturningUpdate
 
 from bot.db import database_now
 from bot.db.engine import upsert_statement
@@ -120,31 +121,25 @@ class Claimed:
     uncertain: bool  # an earlier try may have reached Slack (see Delivery.maybe_sent): look before posting
 
 
-def claim(session: Session, *, worker: str, limit: int, lease: timedelta) -> list[Claimed]:
-    """Take up to `limit` due messages for this worker, each claimed by exactly one sender. On PostgreSQL,
-    rows another process is claiming are skipped (FOR UPDATE SKIP LOCKED); on SQLite, whose reads take
-    no lock, the UPDATE itself checks again that each row is still due, under the database's write lock,
-    and only the rows it changed are this sender's. Due and leased are judged on the database's clock,
-    so a sender whose own clock is ahead takes nothing early."""
-    now = database_now(session)
-    due = or_(
+def _due(now: datetime) -> ColumnElement[bool]:
+    """A message that may go at `now`: pending and due, or still `sending` after its lease ran out."""
+    return or_(
         and_(Delivery.status == DeliveryStatus.PENDING, Delivery.next_attempt_at <= now),
         and_(Delivery.status == DeliveryStatus.SENDING, Delivery.lease_until < now),
     )
-    query = select(Delivery.id).where(due).order_by(Delivery.next_attempt_at, Delivery.id).limit(limit)
-    if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    ids = list(session.scalars(query))
-    if not ids:
-        return []
-    taken = session.execute(
+
+
+def _take(ids: list[int], due: ColumnElement[bool], *, worker: str, until: datetime) -> ReturningUpdate[Any]:
+    """The UPDATE that makes the rows among `ids` that are still `due` this worker's until `until`,
+    returning what a sender needs. Checking `due` again here is what keeps SQLite's claims exclusive."""
+    return (
         update(Delivery)
         .where(Delivery.id.in_(ids), due)
         .values(
             # a row still `sending` after its lease: its sender vanished, maybe after Slack took it
             maybe_sent=or_(Delivery.maybe_sent, Delivery.status == DeliveryStatus.SENDING),
             status=DeliveryStatus.SENDING,
-            lease_until=now + lease,
+            lease_until=until,
             claimed_by=worker,
             attempts=Delivery.attempts + 1,  # this try's number
         )
@@ -160,7 +155,24 @@ def claim(session: Session, *, worker: str, limit: int, lease: timedelta) -> lis
             Delivery.maybe_sent,
         )
         .execution_options(synchronize_session=False)
-    ).all()
+    )
+
+
+def claim(session: Session, *, worker: str, limit: int, lease: timedelta) -> list[Claimed]:
+    """Take up to `limit` due messages for this worker, each claimed by exactly one sender. On PostgreSQL,
+    rows another process is claiming are skipped (FOR UPDATE SKIP LOCKED); on SQLite, whose reads take
+    no lock, the UPDATE itself checks again that each row is still due, under the database's write lock,
+    and only the rows it changed are this sender's. Due and leased are judged on the database's clock,
+    so a sender whose own clock is ahead takes nothing early."""
+    now = database_now(session)
+    due = _due(now)
+    query = select(Delivery.id).where(due).order_by(Delivery.next_attempt_at, Delivery.id).limit(limit)
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    ids = list(session.scalars(query))
+    if not ids:
+        return []
+    taken = session.execute(_take(ids, due, worker=worker, until=now + lease)).all()
     order = {delivery_id: n for n, delivery_id in enumerate(ids)}
     return [
         Claimed(r.id, r.team_id, r.key, r.kind, r.channel, r.payload, r.member_id, r.attempts, r.maybe_sent)

@@ -98,26 +98,11 @@ def _running_demo(*, slack_port: int, app_port: int, data_dir: Path) -> Iterator
     database.unlink(missing_ok=True)  # local-slack keeps its messages in memory: start both afresh
     env = _environment(data_dir, database, slack_port=slack_port, app_port=app_port)
     now = datetime.now(UTC)
-    engine = make_engine(env["DATABASE_URL"])
-    upgrade(engine)
-    seed(engine, now=now, anonymity_key=env["ANONYMITY_KEY"].encode())
-    engine.dispose()
+    _seed_database(env, now=now)
     processes: list[subprocess.Popen[bytes]] = []
     lock = data_dir / LOCK
     try:
-        processes.append(
-            _spawn(
-                [str(binary), "--config", str(config), "--port", str(slack_port)],
-                data_dir,
-                "local-slack",
-                env,
-            )
-        )
-        url = f"http://localhost:{slack_port}"
-        _wait_for(lambda: _get_json(f"{url}/_control/state") is not None, processes, "local-slack")
-        pacer_log = data_dir / "pacer.log"
-        processes.append(_spawn([sys.executable, "-m", "bot", "run"], data_dir, "pacer", env))
-        _wait_for(lambda: CONNECTED in pacer_log.read_text(errors="replace"), processes, "pacer run")
+        url = _start(processes, [str(binary), "--config", str(config)], slack_port, data_dir, env)
         lock.write_text(json.dumps({"pid": os.getpid(), "url": url}), encoding="utf-8")
         for job, at in (("weekly-nudges", nudge_time(now)), ("weekly-digest", digest_time(now))):
             _run_job(job, at, env, data_dir)
@@ -128,6 +113,32 @@ def _running_demo(*, slack_port: int, app_port: int, data_dir: Path) -> Iterator
         with suppress(FileNotFoundError):
             if json.loads(lock.read_text()).get("pid") == os.getpid():
                 lock.unlink()
+
+
+def _seed_database(env: dict[str, str], *, now: datetime) -> None:
+    """Migrate the demo's fresh database and seed it as of `now`, with the key `pacer run` will use."""
+    engine = make_engine(env["DATABASE_URL"])
+    upgrade(engine)
+    seed(engine, now=now, anonymity_key=env["ANONYMITY_KEY"].encode())
+    engine.dispose()
+
+
+def _start(
+    processes: list[subprocess.Popen[bytes]],
+    local_slack: list[str],
+    slack_port: int,
+    data_dir: Path,
+    env: dict[str, str],
+) -> str:
+    """Start local-slack, then `pacer run`, each once the one before is up; returns local-slack's URL.
+    Each process joins `processes` as it starts, so the caller stops it even if a later step fails."""
+    processes.append(_spawn([*local_slack, "--port", str(slack_port)], data_dir, "local-slack", env))
+    url = f"http://localhost:{slack_port}"
+    _wait_for(lambda: _get_json(f"{url}/_control/state") is not None, processes, "local-slack")
+    pacer_log = data_dir / "pacer.log"
+    processes.append(_spawn([sys.executable, "-m", "bot", "run"], data_dir, "pacer", env))
+    _wait_for(lambda: CONNECTED in pacer_log.read_text(errors="replace"), processes, "pacer run")
+    return url
 
 
 def nudge_time(now: datetime) -> datetime:

@@ -64,27 +64,33 @@ def monthly_feedback(context: JobContext, now: datetime) -> str:
     return f"{_due(done)} feedback prompts due, {_new(done)} new in the outbox{done.note()}"
 
 
+def _reminder_units(session: Session, now: datetime) -> list[tuple[str, tuple[Delivery, Member, Workspace]]]:
+    """The prompts sent to active people within the reminder window, each keyed by the reminder it may
+    lead to, with its person and their workspace."""
+    rows = session.execute(
+        select(Delivery, Member, Workspace)
+        .join(Member, Member.id == Delivery.member_id)
+        .join(Workspace, Workspace.team_id == Delivery.team_id)
+        .where(
+            Delivery.kind.in_([GIVE, ASK]),
+            Delivery.status == DeliveryStatus.SENT,
+            # queued on the job's clock (`sent_at` is on the database's: see bot.delivery.service)
+            Delivery.created_at <= now - calendar.FEEDBACK_REMINDER_AFTER,
+            Delivery.created_at >= now - calendar.FEEDBACK_REMIND_UNTIL,
+            Member.active.is_(True),
+        )
+    ).all()
+    return [
+        (key, (prompt, person, ws))
+        for prompt, person, ws in rows
+        for key in [messages.reminder_key(person.user_id, messages.month_of(prompt.period))]
+    ]
+
+
 def feedback_reminders(context: JobContext, now: datetime) -> str:
     """Three days after a prompt (on a working day of theirs), one reminder to whoever has not given it."""
     with context.session_factory() as session:
-        rows = session.execute(
-            select(Delivery, Member, Workspace)
-            .join(Member, Member.id == Delivery.member_id)
-            .join(Workspace, Workspace.team_id == Delivery.team_id)
-            .where(
-                Delivery.kind.in_([GIVE, ASK]),
-                Delivery.status == DeliveryStatus.SENT,
-                # queued on the job's clock (`sent_at` is on the database's: see bot.delivery.service)
-                Delivery.created_at <= now - calendar.FEEDBACK_REMINDER_AFTER,
-                Delivery.created_at >= now - calendar.FEEDBACK_REMIND_UNTIL,
-                Member.active.is_(True),
-            )
-        ).all()
-        units = [
-            (key, (prompt, person, ws))
-            for prompt, person, ws in rows
-            for key in [messages.reminder_key(person.user_id, messages.month_of(prompt.period))]
-        ]
+        units = _reminder_units(session, now)
 
         def remind(session: Session, unit: tuple[Delivery, Member, Workspace]) -> int | None:
             prompt, person, workspace = unit

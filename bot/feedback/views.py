@@ -124,15 +124,10 @@ def manager_modal(
     )
 
 
-def field_modal(locale: Locale, *, values: dict[str, str], month: date) -> dict[str, Any]:
+def _field_inputs(values: dict[str, str], locale: Locale) -> list[blocks.Block]:
+    """The rep's six optional answers, one per theme, the competitor's name on one short line."""
     v = values.get
-    named = blocks.option(t("feedback.identity_named", locale), "named")
-    anonymous = blocks.option(t("feedback.identity_anonymous", locale), "anonymous")
-    identity: dict[str, Any] = {"type": "radio_buttons", "options": [named, anonymous]}
-    if v("identity") in {"named", "anonymous"}:
-        identity["initial_option"] = named if v("identity") == "named" else anonymous
-    body = [
-        blocks.section(t("feedback.share_intro", locale, month=month_label(month, locale))),
+    return [
         _text_block(FeedbackBlock.MARKET, t("feedback.market", locale), v("market"), optional=True),
         _text_block(
             FeedbackBlock.COMPETITOR,
@@ -153,6 +148,20 @@ def field_modal(locale: Locale, *, values: dict[str, str], month: date) -> dict[
         _text_block(
             FeedbackBlock.SUGGESTIONS, t("feedback.suggestions", locale), v("suggestions"), optional=True
         ),
+    ]
+
+
+def field_modal(locale: Locale, *, values: dict[str, str], month: date) -> dict[str, Any]:
+    """The rep's "Share feedback" modal for `month`. `values`: the current answers, by block id."""
+    v = values.get
+    named = blocks.option(t("feedback.identity_named", locale), "named")
+    anonymous = blocks.option(t("feedback.identity_anonymous", locale), "anonymous")
+    identity: dict[str, Any] = {"type": "radio_buttons", "options": [named, anonymous]}
+    if v("identity") in {"named", "anonymous"}:
+        identity["initial_option"] = named if v("identity") == "named" else anonymous
+    body = [
+        blocks.section(t("feedback.share_intro", locale, month=month_label(month, locale))),
+        *_field_inputs(values, locale),
         blocks.input_block(
             FeedbackBlock.IDENTITY.value,
             t("feedback.identity", locale),
@@ -274,18 +283,52 @@ def _shared_line(item: FieldFeedback, author: Member | None, locale: Locale) -> 
     return render("• {month} · {who}: {text}", month=month_label(item.month, locale), who=who, text=text)
 
 
-def listing(seen: Visible, locale: Locale, *, can_escalate: bool) -> tuple[str, list[blocks.Block]]:
+def _given_rows(given: list[tuple[ManagerFeedback, Member]], locale: Locale) -> list[Mrkdwn]:
+    """Each feedback a manager gave: to whom, for which month, whether acknowledged, and what it said."""
     rows: list[Mrkdwn] = []
-    for item, rep in seen.given:
+    for item, rep in given:
         ack = (
             t("feedback.acknowledged_on", locale, at=_when(item.acknowledged_at))
             if item.acknowledged_at
             else t("feedback.not_acknowledged", locale)
         )
-        given = t(
+        given_line = t(
             "feedback.given_line", locale, rep=rep.user_id, month=month_label(item.month, locale), ack=ack
         )
-        rows.append(join("\n", [given, cap(feedback_text(item, locale), 1000)]))
+        rows.append(join("\n", [given_line, cap(feedback_text(item, locale), 1000)]))
+    return rows
+
+
+def _shared_blocks(
+    shared: list[tuple[Mrkdwn, FieldFeedback, Member | None]], locale: Locale, *, can_escalate: bool
+) -> list[blocks.Block]:
+    """The first 20 shared items under their heading; Escalate beside a named item with a problem."""
+    body: list[blocks.Block] = [blocks.section(t("feedback.shared_heading", locale))]
+    for text, shared_item, author in shared[:20]:
+        section = blocks.section(text)
+        if can_escalate and author is not None and shared_item.problems:
+            section["accessory"] = blocks.button(
+                Action.ESCALATE, t("escalation.button", locale), f"feedback:{shared_item.id}"
+            )
+        body.append(section)
+    return body
+
+
+def _anonymous_summary(themes: dict[str, int], locale: Locale) -> Mrkdwn:
+    """Anonymous feedback only as counts by theme, never an item on its own."""
+    counts = join(
+        " · ",
+        [
+            render("{theme}: {count}", theme=t(f"feedback.theme.{theme}", locale), count=count)
+            for theme, count in themes.items()
+        ],
+    )
+    return t("feedback.anonymous_summary", locale, themes=counts)
+
+
+def listing(seen: Visible, locale: Locale, *, can_escalate: bool) -> tuple[str, list[blocks.Block]]:
+    """The feedback `seen` as a message's fallback text and blocks: given, shared, then anonymous counts."""
+    rows = _given_rows(seen.given, locale)
     shared = [(_shared_line(item, author, locale), item, author) for item, author in seen.shared]
     title = t("feedback.list_title", locale, given=len(seen.given), shared=len(seen.shared))
     body: list[blocks.Block] = [blocks.header(title)]
@@ -295,23 +338,9 @@ def listing(seen: Visible, locale: Locale, *, can_escalate: bool) -> tuple[str, 
             *blocks.sections_from_lines(rows, max_blocks=15),
         ]
     if shared:
-        body.append(blocks.section(t("feedback.shared_heading", locale)))
-        for text, shared_item, author in shared[:20]:
-            section = blocks.section(text)
-            if can_escalate and author is not None and shared_item.problems:
-                section["accessory"] = blocks.button(
-                    Action.ESCALATE, t("escalation.button", locale), f"feedback:{shared_item.id}"
-                )
-            body.append(section)
+        body += _shared_blocks(shared, locale, can_escalate=can_escalate)
     if seen.anonymous_themes:
-        counts = join(
-            " · ",
-            [
-                render("{theme}: {count}", theme=t(f"feedback.theme.{theme}", locale), count=count)
-                for theme, count in seen.anonymous_themes.items()
-            ],
-        )
-        anonymous = t("feedback.anonymous_summary", locale, themes=counts)
+        anonymous = _anonymous_summary(seen.anonymous_themes, locale)
         body.append(blocks.section(anonymous))
         rows.append(anonymous)
     if not rows and not shared:

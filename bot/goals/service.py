@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Select, delete, func, select
 from sqlalchemy.orm import Session, object_session
 
 from bot import calendar
@@ -244,8 +244,9 @@ class Progress:
     weekly_needed: Decimal | None
 
 
-def visible_goals(session: Session, *, caller: Caller, rep: Member | None, through: date) -> list[Progress]:
-    """Open goals the caller may see (a rep: their own; a manager: their team's; an admin: all), with pace."""
+def _visible_query(caller: Caller, rep: Member | None) -> Select[Goal, Member]:
+    """The caller's open goals with their reps, by rep name: a rep's own; `rep`'s if the caller may see
+    them (NotAllowed if not); else their team's, or all for an admin."""
     query = (
         select(Goal, Member)
         .join(Member, Member.id == Goal.rep_id)
@@ -260,8 +261,13 @@ def visible_goals(session: Session, *, caller: Caller, rep: Member | None, throu
         query = query.where(Goal.rep_id == rep.id)
     elif not caller.is_admin():
         query = query.where(Member.manager_id == caller.member.id)
-    rows = session.execute(query).all()
-    ids = [goal.id for goal, _ in rows]
+    return query
+
+
+def _weeks_and_results(
+    session: Session, ids: list[int]
+) -> tuple[dict[int, list[WeekTarget]], dict[int, dict[date, Decimal]]]:
+    """For the goals `ids`, in two queries: their weekly targets in order, and their results by week."""
     weeks: dict[int, list[WeekTarget]] = defaultdict(list)
     for w in session.scalars(
         select(WeeklyTarget).where(WeeklyTarget.goal_id.in_(ids)).order_by(WeeklyTarget.week_start)
@@ -270,6 +276,13 @@ def visible_goals(session: Session, *, caller: Caller, rep: Member | None, throu
     results: dict[int, dict[date, Decimal]] = defaultdict(dict)
     for c in session.scalars(select(CheckIn).where(CheckIn.goal_id.in_(ids))):
         results[c.goal_id][c.week_start] = c.result
+    return weeks, results
+
+
+def visible_goals(session: Session, *, caller: Caller, rep: Member | None, through: date) -> list[Progress]:
+    """Open goals the caller may see (a rep: their own; a manager: their team's; an admin: all), with pace."""
+    rows = session.execute(_visible_query(caller, rep)).all()
+    weeks, results = _weeks_and_results(session, [goal.id for goal, _ in rows])
     out = []
     for goal, member in rows:
         p = breakdown.pace(
