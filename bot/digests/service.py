@@ -285,6 +285,11 @@ def cumulative(session: Session, scope: Scope, week_start: date) -> Series | Non
 
     targets = weekly(WeeklyTarget.target, WeeklyTarget.goal_id, WeeklyTarget.week_start)
     results = weekly(CheckIn.result, CheckIn.goal_id, CheckIn.week_start)
+    return _running_totals(unit, targets, results)
+
+
+def _running_totals(unit: str, targets: dict[date, Decimal], results: dict[date, Decimal]) -> Series | None:
+    """The cumulative target and result week by week; None with fewer than two weeks to draw."""
     weeks = sorted(targets)
     if len(weeks) < 2:
         return None
