@@ -13,6 +13,7 @@ from sqlalchemy import Engine, event
 
 from bot.config import Settings
 from bot.db import make_session_factory
+from bot.roster.service import find_member
 from bot.slack.deps import Deps
 from bot.slack.directory import Directory
 from tests.conftest import wipe
@@ -91,3 +92,15 @@ def test_a_cached_caller_is_never_anothers(deps: Deps, engine: Engine) -> None:
         assert deps.locale_of(TEAM, "USOMEONE", context) == "en"
         assert str(deps.zone_of(TEAM, "USOMEONE", context)) == "UTC"
     assert len(seen) == 4  # workspace and member, twice: nothing was taken from the context
+
+
+def test_the_callers_read_leaves_its_connection_transactional(deps: Deps, engine: Engine) -> None:
+    """On PostgreSQL the caller is read in autocommit (no BEGIN, no ROLLBACK round trip); the pooled
+    connection it used must be back in transactions for the next request, whose rollback undoes."""
+    engine.dispose()  # one pooled connection from here: the read's is the next session's
+    deps.caller_of({"command": "/pacer", "team_id": TEAM, "user_id": "UREP1"}, {})
+    with deps.session_factory() as session:
+        member(session, "UNEW1")
+        session.rollback()
+    with deps.session_factory() as session:
+        assert find_member(session, team_id=TEAM, user_id="UNEW1") is None
