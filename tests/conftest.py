@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from bot.config import Settings
 from bot.db import make_engine, make_session_factory
 from bot.db.migrate import upgrade
-from bot.features import metadata
+from bot.features import FEATURES, Feature, metadata
 from tests.support.app_server import AppServer
 from tests.support.people import add_people
 from tests.support.slack_emulator import SlackEmulator
@@ -99,11 +99,17 @@ def make_settings(emulator: SlackEmulator, database_url: str, **overrides: objec
 
 
 @pytest.fixture
-def app_server(engine: Engine, emulator: SlackEmulator) -> Iterator[AppServer]:
+def features() -> tuple[Feature, ...]:
+    """The list of features the test app runs; a test module overrides it to plug in one of its own."""
+    return FEATURES
+
+
+@pytest.fixture
+def app_server(engine: Engine, emulator: SlackEmulator, features: tuple[Feature, ...]) -> Iterator[AppServer]:
     """The real app (create_app, WSGI, waitress) on a free port, with the emulator and a clean database."""
     wipe(engine)
     settings = make_settings(emulator, engine.url.render_as_string(hide_password=False))
-    server = AppServer(settings, make_session_factory(engine))
+    server = AppServer(settings, make_session_factory(engine), features=features)
     thread = threading.Thread(target=server.serve, daemon=True)
     thread.start()
     server.wait_ready()

@@ -4,19 +4,14 @@ Home tab, in the weekly digest, in `/pacer setup` and among the jobs, with nothi
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import Engine
 
 from bot.checkins.models import Confidence
-from bot.db import make_session_factory
-from bot.features import FEATURES, all_jobs
+from bot.features import FEATURES, Feature, all_jobs
 from bot.roster.models import Role
 from bot.workspaces.models import Workspace
-from tests.conftest import make_settings, wipe
 from tests.factories import member, rep_with_goal
 from tests.support import example_feature
 from tests.support.app_server import AppServer
@@ -33,18 +28,9 @@ DIGEST_TIME = datetime(2026, 12, 7, 16, 5, tzinfo=UTC)  # Monday 16:05, the work
 
 
 @pytest.fixture
-def app_server(engine: Engine, emulator: SlackEmulator) -> Iterator[AppServer]:
-    """The real app, as in conftest, but with the example feature appended to the list."""
-    wipe(engine)
-    settings = make_settings(emulator, engine.url.render_as_string(hide_password=False))
-    server = AppServer(settings, make_session_factory(engine), features=WITH_EXAMPLE)
-    thread = threading.Thread(target=server.serve, daemon=True)
-    thread.start()
-    server.wait_ready()
-    yield server
-    server.close()
-    thread.join(timeout=5)
-    wipe(engine)
+def features() -> tuple[Feature, ...]:
+    """conftest's app, with the example feature appended to the list."""
+    return WITH_EXAMPLE
 
 
 def seed(app_server: AppServer, emulator: SlackEmulator) -> None:
