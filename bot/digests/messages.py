@@ -101,7 +101,7 @@ def _chart(
         return None
     from bot.digests import chart  # matplotlib is heavy: load it only when a chart is drawn
 
-    png = chart.render(series)
+    png = chart.render(series, locale)
     title = views.chart_title(series, locale)
     upload = {
         "filename": f"pacer-{week.isoformat()}.png",

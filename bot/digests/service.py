@@ -244,19 +244,21 @@ def _totals(team_id: str, week_start: date, lines: list[RepLine]) -> Digest:
 
 @dataclass(frozen=True)
 class Series:
-    """Cumulative target and result per week, in one unit, for the digest's chart."""
+    """Cumulative target and result per week, in one unit, for the digest's chart; and the cumulative
+    result per vendor ("" for reps without one), which adds up to `result`."""
 
     unit: str
     weeks: list[date]
     target: list[Decimal]
     result: list[Decimal]
+    vendors: dict[str, list[Decimal]] = field(default_factory=dict)
 
 
 def cumulative(session: Session, scope: Scope, week_start: date) -> Series | None:
     """Week by week up to `week_start`: the cumulative target and result of the scope's active goals in
-    their most common unit (two grouped queries). None when there is nothing to draw."""
+    their most common unit, the result also per vendor (two grouped queries). None when nothing to draw."""
     goals = (
-        select(Goal.id, Goal.unit)
+        select(Goal.id, Goal.unit, Goal.rep_id)
         .where(
             Goal.team_id == scope.team_id,
             Goal.status == GoalStatus.ACTIVE,
@@ -274,32 +276,50 @@ def cumulative(session: Session, scope: Scope, week_start: date) -> Series | Non
         return None
     unit = str(top[0])
 
-    def weekly(value: Any, goal: Any, week: Any) -> dict[date, Decimal]:
-        rows = session.execute(
-            select(week, func.sum(value))
+    def weekly(value: Any, goal: Any, week: Any, *by: Any) -> Select[Any]:
+        return (
+            select(week, *by, func.sum(value))
             .join(goals, goals.c.id == goal)
             .where(goals.c.unit == unit, week <= week_start)
-            .group_by(week)
+            .group_by(week, *by)
         )
-        return {day: stored(amount) for day, amount in rows}
 
     targets = weekly(WeeklyTarget.target, WeeklyTarget.goal_id, WeeklyTarget.week_start)
-    results = weekly(CheckIn.result, CheckIn.goal_id, CheckIn.week_start)
-    return _running_totals(unit, targets, results)
+    results = (  # per week and vendor: the same one query, its rows split by the rep's vendor
+        weekly(CheckIn.result, CheckIn.goal_id, CheckIn.week_start, Vendor.name)
+        .join(Member, Member.id == goals.c.rep_id)
+        .outerjoin(Vendor, Vendor.id == Member.vendor_id)
+    )
+    by_vendor: dict[str, dict[date, Decimal]] = defaultdict(dict)
+    for day, vendor, amount in session.execute(results):
+        by_vendor[vendor or ""][day] = stored(amount)
+    return _running_totals(unit, {day: stored(amount) for day, amount in session.execute(targets)}, by_vendor)
 
 
-def _running_totals(unit: str, targets: dict[date, Decimal], results: dict[date, Decimal]) -> Series | None:
-    """The cumulative target and result week by week; None with fewer than two weeks to draw."""
+def _running_totals(
+    unit: str, targets: dict[date, Decimal], by_vendor: dict[str, dict[date, Decimal]]
+) -> Series | None:
+    """The cumulative target and result week by week, the result also per vendor; None with fewer than
+    two weeks to draw."""
     weeks = sorted(targets)
     if len(weeks) < 2:
         return None
-    target_line, result_line, target_sum, result_sum = [], [], ZERO, ZERO
-    for week in weeks:
-        target_sum += targets[week]
-        result_sum += results.get(week, ZERO)
-        target_line.append(target_sum)
-        result_line.append(result_sum)
-    return Series(unit, weeks, target_line, result_line)
+    vendors = {
+        name: _running([results.get(week, ZERO) for week in weeks]) for name, results in by_vendor.items()
+    }
+    weekly_results = [
+        sum((results.get(week, ZERO) for results in by_vendor.values()), ZERO) for week in weeks
+    ]
+    return Series(unit, weeks, _running([targets[week] for week in weeks]), _running(weekly_results), vendors)
+
+
+def _running(values: list[Decimal]) -> list[Decimal]:
+    """Running totals: [1, 2, 3] → [1, 3, 6]."""
+    out, total = [], ZERO
+    for value in values:
+        total += value
+        out.append(total)
+    return out
 
 
 def own_scope(caller: Caller) -> Scope:
