@@ -240,3 +240,31 @@ def test_the_series_carries_the_result_per_vendor(session: Session) -> None:
     assert data is not None
     assert (data.weeks, data.target, data.result) == ([first, second], [30, 60], [7, 18])
     assert data.vendors == {"Acme": [4, 15], "": [3, 3]}
+
+
+@pytest.fixture
+def fresh_font_search() -> Iterator[None]:
+    """`cjk_family` looks again in this test, and again after it (with the real font list back)."""
+    chart.cjk_family.cache_clear()
+    yield
+    chart.cjk_family.cache_clear()
+
+
+def test_a_cjk_font_installed_after_matplotlib_cached_its_list_is_found(
+    monkeypatch: pytest.MonkeyPatch, fresh_font_search: None
+) -> None:
+    cached = [font for font in font_manager.fontManager.ttflist if font.name not in chart.CJK_FAMILIES]
+    monkeypatch.setattr(font_manager.fontManager, "ttflist", cached)
+    assert chart.cjk_family() in chart.CJK_FAMILIES  # found on the system and added
+
+
+def test_without_any_cjk_font_it_says_so_once_and_falls_back_to_dejavu(
+    monkeypatch: pytest.MonkeyPatch, fresh_font_search: None, caplog: pytest.LogCaptureFixture
+) -> None:
+    cached = [font for font in font_manager.fontManager.ttflist if font.name not in chart.CJK_FAMILIES]
+    monkeypatch.setattr(font_manager.fontManager, "ttflist", cached)
+    monkeypatch.setattr(font_manager, "findSystemFonts", lambda *args, **kwargs: [])
+    assert chart.font_families("zh") == chart.font_families("en") == [chart.LATIN_FAMILY]
+    assert [r.message for r in caplog.records if "CJK" in r.message] == [
+        "No CJK font found (install fonts-wqy-microhei): Chinese in charts shows as boxes"
+    ]
