@@ -18,7 +18,10 @@ def opened(slack: SlackPeer, emulator: SlackEmulator, user_id: str) -> dict[str,
         ).status
         == 200
     )
-    calls = wait_for(lambda: emulator.calls_to("views.publish")[before:], what="views.publish")
+    calls = wait_for(
+        lambda: [c for c in emulator.calls_to("views.publish")[before:] if c.params["user_id"] == user_id],
+        what="views.publish",
+    )
     assert calls[-1].response["ok"], calls[-1].response
     return dict(emulator.home_tabs[user_id])
 
