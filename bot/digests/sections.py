@@ -99,7 +99,7 @@ def _goal_cells(open_goals: list[Goal], counted: bool, locale: Locale) -> list[s
         for g in open_goals
         if g.status in goals.PENDING
     ]
-    cells = [table.field("home.table.pending", join("\n", pending), locale)] if pending else []
+    cells: list[str] = [table.field("home.table.pending", join("\n", pending), locale)] if pending else []
     starting = [g for g in open_goals if g.status is GoalStatus.ACTIVE]
     if starting and not counted:
         title = t(

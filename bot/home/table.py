@@ -11,7 +11,7 @@ from bot.goals.numbers import format_amount, format_ratio
 from bot.i18n import Locale, t
 from bot.slack import blocks
 from bot.slack.blocks import Block
-from bot.text import Mrkdwn, cap, escape
+from bot.text import Mrkdwn
 
 BAR_WIDTH = 10
 FIELDS_MAX = 10  # Slack's limit of fields in one section
@@ -60,8 +60,3 @@ def row(
     if not buttons:
         return [section]
     return [section, {"type": "actions", "block_id": row_id, "elements": list(buttons)}]
-
-
-def plain_cell(text: str) -> Mrkdwn:
-    """A person's text in a cell, escaped and capped."""
-    return Mrkdwn(cap(escape(text), FIELD_TEXT_MAX))
