@@ -113,7 +113,8 @@ def _goal_cells(open_goals: list[Goal], counted: bool, locale: Locale) -> list[s
 
 def rep_row(rep: Member, team: Team, locale: Locale) -> list[Block]:
     """A rep's row: status, pace bar and figures (or that they have none yet), pending goals, and the
-    buttons that apply: Give feedback in the feedback window, New goal when they have no open goal."""
+    buttons that apply: Give feedback in the feedback window, Approve or Edit a goal waiting for the
+    manager, New goal when they have no open goal."""
     line = next((line for line in team.digest.lines if line.rep.id == rep.id), None)
     open_goals = team.open_goals.get(rep.id, [])
     if line is not None:
@@ -126,9 +127,25 @@ def rep_row(rep: Member, team: Team, locale: Locale) -> list[Block]:
         buttons.append(
             blocks.button(Action.FEEDBACK_GIVE, t("home.table.give_feedback", locale), str(rep.id))
         )
+    buttons += _waiting_on_manager(open_goals, locale)
     if not open_goals:
         buttons.append(blocks.button(Action.HOME_NEW_GOAL, t("home.new_goal", locale), str(rep.id)))
     return table.row(text, cells, buttons, row_id=f"home_rep:{rep.id}")
+
+
+def _waiting_on_manager(open_goals: list[Goal], locale: Locale) -> list[dict[str, Any]]:
+    """The goal DMs' own buttons for the first goal that waits for the manager: Approve a rep's proposal,
+    or Edit a goal the rep wants to discuss (one of each at most: action ids are unique in a block)."""
+    out = []
+    proposed = [g for g in open_goals if g.status is GoalStatus.PROPOSED]
+    if proposed:
+        value = f"{proposed[0].id}:{proposed[0].version}"
+        out.append(blocks.button(Action.GOAL_APPROVE, t("goal.approve", locale), value, primary=True))
+    discussing = [g for g in open_goals if g.status is GoalStatus.DISCUSSING]
+    if discussing:
+        value = f"{discussing[0].id}:{discussing[0].version}"
+        out.append(blocks.button(Action.GOAL_EDIT, t("goal.edit", locale), value))
+    return out
 
 
 def team_rows(team: Team, locale: Locale, *, max_blocks: int = ROW_BLOCKS) -> list[Block]:

@@ -221,3 +221,17 @@ def test_a_goal_under_discussion_can_still_be_agreed_from_the_home(
     li = opened(team, emulator, REP_ZH)
     assert "📝 *Open ten new accounts in Jiangsu* · 待定：等待经理批准" in texts(li)
     assert not [b for b in actions(li) if b["action_id"].startswith("goal_")]
+    # What waits for Maria has its button on her Home: Approve Li's proposal, Edit the goal Rita discusses.
+    maria = opened(team, emulator, MARIA)
+    assert buttons_of(row_of(maria, REP_EN)) == ["feedback_give", "goal_edit"]  # in the feedback window
+    (edit,) = [b for b in actions({"blocks": row_of(maria, REP_EN)}) if b["action_id"] == "goal_edit"]
+    view = team.opened_view(
+        team.block_action(user_id=MARIA, action_id="goal_edit", value=edit["value"], view=maria)
+    )
+    assert view["callback_id"] == "goal" and "<@UREPEN>" in str(view["blocks"][0])
+    (approve,) = [b for b in actions({"blocks": row_of(maria, REP_ZH)}) if b["action_id"] == "goal_approve"]
+    assert (
+        team.block_action(user_id=MARIA, action_id="goal_approve", value=approve["value"], view=maria).status
+        == 200
+    )
+    wait_for(lambda: goals_of(app_server)[1].status is GoalStatus.ACTIVE or None, what="the approval")
