@@ -5,7 +5,10 @@ which week it reports)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
+
+from sqlalchemy import func, select
 
 from bot import calendar
 from bot.checkins.views import week_label
@@ -37,20 +40,29 @@ class Team:
 
     week: weeks.StatusWeek
     digest: service.Digest
-    reps: list[Member]
-    open_goals: dict[int, list[Goal]]
+    reps: list[Member]  # the first reps by name, as many as could be shown
+    total: int  # all of the team's reps
+    open_goals: dict[int, list[Goal]]  # of `reps`
     feedback_due: set[int]  # reps to give this month's feedback to, while the feedback window is open
+
+    @cached_property
+    def lines(self) -> dict[int, service.RepLine]:
+        return {line.rep.id: line for line in self.digest.lines}
 
 
 def _team(context: HomeContext) -> Team:
     session, caller = context.session, context.caller
     scope = service.own_scope(caller)
     week = weeks.status_week(session, scope, context.now)
+    reps = [
+        rep for rep, _vendor in session.execute(scope.reps().limit(ROW_BLOCKS))
+    ]  # rows of a block or more
     return Team(
         week,
         service.build(session, scope, week.start),
-        [rep for rep, _vendor in session.execute(scope.reps())],
-        goals.open_goals_of(session, team_id=caller.team_id, rep_ids=scope.rep_ids()),
+        reps,
+        session.scalar(select(func.count()).select_from(scope.rep_ids().subquery())) or 0,
+        goals.open_goals_of(session, team_id=caller.team_id, rep_ids=[rep.id for rep in reps]),
         _feedback_due(context),
     )
 
@@ -115,7 +127,7 @@ def rep_row(rep: Member, team: Team, locale: Locale) -> list[Block]:
     """A rep's row: status, pace bar and figures (or that they have none yet), pending goals, and the
     buttons that apply: Give feedback in the feedback window, Approve or Edit a goal waiting for the
     manager, New goal when they have no open goal."""
-    line = next((line for line in team.digest.lines if line.rep.id == rep.id), None)
+    line = team.lines.get(rep.id)
     open_goals = team.open_goals.get(rep.id, [])
     if line is not None:
         text, cells = _counted(line, team.week.in_progress, locale)
@@ -152,12 +164,15 @@ def team_rows(team: Team, locale: Locale, *, max_blocks: int = ROW_BLOCKS) -> li
     """A row per rep of the team, with or without goals, inside `max_blocks` (the last one a note of how
     many are shown when they do not all fit)."""
     body: list[Block] = []
-    for shown, rep in enumerate(team.reps):
+    shown = 0
+    for rep in team.reps:
         part = rep_row(rep, team, locale)
         if len(body) + len(part) > max_blocks - 1:
-            body.append(blocks.context(t("home.more_reps", locale, shown=shown, total=len(team.reps))))
             break
         body += part
+        shown += 1
+    if shown < team.total:
+        body.append(blocks.context(t("home.more_reps", locale, shown=shown, total=team.total)))
     if not team.reps:
         body.append(blocks.section(t("home.no_team", locale)))
     return body

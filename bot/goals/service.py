@@ -324,7 +324,9 @@ def _progress(
     return Progress(goal, member, p, needed, tuple(weeks))
 
 
-def open_goals_of(session: Session, *, team_id: str, rep_ids: Select[int]) -> dict[int, list[Goal]]:
+def open_goals_of(
+    session: Session, *, team_id: str, rep_ids: Select[int] | Sequence[int]
+) -> dict[int, list[Goal]]:
     """The open goals (active or pending) of the reps `rep_ids`, by rep id, oldest first: one statement."""
     by_rep: dict[int, list[Goal]] = defaultdict(list)
     for goal in session.scalars(
