@@ -365,3 +365,19 @@ def field_summary_month(workspace: Schedule, now: datetime) -> date | None:
     if local >= datetime.combine(month, FIELD_SUMMARY_TIME, tzinfo=in_zone):
         return previous_month(month)
     return None
+
+
+def feedback_window_open(member: Person, workspace: Schedule, now: datetime) -> bool:
+    """Whether `member` (a manager) is asked for this month's feedback now: from the prompt on the feedback
+    day, in their own zone, for as long as a reminder is still worth sending."""
+    in_zone = member_zone(member, workspace)
+    day = feedback_date(workspace, holiday_country(member, workspace), month_of(local_date(now, in_zone)))
+    opens = datetime.combine(day, FEEDBACK_PROMPT_TIME, tzinfo=in_zone)
+    return opens <= now < opens + FEEDBACK_REMIND_UNTIL
+
+
+def status_weeks(workspace: Schedule, now: datetime) -> tuple[date, date]:
+    """The weeks `/pacer status` and the Home tab may show, in the workspace's zone: the last one that
+    has ended, and the current one (in progress; shown when no goal reaches back into the last)."""
+    this_week = iso_week_start(local_date(now, workspace_zone(workspace)))
+    return this_week - WEEK, this_week

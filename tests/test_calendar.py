@@ -278,3 +278,20 @@ def test_works_today_in_the_members_own_zone_and_country() -> None:
     assert calendar.works_today(Person(), workspace, utc(2026, 9, 30, 17))  # still 30 September in New York
     away = Person(away_from=date(2026, 12, 1), away_until=date(2026, 12, 4))
     assert not calendar.works_today(away, workspace, utc(2026, 12, 2, 15))
+
+
+def test_the_feedback_window_opens_with_the_prompt_and_lasts_while_reminders_are_sent() -> None:
+    manager, workspace = Person(timezone="America/New_York"), Settings(country="US")
+    # January 2027's feedback day is Monday the 4th (New Year's Day moves it), 10:00 in New York.
+    assert not calendar.feedback_window_open(manager, workspace, utc(2027, 1, 4, 14, 59))
+    assert calendar.feedback_window_open(manager, workspace, utc(2027, 1, 4, 15))
+    assert calendar.feedback_window_open(manager, workspace, utc(2027, 1, 14, 14, 59))
+    assert not calendar.feedback_window_open(manager, workspace, utc(2027, 1, 14, 15))  # ten days on
+    assert not calendar.feedback_window_open(manager, workspace, utc(2027, 1, 31, 12))
+
+
+def test_status_weeks_are_last_week_and_this_one_in_the_workspaces_zone() -> None:
+    shanghai = Settings(timezone="Asia/Shanghai")
+    sunday_night_utc = utc(2026, 12, 6, 17)  # already Monday 7 December in Shanghai
+    assert calendar.status_weeks(shanghai, sunday_night_utc) == (date(2026, 11, 30), date(2026, 12, 7))
+    assert calendar.status_weeks(Settings(), sunday_night_utc) == (date(2026, 11, 23), date(2026, 11, 30))

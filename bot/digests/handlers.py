@@ -9,7 +9,7 @@ from slack_bolt import App
 
 from bot import calendar
 from bot.delivery.service import enqueue
-from bot.digests import messages, service, views
+from bot.digests import messages, service, views, weeks
 from bot.errors import Invalid, NotAllowed
 from bot.goals import service as goals
 from bot.goals import views as goal_views
@@ -59,7 +59,7 @@ def post(request: CommandRequest) -> None:
 
 
 def status(request: CommandRequest) -> None:
-    caller, args, week = request.caller, request.args, last_week(request.deps, request.caller.team_id)
+    caller, args = request.caller, request.args
     rep_ids = mentions(args) if args and args[0].lower() != "vendor" else []
     if caller.role is Role.REP or (rep_ids and rep_ids[0] == caller.member.user_id):
         return own_status(request)
@@ -75,18 +75,21 @@ def status(request: CommandRequest) -> None:
                 raise Invalid("status.vendor_name")
             vendor = vendor_named(session, team_id=caller.team_id, name=" ".join(args[1:]))
             scope = service.Scope(caller.team_id, manager_id=scope.manager_id, vendor_id=vendor.id)
+        week = weeks.status_week(session, scope, request.deps.clock())  # this week on a goal's first days
+        title = "status.in_progress.title" if week.in_progress else "status.title"
         parts = views.digest_messages(
-            service.build(session, scope, week), request.locale, title_key="status.title"
+            service.build(session, scope, week.start), request.locale, title_key=title
         )
     request.reply(parts[0]["text"], parts[0]["blocks"])
 
 
 def own_status(request: CommandRequest) -> None:
     """A rep's own goals: result, pace, projection and what each week still needs."""
+    caller = request.caller
     with request.deps.session_factory() as session:
-        rows = goals.visible_goals(
-            session, caller=request.caller, rep=None, through=last_week(request.deps, request.caller.team_id)
-        )
+        scope = service.Scope(caller.team_id, rep_id=caller.member.id)
+        week = weeks.status_week(session, scope, request.deps.clock())
+        rows = goals.visible_goals(session, caller=caller, rep=None, through=week.start)
         text, body = goal_views.goals_list(rows, request.locale)
     request.reply(text, body)
 

@@ -236,12 +236,37 @@ def why_stale(goal: Goal, version: int) -> Stale:
 # --- listing ---------------------------------------------------------------------------------------
 
 
+PENDING = frozenset({GoalStatus.PROPOSED, GoalStatus.AWAITING_AGREEMENT, GoalStatus.DISCUSSING})
+NOTHING_DUE = breakdown.Pace(Decimal(0), Decimal(0), None, None)
+
+
 @dataclass(frozen=True)
 class Progress:
+    """An open goal with its pace through a week. A pending goal (not agreed yet) counts nothing: no
+    result, no pace, nothing needed per week; list it as pending, never as active."""
+
     goal: Goal
     rep: Member
     pace: breakdown.Pace
     weekly_needed: Decimal | None
+    weeks: tuple[WeekTarget, ...] = ()
+
+    @property
+    def pending(self) -> bool:
+        return self.goal.status in PENDING
+
+    def target_of(self, week_start: date) -> Decimal | None:
+        """The goal's target for the week starting `week_start`, if the goal has that week."""
+        return next((w.target for w in self.weeks if w.week_start == week_start), None)
+
+
+def active(rows: Sequence[Progress]) -> list[Progress]:
+    """The agreed goals among `rows`: the ones counted in results, pace and totals."""
+    return [row for row in rows if not row.pending]
+
+
+def pending(rows: Sequence[Progress]) -> list[Progress]:
+    return [row for row in rows if row.pending]
 
 
 def _visible_query(caller: Caller, rep: Member | None) -> Select[Goal, Member]:
@@ -280,24 +305,34 @@ def _weeks_and_results(
 
 
 def visible_goals(session: Session, *, caller: Caller, rep: Member | None, through: date) -> list[Progress]:
-    """Open goals the caller may see (a rep: their own; a manager: their team's; an admin: all), with pace."""
+    """Open goals the caller may see (a rep: their own; a manager: their team's; an admin: all), with pace
+    through the week starting `through`; pending goals with nothing counted (`Progress.pending`)."""
     rows = session.execute(_visible_query(caller, rep)).all()
     weeks, results = _weeks_and_results(session, [goal.id for goal, _ in rows])
-    out = []
-    for goal, member in rows:
-        p = breakdown.pace(
-            goal_target=goal.target,
-            unit=goal.unit,
-            weeks=weeks[goal.id],
-            results=results[goal.id],
-            through=through,
-        )
-        needed = breakdown.weekly_needed(
-            goal_target=goal.target,
-            unit=goal.unit,
-            result_to_date=p.result_to_date,
-            weeks=weeks[goal.id],
-            after=through,
-        )
-        out.append(Progress(goal, member, p, needed))
-    return out
+    return [_progress(goal, member, weeks[goal.id], results[goal.id], through) for goal, member in rows]
+
+
+def _progress(
+    goal: Goal, member: Member, weeks: list[WeekTarget], results: dict[date, Decimal], through: date
+) -> Progress:
+    if goal.status in PENDING:
+        return Progress(goal, member, NOTHING_DUE, None, tuple(weeks))
+    p = breakdown.pace(goal_target=goal.target, unit=goal.unit, weeks=weeks, results=results, through=through)
+    needed = breakdown.weekly_needed(
+        goal_target=goal.target, unit=goal.unit, result_to_date=p.result_to_date, weeks=weeks, after=through
+    )
+    return Progress(goal, member, p, needed, tuple(weeks))
+
+
+def open_goals_of(
+    session: Session, *, team_id: str, rep_ids: Select[int] | Sequence[int]
+) -> dict[int, list[Goal]]:
+    """The open goals (active or pending) of the reps `rep_ids`, by rep id, oldest first: one statement."""
+    by_rep: dict[int, list[Goal]] = defaultdict(list)
+    for goal in session.scalars(
+        select(Goal)
+        .where(Goal.team_id == team_id, Goal.status != GoalStatus.CLOSED, Goal.rep_id.in_(rep_ids))
+        .order_by(Goal.start_date, Goal.id)
+    ):
+        by_rep[goal.rep_id].append(goal)
+    return by_rep

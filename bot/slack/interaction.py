@@ -99,8 +99,9 @@ class Interaction(Generic[M]):
             raise Stale() from error
 
     def replace_message(self, message: dict[str, Any]) -> None:
-        """Replace the message whose button was pressed (through its response URL) with `message`."""
-        if self.respond is not None:
+        """Replace the message whose button was pressed (through its response URL) with `message`; a
+        button on a view (the Home tab) has no message to replace: its view is published again instead."""
+        if self.respond is not None and self.body.get("response_url"):
             self.respond(**message, replace_original=True)
 
     def open(self, view: dict[str, Any]) -> None:

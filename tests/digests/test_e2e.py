@@ -10,10 +10,12 @@ from sqlalchemy import select
 
 from bot.checkins.models import Confidence
 from bot.delivery.models import Delivery, DeliveryStatus
+from bot.goals.models import Goal
 from bot.roster.models import Member, Role
 from bot.workspaces.models import Workspace
 from tests.factories import member, rep_with_goal
 from tests.support.app_server import AppServer
+from tests.support.home import opened, row_of, texts
 from tests.support.people import ADMIN, MARIA, REP_EN
 from tests.support.slack_emulator import SlackEmulator
 from tests.support.slack_peer import SlackPeer
@@ -134,3 +136,59 @@ def test_preview_post_and_status_follow_roles(
     assert "UR0002" not in own and "Goals (1)" in own
     assert "<@UR0002>" in slack.command("status <@UR0002|x>", user_id=ADMIN).json()["text"]
     assert "UR0002" not in slack.command("status <@UR0002|x>", user_id="UR0001").json()["text"]
+
+
+@pytest.mark.parametrize(
+    ("locale", "status_title", "home_title", "first_week"),
+    [
+        (
+            "en-US",
+            "📍 Status so far: week 50 (Dec 7 – Dec 13), in progress",
+            "📋 Your team, week 50 (Dec 7 – Dec 13) (in progress)",
+            "first week in progress (since 2026-12-09)",
+        ),
+        ("zh-CN", "📍 目前进展：第 50 周", "（进行中）", "第一周进行中（自 2026-12-09 起）"),
+    ],
+)
+def test_status_and_home_on_the_first_day_of_a_goal_show_this_week_in_progress(
+    slack: SlackPeer,
+    emulator: SlackEmulator,
+    app_server: AppServer,
+    locale: str,
+    status_title: str,
+    home_title: str,
+    first_week: str,
+) -> None:
+    """A goal that starts today (Wednesday of week 50) has no week that has ended: status and the Home
+    tabs show week 50 in progress, the rep not yet behind, rather than "no rep with an active goal"."""
+    today = date(2026, 12, 9)
+    app_server.clock.set(datetime(2026, 12, 9, 10, tzinfo=UTC))
+    with app_server.session_factory.begin() as session:
+        session.add(Workspace(team_id="T0000001", digest_channel_id="C0DIGEST"))
+        session.flush()
+        boss = member(session, MARIA, role=Role.MANAGER, slack_locale=locale)
+        rep = rep_with_goal(
+            session, "UR0000", boss, None, {date(2026, 12, 7): 10, date(2026, 12, 14): 10}, {}
+        )
+        rep.slack_locale = locale
+        (goal,) = session.scalars(select(Goal).where(Goal.rep_id == rep.id))
+        goal.start_date = today  # it starts today
+    emulator.add_user("UR0000", name="rep0", locale=locale)
+    status = slack.command("status", user_id=MARIA).json()["text"]
+    assert status.startswith(status_title) and "<@UR0000>" in status
+    assert ("0 of 10" if locale == "en-US" else "0 / 10") in status  # this week's figures so far
+    assert "No rep with an active goal" not in status and "该周没有" not in status
+    own = slack.command("status", user_id="UR0000").json()["text"]
+    assert "Accounts opened this quarter" in own
+    manager = opened(slack, emulator, MARIA)
+    assert home_title in manager["blocks"][0]["text"]["text"]
+    (row,) = row_of(manager, "UR0000")
+    assert row["text"]["text"].startswith("⚪️")  # nothing was due yet: not behind on day one
+    rep_home = opened(slack, emulator, "UR0000")
+    assert first_week in texts(rep_home) and "\n10" in texts(rep_home)  # this week's target
+    # A week later, week 50 has ended: status is to date through it again.
+    app_server.clock.set(datetime(2026, 12, 14, 10, tzinfo=UTC))
+    later = slack.command("status", user_id=MARIA).json()["text"]
+    assert (
+        "第 50 周" in later if locale == "zh-CN" else later.startswith("📍 Status to date (through week 50")
+    )

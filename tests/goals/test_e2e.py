@@ -14,6 +14,7 @@ from bot.roster.models import Member
 from tests.support.app_server import AppServer
 from tests.support.e2e import dms
 from tests.support.goal_forms import ACCOUNTS_GOAL as GOAL
+from tests.support.home import actions, buttons_of, opened, row_of, texts
 from tests.support.people import ADMIN, MARIA, REP_EN, REP_ZH
 from tests.support.slack_emulator import SlackEmulator
 from tests.support.slack_peer import SlackPeer
@@ -151,3 +152,86 @@ def test_away_and_back(team: SlackPeer, app_server: AppServer) -> None:
         assert (rep.away_from, rep.away_until) == (date(2026, 12, 20), date(2027, 1, 3))
     assert "Give two dates" in team.command("away next week", user_id=REP_EN).json()["text"]
     assert team.command("back", user_id=REP_EN).json()["text"].startswith("Welcome back")
+
+
+def test_pending_goals_are_pending_on_both_homes_and_agreed_from_the_reps(
+    team: SlackPeer, emulator: SlackEmulator, app_server: AppServer
+) -> None:
+    """Maria sets Li (Chinese) and Rita a goal: each rep's Home shows theirs as pending with Agree and
+    Discuss, Maria's shows both as pending, no New goal for them, and nothing is counted until agreed."""
+    submit_goal(team, emulator, f"goal <@{REP_ZH}|li>", MARIA, title="Open ten new accounts in Jiangsu")
+    submit_goal(team, emulator, f"goal <@{REP_EN}|rita>", MARIA)
+    li = opened(team, emulator, REP_ZH)
+    assert "✍️ *Open ten new accounts in Jiangsu* · 待定：请确认，或提出讨论" in texts(li)
+    assert "*目标值*\n20" in texts(li) and "▰" not in texts(li) and "▱" not in texts(li)  # no pace: pending
+    assert [
+        (b["action_id"], b["text"]["text"]) for b in actions(li) if b["action_id"].startswith("goal_")
+    ] == [
+        ("goal_agree", "我同意"),
+        ("goal_discuss", "需要讨论"),
+    ]
+    maria = opened(team, emulator, MARIA)
+    for rep in (REP_EN, REP_ZH):
+        row = row_of(maria, rep)
+        assert "*Pending*\n" in texts({"blocks": row}) and "awaiting the rep's agreement" in texts(
+            {"blocks": row}
+        )
+        assert "home_new_goal" not in buttons_of(row)  # it has a goal, pending or not
+    assert all("▱" not in texts({"blocks": row_of(maria, rep)}) for rep in (REP_EN, REP_ZH))  # no pace
+    assert "No rep with an active goal that week." in team.command("status", user_id=MARIA).json()["text"]
+    # Li agrees on her Home: the goal is active, and both Homes are published again.
+    (agree,) = [b for b in actions(li) if b["action_id"] == "goal_agree"]
+    before = len(emulator.calls_to("views.publish"))
+    assert (
+        team.block_action(user_id=REP_ZH, action_id="goal_agree", value=agree["value"], view=li).status == 200
+    )
+    wait_for(
+        lambda: (
+            {c.params["user_id"] for c in emulator.calls_to("views.publish")[before:]} >= {REP_ZH, MARIA}
+            or None
+        ),
+        what="both homes to refresh",
+    )
+    assert [g.status for g in goals_of(app_server)] == [GoalStatus.ACTIVE, GoalStatus.AWAITING_AGREEMENT]
+    li = emulator.home_tabs[REP_ZH]
+    assert "待定" not in texts(
+        li
+    ) and "*Open ten new accounts in Jiangsu*\n`▱▱▱▱▱▱▱▱▱▱` 截至目前 0%" in texts(li)
+    assert "awaiting" not in texts({"blocks": row_of(emulator.home_tabs[MARIA], REP_ZH)})
+
+
+def test_a_goal_under_discussion_can_still_be_agreed_from_the_home(
+    team: SlackPeer, emulator: SlackEmulator, app_server: AppServer
+) -> None:
+    submit_goal(team, emulator, f"goal <@{REP_EN}|rita>", MARIA)
+    rita = opened(team, emulator, REP_EN)
+    (discuss,) = [b for b in actions(rita) if b["action_id"] == "goal_discuss"]
+    assert (
+        team.block_action(user_id=REP_EN, action_id="goal_discuss", value=discuss["value"], view=rita).status
+        == 200
+    )
+    wait_for(lambda: goals_of(app_server)[0].status is GoalStatus.DISCUSSING or None, what="the discussion")
+    rita = opened(team, emulator, REP_EN)
+    assert "💬 *Open twenty new accounts in Bavaria* · pending: under discussion with your manager" in texts(
+        rita
+    )
+    assert [b["action_id"] for b in actions(rita) if b["action_id"].startswith("goal_")] == ["goal_agree"]
+    # A rep's own proposal waits for the manager: pending, and nothing for the rep to press.
+    submit_goal(team, emulator, "goal", REP_ZH, title="Open ten new accounts in Jiangsu")
+    li = opened(team, emulator, REP_ZH)
+    assert "📝 *Open ten new accounts in Jiangsu* · 待定：等待经理批准" in texts(li)
+    assert not [b for b in actions(li) if b["action_id"].startswith("goal_")]
+    # What waits for Maria has its button on her Home: Approve Li's proposal, Edit the goal Rita discusses.
+    maria = opened(team, emulator, MARIA)
+    assert buttons_of(row_of(maria, REP_EN)) == ["feedback_give", "goal_edit"]  # in the feedback window
+    (edit,) = [b for b in actions({"blocks": row_of(maria, REP_EN)}) if b["action_id"] == "goal_edit"]
+    view = team.opened_view(
+        team.block_action(user_id=MARIA, action_id="goal_edit", value=edit["value"], view=maria)
+    )
+    assert view["callback_id"] == "goal" and "<@UREPEN>" in str(view["blocks"][0])
+    (approve,) = [b for b in actions({"blocks": row_of(maria, REP_ZH)}) if b["action_id"] == "goal_approve"]
+    assert (
+        team.block_action(user_id=MARIA, action_id="goal_approve", value=approve["value"], view=maria).status
+        == 200
+    )
+    wait_for(lambda: goals_of(app_server)[1].status is GoalStatus.ACTIVE or None, what="the approval")

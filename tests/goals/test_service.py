@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.checkins.models import CheckIn, Confidence
+from bot.digests import service as digests
 from bot.errors import Invalid, NotAllowed
 from bot.goals import form, service
 from bot.goals.models import Goal, GoalRevision, GoalStatus, Metric, PeriodKind, WeeklyTarget
@@ -240,3 +241,37 @@ def test_visibility(session: Session, people: dict[str, Member]) -> None:
         seen(as_caller(session, people["boss"]), people["outsider"])
     assert sorted(seen(as_caller(session, people["admin"], frozenset({"UADMIN"})))) == ["UOUT", "UREP"]
     assert session.scalar(select(Goal.id).where(Goal.team_id != TEAM)) is None
+
+
+def test_a_pending_goal_is_listed_but_never_counted(session: Session, people: dict[str, Member]) -> None:
+    """A goal waiting for agreement is listed (as pending) but counts nothing: no result, no pace, no
+    weekly need, not in the digest's figures, until the rep agrees."""
+    data = form.validate(FORM, today=NOW.date())
+    assert isinstance(data, form.GoalInput)
+    boss = as_caller(session, people["boss"])
+    goal = service.create(session, caller=boss, rep=people["rep"], data=data)
+    week = date(2026, 11, 16)
+    session.add(
+        CheckIn(
+            team_id=TEAM,
+            goal_id=goal.id,
+            rep_id=people["rep"].id,
+            week_start=week,
+            result=Decimal(5000),
+            confidence=Confidence.ON_TRACK,
+        )
+    )  # e.g. given before the manager's edit sent it back for agreement
+    session.flush()
+    (row,) = service.visible_goals(session, caller=boss, rep=None, through=week)
+    assert row.pending and service.active([row]) == [] and service.pending([row]) == [row]
+    assert (row.pace.result_to_date, row.pace.ratio, row.weekly_needed) == (0, None, None)
+    assert row.target_of(week) is not None  # its breakdown is known, only not counted
+    assert digests.build(session, digests.own_scope(boss), week).lines == []
+    assert service.open_goals_of(session, team_id=TEAM, rep_ids=digests.own_scope(boss).rep_ids()) == {
+        people["rep"].id: [goal]
+    }
+    service.agree(goal, people["rep"], version=1, now=NOW)
+    (row,) = service.visible_goals(session, caller=boss, rep=None, through=week)
+    assert not row.pending and row.pace.result_to_date == 5000 and row.pace.ratio is not None
+    (line,) = digests.build(session, digests.own_scope(boss), week).lines
+    assert line.by_unit["USD"].week_result == 5000
