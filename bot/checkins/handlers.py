@@ -17,7 +17,7 @@ from bot.goals.numbers import ID_RANGE, MAX_AMOUNT, format_amount, parse_amount,
 from bot.i18n import Locale, moment, t
 from bot.roster.models import Member
 from bot.roster.service import Caller, locale_of
-from bot.slack.commands import ADMINS, REPS, CommandRequest, Commands
+from bot.slack.commands import ADMINS, REPS, CommandRequest, Commands, Group
 from bot.slack.deps import Deps
 from bot.slack.forms import Form, Values, reject
 from bot.slack.idempotency import claim
@@ -162,7 +162,7 @@ def register(app: App, deps: Deps, commands: Commands) -> None:
         request.ack()
         request.client.views_open(trigger_id=request.body["trigger_id"], view=view)
 
-    commands.add("checkin", help_key="help.checkin", roles=REPS | ADMINS, handler=open_from_command)
+    commands.add_group(Group.CHECKINS, (10, "checkin", "help.checkin", REPS | ADMINS, open_from_command))
 
     @app.action(Action.CHECKIN_OPEN.value)
     @opens(deps)

@@ -16,7 +16,7 @@ from bot.goals import views as goal_views
 from bot.roster.models import Member, Role
 from bot.roster.policy import can_manage
 from bot.roster.service import Caller, find_member, locale_of, route_vendor, vendor_named
-from bot.slack.commands import EVERYONE, MANAGERS, ONLY_MANAGERS, CommandRequest, Commands, mentions
+from bot.slack.commands import EVERYONE, MANAGERS, ONLY_MANAGERS, CommandRequest, Commands, Group, mentions
 from bot.slack.deps import Deps
 from bot.text import Mrkdwn, join
 from bot.workspaces.models import Workspace
@@ -132,15 +132,11 @@ def vendor_channel(request: CommandRequest) -> None:
 
 
 def register(app: App, deps: Deps, commands: Commands) -> None:
-    commands.add("digest preview", help_key="help.digest_preview", roles=MANAGERS, handler=preview)
-    commands.add("digest post", help_key="help.digest_post", roles=MANAGERS, handler=post)
-    commands.add("status [@rep | vendor <name>]", help_key="help.status", roles=EVERYONE, handler=status)
-    commands.add(
-        "team channel #channel", help_key="help.team_channel", roles=ONLY_MANAGERS, handler=team_channel
-    )
-    commands.add(
-        "vendor channel <name> #channel",
-        help_key="help.vendor_channel",
-        roles=MANAGERS,
-        handler=vendor_channel,
+    commands.add_group(Group.GOALS, (5, "status [@rep | vendor <name>]", "help.status", EVERYONE, status))
+    commands.add_group(
+        Group.TEAM,
+        (20, "digest preview", "help.digest_preview", MANAGERS, preview),
+        (25, "digest post", "help.digest_post", MANAGERS, post),
+        (60, "team channel #channel", "help.team_channel", ONLY_MANAGERS, team_channel),
+        (70, "vendor channel <name> #channel", "help.vendor_channel", MANAGERS, vendor_channel),
     )

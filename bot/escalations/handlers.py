@@ -17,7 +17,7 @@ from bot.feedback.models import FieldFeedback
 from bot.roster.models import Member
 from bot.roster.service import Caller
 from bot.slack import blocks
-from bot.slack.commands import EVERYONE, MANAGERS, CommandRequest, Commands, mentions
+from bot.slack.commands import EVERYONE, MANAGERS, CommandRequest, Commands, Group, mentions
 from bot.slack.deps import Deps
 from bot.slack.forms import Form, reject
 from bot.slack.idempotency import claim
@@ -160,8 +160,11 @@ def answer(request: Interaction[NoMetadata]) -> None:
 
 
 def register(app: App, deps: Deps, commands: Commands) -> None:
-    commands.add("escalate @rep [text]", help_key="help.escalate", roles=MANAGERS, handler=escalate_command)
-    commands.add("escalations", help_key="help.escalations", roles=EVERYONE, handler=list_command)
+    commands.add_group(
+        Group.FEEDBACK,
+        (30, "escalate @rep [text]", "help.escalate", MANAGERS, escalate_command),
+        (40, "escalations", "help.escalations", EVERYONE, list_command),
+    )
 
     @app.action(Action.ESCALATE.value)
     @opens(deps)

@@ -19,7 +19,7 @@ from bot.feedback.models import ManagerFeedback
 from bot.roster.models import Member, Role
 from bot.roster.policy import can_share_feedback
 from bot.roster.service import Caller, locale_of
-from bot.slack.commands import EVERYONE, MANAGERS, REPS, CommandRequest, Commands, mentions
+from bot.slack.commands import EVERYONE, MANAGERS, REPS, CommandRequest, Commands, Group, mentions
 from bot.slack.deps import Deps
 from bot.slack.forms import Form, reject
 from bot.slack.idempotency import claim
@@ -213,10 +213,17 @@ def open_reply(request: Interaction[NoMetadata]) -> None:
     request.open(views.reply_modal(request.locale, feedback_id))
 
 
+def add_commands(commands: Commands) -> None:
+    commands.add_group(
+        Group.FEEDBACK,
+        (10, "feedback @rep", "help.feedback_give", MANAGERS, feedback_command),
+        (10, "feedback", "help.feedback_share", REPS, feedback_command),
+        (20, "feedback list", "help.feedback_list", EVERYONE, list_command),
+    )
+
+
 def register(app: App, deps: Deps, commands: Commands) -> None:
-    commands.add("feedback @rep", help_key="help.feedback_give", roles=MANAGERS, handler=feedback_command)
-    commands.add("feedback", help_key="help.feedback_share", roles=REPS, handler=feedback_command)
-    commands.add("feedback list", help_key="help.feedback_list", roles=EVERYONE, handler=list_command)
+    add_commands(commands)
 
     @app.action(Action.FEEDBACK_GIVE.value)
     @opens(deps)

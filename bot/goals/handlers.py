@@ -21,7 +21,7 @@ from bot.i18n import t
 from bot.roster.models import Member
 from bot.roster.service import Caller, current_manager, locale_of, rep_and_manager
 from bot.slack import blocks
-from bot.slack.commands import EVERYONE, CommandRequest, Commands, mentions
+from bot.slack.commands import EVERYONE, CommandRequest, Commands, Group, mentions
 from bot.slack.deps import Deps
 from bot.slack.forms import Form, reject
 from bot.slack.idempotency import claim
@@ -215,10 +215,13 @@ def open_edit(request: Interaction[NoMetadata]) -> None:
 
 
 def register(app: App, deps: Deps, commands: Commands) -> None:
-    commands.add("goal [@rep]", help_key="help.goal", roles=EVERYONE, handler=goal_command)
-    commands.add("goal edit <id>", help_key="help.goal_edit", roles=EVERYONE, handler=goal_edit)
-    commands.add("goal close <id>", help_key="help.goal_close", roles=EVERYONE, handler=goal_close)
-    commands.add("goals [@rep]", help_key="help.goals", roles=EVERYONE, handler=goals_command)
+    commands.add_group(
+        Group.GOALS,
+        (10, "goals [@rep]", "help.goals", EVERYONE, goals_command),
+        (20, "goal [@rep]", "help.goal", EVERYONE, goal_command),
+        (30, "goal edit <id>", "help.goal_edit", EVERYONE, goal_edit),
+        (40, "goal close <id>", "help.goal_close", EVERYONE, goal_close),
+    )
 
     @app.view(CallbackId.GOAL.value)
     @acts(deps, GoalMetadata)

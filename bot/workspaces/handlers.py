@@ -10,7 +10,7 @@ from slack_sdk.webhook import WebhookClient
 from bot.errors import FieldErrors, NotAllowed
 from bot.roster.models import Role
 from bot.roster.policy import can_change_setup
-from bot.slack.commands import ADMINS, CommandRequest, Commands, role_names
+from bot.slack.commands import ADMINS, CommandRequest, Commands, Group, role_names
 from bot.slack.deps import Deps
 from bot.slack.forms import Form, reject
 from bot.slack.idempotency import claim
@@ -36,7 +36,7 @@ def register(app: App, deps: Deps, commands: Commands) -> None:
         request.ack()
         request.client.views_open(trigger_id=request.body["trigger_id"], view=view)
 
-    commands.add("setup", help_key="help.setup", roles=ADMINS, handler=open_setup)
+    commands.add_group(Group.SETTINGS, (10, "setup", "help.setup", ADMINS, open_setup))
 
     @app.view(CallbackId.SETUP.value)
     @acts(deps, SetupMetadata)
