@@ -8,7 +8,8 @@ from typing import Any
 
 from bot import calendar
 from bot.checkins.views import week_label
-from bot.digests import service
+from bot.digests import posting, service
+from bot.digests.messages import digest_channel
 from bot.digests.views import rep_line, summary_lines
 from bot.i18n import Locale, t
 from bot.roster.models import Role
@@ -45,7 +46,7 @@ def team_rows(digest: service.Digest, locale: Locale) -> list[Block]:
 def _team_home(context: HomeContext) -> list[Block]:
     """The team table (the digest's figures), who is missing, help requests, and buttons to act."""
     digest, locale = _team_digest(context), context.caller.locale
-    post = blocks.button(Action.HOME_POST_DIGEST, t("home.post_digest", locale), primary=True)
+    post = posting.post_button(digest_channel(context.session, context.caller), locale)  # asks first
     return [
         {"type": "actions", "block_id": "home_actions", "elements": [post]},
         *blocks.sections_from_lines(summary_lines(digest, locale), max_blocks=8),
