@@ -161,6 +161,8 @@ def saved_answer(session: Session, goal: Goal, rep: Member, caller: Caller, *, e
     locale, title = caller.locale, goal.title
     manager = current_manager(session, rep)
     if goal.status is GoalStatus.PROPOSED and manager is not None:
+        if manager.id == caller.member.id:  # the manager changed the rep's proposal: theirs to approve
+            return t("answers.goal.proposal_saved", locale, title=title, rep=rep.user_id)
         return t("answers.goal.to_manager", locale, title=title, manager=manager.user_id)
     if goal.status is GoalStatus.AWAITING_AGREEMENT and rep.id != caller.member.id:
         return t(f"answers.goal.{'edit' if edited else 'new'}_to_rep", locale, title=title, rep=rep.user_id)
