@@ -12,7 +12,7 @@ from bot import calendar
 from bot.checkins import messages, service, views
 from bot.checkins.models import CheckIn, Confidence
 from bot.delivery.service import cancel, enqueue, find
-from bot.errors import FieldErrors, Invalid, NotAllowed
+from bot.errors import FieldErrors, Invalid, NotAllowed, Stale
 from bot.goals.numbers import ID_RANGE, MAX_AMOUNT, format_amount, parse_amount, read_amount, read_whole
 from bot.i18n import Locale, moment, t
 from bot.roster.models import Member
@@ -188,7 +188,8 @@ def record(deps: Deps, caller: Caller, week: date, answers: list[service.Answer]
         workspace = session.get_one(Workspace, caller.team_id)
         rep = session.get_one(Member, caller.member.id)
         if not calendar.week_is_open(workspace, calendar.member_zone(rep, workspace), week, now):
-            raise Invalid("checkin.week_closed")
+            closed_at = calendar.digest_time(workspace, week)
+            raise Stale("answers.stale.week_closed", week=views.week_label(week, caller.locale), at=closed_at)
         service.save_checkin(session, rep=rep, week_start=week, answers=answers, now=now)
         goals = service.goal_weeks(session, service.active_goals(session, rep=rep, week_start=week), week)
         outgoing = []

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from bot import calendar
 from bot.db.scoped import get_in_workspace
 from bot.delivery.service import enqueue
-from bot.errors import FieldErrors, Invalid
+from bot.errors import FieldErrors, Invalid, Stale
 from bot.goals import form, messages, service, views
 from bot.goals.models import Goal, GoalStatus
 from bot.goals.numbers import ID_RANGE, format_amount, read_whole
@@ -216,7 +216,7 @@ def answer(request: Interaction[NoMetadata]) -> None:
     with deps.session_factory.begin() as session:  # a `Stale` goal: the error handler says what is true
         claim(session)
         goal = get_in_workspace(
-            session, Goal, pressed.goal_id, team_id=caller.team_id, missing=Invalid("goal.stale")
+            session, Goal, pressed.goal_id, team_id=caller.team_id, missing=Stale("answers.stale.goal_gone")
         )
         rep = session.get_one(Member, goal.rep_id)
         done, tell, kind, note = _decide(
