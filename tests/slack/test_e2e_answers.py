@@ -20,6 +20,7 @@ from tests.support.people import ADMIN, MARIA, REP_EN, REP_LA, REP_ZH
 from tests.support.slack_emulator import SlackEmulator
 from tests.support.slack_peer import PeerResponse, SlackPeer
 from tests.support.waiting import wait_for
+from tests.workspaces.test_e2e import GOOD as SETUP
 
 pytestmark = pytest.mark.e2e
 VENDOR = "UVENDOR"
@@ -131,4 +132,38 @@ def test_an_escalation_says_whether_the_vendor_was_told(
     )
     assert answer_at(emulator, to_channel)["text"].startswith(
         f"Escalation #{number(app_server)} about <@{REP_EN}> is recorded and sent to *Acme* in <#C0GENERAL>;"
+    )
+
+
+def test_a_check_in_says_until_when_it_can_be_changed_and_who_sees_a_help_request(
+    team: SlackPeer, emulator: SlackEmulator, app_server: AppServer
+) -> None:
+    submitted(team, f"goal <@{REP_EN}|rita>", GOAL, user_id=MARIA)
+    ask = wait_for(lambda: dms(emulator, REP_EN), what="the request to agree")[-1]
+    team.click(ask, "goal_agree", user_id=REP_EN, channel_id="D" + REP_EN)
+    wait_for(lambda: [p for _, p in emulator.responses if "agreed" in p.get("text", "")], what="agreed")
+    with app_server.session_factory() as session:
+        goal_id = session.scalars(select(Goal.id)).one()
+    answers = {f"result:{goal_id}": "3", f"confidence:{goal_id}": "on_track"}
+    checked_in = submitted(team, "checkin", answers, user_id=REP_EN)
+    assert answer_at(emulator, checked_in)["text"] == (
+        "Checked in for week 40 (Sep 28 – Oct 4). You can change it until Monday, Oct 5 at 18:00,"
+        " when its digest is posted."
+    )  # 16:00 UTC in Berlin
+    again = submitted(team, "checkin", answers | {"help": ["yes"]}, user_id=REP_EN)
+    assert answer_at(emulator, again)["text"].startswith(
+        f"Checked in for week 40 (Sep 28 – Oct 4); <@{MARIA}> will see that you asked for help."
+    )
+
+
+def test_settings_saved_from_the_home_tab_are_confirmed_in_the_admins_dm(
+    team: SlackPeer, emulator: SlackEmulator
+) -> None:
+    team.event({"type": "app_home_opened", "user": ADMIN, "channel": "D" + ADMIN, "tab": "home"})
+    home = wait_for(lambda: emulator.home_tabs.get(ADMIN), what="the admin's home tab")
+    view = team.opened_view(team.block_action(user_id=ADMIN, action_id="home_setup", view=home))
+    assert team.view_submission(view, SETUP | {"digest_channel_id": None}, user_id=ADMIN).status == 200
+    assert ephemeral_to(emulator, ADMIN)["text"] == (
+        "Saved: reps are nudged to check in every Friday at 16:30 in their own time zone."
+        " No digest is posted until you choose a digest channel in `/pacer setup`."
     )
