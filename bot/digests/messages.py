@@ -146,7 +146,10 @@ def post_as_asked(
 ) -> str:
     """`post_now`, once the person confirmed posting in `asked`; if the channel has changed since they
     were asked (`/pacer setup`, `/pacer team channel`), nothing is posted and they are told."""
-    if digest_channel(session, caller) != asked:
+    current = digest_channel(session, caller)
+    if current is not None and current != asked:
+        if not asked:  # the button was shown before there was a channel: no dialog named one
+            raise Stale("answers.digest.channel_set", channel=current)
         raise Stale("answers.digest.channel_changed", channel=asked)
     return post_now(session, caller, now=now, sections=sections)
 

@@ -123,3 +123,25 @@ def test_the_home_button_asks_in_a_dialog_naming_the_channel(
     assert told[-1]["text"].startswith(expected)
     wait_for(lambda: channel(emulator), what="the posted digest")
     assert digests_queued(app_server) == 1
+
+
+def test_a_home_button_shown_before_there_was_a_channel_posts_nothing(
+    ready: SlackPeer, emulator: SlackEmulator, app_server: AppServer
+) -> None:
+    with app_server.session_factory.begin() as session:
+        session.get_one(Workspace, "T0000001").digest_channel_id = None
+    home = home_of(ready, emulator, MARIA)
+    button = buttons(home)["home_post_digest"]
+    assert "confirm" not in button and button["value"] == ""  # no channel to name: pressing says so
+    ready.block_action(user_id=MARIA, action_id="home_post_digest", value="", view=home)
+    told = wait_for(lambda: emulator.messages.get("D" + MARIA), what="the answer")
+    assert told[-1]["text"].startswith("There is no channel to post to yet")
+    with app_server.session_factory.begin() as session:
+        session.get_one(Workspace, "T0000001").digest_channel_id = "C0DIGEST"
+    ready.block_action(user_id=MARIA, action_id="home_post_digest", value="", view=home)
+    told = wait_for(lambda: emulator.messages.get("D" + MARIA)[1:], what="the second answer")
+    assert told[-1]["text"] == (
+        "Nothing was posted: a digest channel, <#C0DIGEST>, was chosen after this button was shown."
+        " Open the Home tab again, or run `/pacer digest post`, to post there."
+    )
+    assert digests_queued(app_server) == 0
