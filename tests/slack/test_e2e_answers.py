@@ -13,6 +13,7 @@ from sqlalchemy import select
 from bot.escalations.models import Escalation
 from bot.goals.models import Goal
 from bot.roster.models import Vendor
+from tests.feedback.test_e2e import SHARE
 from tests.support.app_server import AppServer
 from tests.support.e2e import dms
 from tests.support.goal_forms import ACCOUNTS_GOAL as GOAL
@@ -167,3 +168,21 @@ def test_settings_saved_from_the_home_tab_are_confirmed_in_the_admins_dm(
         "Saved: reps are nudged to check in every Friday at 16:30 in their own time zone."
         " No digest is posted until you choose a digest channel in `/pacer setup`."
     )
+
+
+@pytest.mark.parametrize(
+    ("rep", "expected"),
+    [
+        (REP_EN, "It goes into the company's voice of the field, posted on the 1st of next month"),
+        (REP_ZH, "它会计入下月 1 日发布的“一线之声”汇总"),
+    ],
+)
+def test_feedback_to_the_company_says_where_it_goes(
+    team: SlackPeer, emulator: SlackEmulator, rep: str, expected: str
+) -> None:
+    view = team.open_modal("feedback", user_id=rep)
+    answer = team.view_submission(view, SHARE, user_id=rep).json()
+    assert answer["response_action"] == "update"  # the modal itself answers: no DM ties them to it
+    assert expected in answer["view"]["blocks"][0]["text"]["text"]
+    assert not [e for e in emulator.ephemerals if e["recipient"] == rep]
+    assert not [m for m in dms(emulator, rep) if "feedback" in m["text"].lower() or "反馈" in m["text"]]
