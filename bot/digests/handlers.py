@@ -156,7 +156,9 @@ def vendor_channel(request: CommandRequest) -> None:
             )
             enqueue(session, [notice], now=now)
     request.deps.kick()
-    request.reply(request.t("digest.vendor_channel_set", vendor=vendor.name, channel=channel))
+    told = {"contact": contact.user_id} if contact is not None and contact.active else {}
+    key = "answers.settings.vendor_contact_told" if told else "digest.vendor_channel_set"
+    request.reply(request.t(key, vendor=vendor.name, channel=channel, **told))
 
 
 def register(app: App, deps: Deps, commands: Commands) -> None:
