@@ -12,12 +12,13 @@ from bot import calendar
 from bot.checkins import messages, service, views
 from bot.checkins.models import CheckIn, Confidence
 from bot.delivery.service import cancel, enqueue, find
-from bot.errors import FieldErrors, Invalid, NotAllowed
+from bot.errors import FieldErrors, Invalid, NotAllowed, Stale
 from bot.goals.numbers import ID_RANGE, MAX_AMOUNT, format_amount, parse_amount, read_amount, read_whole
 from bot.i18n import Locale, moment, t
 from bot.roster.models import Member
 from bot.roster.service import Caller, locale_of
-from bot.slack.commands import ADMINS, REPS, CommandRequest, Commands
+from bot.slack.answers import tell
+from bot.slack.commands import ADMINS, REPS, CommandRequest, Commands, Group
 from bot.slack.deps import Deps
 from bot.slack.forms import Form, Values, reject
 from bot.slack.idempotency import claim
@@ -26,9 +27,11 @@ from bot.slack.interaction import Interaction, Metadata, NoMetadata, acts, opens
 from bot.workspaces.models import Workspace
 
 
-def checkin_view(deps: Deps, caller: Caller, requested: date | None) -> dict[str, Any]:
+def checkin_view(
+    deps: Deps, caller: Caller, requested: date | None, *, response_url: str = ""
+) -> dict[str, Any]:
     """The check-in modal for the requested week if it is still open, else the week due now, saying
-    that the requested one closed, and when."""
+    that the requested one closed, and when; its confirmation goes to `response_url` (else by DM)."""
     now = deps.clock()
     notice = None
     with deps.session_factory() as session:
@@ -47,7 +50,7 @@ def checkin_view(deps: Deps, caller: Caller, requested: date | None) -> dict[str
         goal_id: _as_strings(c, goals_unit(goals, goal_id), caller.locale) for goal_id, c in given.items()
     }
     help_requested = any(c.needs_help for c in given.values())
-    metadata = {"week": week.isoformat(), "rep": caller.member.id}
+    metadata = {"week": week.isoformat(), "rep": caller.member.id, "response_url": response_url}
     return views.checkin_modal(
         week,
         goals,
@@ -132,10 +135,12 @@ def _result_error(raw: str | None) -> Invalid:
 
 
 class CheckinMetadata(Metadata):
-    """The check-in modal's metadata: the week it is for and the rep it was opened for."""
+    """The check-in modal's metadata: the week it is for, the rep it was opened for, and where to confirm
+    (the response URL of `/pacer checkin`; else the rep's DM with Pacer)."""
 
     week: date
     rep: int
+    response_url: str = ""
 
 
 # One block per goal and kind (`result:<goal id>`, …), so the answers are the values themselves.
@@ -154,15 +159,33 @@ def check_in(request: Interaction[CheckinMetadata]) -> None:
     record(deps, caller, request.metadata.week, answers)  # CheckInRecorded refreshes the Home tabs
     request.ack()
     deps.kick()
+    answer = checked_in_answer(deps, caller, request.metadata.week, needs_help=answers[0].needs_help)
+    tell(request.client, caller.member.user_id, answer, response_url=request.metadata.response_url)
+
+
+def checked_in_answer(deps: Deps, caller: Caller, week: date, *, needs_help: bool) -> str:
+    """Checked in: until when it can be changed, and who sees a request for help."""
+    with deps.session_factory() as session:
+        workspace = session.get_one(Workspace, caller.team_id)
+        rep = session.get_one(Member, caller.member.id)
+        manager = session.get(Member, rep.manager_id) if needs_help and rep.manager_id else None
+        zone = calendar.member_zone(rep, workspace)
+        until = moment(calendar.digest_time(workspace, week), zone, caller.locale)
+    label = views.week_label(week, caller.locale)
+    if manager is None:
+        return t("answers.checkin.saved", caller.locale, week=label, at=until)
+    return t("answers.checkin.help", caller.locale, week=label, at=until, manager=manager.user_id)
 
 
 def register(app: App, deps: Deps, commands: Commands) -> None:
     def open_from_command(request: CommandRequest) -> None:
-        view = checkin_view(deps, request.caller, None)
+        view = checkin_view(
+            deps, request.caller, None, response_url=str(request.body.get("response_url") or "")
+        )
         request.ack()
         request.client.views_open(trigger_id=request.body["trigger_id"], view=view)
 
-    commands.add("checkin", help_key="help.checkin", roles=REPS | ADMINS, handler=open_from_command)
+    commands.add_group(Group.CHECKINS, (10, "checkin", "help.checkin", REPS | ADMINS, open_from_command))
 
     @app.action(Action.CHECKIN_OPEN.value)
     @opens(deps)
@@ -188,7 +211,8 @@ def record(deps: Deps, caller: Caller, week: date, answers: list[service.Answer]
         workspace = session.get_one(Workspace, caller.team_id)
         rep = session.get_one(Member, caller.member.id)
         if not calendar.week_is_open(workspace, calendar.member_zone(rep, workspace), week, now):
-            raise Invalid("checkin.week_closed")
+            closed_at = calendar.digest_time(workspace, week)
+            raise Stale("answers.stale.week_closed", week=views.week_label(week, caller.locale), at=closed_at)
         service.save_checkin(session, rep=rep, week_start=week, answers=answers, now=now)
         goals = service.goal_weeks(session, service.active_goals(session, rep=rep, week_start=week), week)
         outgoing = []

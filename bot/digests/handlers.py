@@ -9,15 +9,29 @@ from slack_bolt import App
 
 from bot import calendar
 from bot.delivery.service import enqueue
-from bot.digests import messages, service, views, weeks
+from bot.digests import messages, posting, service, views, weeks
 from bot.errors import Invalid, NotAllowed
 from bot.goals import service as goals
 from bot.goals import views as goal_views
+from bot.i18n import t
 from bot.roster.models import Member, Role
-from bot.roster.policy import can_manage
-from bot.roster.service import Caller, find_member, locale_of, route_vendor, vendor_named
-from bot.slack.commands import EVERYONE, MANAGERS, ONLY_MANAGERS, CommandRequest, Commands, mentions
+from bot.roster.policy import can_manage, can_post_digest
+from bot.roster.service import find_member, locale_of, route_vendor, vendor_named
+from bot.slack import blocks
+from bot.slack.commands import (
+    EVERYONE,
+    MANAGERS,
+    ONLY_MANAGERS,
+    CommandRequest,
+    Commands,
+    Group,
+    mentions,
+    role_names,
+)
 from bot.slack.deps import Deps
+from bot.slack.idempotency import claim
+from bot.slack.ids import Action
+from bot.slack.interaction import Interaction, NoMetadata, acts
 from bot.text import Mrkdwn, join
 from bot.workspaces.models import Workspace
 
@@ -45,17 +59,31 @@ def preview(request: CommandRequest) -> None:
     request.reply(join("\n", [Mrkdwn(parts[0]["text"]), *note]), parts[0]["blocks"])  # text: already escaped
 
 
-def post_digest(deps: Deps, caller: Caller) -> str:
-    """Queue last week's digest for the caller's channel now (once per channel and week); the channel."""
-    with deps.session_factory.begin() as session:
-        channel = messages.post_now(session, caller, now=deps.clock(), sections=deps.pages.digest)
-    deps.kick()
-    return channel
-
-
 def post(request: CommandRequest) -> None:
-    channel = post_digest(request.deps, request.caller)
-    request.reply(request.t("digest.posting", channel=channel))
+    """Asks first: a message naming the channel, with Post and Cancel (or why it can't be posted)."""
+    with request.deps.session_factory() as session:
+        channel = messages.channel_to_post(session, request.caller, now=request.deps.clock())
+    request.ack(**posting.ask_message(channel, request.locale), response_type="ephemeral")
+
+
+def confirm_post(request: Interaction[NoMetadata]) -> None:
+    """Post on the message `post` asked with: queued once, and the message says it is on its way."""
+    request.ack()
+    deps, caller, asked = request.deps, request.caller, request.value(str)
+    if not can_post_digest(caller):
+        raise NotAllowed("error.only_roles", who=role_names(MANAGERS, caller.locale), command="digest post")
+    with deps.session_factory.begin() as session:
+        claim(session)
+        channel = messages.post_as_asked(session, caller, asked, now=deps.clock(), sections=deps.pages.digest)
+    deps.kick()
+    request.replace_message(blocks.notice(t("digest.posting", caller.locale, channel=channel)))
+
+
+def cancel_post(request: Interaction[NoMetadata]) -> None:
+    request.ack()
+    with request.deps.session_factory.begin() as session:
+        claim(session)
+    request.replace_message(blocks.notice(t("answers.digest.cancelled", request.locale)))
 
 
 def status(request: CommandRequest) -> None:
@@ -131,19 +159,27 @@ def vendor_channel(request: CommandRequest) -> None:
             )
             enqueue(session, [notice], now=now)
     request.deps.kick()
-    request.reply(request.t("digest.vendor_channel_set", vendor=vendor.name, channel=channel))
+    told = {"contact": contact.user_id} if contact is not None and contact.active else {}
+    key = "answers.settings.vendor_contact_told" if told else "digest.vendor_channel_set"
+    request.reply(request.t(key, vendor=vendor.name, channel=channel, **told))
 
 
 def register(app: App, deps: Deps, commands: Commands) -> None:
-    commands.add("digest preview", help_key="help.digest_preview", roles=MANAGERS, handler=preview)
-    commands.add("digest post", help_key="help.digest_post", roles=MANAGERS, handler=post)
-    commands.add("status [@rep | vendor <name>]", help_key="help.status", roles=EVERYONE, handler=status)
-    commands.add(
-        "team channel #channel", help_key="help.team_channel", roles=ONLY_MANAGERS, handler=team_channel
+    commands.add_group(Group.GOALS, (5, "status [@rep | vendor <name>]", "help.status", EVERYONE, status))
+    commands.add_group(
+        Group.TEAM,
+        (20, "digest preview", "help.digest_preview", MANAGERS, preview),
+        (25, "digest post", "help.digest_post", MANAGERS, post),
+        (60, "team channel #channel", "help.team_channel", ONLY_MANAGERS, team_channel),
+        (70, "vendor channel <name> #channel", "help.vendor_channel", MANAGERS, vendor_channel),
     )
-    commands.add(
-        "vendor channel <name> #channel",
-        help_key="help.vendor_channel",
-        roles=MANAGERS,
-        handler=vendor_channel,
-    )
+
+    @app.action(Action.DIGEST_POST_CONFIRM.value)
+    @acts(deps)
+    def post_digest(request: Interaction[NoMetadata]) -> None:
+        confirm_post(request)
+
+    @app.action(Action.DIGEST_POST_CANCEL.value)
+    @acts(deps)
+    def cancel_digest(request: Interaction[NoMetadata]) -> None:
+        cancel_post(request)

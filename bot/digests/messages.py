@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from bot import calendar
 from bot.delivery.service import Outgoing, enqueue, find
 from bot.digests import service, views
-from bot.errors import Conflict, Invalid
+from bot.errors import Conflict, Invalid, Stale
 from bot.i18n import Locale, t
 from bot.roster.models import Member, Vendor
 from bot.roster.service import Caller
@@ -127,15 +127,51 @@ def post_now(
     sections: Sequence[Section[DigestContext]] = views.DIGEST_SECTIONS,
 ) -> str:
     """Queue last week's digest for the caller's channel now (once per channel and week); the channel."""
+    channel = channel_to_post(session, caller, now=now)
+    scope, week = (
+        service.own_scope(caller),
+        calendar.last_week(session.get_one(Workspace, caller.team_id), now),
+    )
+    enqueue(session, digest(session, channel, scope, week, caller.locale, sections=sections), now=now)
+    return channel
+
+
+def post_as_asked(
+    session: Session,
+    caller: Caller,
+    asked: str,
+    *,
+    now: datetime,
+    sections: Sequence[Section[DigestContext]] = views.DIGEST_SECTIONS,
+) -> str:
+    """`post_now`, once the person confirmed posting in `asked`; if the channel has changed since they
+    were asked (`/pacer setup`, `/pacer team channel`), nothing is posted and they are told."""
+    current = digest_channel(session, caller)
+    if current is not None and current != asked:
+        if not asked:  # the button was shown before there was a channel: no dialog named one
+            raise Stale("answers.digest.channel_set", channel=current)
+        raise Stale("answers.digest.channel_changed", channel=asked)
+    return post_now(session, caller, now=now, sections=sections)
+
+
+def digest_channel(session: Session, caller: Caller) -> str | None:
+    """Where "Post digest" posts for the caller: a manager's team channel, else the workspace's."""
     workspace = session.get_one(Workspace, caller.team_id)
     me = session.get_one(Member, caller.member.id)
-    channel = (me.team_channel_id if not caller.is_admin() else None) or workspace.digest_channel_id
+    return (me.team_channel_id if not caller.is_admin() else None) or workspace.digest_channel_id
+
+
+def channel_to_post(session: Session, caller: Caller, *, now: datetime) -> str:
+    """The caller's digest channel, if last week's digest can still be posted there (else why not)."""
+    channel = digest_channel(session, caller)
     if channel is None:
         raise Invalid("digest.no_channel")
-    scope, week = service.own_scope(caller), calendar.last_week(workspace, now)
+    scope, week = (
+        service.own_scope(caller),
+        calendar.last_week(session.get_one(Workspace, caller.team_id), now),
+    )
     if find(session, team_id=caller.team_id, key=digest_key(channel, scope, week)) is not None:
         raise Conflict("digest.already", channel=channel)
-    enqueue(session, digest(session, channel, scope, week, caller.locale, sections=sections), now=now)
     return channel
 
 

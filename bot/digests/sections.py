@@ -12,7 +12,8 @@ from sqlalchemy import func, select
 
 from bot import calendar
 from bot.checkins.views import week_label
-from bot.digests import service, weeks
+from bot.digests import posting, service, weeks
+from bot.digests.messages import digest_channel
 from bot.digests.service import status_of
 from bot.digests.views import STATUS_EMOJI, summary_lines
 from bot.feedback import service as feedback
@@ -181,7 +182,7 @@ def team_rows(team: Team, locale: Locale, *, max_blocks: int = ROW_BLOCKS) -> li
 def _team_home(context: HomeContext) -> list[Block]:
     """The team's figures, who is missing, help requests, a row per rep, and buttons to act."""
     team, locale = _team(context), context.caller.locale
-    post = blocks.button(Action.HOME_POST_DIGEST, t("home.post_digest", locale), primary=True)
+    post = posting.post_button(digest_channel(context.session, context.caller), locale)  # asks first
     return [
         {"type": "actions", "block_id": "home_actions", "elements": [post]},
         *blocks.sections_from_lines(summary_lines(team.digest, locale), max_blocks=8),

@@ -14,10 +14,12 @@ from bot.errors import FieldErrors, Invalid, PacerError, Stale
 from bot.escalations import messages, service, views
 from bot.escalations.models import Severity, Source
 from bot.feedback.models import FieldFeedback
-from bot.roster.models import Member
+from bot.i18n import t
+from bot.roster.models import Member, Vendor
 from bot.roster.service import Caller
 from bot.slack import blocks
-from bot.slack.commands import EVERYONE, MANAGERS, CommandRequest, Commands, mentions
+from bot.slack.answers import tell
+from bot.slack.commands import EVERYONE, MANAGERS, CommandRequest, Commands, Group, mentions
 from bot.slack.deps import Deps
 from bot.slack.forms import Form, reject
 from bot.slack.idempotency import claim
@@ -38,7 +40,8 @@ def escalate_command(request: CommandRequest) -> None:
             text = service.latest_help(session, rep) or ""
             source = Source.CHECKIN if text else Source.COMMAND
     values = {"rep": rep.user_id, "description": text, "severity": Severity.MEDIUM.value}
-    view = views.escalation_modal(request.locale, values=values, metadata={"source": source.value})
+    metadata = {"source": source.value, "response_url": str(request.body.get("response_url") or "")}
+    view = views.escalation_modal(request.locale, values=values, metadata=metadata)
     request.ack()
     request.client.views_open(trigger_id=request.body["trigger_id"], view=view)
 
@@ -75,9 +78,11 @@ def from_feedback_view(deps: Deps, caller: Caller, feedback_id: int) -> dict[str
 
 
 class EscalationMetadata(Metadata):
-    """The escalation modal's metadata: where it was started from."""
+    """The escalation modal's metadata: where it was started from, and where to confirm (the response
+    URL of the command that opened it; else the person's DM with Pacer)."""
 
     source: Source | None = None
+    response_url: str = ""
 
 
 @dataclass(frozen=True)
@@ -129,8 +134,30 @@ def submit(request: Interaction[EscalationMetadata]) -> None:
         )
         if data.involve_vendor:
             enqueue(session, [messages.to_vendor(session, escalation, rep, vendor, resent=False)], now=now)
+        answer = opened_answer(escalation.id, rep, vendor if data.involve_vendor else None, caller)
     request.ack()
     deps.kick()
+    tell(request.client, caller.member.user_id, answer, response_url=request.metadata.response_url)
+
+
+def opened_answer(escalation_id: int, rep: Member, vendor: Vendor | None, caller: Caller) -> str:
+    """What the person who escalated is told: recorded, and whether (and how) the vendor was told."""
+    if vendor is None:
+        return t("answers.escalation.recorded", caller.locale, id=escalation_id, rep=rep.user_id)
+    key = (
+        "answers.escalation.to_vendor_channel"
+        if vendor.channel_id
+        else "answers.escalation.to_vendor_contact"
+    )
+    return t(
+        key,
+        caller.locale,
+        id=escalation_id,
+        rep=rep.user_id,
+        vendor=vendor.name,
+        channel=vendor.channel_id or "",
+        contact=vendor.contact_user_id or "",
+    )
 
 
 def answer(request: Interaction[NoMetadata]) -> None:
@@ -160,8 +187,11 @@ def answer(request: Interaction[NoMetadata]) -> None:
 
 
 def register(app: App, deps: Deps, commands: Commands) -> None:
-    commands.add("escalate @rep [text]", help_key="help.escalate", roles=MANAGERS, handler=escalate_command)
-    commands.add("escalations", help_key="help.escalations", roles=EVERYONE, handler=list_command)
+    commands.add_group(
+        Group.FEEDBACK,
+        (30, "escalate @rep [text]", "help.escalate", MANAGERS, escalate_command),
+        (40, "escalations", "help.escalations", EVERYONE, list_command),
+    )
 
     @app.action(Action.ESCALATE.value)
     @opens(deps)

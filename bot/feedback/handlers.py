@@ -16,10 +16,12 @@ from bot.delivery.service import enqueue
 from bot.errors import FieldErrors, Invalid, Stale
 from bot.feedback import messages, service, views
 from bot.feedback.models import ManagerFeedback
+from bot.i18n import t
 from bot.roster.models import Member, Role
 from bot.roster.policy import can_share_feedback
 from bot.roster.service import Caller, locale_of
-from bot.slack.commands import EVERYONE, MANAGERS, REPS, CommandRequest, Commands, mentions
+from bot.slack.answers import tell
+from bot.slack.commands import EVERYONE, MANAGERS, REPS, CommandRequest, Commands, Group, mentions
 from bot.slack.deps import Deps
 from bot.slack.forms import Form, reject
 from bot.slack.idempotency import claim
@@ -37,8 +39,9 @@ def _key(deps: Deps, caller: Caller, month: date) -> str:
     return service.author_key(secret, team_id=caller.team_id, user_id=caller.member.user_id, month=month)
 
 
-def give_view(deps: Deps, caller: Caller, rep_id: int) -> dict[str, Any]:
-    """The manager → rep modal, with last month's check-in figures for context."""
+def give_view(deps: Deps, caller: Caller, rep_id: int, *, response_url: str = "") -> dict[str, Any]:
+    """The manager → rep modal, with last month's check-in figures for context; its confirmation goes to
+    `response_url` (where the command was run), else to the manager's DM with Pacer."""
     with deps.session_factory() as session:
         rep = session.get(Member, rep_id)
         if rep is None:
@@ -47,7 +50,12 @@ def give_view(deps: Deps, caller: Caller, rep_id: int) -> dict[str, Any]:
         shown = calendar.previous_month(_month(deps, session, session.get_one(Member, caller.member.id)))
         figures = service.month_figures(session, rep_id=rep.id, month=shown)
     return views.manager_modal(
-        rep.user_id, shown, figures, caller.locale, values={}, metadata={"rep": rep_id}
+        rep.user_id,
+        shown,
+        figures,
+        caller.locale,
+        values={},
+        metadata={"rep": rep_id, "response_url": response_url},
     )
 
 
@@ -67,7 +75,9 @@ def feedback_command(request: CommandRequest) -> None:
     deps = request.deps
     if ids:
         rep = deps.directory.active_member(request.caller.team_id, ids[0])
-        view = give_view(deps, request.caller, rep.id)
+        view = give_view(
+            deps, request.caller, rep.id, response_url=str(request.body.get("response_url") or "")
+        )
     else:
         view = share_view(deps, request.caller)
     request.ack()
@@ -88,9 +98,10 @@ def list_command(request: CommandRequest) -> None:
 
 
 class GiveMetadata(Metadata):
-    """The manager → rep modal's metadata: the rep it is for."""
+    """The manager → rep modal's metadata: the rep it is for, and where to confirm (a response URL)."""
 
     rep: int
+    response_url: str = ""
 
 
 class ReplyMetadata(Metadata):
@@ -141,6 +152,8 @@ def submit_give(request: Interaction[GiveMetadata]) -> None:
         enqueue(session, [dm], now=now)
     request.ack()
     deps.kick()
+    answer = t("answers.feedback.given", caller.locale, rep=rep.user_id)
+    tell(request.client, caller.member.user_id, answer, response_url=request.metadata.response_url)
 
 
 def submit_share(request: Interaction[NoMetadata]) -> None:
@@ -203,6 +216,12 @@ def submit_reply(request: Interaction[ReplyMetadata]) -> None:
             enqueue(session, [note], now=now)
     request.ack()
     deps.kick()
+    answer = (
+        t("answers.feedback.replied", caller.locale, manager=manager.user_id)
+        if manager is not None
+        else t("answers.feedback.reply_saved", caller.locale)
+    )
+    tell(request.client, caller.member.user_id, answer)
 
 
 def open_reply(request: Interaction[NoMetadata]) -> None:
@@ -213,10 +232,17 @@ def open_reply(request: Interaction[NoMetadata]) -> None:
     request.open(views.reply_modal(request.locale, feedback_id))
 
 
+def add_commands(commands: Commands) -> None:
+    commands.add_group(
+        Group.FEEDBACK,
+        (10, "feedback @rep", "help.feedback_give", MANAGERS, feedback_command),
+        (10, "feedback", "help.feedback_share", REPS, feedback_command),
+        (20, "feedback list", "help.feedback_list", EVERYONE, list_command),
+    )
+
+
 def register(app: App, deps: Deps, commands: Commands) -> None:
-    commands.add("feedback @rep", help_key="help.feedback_give", roles=MANAGERS, handler=feedback_command)
-    commands.add("feedback", help_key="help.feedback_share", roles=REPS, handler=feedback_command)
-    commands.add("feedback list", help_key="help.feedback_list", roles=EVERYONE, handler=list_command)
+    add_commands(commands)
 
     @app.action(Action.FEEDBACK_GIVE.value)
     @opens(deps)

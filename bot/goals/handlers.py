@@ -13,15 +13,16 @@ from sqlalchemy.orm import Session
 from bot import calendar
 from bot.db.scoped import get_in_workspace
 from bot.delivery.service import enqueue
-from bot.errors import FieldErrors, Invalid
+from bot.errors import FieldErrors, Invalid, Stale
 from bot.goals import form, messages, service, views
-from bot.goals.models import Goal
+from bot.goals.models import Goal, GoalStatus
 from bot.goals.numbers import ID_RANGE, format_amount, read_whole
 from bot.i18n import t
 from bot.roster.models import Member
 from bot.roster.service import Caller, current_manager, locale_of, rep_and_manager
 from bot.slack import blocks
-from bot.slack.commands import EVERYONE, CommandRequest, Commands, mentions
+from bot.slack.answers import tell
+from bot.slack.commands import EVERYONE, CommandRequest, Commands, Group, mentions
 from bot.slack.deps import Deps
 from bot.slack.forms import Form, reject
 from bot.slack.idempotency import claim
@@ -34,10 +35,15 @@ from bot.workspaces.models import Workspace
 
 def open_goal_modal(request: CommandRequest, rep: Member, goal: Goal | None) -> None:
     values = views.goal_values(goal) if goal else {"start_date": request.deps.clock().date().isoformat()}
-    metadata = {"rep": rep.id, "goal": goal.id if goal else None}
+    metadata = {"rep": rep.id, "goal": goal.id if goal else None, "response_url": _response_url(request)}
     view = views.goal_modal(rep.user_id, request.locale, values=values, metadata=metadata)
     request.ack()
     request.client.views_open(trigger_id=request.body["trigger_id"], view=view)
+
+
+def _response_url(request: CommandRequest) -> str:
+    """Where the command was run, so that the modal's confirmation goes back there."""
+    return str(request.body.get("response_url") or "")
 
 
 def goal_command(request: CommandRequest) -> None:
@@ -89,11 +95,13 @@ def goals_command(request: CommandRequest) -> None:
 
 class GoalMetadata(Metadata):
     """The goal modal's metadata: whose goal, which goal (None: a new one), and the target whose stretch
-    warning the person has seen (saving that target again keeps it)."""
+    warning the person has seen (saving that target again keeps it), and where the command that opened it
+    was run (its response URL: the confirmation goes there; else to the person's DM with Pacer)."""
 
     rep: int
     goal: int | None = None
     confirmed: str | None = None
+    response_url: str = ""
 
 
 @dataclass(frozen=True)
@@ -131,16 +139,34 @@ def save_goal(request: Interaction[GoalMetadata]) -> None:
         if service.is_stretch(best, data.target) and metadata.confirmed != str(data.target):
             request.ack(response_action="update", view=_stretch_modal(request, rep, data, best))
             return
+        edited = goal is not None
         goal = (
             service.edit(session, caller=caller, goal=goal, data=data, today=now.date())
             if goal
             else service.create(session, caller=caller, rep=rep, data=data)
         )
         enqueue(session, messages.ask_next(session, goal, caller), now=now)
-        people = rep_and_manager(session, rep)
+        people, answer = (
+            rep_and_manager(session, rep),
+            saved_answer(session, goal, rep, caller, edited=edited),
+        )
     request.ack()
     deps.kick()
+    tell(request.client, caller.member.user_id, answer, response_url=metadata.response_url)
     deps.on_change(caller.team_id, people)
+
+
+def saved_answer(session: Session, goal: Goal, rep: Member, caller: Caller, *, edited: bool) -> str:
+    """What the person who saved the goal is told: saved, and who is asked to answer it next."""
+    locale, title = caller.locale, goal.title
+    manager = current_manager(session, rep)
+    if goal.status is GoalStatus.PROPOSED and manager is not None:
+        if manager.id == caller.member.id:  # the manager changed the rep's proposal: theirs to approve
+            return t("answers.goal.proposal_saved", locale, title=title, rep=rep.user_id)
+        return t("answers.goal.to_manager", locale, title=title, manager=manager.user_id)
+    if goal.status is GoalStatus.AWAITING_AGREEMENT and rep.id != caller.member.id:
+        return t(f"answers.goal.{'edit' if edited else 'new'}_to_rep", locale, title=title, rep=rep.user_id)
+    return t("answers.goal.saved", locale, title=title)
 
 
 def _stretch_modal(
@@ -190,7 +216,7 @@ def answer(request: Interaction[NoMetadata]) -> None:
     with deps.session_factory.begin() as session:  # a `Stale` goal: the error handler says what is true
         claim(session)
         goal = get_in_workspace(
-            session, Goal, pressed.goal_id, team_id=caller.team_id, missing=Invalid("goal.stale")
+            session, Goal, pressed.goal_id, team_id=caller.team_id, missing=Stale("answers.stale.goal_gone")
         )
         rep = session.get_one(Member, goal.rep_id)
         done, tell, kind, note = _decide(
@@ -215,10 +241,13 @@ def open_edit(request: Interaction[NoMetadata]) -> None:
 
 
 def register(app: App, deps: Deps, commands: Commands) -> None:
-    commands.add("goal [@rep]", help_key="help.goal", roles=EVERYONE, handler=goal_command)
-    commands.add("goal edit <id>", help_key="help.goal_edit", roles=EVERYONE, handler=goal_edit)
-    commands.add("goal close <id>", help_key="help.goal_close", roles=EVERYONE, handler=goal_close)
-    commands.add("goals [@rep]", help_key="help.goals", roles=EVERYONE, handler=goals_command)
+    commands.add_group(
+        Group.GOALS,
+        (10, "goals [@rep]", "help.goals", EVERYONE, goals_command),
+        (20, "goal [@rep]", "help.goal", EVERYONE, goal_command),
+        (30, "goal edit <id>", "help.goal_edit", EVERYONE, goal_edit),
+        (40, "goal close <id>", "help.goal_close", EVERYONE, goal_close),
+    )
 
     @app.view(CallbackId.GOAL.value)
     @acts(deps, GoalMetadata)

@@ -222,14 +222,16 @@ def _check_turn(goal: Goal, version: int, allowed: bool, statuses: set[GoalStatu
 
 def why_stale(goal: Goal, version: int) -> Stale:
     """What is true now about a goal whose message was answered already or has been overtaken."""
+    title = goal.title
     if goal.status is GoalStatus.CLOSED:
-        return Stale("goal.already_closed", title=goal.title, at=goal.closed_at or goal.updated_at)
+        return Stale("goal.already_closed", title=title, at=goal.closed_at or goal.updated_at)
+    if goal.status is GoalStatus.ACTIVE:  # whichever version the button was for: it is settled now
+        key = "answers.stale.goal_approved" if goal.created_by_id == goal.rep_id else "goal.already_agreed"
+        return Stale(key, title=title, at=goal.agreed_at or goal.updated_at)
     if goal.version != version:
-        return Stale("goal.stale")
-    if goal.status is GoalStatus.ACTIVE:
-        return Stale("goal.already_agreed", title=goal.title, at=goal.agreed_at or goal.updated_at)
+        return Stale("answers.stale.goal_changed", title=title, at=goal.updated_at)
     if goal.status is GoalStatus.DISCUSSING:
-        return Stale("goal.already_discussing", title=goal.title)
+        return Stale("goal.already_discussing", title=title)
     return Stale("goal.stale")
 
 

@@ -18,6 +18,7 @@ from bot.i18n import t
 from bot.roster.models import Member
 from bot.roster.policy import can_post_digest
 from bot.roster.service import Caller, rep_and_manager
+from bot.slack.answers import tell
 from bot.slack.deps import Deps
 from bot.slack.ids import Action
 from bot.slack.interaction import Interaction, NoMetadata, opens
@@ -90,13 +91,13 @@ def register(app: App, deps: Deps) -> None:
     @app.action(Action.HOME_POST_DIGEST.value)
     @opens(deps)
     def post_digest(request: Interaction[NoMetadata]) -> None:
-        request.ack()
+        request.ack()  # Slack sends the press only once the person confirmed the dialog naming the channel
         caller = request.caller
         if not can_post_digest(caller):
             return
         with deps.session_factory.begin() as session:
-            channel = digest_messages.post_now(session, caller, now=deps.clock(), sections=deps.pages.digest)
+            channel = digest_messages.post_as_asked(
+                session, caller, request.value(str), now=deps.clock(), sections=deps.pages.digest
+            )
         deps.kick()
-        request.client.chat_postMessage(
-            channel=caller.member.user_id, text=t("digest.posting", caller.locale, channel=channel)
-        )
+        tell(request.client, caller.member.user_id, t("digest.posting", caller.locale, channel=channel))

@@ -13,7 +13,16 @@ from bot.i18n import t
 from bot.roster import service, views
 from bot.roster.models import Member
 from bot.slack import blocks
-from bot.slack.commands import ADMINS, EVERYONE, MANAGERS, CommandRequest, Commands, mentions, user_id_of
+from bot.slack.commands import (
+    ADMINS,
+    EVERYONE,
+    MANAGERS,
+    CommandRequest,
+    Commands,
+    Group,
+    mentions,
+    user_id_of,
+)
 from bot.slack.deps import Deps
 from bot.text import join
 from bot.workspaces.models import Workspace
@@ -175,24 +184,26 @@ def back(request: CommandRequest) -> None:
 
 
 def register(app: App, deps: Deps, commands: Commands) -> None:
-    commands.add("manager add @user", help_key="help.manager_add", roles=ADMINS, handler=manager_add)
-    commands.add("manager remove @user", help_key="help.manager_remove", roles=ADMINS, handler=manager_remove)
-    commands.add(
-        "vendor add <name> [@contact]", help_key="help.vendor_add", roles=MANAGERS, handler=vendor_add
+    commands.add_group(
+        Group.TEAM,
+        (10, "team", "help.team", MANAGERS, team_list),
+        (12, "team add @rep [@rep…] [vendor <name>] [manager @manager]", "help.team_add", MANAGERS, team_add),
+        (14, "team remove @rep", "help.team_remove", MANAGERS, team_remove),
+        (40, "vendor list", "help.vendor_list", MANAGERS, vendor_list),
+        (42, "vendor add <name> [@contact]", "help.vendor_add", MANAGERS, vendor_add),
+        (80, "manager add @user", "help.manager_add", ADMINS, manager_add),
+        (82, "manager remove @user", "help.manager_remove", ADMINS, manager_remove),
     )
-    commands.add("vendor list", help_key="help.vendor_list", roles=MANAGERS, handler=vendor_list)
-    commands.add("team", help_key="help.team", roles=MANAGERS, handler=team_list)
-    commands.add(
-        "team add @rep [@rep…] [vendor <name>] [manager @manager]",
-        help_key="help.team_add",
-        roles=MANAGERS,
-        handler=team_add,
+    commands.add_group(
+        Group.CHECKINS,
+        (20, "away <YYYY-MM-DD> to <YYYY-MM-DD>", "help.away", EVERYONE, away),
+        (22, "back", "help.back", EVERYONE, back),
     )
-    commands.add("team remove @rep", help_key="help.team_remove", roles=MANAGERS, handler=team_remove)
-    commands.add("language en|zh", help_key="help.language", roles=EVERYONE, handler=language)
-    commands.add("country <code>", help_key="help.country", roles=EVERYONE, handler=country)
-    commands.add("away <YYYY-MM-DD> to <YYYY-MM-DD>", help_key="help.away", roles=EVERYONE, handler=away)
-    commands.add("back", help_key="help.back", roles=EVERYONE, handler=back)
+    commands.add_group(
+        Group.SETTINGS,
+        (20, "language en|zh", "help.language", EVERYONE, language),
+        (30, "country <code>", "help.country", EVERYONE, country),
+    )
 
     @app.event("user_change")
     def on_user_change(event: dict[str, Any], context: BoltContext) -> None:

@@ -68,14 +68,34 @@ def option(text: str, value: str) -> dict[str, Any]:
     return {"text": plain(text, 75), "value": value}
 
 
-def button(action_id: str, label: str, value: str = "", *, primary: bool = False) -> dict[str, Any]:
+def button(
+    action_id: str,
+    label: str,
+    value: str = "",
+    *,
+    primary: bool = False,
+    confirm: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """A button; with `confirm` (see `confirm_dialog`) Slack asks first and sends the press only if
+    the person confirms."""
     element: dict[str, Any] = {
         "type": "button",
         "action_id": action_id,
         "text": plain(label, 75),
         "value": value,
     }
+    element |= {"confirm": confirm} if confirm else {}
     return element | ({"style": "primary"} if primary else {})
+
+
+def confirm_dialog(*, title: str, text: str, confirm: str, deny: str) -> dict[str, Any]:
+    """Slack's confirmation dialog object: a plain title (100), mrkdwn text (300), two plain buttons (30)."""
+    return {
+        "title": plain(title, 100),
+        "text": mrkdwn(text, 300),
+        "confirm": plain(confirm, 30),
+        "deny": plain(deny, 30),
+    }
 
 
 def notice(text: str) -> dict[str, Any]:

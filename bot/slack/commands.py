@@ -7,6 +7,7 @@ import re
 import shlex
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
@@ -58,6 +59,19 @@ class CommandRequest:
 Handler = Callable[[CommandRequest], None]
 
 
+class Group(StrEnum):
+    """The tasks `/pacer help` groups commands by, in the order it shows them."""
+
+    CHECKINS = "checkins"
+    GOALS = "goals"
+    TEAM = "team"
+    FEEDBACK = "feedback"
+    SETTINGS = "settings"
+
+
+GROUPS = tuple(Group)
+
+
 @dataclass(frozen=True)
 class Subcommand:
     words: tuple[str, ...]
@@ -65,6 +79,8 @@ class Subcommand:
     help_key: str  # what it does, translated
     roles: frozenset[Role]
     handler: Handler
+    group: Group = Group.SETTINGS
+    rank: int = 50  # within its group, the common ones first (lowest rank)
 
     @property
     def name(self) -> str:
@@ -76,12 +92,27 @@ class Commands:
     subcommands: list[Subcommand] = field(default_factory=list)
     help_cache: dict[tuple[Role, Locale], tuple[str, list[blocks.Block]]] = field(default_factory=dict)
 
-    def add(self, usage: str, *, help_key: str, roles: frozenset[Role], handler: Handler) -> None:
+    def add(
+        self,
+        usage: str,
+        *,
+        help_key: str,
+        roles: frozenset[Role],
+        handler: Handler,
+        group: Group = Group.SETTINGS,
+        rank: int = 50,
+    ) -> None:
+        """`group` is the task `/pacer help` shows it under; `rank` puts the common ones first in it."""
         words = tuple(itertools.takewhile(lambda word: word.isalpha() and word.islower(), usage.split()))
-        self.subcommands.append(Subcommand(words, usage, help_key, roles, handler))
+        self.subcommands.append(Subcommand(words, usage, help_key, roles, handler, group, rank))
         self.help_cache.clear()
         # The longest match wins: "team add" before "team".
         self.subcommands.sort(key=lambda sub: len(sub.words), reverse=True)
+
+    def add_group(self, group: Group, *entries: tuple[int, str, str, frozenset[Role], Handler]) -> None:
+        """Several commands of one help group: each `(rank, usage, help key, roles, handler)`."""
+        for rank, usage, help_key, roles, handler in entries:
+            self.add(usage, help_key=help_key, roles=roles, handler=handler, group=group, rank=rank)
 
     def match(self, tokens: list[str], role: Role | None = None) -> tuple[Subcommand | None, list[str]]:
         """The subcommand the tokens name, and its arguments. When two share their words (`feedback @rep`
@@ -94,8 +125,20 @@ class Commands:
         sub = next((sub for sub in longest if role in sub.roles), longest[0])
         return sub, tokens[len(sub.words) :]
 
-    def allowed(self, role: Role) -> Iterable[Subcommand]:
-        return sorted((sub for sub in self.subcommands if role in sub.roles), key=lambda sub: sub.usage)
+    def allowed(self, role: Role) -> list[Subcommand]:
+        """What `role` may run, by group, the common ones first within each."""
+        return sorted(
+            (sub for sub in self.subcommands if role in sub.roles),
+            key=lambda sub: (GROUPS.index(sub.group), sub.rank, sub.usage),
+        )
+
+    def grouped(self, role: Role) -> list[tuple[Group, list[Subcommand]]]:
+        """`allowed(role)` by group, in `GROUPS` order; a group with nothing the role may run is left out."""
+        return [
+            (group, subs)
+            for group, found in itertools.groupby(self.allowed(role), key=lambda sub: sub.group)
+            if (subs := list(found))
+        ]
 
 
 def split_args(text: str) -> list[str]:
@@ -133,18 +176,23 @@ def role_names(roles: frozenset[Role], locale: Locale) -> str:
 
 
 def help_blocks(commands: Commands, caller: Caller) -> tuple[str, list[blocks.Block]]:
-    """What the caller's role may run, in their language; built once per role and language."""
+    """What the caller's role may run, by task, in their language; built once per role and language."""
     key = (caller.role, caller.locale)
     if key not in commands.help_cache:
         locale = caller.locale
-        lines = [
-            render("`/pacer {usage}` — {what}", usage=sub.usage, what=t(sub.help_key, locale))
-            for sub in commands.allowed(caller.role)
-        ]
         title = t("help.title", locale, role=t(f"role.{caller.role.value}", locale))
-        body = [blocks.header(title), *blocks.sections_from_lines(lines, max_blocks=40)]
+        text_lines: list[str] = [title]
+        body = [blocks.header(title)]
+        for group, subs in commands.grouped(caller.role):
+            heading = t("help_groups.heading", locale, group=t(f"help_groups.{group.value}", locale))
+            lines = [
+                render("`/pacer {usage}` — {what}", usage=sub.usage, what=t(sub.help_key, locale))
+                for sub in subs
+            ]
+            text_lines += [heading, *lines]
+            body += blocks.sections_from_lines([heading, *lines], max_blocks=8)
         body.append(blocks.context(t("help.footer", locale)))
-        commands.help_cache[key] = (join("\n", [title, *lines]), body)
+        commands.help_cache[key] = (join("\n", text_lines), body[: blocks.MESSAGE_BLOCKS_MAX])
     return commands.help_cache[key]
 
 
@@ -153,7 +201,7 @@ def register(app: App, deps: Deps, commands: Commands) -> None:
         text, body = help_blocks(commands, request.caller)
         request.reply(text, body)
 
-    commands.add("help", help_key="help.help", roles=EVERYONE, handler=show_help)
+    commands.add_group(Group.SETTINGS, (90, "help", "help.help", EVERYONE, show_help))
 
     @app.command("/pacer")
     @reported_after_ack(deps)

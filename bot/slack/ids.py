@@ -87,6 +87,8 @@ class Action(StrEnum):
     GOAL_EDIT = "goal_edit"
     HOME_NEW_GOAL = "home_new_goal"
     HOME_POST_DIGEST = "home_post_digest"
+    DIGEST_POST_CONFIRM = "digest_post_confirm"
+    DIGEST_POST_CANCEL = "digest_post_cancel"
     HOME_SETUP = "home_setup"
     FEEDBACK_GIVE = "feedback_give"
     FEEDBACK_SHARE = "feedback_share"

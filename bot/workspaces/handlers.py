@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from slack_bolt import App
-from slack_sdk.webhook import WebhookClient
 
 from bot.errors import FieldErrors, NotAllowed
 from bot.roster.models import Role
 from bot.roster.policy import can_change_setup
-from bot.slack.commands import ADMINS, CommandRequest, Commands, role_names
+from bot.slack.answers import tell
+from bot.slack.commands import ADMINS, CommandRequest, Commands, Group, role_names
 from bot.slack.deps import Deps
 from bot.slack.forms import Form, reject
 from bot.slack.idempotency import claim
@@ -36,7 +36,7 @@ def register(app: App, deps: Deps, commands: Commands) -> None:
         request.ack()
         request.client.views_open(trigger_id=request.body["trigger_id"], view=view)
 
-    commands.add("setup", help_key="help.setup", roles=ADMINS, handler=open_setup)
+    commands.add_group(Group.SETTINGS, (10, "setup", "help.setup", ADMINS, open_setup))
 
     @app.view(CallbackId.SETUP.value)
     @acts(deps, SetupMetadata)
@@ -77,8 +77,5 @@ def _section_errors(sections: Sequence[SetupSection], values: Values) -> dict[st
 
 
 def _confirm(request: Interaction[SetupMetadata], text: str) -> None:
-    """Tell the admin where they ran `/pacer setup` (its response URL), or by DM."""
-    if request.metadata.response_url:
-        WebhookClient(request.metadata.response_url, timeout=10).send(text=text, response_type="ephemeral")
-    else:
-        request.client.chat_postMessage(channel=request.caller.member.user_id, text=text)
+    """Tell the admin where they ran `/pacer setup` (its response URL), or ephemerally in their DM."""
+    tell(request.client, request.caller.member.user_id, text, response_url=request.metadata.response_url)

@@ -139,7 +139,18 @@ def settings_summary(settings: WorkspaceSettings, locale: Locale) -> str:
 
 
 def saved_message(settings: WorkspaceSettings, locale: Locale) -> str:
-    return t("setup.saved", locale, summary=settings_summary(settings, locale))
+    """The admin's answer after `/pacer setup`: saved, and what will happen when."""
+    channel = settings.digest_channel_id
+    return t(
+        "answers.setup.saved" if channel else "answers.setup.saved_no_channel",
+        locale,
+        channel=channel or "",
+        digest_weekday=t(f"weekday.{settings.digest_weekday}", locale),
+        digest_time=settings.digest_time.strftime("%H:%M"),
+        timezone=settings.timezone,
+        weekday=t(f"weekday.{settings.nudge_weekday}", locale),
+        time=settings.nudge_time.strftime("%H:%M"),
+    )
 
 
 def _settings_home(context: HomeContext) -> list[Block]:

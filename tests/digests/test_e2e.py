@@ -124,10 +124,11 @@ def test_preview_post_and_status_follow_roles(
     assert preview["response_type"] == "ephemeral" and preview["text"].startswith(
         "👀 Preview of the weekly digest"
     )
-    assert (
-        slack.command("digest post", user_id=MARIA).json()["text"]
-        == "Posting last week's digest in <#C0DIGEST>."
-    )
+    asked = slack.command(
+        "digest post", user_id=MARIA
+    ).json()  # asks first (tests/digests/test_e2e_posting.py)
+    assert asked["text"].startswith("Post last week's digest in <#C0DIGEST> now?")
+    slack.click(asked, "digest_post_confirm", user_id=MARIA, channel_id="D" + MARIA)
     wait_for(lambda: channel(emulator), what="the posted digest")
     assert "already in <#C0DIGEST>" in slack.command("digest post", user_id=MARIA).json()["text"]
     status = slack.command("status", user_id=MARIA).json()["text"]

@@ -85,7 +85,7 @@ def test_lets_discuss_tells_the_manager(
         lambda: [
             p
             for _, p in emulator.responses
-            if "changed since" in p.get("text", "") or "已有变化" in p.get("text", "")
+            if "修改：关于它的最新消息里有当前的目标和按钮" in p.get("text", "")  # Li reads Chinese
         ],
         what="the stale answer",
     )

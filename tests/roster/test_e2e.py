@@ -42,7 +42,10 @@ def maria_manages(slack: SlackPeer) -> SlackPeer:
 def test_a_manager_builds_a_team(maria_manages: SlackPeer, app_server: AppServer) -> None:
     slack = maria_manages
     reply = say(slack, f"team add {at(REP_EN)} {at(REP_ZH)} vendor acme sales", MARIA)
-    assert reply == f"Added <@{REP_EN}>, <@{REP_ZH}> to <@{MARIA}>'s team."
+    assert reply == (
+        f"Added <@{REP_EN}>, <@{REP_ZH}> to <@{MARIA}>'s team. Next, set each a goal with `/pacer goal @rep`:"
+        " a rep is nudged to check in once they have agreed to one."
+    )
     rep = member(app_server, REP_ZH)
     assert rep.on_team and rep.manager_id == member(app_server, MARIA).id and rep.vendor_id is not None
     listing = slack.command("team", user_id=MARIA).json()

@@ -64,7 +64,10 @@ def test_a_vendor_channel_is_chosen_by_an_admin_or_the_manager_of_all_its_reps(
     assert not dms(emulator, CONTACT)
     assert "Only Pacer admins or managers" in say(teams, f"vendor channel Acme Sales {SHARED}", REP_EN)
 
-    assert "will be posted in <#C0SHARED>" in say(teams, f"vendor channel Acme Sales {SHARED}", MARIA)
+    assert say(teams, f"vendor channel Acme Sales {SHARED}", MARIA) == (
+        f"Saved: *Acme Sales*'s weekly digest and its escalations will go to <#C0SHARED>; <@{CONTACT}> has"
+        " been told by DM."
+    )
     told = wait_for(lambda: dms(emulator, CONTACT), what="the contact's notice")
     assert "*Acme Sales*" in told[-1]["text"] and "<#C0SHARED>" in told[-1]["text"]
     assert f"<@{MARIA}>" in told[-1]["text"]
@@ -73,13 +76,13 @@ def test_a_vendor_channel_is_chosen_by_an_admin_or_the_manager_of_all_its_reps(
     assert "Added" in say(teams, f"team add {at(REP_LA)} vendor Acme Sales", BEN)
     assert refusal in say(teams, "vendor channel Acme Sales <#C0OTHER|mine>", MARIA)
     assert one(app_server, Vendor, name="Acme Sales").channel_id == "C0SHARED"
-    assert "will be posted in <#C0OTHER>" in say(teams, "vendor channel Acme Sales <#C0OTHER|x>", ADMIN)
+    assert "will go to <#C0OTHER>" in say(teams, "vendor channel Acme Sales <#C0OTHER|x>", ADMIN)
     wait_for(lambda: len(dms(emulator, CONTACT)) == 2, what="the second notice")
 
     # A vendor with no reps is no manager's to route.
     empty = "every rep of *Empty Co*"
     assert empty in say(teams, f"vendor channel Empty Co {SHARED}", MARIA)
-    assert "will be posted" in say(teams, f"vendor channel Empty Co {SHARED}", ADMIN)
+    assert "will go to <#C0SHARED>." in say(teams, f"vendor channel Empty Co {SHARED}", ADMIN)
 
 
 def test_goal_approval_follows_the_reps_current_manager(

@@ -58,7 +58,11 @@ def test_admin_saves_settings(slack: SlackPeer, emulator: SlackEmulator, app_ser
     confirmed = wait_for(
         lambda: [p for url, p in emulator.responses if url == response_url], what="confirmation"
     )
-    assert confirmed[0]["text"].startswith("Settings saved. Digest: <#C0DIGEST>. Check-ins: Friday at 16:30")
+    assert confirmed[0]["response_type"] == "ephemeral"
+    assert confirmed[0]["text"] == (  # saved, and what happens when
+        "Saved: the digest will post in <#C0DIGEST> every Monday at 16:00 (Asia/Shanghai), and reps are"
+        " nudged to check in every Friday at 16:30 in their own time zone."
+    )
 
 
 def test_the_modal_reopens_with_saved_values(slack: SlackPeer, emulator: SlackEmulator) -> None:
