@@ -18,7 +18,7 @@ from bot.slack.ids import Action, SetupBlock
 from bot.slack.sections import HomeContext, Section, SetupField, SetupSection
 from bot.workspaces.models import Workspace
 from bot.workspaces.service import WorkspaceSettings
-from bot.workspaces.views import time_input, weekday_input
+from bot.workspaces.views import select, time_input, weekday_input
 
 MAX_ROWS = 60  # rep rows with a button each; the home tab allows 100 blocks in all
 
@@ -101,11 +101,10 @@ def _report_week(current: WorkspaceSettings, locale: Locale) -> Block:
         blocks.option(t("setup.report_last", locale), "last"),
         blocks.option(t("setup.report_current", locale), "current"),
     ]
-    initial = reports[1 if current.report_current_week else 0]
-    return blocks.input_block(
+    return blocks.input_block(  # a select, not radio buttons: local-slack shows no radio's initial option
         SetupBlock.REPORT_WEEK.value,
         t("setup.report_week", locale),
-        {"type": "radio_buttons", "options": reports, "initial_option": initial},
+        select(reports, "current" if current.report_current_week else "last"),
     )
 
 

@@ -58,3 +58,37 @@ def values_of(view: dict[str, Any]) -> dict[str, str | None]:
         block_id: element_value(actions.get(VALUE_ACTION, {}), limits.get(block_id, INPUT_MAX) + 1)
         for block_id, actions in values.items()
     }
+
+
+# The initial value of each single-value element, by its key; a select or picker that had one cannot be
+# emptied in Slack, so Slack always submits a value for it.
+_INITIAL = {
+    "static_select": "initial_option",
+    "radio_buttons": "initial_option",
+    "conversations_select": "initial_conversation",
+    "channels_select": "initial_channel",
+    "users_select": "initial_user",
+    "datepicker": "initial_date",
+    "timepicker": "initial_time",
+    "plain_text_input": "initial_value",
+}
+
+
+def shown_values(view: dict[str, Any]) -> dict[str, str]:
+    """{block_id: the value the modal was opened with} for the inputs Slack never submits empty: the
+    selects and pickers that had an initial value, and required inputs. Slack itself always submits
+    these, so a value missing for one of them means a client that only submits what was touched (the
+    demo's local-slack); reading it as "unchanged" keeps the value the person saw."""
+    shown: dict[str, str] = {}
+    for block in view.get("blocks") or []:
+        element = block.get("element") if isinstance(block, dict) and block.get("type") == "input" else None
+        key = _INITIAL.get(str((element or {}).get("type")))
+        if element is None or key is None or key not in element:
+            continue
+        if element["type"] == "plain_text_input" and block.get("optional", False):
+            continue  # an optional text may be emptied on purpose: its missing value means "none"
+        initial = element[key]
+        value = initial.get("value") if isinstance(initial, dict) else initial
+        if isinstance(value, str) and value:
+            shown[str(block.get("block_id"))] = clean(value)
+    return shown
