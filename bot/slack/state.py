@@ -60,8 +60,8 @@ def values_of(view: dict[str, Any]) -> dict[str, str | None]:
     }
 
 
-# The initial value of each single-value element, by its key; a select or picker that had one cannot be
-# emptied in Slack, so Slack always submits a value for it.
+# The initial value of each element Slack never submits empty once it has one: a single select, radio
+# buttons or a picker cannot be cleared in Slack.
 _INITIAL = {
     "static_select": "initial_option",
     "radio_buttons": "initial_option",
@@ -70,25 +70,33 @@ _INITIAL = {
     "users_select": "initial_user",
     "datepicker": "initial_date",
     "timepicker": "initial_time",
-    "plain_text_input": "initial_value",
 }
 
 
-def shown_values(view: dict[str, Any]) -> dict[str, str]:
+def shown_values(view: dict[str, Any], *, required_texts: bool = False) -> dict[str, str]:
     """{block_id: the value the modal was opened with} for the inputs Slack never submits empty: the
-    selects and pickers that had an initial value, and required inputs. Slack itself always submits
-    these, so a value missing for one of them means a client that only submits what was touched (the
-    demo's local-slack); reading it as "unchanged" keeps the value the person saw."""
+    selects and pickers that had an initial value (and, with `required_texts`, the required text inputs,
+    which Slack won't submit empty either). A value missing for one of them comes from a client that
+    submits only what was touched (the demo's local-slack): reading it as "unchanged" keeps what the
+    person saw. (A form that refuses an empty required text on its own keeps `required_texts` off.)"""
     shown: dict[str, str] = {}
     for block in view.get("blocks") or []:
         element = block.get("element") if isinstance(block, dict) and block.get("type") == "input" else None
-        key = _INITIAL.get(str((element or {}).get("type")))
+        kind = str((element or {}).get("type"))
+        texts = required_texts and kind == "plain_text_input" and not block.get("optional", False)
+        key = "initial_value" if texts else _INITIAL.get(kind)
         if element is None or key is None or key not in element:
             continue
-        if element["type"] == "plain_text_input" and block.get("optional", False):
-            continue  # an optional text may be emptied on purpose: its missing value means "none"
         initial = element[key]
         value = initial.get("value") if isinstance(initial, dict) else initial
         if isinstance(value, str) and value:
             shown[str(block.get("block_id"))] = clean(value)
     return shown
+
+
+def submitted_values(view: dict[str, Any], *, required_texts: bool = False) -> dict[str, str | None]:
+    """`values_of(view)`, where an input Slack never submits empty (see `shown_values`) that came back
+    without a value keeps the value the modal showed; in Slack this changes nothing."""
+    submitted = values_of(view)
+    shown = shown_values(view, required_texts=required_texts)
+    return {**submitted, **{block: value for block, value in shown.items() if submitted.get(block) is None}}

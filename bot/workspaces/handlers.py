@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from slack_bolt import App
 from slack_sdk.webhook import WebhookClient
@@ -18,7 +17,7 @@ from bot.slack.idempotency import claim
 from bot.slack.ids import CallbackId
 from bot.slack.interaction import Interaction, Metadata, acts
 from bot.slack.sections import SetupSection, Values
-from bot.slack.state import shown_values, values_of
+from bot.slack.state import submitted_values
 from bot.workspaces import views
 from bot.workspaces.service import SetupForm, save_settings, validate_setup
 
@@ -52,7 +51,7 @@ def save_setup(deps: Deps, request: Interaction[SetupMetadata]) -> None:
         raise NotAllowed(
             "error.only_roles", who=role_names(frozenset({Role.ADMIN}), caller.locale), command="setup"
         )
-    values = submitted_setup(request.view)
+    values = submitted_values(request.view, required_texts=True)  # an untouched zone in local-slack too
     result = SETUP_FORM.check(SETUP_FORM.read(values))
     errors = _section_errors(deps.pages.setup, values)
     if isinstance(result, FieldErrors) or errors:
@@ -69,14 +68,6 @@ def save_setup(deps: Deps, request: Interaction[SetupMetadata]) -> None:
             section.save(session, caller.team_id, values)
     request.ack()
     _confirm(request, views.saved_message(result, caller.locale))
-
-
-def submitted_setup(view: dict[str, Any]) -> dict[str, str | None]:
-    """The submitted settings; a field that came back without a value Slack always sends keeps the value
-    the modal showed (see `shown_values`: local-slack submits only the fields that were touched)."""
-    submitted = values_of(view)
-    kept = {block: value for block, value in shown_values(view).items() if submitted.get(block) is None}
-    return {**submitted, **kept}
 
 
 def _section_errors(sections: Sequence[SetupSection], values: Values) -> dict[str, str]:
