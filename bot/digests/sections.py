@@ -75,8 +75,9 @@ def _channel(current: WorkspaceSettings, locale: Locale) -> Block:
         "type": "conversations_select",
         "filter": {"include": ["public", "private"], "exclude_bot_users": True},
     }
-    if current.digest_channel_id:
+    if current.digest_channel_id:  # the placeholder: for clients that show no initial conversation
         channel["initial_conversation"] = current.digest_channel_id
+        channel["placeholder"] = blocks.plain(t("setup.current.channel", locale), 150)
     return blocks.input_block(
         SetupBlock.DIGEST_CHANNEL.value,
         t("setup.digest_channel", locale),

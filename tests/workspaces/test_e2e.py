@@ -168,6 +168,13 @@ def test_every_select_shows_its_current_value_as_its_placeholder_too(
         assert element["placeholder"] == element["initial_option"]["text"]
     by_block = {block.get("block_id"): block for block in view["blocks"]}
     assert by_block["report_week"]["element"]["initial_option"]["value"] == "last"
+    assert "placeholder" not in by_block["digest_channel_id"]["element"]  # no channel yet: Slack's own
+    slack.view_submission(view, GOOD, user_id=ADMIN)
+    emulator.reset()
+    view, _ = open_setup(slack, emulator)
+    channel = next(b for b in view["blocks"] if b.get("block_id") == "digest_channel_id")["element"]
+    assert channel["initial_conversation"] == "C0DIGEST"
+    assert channel["placeholder"]["text"] == "The channel chosen before (unchanged)"
 
 
 def test_fields_submitted_untouched_without_a_value_keep_what_the_modal_showed(
