@@ -82,12 +82,14 @@ def words(key: str, locale: Locale, **values: str) -> str:
 
 
 def _demo_ready(base: str) -> bool:
-    """Every rep's nudge and last week's digest are in local-slack."""
+    """Both stories' reps have their nudge, and last week's digest is in #sales-digest."""
     try:
         state = get(f"{base}/_control/state")
         channels = {c["name"]: c["id"] for c in state["channels"]}  # type: ignore[attr-defined]
+        dms = {locale: messages(base, channels[f"dm-{rep.user_id}"]) for locale, rep in REPS.items()}
         nudged = all(
-            any("blocks" in m for m in messages(base, channels[f"dm-{rep.user_id}"])) for rep in REPS.values()
+            any(catalog(locale)["nudge.button"] in str(m.get("blocks")) for m in dm)
+            for locale, dm in dms.items()
         )
         digests = messages(base, channels["sales-digest"])
         return nudged and any("Weekly digest" in str(m.get("text")) for m in digests)
