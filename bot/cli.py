@@ -17,7 +17,7 @@ from urllib.error import URLError
 from sqlalchemy import Engine
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, ProgrammingError
 
-from bot.config import ConfigError, Settings, load_settings
+from bot.config import SLACK_DEFAULT_API_URL, ConfigError, Settings, load_settings
 from bot.db import make_engine, make_session_factory
 from bot.db.migrate import upgrade
 from bot.logs import setup_logging
@@ -28,6 +28,10 @@ if TYPE_CHECKING:
     from bot.scheduler import JobContext
 
 logger = logging.getLogger("pacer")
+# The start-up token check's own logger: the SDK would log every failed try before Pacer's one line.
+_QUIET = logging.getLogger("pacer.start-up-check")
+_QUIET.setLevel(logging.CRITICAL)
+_QUIET.propagate = False
 
 
 Subcommands = argparse._SubParsersAction  # what `add_subparsers` returns, to add commands to
@@ -228,9 +232,10 @@ def run(settings: Settings) -> int:
     from bot.scheduler.runner import Leadership, start_scheduler
     from bot.slack.app import create_app
 
+    settings.require_slack()  # the tokens first: `.env.example` copied unchanged names SLACK_BOT_TOKEN
     settings.require_anonymity_key()
+    _check_token(settings)  # before the migrations log anything, so a refused token is the first line
     context = _job_context(settings)
-    _check_token(context)
     worker = DeliveryWorker(context.sender).start()
     events = Events()  # the subscribers' worker thread, stopped (after what is queued) with the app
     app = create_app(settings, session_factory=context.session_factory, kick=worker.kick, events=events)
@@ -249,18 +254,39 @@ def run(settings: Settings) -> int:
     return 0
 
 
-def _check_token(context: JobContext) -> None:
+def _check_token(settings: Settings) -> None:
+    """`auth.test` once at start: a refused token or an unreachable Slack is one line, with no SDK logs."""
+    from slack_sdk import WebClient
     from slack_sdk.errors import SlackApiError
+    from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler
 
+    token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
+    client = WebClient(
+        token=token,
+        base_url=settings.slack_api_url,
+        timeout=10,
+        retry_handlers=[ConnectionErrorRetryHandler(max_retry_count=1)],
+        logger=_QUIET,
+    )
     try:
-        identity = context.client.auth_test()
+        identity = client.auth_test()
     except SlackApiError as error:
         raise ConfigError(
             "SLACK_BOT_TOKEN", f"was refused by Slack ({error.response.get('error')})"
         ) from None
     except (URLError, TimeoutError, ConnectionError) as error:
-        raise ConfigError("SLACK_API_URL", f"could not be reached ({error})") from None
+        raise _unreachable(settings, error) from None
     logger.info("connected to Slack workspace %s as %s", identity.get("team_id"), identity.get("user_id"))
+
+
+def _unreachable(settings: Settings, error: OSError) -> ConfigError:
+    """Slack out of reach: SLACK_API_URL is to blame only if it was set to something else than Slack's."""
+    reason = error.reason if isinstance(error, URLError) else error
+    if settings.slack_api_url == SLACK_DEFAULT_API_URL:
+        return ConfigError(
+            "Slack", f"({SLACK_DEFAULT_API_URL}) could not be reached ({reason}): check the network or proxy"
+        )
+    return ConfigError("SLACK_API_URL", f"({settings.slack_api_url}) could not be reached ({reason})")
 
 
 def _serve_http(app: App | None, context: JobContext, settings: Settings) -> None:

@@ -252,5 +252,40 @@ def test_slack_out_of_reach_at_start_is_one_clear_line(tmp_path: Path) -> None:
         PORT=str(free_port()),
     )
     result = pacer("run", env=env)
-    assert result.returncode == 2 and "SLACK_API_URL could not be reached" in result.stderr
-    assert "Traceback" not in result.stderr
+    assert result.returncode == 2, result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, result.stderr  # no SDK log line of each failed try before it
+    assert "SLACK_API_URL (http://127.0.0.1:" in lines[0] and "could not be reached" in lines[0]
+    assert not (tmp_path / "data" / "pacer.db").exists()  # checked before migrating
+
+
+def test_slack_itself_out_of_reach_does_not_blame_slack_api_url() -> None:
+    from urllib.error import URLError
+
+    from bot.cli import _unreachable
+    from bot.config import Settings
+
+    default = _unreachable(Settings(_env_file=None), URLError("Name or service not known"))
+    assert "SLACK_API_URL" not in str(default)
+    assert str(default).startswith("Slack (https://slack.com/api/) could not be reached")
+    custom = _unreachable(Settings(_env_file=None, slack_api_url="http://x:1/api/"), ConnectionError("no"))
+    assert str(custom).startswith("SLACK_API_URL (http://x:1/api/) could not be reached (no)")
+
+
+def test_env_example_copied_unchanged_names_the_placeholder_bot_token_in_one_line(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text((REPO / ".env.example").read_text(encoding="utf-8"), encoding="utf-8")
+    env = {k: v for k, v in clean_env(tmp_path).items() if k not in ("ANONYMITY_KEY", "DATABASE_URL")}
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "run"],
+        check=False,
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("pacer: configuration error: SLACK_BOT_TOKEN still holds a placeholder")
+    assert "SLACK_API_URL" not in result.stderr and not (tmp_path / "data").exists()

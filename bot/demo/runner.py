@@ -196,7 +196,10 @@ def _refuse_second(data_dir: Path) -> None:
 
 
 def _check_port(port: int, option: str) -> None:
+    """Refuse a port something listens on. SO_REUSEADDR, as local-slack and waitress bind with: the
+    connections of a demo stopped a moment ago (TIME_WAIT) do not keep the next one from starting."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind(("127.0.0.1", port))
         except OSError:

@@ -29,6 +29,7 @@ from bot.slack.sections import HomeContext, Section, SetupField, SetupSection
 from bot.text import Mrkdwn, join, one_line
 from bot.workspaces.models import Workspace
 from bot.workspaces.service import WorkspaceSettings
+from bot.workspaces.views import select as select_input
 from bot.workspaces.views import time_input, weekday_input
 
 ROW_BLOCKS = 64  # rep rows (one or two blocks each) and the "more" tail; the Home tab allows 100 in all
@@ -214,8 +215,9 @@ def _channel(current: WorkspaceSettings, locale: Locale) -> Block:
         "type": "conversations_select",
         "filter": {"include": ["public", "private"], "exclude_bot_users": True},
     }
-    if current.digest_channel_id:
+    if current.digest_channel_id:  # the placeholder: for clients that show no initial conversation
         channel["initial_conversation"] = current.digest_channel_id
+        channel["placeholder"] = blocks.plain(t("setup.current.channel", locale), 150)
     return blocks.input_block(
         SetupBlock.DIGEST_CHANNEL.value,
         t("setup.digest_channel", locale),
@@ -240,11 +242,10 @@ def _report_week(current: WorkspaceSettings, locale: Locale) -> Block:
         blocks.option(t("setup.report_last", locale), "last"),
         blocks.option(t("setup.report_current", locale), "current"),
     ]
-    initial = reports[1 if current.report_current_week else 0]
-    return blocks.input_block(
+    return blocks.input_block(  # a select, not radio buttons: local-slack shows no radio's initial option
         SetupBlock.REPORT_WEEK.value,
         t("setup.report_week", locale),
-        {"type": "radio_buttons", "options": reports, "initial_option": initial},
+        select_input(reports, "current" if current.report_current_week else "last"),
     )
 
 

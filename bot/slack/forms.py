@@ -26,7 +26,7 @@ from slack_bolt import Ack
 from bot.errors import FieldErrors, PacerError
 from bot.i18n import Locale, t
 from bot.slack import blocks
-from bot.slack.state import values_of
+from bot.slack.state import submitted_values
 
 A = TypeVar("A")
 T = TypeVar("T")
@@ -53,8 +53,8 @@ class Form(Generic[A, T]):
 
     def from_view(self, view: dict[str, Any], **context: Any) -> T | FieldErrors:
         """The typed answers of a submitted view, or what is wrong with them; `context` goes to the check
-        (e.g. `today`)."""
-        return self.check(self.read(values_of(view)), **context)
+        (e.g. `today`). An untouched input keeps what the modal showed (`submitted_values`)."""
+        return self.check(self.read(submitted_values(view)), **context)
 
 
 def messages(errors: Mapping[str, str | PacerError], locale: Locale, **values: Any) -> dict[str, str]:

@@ -58,3 +58,45 @@ def values_of(view: dict[str, Any]) -> dict[str, str | None]:
         block_id: element_value(actions.get(VALUE_ACTION, {}), limits.get(block_id, INPUT_MAX) + 1)
         for block_id, actions in values.items()
     }
+
+
+# The initial value of each element Slack never submits empty once it has one: a single select, radio
+# buttons or a picker cannot be cleared in Slack.
+_INITIAL = {
+    "static_select": "initial_option",
+    "radio_buttons": "initial_option",
+    "conversations_select": "initial_conversation",
+    "channels_select": "initial_channel",
+    "users_select": "initial_user",
+    "datepicker": "initial_date",
+    "timepicker": "initial_time",
+}
+
+
+def shown_values(view: dict[str, Any], *, required_texts: bool = False) -> dict[str, str]:
+    """{block_id: the value the modal was opened with} for the inputs Slack never submits empty: the
+    selects and pickers that had an initial value (and, with `required_texts`, the required text inputs,
+    which Slack won't submit empty either). A value missing for one of them comes from a client that
+    submits only what was touched (the demo's local-slack): reading it as "unchanged" keeps what the
+    person saw. (A form that refuses an empty required text on its own keeps `required_texts` off.)"""
+    shown: dict[str, str] = {}
+    for block in view.get("blocks") or []:
+        element = block.get("element") if isinstance(block, dict) and block.get("type") == "input" else None
+        kind = str((element or {}).get("type"))
+        texts = required_texts and kind == "plain_text_input" and not block.get("optional", False)
+        key = "initial_value" if texts else _INITIAL.get(kind)
+        if element is None or key is None or key not in element:
+            continue
+        initial = element[key]
+        value = initial.get("value") if isinstance(initial, dict) else initial
+        if isinstance(value, str) and value:
+            shown[str(block.get("block_id"))] = clean(value)
+    return shown
+
+
+def submitted_values(view: dict[str, Any], *, required_texts: bool = False) -> dict[str, str | None]:
+    """`values_of(view)`, where an input Slack never submits empty (see `shown_values`) that came back
+    without a value keeps the value the modal showed; in Slack this changes nothing."""
+    submitted = values_of(view)
+    shown = shown_values(view, required_texts=required_texts)
+    return {**submitted, **{block: value for block, value in shown.items() if submitted.get(block) is None}}

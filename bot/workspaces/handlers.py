@@ -17,7 +17,7 @@ from bot.slack.idempotency import claim
 from bot.slack.ids import CallbackId
 from bot.slack.interaction import Interaction, Metadata, acts
 from bot.slack.sections import SetupSection, Values
-from bot.slack.state import values_of
+from bot.slack.state import submitted_values
 from bot.workspaces import views
 from bot.workspaces.service import SetupForm, save_settings, validate_setup
 
@@ -51,8 +51,8 @@ def save_setup(deps: Deps, request: Interaction[SetupMetadata]) -> None:
         raise NotAllowed(
             "error.only_roles", who=role_names(frozenset({Role.ADMIN}), caller.locale), command="setup"
         )
-    values = values_of(request.view)
-    result = SETUP_FORM.from_view(request.view)
+    values = submitted_values(request.view, required_texts=True)  # an untouched zone in local-slack too
+    result = SETUP_FORM.check(SETUP_FORM.read(values))
     errors = _section_errors(deps.pages.setup, values)
     if isinstance(result, FieldErrors) or errors:
         reject(

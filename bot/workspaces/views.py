@@ -23,9 +23,16 @@ NUDGE_TIMES = [f"{hour:02d}:{minute:02d}" for hour in range(6, 21) for minute in
 
 
 def select(options: list[dict[str, Any]], current: str) -> dict[str, Any]:
-    """A static select with `current` chosen (else the first option)."""
+    """A static select with `current` chosen (else the first option). Its placeholder is the chosen
+    option's text too: Slack shows the initial option, and clients that show no `initial_option` (the
+    demo's local-slack) show the placeholder, so the current value is on screen in both."""
     initial = next((opt for opt in options if opt["value"] == current), options[0])
-    return {"type": "static_select", "options": options, "initial_option": initial}
+    return {
+        "type": "static_select",
+        "options": options,
+        "initial_option": initial,
+        "placeholder": initial["text"],
+    }
 
 
 def times(current: time) -> list[dict[str, Any]]:

@@ -1,18 +1,32 @@
-"""`pacer demo` in a real browser: a rep checks in through local-slack's web UI, a manager sees the digest.
+"""`pacer demo` in a real browser: one short story per role, in English and in Chinese, a screenshot a step.
 
-Drives the system Chromium (Debian package `chromium`) with Playwright for Python; never downloads a
-browser. Screenshots go to `artifacts/` at the repo root (the README's picture comes from here).
+- a rep: the nudge → the check-in modal → its confirmation → the Home tab;
+- a manager: `/pacer status` → the goal modal → its confirmation → the feedback modal;
+- an admin: `/pacer setup` with the current values → a field error → the saved settings.
+
+Each step asserts what it shows (the words come from Pacer's catalogs, so the test reads the screen in
+either language), then writes `docs/screens/<role>-<step>-<name>-<lang>.png`: running this test retakes
+the README's gallery (`docs/screens/README.md`). The English stories are Noah (rep), Maria (manager) and
+Alex (admin); the Chinese ones are Wang Wei (a rep who reads Chinese), and James and Alex after
+`/pacer language zh`. Drives the system Chromium (Debian package `chromium`) with Playwright for Python;
+never downloads a browser.
 """
 
 from __future__ import annotations
 
+import re
 import signal
 import subprocess
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from bot.i18n import Locale, catalog
 from tests.support.local_slack import demo_command, get, messages, needs_local_slack
 from tests.support.net import free_port
 
@@ -26,8 +40,9 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
-REP, REP_NAME, MANAGER = "U0REP3", "Noah Wilson", "U0MARIA"
+SCREENS = Path(__file__).resolve().parents[2] / "docs" / "screens"
+FAILURES = Path(__file__).resolve().parents[2] / "artifacts"
+LANGUAGES: tuple[Locale, ...] = ("en", "zh")
 
 if not CHROMIUM.is_file():
     pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)", allow_module_level=True)
@@ -37,108 +52,286 @@ sync_api = pytest.importorskip(
 pytestmark = needs_local_slack
 
 
+@dataclass(frozen=True)
+class Person:
+    user_id: str
+    name: str  # the real name local-slack shows
+    handle: str  # what to type after @ to mention them
+
+
+NOAH = Person("U0REP3", "Noah Wilson", "noah")
+WEI = Person("U0REP4", "Wang Wei", "wei")  # reads Pacer in Chinese (the demo's seed)
+MARIA = Person("U0MARIA", "Maria Garcia", "maria")
+JAMES = Person("U0JAMES", "James Chen", "james")
+EMMA = Person("U0REP5", "Emma Schulz", "emma")  # on James's team
+ALEX = Person("U0ADMIN", "Alex Admin", "alex")
+REPS = {"en": NOAH, "zh": WEI}
+MANAGERS = {"en": (MARIA, NOAH), "zh": (JAMES, EMMA)}
+
+
+def words(key: str, locale: Locale, **values: str) -> str:
+    """The catalog's text for `key`, its placeholders filled with `values`; with a placeholder left
+    unfilled, the longest literal part (what the screen shows whatever the value)."""
+    text = catalog(locale)[key]
+    text = re.sub(r"\{(\w+)\}", lambda slot: values.get(slot[1], "\0"), text)
+    parts = [part.strip(" *_`:：,，.。()（）") for part in text.split("\0")]
+    return max(parts, key=len)
+
+
+# The demo, and the browser acting in it -----------------------------------------------------------
+
+
 def _demo_ready(base: str) -> bool:
-    """The rep's nudge and last week's digest are both in local-slack (the digest itself: #sales-digest
-    also gets the voice of the field, from `pacer run`, which may come first)."""
+    """Both stories' reps have their nudge, and last week's digest is in #sales-digest."""
     try:
         state = get(f"{base}/_control/state")
         channels = {c["name"]: c["id"] for c in state["channels"]}  # type: ignore[attr-defined]
-        nudged = messages(base, channels[f"dm-{REP}"])
-        digests = messages(base, channels["sales-digest"])
-        return any("Check in" in str(m.get("blocks")) for m in nudged) and any(
-            "Weekly digest" in str(m.get("text")) for m in digests
+        dms = {locale: messages(base, channels[f"dm-{rep.user_id}"]) for locale, rep in REPS.items()}
+        nudged = all(
+            any(catalog(locale)["nudge.button"] in str(m.get("blocks")) for m in dm)
+            for locale, dm in dms.items()
         )
+        digests = messages(base, channels["sales-digest"])
+        return nudged and any("Weekly digest" in str(m.get("text")) for m in digests)
     except (OSError, KeyError, ValueError):
         return False
 
 
-def test_rep_checks_in_and_manager_sees_digest_in_browser(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A running `pacer demo` (local-slack's URL), stopped with Ctrl-C after the module's stories."""
+    data = tmp_path_factory.mktemp("demo")
     slack_port, app_port = free_port(), free_port()
-    command = demo_command(slack_port=slack_port, app_port=app_port, data_dir=tmp_path / "demo")
-    demo = subprocess.Popen(
-        command,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )  # `pacer demo` restores Ctrl-C itself, even if started with SIGINT ignored
+    command = demo_command(slack_port=slack_port, app_port=app_port, data_dir=data)
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     base = f"http://localhost:{slack_port}"
-    ARTIFACTS.mkdir(exist_ok=True)
     try:
         deadline = time.monotonic() + 120
         while not _demo_ready(base):
-            assert demo.poll() is None, f"pacer demo exited {demo.returncode}; logs in {tmp_path / 'demo'}"
-            assert time.monotonic() < deadline, f"demo never showed nudge and digest; logs in {tmp_path}"
+            assert process.poll() is None, f"pacer demo exited {process.returncode}; logs in {data}"
+            assert time.monotonic() < deadline, f"demo never showed nudges and digest; logs in {data}"
             time.sleep(0.5)
-        _drive_browser(base, tmp_path / "chromium-profile")
+        yield base
     finally:
-        demo.send_signal(signal.SIGINT)
+        process.send_signal(signal.SIGINT)
         try:
-            output = demo.communicate(timeout=60)[0].decode(errors="replace")
+            output = process.communicate(timeout=60)[0].decode(errors="replace")
         except subprocess.TimeoutExpired:
-            demo.kill()
-            output = demo.communicate()[0].decode(errors="replace")
-    assert demo.returncode == 0, output
+            process.kill()
+            output = process.communicate()[0].decode(errors="replace")
+    assert process.returncode == 0, output
 
 
-def _drive_browser(base: str, profile: Path) -> None:
-    expect = sync_api.expect
+@pytest.fixture(scope="module")
+def page(demo: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch_persistent_context(
-            str(profile),  # a fresh user-data-dir
+            str(tmp_path_factory.mktemp("chromium-profile")),  # a fresh user-data-dir
             executable_path=str(CHROMIUM),
             headless=True,
             args=CHROMIUM_ARGS,
-            viewport={"width": 1280, "height": 800},
+            viewport={"width": 1280, "height": 860},
         )
-        page = browser.pages[0] if browser.pages else browser.new_page()
-        page.set_default_timeout(15_000)
-        expect.set_options(timeout=15_000)
+        tab = browser.pages[0] if browser.pages else browser.new_page()
+        tab.set_default_timeout(15_000)
+        sync_api.expect.set_options(timeout=15_000)
+        tab.goto(demo)
         try:
-            page.goto(base)
-            act_as = page.get_by_label("Act as")
-            sidebar = page.get_by_role("complementary")
-            main = page.get_by_role("main")
-
-            # The rep opens the DM from Pacer and sees this week's nudge.
-            act_as.select_option(REP)
-            sidebar.get_by_role("button", name=REP_NAME).click()
-            expect(main.get_by_placeholder(f"Message {REP_NAME} as noah")).to_be_visible()
-            nudge = main.locator(".msg").filter(has_text="weekly check-in")
-            expect(nudge.get_by_role("button", name="Check in", exact=True)).to_be_visible()
-            page.screenshot(path=ARTIFACTS / "demo-rep-nudge.png")
-
-            # Check in through the modal.
-            nudge.get_by_role("button", name="Check in", exact=True).click()
-            modal = page.locator(".modal").filter(has_text="Weekly check-in")
-            expect(modal).to_be_visible()
-            modal.locator(".bk-input").filter(has_text="Result this week").get_by_role("textbox").fill(
-                "12500"
-            )
-            modal.get_by_role("radio", name="On track").check()
-            modal.locator(".bk-input").filter(has_text="Highlights").get_by_role("textbox").fill(
-                "Two new logos signed"
-            )
-            page.screenshot(path=ARTIFACTS / "demo-rep-checkin-modal.png")
-            modal.get_by_role("button", name="Check in", exact=True).click()
-            expect(modal).to_be_hidden()
-
-            # The nudge turns into "done".
-            done = main.locator(".msg").filter(has_text="checked in")
-            expect(done).to_contain_text("✅")
-            expect(done).to_contain_text("12,500")
-            expect(done.get_by_role("button", name="Edit check-in")).to_be_visible()
-            expect(main.get_by_role("button", name="Check in", exact=True)).to_have_count(0)
-            page.screenshot(path=ARTIFACTS / "demo-rep-checked-in.png")
-
-            # The manager sees last week's digest in #sales-digest.
-            act_as.select_option(MANAGER)
-            sidebar.get_by_role("button", name="sales-digest").click()
-            expect(main.get_by_placeholder("Message #sales-digest as maria")).to_be_visible()
-            digest = main.locator(".msg").filter(has_text="Weekly digest")
-            expect(digest).to_contain_text("pace")
-            expect(digest).to_contain_text(REP_NAME)
-            page.screenshot(path=ARTIFACTS / "demo-sales-digest.png")
-        except Exception:
-            page.screenshot(path=ARTIFACTS / "demo-browser-failure.png")
-            raise
+            yield tab
         finally:
             browser.close()
+
+
+class Story:
+    """One role's story in one language: acting as someone, a numbered screenshot per step."""
+
+    def __init__(self, page: Any, role: str, locale: Locale) -> None:
+        self.page, self.role, self.locale, self.step = page, role, locale, 0
+        self.main = page.get_by_role("main")
+        self.modal = page.locator(".modal")
+
+    def act_as(self, person: Person) -> None:
+        self.page.get_by_label("Act as").select_option(person.user_id)
+
+    def open(self, name: str) -> None:
+        """A channel, a DM (by the person's name) or an app's Home (by the app's name) in the sidebar."""
+        self.page.get_by_role("complementary").get_by_role("button", name=name).click()
+
+    def open_home(self) -> None:
+        self.page.get_by_role("complementary").get_by_role("button", name="🏠 Pacer").click()
+
+    def command(self, text: str) -> None:
+        """Type a command and send it; a mention's autocompletion takes one Enter first."""
+        box = self.main.get_by_role("textbox").last
+        box.fill(text)
+        if "@" in text:
+            box.press("Enter")
+            sync_api.expect(box).not_to_have_value(text)  # the mention is completed
+        box.press("Enter")
+        sync_api.expect(box).to_have_value("")
+
+    def field(self, label: str, *, prefix: bool = False) -> Any:
+        """The modal's input labelled `label` (or whose label starts with it)."""
+        text = re.compile("^" + re.escape(label) + ("" if prefix else "$"))
+        return self.modal.locator(".bk-input").filter(has=self.page.locator(".bk-label", has_text=text))
+
+    def shot(self, name: str) -> None:
+        self.step += 1
+        SCREENS.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=SCREENS / f"{self.role}-{self.step}-{name}-{self.locale}.png")
+
+    def t(self, key: str, **values: str) -> str:
+        return words(key, self.locale, **values)
+
+    def switch_language(self, person: Person) -> None:
+        """`/pacer language <locale>` in #general, as `person`, and wait for Pacer's answer."""
+        self.act_as(person)
+        self.open("general")
+        self.command(f"/pacer language {self.locale}")
+        sync_api.expect(self.main.locator(".msg").last).to_contain_text(words("language.set", self.locale))
+
+
+@contextmanager
+def failure_shot(page: Any, name: str) -> Iterator[None]:
+    """On failure, what the browser showed, in `artifacts/` (not in the gallery)."""
+    try:
+        yield
+    except Exception:
+        FAILURES.mkdir(exist_ok=True)
+        page.screenshot(path=FAILURES / f"browser-failure-{name}.png")
+        raise
+
+
+# The stories ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("locale", LANGUAGES)
+def test_a_rep_checks_in(page: Any, locale: Locale) -> None:
+    """Nudge → check-in → confirmation → Home."""
+    story, rep, expect = Story(page, "rep", locale), REPS[locale], sync_api.expect
+    with failure_shot(page, f"rep-{locale}"):
+        story.act_as(rep)
+        story.open(rep.name)
+        nudge = story.main.locator(".msg").filter(has_text=story.t("nudge.intro"))
+        button = nudge.get_by_role("button", name=story.t("nudge.button"), exact=True)
+        expect(button).to_be_visible()
+        story.shot("nudge")
+
+        button.click()
+        expect(story.modal).to_contain_text(story.t("checkin.title"))
+        story.field(story.t("checkin.result"), prefix=True).get_by_role("textbox").fill("12500")
+        story.modal.get_by_role("radio", name=story.t("confidence.on_track")).check()
+        story.field(story.t("checkin.highlights")).get_by_role("textbox").fill(
+            "Two new logos signed" if locale == "en" else "签下两家新客户"
+        )
+        story.shot("checkin")
+
+        story.modal.get_by_role("button", name=story.t("checkin.submit"), exact=True).click()
+        expect(story.modal).to_be_hidden()
+        done = story.main.locator(".msg").filter(has_text=story.t("nudge.done"))
+        expect(done.get_by_role("button", name=story.t("nudge.edit_button"))).to_be_visible()
+        expect(story.main.get_by_role("button", name=story.t("nudge.button"), exact=True)).to_have_count(0)
+        story.shot("confirmation")
+
+        story.open_home()
+        home = story.main.locator(".home")
+        expect(home).to_contain_text(story.t("home.rep_title"))
+        expect(home).to_contain_text(story.t("home.checked_in"))
+        story.shot("home")
+
+
+@pytest.mark.parametrize("locale", LANGUAGES)
+def test_a_manager_sets_a_goal_and_gives_feedback(page: Any, locale: Locale) -> None:
+    """Status → goal modal → confirmation → feedback."""
+    story, (manager, rep), expect = Story(page, "manager", locale), MANAGERS[locale], sync_api.expect
+    title = "Grow enterprise revenue in Q1" if locale == "en" else "第一季度企业客户收入增长"
+    with failure_shot(page, f"manager-{locale}"):
+        if locale != "en":
+            story.switch_language(manager)
+        story.act_as(manager)
+        story.open(manager.name)  # their DM with Pacer: the other stories' answers are in #general
+        story.command("/pacer status")
+        status = story.main.locator(".msg").last
+        expect(status).to_contain_text(rep.name)
+        story.shot("status")
+
+        story.command(f"/pacer goal @{rep.handle}")
+        expect(story.modal).to_contain_text(story.t("goal.modal_title"))
+        expect(story.modal).to_contain_text(rep.name)
+        story.field(story.t("goal.title_label")).get_by_role("textbox").fill(title)
+        story.field(story.t("goal.metric")).get_by_role("combobox").select_option("revenue")
+        story.field(story.t("goal.unit")).get_by_role("combobox").select_option("USD")
+        story.field(story.t("goal.target")).get_by_role("textbox").fill("90k")
+        story.field(story.t("goal.why")).get_by_role("textbox").fill(
+            "Two large accounts renew in Q1" if locale == "en" else "两个大客户在第一季度续约"
+        )
+        story.field(story.t("goal.period")).get_by_role("combobox").select_option("quarter")
+        story.field(story.t("goal.start")).locator("input").fill("2027-01-04")
+        story.shot("goal")
+
+        story.modal.get_by_role("button", name=catalog(locale)["common.save"], exact=True).click()
+        expect(story.modal).to_be_hidden()
+        story.command(f"/pacer goals @{rep.handle}")  # the saved goal, waiting for the rep to agree
+        listed = story.main.locator(".msg").filter(has_text=title).last
+        expect(listed).to_contain_text(story.t("goal_status.awaiting_agreement"))
+        expect(listed).to_contain_text(rep.name)
+        story.shot("confirmation")
+
+        story.command(f"/pacer feedback @{rep.handle}")
+        expect(story.modal).to_contain_text(story.t("feedback.give_title"))
+        expect(story.modal).to_contain_text(rep.name)
+        story.field(story.t("feedback.strengths")).get_by_role("textbox").fill(
+            "Fast follow-up after every demo" if locale == "en" else "每次演示后都跟进得很快"
+        )
+        story.field(story.t("feedback.improve")).get_by_role("textbox").fill(
+            "Qualify deals earlier" if locale == "en" else "更早地筛选商机"
+        )
+        story.field(story.t("feedback.next_step")).get_by_role("textbox").fill(
+            "Shadow one discovery call a week" if locale == "en" else "每周旁听一次需求沟通电话"
+        )
+        story.shot("feedback")
+        story.modal.get_by_role("button", name=story.t("feedback.send"), exact=True).click()
+        expect(story.modal).to_be_hidden()
+
+
+@pytest.mark.parametrize("locale", LANGUAGES)
+def test_an_admin_sees_the_current_settings(page: Any, locale: Locale) -> None:
+    """Setup with the current values → a field error → saved."""
+    story, expect = Story(page, "admin", locale), sync_api.expect
+    with failure_shot(page, f"admin-{locale}"):
+        if locale != "en":
+            story.switch_language(ALEX)
+        story.act_as(ALEX)
+        story.open("general")
+        story.command("/pacer setup")
+        expect(story.modal).to_contain_text(story.t("setup.title"))
+        current = {  # the demo's settings (bot/demo/seed.py); local-slack shows the selects' placeholders
+            "setup.digest_channel": catalog(locale)["setup.current.channel"],
+            "setup.nudge_weekday": catalog(locale)["weekday.0"],
+            "setup.nudge_time": "09:00",
+            "setup.reminder_delay": words("setup.hours", locale, hours="24"),
+            "setup.language": catalog(locale)["language.en"],
+            "setup.digest_weekday": catalog(locale)["weekday.6"],
+            "setup.digest_time": "23:00",
+        }
+        for label, value in current.items():
+            shown = story.field(story.t(label)).get_by_role("combobox").locator("option:checked")
+            expect(shown).to_have_text(value)
+        zone = story.field(story.t("setup.timezone")).get_by_role("textbox")
+        expect(zone).to_have_value("Europe/Berlin")
+        story.shot("setup")
+
+        zone.fill("Mars/Olympus")
+        story.modal.get_by_role("button", name=catalog(locale)["common.save"], exact=True).click()
+        error = story.modal.locator(".modal-error")
+        expect(error).to_contain_text(story.t("setup.error.timezone"))
+        error.scroll_into_view_if_needed()
+        story.shot("error")
+
+        zone.fill("Europe/Berlin")
+        story.modal.get_by_role("button", name=catalog(locale)["common.save"], exact=True).click()
+        expect(story.modal).to_be_hidden()
+        saved = story.main.locator(".msg").last
+        expect(saved).to_contain_text(story.t("setup.saved"))
+        expect(saved).to_contain_text("Europe/Berlin")
+        story.shot("saved")

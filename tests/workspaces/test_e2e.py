@@ -159,3 +159,49 @@ def test_each_person_sets_their_own_country(slack: SlackPeer, app_server: AppSer
         .json()["text"]
         .startswith("Done: your workspace's country")
     )
+
+
+def test_every_select_shows_its_current_value_as_its_placeholder_too(
+    slack: SlackPeer, emulator: SlackEmulator
+) -> None:
+    """local-slack shows no `initial_option`, only the placeholder: both are the current value."""
+    view, _ = open_setup(slack, emulator)
+    selects = [b["element"] for b in view["blocks"] if b.get("element", {}).get("type") == "static_select"]
+    assert len(selects) == 8  # days, times, reminder, feedback day, language and the reported week
+    for element in selects:
+        assert element["placeholder"] == element["initial_option"]["text"]
+    by_block = {block.get("block_id"): block for block in view["blocks"]}
+    assert by_block["report_week"]["element"]["initial_option"]["value"] == "last"
+    assert "placeholder" not in by_block["digest_channel_id"]["element"]  # no channel yet: Slack's own
+    slack.view_submission(view, GOOD, user_id=ADMIN)
+    emulator.reset()
+    view, _ = open_setup(slack, emulator)
+    channel = next(b for b in view["blocks"] if b.get("block_id") == "digest_channel_id")["element"]
+    assert channel["initial_conversation"] == "C0DIGEST"
+    assert channel["placeholder"]["text"] == "The channel chosen before (unchanged)"
+
+
+def test_fields_submitted_untouched_without_a_value_keep_what_the_modal_showed(
+    slack: SlackPeer, emulator: SlackEmulator, app_server: AppServer
+) -> None:
+    """local-slack submits only the fields that were touched; Slack never submits these empty."""
+    view, _ = open_setup(slack, emulator)
+    slack.view_submission(view, {**GOOD, "country": "DE"}, user_id=ADMIN)
+    emulator.reset()
+    view, _ = open_setup(slack, emulator)
+    untouched = {block["block_id"]: None for block in view["blocks"] if block["type"] == "input"}
+    response = slack.view_submission(view, {**untouched, "nudge_time": "10:00"}, user_id=ADMIN)
+    assert response.status == 200 and response.body == b"", response.body
+    with app_server.session_factory() as session:
+        workspace = session.get_one(Workspace, "T0000001")
+        assert (workspace.timezone, workspace.nudge_weekday, workspace.nudge_time) == (
+            "Asia/Shanghai",
+            4,
+            time(10, 0),
+        )
+        assert (workspace.digest_channel_id, workspace.language, workspace.reminder_delay_hours) == (
+            "C0DIGEST",
+            "zh",
+            8,
+        )
+        assert workspace.country is None  # an optional text left empty is emptied, as in Slack
