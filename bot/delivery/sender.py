@@ -137,7 +137,10 @@ class Sender:
             return self._retry_later(item, f"unexpected: {error!r}", maybe_sent=True)
 
     def _attempt(self, item: service.Claimed) -> str:
-        """Post, update or upload, depending on the payload; see `Delivery.payload`."""
+        """Post, update or upload, depending on the payload; see `Delivery.payload`. A message kept up to
+        date (`service.revise`) that went out before is updated where it went."""
+        if item.sent_channel is not None and item.sent_ts is not None:
+            return self._update(item, item.sent_channel, item.sent_ts)
         parent_key = item.payload.get("update_of") or item.payload.get("thread_of")
         channel, thread_ts = item.channel, None
         if parent_key:
@@ -146,15 +149,7 @@ class Sender:
                 return parent
             channel, thread_ts = parent
         if "update_of" in item.payload:
-            self.limiter.wait(channel)
-            self.client.chat_update(
-                channel=channel,
-                ts=str(thread_ts),
-                text=item.payload["text"],
-                blocks=item.payload.get("blocks"),
-            )
-            self._finish(item, channel, str(thread_ts))
-            return "sent"
+            return self._update(item, channel, str(thread_ts))
         if item.uncertain and (found := self._find_in_slack(item, channel, thread_ts)) is not None:
             self._finish(item, *found)
             logger.info("delivery %s was already in Slack (%s)", item.key, found[1])
@@ -171,6 +166,14 @@ class Sender:
             metadata={"event_type": METADATA_TYPE, "event_payload": {"key": item.key}},
         )
         self._finish(item, str(response["channel"]), str(response["ts"]))
+        return "sent"
+
+    def _update(self, item: service.Claimed, channel: str, ts: str) -> str:
+        self.limiter.wait(channel)
+        self.client.chat_update(
+            channel=channel, ts=ts, text=item.payload["text"], blocks=item.payload.get("blocks")
+        )
+        self._finish(item, channel, ts)
         return "sent"
 
     def _parent(self, item: service.Claimed, parent_key: str) -> tuple[str, str] | str:
@@ -235,7 +238,7 @@ class Sender:
 
     def _finish(self, item: service.Claimed, channel: str, ts: str) -> None:
         with self.session_factory.begin() as session:
-            service.mark_sent(session, item.id, channel=channel, ts=ts)
+            service.mark_sent(session, item.id, channel=channel, ts=ts, revision=item.revision)
 
     def _after_slack_error(self, item: service.Claimed, error: SlackApiError) -> str:
         code = str(error.response.get("error") or "")
