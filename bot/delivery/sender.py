@@ -151,7 +151,8 @@ class Sender:
         if "update_of" in item.payload:
             return self._update(item, channel, str(thread_ts))
         if item.uncertain and (found := self._find_in_slack(item, channel, thread_ts)) is not None:
-            self._finish(item, *found)
+            # An earlier try posted it, perhaps an older revision of a revised message: update it next.
+            self._finish(item, *found, revision=item.revision if item.revision == 0 else -1)
             logger.info("delivery %s was already in Slack (%s)", item.key, found[1])
             return "recovered"
         self.limiter.wait(channel)
@@ -236,9 +237,10 @@ class Sender:
             latest = min(str(m["ts"]) for m in messages)
         return None
 
-    def _finish(self, item: service.Claimed, channel: str, ts: str) -> None:
+    def _finish(self, item: service.Claimed, channel: str, ts: str, *, revision: int | None = None) -> None:
         with self.session_factory.begin() as session:
-            service.mark_sent(session, item.id, channel=channel, ts=ts, revision=item.revision)
+            sent = item.revision if revision is None else revision
+            service.mark_sent(session, item.id, channel=channel, ts=ts, revision=sent)
 
     def _after_slack_error(self, item: service.Claimed, error: SlackApiError) -> str:
         code = str(error.response.get("error") or "")
