@@ -173,3 +173,22 @@ def wait_until(probe: Callable[[], bool], timeout: float = 15.0) -> None:
     while not probe():
         assert time.monotonic() < deadline, "timed out"
         time.sleep(0.02)
+
+
+def test_a_rate_limited_update_waits_retry_after_and_shows_the_newest(outbox: Outbox) -> None:
+    ids = outbox.people("U100")
+    revise(outbox, ids["U100"], "1 of 3")
+    sender = outbox.sender()
+    sender.drain()
+    outbox.emulator.fail_next("chat.update", status=429, retry_after=1)
+    revise(outbox, ids["U100"], "2 of 3")
+    report = sender.drain()
+    assert (report.retried, report.sent) == (1, 0)
+    assert outbox.row(KEY).last_error == "ratelimited"
+    revise(outbox, ids["U100"], "3 of 3")  # while it waits: the retry carries the newest
+    began = time.monotonic()
+    sender.drain(linger=timedelta(seconds=10))
+    assert time.monotonic() - began >= 0.9, "Retry-After was respected"
+    assert texts(outbox) == ["3 of 3"]
+    statuses = [call.status for call in outbox.emulator.calls_to("chat.update")]
+    assert statuses == [429, 200]
