@@ -17,7 +17,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from bot import calendar
-from bot.delivery.service import Outgoing, enqueue, revise
+from bot.delivery.service import Outgoing, enqueue, find, revise
 from bot.goals import views
 from bot.goals.models import Goal, GoalStatus
 from bot.i18n import Locale, t
@@ -57,9 +57,19 @@ def ask_next(session: Session, goal: Goal, by: Caller) -> list[Outgoing]:
         payload = views.approval_message(goal, rep.user_id, locale_of(manager, workspace))
         return [dm(goal, manager, APPROVAL, payload)]
     if goal.status is GoalStatus.AWAITING_AGREEMENT:
+        if manager is not None:
+            _refresh_batch(session, goal, manager)
         payload = views.agreement_message(goal, by.member.user_id, locale_of(rep, workspace))
         return [dm(goal, rep, AGREEMENT, payload)]
     return []
+
+
+def _refresh_batch(session: Session, goal: Goal, manager: Member) -> None:
+    """A goal set or edited in a batch whose message is out already: the message counts it (and a goal
+    edited after a rep asked to discuss it is waiting again). No message is started for it."""
+    started = find(session, team_id=manager.team_id, key=batch_key(manager, goal))
+    if started is not None:
+        batch_notice(session, goal, manager, now=started.created_at)
 
 
 def approved_notice(goal: Goal, locale: Locale) -> dict[str, Any]:

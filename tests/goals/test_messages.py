@@ -84,8 +84,15 @@ def test_thirty_answers_are_one_message_updated_in_place(
         lambda: [m for m in summary_of(emulator) if "Would like to discuss: <@UREP13>" in m["text"]],
         what="the discussion",
     )
-    edit = [b for b in shown["blocks"] if b.get("block_id") == f"goal_actions:{goals_of(app_server)[12].id}"]
-    assert edit[0]["elements"][0]["action_id"] == "goal_edit"  # Maria can edit it from the summary
+    # Maria edits it from the summary; the rep is asked again, and the summary has them waiting again.
+    view = team.opened_view(team.click(shown, "goal_edit", user_id=MARIA, channel_id="D" + MARIA))
+    assert team.view_submission(view, {"target": "16"}, user_id=MARIA).json() == {}
+    wait_for(
+        lambda: [m for m in summary_of(emulator) if "Waiting on: <@UREP13>" in m["text"]],
+        what="waiting again",
+    )
+    assert "discuss" not in summary_of(emulator)[0]["text"]
+    wait_for(lambda: len(dms(emulator, REPS[12])) == 2, what="the new ask")  # answered below
 
     for rep in REPS[12:]:
         answer(team, emulator, rep)
