@@ -16,7 +16,7 @@ from bot.errors import FieldErrors, Invalid, NotAllowed, Stale
 from bot.goals.numbers import ID_RANGE, MAX_AMOUNT, format_amount, parse_amount, read_amount, read_whole
 from bot.i18n import Locale, moment, t
 from bot.roster.models import Member
-from bot.roster.service import Caller, locale_of
+from bot.roster.service import Caller
 from bot.slack.answers import tell
 from bot.slack.commands import ADMINS, REPS, CommandRequest, Commands, Group
 from bot.slack.deps import Deps
@@ -223,10 +223,7 @@ def record(deps: Deps, caller: Caller, week: date, answers: list[service.Answer]
             ):
                 continue  # never queued, or stopped before it went out
             outgoing.append(messages.done(rep, key, week, goals, locale=caller.locale, now=now))
-        if answers[0].needs_help and rep.manager_id is not None:
+        if rep.manager_id is not None:
             manager = session.get_one(Member, rep.manager_id)
-            blockers = [a.blockers for a in answers]
-            outgoing.append(
-                messages.help_request(manager, rep, week, blockers, locale_of(manager, workspace))
-            )
+            messages.help_requests(session, manager, week, asked=answers[0].needs_help, now=now)
         enqueue(session, outgoing, now=now)

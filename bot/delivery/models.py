@@ -44,6 +44,9 @@ class Delivery(Base):
         default=DeliveryStatus.PENDING,
     )
     attempts: Mapped[int] = mapped_column(default=0)
+    # A kept-up-to-date message (`service.revise`): each change of its payload counts one up, so a sender
+    # that sent an older revision leaves the row pending, and the newest is sent (as an update) next.
+    revision: Mapped[int] = mapped_column(default=0, server_default="0")
     # An earlier try ended without knowing whether Slack took the message (a timeout, a dropped
     # connection, a 5xx, a sender that died): look in the conversation before posting again.
     maybe_sent: Mapped[bool] = mapped_column(default=False)

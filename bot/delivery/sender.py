@@ -137,7 +137,10 @@ class Sender:
             return self._retry_later(item, f"unexpected: {error!r}", maybe_sent=True)
 
     def _attempt(self, item: service.Claimed) -> str:
-        """Post, update or upload, depending on the payload; see `Delivery.payload`."""
+        """Post, update or upload, depending on the payload; see `Delivery.payload`. A message kept up to
+        date (`service.revise`) that went out before is updated where it went."""
+        if item.sent_channel is not None and item.sent_ts is not None:
+            return self._update(item, item.sent_channel, item.sent_ts)
         parent_key = item.payload.get("update_of") or item.payload.get("thread_of")
         channel, thread_ts = item.channel, None
         if parent_key:
@@ -146,17 +149,10 @@ class Sender:
                 return parent
             channel, thread_ts = parent
         if "update_of" in item.payload:
-            self.limiter.wait(channel)
-            self.client.chat_update(
-                channel=channel,
-                ts=str(thread_ts),
-                text=item.payload["text"],
-                blocks=item.payload.get("blocks"),
-            )
-            self._finish(item, channel, str(thread_ts))
-            return "sent"
+            return self._update(item, channel, str(thread_ts))
         if item.uncertain and (found := self._find_in_slack(item, channel, thread_ts)) is not None:
-            self._finish(item, *found)
+            # An earlier try posted it, perhaps an older revision of a revised message: update it next.
+            self._finish(item, *found, revision=item.revision if item.revision == 0 else -1)
             logger.info("delivery %s was already in Slack (%s)", item.key, found[1])
             return "recovered"
         self.limiter.wait(channel)
@@ -171,6 +167,14 @@ class Sender:
             metadata={"event_type": METADATA_TYPE, "event_payload": {"key": item.key}},
         )
         self._finish(item, str(response["channel"]), str(response["ts"]))
+        return "sent"
+
+    def _update(self, item: service.Claimed, channel: str, ts: str) -> str:
+        self.limiter.wait(channel)
+        self.client.chat_update(
+            channel=channel, ts=ts, text=item.payload["text"], blocks=item.payload.get("blocks")
+        )
+        self._finish(item, channel, ts)
         return "sent"
 
     def _parent(self, item: service.Claimed, parent_key: str) -> tuple[str, str] | str:
@@ -233,9 +237,10 @@ class Sender:
             latest = min(str(m["ts"]) for m in messages)
         return None
 
-    def _finish(self, item: service.Claimed, channel: str, ts: str) -> None:
+    def _finish(self, item: service.Claimed, channel: str, ts: str, *, revision: int | None = None) -> None:
         with self.session_factory.begin() as session:
-            service.mark_sent(session, item.id, channel=channel, ts=ts)
+            sent = item.revision if revision is None else revision
+            service.mark_sent(session, item.id, channel=channel, ts=ts, revision=sent)
 
     def _after_slack_error(self, item: service.Claimed, error: SlackApiError) -> str:
         code = str(error.response.get("error") or "")

@@ -7,12 +7,12 @@ whose own clock runs ahead can never take a row another sender still holds."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import ColumnElement, and_, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import ReturningUpdate
 
@@ -22,6 +22,9 @@ from bot.delivery.models import Delivery, DeliveryStatus
 
 MAX_ATTEMPTS = 6
 BACKOFF_CAP = timedelta(minutes=30)
+# A kept-up-to-date message that changes again after it went out waits this long before its update, so a
+# burst of changes (thirty reps agreeing within a minute) becomes a few `chat.update` calls, not thirty.
+SETTLE = timedelta(seconds=2)
 
 
 class Recipient(Protocol):
@@ -94,6 +97,57 @@ def enqueue(session: Session, messages: Iterable[Outgoing], *, now: datetime) ->
     return inserted
 
 
+def revise(
+    session: Session,
+    message: Outgoing,
+    render: Callable[[], dict[str, Any]],
+    *,
+    now: datetime,
+    settle: timedelta | None = None,
+) -> None:
+    """Keep one message per key up to date (e.g. a manager's "12 of 30 agreed"): posted once, then edited
+    in place with `chat.update` whenever it changes. `message.payload` is ignored: `render()` builds the
+    payload from the current state, *after* the row is held, so that of two transactions changing that
+    state at once the later one renders both changes (on PostgreSQL the upsert locks the row until this
+    transaction ends, and under READ COMMITTED `render`'s queries then see what the other committed; on
+    SQLite writers take turns). A row not sent yet just gets the new payload; one being sent keeps its
+    sender, who sees the revision moved on and leaves it pending (`mark_sent`); one already sent is
+    pending again, due `settle` later, so changes close together go out as one update."""
+    held = _hold(session, message, now=now)
+    values: dict[str, Any] = {"payload": render()}
+    if held.status not in {DeliveryStatus.PENDING, DeliveryStatus.SENDING}:
+        values |= {
+            "status": DeliveryStatus.PENDING,
+            "next_attempt_at": database_now(session) + (SETTLE if settle is None else settle),
+            "attempts": 0,
+            "last_error": None,
+        }
+    session.execute(update(Delivery).where(Delivery.id == held.id).values(**values))
+
+
+def _hold(session: Session, message: Outgoing, *, now: datetime) -> Any:
+    """Insert the message's row (empty until rendered) or count its revision one up; either way the row
+    is this transaction's until it ends. Returns its id and status."""
+    statement = upsert_statement(session, Delivery).values(
+        team_id=message.team_id,
+        key=message.key,
+        kind=message.kind,
+        period=message.period,
+        channel=message.channel,
+        payload={},
+        member_id=message.member_id,
+        status=DeliveryStatus.PENDING,
+        attempts=0,
+        revision=0,
+        next_attempt_at=database_now(session),
+        created_at=now,
+    )
+    statement = statement.on_conflict_do_update(
+        index_elements=["team_id", "key"], set_={"revision": Delivery.revision + 1}
+    )
+    return session.execute(statement.returning(Delivery.id, Delivery.status)).one()
+
+
 def find(session: Session, *, team_id: str, key: str) -> Delivery | None:
     return session.scalar(select(Delivery).where(Delivery.team_id == team_id, Delivery.key == key))
 
@@ -119,6 +173,9 @@ class Claimed:
     member_id: int | None
     attempts: int  # counting this one
     uncertain: bool  # an earlier try may have reached Slack (see Delivery.maybe_sent): look before posting
+    revision: int = 0  # the payload's revision (see `revise`)
+    sent_channel: str | None = None  # where a revised message went out before: update it there
+    sent_ts: str | None = None
 
 
 def _due(now: datetime) -> ColumnElement[bool]:
@@ -153,6 +210,9 @@ def _take(ids: list[int], due: ColumnElement[bool], *, worker: str, until: datet
             Delivery.member_id,
             Delivery.attempts,
             Delivery.maybe_sent,
+            Delivery.revision,
+            Delivery.sent_channel,
+            Delivery.sent_ts,
         )
         .execution_options(synchronize_session=False)
     )
@@ -175,18 +235,28 @@ def claim(session: Session, *, worker: str, limit: int, lease: timedelta) -> lis
     taken = session.execute(_take(ids, due, worker=worker, until=now + lease)).all()
     order = {delivery_id: n for n, delivery_id in enumerate(ids)}
     return [
-        Claimed(r.id, r.team_id, r.key, r.kind, r.channel, r.payload, r.member_id, r.attempts, r.maybe_sent)
+        Claimed(
+            *(r.id, r.team_id, r.key, r.kind, r.channel, r.payload, r.member_id, r.attempts, r.maybe_sent),
+            revision=r.revision,
+            sent_channel=r.sent_channel,
+            sent_ts=r.sent_ts,
+        )
         for r in sorted(taken, key=lambda r: order[r.id])
     ]
 
 
-def mark_sent(session: Session, delivery_id: int, *, channel: str, ts: str) -> None:
+def mark_sent(session: Session, delivery_id: int, *, channel: str, ts: str, revision: int = 0) -> None:
+    """Sent as of `revision`; when the payload was revised meanwhile (`revise`), the row stays pending,
+    due after SETTLE, and its next send updates the message just sent. The revision is compared inside
+    the UPDATE, so a revision committed while this waits for the row's lock is still seen."""
     now = database_now(session)
+    current = Delivery.revision == revision
     session.execute(
         update(Delivery)
         .where(Delivery.id == delivery_id)
         .values(
-            status=DeliveryStatus.SENT,
+            status=case((current, _status(DeliveryStatus.SENT)), else_=_status(DeliveryStatus.PENDING)),
+            next_attempt_at=case((current, Delivery.next_attempt_at), else_=now + SETTLE),
             maybe_sent=False,
             sent_channel=channel,
             sent_ts=ts,
@@ -195,6 +265,10 @@ def mark_sent(session: Session, delivery_id: int, *, channel: str, ts: str) -> N
             last_error=None,
         )
     )
+
+
+def _status(status: DeliveryStatus) -> ColumnElement[DeliveryStatus]:
+    return literal(status, Delivery.status.type)
 
 
 def mark_retry(

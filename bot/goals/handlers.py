@@ -223,7 +223,7 @@ def answer(request: Interaction[NoMetadata]) -> None:
             session, action, goal, caller, version=pressed.version, now=now, rep=rep
         )
         if tell is not None:
-            enqueue(session, [messages.dm(goal, tell, kind, note)], now=now)
+            messages.notify(session, goal, tell, kind, note, now=now)
         people = rep_and_manager(session, rep)
     request.replace_message(blocks.notice(join("\n", [done, views.summary(goal, caller.locale)])))
     deps.kick()

@@ -1,19 +1,31 @@
 """The goal DMs as outbox messages: their kinds, their keys and their payloads. A goal's DM is keyed by
-the goal, its version and the person, so each version asks (and tells) each person once."""
+the goal, its version and the person, so each version asks (and tells) each person once.
+
+What reps answer is not one DM each to their manager: it is one message per *batch*, kept up to date
+("12 of 30 agreed — waiting on: …") through `bot.delivery.service.revise`. A batch is the goals a
+manager's reps were set (by the manager or an admin, not proposed by the rep) for the same period (the
+same start and end dates) in the same ISO week (UTC) of the goal's creation: 200 goals set for Q1 on
+Monday are one message; more goals for Q1 set the week after are a second one."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import date, datetime, time
 from typing import Any
 
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from bot.delivery.service import Outgoing
+from bot import calendar
+from bot.delivery.service import Outgoing, enqueue, find, revise
 from bot.goals import views
 from bot.goals.models import Goal, GoalStatus
 from bot.i18n import Locale, t
 from bot.roster.models import Member
 from bot.roster.service import Caller, current_manager, locale_of
 from bot.slack import blocks
+from bot.slack.ids import Action
+from bot.text import Mrkdwn, join, mention
 from bot.workspaces.models import Workspace
 
 APPROVAL = "goal-approval"  # to the manager: approve the rep's proposal
@@ -21,7 +33,11 @@ AGREEMENT = "goal-agreement"  # to the rep: agree to the manager's goal
 APPROVED = "goal-approved"  # to the rep: the manager approved
 AGREED = "goal-agreed"  # to the manager: the rep agreed
 DISCUSS = "goal-discuss"  # to the manager: the rep wants to discuss
-KINDS = (APPROVAL, AGREEMENT, APPROVED, AGREED, DISCUSS)
+BATCH = "goal-batch"  # to the manager: how their reps answered a batch of goals, kept up to date
+KINDS = (APPROVAL, AGREEMENT, APPROVED, AGREED, DISCUSS, BATCH)
+NAMES_SHOWN = 12  # names in "waiting on: …" before "+N more"
+DISCUSSIONS_SHOWN = 20  # goals to discuss shown with their Edit button (two blocks each; 3 + 40 + 1 ≤ 50)
+IN_BATCH = (GoalStatus.AWAITING_AGREEMENT, GoalStatus.DISCUSSING, GoalStatus.ACTIVE)
 
 
 def key(kind: str, goal: Goal, to: Member) -> str:
@@ -41,9 +57,19 @@ def ask_next(session: Session, goal: Goal, by: Caller) -> list[Outgoing]:
         payload = views.approval_message(goal, rep.user_id, locale_of(manager, workspace))
         return [dm(goal, manager, APPROVAL, payload)]
     if goal.status is GoalStatus.AWAITING_AGREEMENT:
+        if manager is not None:
+            _refresh_batch(session, goal, manager)
         payload = views.agreement_message(goal, by.member.user_id, locale_of(rep, workspace))
         return [dm(goal, rep, AGREEMENT, payload)]
     return []
+
+
+def _refresh_batch(session: Session, goal: Goal, manager: Member) -> None:
+    """A goal set or edited in a batch whose message is out already: the message counts it (and a goal
+    edited after a rep asked to discuss it is waiting again). No message is started for it."""
+    started = find(session, team_id=manager.team_id, key=batch_key(manager, goal))
+    if started is not None:
+        batch_notice(session, goal, manager, now=started.created_at)
 
 
 def approved_notice(goal: Goal, locale: Locale) -> dict[str, Any]:
@@ -59,3 +85,98 @@ def agreed_notice(goal: Goal, rep: Member, locale: Locale) -> dict[str, Any]:
 def discuss_notice(goal: Goal, rep: Member, locale: Locale) -> dict[str, Any]:
     """To the manager: the rep wants to discuss the target (with the goal's buttons)."""
     return views.discuss_message(goal, rep.user_id, locale)
+
+
+def notify(
+    session: Session, goal: Goal, to: Member, kind: str, note: dict[str, Any], *, now: datetime
+) -> None:
+    """Tell `to` what happened: a rep's agreement or wish to discuss updates their manager's batch message;
+    anything else (the rep told of an approval) is a DM of its own."""
+    if kind in {AGREED, DISCUSS}:
+        batch_notice(session, goal, to, now=now)
+    else:
+        enqueue(session, [dm(goal, to, kind, note)], now=now)
+
+
+def batch_week(goal: Goal) -> date:
+    return calendar.iso_week_start(goal.created_at.date())
+
+
+def batch_key(manager: Member, goal: Goal) -> str:
+    """One message per manager, period and week the goals were set in."""
+    return f"{BATCH}:{manager.user_id}:{goal.start_date}:{goal.end_date}:{batch_week(goal)}"
+
+
+def batch_notice(session: Session, goal: Goal, manager: Member, *, now: datetime) -> None:
+    """Post, or update in place, the manager's message about `goal`'s batch, rendered from the current
+    state of every goal in it (see `revise` for why that is rendered after the row is held)."""
+    workspace = session.get_one(Workspace, manager.team_id)
+    message = Outgoing.dm(
+        manager, key=batch_key(manager, goal), kind=BATCH, payload={}, period=str(goal.start_date)
+    )
+    week, start, end = batch_week(goal), goal.start_date, goal.end_date
+
+    def render() -> dict[str, Any]:
+        return batch_message(
+            batch(session, manager, start, end, week), start, end, locale_of(manager, workspace)
+        )
+
+    revise(session, message, render, now=now)
+
+
+def batch(session: Session, manager: Member, start: date, end: date, week: date) -> list[tuple[Goal, str]]:
+    """The goals of a batch with their rep's user id, in the order they were set."""
+    first = datetime.combine(week, time.min, tzinfo=calendar.UTC)
+    rows = session.execute(
+        select(Goal, Member.user_id)
+        .join(Member, Member.id == Goal.rep_id)
+        .where(
+            Goal.team_id == manager.team_id,
+            Member.manager_id == manager.id,
+            Member.on_team.is_(True),
+            Goal.start_date == start,
+            Goal.end_date == end,
+            Goal.created_at >= first,
+            Goal.created_at < first + calendar.WEEK,
+            Goal.status.in_(IN_BATCH),
+            or_(Goal.created_by_id.is_(None), Goal.created_by_id != Goal.rep_id),
+        )
+        .order_by(Goal.id)
+    )
+    return [(goal, user_id) for goal, user_id in rows]
+
+
+def names(user_ids: Sequence[str], locale: Locale, *, shown: int = NAMES_SHOWN) -> Mrkdwn:
+    """Mentions of the first `shown` people, then "+N more"."""
+    listed = [mention(user_id) for user_id in user_ids[:shown]]
+    if len(user_ids) > shown:
+        listed.append(t("coalesce.more", locale, count=len(user_ids) - shown))
+    return join(", ", listed)
+
+
+def batch_message(goals: list[tuple[Goal, str]], start: date, end: date, locale: Locale) -> dict[str, Any]:
+    """The manager's summary: how many agreed, who is still waiting, who would like to discuss (each with
+    the goal's Edit button, up to DISCUSSIONS_SHOWN); a plain text fallback says the same in words."""
+    agreed = [user for goal, user in goals if goal.status is GoalStatus.ACTIVE]
+    waiting = [user for goal, user in goals if goal.status is GoalStatus.AWAITING_AGREEMENT]
+    discussing = [(goal, user) for goal, user in goals if goal.status is GoalStatus.DISCUSSING]
+    title = t("coalesce.goals_title", locale, start=start, end=end, agreed=len(agreed), total=len(goals))
+    lines: list[Mrkdwn] = [title]
+    if waiting:
+        lines.append(t("coalesce.waiting", locale, names=names(waiting, locale)))
+    if discussing:
+        lines.append(t("coalesce.discussing", locale, names=names([u for _, u in discussing], locale)))
+    if not waiting and not discussing:
+        lines.append(t("coalesce.all_agreed", locale))
+    body = [blocks.section(line) for line in lines]
+    for goal, user in discussing[:DISCUSSIONS_SHOWN]:
+        text = t("coalesce.discuss_goal", locale, rep=user, title=goal.title)
+        edit = blocks.button(Action.GOAL_EDIT.value, t("goal.edit", locale), f"{goal.id}:{goal.version}")
+        body += [
+            blocks.section(text),
+            {"type": "actions", "block_id": f"goal_actions:{goal.id}", "elements": [edit]},
+        ]
+        lines.append(text)
+    if len(discussing) > DISCUSSIONS_SHOWN:
+        body.append(blocks.context(t("coalesce.more", locale, count=len(discussing) - DISCUSSIONS_SHOWN)))
+    return blocks.message(join("\n", lines), body)

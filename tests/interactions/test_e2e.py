@@ -145,8 +145,9 @@ def test_a_goal_submitted_twice_at_once_is_one_goal_and_the_agree_button_twice_a
     settled(app_server)
     with app_server.session_factory() as session:
         assert session.scalars(select(Goal)).one().status is GoalStatus.ACTIVE
-    assert len([m for m in dms(emulator, MARIA) if "agreed to" in m["text"]]) == 1
-    assert count(app_server, Delivery, Delivery.kind == "goal-agreed") == 1
+    assert len([m for m in dms(emulator, MARIA) if "1 of 1 agreed" in m["text"]]) == 1
+    # the manager's batch message was written once (revision 0): the second press told no one
+    assert count(app_server, Delivery, Delivery.kind == "goal-batch", Delivery.revision == 0) == 1
 
 
 def test_acknowledge_pressed_twice_at_once_is_recorded_and_told_once(

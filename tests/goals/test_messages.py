@@ -1,0 +1,154 @@
+"""The manager's batch message: thirty reps answering is one message, posted once and updated in place
+("12 of 30 agreed — waiting on: …"), not thirty DMs; a second batch gets its own; both languages, names
+bounded, titles escaped, within Slack's limits."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, date, datetime
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from bot.delivery import service
+from bot.goals import messages
+from bot.goals.models import Goal, GoalStatus
+from tests.support.app_server import AppServer
+from tests.support.e2e import dms
+from tests.support.goal_forms import ACCOUNTS_GOAL as GOAL
+from tests.support.people import ADMIN, MARIA
+from tests.support.slack_emulator import SlackEmulator
+from tests.support.slack_peer import SlackPeer
+from tests.support.waiting import wait_for
+
+REPS = [f"UREP{n:02d}" for n in range(1, 31)]
+START, END = date(2026, 10, 1), date(2026, 12, 31)
+
+
+def goals_of(app_server: AppServer) -> list[Goal]:
+    with app_server.session_factory() as session:
+        return list(session.scalars(select(Goal).order_by(Goal.id)))
+
+
+def set_goal(slack: SlackPeer, rep: str, **changes: str) -> None:
+    view = slack.open_modal(f"goal <@{rep}|x>", user_id=MARIA)
+    assert slack.view_submission(view, GOAL | changes, user_id=MARIA).json() == {}
+
+
+def ask_of(emulator: SlackEmulator, rep: str) -> dict[str, Any]:
+    return wait_for(lambda: dms(emulator, rep), what=f"the agreement DM to {rep}")[-1]
+
+
+def answer(slack: SlackPeer, emulator: SlackEmulator, rep: str, action: str = "goal_agree") -> None:
+    assert slack.click(ask_of(emulator, rep), action, user_id=rep, channel_id="D" + rep).status == 200
+
+
+def summary_of(emulator: SlackEmulator) -> list[dict[str, Any]]:
+    return [m for m in dms(emulator, MARIA) if "agreed" in m["text"]]
+
+
+def to_maria(emulator: SlackEmulator, method: str) -> int:
+    return len([c for c in emulator.calls_to(method) if c.params.get("channel") in {MARIA, "D" + MARIA}])
+
+
+@pytest.fixture
+def team(slack: SlackPeer, emulator: SlackEmulator, app_server: AppServer) -> SlackPeer:
+    app_server.clock.set(datetime(2026, 10, 5, 9, tzinfo=UTC))
+    for rep in REPS:
+        emulator.add_user(rep, name=rep.lower(), real_name=f"Rep {rep[-2:]}", tz="Europe/Berlin")
+    slack.command(f"manager add <@{MARIA}|maria>", user_id=ADMIN)
+    for some in (REPS[:15], REPS[15:]):  # a command names at most 25
+        slack.command("team add " + " ".join(f"<@{rep}|x>" for rep in some), user_id=MARIA)
+    for rep in REPS:
+        set_goal(slack, rep)
+    wait_for(lambda: all(dms(emulator, rep) for rep in REPS), what="thirty agreement DMs")
+    return slack
+
+
+@pytest.mark.e2e
+def test_thirty_answers_are_one_message_updated_in_place(
+    team: SlackPeer, emulator: SlackEmulator, app_server: AppServer
+) -> None:
+    began = time.monotonic()
+    for rep in REPS[:12]:
+        answer(team, emulator, rep)
+    (shown,) = wait_for(
+        lambda: [m for m in summary_of(emulator) if "*12 of 30 agreed*" in m["text"]], what="12 of 30"
+    )
+    waiting = shown["text"].split("Waiting on: ")[1]
+    assert waiting == ", ".join(f"<@{rep}>" for rep in REPS[12:24]) + ", +6 more"
+
+    answer(team, emulator, REPS[12], "goal_discuss")
+    (shown,) = wait_for(
+        lambda: [m for m in summary_of(emulator) if "Would like to discuss: <@UREP13>" in m["text"]],
+        what="the discussion",
+    )
+    # Maria edits it from the summary; the rep is asked again, and the summary has them waiting again.
+    view = team.opened_view(team.click(shown, "goal_edit", user_id=MARIA, channel_id="D" + MARIA))
+    assert team.view_submission(view, {"target": "16"}, user_id=MARIA).json() == {}
+    wait_for(
+        lambda: [m for m in summary_of(emulator) if "Waiting on: <@UREP13>" in m["text"]],
+        what="waiting again",
+    )
+    assert "discuss" not in summary_of(emulator)[0]["text"]
+    wait_for(lambda: len(dms(emulator, REPS[12])) == 2, what="the new ask")  # answered below
+
+    for rep in REPS[12:]:
+        answer(team, emulator, rep)
+    (final,) = wait_for(
+        lambda: [m for m in summary_of(emulator) if "*30 of 30 agreed*" in m["text"]], what="30 of 30"
+    )
+    elapsed = time.monotonic() - began
+    assert "Waiting on" not in final["text"] and "Everyone has agreed" in final["text"]
+    assert [g.status for g in goals_of(app_server)] == [GoalStatus.ACTIVE] * 30
+    posts, updates = to_maria(emulator, "chat.postMessage"), to_maria(emulator, "chat.update")
+    print(f"31 answers in {elapsed:.1f} s: {posts} chat.postMessage, {updates} chat.update to the manager")
+    assert posts == 1 and len(dms(emulator, MARIA)) == 1
+    assert 1 <= updates < 31
+    assert updates <= elapsed / service.SETTLE.total_seconds() + 3  # at most one per settle, and a tail
+
+
+@pytest.mark.e2e
+def test_a_second_batch_gets_its_own_message(
+    team: SlackPeer, emulator: SlackEmulator, app_server: AppServer
+) -> None:
+    answer(team, emulator, REPS[0])
+    wait_for(lambda: [m for m in summary_of(emulator) if "*1 of 30 agreed*" in m["text"]], what="the first")
+    set_goal(team, REPS[0], start_date="2027-01-01", title="Open accounts in Q1")  # another period
+    wait_for(lambda: len(dms(emulator, REPS[0])) == 2, what="the new ask")
+    answer(team, emulator, REPS[0])
+    second = wait_for(
+        lambda: [m for m in summary_of(emulator) if "2027-01-01 to 2027-03-31: *1 of 1 agreed*" in m["text"]],
+        what="the second batch's message",
+    )
+    assert len(second) == 1 and len(dms(emulator, MARIA)) == 2
+    assert "*1 of 30 agreed*" in dms(emulator, MARIA)[0]["text"]  # the first is left as it was
+
+
+def batch(statuses: list[GoalStatus], title: str = "Open accounts") -> list[tuple[Goal, str]]:
+    return [
+        (Goal(id=n + 1, version=1, title=title, status=status), f"UREP{n + 1:02d}")
+        for n, status in enumerate(statuses)
+    ]
+
+
+def test_the_summary_in_both_languages_with_a_bounded_name_list() -> None:
+    goals = batch([GoalStatus.ACTIVE] * 12 + [GoalStatus.AWAITING_AGREEMENT] * 18)
+    en = messages.batch_message(goals, START, END, "en")
+    assert en["text"].startswith("🎯 Goals for 2026-10-01 to 2026-12-31: *12 of 30 agreed*\nWaiting on: ")
+    assert en["text"].endswith("<@UREP24>, +6 more")
+    zh = messages.batch_message(goals, START, END, "zh")
+    assert "*30 人中 12 人已确认*" in zh["text"] and zh["text"].endswith("<@UREP24>, 另外 6 人")
+
+
+def test_titles_are_escaped_and_blocks_stay_within_fifty() -> None:
+    goals = batch([GoalStatus.DISCUSSING] * 200, title="<!channel> *win* <https://x.example|here>")
+    payload = messages.batch_message(goals, START, END, "en")
+    assert len(payload["blocks"]) <= 50
+    assert "<!channel>" not in payload["text"] and "&lt;!channel&gt;" in payload["text"]
+    assert payload["blocks"][-1] == {
+        "type": "context",
+        "elements": [{"type": "mrkdwn", "text": "+180 more"}],
+    }
+    assert "Would like to discuss: " in payload["text"] and "+188 more" in payload["text"]
