@@ -11,7 +11,7 @@ from bot.feedback.service import TEXT_MAX, Figure, Visible
 from bot.feedback.summary import FieldSummary
 from bot.feedback.themes import THEMES
 from bot.goals.numbers import format_amount
-from bot.i18n import Locale, t
+from bot.i18n import Locale, moment, t
 from bot.roster.models import Member
 from bot.slack import blocks
 from bot.slack.ids import Action, CallbackId, FeedbackBlock
@@ -227,17 +227,20 @@ def to_rep(item: ManagerFeedback, manager_user_id: str, locale: Locale) -> dict[
         )
     body = [blocks.section(intro), blocks.section(details)]
     if item.acknowledged_at is not None:
-        body.append(blocks.context(t("feedback.acknowledged_on", locale, at=_when(item.acknowledged_at))))
+        body.append(
+            blocks.context(t("feedback.acknowledged_on", locale, at=_when(item.acknowledged_at, locale)))
+        )
     body.append({"type": "actions", "block_id": f"feedback:{item.id}", "elements": elements})
     return blocks.message(join("\n", [intro, details]), body)
 
 
-def _when(at: datetime) -> str:
-    return at.strftime("%Y-%m-%d %H:%M UTC")
+def _when(at: datetime, locale: Locale) -> Mrkdwn:
+    """When it happened, in each reader's own zone (Slack's `<!date>`), never "UTC"."""
+    return moment(at, None, locale)
 
 
 def acknowledged_notice(item: ManagerFeedback, rep_user_id: str, locale: Locale) -> dict[str, Any]:
-    at = _when(item.acknowledged_at) if item.acknowledged_at else "—"
+    at = _when(item.acknowledged_at, locale) if item.acknowledged_at else "—"
     return blocks.notice(
         t(
             "feedback.acknowledged_notice",
@@ -288,7 +291,7 @@ def _given_rows(given: list[tuple[ManagerFeedback, Member]], locale: Locale) -> 
     rows: list[Mrkdwn] = []
     for item, rep in given:
         ack = (
-            t("feedback.acknowledged_on", locale, at=_when(item.acknowledged_at))
+            t("feedback.acknowledged_on", locale, at=_when(item.acknowledged_at, locale))
             if item.acknowledged_at
             else t("feedback.not_acknowledged", locale)
         )

@@ -4,6 +4,7 @@ of the field, and both languages."""
 
 from __future__ import annotations
 
+import re
 import pytest
 from sqlalchemy import select
 
@@ -128,7 +129,10 @@ def test_manager_feedback_is_acknowledged_once(
     assert team.view_submission(reply, {"reply": "Thanks, will do"}, user_id=REP_EN).json() == {}
     wait_for(lambda: [m for m in dms(emulator, MARIA) if "Thanks, will do" in m["text"]], what="the reply")
     # Maria sees when it was acknowledged; Li sees nothing addressed to Rita.
-    assert "acknowledged 2026" in team.command("feedback list", user_id=MARIA).json()["text"]
+    listing = team.command("feedback list", user_id=MARIA).json()["text"]
+    # When, in Maria's own zone through Slack's date formatting; the fallback names no zone.
+    assert re.search(r"acknowledged <!date\^\d+\^\{date_short_pretty\} at \{time\}\|Tue, Dec 1>", listing)
+    assert "UTC" not in listing
     assert "Great follow-up" not in team.command("feedback list", user_id=REP_ZH).json()["text"]
     assert "Great follow-up" in team.command("feedback list", user_id=REP_EN).json()["text"]
 

@@ -58,7 +58,10 @@ def test_admin_saves_settings(slack: SlackPeer, emulator: SlackEmulator, app_ser
     confirmed = wait_for(
         lambda: [p for url, p in emulator.responses if url == response_url], what="confirmation"
     )
-    assert confirmed[0]["text"].startswith("Settings saved. Digest: <#C0DIGEST>. Check-ins: Friday at 16:30")
+    # The nudge time as English writes it (Babel: a narrow no-break space before PM), with no zone's name.
+    assert confirmed[0]["text"].startswith(
+        "Settings saved. Digest: <#C0DIGEST>. Check-ins: Friday at 4:30\u202fPM"
+    )
 
 
 def test_the_modal_reopens_with_saved_values(slack: SlackPeer, emulator: SlackEmulator) -> None:
