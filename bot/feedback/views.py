@@ -3,7 +3,7 @@ listings and the voice-of-the-field summary. Pure builders."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from bot.feedback.models import FieldFeedback, ManagerFeedback
@@ -227,20 +227,14 @@ def to_rep(item: ManagerFeedback, manager_user_id: str, locale: Locale) -> dict[
         )
     body = [blocks.section(intro), blocks.section(details)]
     if item.acknowledged_at is not None:
-        body.append(
-            blocks.context(t("feedback.acknowledged_on", locale, at=_when(item.acknowledged_at, locale)))
-        )
+        at = moment(item.acknowledged_at, None, locale)  # in each reader's own zone, never "UTC"
+        body.append(blocks.context(t("feedback.acknowledged_on", locale, at=at)))
     body.append({"type": "actions", "block_id": f"feedback:{item.id}", "elements": elements})
     return blocks.message(join("\n", [intro, details]), body)
 
 
-def _when(at: datetime, locale: Locale) -> Mrkdwn:
-    """When it happened, in each reader's own zone (Slack's `<!date>`), never "UTC"."""
-    return moment(at, None, locale)
-
-
 def acknowledged_notice(item: ManagerFeedback, rep_user_id: str, locale: Locale) -> dict[str, Any]:
-    at = _when(item.acknowledged_at, locale) if item.acknowledged_at else "—"
+    at = moment(item.acknowledged_at, None, locale) if item.acknowledged_at else "—"
     return blocks.notice(
         t(
             "feedback.acknowledged_notice",
@@ -291,7 +285,7 @@ def _given_rows(given: list[tuple[ManagerFeedback, Member]], locale: Locale) -> 
     rows: list[Mrkdwn] = []
     for item, rep in given:
         ack = (
-            t("feedback.acknowledged_on", locale, at=_when(item.acknowledged_at, locale))
+            t("feedback.acknowledged_on", locale, at=moment(item.acknowledged_at, None, locale))
             if item.acknowledged_at
             else t("feedback.not_acknowledged", locale)
         )
