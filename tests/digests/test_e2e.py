@@ -99,8 +99,12 @@ def test_two_hundred_reps_go_into_the_thread(
     parent = posted[0]
     replies = [m for m in posted if m.get("thread_ts") == parent["ts"] and not m.get("files")]
     assert replies, "the full list belongs in the thread"
-    text = "".join(block["text"]["text"] for m in replies for block in m["blocks"])
+    text = "".join(block["text"]["text"] for m in replies for block in m["blocks"] if "text" in block)
     assert all(f"<@UR{n:04d}>" in text for n in range(200))
+    # Each reply shows badges, so each ends with their legend.
+    assert all(
+        m["blocks"][-1]["elements"][0]["text"].startswith("Status is the pace to date") for m in replies
+    )
     assert all(len(m["blocks"]) <= 50 for m in posted)
     assert not [c for c in emulator.calls_to("chat.postMessage") if not c.response.get("ok")]
 

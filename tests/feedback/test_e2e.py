@@ -5,6 +5,7 @@ of the field, and both languages."""
 from __future__ import annotations
 
 import re
+
 import pytest
 from sqlalchemy import select
 

@@ -61,7 +61,7 @@ def test_each_role_gets_its_home(slack: SlackPeer, emulator: SlackEmulator, app_
     seed(app_server, emulator)
     rep = opened(slack, emulator, "UH0")
     assert "Your check-in for week 49" in texts(rep) and "Accounts opened this quarter" in texts(rep)
-    # Through Slack's date formatting (each reader's own zone); the fallback in the rep's zone, no zone's name.
+    # Slack's date formatting (each reader's own zone); the fallback in the rep's zone, no zone's name.
     nudge = (
         "Next check-in nudge: <!date^1797238800^{date_short_pretty} at {time}|Mon, Dec 14 at 9:00\u202fAM>"
     )
