@@ -170,7 +170,8 @@ def test_an_escalation_already_resolved_says_so(
         number = session.scalars(select(Escalation.id)).one()  # PostgreSQL's sequence runs on between tests
     assert answer_to(emulator, late)["text"] == (
         f"升级 #{number} 已由 <@UVENDOR> 于"
-        "<!date^1796137200^{date_short_pretty} {time}|12月1日周二 23:00>解决，未作更改。"  # 15:00 UTC in Shanghai
+        "<!date^1796137200^{date_short_pretty} {time}|12月1日周二 23:00>"  # 15:00 UTC in Shanghai
+        "解决，未作更改。"
     )
     with app_server.session_factory() as session:
         actions = list(session.scalars(select(EscalationEvent.action).order_by(EscalationEvent.id)))
