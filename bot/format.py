@@ -37,12 +37,13 @@ NONE = "—"  # shown for a figure there is none of, or that no column should ho
 COUNT = "count"  # the unit of a goal counted in things (deals, calls), not money
 # Pacer's languages as CLDR locales: American English, Simplified Chinese as written in China.
 CLDR_LOCALES = {"en": "en_US", "zh": "zh_Hans_CN"}
-DateStyle = Literal["day", "weekday", "long"]
+DateStyle = Literal["day", "weekday", "year", "long"]
 # Babel skeletons (CLDR picks the order and words per language) and the Slack tokens that match them.
-_SKELETONS: dict[DateStyle, str] = {"day": "MMMd", "weekday": "MMMEd", "long": "yMMMEd"}
+_SKELETONS: dict[DateStyle, str] = {"day": "MMMd", "weekday": "MMMEd", "year": "yMMMd", "long": "yMMMEd"}
 SLACK_TOKENS: dict[DateStyle, str] = {
     "day": "{date_short_pretty}",
     "weekday": "{date_short_pretty}",
+    "year": "{date_short}",
     "long": "{date_long_pretty}",
 }
 
@@ -131,6 +132,11 @@ def time_text(at: datetime | time, locale: str) -> str:
 def month_text(month: date, locale: str) -> str:
     """A month and its year: "Mar 2027" / "2027年3月"."""
     return babel_dates.format_skeleton("yMMM", month, locale=babel_locale(locale))
+
+
+def year_text(day: date, locale: str) -> str:
+    """The year of `day`: "2027" / "2027年"."""
+    return babel_dates.format_skeleton("y", day, locale=babel_locale(locale))
 
 
 def quarter_text(day: date, locale: str) -> str:
