@@ -98,7 +98,9 @@ def test_manager_feedback_is_acknowledged_once(
         user_id=MARIA, action_id="feedback_give", value=rita["value"], channel_id="D" + MARIA
     )
     view = team.opened_view(opened)
-    assert "Check-ins in November 2026" in str(view["blocks"][1])
+    # The feedback is December's (as the prompt and Rita's DM say); the figures are November's weeks.
+    assert "Your feedback for <@UREPEN> for *December 2026*" in str(view["blocks"][0])
+    assert "*Their check-ins last month, November 2026* (weeks 45 to 48)" in str(view["blocks"][1])
     bad = {
         "strengths": None,
         "improve": "x" * 3001,
