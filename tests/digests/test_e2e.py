@@ -133,7 +133,7 @@ def test_preview_post_and_status_follow_roles(
     wait_for(lambda: channel(emulator), what="the posted digest")
     assert "already in <#C0DIGEST>" in slack.command("digest post", user_id=MARIA).json()["text"]
     status = slack.command("status", user_id=MARIA).json()["text"]
-    assert status.startswith("📍 Status to date (through week 49") and "<@UR0002>" in status
+    assert status.startswith("📍 Status to date, through week 49 (") and "<@UR0002>" in status
     own = slack.command("status", user_id="UR0001").json()["text"]  # a rep sees only their own goals
     assert "UR0002" not in own and "Goals (1)" in own
     assert "<@UR0002>" in slack.command("status <@UR0002|x>", user_id=ADMIN).json()["text"]

@@ -83,3 +83,15 @@ def test_each_rep_has_one_badge_and_confidence_is_words() -> None:
 def test_the_legend_names_every_badge_in_both_languages() -> None:
     for locale in ("en", "zh"):
         assert all(badge in views.legend(locale) for badge in views.BADGES.values())
+
+
+def test_titles_have_one_pair_of_brackets() -> None:
+    """The week label brings its own brackets: a title never wraps it in a second pair."""
+    english = views.digest_messages(digest(), "en", title_key="status.title")[0]["blocks"][0]["text"]["text"]
+    assert english == "📍 Status to date, through week 48 (Nov 23 – Nov 29)"
+    chinese = views.digest_messages(digest(), "zh", title_key="status.title")[0]["blocks"][0]["text"]["text"]
+    assert chinese == "📍 截至目前的进展：截至第 48 周（11月23日–11月29日）"
+    for key in ("digest.title", "digest.preview_title", "status.title"):
+        for locale in ("en", "zh"):
+            title = views.digest_messages(digest(), locale, title_key=key)[0]["blocks"][0]["text"]["text"]
+            assert sum(title.count(c) for c in "(（") == 1, title
