@@ -31,8 +31,9 @@ from babel import numbers as babel_numbers
 
 from bot.text import Mrkdwn
 
-# Wide enough for any value a database can hand back, so rounding never raises (as bot.goals.numbers).
-WIDE = Context(prec=1000, Emax=10_000, Emin=-10_000)
+# Wide enough for any value a database can hand back, so rounding never raises (as bot.goals.numbers);
+# Babel rounds in the current context, so its compact forms round half-up like every figure of Pacer's.
+WIDE = Context(prec=1000, Emax=10_000, Emin=-10_000, rounding=ROUND_HALF_UP)
 NONE = "—"  # shown for a figure there is none of, or that no column should hold
 COUNT = "count"  # the unit of a goal counted in things (deals, calls), not money
 # Pacer's languages as CLDR locales: American English, Simplified Chinese as written in China.
