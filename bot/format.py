@@ -59,7 +59,7 @@ def babel_locale(locale: str) -> BabelLocale:
 @cache
 def _whole_pattern(locale: str) -> babel_numbers.NumberPattern:
     """The locale's currency pattern without decimals, for whole amounts."""
-    pattern = copy(babel_locale(locale).currency_formats["standard"])
+    pattern: babel_numbers.NumberPattern = copy(babel_locale(locale).currency_formats["standard"])
     pattern.frac_prec = (0, 0)
     return pattern
 
