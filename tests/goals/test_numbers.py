@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.goals.numbers import format_amount, format_ratio, parse_amount
+from bot.goals.numbers import format_amount, format_ratio, parse_amount, plain_amount
 
 D = Decimal
 
@@ -187,3 +187,10 @@ def test_compact_amounts_for_summaries(value: Decimal, unit: str, english: str, 
 )
 def test_format_ratio(ratio: Decimal | None, expected: str) -> None:
     assert format_ratio(ratio) == expected
+
+
+def test_an_answer_given_before_is_prefilled_as_a_person_types_it() -> None:
+    """The check-in modal shows the result given before: no symbol, no grouping, read back exactly."""
+    for value, shown in ((D("7250.50"), "7250.5"), (D("12500.00"), "12500"), (D(0), "0")):
+        assert plain_amount(value) == shown and parse_amount(shown) == value
+    assert plain_amount(D("NaN")) == ""
