@@ -145,13 +145,25 @@ def quarter_text(day: date, locale: str) -> str:
     return babel_dates.format_skeleton("yQQQ", day, locale=babel_locale(locale))
 
 
+_SLACK_DATES = {"on": True}
+
+
+def use_slack_dates(enabled: bool) -> None:
+    """Whether dates in mrkdwn go through Slack's `<!date>` (Slack: yes) or are the fallback alone
+    (local-slack, the demo's Slack, whose renderer does not know `<!date>`). Set at start-up from
+    `Settings.pacer_plain_dates`; Slack's formatting is the default."""
+    _SLACK_DATES["on"] = enabled
+
+
 def slack_date(at: datetime, tokens: str, fallback: str) -> Mrkdwn:
     """Slack's date formatting: `tokens` ("{date_short_pretty} {time}") rendered by each reader's Slack
     in their own zone and language; `fallback` where it can't (a notification, an old client)."""
     if at.tzinfo is None:
         raise ValueError("a moment shown to people must carry its zone")
-    shown = fallback.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("|", "·")
-    return Mrkdwn(f"<!date^{int(at.timestamp())}^{tokens}|{shown}>")
+    shown = fallback.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    if not _SLACK_DATES["on"]:
+        return Mrkdwn(shown)
+    return Mrkdwn(f"<!date^{int(at.timestamp())}^{tokens}|{shown.replace('|', '·')}>")
 
 
 def slack_day(day: date, zone: ZoneInfo, locale: str, style: DateStyle = "day") -> Mrkdwn:

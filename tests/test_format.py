@@ -13,6 +13,7 @@ import pytest
 
 from bot import calendar
 from bot import format as fmt
+from bot.config import Settings
 from bot.i18n import moment, moment_text
 
 SHANGHAI, NEW_YORK = calendar.zone("Asia/Shanghai"), calendar.zone("America/New_York")
@@ -121,3 +122,15 @@ def test_times_and_periods_in_words() -> None:
 def test_babel_locales_are_cached() -> None:
     assert fmt.babel_locale("zh") is fmt.babel_locale("zh")
     assert str(fmt.babel_locale("en")) == "en_US" and str(fmt.babel_locale("xx")) == "en_US"
+
+
+def test_local_slack_gets_the_dates_as_text() -> None:
+    """local-slack (the demo) renders mrkdwn without `<!date>`: `PACER_PLAIN_DATES` shows the fallback."""
+    at = datetime(2026, 12, 14, 21, tzinfo=UTC)
+    try:
+        Settings(_env_file=None, pacer_plain_dates=True)  # type: ignore[call-arg]
+        assert moment(at, NEW_YORK, "en") == f"Mon, Dec 14 at 4:00{NNBSP}PM"
+        assert fmt.slack_day(date(2027, 3, 31), SHANGHAI, "zh") == "3月31日"
+    finally:
+        Settings(_env_file=None)  # type: ignore[call-arg]
+    assert moment(at, NEW_YORK, "en").startswith("<!date^")
