@@ -29,7 +29,7 @@ from babel import Locale as BabelLocale
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
 
-from bot.text import Mrkdwn
+from bot.text import Mrkdwn, escape
 
 # Wide enough for any value a database can hand back, so rounding never raises (as bot.goals.numbers);
 # Babel rounds in the current context, so its compact forms round half-up like every figure of Pacer's.
@@ -160,7 +160,7 @@ def slack_date(at: datetime, tokens: str, fallback: str) -> Mrkdwn:
     in their own zone and language; `fallback` where it can't (a notification, an old client)."""
     if at.tzinfo is None:
         raise ValueError("a moment shown to people must carry its zone")
-    shown = fallback.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    shown = escape(fallback)  # a `Mrkdwn` fallback (from `t()`) is escaped already
     if not _SLACK_DATES["on"]:
         return Mrkdwn(shown)
     return Mrkdwn(f"<!date^{int(at.timestamp())}^{tokens}|{shown.replace('|', '·')}>")
