@@ -159,6 +159,13 @@ def next_month(month: date) -> date:
     return month_of(month_end(month) + DAY)
 
 
+def month_weeks(month: date) -> tuple[date, date]:
+    """The ISO weeks that belong to `month`'s figures: those whose Thursday falls in it (ISO 8601's rule),
+    as [first Monday, first Monday of the next month's weeks). Each has ended by the 4th of the month
+    after, so a month's figures never count a week whose check-in can't be in yet."""
+    return iso_week_start(month_of(month) + 3 * DAY), iso_week_start(next_month(month) + 3 * DAY)
+
+
 def quarter_of(day: date) -> int:
     """`day`'s calendar quarter, 1 to 4."""
     return (day.month - 1) // 3 + 1

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from bot import format as fmt
 
 SLACK_DEFAULT_API_URL = "https://slack.com/api/"
 SETTINGS_PAGE = (
@@ -78,6 +80,12 @@ class Settings(BaseSettings):
     # Keys the hash that stops a rep's anonymous feedback being stored twice in a month. A secret of its
     # own, never derived from Slack's: whoever holds a Slack secret must not be able to compute it.
     anonymity_key: SecretStr | None = None
+    # Dates in mrkdwn as plain text (the fallback of Slack's `<!date>`): for local-slack, whose renderer
+    # does not know `<!date>` (the demo sets it). Slack itself shows each reader their own zone.
+    pacer_plain_dates: bool = False
+
+    def model_post_init(self, context: Any, /) -> None:
+        fmt.use_slack_dates(not self.pacer_plain_dates)
 
     @field_validator("pacer_admins", mode="before")
     @classmethod

@@ -96,6 +96,25 @@ def test_quarters(day: date, quarter: int, bounds: tuple[date, date]) -> None:
     assert calendar.period_key("quarter", bounds[0]) == f"{day.year}-Q{quarter}"
 
 
+@pytest.mark.parametrize(
+    ("month", "weeks"),
+    [
+        # Nov 2026: Thursday the 5th to Thursday the 26th; the week of Nov 30 is December's (Thu Dec 3).
+        (date(2026, 11, 1), (date(2026, 11, 2), date(2026, 11, 30))),
+        # Jan 2027 starts on a Friday: the week of Dec 28 (Thursday Dec 31) is December's.
+        (date(2027, 1, 15), (date(2027, 1, 4), date(2027, 2, 1))),
+        (date(2026, 12, 1), (date(2026, 11, 30), date(2027, 1, 4))),
+    ],
+)
+def test_a_months_weeks_are_those_whose_thursday_it_holds(month: date, weeks: tuple[date, date]) -> None:
+    assert calendar.month_weeks(month) == weeks
+    first, end = weeks
+    assert all(
+        calendar.month_of(monday + timedelta(days=3)) == calendar.month_of(month)
+        for monday in [first + timedelta(days=7 * n) for n in range((end - first).days // 7)]
+    )
+
+
 def test_period_bounds_know_no_week() -> None:
     with pytest.raises(ValueError, match="week"):
         calendar.period_bounds("week", date(2026, 1, 1))

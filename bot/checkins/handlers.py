@@ -13,7 +13,14 @@ from bot.checkins import messages, service, views
 from bot.checkins.models import CheckIn, Confidence
 from bot.delivery.service import cancel, enqueue, find
 from bot.errors import FieldErrors, Invalid, NotAllowed, Stale
-from bot.goals.numbers import ID_RANGE, MAX_AMOUNT, format_amount, parse_amount, read_amount, read_whole
+from bot.goals.numbers import (
+    ID_RANGE,
+    MAX_AMOUNT,
+    parse_amount,
+    plain_amount,
+    read_amount,
+    read_whole,
+)
 from bot.i18n import Locale, moment, t
 from bot.roster.models import Member
 from bot.roster.service import Caller
@@ -79,7 +86,7 @@ def goals_unit(goals: list[service.GoalWeek], goal_id: int) -> str:
 
 def _as_strings(checkin: CheckIn, unit: str, locale: Locale) -> dict[str, str]:
     return {
-        "result": format_amount(checkin.result, unit, locale).removesuffix(f" {unit}"),
+        "result": plain_amount(checkin.result),  # as a person types it: "7250.5", no symbol to edit around
         "confidence": checkin.confidence.value,
         "highlights": checkin.highlights,
         "blockers": checkin.blockers,

@@ -7,7 +7,7 @@ from __future__ import annotations
 from bot import calendar
 from bot.checkins.service import checkins_of
 from bot.checkins.views import week_label
-from bot.i18n import Locale, t
+from bot.i18n import Locale, moment, t
 from bot.roster.models import Member, Role
 from bot.slack import blocks
 from bot.slack.blocks import Block
@@ -33,7 +33,7 @@ def _week(context: HomeContext) -> list[Block]:
         week.isoformat(),
         primary=not checked_in,
     )
-    when = calendar.next_nudge(workspace, zone, now).strftime("%Y-%m-%d %H:%M %Z")
+    when = moment(calendar.next_nudge(workspace, zone, now), zone, locale)
     return [check, blocks.context(t("home.next_nudge", locale, when=when))]
 
 

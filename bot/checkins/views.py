@@ -29,14 +29,15 @@ def week_label(week_start: date, locale: Locale) -> str:
     )
 
 
-def _goal_line(item: GoalWeek, locale: Locale) -> Mrkdwn:
+def _goal_line(item: GoalWeek, week_start: date, locale: Locale) -> Mrkdwn:
+    """A goal in a nudge: "• *Revenue* · Target for week 48: $7,000", and what was reported, if anything."""
     unit = item.goal.unit
     line = t(
         "nudge.goal_line",
         locale,
         title=one_line(item.goal.title),
+        week=calendar.iso_week_number(week_start),
         target=format_amount(item.week_target, unit, locale),
-        next=format_amount(item.next_target, unit, locale),
     )
     if item.result is not None:
         line = join(
@@ -48,7 +49,7 @@ def _goal_line(item: GoalWeek, locale: Locale) -> Mrkdwn:
 def nudge_message(due: Due, locale: Locale, *, reminder: bool) -> dict[str, Any]:
     week = week_label(due.week_start, locale)
     intro = t("reminder.intro" if reminder else "nudge.intro", locale, week=week)
-    lines = [_goal_line(item, locale) for item in due.goals]
+    lines = [_goal_line(item, due.week_start, locale) for item in due.goals]
     button = {
         "type": "button",
         "action_id": Action.CHECKIN_OPEN.value,
@@ -67,7 +68,7 @@ def nudge_message(due: Due, locale: Locale, *, reminder: bool) -> dict[str, Any]
 def done_message(week_start: date, goals: list[GoalWeek], locale: Locale) -> dict[str, Any]:
     """What the nudge turns into once the rep has checked in."""
     text = t("nudge.done", locale, week=week_label(week_start, locale))
-    lines = [_goal_line(item, locale) for item in goals]
+    lines = [_goal_line(item, week_start, locale) for item in goals]
     button = {
         "type": "button",
         "action_id": Action.CHECKIN_OPEN.value,
@@ -136,7 +137,7 @@ def _note_input(block_id: str, label: str, initial: str | None) -> blocks.Block:
 
 
 def _goal_part(
-    item: GoalWeek, before: dict[str, str], options: list[dict[str, Any]], locale: Locale
+    item: GoalWeek, week: int, before: dict[str, str], options: list[dict[str, Any]], locale: Locale
 ) -> list[blocks.Block]:
     """One goal's five blocks: its title, result, confidence, highlights and blockers."""
     goal = item.goal
@@ -145,7 +146,7 @@ def _goal_part(
         blocks.header(one_line(goal.title, 150)),
         blocks.input_block(
             f"{CheckinBlock.RESULT}:{goal.id}",
-            t("checkin.result", locale, target=target, unit=one_line(goal.unit)),
+            t("checkin.result", locale, week=week, target=target),
             _result_input(before, locale),
         ),
         blocks.input_block(
@@ -163,13 +164,15 @@ def _goal_part(
 
 
 def _goals_part(
-    goals: list[GoalWeek], previous: dict[int, dict[str, str]], locale: Locale
+    goals: list[GoalWeek], week_start: date, previous: dict[int, dict[str, str]], locale: Locale
 ) -> list[blocks.Block]:
     """The first MAX_GOALS_IN_MODAL goals, and a line saying how many were left out."""
     options = _confidence_options(locale)
     body: list[blocks.Block] = []
     for item in goals[:MAX_GOALS_IN_MODAL]:
-        body += _goal_part(item, previous.get(item.goal.id, {}), options, locale)
+        body += _goal_part(
+            item, calendar.iso_week_number(week_start), previous.get(item.goal.id, {}), options, locale
+        )
     if len(goals) > MAX_GOALS_IN_MODAL:
         body.append(blocks.context(t("checkin.too_many", locale, shown=MAX_GOALS_IN_MODAL, total=len(goals))))
     return body
@@ -200,7 +203,7 @@ def checkin_modal(
     `notice`: why this week and not the one asked for (that one has closed)."""
     body: list[blocks.Block] = [blocks.section(notice, block_id="week_closed")] if notice else []
     body.append(blocks.section(t("checkin.intro", locale, week=week_label(week_start, locale))))
-    body += _goals_part(goals, previous, locale)
+    body += _goals_part(goals, week_start, previous, locale)
     body.append(_help_part(help_requested, locale))
     return blocks.modal(
         CallbackId.CHECKIN.value,

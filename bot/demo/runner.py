@@ -168,6 +168,7 @@ def _environment(data_dir: Path, database: Path, *, slack_port: int, app_port: i
         SLACK_APP_TOKEN=APP_TOKEN,
         DATABASE_URL=f"sqlite:///{database}",
         PACER_ADMINS=",".join(sorted(ADMINS)),
+        PACER_PLAIN_DATES="1",  # local-slack shows mrkdwn without Slack's <!date>: the dates as text
         HOST="127.0.0.1",
         PORT=str(app_port),
         PYTHONPATH=os.pathsep.join(

@@ -14,8 +14,7 @@ from bot import calendar
 from bot.checkins.views import week_label
 from bot.digests import posting, service, weeks
 from bot.digests.messages import digest_channel
-from bot.digests.service import status_of
-from bot.digests.views import STATUS_EMOJI, summary_lines
+from bot.digests.views import BADGES, badge_of, summary_lines
 from bot.feedback import service as feedback
 from bot.goals import service as goals
 from bot.goals.models import Goal, GoalStatus
@@ -91,8 +90,7 @@ def _figures(line: service.RepLine, locale: Locale, *, week: bool) -> Mrkdwn:
 
 def _counted(line: service.RepLine, in_progress: bool, locale: Locale) -> tuple[Mrkdwn, list[str]]:
     """A rep with figures that week: their status and pace bar, and the week's and to-date figures."""
-    status = status_of(line.pace) if line.checked_in or not in_progress else "none"  # day one is not behind
-    text = t("home.table.rep_line", locale, emoji=STATUS_EMOJI[status], rep=line.rep.user_id)
+    text = t("home.table.rep_line", locale, emoji=BADGES[badge_of(line)], rep=line.rep.user_id)
     confidence = t(f"confidence.{line.confidence.value}", locale) if line.confidence else None
     return join("\n", [text, table.pace(line.pace, locale)]), [
         table.field(_WEEK_LABEL[in_progress], _figures(line, locale, week=True), locale),
@@ -134,7 +132,7 @@ def rep_row(rep: Member, team: Team, locale: Locale) -> list[Block]:
     if line is not None:
         text, cells = _counted(line, team.week.in_progress, locale)
     else:
-        text, cells = t("home.table.rep_line", locale, emoji=STATUS_EMOJI["none"], rep=rep.user_id), []
+        text, cells = t("home.table.rep_line", locale, emoji=BADGES["missing"], rep=rep.user_id), []
     cells += _goal_cells(open_goals, line is not None, locale)
     buttons = []
     if rep.id in team.feedback_due:

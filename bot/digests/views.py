@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from bot.checkins.views import CONFIDENCE_EMOJI, week_label
+from bot.checkins.views import week_label
 from bot.digests.service import Amounts, Digest, RepLine, Series, status_of
 from bot.goals.numbers import format_amount, format_ratio
 from bot.i18n import Locale, t
@@ -16,12 +16,27 @@ from bot.slack import blocks
 from bot.slack.sections import DigestContext, Section, assemble
 from bot.text import Mrkdwn, join, one_line, render
 
-STATUS_EMOJI = {"on": "🟢", "close": "🟡", "behind": "🔴", "none": "⚪️"}
+# One badge per rep: their pace to date (`status_of`), or that they have not checked in this week. Shown
+# with `legend` wherever badges appear; the rep's own confidence is words beside it, never a second dot.
+BADGES = {"on": "🟢", "close": "🟡", "behind": "🔴", "missing": "⚪"}
 LINES_IN_MAIN = 25  # rep lines shown in the digest itself; all of them go in the thread beyond that
 BLOCKS_PER_REPLY = 45
 
 
-def _amounts(by_unit: dict[str, Amounts], locale: Locale, *, week: bool) -> Mrkdwn:
+def badge_of(line: RepLine) -> str:
+    """The rep's status: no check-in this week, else their pace to date (nothing due yet is on track)."""
+    if not line.checked_in:
+        return "missing"
+    status = status_of(line.pace)
+    return "on" if status == "none" else status
+
+
+def legend(locale: Locale) -> Mrkdwn:
+    """What each badge means: shown wherever badges are."""
+    return t("badge.legend", locale)
+
+
+def _amounts(by_unit: dict[str, Amounts], locale: Locale, *, week: bool, compact: bool = False) -> Mrkdwn:
     parts = []
     for unit, a in sorted(by_unit.items()):
         result, target = (a.week_result, a.week_target) if week else (a.result_to_date, a.target_to_date)
@@ -29,8 +44,8 @@ def _amounts(by_unit: dict[str, Amounts], locale: Locale, *, week: bool) -> Mrkd
             t(
                 "digest.of",
                 locale,
-                result=format_amount(result, unit, locale),
-                target=format_amount(target, unit, locale),
+                result=format_amount(result, unit, locale, compact=compact),
+                target=format_amount(target, unit, locale, compact=compact),
             )
         )
     return join(" · ", parts) or Mrkdwn("—")
@@ -38,17 +53,17 @@ def _amounts(by_unit: dict[str, Amounts], locale: Locale, *, week: bool) -> Mrkd
 
 def rep_line(line: RepLine, locale: Locale) -> Mrkdwn:
     confidence = (
-        join(" ", [CONFIDENCE_EMOJI[line.confidence], t(f"confidence.{line.confidence.value}", locale)])
-        if line.confidence
+        t("badge.confidence", locale, confidence=t(f"confidence.{line.confidence.value}", locale))
+        if line.confidence and line.checked_in
         else t("digest.no_checkin", locale)
     )
     return t(
         "digest.rep_line",
         locale,
-        emoji=STATUS_EMOJI[status_of(line.pace)],
+        emoji=BADGES[badge_of(line)],
         rep=line.rep.user_id,
         week=_amounts(line.by_unit, locale, week=True),
-        pace=format_ratio(line.pace),
+        pace=format_ratio(line.pace, locale),
         confidence=confidence,
     )
 
@@ -69,8 +84,8 @@ def _vendor_lines(digest: Digest, locale: Locale) -> list[Mrkdwn]:
                 "digest.vendor_line",
                 locale,
                 vendor=one_line(name) or t("team.no_vendor", locale),
-                week=_amounts(by_unit, locale, week=True),
-                pace=format_ratio(_pace(by_unit)),
+                week=_amounts(by_unit, locale, week=True, compact=True),
+                pace=format_ratio(_pace(by_unit), locale),
             )
         )
     return out
@@ -91,7 +106,7 @@ def _movers(digest: Digest, locale: Locale) -> list[Mrkdwn]:
                     render(
                         "{rep} (+{movement})",
                         rep=blocks.mention(m.rep.user_id),
-                        movement=format_ratio(m.movement),
+                        movement=format_ratio(m.movement, locale),
                     )
                     for m in movers
                 ],
@@ -101,19 +116,21 @@ def _movers(digest: Digest, locale: Locale) -> list[Mrkdwn]:
 
 
 def summary_lines(digest: Digest, locale: Locale) -> list[Mrkdwn]:
-    """The team's figures, vendor subtotals, who is missing, who asked for help, top movers."""
-    counts = {key: 0 for key in STATUS_EMOJI}
+    """The team's figures (compact), its badges counted with their legend, vendor subtotals, who is missing,
+    who asked for help, top movers."""
+    counts = {key: 0 for key in BADGES}
     for line in digest.lines:
-        counts[status_of(line.pace)] += 1
+        counts[badge_of(line)] += 1
     out = [
         t(
             "digest.team",
             locale,
-            week=_amounts(digest.totals, locale, week=True),
-            to_date=_amounts(digest.totals, locale, week=False),
-            pace=format_ratio(_pace(digest.totals)),
+            week=_amounts(digest.totals, locale, week=True, compact=True),
+            to_date=_amounts(digest.totals, locale, week=False, compact=True),
+            pace=format_ratio(_pace(digest.totals), locale),
         ),
-        t("digest.counts", locale, on=counts["on"], close=counts["close"], behind=counts["behind"]),
+        t("digest.counts", locale, **counts),
+        legend(locale),
     ]
     out += _vendor_lines(digest, locale)
     if digest.missing:
@@ -177,7 +194,7 @@ def digest_messages(
         for start in range(0, len(sections_), BLOCKS_PER_REPLY):
             part = sections_[start : start + BLOCKS_PER_REPLY]
             text = join("\n", [Mrkdwn(block["text"]["text"]) for block in part])  # already escaped
-            messages.append(blocks.message(text, part))
+            messages.append(blocks.message(text, [*part, blocks.context(legend(locale))]))
     return messages
 
 

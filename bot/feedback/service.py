@@ -149,8 +149,9 @@ class Figure:
 
 
 def month_figures(session: Session, *, rep_id: int, month: date) -> list[Figure]:
-    """Per goal: the rep's check-in results and weekly targets of the weeks starting in `month`."""
-    end = calendar.next_month(month)
+    """Per goal: the rep's check-in results and weekly targets of `month`'s weeks (`calendar.month_weeks`):
+    both over the same weeks, every one of them over by the feedback day."""
+    month, end = calendar.month_weeks(month)
     targets = dict(
         session.execute(
             select(WeeklyTarget.goal_id, func.sum(WeeklyTarget.target))

@@ -3,27 +3,22 @@ listings and the voice-of-the-field summary. Pure builders."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
+from bot import calendar
+from bot.feedback.figures import last_month_figures, month_label
 from bot.feedback.models import FieldFeedback, ManagerFeedback
 from bot.feedback.service import TEXT_MAX, Figure, Visible
 from bot.feedback.summary import FieldSummary
 from bot.feedback.themes import THEMES
-from bot.goals.numbers import format_amount
-from bot.i18n import Locale, t
+from bot.i18n import Locale, moment, t
 from bot.roster.models import Member
 from bot.slack import blocks
 from bot.slack.ids import Action, CallbackId, FeedbackBlock
 from bot.text import FULL_LINE_MAX, Mrkdwn, cap, join, lines, one_line, render
 
 MAX_REPS_IN_PROMPT = 40
-
-
-def month_label(month: date, locale: Locale) -> Mrkdwn:
-    return t(
-        "feedback.month_label", locale, year=month.year, month=t(f"feedback.months.{month.month}", locale)
-    )
 
 
 def manager_prompt(month: date, reps: list[Member], locale: Locale, *, reminder: bool) -> dict[str, Any]:
@@ -75,19 +70,6 @@ def _text_block(
     )
 
 
-def figure_lines(figures: list[Figure], locale: Locale) -> list[Mrkdwn]:
-    return [
-        t(
-            "feedback.figure",
-            locale,
-            title=one_line(f.title),
-            result=format_amount(f.result, f.unit, locale),
-            target=format_amount(f.target, f.unit, locale),
-        )
-        for f in figures
-    ] or [t("feedback.no_figures", locale)]
-
-
 def manager_modal(
     rep_user_id: str,
     figures_month: date,
@@ -103,10 +85,11 @@ def manager_modal(
     chosen = [o for o in ratings if o["value"] == v("rating")]
     if chosen:
         rating["initial_option"] = chosen[0]
-    title = t("feedback.figures_title", locale, month=month_label(figures_month, locale))
+    # The feedback is for this month (as the prompt and the rep's DM say); its figures are last month's weeks.
+    month = month_label(calendar.next_month(figures_month), locale)
     body = [
-        blocks.section(t("feedback.give_intro", locale, rep=rep_user_id)),
-        blocks.context(join("\n", [title, *figure_lines(figures, locale)])),
+        blocks.section(t("feedback.give_intro", locale, rep=rep_user_id, month=month)),
+        blocks.context(last_month_figures(figures_month, figures, locale)),
         _text_block(FeedbackBlock.STRENGTHS, t("feedback.strengths", locale), v("strengths")),
         _text_block(FeedbackBlock.IMPROVE, t("feedback.improve", locale), v("improve")),
         _text_block(FeedbackBlock.NEXT_STEP, t("feedback.next_step", locale), v("next_step")),
@@ -227,17 +210,14 @@ def to_rep(item: ManagerFeedback, manager_user_id: str, locale: Locale) -> dict[
         )
     body = [blocks.section(intro), blocks.section(details)]
     if item.acknowledged_at is not None:
-        body.append(blocks.context(t("feedback.acknowledged_on", locale, at=_when(item.acknowledged_at))))
+        at = moment(item.acknowledged_at, None, locale)  # in each reader's own zone, never "UTC"
+        body.append(blocks.context(t("feedback.acknowledged_on", locale, at=at)))
     body.append({"type": "actions", "block_id": f"feedback:{item.id}", "elements": elements})
     return blocks.message(join("\n", [intro, details]), body)
 
 
-def _when(at: datetime) -> str:
-    return at.strftime("%Y-%m-%d %H:%M UTC")
-
-
 def acknowledged_notice(item: ManagerFeedback, rep_user_id: str, locale: Locale) -> dict[str, Any]:
-    at = _when(item.acknowledged_at) if item.acknowledged_at else "—"
+    at = moment(item.acknowledged_at, None, locale) if item.acknowledged_at else "—"
     return blocks.notice(
         t(
             "feedback.acknowledged_notice",
@@ -288,7 +268,7 @@ def _given_rows(given: list[tuple[ManagerFeedback, Member]], locale: Locale) -> 
     rows: list[Mrkdwn] = []
     for item, rep in given:
         ack = (
-            t("feedback.acknowledged_on", locale, at=_when(item.acknowledged_at))
+            t("feedback.acknowledged_on", locale, at=moment(item.acknowledged_at, None, locale))
             if item.acknowledged_at
             else t("feedback.not_acknowledged", locale)
         )

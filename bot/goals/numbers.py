@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
+from decimal import Context, Decimal, localcontext
+
+from bot import format as fmt
 
 # An amount column is `Numeric(18, 2)`. PostgreSQL holds 16 integer digits and 2 decimals in it; SQLite
 # enforces nothing and keeps a float, exact to 15 significant digits. Every amount a person enters is
@@ -23,7 +25,7 @@ ID_RANGE = range(1, 2**31)  # what an id column (a 32-bit integer on PostgreSQL)
 WIDE = Context(prec=1000, Emax=10_000, Emin=-10_000)
 
 _MULTIPLIERS = {"k": 10**3, "千": 10**3, "m": 10**6, "万": 10**4, "亿": 10**8}
-_SYMBOLS = "$¥€£"
+_SYMBOLS = "$¥€£₹"
 _MAX_LENGTH = 64
 
 # A whole part is plain digits, or digits grouped by threes with commas or with spaces (one style).
@@ -35,7 +37,7 @@ _NUMBER = r"""
 _AMOUNT = re.compile(
     rf"""
     (?P<sign>[-+]?) [ ]*
-    (?: (?P<symbol>[{_SYMBOLS}]) [ ]* | (?P<prefix>[a-z]{{3}}) [ ]* )?
+    (?: (?P<symbol>(?:[a-z]{{1,2}})?[{_SYMBOLS}]) [ ]* | (?P<prefix>[a-z]{{3}}) [ ]* )?
     (?P<inner_sign>[-+]?) [ ]*
     {_NUMBER}
     [ ]* (?P<multiplier>k|m|千|万|亿)?
@@ -49,7 +51,8 @@ def parse_amount(text: str) -> Decimal | None:
     """The number in `text`, exactly, or None when it cannot be read unambiguously.
 
     Accepts thousands separators ("12,500", "12 500"), a decimal point, a multiplier (k, m, 千, 万, 亿),
-    a currency symbol or code before or after ("$1,200", "USD 1200", "1200 usd"), full-width digits and
+    a currency symbol or code before or after ("$1,200", "USD 1200", "1200 usd", and the symbols Pacer
+    writes: "US$1,200", "CN¥1,200", "A$1.2K"), full-width digits and
     a leading minus ("-5" is returned; rejecting it is the caller's business). The result has no exponent.
     """
     if len(text) > 4 * _MAX_LENGTH:  # bounded work whatever was pasted
@@ -104,28 +107,26 @@ def read_whole(text: str | None, allowed: range) -> int | None:
     return value if value in allowed else None
 
 
-def format_amount(value: Decimal, unit: str, locale: str) -> str:
-    """`value` for people: "12,500" for a count, "12,500.00 USD" for a currency, in every locale.
+def format_amount(value: Decimal, unit: str, locale: str, *, compact: bool = False) -> str:
+    """`value` for people, per `locale` (`bot.format.amount`): "12,500" for a count, "$12,500" /
+    "US$12,500" for a currency, "$12,500.50" with cents; `compact` for summaries ("$12.5K", "US$1.3万").
 
-    Counts are rounded half-up to whole numbers; negative amounts get a leading minus.
+    Rounded half-up; "—" for a value no column should hold; never "-0".
     """
-    del locale  # English and Chinese write amounts the same way in Pacer
-    if not value.is_finite():
-        return "—"  # a value no column should hold (SQLite keeps what it is given): shown, never raised
-    with localcontext(WIDE):
-        if unit == "count":
-            return f"{_no_negative_zero(value.quantize(Decimal(1), rounding=ROUND_HALF_UP)):,}"
-        amount = _no_negative_zero(value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
-        return f"{amount:,.2f} {unit.upper()}"
+    return fmt.amount(value, unit, locale, compact=compact)
 
 
-def format_ratio(ratio: Decimal | None) -> str:
+def format_ratio(ratio: Decimal | None, locale: str = "en") -> str:
     """A ratio as a whole percentage rounded half-up ("87%"), or "—" when there is none."""
-    if ratio is None or not ratio.is_finite():
-        return "—"
+    return fmt.percent(ratio, locale)
+
+
+def plain_amount(value: Decimal) -> str:
+    """An amount as a person would type it back into a field: "12500", "12500.5" (no grouping, no unit)."""
+    if not value.is_finite():
+        return ""
     with localcontext(WIDE):
-        percent = _no_negative_zero((ratio * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
-        return f"{percent}%"
+        return f"{_plain(value):f}"
 
 
 def _plain(value: Decimal) -> Decimal:

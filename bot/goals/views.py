@@ -5,6 +5,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from bot import calendar
+from bot import format as fmt
+from bot.digests.service import status_of
 from bot.goals.form import TEXT_MAX
 from bot.goals.models import Goal, GoalStatus, Metric, PeriodKind
 from bot.goals.numbers import format_amount, format_ratio
@@ -179,8 +182,8 @@ def summary(goal: Goal, locale: Locale) -> Mrkdwn:
         title=one_line(goal.title),
         target=format_amount(goal.target, goal.unit, locale),
         metric=metric,
-        start=goal.start_date.isoformat(),
-        end=goal.end_date.isoformat(),
+        start=fmt.slack_day(goal.start_date, calendar.UTC, locale, "year"),
+        end=fmt.slack_day(goal.end_date, calendar.UTC, locale, "year"),
         why=join("\n", lines(goal.why, max_lines=10)),
     )
 
@@ -242,6 +245,25 @@ STATUS_EMOJI = {
 }
 
 
+def period_name(goal: Goal, locale: Locale) -> str:
+    """The goal's period as people name it: "2027", "Q1 2027", "Mar 2027", or its dates ("Jan 5 – Mar 31")."""
+    start, end = goal.start_date, goal.end_date
+    if goal.period_kind is PeriodKind.YEAR:
+        return fmt.year_text(start, locale)
+    if goal.period_kind is PeriodKind.QUARTER and (start, end) == calendar.period_bounds("quarter", start):
+        return fmt.quarter_text(start, locale)
+    if goal.period_kind is PeriodKind.MONTH and (start, end) == calendar.period_bounds("month", start):
+        return fmt.month_text(start, locale)
+    return t("format.range", locale, start=fmt.day_text(start, locale), end=fmt.day_text(end, locale))
+
+
+def status_words(row: Progress, locale: Locale) -> Mrkdwn:
+    """An active goal's pace to date in words ("on track", "at risk", "behind"); else where it stands."""
+    if row.goal.status is not GoalStatus.ACTIVE:
+        return t(f"goal_status.{row.goal.status.value}", locale)
+    return t(f"badge.{status_of(row.pace.ratio)}", locale)
+
+
 def goals_list(rows: list[Progress], locale: Locale) -> tuple[str, list[blocks.Block]]:
     if not rows:
         text = t("goals.empty", locale)
@@ -261,10 +283,12 @@ def goals_list(rows: list[Progress], locale: Locale) -> tuple[str, list[blocks.B
                 id=goal.id,
                 title=one_line(goal.title),
                 rep=row.rep.user_id,
-                status=t(f"goal_status.{goal.status.value}", locale),
+                status=status_words(row, locale),
+                period=period_name(goal, locale),
+                due=t("format.due", locale, date=fmt.slack_day(goal.end_date, calendar.UTC, locale)),
                 result=format_amount(row.pace.result_to_date, unit, locale),
                 target=format_amount(goal.target, unit, locale),
-                pace=format_ratio(row.pace.ratio),
+                pace=format_ratio(row.pace.ratio, locale),
                 projection=projection,
                 needed=needed,
             )

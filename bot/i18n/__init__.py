@@ -6,13 +6,14 @@ from __future__ import annotations
 import re
 import string
 import tomllib
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from functools import cache
 from importlib import resources
 from importlib.resources.abc import Traversable
 from typing import Any, Literal, TypeGuard
 from zoneinfo import ZoneInfo
 
+from bot import format as fmt
 from bot.text import Mrkdwn, channel_mention, escape, mention, render
 
 Locale = Literal["en", "zh"]
@@ -104,17 +105,25 @@ def _id_slot(slot: re.Match[str], values: dict[str, Any]) -> str:
 
 
 def day(when: date, locale: Locale) -> str:
-    """A day in words: "Dec 7" / "12月7日"."""
-    return t("week.day", locale, day=when.day, month_name=t(f"month.{when.month}", locale))
+    """A day in words, by Babel: "Dec 7" / "12月7日" (plain text: fits headers and mrkdwn alike)."""
+    return fmt.day_text(when, locale)
 
 
-def moment(at: datetime, zone: ZoneInfo, locale: Locale) -> str:
-    """A moment in a person's time zone and language: "Monday, Dec 14 at 16:00"."""
+def moment(at: datetime, zone: ZoneInfo | None, locale: Locale) -> Mrkdwn:
+    """A moment for mrkdwn: Slack's `<!date>` ("Mon, Dec 14 at 4:00 PM"), which each reader's Slack shows in
+    their own zone and language. The fallback is written in `zone` and `locale`; with no zone known, it is
+    the day alone (never a time in a zone the reader is not told of). Never a zone's name."""
+    tokens = t("format.moment", locale, date=Mrkdwn("{date_short_pretty}"), time=Mrkdwn("{time}"))
+    if zone is None:
+        return fmt.slack_date(at, tokens, fmt.day_text(at.astimezone(UTC).date(), locale, "weekday"))
+    return fmt.slack_date(at, tokens, moment_text(at, zone, locale))
+
+
+def moment_text(at: datetime, zone: ZoneInfo, locale: Locale) -> str:
+    """The same moment as plain text (for plain_text fields, where `<!date>` does not work)."""
     local = at.astimezone(zone)
-    weekday = t(f"weekday.{local.weekday()}", locale)
-    return t(
-        "week.moment", locale, weekday=weekday, day=day(local.date(), locale), time=local.strftime("%H:%M")
-    )
+    date_text = fmt.day_text(local.date(), locale, "weekday")
+    return t("format.moment", locale, date=date_text, time=fmt.time_text(local, locale))
 
 
 def locale_from_slack(slack_locale: str | None) -> Locale | None:

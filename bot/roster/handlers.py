@@ -7,6 +7,8 @@ from typing import Any
 
 from slack_bolt import App, BoltContext
 
+from bot import calendar
+from bot import format as fmt
 from bot.errors import Invalid
 from bot.goals.dates import date_window, read_date
 from bot.i18n import t
@@ -173,7 +175,9 @@ def away(request: CommandRequest) -> None:
     with request.deps.session_factory.begin() as session:
         member = session.get_one(Member, request.caller.member.id)
         member.away_from, member.away_until = first, last
-    request.reply(request.t("away.set", start=first.isoformat(), end=last.isoformat()))
+        zone = calendar.member_zone(member, session.get_one(Workspace, member.team_id))
+    start, end = (fmt.slack_day(day, zone, request.locale, "year") for day in (first, last))
+    request.reply(request.t("away.set", start=start, end=end))
 
 
 def back(request: CommandRequest) -> None:

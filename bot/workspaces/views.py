@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from datetime import time
 from typing import Any
 
+from bot import format as fmt
 from bot.i18n import LOCALES, Locale, t
 from bot.roster.models import Role
 from bot.roster.service import Caller
@@ -140,7 +141,7 @@ def settings_summary(settings: WorkspaceSettings, locale: Locale) -> str:
         locale,
         channel=channel,
         weekday=t(f"weekday.{settings.nudge_weekday}", locale),
-        time=settings.nudge_time.strftime("%H:%M"),
+        time=fmt.time_text(settings.nudge_time, locale),
         timezone=settings.timezone,
     )
 

@@ -101,8 +101,12 @@ def test_two_hundred_reps_go_into_the_thread(
     parent = posted[0]
     replies = [m for m in posted if m.get("thread_ts") == parent["ts"] and not m.get("files")]
     assert replies, "the full list belongs in the thread"
-    text = "".join(block["text"]["text"] for m in replies for block in m["blocks"])
+    text = "".join(block["text"]["text"] for m in replies for block in m["blocks"] if "text" in block)
     assert all(f"<@UR{n:04d}>" in text for n in range(200))
+    # Each reply shows badges, so each ends with their legend.
+    assert all(
+        m["blocks"][-1]["elements"][0]["text"].startswith("Status is the pace to date") for m in replies
+    )
     assert all(len(m["blocks"]) <= 50 for m in posted)
     assert not [c for c in emulator.calls_to("chat.postMessage") if not c.response.get("ok")]
 
@@ -132,7 +136,7 @@ def test_preview_post_and_status_follow_roles(
     wait_for(lambda: channel(emulator), what="the posted digest")
     assert "already in <#C0DIGEST>" in slack.command("digest post", user_id=MARIA).json()["text"]
     status = slack.command("status", user_id=MARIA).json()["text"]
-    assert status.startswith("📍 Status to date (through week 49") and "<@UR0002>" in status
+    assert status.startswith("📍 Status to date, through week 49 (") and "<@UR0002>" in status
     own = slack.command("status", user_id="UR0001").json()["text"]  # a rep sees only their own goals
     assert "UR0002" not in own and "Goals (1)" in own
     assert "<@UR0002>" in slack.command("status <@UR0002|x>", user_id=ADMIN).json()["text"]

@@ -4,6 +4,8 @@ of the field, and both languages."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -96,7 +98,9 @@ def test_manager_feedback_is_acknowledged_once(
         user_id=MARIA, action_id="feedback_give", value=rita["value"], channel_id="D" + MARIA
     )
     view = team.opened_view(opened)
-    assert "Check-ins in November 2026" in str(view["blocks"][1])
+    # The feedback is December's (as the prompt and Rita's DM say); the figures are November's weeks.
+    assert "Your feedback for <@UREPEN> for *December 2026*" in str(view["blocks"][0])
+    assert "*Their check-ins last month, November 2026* (weeks 45 to 48)" in str(view["blocks"][1])
     bad = {
         "strengths": None,
         "improve": "x" * 3001,
@@ -128,7 +132,10 @@ def test_manager_feedback_is_acknowledged_once(
     assert team.view_submission(reply, {"reply": "Thanks, will do"}, user_id=REP_EN).json() == {}
     wait_for(lambda: [m for m in dms(emulator, MARIA) if "Thanks, will do" in m["text"]], what="the reply")
     # Maria sees when it was acknowledged; Li sees nothing addressed to Rita.
-    assert "acknowledged 2026" in team.command("feedback list", user_id=MARIA).json()["text"]
+    listing = team.command("feedback list", user_id=MARIA).json()["text"]
+    # When, in Maria's own zone through Slack's date formatting; the fallback names no zone.
+    assert re.search(r"acknowledged <!date\^\d+\^\{date_short_pretty\} at \{time\}\|Tue, Dec 1>", listing)
+    assert "UTC" not in listing
     assert "Great follow-up" not in team.command("feedback list", user_id=REP_ZH).json()["text"]
     assert "Great follow-up" in team.command("feedback list", user_id=REP_EN).json()["text"]
 

@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy.orm import Session
 
+from bot.checkins.models import Confidence
 from bot.errors import NotAllowed
 from bot.feedback import service
 from bot.feedback.anonymity import MIN_ANONYMOUS
@@ -17,7 +18,7 @@ from bot.feedback.models import FieldFeedback
 from bot.roster.models import Member, Role
 from bot.roster.service import Caller, add_to_team, caller_for
 from bot.workspaces.service import ensure_workspace
-from tests.factories import TEAM, member
+from tests.factories import TEAM, member, rep_with_goal
 
 NOV, DEC, JAN = date(2026, 11, 1), date(2026, 12, 1), date(2027, 1, 1)
 SECRET = b"test-anonymity-key"
@@ -154,3 +155,17 @@ def test_only_closed_months_count(teams: Teams) -> None:
     assert teams.themes(teams.maria, since=DEC, before=JAN) == {"market": 3, "suggestions": 3}
     seen = service.visible(teams.session, caller=teams.caller(teams.maria), keys=[], before=DEC)
     assert seen.anonymous_themes == {"market": 3} and seen.shared == []
+
+
+def test_a_months_figures_are_the_weeks_it_names(session: Session) -> None:
+    """The manager's modal on 1 December shows November's figures: the weeks of Nov 2 to Nov 23, each
+    over and checked in. The week of Nov 30 (mostly December, not yet reported) is not in them: its
+    target would count against a result nobody could have given yet."""
+    ensure_workspace(session, TEAM)
+    boss = member(session, "UBOSS", role=Role.MANAGER)
+    weeks = [date(2026, 10, 26), *(date(2026, 11, day) for day in (2, 9, 16, 23, 30))]
+    targets = dict.fromkeys(weeks, 10)
+    results = {week: (8, Confidence.ON_TRACK, False, "") for week in weeks[:-1]}  # Nov 30: not yet
+    rep = rep_with_goal(session, "UREP", boss, None, targets, results)
+    (figure,) = service.month_figures(session, rep_id=rep.id, month=NOV)
+    assert (figure.result, figure.target) == (32, 40)  # four weeks of November, not five targets

@@ -3,6 +3,7 @@ listings per role, and time away."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -146,7 +147,12 @@ def test_listings_follow_roles(team: SlackPeer, emulator: SlackEmulator) -> None
 
 def test_away_and_back(team: SlackPeer, app_server: AppServer) -> None:
     reply = team.command("away 2026-12-20 to 2027-01-03", user_id=REP_EN).json()["text"]
-    assert reply.startswith("Got it: no check-in nudges from 2026-12-20 to 2027-01-03")
+    # Each day through Slack's date formatting (noon in Rita's zone, Berlin), with a Babel fallback.
+    assert re.match(
+        r"Got it: no check-in nudges from <!date\^\d+\^\{date_short\}\|Dec 20, 2026> to "
+        r"<!date\^\d+\^\{date_short\}\|Jan 3, 2027>",
+        reply,
+    )
     with app_server.session_factory() as session:
         rep = session.scalars(select(Member).where(Member.user_id == REP_EN)).one()
         assert (rep.away_from, rep.away_until) == (date(2026, 12, 20), date(2027, 1, 3))

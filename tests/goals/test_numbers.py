@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.goals.numbers import format_amount, format_ratio, parse_amount
+from bot.goals.numbers import format_amount, format_ratio, parse_amount, plain_amount
 
 D = Decimal
 
@@ -40,6 +40,10 @@ D = Decimal
         ("1200 usd", "1200"),
         ("1200 USD", "1200"),
         ("12,500.00 USD", "12500"),
+        ("US$12,500", "12500"),
+        ("CN¥1,200.50", "1200.5"),
+        ("-$1,200.50", "-1200.5"),
+        ("$28.2K", "28200"),
         ("１２５００", "12500"),  # full-width digits
         ("１２，５００．５", "12500.5"),
         ("-5", "-5"),
@@ -126,25 +130,45 @@ def test_currency_amounts_round_trip(cents: int, unit: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("value", "unit", "expected"),
+    ("value", "unit", "english", "chinese"),
     [
-        (D(12500), "count", "12,500"),
-        (D(0), "count", "0"),
-        (D(999), "count", "999"),
-        (D(1234567), "count", "1,234,567"),
-        (D("12.5"), "count", "13"),  # half-up
-        (D("-12500"), "count", "-12,500"),
-        (D("-0.4"), "count", "0"),
-        (D(12500), "USD", "12,500.00 USD"),
-        (D("1234567.891"), "CNY", "1,234,567.89 CNY"),
-        (D("0.005"), "USD", "0.01 USD"),
-        (D("-1200.5"), "USD", "-1,200.50 USD"),
-        (D("1.25E+4"), "usd", "12,500.00 USD"),
+        (D(12500), "count", "12,500", "12,500"),
+        (D(0), "count", "0", "0"),
+        (D(999), "count", "999", "999"),
+        (D(1234567), "count", "1,234,567", "1,234,567"),
+        (D("12.5"), "count", "13", "13"),  # half-up
+        (D("-12500"), "count", "-12,500", "-12,500"),
+        (D("-0.4"), "count", "0", "0"),
+        # Each language's own symbol (CLDR): "$" is the US dollar to an English reader, "¥" the yuan to a
+        # Chinese one; a whole amount shows no ".00", one with cents shows them.
+        (D(12500), "USD", "$12,500", "US$12,500"),
+        (D("1234567.891"), "CNY", "CN¥1,234,567.89", "¥1,234,567.89"),
+        (D("0.005"), "USD", "$0.01", "US$0.01"),
+        (D("-1200.5"), "USD", "-$1,200.50", "-US$1,200.50"),
+        (D("1.25E+4"), "usd", "$12,500", "US$12,500"),
+        (D("7000.00"), "EUR", "€7,000", "€7,000"),
+        (D("12500.4"), "JPY", "¥12,500", "JP¥12,500"),  # the yen has no decimals
+        (D("-0.001"), "USD", "$0", "US$0"),
     ],
 )
-def test_format_amount(value: Decimal, unit: str, expected: str) -> None:
-    assert format_amount(value, unit, "en") == expected
-    assert format_amount(value, unit, "zh") == expected
+def test_format_amount(value: Decimal, unit: str, english: str, chinese: str) -> None:
+    assert format_amount(value, unit, "en") == english
+    assert format_amount(value, unit, "zh") == chinese
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "english", "chinese"),
+    [
+        (D(28150), "USD", "$28.2K", "US$2.8万"),
+        (D(28150), "count", "28.2K", "2.8万"),
+        (D(950), "USD", "$950", "US$950"),
+        (D(2815000), "CNY", "CN¥2.8M", "¥281.5万"),
+    ],
+)
+def test_compact_amounts_for_summaries(value: Decimal, unit: str, english: str, chinese: str) -> None:
+    assert format_amount(value, unit, "en", compact=True) == english
+    assert format_amount(value, unit, "zh", compact=True) == chinese
+    assert parse_amount(english) is not None and parse_amount(chinese) is not None  # a person may paste them
 
 
 @pytest.mark.parametrize(
@@ -163,3 +187,10 @@ def test_format_amount(value: Decimal, unit: str, expected: str) -> None:
 )
 def test_format_ratio(ratio: Decimal | None, expected: str) -> None:
     assert format_ratio(ratio) == expected
+
+
+def test_an_answer_given_before_is_prefilled_as_a_person_types_it() -> None:
+    """The check-in modal shows the result given before: no symbol, no grouping, read back exactly."""
+    for value, shown in ((D("7250.50"), "7250.5"), (D("12500.00"), "12500"), (D(0), "0")):
+        assert plain_amount(value) == shown and parse_amount(shown) == value
+    assert plain_amount(D("NaN")) == ""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -48,7 +49,12 @@ def test_each_role_gets_its_home(slack: SlackPeer, emulator: SlackEmulator, app_
     seed(app_server, emulator)
     rep = opened(slack, emulator, "UH0")
     assert "Your check-in for week 49" in texts(rep) and "Accounts opened this quarter" in texts(rep)
-    assert "Next check-in nudge: 2026-12-14 09:00" in str(rep["blocks"])
+    # Slack's date formatting (each reader's own zone); the fallback in the rep's zone, no zone's name.
+    nudge = (
+        "Next check-in nudge: <!date^1797238800^{date_short_pretty} at {time}|Mon, Dec 14 at 9:00\u202fAM>"
+    )
+    shown = json.dumps(rep["blocks"], ensure_ascii=False)
+    assert nudge in shown and "UTC" not in shown
     assert any(b.get("accessory", {}).get("action_id") == "checkin_open" for b in rep["blocks"])
     manager = opened(slack, emulator, MARIA)
     assert (

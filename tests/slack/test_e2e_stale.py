@@ -97,14 +97,15 @@ def test_a_nudge_for_a_closed_week_opens_the_current_week_and_says_when_it_close
     assert json.loads(view["private_metadata"])["week"] == "2026-12-07"
     (notice,) = [b["text"]["text"] for b in view["blocks"] if b.get("block_id") == "week_closed"]
     assert notice == (
-        "⏳ Check-ins for week 49 (Nov 30 – Dec 6) closed on Monday, Dec 7 at 13:00, when its digest"
+        "⏳ Check-ins for week 49 (Nov 30 – Dec 6) closed on"
+        " <!date^1796677200^{date_short_pretty} at {time}|Mon, Dec 7 at 1:00\u202fPM>, when its digest"
         " was posted. Check in for week 50 (Dec 7 – Dec 13) instead."
-    )  # 16:00 in New York is 13:00 for Sam in Los Angeles
+    )  # Slack shows each reader their own zone; the fallback: 16:00 in New York is 13:00 for Sam in LA
     view = team.opened_view(
         team.click(nudges[REP_ZH], "checkin_open", user_id=REP_ZH, channel_id="D" + REP_ZH)
     )
     (notice,) = [b["text"]["text"] for b in view["blocks"] if b.get("block_id") == "week_closed"]
-    assert "第 49 周" in notice and "12月8日（星期二）05:00" in notice and "第 50 周" in notice  # Shanghai
+    assert "第 49 周" in notice and "|12月8日周二 05:00>" in notice and "第 50 周" in notice  # Shanghai
 
 
 def test_a_goal_already_agreed_says_so(
@@ -115,7 +116,8 @@ def test_a_goal_already_agreed_says_so(
     discuss = team.click(ask, "goal_discuss", user_id=REP_EN, channel_id="D" + REP_EN)
     answer = answer_to(emulator, discuss)
     assert answer["text"] == (
-        "*Grow Q4 revenue in the east region* was already agreed on Tuesday, Dec 1 at 16:00. Nothing changed."
+        "*Grow Q4 revenue in the east region* was already agreed on"
+        " <!date^1796137200^{date_short_pretty} at {time}|Tue, Dec 1 at 4:00\u202fPM>. Nothing changed."
     )  # 15:00 UTC in Berlin
     assert answer["replace_original"] is False and answer["response_type"] == "ephemeral"
     again = team.click(elsewhere(ask), "goal_agree", user_id=REP_EN, channel_id="D" + REP_EN)
@@ -143,7 +145,8 @@ def test_feedback_already_acknowledged_says_so(
     assert answer_to(emulator, first)["replace_original"]
     stale = team.click(elsewhere(dm), "feedback_ack", user_id=REP_EN, channel_id="D" + REP_EN)
     assert answer_to(emulator, stale)["text"] == (
-        "You already acknowledged this feedback on Tuesday, Dec 1 at 16:00. Nothing changed."
+        "You already acknowledged this feedback on"
+        " <!date^1796137200^{date_short_pretty} at {time}|Tue, Dec 1 at 4:00\u202fPM>. Nothing changed."
     )
     with app_server.session_factory() as session:
         acknowledged = session.scalars(select(ManagerFeedback.acknowledged_at)).one()
@@ -167,7 +170,9 @@ def test_an_escalation_already_resolved_says_so(
     with app_server.session_factory() as session:
         number = session.scalars(select(Escalation.id)).one()  # PostgreSQL's sequence runs on between tests
     assert answer_to(emulator, late)["text"] == (
-        f"升级 #{number} 已由 <@UVENDOR> 于12月1日（星期二）23:00解决，未作更改。"  # 15:00 UTC in Shanghai
+        f"升级 #{number} 已由 <@UVENDOR> 于"
+        "<!date^1796137200^{date_short_pretty} {time}|12月1日周二 23:00>"  # 15:00 UTC in Shanghai
+        "解决，未作更改。"
     )
     with app_server.session_factory() as session:
         actions = list(session.scalars(select(EscalationEvent.action).order_by(EscalationEvent.id)))

@@ -18,6 +18,8 @@ from tests.support.slack_emulator import SlackEmulator
 _SPAN = re.compile(r"<([^<>]*)>")
 _PACER_MENTION = re.compile(r"@([UW][A-Z0-9]+)")  # exactly what bot.text.mention builds
 _PACER_CHANNEL = re.compile(r"#([CGD][A-Z0-9]+)")
+# exactly what bot.format.slack_date builds: a Unix time, Slack's date tokens and words, a Babel fallback
+_PACER_DATE = re.compile(r"!date\^[0-9]{1,12}\^[^|^<>]*\|[^|^<>]*")
 _CONTROL = re.compile(r"[!@#]|[a-zA-Z][a-zA-Z0-9+.-]*:")  # a ping, a mention, a channel, a link
 MESSAGE_METHODS = ("chat.postMessage", "chat.postEphemeral", "chat.update", "chat.scheduleMessage")
 VIEW_METHODS = ("views.open", "views.push", "views.update", "views.publish")
@@ -35,7 +37,7 @@ class Finding:
 
 def find_unsafe(text: str, *, users: Iterable[str] = (), channels: Iterable[str] = ()) -> list[str]:
     """The `<…>` spans in mrkdwn `text` that Slack would turn into a ping, a link or a mention, other
-    than a plain `<@U…>` / `<#C…>` of a known user or channel (all Pacer ever builds)."""
+    than a plain `<@U…>` / `<#C…>` of a known user or channel or a `<!date^…>` (all Pacer ever builds)."""
     known_users, known_channels = set(users), set(channels)
     found = []
     for match in _SPAN.finditer(text):
@@ -46,6 +48,8 @@ def find_unsafe(text: str, *, users: Iterable[str] = (), channels: Iterable[str]
         channel = _PACER_CHANNEL.fullmatch(inner)
         if (user and user.group(1) in known_users) or (channel and channel.group(1) in known_channels):
             continue
+        if _PACER_DATE.fullmatch(inner):
+            continue  # a date Pacer wrote (user text can't open a `<`: it is escaped)
         found.append(match.group(0))
     return found
 
