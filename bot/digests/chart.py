@@ -30,6 +30,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from bot import calendar
 from bot.digests.service import Series
+from bot.format import count
 from bot.i18n import Locale, t
 from bot.text import one_line, unescape
 
@@ -106,17 +107,12 @@ def font_families(locale: Locale) -> list[str]:
 
 
 def short_amount(value: float, locale: Locale) -> str:
-    """An axis amount in short form: "28.2k", "1.5M" / "2.8万", "1.2亿". One function to swap for
-    `bot.goals.numbers.format_amount(..., compact=True)` once that exists."""
-    steps = ((10**12, "万亿"), (10**8, "亿"), (10**4, "万")) if locale == "zh" else _EN_STEPS
-    size = abs(value)
-    for step, suffix in steps:
-        if size >= step:
-            return f"{value / step:.3g}{suffix}"
-    return f"{value:.3g}" if size < 1000 else f"{value:.0f}"
+    """An axis amount in short form, as every summary writes it: "28K", "1.5M" / "2.8万", "1.2亿"."""
+    if not math.isfinite(value):
+        return ""
+    return count(Decimal(repr(value)), locale, compact=True)
 
 
-_EN_STEPS = ((10**12, "T"), (10**9, "B"), (10**6, "M"), (10**3, "k"))
 
 
 def _text(key: str, locale: Locale, **values: object) -> str:

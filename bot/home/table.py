@@ -32,8 +32,9 @@ def pace(ratio: Decimal | None, locale: Locale) -> Mrkdwn:
 
 
 def figure(value: Decimal, unit: str, locale: Locale) -> str:
-    """An amount as the Home tab shows it: the one place to make its figures compact."""
-    return format_amount(value, unit, locale)
+    """An amount as the Home tab shows it: compact, as a summary ("$28.2K", "2.8万"); detail is in
+    `/pacer goals` and `/pacer status`."""
+    return format_amount(value, unit, locale, compact=True)
 
 
 def of(result: Decimal, target: Decimal, unit: str, locale: Locale) -> Mrkdwn:

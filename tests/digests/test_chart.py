@@ -144,7 +144,7 @@ def test_the_y_axis_starts_at_zero_and_reads_short(drawn: list[Axes]) -> None:
     assert axes.get_ylim()[0] == 0
     axes.figure.canvas.draw()
     labels = [tick.get_text() for tick in axes.get_yticklabels()]
-    assert labels[:3] == ["0", "20k", "40k"]
+    assert labels[:3] == ["0", "20K", "40K"]
     chinese = draw(drawn, series(2), "zh")
     chinese.figure.canvas.draw()
     assert [tick.get_text() for tick in chinese.get_yticklabels()][:3] == ["0", "2万", "4万"]
@@ -157,21 +157,23 @@ def test_nothing_yet_still_starts_at_zero(drawn: list[Axes]) -> None:
 
 
 def test_short_amounts() -> None:
+    """The axis writes amounts as every summary does (`bot.format.count(..., compact=True)`)."""
     assert [chart.short_amount(v, "en") for v in (0, 750, 2500, 28_150, 1_500_000, 2e9)] == [
         "0",
         "750",
-        "2.5k",
-        "28.1k",
+        "2.5K",
+        "28.2K",
         "1.5M",
         "2B",
     ]
     assert [chart.short_amount(v, "zh") for v in (0, 5000, 28_150, 150_000_000)] == [
         "0",
         "5000",
-        "2.81万",
+        "2.8万",
         "1.5亿",
     ]
-    assert chart.short_amount(-12_500, "en") == "-12.5k"
+    assert chart.short_amount(-12_500, "en") == "-12.5K"
+    assert chart.short_amount(float("nan"), "en") == ""
 
 
 def test_a_vendors_name_is_shown_as_typed(drawn: list[Axes]) -> None:
