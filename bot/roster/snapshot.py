@@ -10,7 +10,7 @@ or needs its relationships, loads it in its own session: `session.get_one(Member
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from datetime import date, datetime, time
+from datetime import datetime
 from typing import Any, Protocol
 
 from sqlalchemy import Select, and_, bindparam, select
@@ -20,7 +20,8 @@ from bot.workspaces.models import Workspace
 
 
 class Known(Protocol):
-    """A member as a request reads it (an ORM `Member` or a `MemberRow`)."""
+    """A member as a request reads it (an ORM `Member` or a `MemberRow`): who they are, what decides their
+    role (`role_of`), their language (`locale_of`) and zone, and whether their profile is stale."""
 
     @property
     def id(self) -> int: ...
@@ -29,19 +30,11 @@ class Known(Protocol):
     @property
     def user_id(self) -> str: ...
     @property
-    def display_name(self) -> str: ...
-    @property
     def role(self) -> Role: ...
     @property
     def is_slack_admin(self) -> bool: ...
     @property
     def full_member(self) -> bool: ...
-    @property
-    def on_team(self) -> bool: ...
-    @property
-    def manager_id(self) -> int | None: ...
-    @property
-    def vendor_id(self) -> int | None: ...
     @property
     def timezone(self) -> str | None: ...
     @property
@@ -49,64 +42,38 @@ class Known(Protocol):
     @property
     def language(self) -> str | None: ...
     @property
-    def active(self) -> bool: ...
-    @property
-    def away_from(self) -> date | None: ...
-    @property
-    def away_until(self) -> date | None: ...
-    @property
-    def country(self) -> str | None: ...
-    @property
-    def team_channel_id(self) -> str | None: ...
-    @property
     def refreshed_at(self) -> datetime | None: ...
 
 
 @dataclass(frozen=True, slots=True)
 class MemberRow:
-    """A copy of a `members` row (its columns of the same names, but `created_at`)."""
+    """A copy of the `members` columns of `Known` (the columns of the same names), nothing more: every
+    column read costs CPU on every request (PostgreSQL's driver describes each one)."""
 
     id: int
     team_id: str
     user_id: str
-    display_name: str
     role: Role
     is_slack_admin: bool
     full_member: bool
-    on_team: bool
-    manager_id: int | None
-    vendor_id: int | None
     timezone: str | None
     slack_locale: str | None
     language: str | None
-    active: bool
-    away_from: date | None
-    away_until: date | None
-    country: str | None
-    team_channel_id: str | None
     refreshed_at: datetime | None
 
     @classmethod
-    def of(cls, member: Member) -> MemberRow:
+    def of(cls, member: Known) -> MemberRow:
         return cls(*(getattr(member, name) for name in MEMBER_COLUMNS))
 
 
 @dataclass(frozen=True, slots=True)
 class WorkspaceRow:
-    """A copy of a `workspaces` row (its settings; not its timestamps)."""
+    """A copy of the `workspaces` columns a request reads of its caller's workspace: the fallback language
+    and zone."""
 
     team_id: str
-    digest_channel_id: str | None
-    timezone: str
-    nudge_weekday: int
-    nudge_time: time
-    reminder_delay_hours: int
-    feedback_day: int
     language: str
-    country: str | None
-    report_current_week: bool
-    digest_weekday: int
-    digest_time: time
+    timezone: str
 
     @classmethod
     def of(cls, workspace: Workspace) -> WorkspaceRow:

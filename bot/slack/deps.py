@@ -84,7 +84,7 @@ class Deps:
         request's resolved caller when there is one (see `caller_of`), else from the database."""
         resolved = _resolved(context, team_id, user_id)
         if resolved is not None:
-            return calendar.member_zone(resolved.caller.member, resolved.workspace)
+            return calendar.first_zone(resolved.caller.member.timezone, resolved.workspace.timezone)
         with self.session_factory() as session:
             workspace = session.get(Workspace, team_id) if team_id else None
             member = find_member(session, team_id=team_id, user_id=user_id) if team_id and user_id else None
