@@ -82,16 +82,17 @@ class WorkspaceRow:
 
 MEMBER_COLUMNS = tuple(field.name for field in fields(MemberRow))
 WORKSPACE_COLUMNS = tuple(field.name for field in fields(WorkspaceRow))
+# What the statement reads: not the keys it looks up by (`MemberRow` starts with id, team_id, user_id;
+# `WorkspaceRow` with team_id), which the caller knows already.
+_MEMBER_READ, _WORKSPACE_READ = (MEMBER_COLUMNS[0], *MEMBER_COLUMNS[3:]), WORKSPACE_COLUMNS[1:]
 
 
 def caller_rows() -> Select[Any]:
     """The workspace `:team_id` and, when Pacer knows them, its member `:user_id`: both by unique index,
-    the workspace's columns first (in `WorkspaceRow`'s order), then the member's (in `MemberRow`'s)."""
+    the workspace's columns first, then the member's, each in its copy's order, without the keys."""
     members, workspaces = Member.__table__, Workspace.__table__
     return (
-        select(
-            *(workspaces.c[name] for name in WORKSPACE_COLUMNS), *(members.c[name] for name in MEMBER_COLUMNS)
-        )
+        select(*(workspaces.c[name] for name in _WORKSPACE_READ), *(members.c[name] for name in _MEMBER_READ))
         .select_from(workspaces)
         .outerjoin(
             members,
@@ -101,8 +102,11 @@ def caller_rows() -> Select[Any]:
     )
 
 
-def from_row(row: Any) -> tuple[MemberRow | None, WorkspaceRow]:
-    """The copies from a row of `caller_rows()` (no member when Pacer does not know them yet)."""
-    split = len(WORKSPACE_COLUMNS)
-    workspace = WorkspaceRow(*row[:split])
-    return (MemberRow(*row[split:]) if row[split] is not None else None), workspace
+def from_row(row: Any, team_id: str, user_id: str) -> tuple[MemberRow | None, WorkspaceRow]:
+    """The copies from a row of `caller_rows()` for `team_id` and `user_id` (no member when Pacer does not
+    know them yet)."""
+    split = len(_WORKSPACE_READ)
+    workspace = WorkspaceRow(team_id, *row[:split])
+    if row[split] is None:
+        return None, workspace
+    return MemberRow(row[split], team_id, user_id, *row[split + 1 :]), workspace

@@ -87,7 +87,7 @@ class Directory:
                 .first()
             )
         if row is not None:
-            member, workspace = snapshot.from_row(row)
+            member, workspace = snapshot.from_row(row, team_id, user_id)
             if member is not None and not profile_is_stale(member, now):
                 return member, workspace
         saved, known = self._first_sight(team_id, user_id, now)
