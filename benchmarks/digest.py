@@ -20,6 +20,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 from slack_sdk import WebClient
@@ -30,6 +31,7 @@ from bot.config import Settings
 from bot.db import make_engine, make_session_factory, utcnow
 from bot.db.migrate import upgrade
 from bot.digests import service
+from bot.features import pages
 from bot.goals.models import Goal, GoalStatus, Metric, PeriodKind, WeeklyTarget
 from bot.home.handlers import home_view
 from bot.roster.models import Member, Role
@@ -42,6 +44,7 @@ FIRST_WEEK = date(2025, 12, 1)  # 52 ISO weeks up to the week of 2026-11-23
 WEEKS = [FIRST_WEEK + timedelta(days=7 * n) for n in range(52)]
 NOW = datetime(2026, 12, 1, 9, tzinfo=UTC)  # the digest is for the week of 2026-11-23
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+Row = tuple[float, float, int]  # median wall ms, median CPU ms, statements
 
 
 def seed(engine: Engine, reps: int) -> tuple[int, int]:
@@ -136,11 +139,43 @@ def seed(engine: Engine, reps: int) -> tuple[int, int]:
         for start in range(0, len(targets), 20_000):
             db.execute(insert(WeeklyTarget), targets[start : start + 20_000])
             db.execute(insert(CheckIn), checkins[start : start + 20_000])
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as db:
+        # As autovacuum does soon after such a load: statistics for the planner and, on PostgreSQL, the
+        # visibility map that lets index-only scans skip the table.
+        db.execute(text("VACUUM ANALYZE" if engine.dialect.name == "postgresql" else "ANALYZE"))
     return 1, 2
 
 
-def measure(engine: Engine, work: Callable[[], Any], runs: int) -> tuple[float, int]:
-    """Median milliseconds over `runs`, and the statements one run issues."""
+class ServerCpu:
+    """The CPU time of the PostgreSQL backends that serve an engine's connections, read from
+    `/proc/<pid>/schedstat` (the server runs on this machine). Zero when it can't be read (SQLite, or a
+    server elsewhere). Parallel workers a plan starts are not counted: they only ever ran before the
+    digest's queries were per goal, so the old figure was an undercount."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.pids: list[int] = []
+        if engine.dialect.name == "postgresql":
+            event.listen(engine, "connect", self._connected)
+
+    def _connected(self, dbapi_connection: Any, _record: object) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("SELECT pg_backend_pid()")
+        self.pids.append(int(cursor.fetchone()[0]))
+        cursor.close()
+
+    def seconds(self) -> float:
+        total = 0
+        for pid in self.pids:
+            try:
+                total += int(Path(f"/proc/{pid}/schedstat").read_text().split()[0])
+            except (OSError, ValueError, IndexError):
+                continue
+        return total / 1e9
+
+
+def measure(engine: Engine, server: ServerCpu, work: Callable[[], Any], runs: int) -> Row:
+    """Median wall milliseconds over `runs`, median CPU milliseconds (this thread's plus the database
+    server's: steadier than wall time on a busy machine), and the statements one run issues."""
     statements = 0
 
     def count(*_args: object) -> None:
@@ -151,16 +186,18 @@ def measure(engine: Engine, work: Callable[[], Any], runs: int) -> tuple[float, 
     event.listen(engine, "before_cursor_execute", count)
     work()
     event.remove(engine, "before_cursor_execute", count)
-    times = []
+    times, cpu = [], []
     for _ in range(runs):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.thread_time() + server.seconds()
         work()
         times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times), statements
+        cpu.append((time.thread_time() + server.seconds() - start_cpu) * 1000)
+    return statistics.median(times), statistics.median(cpu), statements
 
 
-def run(url: str, reps: int, runs: int) -> list[tuple[str, float, int]]:
+def run(url: str, reps: int, runs: int) -> list[tuple[str, float, float, int]]:
     engine = make_engine(url)
+    server = ServerCpu(engine)
     upgrade(engine)
     small, big = seed(engine, reps)
     sessions = make_session_factory(engine)
@@ -172,6 +209,7 @@ def run(url: str, reps: int, runs: int) -> list[tuple[str, float, int]]:
         client=WebClient(base_url="http://127.0.0.1:9/api/"),
         directory=Directory(WebClient(base_url="http://127.0.0.1:9/api/"), sessions),
         clock=lambda: NOW,
+        pages=pages(),
     )
     rows = []
     for label, manager_id, user_id in (
@@ -184,24 +222,29 @@ def run(url: str, reps: int, runs: int) -> list[tuple[str, float, int]]:
                     f"digest, {label}",
                     *measure(
                         engine,
+                        server,
                         partial(service.build, session, service.Scope(TEAM, manager_id=manager_id), week),
                         runs,
                     ),
                 )
             )
         caller = deps.caller(TEAM, user_id)
-        rows.append((f"manager Home tab, {label}", *measure(engine, partial(home_view, deps, caller), runs)))
+        rows.append(
+            (f"manager Home tab, {label}", *measure(engine, server, partial(home_view, deps, caller), runs))
+        )
     with sessions() as session:
         rows.append(
             (
                 f"digest, whole workspace ({reps} reps)",
-                *measure(engine, lambda: service.build(session, service.Scope(TEAM), week), runs),
+                *measure(engine, server, lambda: service.build(session, service.Scope(TEAM), week), runs),
             )
         )
         rows.append(
             (
                 "chart series, whole workspace",
-                *measure(engine, lambda: service.cumulative(session, service.Scope(TEAM), week), runs),
+                *measure(
+                    engine, server, lambda: service.cumulative(session, service.Scope(TEAM), week), runs
+                ),
             )
         )
     engine.dispose()
@@ -256,18 +299,21 @@ def main() -> None:
             started = time.perf_counter()
             rows = run(url, args.reps, args.runs)
             print(f"{database} (seeded and measured in {time.perf_counter() - started:.0f} s)")
-            print(f"  {'what':<44} {'median ms':>10} {'statements':>11}")
-            for label, millis, statements in rows:
-                print(f"  {label:<44} {millis:>10.1f} {statements:>11}")
+            print(f"  {'what':<44} {'median ms':>10} {'CPU ms':>7} {'statements':>11}")
+            for label, millis, cpu, statements in rows:
+                print(f"  {label:<44} {millis:>10.1f} {cpu:>7.1f} {statements:>11}")
             base_digest, big_digest = rows[0], rows[2]
             base_home, big_home = rows[1], rows[3]
             print(
                 f"  ratio big ÷ baseline: digest time {big_digest[1] / base_digest[1]:.2f}×, statements "
-                f"{big_digest[2] / base_digest[2]:.2f}× · Home tab time {big_home[1] / base_home[1]:.2f}×, "
-                f"statements {big_home[2] / base_home[2]:.2f}×"
+                f"{big_digest[3] / base_digest[3]:.2f}× · Home tab time {big_home[1] / base_home[1]:.2f}×, "
+                f"statements {big_home[3] / base_home[3]:.2f}×"
             )
             goal = "met" if rows[4][1] < 300 else "NOT met"
-            print(f"  goal: whole-workspace digest under 300 ms: {goal} ({rows[4][1]:.0f} ms)\n")
+            print(
+                f"  goal: whole-workspace digest under 300 ms: {goal} ({rows[4][1]:.0f} ms, "
+                f"{rows[4][2]:.0f} ms of CPU)\n"
+            )
         finally:
             cleanup()
 

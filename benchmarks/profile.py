@@ -3,7 +3,7 @@ in this process (no sockets, no waitress, no other threads), with the CPU time o
 cProfile of Pacer's.
 
     .venv/bin/python -m benchmarks.profile [--requests 2000] [--kinds help,setup] [--backend sqlite]
-        [--postgres-url URL] [--top 30] [--sort cumulative|tottime] [--statements]
+        [--postgres-url URL] [--top 30] [--sort cumulative|tottime] [--timer cpu|wall] [--statements]
 
 It builds the app as `pacer run` does (`create_app`, `make_wsgi`) on a fresh database (SQLite in a
 temporary directory, or a schema of its own on PostgreSQL) and the minimal app of `benchmarks.http`,
@@ -169,7 +169,7 @@ def run(options: argparse.Namespace) -> None:
             call(pacer, body)
         print(f"{options.requests} requests of each kind, one at a time, after {WARMUP} warm-up")
         print(f"{'kind':<6} {'app':<8} {'CPU ms/req p50':>14} {'mean':>6}  statements/req")
-        profile = cProfile.Profile()
+        profile = cProfile.Profile(time.thread_time) if options.timer == "cpu" else cProfile.Profile()
         for kind in kinds:
             bodies = KINDS[kind](emulator, options.requests)
             for wsgi in (pacer, minimal):
@@ -209,6 +209,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--postgres-url", default=POSTGRES_URL)
     parser.add_argument("--top", type=int, default=30)
     parser.add_argument("--sort", choices=("cumulative", "tottime"), default="cumulative")
+    parser.add_argument(
+        "--timer",
+        choices=("cpu", "wall"),
+        default="cpu",
+        help="the profile's clock: this thread's CPU (waits on the database left out) or wall time",
+    )
     parser.add_argument("--statements", action="store_true", help="print each request's SQL statements")
     run(parser.parse_args(argv))
     return 0

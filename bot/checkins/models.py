@@ -25,6 +25,8 @@ class CheckIn(Base):
     __table_args__ = (
         UniqueConstraint("goal_id", "week_start"),
         Index("ix_checkins_team_id_week_start", "team_id", "week_start"),
+        # covering: the digest sums a goal's results from the index alone (migration 0006)
+        Index("ix_checkins_goal_id_week_start_result", "goal_id", "week_start", "result"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -48,13 +48,10 @@ def _response_url(request: CommandRequest) -> str:
 
 def goal_command(request: CommandRequest) -> None:
     ids = mentions(request.args)
-    rep = (
-        request.caller.member
-        if not ids
-        else request.deps.directory.active_member(request.caller.team_id, ids[0])
-    )
+    named = request.deps.directory.active_member(request.caller.team_id, ids[0]) if ids else None
     with request.deps.session_factory() as session:
-        service.check_can_set(request.caller, session.merge(rep))
+        rep = session.merge(named) if named is not None else session.get_one(Member, request.caller.member.id)
+        service.check_can_set(request.caller, rep)
     open_goal_modal(request, rep, None)
 
 

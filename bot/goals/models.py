@@ -81,7 +81,11 @@ class WeeklyTarget(Base):
     """One ISO week's share of a goal's target (its period target at week level); they sum to the target."""
 
     __tablename__ = "weekly_targets"
-    __table_args__ = (UniqueConstraint("goal_id", "week_start"),)
+    __table_args__ = (
+        UniqueConstraint("goal_id", "week_start"),
+        # covering: the digest sums a goal's targets from the index alone (migration 0006)
+        Index("ix_weekly_targets_goal_id_week_start_target", "goal_id", "week_start", "target"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     team_id: Mapped[str] = mapped_column(ForeignKey("workspaces.team_id", ondelete="CASCADE"))

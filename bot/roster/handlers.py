@@ -146,7 +146,7 @@ def language(request: CommandRequest) -> None:
         raise Invalid("language.usage")
     code = request.args[0].lower()
     with request.deps.session_factory.begin() as session:
-        member = session.merge(request.caller.member)
+        member = session.get_one(Member, request.caller.member.id)  # the caller's row, to change
         service.set_language(member, code)
         language = service.locale_of(member, session.get_one(Workspace, member.team_id))
     request.reply(t("language.set", language))

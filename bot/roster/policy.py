@@ -14,13 +14,15 @@ from typing import Protocol
 from bot.errors import Invalid, NotAllowed, NotFound
 from bot.i18n import Locale
 from bot.roster.models import Member, Role
+from bot.roster.snapshot import Known
 
 
 @dataclass(frozen=True)
 class Caller:
-    """The member behind a request, with the role and language the request is served in."""
+    """The member behind a request, with the role and language the request is served in. On the request
+    path `member` is a frozen `MemberRow` copy (bot/roster/snapshot.py); elsewhere it may be the ORM row."""
 
-    member: Member
+    member: Known
     role: Role
     locale: Locale
 
@@ -190,7 +192,7 @@ def can_take_off_team(caller: Caller, rep: Member) -> bool:
     return caller.is_admin() or (caller.role is Role.MANAGER and rep.manager_id == caller.member.id)
 
 
-def can_move_rep(caller: Caller, rep: Member, manager: Member) -> bool:
+def can_move_rep(caller: Caller, rep: Member, manager: Known) -> bool:
     """Adding a rep to `manager`'s team: anyone who may act for that team, but moving a rep off another
     manager's team is for admins."""
     moving = rep.on_team and rep.manager_id not in (None, manager.id)

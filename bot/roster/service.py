@@ -17,6 +17,7 @@ from bot.i18n import Locale, is_locale, locale_from_slack
 from bot.roster.models import Member, Role, TeamMembership, Vendor
 from bot.roster.policy import Caller as Caller  # noqa: PLC0414 - re-exported: most code imports it from here
 from bot.roster.policy import can_act_for, can_move_rep, can_route_vendor, can_take_off_team
+from bot.roster.snapshot import Known, WorkspaceRow
 from bot.workspaces.models import Workspace
 
 PROFILE_MAX_AGE = timedelta(days=1)
@@ -43,7 +44,7 @@ def find_member(session: Session, *, team_id: str, user_id: str) -> Member | Non
     return session.scalar(select(Member).where(Member.team_id == team_id, Member.user_id == user_id))
 
 
-def profile_is_stale(member: Member, now: datetime) -> bool:
+def profile_is_stale(member: Known, now: datetime) -> bool:
     return member.refreshed_at is None or now - member.refreshed_at > PROFILE_MAX_AGE
 
 
@@ -88,7 +89,7 @@ def full_member_of(user: dict[str, object], team_id: str) -> bool:
     return True
 
 
-def role_of(member: Member, admins: frozenset[str]) -> Role:
+def role_of(member: Known, admins: frozenset[str]) -> Role:
     """The role a request is served in. A guest or an external user is a rep whatever else is true of
     them (in PACER_ADMINS, a Slack admin of their own organisation, or once made a manager)."""
     if not member.full_member:
@@ -98,7 +99,7 @@ def role_of(member: Member, admins: frozenset[str]) -> Role:
     return member.role
 
 
-def locale_of(member: Member | None, workspace: Workspace) -> Locale:
+def locale_of(member: Known | None, workspace: Workspace | WorkspaceRow) -> Locale:
     """The one rule for the language Pacer speaks to someone: the one they chose (`/pacer language`), else
     their Slack language, else the workspace's default, which is also the language of a channel and of
     someone Pacer does not know (`member` None)."""
@@ -110,7 +111,7 @@ def locale_of(member: Member | None, workspace: Workspace) -> Locale:
     return workspace.language if is_locale(workspace.language) else "en"
 
 
-def caller_for(member: Member, workspace: Workspace, admins: frozenset[str]) -> Caller:
+def caller_for(member: Known, workspace: Workspace | WorkspaceRow, admins: frozenset[str]) -> Caller:
     return Caller(member=member, role=role_of(member, admins), locale=locale_of(member, workspace))
 
 
@@ -268,7 +269,7 @@ def team_members(session: Session, *, team_id: str, manager_id: int | None = Non
     return session.scalars(query).all()
 
 
-def managing(caller: Caller, manager: Member | None) -> Member:
+def managing(caller: Caller, manager: Member | None) -> Known:
     """The manager a team command acts for: the caller, or (admins only) the one they named."""
     if manager is None:
         if caller.role is Role.MANAGER:
@@ -286,7 +287,7 @@ def add_to_team(
     caller: Caller,
     *,
     reps: Sequence[Member],
-    manager: Member,
+    manager: Known,
     vendor: Vendor | None,
     now: datetime | None = None,
 ) -> None:

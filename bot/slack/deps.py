@@ -16,6 +16,7 @@ from bot.db import SessionFactory, utcnow
 from bot.events import Events
 from bot.i18n import DEFAULT_LOCALE, Locale
 from bot.roster.service import Caller, caller_for, find_member, locale_of
+from bot.roster.snapshot import WorkspaceRow
 from bot.slack.directory import Directory
 from bot.slack.sections import Pages
 from bot.workspaces.models import Workspace
@@ -30,7 +31,7 @@ class _Resolved:
     team_id: str
     user_id: str
     caller: Caller
-    workspace: Workspace
+    workspace: WorkspaceRow
 
 
 def _caller_ids(body: dict[str, Any]) -> tuple[str, str]:
@@ -59,7 +60,7 @@ class Deps:
 
     def caller(self, team_id: str, user_id: str) -> Caller:
         """The verified user behind a request, as a member of `team_id` (created on first sight)."""
-        member, workspace = self.directory.member_and_workspace(team_id, user_id)
+        member, workspace = self.directory.caller(team_id, user_id)
         return caller_for(member, workspace, self.settings.pacer_admins)
 
     def caller_of(self, body: dict[str, Any], context: MutableMapping[str, Any]) -> Caller:
@@ -70,7 +71,7 @@ class Deps:
         resolved = _resolved(context, team_id, user_id)
         if resolved is not None:
             return resolved.caller
-        member, workspace = self.directory.member_and_workspace(team_id, user_id)
+        member, workspace = self.directory.caller(team_id, user_id)
         caller = caller_for(member, workspace, self.settings.pacer_admins)
         context[CALLER_KEY] = _Resolved(team_id, user_id, caller, workspace)
         context["pacer_locale"] = caller.locale
@@ -83,7 +84,7 @@ class Deps:
         request's resolved caller when there is one (see `caller_of`), else from the database."""
         resolved = _resolved(context, team_id, user_id)
         if resolved is not None:
-            return calendar.member_zone(resolved.caller.member, resolved.workspace)
+            return calendar.first_zone(resolved.caller.member.timezone, resolved.workspace.timezone)
         with self.session_factory() as session:
             workspace = session.get(Workspace, team_id) if team_id else None
             member = find_member(session, team_id=team_id, user_id=user_id) if team_id and user_id else None

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import logging
 from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
 from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from sqlalchemy import and_, bindparam, select
+from sqlalchemy import Connection, and_, bindparam, select
 
 from bot.db import SessionFactory, utcnow
 from bot.errors import NotFound
+from bot.roster import snapshot
 from bot.roster.models import Member
 from bot.roster.service import (
     SlackProfile,
@@ -20,15 +22,17 @@ from bot.roster.service import (
     profile_is_stale,
     save_profile,
 )
+from bot.roster.snapshot import MemberRow, WorkspaceRow
 from bot.workspaces.models import Workspace
 from bot.workspaces.service import ensure_workspace
 
 logger = logging.getLogger(__name__)
 LOOKUPS_AT_ONCE = 8  # users.info calls in parallel for one command (Slack allows 100+ a minute)
-# Every request's first statement: the workspace and, when Pacer knows them, the member. Built once, as
-# building it cost more CPU than running it; both lookups are unique indexes (the workspace's primary
-# key, and members' (team_id, user_id)).
-_MEMBER_AND_WORKSPACE = (
+# Every request's first statement: the workspace and, when Pacer knows them, the member, as frozen copies
+# (bot/roster/snapshot.py). Built once, as building it cost more CPU than running it; both lookups are
+# unique indexes (the workspace's primary key, and members' (team_id, user_id)).
+_CALLER_ROWS = snapshot.caller_rows()
+_MEMBER_AND_WORKSPACE = (  # the same, as ORM rows
     select(Workspace, Member)
     .outerjoin(Member, and_(Member.team_id == Workspace.team_id, Member.user_id == bindparam("user_id")))
     .where(Workspace.team_id == bindparam("team_id"))
@@ -70,20 +74,38 @@ class Directory:
             raise
         return profile_from_user(response["user"], team_id)
 
+    def caller(self, team_id: str, user_id: str) -> tuple[MemberRow, WorkspaceRow]:
+        """The member for a Slack user and their workspace, as frozen copies: one Core statement on a pooled
+        connection (no Session) when Pacer knows them and their profile is fresh; otherwise asked of Slack
+        (outside any transaction) and saved. Raises NotFound."""
+        now = utcnow()
+        engine = self.session_factory.kw["bind"]
+        with engine.connect() as connection:
+            row = (
+                _autocommit(connection)
+                .execute(_CALLER_ROWS, {"team_id": team_id, "user_id": user_id})
+                .first()
+            )
+        if row is not None:
+            member, workspace = snapshot.from_row(row, team_id, user_id)
+            if member is not None and not profile_is_stale(member, now):
+                return member, workspace
+        saved, known = self._first_sight(team_id, user_id, now)
+        return MemberRow.of(saved), WorkspaceRow.of(known)
+
     def member_and_workspace(self, team_id: str, user_id: str) -> tuple[Member, Workspace]:
-        """The member for a Slack user and their workspace: one query when Pacer knows them and their
-        profile is fresh; otherwise asked of Slack (outside any transaction) and saved. Raises NotFound."""
+        """`caller`, as ORM rows (detached) for code that goes on to use them in a session."""
         now = utcnow()
         with self.session_factory() as session:
             if session.get_bind().dialect.name == "postgresql":
-                # A lone read needs no transaction: in autocommit there is no BEGIN, and no ROLLBACK
-                # round trip when the connection goes back to the pool (measured: a quarter of the
-                # request's CPU, a third of its time). SQLite has no round trip to save, and switching
-                # its connection's mode costs more than it saves, so it keeps the default.
-                session.connection(execution_options=_AUTOCOMMIT)
+                session.connection(execution_options=_AUTOCOMMIT)  # see `_autocommit`
             row = session.execute(_MEMBER_AND_WORKSPACE, {"team_id": team_id, "user_id": user_id}).first()
         if row is not None and row[1] is not None and not profile_is_stale(row[1], now):
             return row[1], row[0]
+        return self._first_sight(team_id, user_id, now)
+
+    def _first_sight(self, team_id: str, user_id: str, now: datetime) -> tuple[Member, Workspace]:
+        """An unknown or stale member: their profile from Slack, saved with their workspace."""
         profile = self.fetch(user_id, team_id=team_id)
         if profile is None:
             raise NotFound("member.unknown", user=user_id)
@@ -135,3 +157,14 @@ class Directory:
             if find_member(session, team_id=team_id, user_id=str(user.get("id"))) is None:
                 return
             save_profile(session, team_id=team_id, profile=profile_from_user(user, team_id), now=utcnow())
+
+
+def _autocommit(connection: Connection) -> Connection:
+    """On PostgreSQL, a lone read needs no transaction: in autocommit there is no BEGIN, and no ROLLBACK
+    round trip when the connection goes back to the pool (measured: a quarter of the request's CPU, a
+    third of its time); the pool puts the connection back in transactions for its next user. SQLite has no
+    round trip to save, and switching its connection's mode costs more than it saves, so it keeps the
+    default."""
+    if connection.dialect.name == "postgresql":
+        return connection.execution_options(**_AUTOCOMMIT)
+    return connection

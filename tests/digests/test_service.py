@@ -139,4 +139,4 @@ def test_sql_statements_do_not_grow_with_the_team(session: Session, size: int) -
     engine = session.get_bind().engine
     digest_queries = count_statements(engine, lambda: service.build(session, service.Scope(TEAM), WEEK))
     chart_queries = count_statements(engine, lambda: service.cumulative(session, service.Scope(TEAM), WEEK))
-    assert (digest_queries, chart_queries) == (4, 3)  # the same for 10 reps and for 500
+    assert (digest_queries, chart_queries) == (3, 3)  # the same for 10 reps and for 500
