@@ -110,9 +110,7 @@ def short_amount(value: float, locale: Locale) -> str:
     """An axis amount in short form, as every summary writes it: "28K", "1.5M" / "2.8万", "1.2亿"."""
     if not math.isfinite(value):
         return ""
-    return count(Decimal(repr(value)), locale, compact=True)
-
-
+    return count(Decimal(str(float(value))), locale, compact=True)
 
 
 def _text(key: str, locale: Locale, **values: object) -> str:

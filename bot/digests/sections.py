@@ -90,7 +90,12 @@ def _figures(line: service.RepLine, locale: Locale, *, week: bool) -> Mrkdwn:
 
 def _counted(line: service.RepLine, in_progress: bool, locale: Locale) -> tuple[Mrkdwn, list[str]]:
     """A rep with figures that week: their status and pace bar, and the week's and to-date figures."""
-    text = t("home.table.rep_line", locale, emoji=BADGES[badge_of(line)], rep=line.rep.user_id)
+    text = t(
+        "home.table.rep_line",
+        locale,
+        emoji=BADGES[badge_of(line, in_progress=in_progress)],
+        rep=line.rep.user_id,
+    )
     confidence = t(f"confidence.{line.confidence.value}", locale) if line.confidence else None
     return join("\n", [text, table.pace(line.pace, locale)]), [
         table.field(_WEEK_LABEL[in_progress], _figures(line, locale, week=True), locale),
@@ -132,7 +137,7 @@ def rep_row(rep: Member, team: Team, locale: Locale) -> list[Block]:
     if line is not None:
         text, cells = _counted(line, team.week.in_progress, locale)
     else:
-        text, cells = t("home.table.rep_line", locale, emoji=BADGES["missing"], rep=rep.user_id), []
+        text, cells = t("home.table.rep_line", locale, emoji=BADGES["none"], rep=rep.user_id), []
     cells += _goal_cells(open_goals, line is not None, locale)
     buttons = []
     if rep.id in team.feedback_due:

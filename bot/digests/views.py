@@ -16,19 +16,18 @@ from bot.slack import blocks
 from bot.slack.sections import DigestContext, Section, assemble
 from bot.text import Mrkdwn, join, one_line, render
 
-# One badge per rep: their pace to date (`status_of`), or that they have not checked in this week. Shown
-# with `legend` wherever badges appear; the rep's own confidence is words beside it, never a second dot.
-BADGES = {"on": "🟢", "close": "🟡", "behind": "🔴", "missing": "⚪"}
+# One badge per rep: their pace to date (`status_of`), ⚪ while nothing is due yet. Shown with `legend`
+# wherever badges appear; a missing check-in and the rep's own confidence are words beside it, never a
+# second dot.
+BADGES = {"on": "🟢", "close": "🟡", "behind": "🔴", "none": "⚪"}
 LINES_IN_MAIN = 25  # rep lines shown in the digest itself; all of them go in the thread beyond that
 BLOCKS_PER_REPLY = 45
 
 
-def badge_of(line: RepLine) -> str:
-    """The rep's status: no check-in this week, else their pace to date (nothing due yet is on track)."""
-    if not line.checked_in:
-        return "missing"
-    status = status_of(line.pace)
-    return "on" if status == "none" else status
+def badge_of(line: RepLine, *, in_progress: bool = False) -> str:
+    """The rep's one status: their pace to date, or "none" while nothing is due yet (a week still in
+    progress that they have not reported on yet is not due)."""
+    return "none" if in_progress and not line.checked_in else status_of(line.pace)
 
 
 def legend(locale: Locale) -> Mrkdwn:
@@ -129,7 +128,7 @@ def summary_lines(digest: Digest, locale: Locale) -> list[Mrkdwn]:
             to_date=_amounts(digest.totals, locale, week=False, compact=True),
             pace=format_ratio(_pace(digest.totals), locale),
         ),
-        t("digest.counts", locale, **counts),
+        t("digest.counts", locale, **counts, missing=len(digest.missing)),
         legend(locale),
     ]
     out += _vendor_lines(digest, locale)

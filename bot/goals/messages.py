@@ -160,7 +160,8 @@ def batch_message(goals: list[tuple[Goal, str]], start: date, end: date, locale:
     agreed = [user for goal, user in goals if goal.status is GoalStatus.ACTIVE]
     waiting = [user for goal, user in goals if goal.status is GoalStatus.AWAITING_AGREEMENT]
     discussing = [(goal, user) for goal, user in goals if goal.status is GoalStatus.DISCUSSING]
-    title = t("coalesce.goals_title", locale, start=start, end=end, agreed=len(agreed), total=len(goals))
+    period = views.period_text(start, end, locale)
+    title = t("coalesce.goals_title", locale, period=period, agreed=len(agreed), total=len(goals))
     lines: list[Mrkdwn] = [title]
     if waiting:
         lines.append(t("coalesce.waiting", locale, names=names(waiting, locale)))

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 from bot import calendar
+from bot.format import day_text
 from bot.goals import service as goals
 from bot.goals.models import GoalStatus
 from bot.home import table
@@ -27,7 +28,9 @@ def _ends(row: goals.Progress, locale: Locale) -> str:
     goal = row.goal
     target = table.figure(goal.target, goal.unit, locale)
     return table.field(
-        "home.table.goal", t("home.table.ends", locale, target=target, end=goal.end_date), locale
+        "home.table.goal",
+        t("home.table.ends", locale, target=target, end=day_text(goal.end_date, locale)),
+        locale,
     )
 
 
@@ -43,7 +46,7 @@ def goal_row(row: goals.Progress, locale: Locale, *, last: date, this: date) -> 
     goal, unit, title = row.goal, row.goal.unit, one_line(row.goal.title)
     if goal.start_date > calendar.week_end(last):
         state = "home.table.first_week" if goal.start_date <= calendar.week_end(this) else "home.table.starts"
-        text = t(state, locale, title=title, bar=table.bar(None), start=goal.start_date)
+        text = t(state, locale, title=title, bar=table.bar(None), start=day_text(goal.start_date, locale))
         return table.row(text, [_this_week(row, this, locale), _ends(row, locale)], row_id=f"goal:{goal.id}")
     needed = table.figure(row.weekly_needed, unit, locale) if row.weekly_needed is not None else "—"
     to_date = table.of(row.pace.result_to_date, row.pace.target_to_date, unit, locale)
@@ -71,7 +74,12 @@ def pending_row(row: goals.Progress, locale: Locale) -> list[Block]:
         table.field("home.table.target", table.figure(goal.target, goal.unit, locale), locale),
         table.field(
             "home.table.period",
-            t("home.table.dates", locale, start=goal.start_date, end=goal.end_date),
+            t(
+                "home.table.dates",
+                locale,
+                start=day_text(goal.start_date, locale),
+                end=day_text(goal.end_date, locale),
+            ),
             locale,
         ),
     ]

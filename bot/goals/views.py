@@ -247,13 +247,20 @@ STATUS_EMOJI = {
 
 def period_name(goal: Goal, locale: Locale) -> str:
     """The goal's period as people name it: "2027", "Q1 2027", "Mar 2027", or its dates ("Jan 5 – Mar 31")."""
-    start, end = goal.start_date, goal.end_date
-    if goal.period_kind is PeriodKind.YEAR:
-        return fmt.year_text(start, locale)
-    if goal.period_kind is PeriodKind.QUARTER and (start, end) == calendar.period_bounds("quarter", start):
-        return fmt.quarter_text(start, locale)
-    if goal.period_kind is PeriodKind.MONTH and (start, end) == calendar.period_bounds("month", start):
-        return fmt.month_text(start, locale)
+    return period_text(goal.start_date, goal.end_date, locale)
+
+
+def period_text(start: date, end: date, locale: Locale) -> str:
+    """Dates as people name them: a whole calendar year, quarter or month by its name, else the range."""
+    names = {"year": fmt.year_text, "quarter": fmt.quarter_text, "month": fmt.month_text}
+    for kind, name in names.items():
+        if (start, end) == calendar.period_bounds(kind, start):
+            return name(start, locale)
+    return date_range(start, end, locale)
+
+
+def date_range(start: date, end: date, locale: Locale) -> str:
+    """Two days as a range: "Jan 5 – Mar 31" / "1月5日–3月31日"."""
     return t("format.range", locale, start=fmt.day_text(start, locale), end=fmt.day_text(end, locale))
 
 

@@ -78,11 +78,14 @@ def test_message_reads_well_in_both_languages(session: Session, team: Member) ->
     (english,) = views.digest_messages(digest, "en")
     assert english["text"].startswith("📊 Weekly digest: week 49 (Nov 30 – Dec 6)")
     assert "*Team:* 18 of 30 this week · 36 of 60 to date · pace to date 60%" in english["text"]
-    # One badge per rep (UC has not checked in: ⚪, not a second 🔴), counted, with the legend.
-    assert "🟢 on track: 1 · 🟡 at risk: 0 · 🔴 behind: 1 · ⚪ no check-in: 1" in english["text"]
+    # One badge per rep, the pace to date (UC has not checked in: said in words), counted, with the legend.
+    assert (
+        "🟢 on track: 1 · 🟡 at risk: 0 · 🔴 behind: 2 · ⚪ nothing due yet: 0 · no check-in this week: 1"
+        in english["text"]
+    )
     assert "Status is the pace to date: 🟢 on track" in english["text"]
     assert "🔴 <@UB> · this week 6 of 10 · pace to date 80% · own view: Off track" in english["text"]
-    assert "⚪ <@UC> · this week 0 of 10 · pace to date 0% · no check-in this week" in english["text"]
+    assert "🔴 <@UC> · this week 0 of 10 · pace to date 0% · no check-in this week" in english["text"]
     assert "⏳ *No check-in yet:* <@UC>" in english["text"]
     assert "🆘 <@UB> asked for help: Pricing approval" in english["text"]
     assert "🚀 *Top movers:* <@UA> (+40%)" in english["text"]
@@ -90,7 +93,7 @@ def test_message_reads_well_in_both_languages(session: Session, team: Member) ->
     (chinese,) = views.digest_messages(digest, "zh")
     assert chinese["text"].startswith("📊 每周进度汇总：第 49 周（11月30日–12月6日）")
     assert "⏳ *尚未汇报：* <@UC>" in chinese["text"]
-    assert "🟢 正常：1 · 🟡 有风险：0 · 🔴 落后：1 · ⚪ 未汇报：1" in chinese["text"]
+    assert "🟢 正常：1 · 🟡 有风险：0 · 🔴 落后：2 · ⚪ 尚无到期目标：0 · 本周未汇报：1" in chinese["text"]
     assert "状态按累计进度：🟢 正常" in chinese["text"]
     assert "🔴 <@UB> · 本周 6 / 10 · 累计进度 80% · 自评：偏离目标" in chinese["text"]
 

@@ -57,8 +57,11 @@ def test_english_summary_is_compact_and_rep_lines_are_full() -> None:
     assert "🟢 <@UA> · this week $7,250.50 of $7,000 · pace to date 101% · own view: On track" in text
     assert "🟡 <@UB> · this week $5,000 of $7,000 · pace to date 86% · own view: Off track" in text
     # Ahead of pace but silent this week: one badge, the grey one, and no confidence.
-    assert "⚪ <@UC> · this week $0 of $7,000 · pace to date 119% · no check-in this week" in text
-    assert "🟢 on track: 1 · 🟡 at risk: 1 · 🔴 behind: 0 · ⚪ no check-in: 1" in text
+    assert "🟢 <@UC> · this week $0 of $7,000 · pace to date 119% · no check-in this week" in text
+    assert (
+        "🟢 on track: 2 · 🟡 at risk: 1 · 🔴 behind: 0 · ⚪ nothing due yet: 0 · no check-in this week: 1"
+        in text
+    )
     assert views.legend("en") in text and ".00" not in text and "USD" not in text
 
 
@@ -67,8 +70,8 @@ def test_chinese_summary_is_compact_and_rep_lines_are_full() -> None:
     text = message["text"]
     assert "*团队：* 本周 US$1.2万 / US$2.1万 · 累计 US$6.4万 / US$6.3万 · 累计进度 102%" in text
     assert "🟢 <@UA> · 本周 US$7,250.50 / US$7,000 · 累计进度 101% · 自评：进展顺利" in text
-    assert "⚪ <@UC> · 本周 US$0 / US$7,000 · 累计进度 119% · 本周未汇报" in text
-    assert "🟢 正常：1 · 🟡 有风险：1 · 🔴 落后：0 · ⚪ 未汇报：1" in text
+    assert "🟢 <@UC> · 本周 US$0 / US$7,000 · 累计进度 119% · 本周未汇报" in text
+    assert "🟢 正常：2 · 🟡 有风险：1 · 🔴 落后：0 · ⚪ 尚无到期目标：0 · 本周未汇报：1" in text
     assert views.legend("zh") in text and "状态按累计进度" in views.legend("zh")
 
 

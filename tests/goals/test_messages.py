@@ -119,7 +119,7 @@ def test_a_second_batch_gets_its_own_message(
     wait_for(lambda: len(dms(emulator, REPS[0])) == 2, what="the new ask")
     answer(team, emulator, REPS[0])
     second = wait_for(
-        lambda: [m for m in summary_of(emulator) if "2027-01-01 to 2027-03-31: *1 of 1 agreed*" in m["text"]],
+        lambda: [m for m in summary_of(emulator) if "Goals for Q1 2027: *1 of 1 agreed*" in m["text"]],
         what="the second batch's message",
     )
     assert len(second) == 1 and len(dms(emulator, MARIA)) == 2
@@ -136,7 +136,7 @@ def batch(statuses: list[GoalStatus], title: str = "Open accounts") -> list[tupl
 def test_the_summary_in_both_languages_with_a_bounded_name_list() -> None:
     goals = batch([GoalStatus.ACTIVE] * 12 + [GoalStatus.AWAITING_AGREEMENT] * 18)
     en = messages.batch_message(goals, START, END, "en")
-    assert en["text"].startswith("🎯 Goals for 2026-10-01 to 2026-12-31: *12 of 30 agreed*\nWaiting on: ")
+    assert en["text"].startswith("🎯 Goals for Q4 2026: *12 of 30 agreed*\nWaiting on: ")
     assert en["text"].endswith("<@UREP24>, +6 more")
     zh = messages.batch_message(goals, START, END, "zh")
     assert "*30 人中 12 人已确认*" in zh["text"] and zh["text"].endswith("<@UREP24>, 另外 6 人")

@@ -148,7 +148,8 @@ def test_a_check_in_says_until_when_it_can_be_changed_and_who_sees_a_help_reques
     answers = {f"result:{goal_id}": "3", f"confidence:{goal_id}": "on_track"}
     checked_in = submitted(team, "checkin", answers, user_id=REP_EN)
     assert answer_at(emulator, checked_in)["text"] == (
-        "Checked in for week 40 (Sep 28 – Oct 4). You can change it until Monday, Oct 5 at 18:00,"
+        "Checked in for week 40 (Sep 28 – Oct 4). You can change it until"
+        " <!date^1791216000^{date_short_pretty} at {time}|Mon, Oct 5 at 6:00\u202fPM>,"
         " when its digest is posted."
     )  # 16:00 UTC in Berlin
     again = submitted(team, "checkin", answers | {"help": ["yes"]}, user_id=REP_EN)

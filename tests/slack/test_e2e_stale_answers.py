@@ -60,9 +60,11 @@ def test_a_goal_changed_since_its_message_says_when(
         session.get_one(Goal, goal_of(app_server).id).updated_at = at(2, 9)
     pressed = team.click(old, "goal_agree", user_id=REP_EN, channel_id="D" + REP_EN)
     assert answer_to(emulator, pressed)["text"] == (
-        f"{TITLE} was changed on Wednesday, Dec 2 at 10:00, after this message was sent: the newest"
-        " message about it has the current target and buttons. Nothing changed."
-    )  # 09:00 UTC in Berlin
+        f"{TITLE} was changed on"
+        " <!date^1796202000^{date_short_pretty} at {time}|Wed, Dec 2 at 10:00\u202fAM>,"
+        " after this message was sent: the newest message about it has the current target and buttons."
+        " Nothing changed."
+    )  # Slack shows the moment in the reader's zone; the fallback is 09:00 UTC in Berlin
     goal = goal_of(app_server)
     assert (goal.status, goal.version) == (GoalStatus.AWAITING_AGREEMENT, 2)
 
@@ -78,7 +80,9 @@ def test_a_proposal_already_approved_says_so_in_chinese(
     wait_for(lambda: goal_of(app_server).status is GoalStatus.ACTIVE, what="the approval")
     team.command("language zh", user_id=MARIA)
     again = team.click(elsewhere(request), "goal_approve", user_id=MARIA, channel_id="D" + MARIA)
-    assert answer_to(emulator, again)["text"] == f"{TITLE} 已于12月1日（星期二）10:00批准，未作更改。"
+    assert answer_to(emulator, again)["text"] == (
+        f"{TITLE} 已于<!date^1796137200^{{date_short_pretty}} {{time}}|12月1日周二 10:00>批准，未作更改。"
+    )
     # Maria is in New York
 
 
@@ -96,8 +100,10 @@ def test_a_check_in_submitted_after_its_week_closed_says_when_and_saves_nothing(
     answer = team.view_submission(view, answers, user_id=REP_LA).json()
     assert answer["response_action"] == "push"
     assert answer["view"]["blocks"][0]["text"]["text"] == (
-        "This week's check-in is closed: check-ins for week 49 (Nov 30 – Dec 6) closed on Monday, Dec 7 at"
-        " 13:00, when its digest was posted. Nothing was saved; run `/pacer checkin` for the current week."
+        "This week's check-in is closed: check-ins for week 49 (Nov 30 – Dec 6) closed on"
+        " <!date^1796677200^{date_short_pretty} at {time}|Mon, Dec 7 at 1:00\u202fPM>,"
+        " when its digest was posted."
+        " Nothing was saved; run `/pacer checkin` for the current week."
     )  # 16:00 in New York is 13:00 for Sam in Los Angeles
     assert count(app_server, CheckIn) == 0
 
