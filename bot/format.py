@@ -72,6 +72,15 @@ def _rounded(value: Decimal, places: int) -> Decimal:
     return _no_negative_zero(value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
 
 
+# Below these a compact form is the whole number itself: "950" / "8,000" (English shortens from a
+# thousand, Chinese from 万), so compact figures are whole and grouped there too, never "$8122.23".
+_COMPACT_FROM = {"en": Decimal(1000), "zh": Decimal(10000)}
+
+
+def _compacts(whole: Decimal, locale: str) -> bool:
+    return abs(whole) >= _COMPACT_FROM.get(locale, _COMPACT_FROM["en"])
+
+
 def count(value: Decimal | int, locale: str, *, compact: bool = False) -> str:
     """A count as a grouped whole number ("12,500"), rounded half-up; compact: "12.5K" / "1.3万"."""
     value = Decimal(value)
@@ -79,7 +88,7 @@ def count(value: Decimal | int, locale: str, *, compact: bool = False) -> str:
         return NONE
     with localcontext(WIDE):
         whole = _rounded(value, 0)
-        if compact:
+        if compact and _compacts(whole, locale):
             return babel_numbers.format_compact_decimal(whole, locale=babel_locale(locale), fraction_digits=1)
         return babel_numbers.format_decimal(whole, locale=babel_locale(locale))
 
@@ -93,7 +102,9 @@ def money(value: Decimal, currency: str, locale: str, *, compact: bool = False) 
     with localcontext(WIDE):
         amount = _rounded(value, babel_numbers.get_currency_precision(code))
         if compact:
-            return babel_numbers.format_compact_currency(amount, code, locale=where, fraction_digits=1)
+            amount = _rounded(value, 0)  # a summary has no cents
+            if _compacts(amount, locale):
+                return babel_numbers.format_compact_currency(amount, code, locale=where, fraction_digits=1)
         if amount == amount.to_integral_value():
             return babel_numbers.format_currency(
                 amount, code, format=_whole_pattern(locale), locale=where, currency_digits=False

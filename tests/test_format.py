@@ -49,6 +49,10 @@ def test_full_amounts(value: D, unit: str, english: str, chinese: str) -> None:
         (D(28150), "count", "28.2K", "2.8万"),
         (D(1250000), "USD", "$1.3M", "US$125万"),
         (D(420), "USD", "$420", "US$420"),
+        # Below what a language shortens (a thousand; 万), the whole amount, grouped, and never cents.
+        (D("8122.23"), "USD", "$8.1K", "US$8,122"),
+        (D("950.5"), "USD", "$951", "US$951"),
+        (D(8000), "count", "8K", "8,000"),
     ],
 )
 def test_compact_amounts(value: D, unit: str, english: str, chinese: str) -> None:

@@ -154,10 +154,10 @@ def saved_message(settings: WorkspaceSettings, locale: Locale) -> str:
         locale,
         channel=channel or "",
         digest_weekday=t(f"weekday.{settings.digest_weekday}", locale),
-        digest_time=settings.digest_time.strftime("%H:%M"),
+        digest_time=fmt.time_text(settings.digest_time, locale),
         timezone=settings.timezone,
         weekday=t(f"weekday.{settings.nudge_weekday}", locale),
-        time=settings.nudge_time.strftime("%H:%M"),
+        time=fmt.time_text(settings.nudge_time, locale),
     )
 
 

@@ -74,7 +74,7 @@ def words(key: str, locale: Locale, **values: str) -> str:
     unfilled, the longest literal part (what the screen shows whatever the value)."""
     text = catalog(locale)[key]
     text = re.sub(r"\{(\w+)\}", lambda slot: values.get(slot[1], "\0"), text)
-    parts = [part.strip(" *_`:：,，.。()（）") for part in text.split("\0")]
+    parts = [part.strip(" *_`:：,，.。()（）<>#@") for part in text.split("\0")]
     return max(parts, key=len)
 
 
@@ -170,9 +170,9 @@ class Story:
         box.press("Enter")
         sync_api.expect(box).to_have_value("")
 
-    def field(self, label: str, *, prefix: bool = False) -> Any:
-        """The modal's input labelled `label` (or whose label starts with it)."""
-        text = re.compile("^" + re.escape(label) + ("" if prefix else "$"))
+    def field(self, label: str, *, partial: bool = False) -> Any:
+        """The modal's input labelled `label` (or, `partial`, whose label contains it)."""
+        text = re.compile(re.escape(label) if partial else "^" + re.escape(label) + "$")
         return self.modal.locator(".bk-input").filter(has=self.page.locator(".bk-label", has_text=text))
 
     def shot(self, name: str) -> None:
@@ -219,7 +219,7 @@ def test_a_rep_checks_in(page: Any, locale: Locale) -> None:
 
         button.click()
         expect(story.modal).to_contain_text(story.t("checkin.title"))
-        story.field(story.t("checkin.result"), prefix=True).get_by_role("textbox").fill("12500")
+        story.field(story.t("checkin.result"), partial=True).get_by_role("textbox").fill("12500")
         story.modal.get_by_role("radio", name=story.t("confidence.on_track")).check()
         story.field(story.t("checkin.highlights")).get_by_role("textbox").fill(
             "Two new logos signed" if locale == "en" else "签下两家新客户"
@@ -242,7 +242,7 @@ def test_a_rep_checks_in(page: Any, locale: Locale) -> None:
 
 @pytest.mark.parametrize("locale", LANGUAGES)
 def test_a_manager_sets_a_goal_and_gives_feedback(page: Any, locale: Locale) -> None:
-    """Status → goal modal → confirmation → feedback."""
+    """Status → goal modal → confirmation → goals → feedback → sent."""
     story, (manager, rep), expect = Story(page, "manager", locale), MANAGERS[locale], sync_api.expect
     title = "Grow enterprise revenue in Q1" if locale == "en" else "第一季度企业客户收入增长"
     with failure_shot(page, f"manager-{locale}"):
@@ -251,8 +251,9 @@ def test_a_manager_sets_a_goal_and_gives_feedback(page: Any, locale: Locale) -> 
         story.act_as(manager)
         story.open(manager.name)  # their DM with Pacer: the other stories' answers are in #general
         story.command("/pacer status")
-        status = story.main.locator(".msg").last
+        status = story.main.locator(".msg").filter(has_text=story.t("status.title")).last
         expect(status).to_contain_text(rep.name)
+        expect(status).to_contain_text(story.t("badge.legend"))  # badges come with their legend
         story.shot("status")
 
         story.command(f"/pacer goal @{rep.handle}")
@@ -271,11 +272,14 @@ def test_a_manager_sets_a_goal_and_gives_feedback(page: Any, locale: Locale) -> 
 
         story.modal.get_by_role("button", name=catalog(locale)["common.save"], exact=True).click()
         expect(story.modal).to_be_hidden()
+        confirmed = story.main.locator(".msg").filter(has_text=title).last  # "Sent to …; they'll be asked"
+        expect(confirmed).to_contain_text(story.t("answers.goal.new_to_rep"))
+        expect(confirmed).to_contain_text(rep.name)
+        story.shot("confirmation")
         story.command(f"/pacer goals @{rep.handle}")  # the saved goal, waiting for the rep to agree
         listed = story.main.locator(".msg").filter(has_text=title).last
         expect(listed).to_contain_text(story.t("goal_status.awaiting_agreement"))
-        expect(listed).to_contain_text(rep.name)
-        story.shot("confirmation")
+        story.shot("goals")
 
         story.command(f"/pacer feedback @{rep.handle}")
         expect(story.modal).to_contain_text(story.t("feedback.give_title"))
@@ -292,6 +296,9 @@ def test_a_manager_sets_a_goal_and_gives_feedback(page: Any, locale: Locale) -> 
         story.shot("feedback")
         story.modal.get_by_role("button", name=story.t("feedback.send"), exact=True).click()
         expect(story.modal).to_be_hidden()
+        sent = story.main.locator(".msg").filter(has_text=story.t("answers.feedback.given")).last
+        expect(sent).to_contain_text(rep.name)  # "Sent your feedback to …; they'll be asked to acknowledge"
+        story.shot("feedback-sent")
 
 
 @pytest.mark.parametrize("locale", LANGUAGES)
@@ -332,6 +339,6 @@ def test_an_admin_sees_the_current_settings(page: Any, locale: Locale) -> None:
         story.modal.get_by_role("button", name=catalog(locale)["common.save"], exact=True).click()
         expect(story.modal).to_be_hidden()
         saved = story.main.locator(".msg").last
-        expect(saved).to_contain_text(story.t("setup.saved"))
+        expect(saved).to_contain_text(story.t("answers.setup.saved"))
         expect(saved).to_contain_text("Europe/Berlin")
         story.shot("saved")

@@ -168,7 +168,7 @@ def test_short_amounts() -> None:
     ]
     assert [chart.short_amount(v, "zh") for v in (0, 5000, 28_150, 150_000_000)] == [
         "0",
-        "5000",
+        "5,000",
         "2.8万",
         "1.5亿",
     ]

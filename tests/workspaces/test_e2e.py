@@ -60,8 +60,8 @@ def test_admin_saves_settings(slack: SlackPeer, emulator: SlackEmulator, app_ser
     )
     assert confirmed[0]["response_type"] == "ephemeral"
     assert confirmed[0]["text"] == (  # saved, and what happens when
-        "Saved: the digest will post in <#C0DIGEST> every Monday at 16:00 (Asia/Shanghai), and reps are"
-        " nudged to check in every Friday at 16:30 in their own time zone."
+        "Saved: the digest will post in <#C0DIGEST> every Monday at 4:00\u202fPM (Asia/Shanghai),"
+        " and reps are nudged to check in every Friday at 4:30\u202fPM in their own time zone."
     )
 
 
