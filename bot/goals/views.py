@@ -182,8 +182,9 @@ def summary(goal: Goal, locale: Locale) -> Mrkdwn:
         title=one_line(goal.title),
         target=format_amount(goal.target, goal.unit, locale),
         metric=metric,
-        start=fmt.slack_day(goal.start_date, calendar.UTC, locale, "year"),
-        end=fmt.slack_day(goal.end_date, calendar.UTC, locale, "year"),
+        # A goal's days are calendar days, the same for every reader: written out, never shifted by a zone.
+        start=fmt.day_text(goal.start_date, locale, "year"),
+        end=fmt.day_text(goal.end_date, locale, "year"),
         why=join("\n", lines(goal.why, max_lines=10)),
     )
 
@@ -292,7 +293,7 @@ def goals_list(rows: list[Progress], locale: Locale) -> tuple[str, list[blocks.B
                 rep=row.rep.user_id,
                 status=status_words(row, locale),
                 period=period_name(goal, locale),
-                due=t("format.due", locale, date=fmt.slack_day(goal.end_date, calendar.UTC, locale)),
+                due=t("format.due", locale, date=fmt.day_text(goal.end_date, locale)),
                 result=format_amount(row.pace.result_to_date, unit, locale),
                 target=format_amount(goal.target, unit, locale),
                 pace=format_ratio(row.pace.ratio, locale),

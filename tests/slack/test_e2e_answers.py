@@ -166,7 +166,7 @@ def test_settings_saved_from_the_home_tab_are_confirmed_in_the_admins_dm(
     view = team.opened_view(team.block_action(user_id=ADMIN, action_id="home_setup", view=home))
     assert team.view_submission(view, SETUP | {"digest_channel_id": None}, user_id=ADMIN).status == 200
     assert ephemeral_to(emulator, ADMIN)["text"] == (
-        "Saved: reps are nudged to check in every Friday at 16:30 in their own time zone."
+        "Saved: reps are nudged to check in every Friday at 4:30\u202fPM in their own time zone."
         " No digest is posted until you choose a digest channel in `/pacer setup`."
     )
 
