@@ -19,7 +19,10 @@ Modules (none imports Slack):
 - `scoring` (pure): `attainment`, `sales_level`, `peer_median`, `teamwork_level`, `scaled_level`,
   `overall` → `Overall(score, counted, reweighted)`, `weights_of`, `MIN_PEER_RATINGS`.
 - `scorecards`: `build_scorecards(session, team_id, quarter, *, through=None)` → `Card`s (`Level`,
-  `Evidence` as an i18n key and values) in seven SQL statements for any number of reps; `quarter_span`.
+  `Evidence` as an i18n key and values; `Card.overall_evidence()` says when the overall was re-weighted)
+  in seven SQL statements for any number of reps; `quarter_span`.
+- `store`: `store_scorecards(session, cycle, cards, *, now)` → {rep id: scorecard id} (five statements,
+  refused when locked; an acknowledgement stays), `stored_levels`, `read_evidence`.
 - `peers`: `ask_peer`, `rate`, `ratings_of` (refusals: self rating, not a teammate, not asked, over 5).
 - `policy`: `viewer_of` → `Viewer`, `visible(viewer, stage, comments=)` → `Part`s, `can_rate`,
   `check_can_rate`, `can_ask_peers`, `can_self_review`, `can_manager_review`, `can_calibrate`,

@@ -77,6 +77,13 @@ class Card:
     attainment: Decimal | None = None  # sales results ÷ targets (1.0 = 100 %), None: no data
     ratings: list[int] = field(default_factory=list)  # the peer ratings given
 
+    def overall_evidence(self) -> Evidence | None:
+        """When the overall score left dimensions out for having no data, which ones it stands on."""
+        if self.overall is None or not self.overall.reweighted:
+            return None
+        counted = ",".join(dimension.value for dimension in self.overall.counted)
+        return Evidence("reviews.evidence.reweighted", {"dimensions": counted})
+
 
 @dataclass(frozen=True)
 class Figures:

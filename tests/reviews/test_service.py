@@ -3,14 +3,12 @@ PostgreSQL through the fixtures."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session
 
-from bot.checkins.models import Confidence
 from bot.errors import Conflict, Invalid, NotAllowed, NotFound
 from bot.reviews import peers, scorecards, service, settings
 from bot.reviews.models import Dimension, InputKind, InputSource, ManagerReview, ReviewInput, Source, Stage
@@ -18,10 +16,7 @@ from bot.reviews.settings import BANDS_FIELD, DAYS_FIELD, WEIGHTS_FIELD
 from bot.roster.models import Member, Role
 from bot.roster.policy import Caller
 from tests.factories import TEAM, member, rep_with_goal
-
-NOW = datetime(2026, 12, 21, 9, 0, tzinfo=UTC)
-Q4_FIRST_WEEK = date(2026, 9, 28)  # its Thursday is 1 October: the first week of Q4
-Q4_WEEKS = [Q4_FIRST_WEEK + timedelta(weeks=n) for n in range(13)]
+from tests.reviews.support import NOW, Q4_WEEKS, count_statements, seeded
 
 
 def admin_of(session: Session) -> Caller:
@@ -226,29 +221,6 @@ def test_peer_rules_refuse_with_the_reason(session: Session) -> None:
 # --- scorecards -------------------------------------------------------------------------------------
 
 
-def seeded(session: Session, size: int) -> tuple[Member, list[Member]]:
-    """`size` (at least 4) reps with a Q4 goal of 10 a week and check-ins, each rated by three teammates."""
-    boss = member(session, "UBOSS", role=Role.MANAGER)
-    reps = [
-        rep_with_goal(
-            session,
-            f"UREP{n:03d}",
-            boss,
-            None,
-            dict.fromkeys(Q4_WEEKS, 10),
-            {week: (8 + n % 5, Confidence.ON_TRACK, False, "") for week in Q4_WEEKS},
-        )
-        for n in range(size)
-    ]
-    cycle = service.open_cycle(session, TEAM, "2026Q4", by=boss.id, now=NOW)
-    for n, rep in enumerate(reps):
-        for offset in (1, 2, 3):
-            rater = reps[(n + offset) % size]
-            peers.ask_peer(session, cycle, rep, rater, by=boss.id, now=NOW)
-            peers.rate(session, cycle, rep, rater, rating=offset + 2, comment="", now=NOW)
-    return boss, reps
-
-
 def test_scorecards_of_a_quarter(session: Session) -> None:
     _, reps = seeded(session, 5)
     session.add(
@@ -338,20 +310,6 @@ def test_only_the_weeks_so_far_count_before_the_quarter_ends(session: Session) -
     seeded(session, 4)
     card = scorecards.build_scorecards(session, TEAM, "2026Q4", through=date(2026, 10, 7))[0]
     assert card.levels[Dimension.SALES].evidence.values == {"attainment": "0.8", "weeks": "2"}
-
-
-def count_statements(engine: Engine, work) -> int:  # type: ignore[no-untyped-def]
-    statements: list[str] = []
-
-    def record(*args: object) -> None:
-        statements.append(str(args[2]))
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        work()
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
-    return len(statements)
 
 
 @pytest.mark.parametrize("size", [10, 100])
