@@ -114,7 +114,7 @@ FEATURES: tuple[Feature, ...] = (
     Feature("home", _home),
     Feature("interactions", jobs=interaction_jobs.JOBS, models=interaction_models),
     Feature("delivery", jobs=delivery_jobs.JOBS, models=delivery_models),
-    Feature("reviews", reviews.register, models=reviews.models, catalogs=_catalogs("bot.reviews")),
+    Feature("reviews", reviews.register, reviews.JOBS, models=reviews.models, catalogs=reviews.CATALOGS),
 )
 
 

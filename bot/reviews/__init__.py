@@ -11,7 +11,7 @@ improvements, development action), `ReviewChange` (history: who, what, when, why
 (satisfaction or expansion figure per rep and quarter, `InputSource` upload/manager/crm, note).
 
 Modules (none imports Slack):
-- `service`: `check_quarter`, `open_cycle`, `find_cycle`, `get_cycle`, `advance`, `next_stage`, `lock`,
+- `service`: `check_quarter`, `quarter_of`, `due_quarter`, `open_due_cycle`, `open_cycle`, `find_cycle`, `get_cycle`, `advance`, `next_stage`, `lock`,
   `publish`, `reopen` (admins, with a reason), `check_editable`, `check_stage`, `check_due_dates`,
   `set_due_dates`, `record_change`, `history`.
 - `settings`: `ReviewConfig`, `DEFAULTS`, `load_config`, `check_config` (field errors under
@@ -28,5 +28,8 @@ Modules (none imports Slack):
   `check_can_rate`, `can_ask_peers`, `can_self_review`, `can_manager_review`, `can_calibrate`,
   `can_reopen`, `comment_summary_shown`.
 - Dates: `bot.calendar.quarter_bounds`, `bot.calendar.review_dates`.
-- Catalogs: `bot/reviews/i18n/` (`reviews.*`). Listeners: `handlers.register` (none yet).
+- `jobs`: `reviews-open` opens each workspace's review on its day, in the workspace's zone, once.
+- Catalogs: `bot/reviews/i18n/` (`reviews.*`). Listeners: `handlers.register` (none yet); `handlers`
+  also holds what bot/features.py names (`JOBS`, `models`, `CATALOGS`), so the feature is one line there.
+- Benchmark: `python -m benchmarks.reviews` (1,000 reps × 3 goals × 13 weeks against 10 reps).
 """

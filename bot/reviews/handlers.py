@@ -3,13 +3,18 @@ calibration and publishing are built on top of the service (bot/reviews/service.
 
 from __future__ import annotations
 
+from importlib import resources
+
 from slack_bolt import App
 
 from bot.reviews import models
+from bot.reviews.jobs import JOBS
 from bot.slack.commands import Commands
 from bot.slack.deps import Deps
 
-__all__ = ["models", "register"]  # bot/features.py names the feature's tables as `reviews.models`
+# What bot/features.py names, so the feature stays one line there: its jobs, tables and catalogs.
+__all__ = ["CATALOGS", "JOBS", "models", "register"]
+CATALOGS = resources.files("bot.reviews") / "i18n"
 
 
 def register(app: App, deps: Deps, commands: Commands) -> None:

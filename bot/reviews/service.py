@@ -62,6 +62,27 @@ def open_cycle(session: Session, team_id: str, quarter: str, *, by: int | None, 
     return cycle
 
 
+def quarter_of(day: date) -> str:
+    """The review quarter a day falls in: "2026Q4"."""
+    return f"{day.year}Q{calendar.quarter_of(day)}"
+
+
+def due_quarter(today: date, days_before: int) -> str | None:
+    """The quarter whose review should be open on `today` (a workspace's local date): from its opening
+    day to the quarter's last day. None before the opening day."""
+    quarter = quarter_of(today)
+    return quarter if today >= calendar.review_dates(quarter, days_before)[0] else None
+
+
+def open_due_cycle(session: Session, team_id: str, today: date, *, now: datetime) -> ReviewCycle | None:
+    """Open this quarter's review in the workspace when its day has come and it is not open yet (what the
+    `reviews-open` job does for each workspace); the new cycle, else None."""
+    quarter = due_quarter(today, load_config(session, team_id).days_before)
+    if quarter is None or find_cycle(session, team_id, quarter) is not None:
+        return None
+    return open_cycle(session, team_id, quarter, by=None, now=now)
+
+
 def find_cycle(session: Session, team_id: str, quarter: str) -> ReviewCycle | None:
     return session.scalars(
         select(ReviewCycle).where(ReviewCycle.team_id == team_id, ReviewCycle.quarter == quarter.upper())
