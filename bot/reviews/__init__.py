@@ -11,9 +11,12 @@ improvements, development action), `ReviewChange` (history: who, what, when, why
 (satisfaction or expansion figure per rep and quarter, `InputSource` upload/manager/crm, note).
 
 Modules (none imports Slack):
-- `service`: `check_quarter`, `quarter_of`, `due_quarter`, `open_due_cycle`, `open_cycle`, `find_cycle`, `get_cycle`, `advance`, `next_stage`, `lock`,
-  `publish`, `reopen` (admins, with a reason), `check_editable`, `check_stage`, `check_due_dates`,
-  `set_due_dates`, `record_change`, `history`.
+- `service`: `check_quarter`, `quarter_of`, `due_quarter`, `open_due_cycle`, `open_cycle`, `find_cycle`,
+  `get_cycle`, `advance`, `next_stage`, `lock`, `publish`, `reopen` (admins, with a reason),
+  `check_editable`, `check_stage`, `check_due_dates`, `set_due_dates`, `record_change`, `history`.
+- `reviewing`: `read_levels` (field errors outside 1–5), `check_reasons` (a reason for each level that
+  differs from auto), `save_self_review`, `ManagerAnswers`, `save_manager_review` (each changed final level
+  in the history with its reason), `acknowledge`; block ids `level_field(d)`, `reason_field(d)`.
 - `settings`: `ReviewConfig`, `DEFAULTS`, `load_config`, `check_config` (field errors under
   `BANDS_FIELD`, `WEIGHTS_FIELD`, `DAYS_FIELD`), `save_config`.
 - `scoring` (pure): `attainment`, `sales_level`, `peer_median`, `teamwork_level`, `scaled_level`,

@@ -319,3 +319,27 @@ def test_statements_do_not_grow_with_the_reps(session: Session, size: int) -> No
     engine = session.get_bind().engine
     counted = count_statements(engine, lambda: scorecards.build_scorecards(session, TEAM, "2026Q4"))
     assert counted == 7  # the same for 10 reps and for 100
+
+
+# --- the calendar's quarters ------------------------------------------------------------------------
+
+
+def test_quarters_and_their_weeks() -> None:
+    from bot import calendar
+
+    assert calendar.quarter_bounds("2026Q1") == (date(2026, 1, 1), date(2026, 3, 31))
+    assert calendar.quarter_bounds("2024q1") == (date(2024, 1, 1), date(2024, 3, 31))
+    for bad in ("2026Q0", "2026Q5", "2026-Q1", "20260Q1", "abcdQ1", "2026Q"):
+        with pytest.raises(ValueError):
+            calendar.quarter_bounds(bad)
+    # the weeks whose Thursday is in the quarter: 14 in Q4 2026 (a 53-week year), then 12 in Q1 2027
+    assert scorecards.quarter_span("2026Q4", None) == (date(2026, 9, 28), date(2026, 12, 28))
+    assert scorecards.quarter_span("2027Q1", None) == (date(2027, 1, 4), date(2027, 3, 22))
+    assert scorecards.quarter_span("2026Q4", date(2026, 11, 4)) == (date(2026, 9, 28), date(2026, 11, 2))
+    # a one-day window: it opens the day before, and everything is due on the last day
+    assert calendar.review_dates("2027Q1", 1) == (
+        date(2027, 3, 30),
+        date(2027, 3, 31),
+        date(2027, 3, 31),
+        date(2027, 3, 31),
+    )
