@@ -26,6 +26,10 @@ Modules (none imports Slack):
   in seven SQL statements for any number of reps; `quarter_span`.
 - `store`: `store_scorecards(session, cycle, cards, *, now)` → {rep id: scorecard id} (five statements,
   refused when locked; an acknowledgement stays), `stored_levels`, `read_evidence`.
+- `inputs`: `Figure`, `check_figure`, `check_open`, `record_input` (a manager's entry needs a note).
+- `upload`: `read_upload(session, team_id, bytes)` → `Upload(lines, errors)` (UTF-8, BOM, GB18030; each
+  bad line as a `LineError` with its number), `plan_import` (the dry run: `Change`s), `import_upload`
+  (only a clean file; `dry_run=True` writes nothing).
 - `peers`: `ask_peer`, `rate`, `ratings_of` (refusals: self rating, not a teammate, not asked, over 5).
 - `policy`: `viewer_of` → `Viewer`, `visible(viewer, stage, comments=)` → `Part`s, `can_rate`,
   `check_can_rate`, `can_ask_peers`, `can_self_review`, `can_manager_review`, `can_calibrate`,

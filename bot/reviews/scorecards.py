@@ -149,15 +149,16 @@ def read_figures(session: Session, scope: Scope, quarter: str, through: date | N
     return Figures(
         targets,
         results,
-        _ratings(session, cycle),
+        _ratings(session, scope.team_id, cycle),
         _inputs(session, scope.team_id, quarter),
-        _final(session, cycle),
+        _final(session, scope.team_id, cycle),
         weeks,
     )
 
 
 def _summed(value: Any, goal: Any, week: Any, goals: Any, span: tuple[date, date]) -> Select[Any]:
-    """Per rep and unit, the sum of `value` over the goals' weeks in `span` (first and last Monday)."""
+    """Per rep and unit, the sum of `value` over the goals' weeks in `span` (first and last Monday). Scoped
+    to the workspace through `goals` (as the digest's sums are: a second team_id filter plans worse)."""
     return (
         select(goals.c.rep_id, goals.c.unit, func.sum(value))
         .join(goals, goals.c.id == goal)
@@ -181,11 +182,11 @@ def _cycle_of(team_id: str, quarter: str) -> Any:
     )
 
 
-def _ratings(session: Session, cycle: Any) -> dict[int, list[int]]:
+def _ratings(session: Session, team_id: str, cycle: Any) -> dict[int, list[int]]:
     found: dict[int, list[int]] = defaultdict(list)
     rows = session.execute(
         select(PeerRating.rep_id, PeerRating.rating).where(
-            PeerRating.cycle_id == cycle, PeerRating.rating.is_not(None)
+            PeerRating.team_id == team_id, PeerRating.cycle_id == cycle, PeerRating.rating.is_not(None)
         )
     )
     for rep_id, rating in rows:
@@ -214,12 +215,14 @@ def _inputs(
     return found
 
 
-def _final(session: Session, cycle: Any) -> dict[int, dict[Dimension, int]]:
+def _final(session: Session, team_id: str, cycle: Any) -> dict[int, dict[Dimension, int]]:
     """The manager's final levels, where set."""
     found: dict[int, dict[Dimension, int]] = defaultdict(dict)
     columns = [getattr(ManagerReview, f"{d.value}_level") for d in Dimension]
     for rep_id, *levels in session.execute(
-        select(ManagerReview.rep_id, *columns).where(ManagerReview.cycle_id == cycle)
+        select(ManagerReview.rep_id, *columns).where(
+            ManagerReview.team_id == team_id, ManagerReview.cycle_id == cycle
+        )
     ):
         found[rep_id] = {d: level for d, level in zip(Dimension, levels, strict=True) if level is not None}
     return found
