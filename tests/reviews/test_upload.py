@@ -4,9 +4,12 @@ nothing imported until the file is clean, a dry run first; on SQLite and Postgre
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -183,3 +186,32 @@ def test_a_locked_quarter_takes_no_figures(session: Session) -> None:
             by=None,
             now=NOW,
         )
+
+
+CELLS = st.one_of(
+    st.sampled_from(
+        ["UANA", "<@UWANG>", "Ana Li", "2026Q4", "2026Q5", "4.2", "5", "-1", "1e9", "万", '"', ""]
+    ),
+    st.text(max_size=12),
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    data=st.one_of(
+        st.binary(max_size=300),
+        st.lists(st.lists(CELLS, max_size=9), max_size=8).map(
+            lambda rows: (GOOD + "\n".join(",".join(row) for row in rows)).encode("utf-8")
+        ),
+    )
+)
+def test_any_file_gets_lines_or_reasons_never_a_crash(session: Session, data: bytes) -> None:
+    reps(session)
+    read = upload.read_upload(session, TEAM, data)
+    lines = len(re.split(rb"\r\n|\r|\n", data))  # what the csv module counts as lines
+    assert all(0 <= error.line <= lines for error in read.errors)
+    assert all(2 <= line.line <= lines for line in read.lines)
+    assert all(inputs.check_figure(line.figure) is None for line in read.lines)
+    if read.clean:
+        upload.import_upload(session, TEAM, read, dry_run=True, by=None, now=NOW)
+    session.rollback()
