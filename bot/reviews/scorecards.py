@@ -260,7 +260,8 @@ def _attainment(figures: Figures, rep_id: int) -> Decimal | None:
 def _sales(attainment: Decimal | None, weeks: int, config: ReviewConfig) -> Level:
     if attainment is None:
         return Level(Dimension.SALES, None, Source.AUTO, Evidence("reviews.evidence.sales_no_data"))
-    values = {"attainment": str(attainment), "weeks": str(weeks)}
+    shown = attainment.quantize(Decimal("0.0001")).normalize()  # 0.8, not 0.8000 nor 28 digits
+    values = {"attainment": f"{shown:f}", "weeks": str(weeks)}
     return Level(
         Dimension.SALES,
         scoring.sales_level(attainment, config.bands),

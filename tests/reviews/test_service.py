@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy.orm import Session
 
+from bot.checkins.models import Confidence
 from bot.errors import Conflict, Invalid, NotAllowed, NotFound
 from bot.reviews import peers, scorecards, service, settings
 from bot.reviews.models import Dimension, InputKind, InputSource, ManagerReview, ReviewInput, Source, Stage
@@ -343,3 +344,12 @@ def test_quarters_and_their_weeks() -> None:
         date(2027, 3, 31),
         date(2027, 3, 31),
     )
+
+
+def test_the_evidence_shows_attainment_to_four_places(session: Session) -> None:
+    boss = member(session, "UBOSS", role=Role.MANAGER)
+    results = {week: (2, Confidence.ON_TRACK, False, "") for week in Q4_WEEKS}
+    rep_with_goal(session, "UTHIRDS", boss, None, dict.fromkeys(Q4_WEEKS, 3), results)
+    card = scorecards.build_scorecards(session, TEAM, "2026Q4")[0]
+    assert card.attainment is not None and card.attainment > Decimal("0.6666")  # exact, for the level
+    assert card.levels[Dimension.SALES].evidence.values["attainment"] == "0.6667"
