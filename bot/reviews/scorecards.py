@@ -78,7 +78,8 @@ class Card:
     ratings: list[int] = field(default_factory=list)  # the peer ratings given
 
     def overall_evidence(self) -> Evidence | None:
-        """When the overall score left dimensions out for having no data, which ones it stands on."""
+        """When the overall score left dimensions out for having no data, which ones it stands on:
+        `dimensions` holds their codes, comma-separated, each shown as `reviews.dimension_<code>`."""
         if self.overall is None or not self.overall.reweighted:
             return None
         counted = ",".join(dimension.value for dimension in self.overall.counted)
