@@ -68,8 +68,6 @@ class Person(Protocol):
 
 
 # --- zones --------------------------------------------------------------------------------------------
-
-
 def zone(name: str) -> ZoneInfo:
     """The IANA zone `name`; raises ZoneInfoNotFoundError or ValueError for a name that is not one."""
     return ZoneInfo(name)
@@ -108,8 +106,6 @@ def local_date(now: datetime, in_zone: ZoneInfo) -> date:
 
 
 # --- weeks, months, quarters --------------------------------------------------------------------------
-
-
 def iso_week_start(day: date) -> date:
     """The Monday of `day`'s ISO week."""
     return day - timedelta(days=day.weekday())
@@ -181,6 +177,19 @@ def period_bounds(kind: str, anchor: date) -> tuple[date, date]:
     if kind == "month":
         return month_of(anchor), month_end(anchor)
     raise ValueError(f"unknown period kind: {kind!r}")
+
+
+def quarter_bounds(key: str) -> tuple[date, date]:
+    """The first and last day of a review quarter named like "2026Q4"; ValueError for any other name."""
+    if not (len(key) == 6 and key[:4].isdigit() and key[4] in "Qq" and key[5] in "1234"):
+        raise ValueError(f"not a quarter: {key!r}")
+    return period_bounds("quarter", date(int(key[:4]), 3 * int(key[5]) - 2, 1))
+
+
+def review_dates(key: str, days_before: int) -> tuple[date, date, date, date]:
+    """A review opens `days_before` its quarter's last day; self and peer input are due 2/5 and 7/10 on."""
+    last, step = quarter_bounds(key)[1], timedelta(days=days_before) / 10
+    return last - 10 * step, last - 6 * step, last - 3 * step, last  # manager review: the last day
 
 
 def period_key(kind: PeriodKind, first: date) -> str:

@@ -1,0 +1,308 @@
+"""How long building every scorecard of a quarter takes, and how many SQL statements it issues, for a
+workspace of 1,000 reps × 3 goals × 13 weeks with peer ratings, against a 10-rep workspace in the same
+database, on SQLite and PostgreSQL (issue 12). Keeping them (`store_scorecards`) is measured too.
+
+    .venv/bin/python -m benchmarks.reviews [--reps 1000] [--databases sqlite,postgresql] [--runs 7]
+        [--postgres-url postgresql://postgres@127.0.0.1:5432/test]   (default: $TEST_DATABASE_URL)
+
+PostgreSQL gets a schema of its own, dropped at the end. The goal: the 1,000-rep build under 1 s, with
+the same number of statements as the 10-rep one. A benchmark prints figures; it never fails on a timing."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from functools import partial
+from typing import Any
+
+from sqlalchemy import Engine, event, insert, text
+from sqlalchemy.orm import Session
+
+from bot.checkins.models import CheckIn, Confidence
+from bot.db import make_engine, make_session_factory
+from bot.db.migrate import upgrade
+from bot.goals.models import Goal, GoalStatus, Metric, PeriodKind, WeeklyTarget
+from bot.reviews import scorecards, service, store
+from bot.reviews.models import InputKind, InputSource, ManagerReview, PeerRating, ReviewCycle, ReviewInput
+from bot.roster.models import Member, Role
+from bot.workspaces.models import Workspace
+
+QUARTER = "2026Q3"
+WEEKS = [date(2026, 6, 29) + timedelta(weeks=n) for n in range(13)]  # Q3 2026's ISO weeks
+NOW = datetime(2026, 9, 25, 9, tzinfo=UTC)
+TEAM_SIZE = 25  # reps per manager; each rep is rated by 4 teammates
+SMALL, BIG = "TSMALL", "TBIG"
+Row = tuple[str, float, float, int]  # what, median wall ms, median CPU ms, statements
+
+
+def _members(team_id: str, reps: int, first_id: int) -> list[dict[str, Any]]:
+    managers = (reps + TEAM_SIZE - 1) // TEAM_SIZE
+    common = {  # every row has every key: an executemany takes its columns from the first row
+        "team_id": team_id,
+        "display_name": "",
+        "full_member": True,
+        "active": True,
+        "created_at": NOW,
+        "on_team": False,
+        "manager_id": None,
+    }
+    rows = [
+        common | {"id": first_id + m, "user_id": f"M{first_id + m}", "role": Role.MANAGER}
+        for m in range(managers)
+    ]
+    for n in range(reps):
+        rep = {
+            "id": first_id + managers + n,
+            "user_id": f"U{first_id + n}",
+            "role": Role.REP,
+            "on_team": True,
+        }
+        rows.append(common | rep | {"manager_id": first_id + n // TEAM_SIZE, "display_name": f"rep {n:05d}"})
+    return rows
+
+
+def _goals(team_id: str, rep_ids: list[int], first_goal: int) -> tuple[list[dict[str, Any]], ...]:
+    goals, targets, checkins = [], [], []
+    for index, rep_id in enumerate(rep_ids):
+        for g in range(3):
+            goal_id = first_goal + index * 3 + g
+            goals.append(
+                {
+                    "id": goal_id,
+                    "team_id": team_id,
+                    "rep_id": rep_id,
+                    "title": f"Goal {g}",
+                    "description": "",
+                    "metric": Metric.REVENUE,
+                    "metric_label": "",
+                    "unit": ("USD", "count", "count")[g],
+                    "target": Decimal(13_000),
+                    "why": "bench",
+                    "period_kind": PeriodKind.QUARTER,
+                    "start_date": WEEKS[0],
+                    "end_date": WEEKS[-1] + timedelta(days=6),
+                    "status": GoalStatus.ACTIVE,
+                    "version": 1,
+                    "created_at": NOW,
+                    "updated_at": NOW,
+                }
+            )
+            for week in WEEKS:
+                iso_year, iso_week, _ = week.isocalendar()
+                targets.append(
+                    {
+                        "team_id": team_id,
+                        "goal_id": goal_id,
+                        "week_start": week,
+                        "iso_year": iso_year,
+                        "iso_week": iso_week,
+                        "target": Decimal(1000),
+                    }
+                )
+                checkins.append(
+                    {
+                        "team_id": team_id,
+                        "goal_id": goal_id,
+                        "rep_id": rep_id,
+                        "week_start": week,
+                        "result": Decimal(600 + (index * 7 + g * 13) % 800),
+                        "confidence": Confidence.ON_TRACK,
+                        "highlights": "",
+                        "blockers": "",
+                        "needs_help": False,
+                        "created_at": NOW,
+                        "updated_at": NOW,
+                    }
+                )
+    return goals, targets, checkins
+
+
+def _review_rows(team_id: str, cycle_id: int, rep_ids: list[int]) -> tuple[list[dict[str, Any]], ...]:
+    """4 ratings per rep from teammates, a satisfaction score for half, a manager's level for a tenth."""
+    ratings, inputs, reviews = [], [], []
+    for index, rep_id in enumerate(rep_ids):
+        team = index // TEAM_SIZE * TEAM_SIZE
+        size = min(TEAM_SIZE, len(rep_ids) - team)
+        for offset in range(1, 5):
+            rater = rep_ids[team + (index - team + offset) % size]
+            ratings.append(
+                {
+                    "team_id": team_id,
+                    "cycle_id": cycle_id,
+                    "rep_id": rep_id,
+                    "rater_id": rater,
+                    "rating": 1 + (index + offset) % 5,
+                    "comment": "",
+                    "requested_at": NOW,
+                    "rated_at": NOW,
+                }
+            )
+        if index % 2 == 0:
+            inputs.append(
+                {
+                    "team_id": team_id,
+                    "quarter": QUARTER,
+                    "rep_id": rep_id,
+                    "kind": InputKind.SATISFACTION,
+                    "source": InputSource.UPLOAD,
+                    "value": Decimal(index % 50) / 10,
+                    "scale": Decimal(5),
+                    "note": "",
+                    "recorded_at": NOW,
+                }
+            )
+        if index % 10 == 0:
+            reviews.append({"team_id": team_id, "cycle_id": cycle_id, "rep_id": rep_id, "sales_level": 3})
+    return ratings, inputs, reviews
+
+
+def seed(engine: Engine, team_id: str, reps: int, first_id: int) -> None:
+    """A workspace with `reps` reps on teams of 25, their goals, check-ins, a Q3 cycle and peer input."""
+    members = _members(team_id, reps, first_id)
+    rep_ids = [row["id"] for row in members if row["role"] is Role.REP]
+    goals, targets, checkins = _goals(team_id, rep_ids, first_id * 3)
+    with engine.begin() as db:
+        db.execute(insert(Workspace).values(team_id=team_id))
+        db.execute(insert(Member), members)
+        db.execute(insert(Goal), goals)
+        for start in range(0, len(targets), 20_000):
+            db.execute(insert(WeeklyTarget), targets[start : start + 20_000])
+            db.execute(insert(CheckIn), checkins[start : start + 20_000])
+    with make_session_factory(engine)() as session:
+        cycle_id = service.open_cycle(session, team_id, QUARTER, by=None, now=NOW).id
+        session.commit()
+    ratings, inputs, reviews = _review_rows(team_id, cycle_id, rep_ids)
+    with engine.begin() as db:
+        db.execute(insert(PeerRating), ratings)
+        db.execute(insert(ReviewInput), inputs)
+        db.execute(insert(ManagerReview), reviews)
+
+
+def measure(engine: Engine, work: Callable[[], Any], runs: int) -> tuple[float, float, int]:
+    """Median wall and CPU (this thread's) milliseconds over `runs`, after a warm-up, and the statements
+    one run issues."""
+    statements = 0
+
+    def count(*_args: object) -> None:
+        nonlocal statements
+        statements += 1
+
+    work()
+    event.listen(engine, "before_cursor_execute", count)
+    work()
+    event.remove(engine, "before_cursor_execute", count)
+    wall, cpu = [], []
+    for _ in range(runs):
+        start, start_cpu = time.perf_counter(), time.thread_time()
+        work()
+        wall.append((time.perf_counter() - start) * 1000)
+        cpu.append((time.thread_time() - start_cpu) * 1000)
+    return statistics.median(wall), statistics.median(cpu), statements
+
+
+def keep(session: Session, cycle: ReviewCycle, cards: list[scorecards.Card]) -> None:
+    """Keep the scorecards and commit, as calibration does once (not many times in one transaction)."""
+    store.store_scorecards(session, cycle, cards, now=NOW)
+    session.commit()
+
+
+def run(engine: Engine, reps: int, runs: int) -> list[Row]:
+    upgrade(engine)
+    seed(engine, SMALL, 10, 1_000)
+    seed(engine, BIG, reps, 100_000)
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as db:
+        db.execute(text("VACUUM ANALYZE" if engine.dialect.name == "postgresql" else "ANALYZE"))
+    rows: list[Row] = []
+    sessions = make_session_factory(engine)
+    for team_id, label in ((SMALL, "10 reps (baseline)"), (BIG, f"{reps:,} reps")):
+        with sessions() as session:
+            build = partial(scorecards.build_scorecards, session, team_id, QUARTER)
+            rows.append((f"build scorecards, {label}", *measure(engine, build, runs)))
+            cycle, cards = service.get_cycle(session, team_id, QUARTER), build()
+            rows.append(
+                (f"keep scorecards, {label}", *measure(engine, partial(keep, session, cycle, cards), runs))
+            )
+    return rows
+
+
+@contextmanager
+def database(kind: str, postgres_url: str) -> Iterator[Engine]:
+    """A fresh SQLite file, or a schema of its own on PostgreSQL (dropped afterwards)."""
+    if kind == "sqlite":
+        engine = make_engine(f"sqlite:///{tempfile.mkdtemp(prefix='pacer-bench-')}/reviews.db")
+        yield engine
+        engine.dispose()
+        return
+    schema = f"pacer_bench_{uuid.uuid4().hex[:8]}"
+    admin = make_engine(postgres_url)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    engine = make_engine(postgres_url, connect_args={"options": f"-csearch_path={schema}"})
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def report(kind: str, rows: list[Row], seconds: float) -> None:
+    print(f"{kind} (seeded and measured in {seconds:.0f} s)")
+    print(f"  {'what':<34} {'median ms':>10} {'CPU ms':>7} {'statements':>11}")
+    for label, wall, cpu, statements in rows:
+        print(f"  {label:<34} {wall:>10.1f} {cpu:>7.1f} {statements:>11}")
+    (_, small, _, small_n), (_, small_keep, _, keep_n) = rows[0], rows[1]
+    (_, big, big_cpu, big_n), (_, big_keep, _, big_keep_n) = rows[2], rows[3]
+    print(
+        f"  ratio big ÷ baseline: build time {big / small:.1f}×, statements {big_n / small_n:.2f}× · "
+        f"keep time {big_keep / small_keep:.1f}×, statements {big_keep_n / keep_n:.2f}×"
+    )
+    verdict = "met" if big < 1000 and big_n == small_n else "NOT met"
+    print(
+        f"  goal: build under 1 s with constant statements: {verdict} ({big:.0f} ms, {big_cpu:.0f} ms CPU)\n"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--reps", type=int, default=1000)
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--databases", default="sqlite,postgresql")
+    default_url = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
+    parser.add_argument("--postgres-url", default=default_url)
+    args = parser.parse_args()
+    print(
+        f"# quarterly scorecards, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}"
+    )
+    print(
+        f"# {args.reps:,} reps × 3 goals × 13 weeks = {args.reps * 39:,} weekly targets, as many check-ins, "
+        "4 peer ratings a rep\n"
+    )
+    for kind in args.databases.split(","):
+        started = time.perf_counter()
+        try:
+            with database(kind, args.postgres_url) as engine:
+                rows = run(engine, args.reps, args.runs)
+        except Exception as error:  # a database that is not there is a note, not a failure
+            if kind == "sqlite":
+                raise
+            print(f"{kind}: skipped ({error.__class__.__name__}: {error})\n")
+            continue
+        report(kind, rows, time.perf_counter() - started)
+
+
+if __name__ == "__main__":
+    main()
