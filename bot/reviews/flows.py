@@ -4,6 +4,8 @@ rating, with or without a comment. Who may do what is `bot.reviews.policy`'s; sa
 
 from __future__ import annotations
 
+import re
+
 from slack_bolt import App
 from sqlalchemy.orm import Session
 
@@ -239,7 +241,7 @@ def register(app: App, deps: Deps, commands: Commands) -> None:
     def submit_manager_review(request: Interaction[RepMetadata]) -> None:
         save_manager(request)
 
-    @app.action(ReviewId.RATE.value)
+    @app.action(re.compile(rf"^{ReviewId.RATE.value}_[1-5]$"))
     @acts(deps)
     def rate_teammate(request: Interaction[NoMetadata]) -> None:
         rate_peer(request)

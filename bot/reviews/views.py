@@ -26,7 +26,7 @@ class ReviewId(StrEnum):
     SELF = "review_self"
     MANAGER = "review_manager"
     PEER = "review_peer"  # the comment modal
-    RATE = "review_rate"  # a 1–5 button in the peer's DM
+    RATE = "review_rate"  # the 1–5 buttons in the peer's DM are `review_rate_<n>`
     COMMENT = "review_comment"  # the DM's "rate with a comment" button
     RATING = "rating"  # the comment modal's rating block
     COMMENT_TEXT = "comment"
@@ -174,7 +174,7 @@ def peer_ask_message(cycle: ReviewCycle, rep_user: str, rep_id: int, locale: Loc
         "peer_ask", locale, rep=mention(rep_user), quarter=cycle.quarter, due=day(cycle.peer_due, locale)
     )
     value = f"{cycle.id}:{rep_id}"
-    buttons = [blocks.button(ReviewId.RATE.value, v, f"{value}:{v}") for v in LEVELS]
+    buttons = [blocks.button(f"{ReviewId.RATE.value}_{v}", v, f"{value}:{v}") for v in LEVELS]
     comment = blocks.button(ReviewId.COMMENT.value, _f("peer_comment_button", locale), value)
     body = [
         blocks.section(text),
