@@ -5,6 +5,7 @@ rating, with or without a comment. Who may do what is `bot.reviews.policy`'s; sa
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from slack_bolt import App
 from sqlalchemy.orm import Session
@@ -50,17 +51,22 @@ def review_command(request: CommandRequest) -> None:
 
 
 def open_self_review(request: CommandRequest) -> None:
+    """Refusals first (in the acknowledgement), then the modal opens at once and is filled in."""
     caller = request.caller
     with request.deps.session_factory() as session:
         rep = session.get_one(Member, caller.member.id)
         if not policy.can_self_review(caller, rep):
             raise NotAllowed("reviews.flows.not_a_rep")
-        cycle = progress.current_cycle(session, caller.team_id)
-        check_stage(cycle, *reviewing.SELF_STAGES)
+        check_stage(progress.current_cycle(session, caller.team_id), *reviewing.SELF_STAGES)
+    opened = _open_loading(request)
+    with request.deps.session_factory() as session:
+        cycle, rep = (
+            progress.current_cycle(session, caller.team_id),
+            session.get_one(Member, caller.member.id),
+        )
         card, found = progress.card_of(session, cycle, rep), progress.self_review_of(session, cycle, rep.id)
         view = views.self_modal(cycle, card, found, request.locale)
-    request.ack()
-    request.client.views_open(trigger_id=request.body["trigger_id"], view=view)
+    _fill(request, opened, view)
 
 
 def open_manager_review(request: CommandRequest, user_id: str) -> None:
@@ -70,8 +76,10 @@ def open_manager_review(request: CommandRequest, user_id: str) -> None:
         rep = session.merge(named)
         if not policy.can_manager_review(caller, rep):
             raise NotAllowed("reviews.flows.not_your_rep", rep=rep.user_id)
-        cycle = progress.current_cycle(session, caller.team_id)
-        check_stage(cycle, *reviewing.MANAGER_STAGES)
+        check_stage(progress.current_cycle(session, caller.team_id), *reviewing.MANAGER_STAGES)
+    opened = _open_loading(request)
+    with request.deps.session_factory() as session:
+        cycle, rep = progress.current_cycle(session, caller.team_id), session.merge(named)
         context = (
             progress.card_of(session, cycle, rep, auto=True),
             progress.self_review_of(session, cycle, rep.id),
@@ -79,8 +87,21 @@ def open_manager_review(request: CommandRequest, user_id: str) -> None:
             progress.manager_review_of(session, cycle, rep.id),
         )
         view = views.manager_modal(cycle, rep.user_id, context, request.locale)
+    _fill(request, opened, view)
+
+
+def _open_loading(request: CommandRequest) -> dict[str, Any]:
+    """Acknowledge and open a modal at once, while the trigger id is fresh (3 s); filled in by `_fill`."""
     request.ack()
-    request.client.views_open(trigger_id=request.body["trigger_id"], view=view)
+    opened = request.client.views_open(
+        trigger_id=request.body["trigger_id"], view=views.loading(request.locale)
+    )
+    view: dict[str, Any] = opened["view"]
+    return view
+
+
+def _fill(request: CommandRequest, opened: dict[str, Any], view: dict[str, Any]) -> None:
+    request.client.views_update(view_id=opened["id"], hash=opened["hash"], view=view)
 
 
 def team_reviews(request: CommandRequest) -> None:

@@ -36,6 +36,16 @@ def _f(key: str, locale: Locale, **values: Any) -> Mrkdwn:
     return t(f"reviews.flows.{key}", locale, **values)
 
 
+def loading(locale: Locale) -> dict[str, Any]:
+    """What a review modal shows for the moment it takes to read the quarter's figures."""
+    return {
+        "type": "modal",
+        "title": blocks.plain(_f("loading_title", locale), 24),
+        "close": blocks.plain(_f("cancel", locale), 24),
+        "blocks": [blocks.section(_f("loading", locale))],
+    }
+
+
 def evidence(found: Evidence, locale: Locale) -> Mrkdwn:
     return t(found.key, locale, **found.values)
 

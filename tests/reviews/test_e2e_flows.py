@@ -29,6 +29,12 @@ def option(value: str) -> dict[str, Any]:
     return {"text": {"type": "plain_text", "text": value}, "value": value}
 
 
+def review_modal(team: SlackPeer, emulator: SlackEmulator, text: str, *, user_id: str) -> dict[str, Any]:
+    """`/pacer text`: the modal opens at once (its trigger id is fresh), then is filled in."""
+    opened = team.open_modal(text, user_id=user_id)
+    return wait_for(lambda: dict(v) if (v := emulator.views[opened["id"]]).get("callback_id") else None)
+
+
 def levels(**chosen: str) -> dict[str, Any]:
     return {f"{name}_level": option(value) for name, value in chosen.items()}
 
@@ -70,7 +76,7 @@ def rate_button(message: dict[str, Any], rating: str) -> dict[str, Any]:
 def test_self_review_then_peers_then_manager_review(
     team: SlackPeer, emulator: SlackEmulator, app_server: AppServer
 ) -> None:
-    view = team.open_modal("review", user_id=REP_EN)
+    view = review_modal(team, emulator, "review", user_id=REP_EN)
     shown = str(view["blocks"])
     assert "Your self review of 2026Q4" in shown and "No goals or check-ins this quarter: no data" in shown
     missing = team.view_submission(view, SELF | levels(sales="3"), user_id=REP_EN).json()
@@ -115,7 +121,7 @@ def test_self_review_then_peers_then_manager_review(
     assert "Reviews of 2026Q4" in listing and "<@UREPEN>: self review done, peers 3 of 3" in listing
 
     advance_to_manager_review(app_server)
-    view = team.open_modal(f"review <@{REP_EN}>", user_id=MARIA)
+    view = review_modal(team, emulator, f"review <@{REP_EN}>", user_id=MARIA)
     shown = str(view["blocks"])
     assert "*Peer median:* 4 (3 of 3 peers have rated)" in shown
     assert "Won Globex &lt;!channel&gt;" in shown and "<!channel>" not in shown
@@ -182,7 +188,7 @@ def test_wrong_roles_and_a_rep_rating_themselves_are_refused(
 def test_a_rep_proposes_peers_and_a_chinese_rep_sees_chinese(
     team: SlackPeer, emulator: SlackEmulator, app_server: AppServer
 ) -> None:
-    view = team.open_modal("review", user_id=REP_ZH)
+    view = review_modal(team, emulator, "review", user_id=REP_ZH)
     assert view["title"]["text"] == "自评" and "你本季度的数据" in str(view["blocks"])
     typed = levels(sales="2", satisfaction="3", expansion="3", teamwork="4")
     assert team.view_submission(view, typed, user_id=REP_ZH).json() == {}
