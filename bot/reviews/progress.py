@@ -20,15 +20,20 @@ from bot.roster.models import Member
 
 def current_cycle(session: Session, team_id: str) -> ReviewCycle:
     """The workspace's latest review that is not closed, or NotFound."""
-    cycle = session.scalars(
+    cycle = open_cycle_of(session, team_id)
+    if cycle is None:
+        raise NotFound("reviews.flows.no_open_cycle")
+    return cycle
+
+
+def open_cycle_of(session: Session, team_id: str) -> ReviewCycle | None:
+    """The workspace's latest review that is not closed, if any."""
+    return session.scalars(
         select(ReviewCycle)
         .where(ReviewCycle.team_id == team_id, ReviewCycle.stage != Stage.CLOSED)
         .order_by(ReviewCycle.quarter.desc())
         .limit(1)
     ).first()
-    if cycle is None:
-        raise NotFound("reviews.flows.no_open_cycle")
-    return cycle
 
 
 def card_of(session: Session, cycle: ReviewCycle, rep: Member, *, auto: bool = False) -> Card:

@@ -15,6 +15,7 @@ from bot.roster.models import Member
 from tests.conftest import TEAM_ID
 from tests.support.app_server import AppServer
 from tests.support.e2e import at, dms
+from tests.support.home import opened, texts
 from tests.support.people import ADMIN, BEN, MARIA, REP_EN, REP_LA, REP_ZH
 from tests.support.slack_emulator import SlackEmulator
 from tests.support.slack_peer import SlackPeer
@@ -95,6 +96,11 @@ def test_self_review_then_peers_then_manager_review(
     sam = wait_for(lambda: dms(emulator, REP_LA), what="Sam's ask")[-1]
     fred = wait_for(lambda: dms(emulator, FRED), what="Fred's ask")[-1]
     assert "quarterly review of 2026Q4" in fred["text"]
+    home = texts(opened(team, emulator, REP_ZH))
+    assert "季度评估 2026Q4" in home and "请在 12月28日 前为 <@UREPEN> 的团队协作打分" in home
+    rita_home = texts(opened(team, emulator, REP_EN))
+    assert "Your self review is in; you can change it until Dec 25" in rita_home
+    assert "Rate the teamwork" not in rita_home
     for rater, message, rating in ((REP_ZH, li, "4"), (FRED, fred, "5")):
         button = rate_button(message, rating)
         team.block_action(
@@ -120,7 +126,10 @@ def test_self_review_then_peers_then_manager_review(
     listing = team.command("review", user_id=MARIA).json()["text"]
     assert "Reviews of 2026Q4" in listing and "<@UREPEN>: self review done, peers 3 of 3" in listing
 
+    maria_home = texts(opened(team, emulator, MARIA))
+    assert "Self reviews 1 of 4 (due Dec 25) · peer ratings 3 of 3" in maria_home
     advance_to_manager_review(app_server)
+    assert "4 manager reviews still to write" in texts(opened(team, emulator, MARIA))
     view = review_modal(team, emulator, f"review <@{REP_EN}>", user_id=MARIA)
     shown = str(view["blocks"])
     assert "*Peer median:* 4 (3 of 3 peers have rated)" in shown
@@ -132,11 +141,11 @@ def test_self_review_then_peers_then_manager_review(
         "satisfaction_reason": "Survey",
         "expansion_reason": "Two towns",
     }
-    texts = {"strengths": "Closing", "improvements": "Pipeline", "development_action": "Negotiation course"}
-    missing = team.view_submission(view, final | reasons | texts, user_id=MARIA).json()
+    written = {"strengths": "Closing", "improvements": "Pipeline", "development_action": "Negotiation course"}
+    missing = team.view_submission(view, final | reasons | written, user_id=MARIA).json()
     assert missing["response_action"] == "errors" and set(missing["errors"]) == {"teamwork_reason"}
     assert "reason is kept" in missing["errors"]["teamwork_reason"]
-    both = final | reasons | texts | {"teamwork_reason": "Led the team's handover"}
+    both = final | reasons | written | {"teamwork_reason": "Led the team's handover"}
     assert team.view_submission(view, both, user_id=MARIA).json() == {}
     with app_server.session_factory() as session:
         review = session.scalars(select(ManagerReview)).one()
