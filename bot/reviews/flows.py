@@ -14,7 +14,7 @@ from bot.db.scoped import get_in_workspace
 from bot.delivery.service import enqueue
 from bot.errors import FieldErrors, Invalid, NotAllowed, Stale
 from bot.i18n import t
-from bot.reviews import forms, messages, peers, policy, progress, reviewing, views
+from bot.reviews import figures, forms, messages, peers, policy, progress, reviewing, views
 from bot.reviews.models import ReviewCycle
 from bot.reviews.scoring import MIN_PEER_RATINGS
 from bot.reviews.service import check_stage
@@ -64,8 +64,12 @@ def open_self_review(request: CommandRequest) -> None:
             progress.current_cycle(session, caller.team_id),
             session.get_one(Member, caller.member.id),
         )
-        card, found = progress.card_of(session, cycle, rep), progress.self_review_of(session, cycle, rep.id)
-        view = views.self_modal(cycle, card, found, request.locale)
+        found = (
+            progress.card_of(session, cycle, rep),
+            figures.quarter_figures(session, cycle, rep),
+            progress.self_review_of(session, cycle, rep.id),
+        )
+        view = views.self_modal(cycle, found, request.locale)
     _fill(request, opened, view)
 
 
@@ -82,6 +86,7 @@ def open_manager_review(request: CommandRequest, user_id: str) -> None:
         cycle, rep = progress.current_cycle(session, caller.team_id), session.merge(named)
         context = (
             progress.card_of(session, cycle, rep, auto=True),
+            figures.quarter_figures(session, cycle, rep),
             progress.self_review_of(session, cycle, rep.id),
             peers.ratings_of(session, cycle, rep.id),
             progress.manager_review_of(session, cycle, rep.id),

@@ -6,7 +6,9 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
+from bot.format import percent
 from bot.i18n import Locale, day, t
+from bot.reviews.figures import QuarterFigures
 from bot.reviews.forms import MANAGER_TEXTS, TEXT_MAX
 from bot.reviews.forms import SELF_TEXTS as TEXTS
 from bot.reviews.models import DIMENSIONS, Dimension, ManagerReview, PeerRating, ReviewCycle, SelfReview
@@ -73,6 +75,38 @@ def figures_lines(card: Card, locale: Locale) -> list[Mrkdwn]:
     ]
 
 
+def quarter_lines(figures: QuarterFigures, locale: Locale) -> list[Mrkdwn]:
+    """Best and worst weeks, the check-in rate, help requests and feedback acknowledged."""
+    best, worst = figures.best, figures.worst
+    weeks = (
+        _f(
+            "weeks",
+            locale,
+            best_week=day(best[0], locale),
+            best=percent(best[1], locale),
+            worst_week=day(worst[0], locale),
+            worst=percent(worst[1], locale),
+        )
+        if best is not None and worst is not None
+        else _f("weeks_no_data", locale)
+    )
+    rate = figures.checkin_rate
+    checkins = (
+        _f(
+            "checkins",
+            locale,
+            done=figures.weeks_checked_in,
+            due=figures.weeks_due,
+            rate=percent(rate, locale),
+        )
+        if rate is not None
+        else _f("checkins_no_data", locale)
+    )
+    given, acknowledged = figures.feedback, figures.feedback_acknowledged
+    rest = _f("help_feedback", locale, help=figures.help_requests, acknowledged=acknowledged, given=given)
+    return [weeks, checkins, rest]
+
+
 def _level_select(block_id: str, label: str, initial: int | None, *, optional: bool = False) -> blocks.Block:
     element: dict[str, Any] = {"type": "static_select", "options": [blocks.option(v, v) for v in LEVELS]}
     if initial is not None:
@@ -85,18 +119,22 @@ def _text(block_id: str, label: str, initial: str | None, *, optional: bool = Tr
     return blocks.input_block(block_id, label, element, optional=optional)
 
 
-def self_modal(cycle: ReviewCycle, card: Card, found: SelfReview | None, locale: Locale) -> dict[str, Any]:
+def self_modal(
+    cycle: ReviewCycle, found: tuple[Card, QuarterFigures, SelfReview | None], locale: Locale
+) -> dict[str, Any]:
     """The rep's self review, with the quarter's figures first and their earlier answers kept."""
+    card, figures, earlier = found
+    lines = [_f("figures_heading", locale), *figures_lines(card, locale), *quarter_lines(figures, locale)]
     body = [
         blocks.section(_f("self_intro", locale, quarter=cycle.quarter, due=day(cycle.self_due, locale))),
-        blocks.section(join("\n", [_f("figures_heading", locale), *figures_lines(card, locale)])),
+        blocks.section(join("\n", lines)),
     ]
     for d in DIMENSIONS:
-        initial = getattr(found, level_field(d)) if found else None
+        initial = getattr(earlier, level_field(d)) if earlier else None
         body.append(
             _level_select(level_field(d), _f("self_level", locale, dimension=dimension(d, locale)), initial)
         )
-    body += [_text(name, _f(name, locale), getattr(found, name) if found else None) for name in TEXTS]
+    body += [_text(name, _f(name, locale), getattr(earlier, name) if earlier else None) for name in TEXTS]
     return blocks.modal(
         ReviewId.SELF.value,
         title=_f("self_title", locale),
@@ -142,22 +180,21 @@ def _peer_summary(ratings: list[PeerRating], locale: Locale) -> Mrkdwn:
 def manager_modal(
     cycle: ReviewCycle,
     rep_user: str,
-    context: tuple[Card, SelfReview | None, list[PeerRating], ManagerReview | None],
+    context: tuple[Card, QuarterFigures, SelfReview | None, list[PeerRating], ManagerReview | None],
     locale: Locale,
 ) -> dict[str, Any]:
     """The manager's review: auto levels, the self review and the peer median, then the final levels (the
     auto level, or their earlier answer, already picked), a reason per change and the three texts."""
-    card, self_review, ratings, earlier = context
-    intro = _f(
-        "manager_intro",
-        locale,
-        rep=mention(rep_user),
-        quarter=cycle.quarter,
-        due=day(cycle.manager_due, locale),
-    )
+    card, figures, self_review, ratings, earlier = context
+    due = day(cycle.manager_due, locale)
+    lines = [
+        _f("figures_heading_manager", locale),
+        *figures_lines(card, locale),
+        *quarter_lines(figures, locale),
+    ]
     body = [
-        blocks.section(intro),
-        blocks.section(join("\n", [_f("figures_heading_manager", locale), *figures_lines(card, locale)])),
+        blocks.section(_f("manager_intro", locale, rep=mention(rep_user), quarter=cycle.quarter, due=due)),
+        blocks.section(join("\n", lines)),
         blocks.section(_self_summary(self_review, locale)),
         blocks.section(_peer_summary(ratings, locale)),
     ]

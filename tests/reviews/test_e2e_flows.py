@@ -80,6 +80,7 @@ def test_self_review_then_peers_then_manager_review(
     view = review_modal(team, emulator, "review", user_id=REP_EN)
     shown = str(view["blocks"])
     assert "Your self review of 2026Q4" in shown and "No goals or check-ins this quarter: no data" in shown
+    assert "Check-ins: no data (no weekly targets this quarter)" in shown and "Help requests: 0" in shown
     missing = team.view_submission(view, SELF | levels(sales="3"), user_id=REP_EN).json()
     assert missing["response_action"] == "errors"
     assert set(missing["errors"]) == {"satisfaction_level", "expansion_level", "teamwork_level"}
