@@ -91,7 +91,12 @@ def open_manager_review(request: CommandRequest, user_id: str) -> None:
             peers.ratings_of(session, cycle, rep.id),
             progress.manager_review_of(session, cycle, rep.id),
         )
-        view = views.manager_modal(cycle, rep.user_id, context, request.locale)
+        parts = policy.visible(
+            policy.viewer_of(caller, rep, vendor_contact=None), cycle.stage, comments=len(context[3])
+        )
+        view = views.manager_modal(
+            cycle, rep.user_id, context, request.locale, comments=policy.Part.PEER_COMMENTS in parts
+        )
     _fill(request, opened, view)
 
 

@@ -17,7 +17,7 @@ from bot.reviews.reviewing import level_field, reason_field
 from bot.reviews.scorecards import Card, Evidence
 from bot.reviews.scoring import peer_median
 from bot.slack import blocks
-from bot.text import Mrkdwn, join, mention, one_line
+from bot.text import Mrkdwn, join, mention, one_line, quoted
 
 LEVELS = ("1", "2", "3", "4", "5")
 
@@ -170,11 +170,14 @@ def _self_summary(found: SelfReview | None, locale: Locale) -> Mrkdwn:
     )
 
 
-def _peer_summary(ratings: list[PeerRating], locale: Locale) -> Mrkdwn:
+def _peer_summary(ratings: list[PeerRating], locale: Locale, *, comments: bool) -> Mrkdwn:
+    """The peer median; with `comments` (the rep's manager, per the policy), each comment quoted, unnamed."""
     given = [r.rating for r in ratings if r.rating is not None]
     median = peer_median(given)
     shown = t("reviews.not_enough_input", locale) if median is None else Mrkdwn(str(median))
-    return _f("peer_summary", locale, median=shown, rated=len(given), asked=len(ratings))
+    summary = _f("peer_summary", locale, median=shown, rated=len(given), asked=len(ratings))
+    written = [quoted(r.comment, max_lines=3) for r in ratings if comments and r.comment.strip()]
+    return join("\n", [summary, _f("peer_comments", locale), *written]) if written else summary
 
 
 def manager_modal(
@@ -182,6 +185,8 @@ def manager_modal(
     rep_user: str,
     context: tuple[Card, QuarterFigures, SelfReview | None, list[PeerRating], ManagerReview | None],
     locale: Locale,
+    *,
+    comments: bool,
 ) -> dict[str, Any]:
     """The manager's review: auto levels, the self review and the peer median, then the final levels (the
     auto level, or their earlier answer, already picked), a reason per change and the three texts."""
@@ -196,7 +201,7 @@ def manager_modal(
         blocks.section(_f("manager_intro", locale, rep=mention(rep_user), quarter=cycle.quarter, due=due)),
         blocks.section(join("\n", lines)),
         blocks.section(_self_summary(self_review, locale)),
-        blocks.section(_peer_summary(ratings, locale)),
+        blocks.section(_peer_summary(ratings, locale, comments=comments)),
     ]
     for d in DIMENSIONS:
         initial = getattr(earlier, level_field(d)) if earlier else card.levels[d].level

@@ -135,7 +135,10 @@ def test_self_review_then_peers_then_manager_review(
     shown = str(view["blocks"])
     assert "*Peer median:* 4 (3 of 3 peers have rated)" in shown
     assert "Won Globex &lt;!channel&gt;" in shown and "<!channel>" not in shown
-    assert "Shares leads" not in shown  # comments are the manager's to read elsewhere, not in this modal
+    assert "> Shares leads &lt;!here&gt;" in shown and "<!here>" not in shown  # the manager's only
+    assert "UREPLA" not in shown  # nor who wrote it
+    admin = str(review_modal(team, emulator, f"review <@{REP_EN}>", user_id=ADMIN)["blocks"])
+    assert "*Peer median:* 4" in admin and "Shares leads" not in admin  # an admin never reads comments
     final = levels(sales="3", satisfaction="4", expansion="2", teamwork="5")
     reasons = {
         "sales_reason": "No goals set",
