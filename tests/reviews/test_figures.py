@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from functools import partial
 
 from sqlalchemy.orm import Session
 
@@ -64,8 +65,8 @@ def test_a_quarter_without_goals_has_no_data_and_costs_the_same(session: Session
     session.flush()
     empty = quarter_figures(session, cycle, idle)
     assert empty.best is None and empty.checkin_rate is None and empty.weeks == {}
-    engine = session.get_bind().engine  # type: ignore[union-attr]
+    engine = session.get_bind().engine
     statements = [
-        count_statements(engine, lambda r=r: quarter_figures(session, cycle, r)) for r in (idle, busy)
+        count_statements(engine, partial(quarter_figures, session, cycle, rep)) for rep in (idle, busy)
     ]
     assert statements[0] == statements[1] <= 4
