@@ -167,6 +167,11 @@ def test_wrong_roles_and_a_rep_rating_themselves_are_refused(
     assert "不在你的团队中" in team.command(f"review <@{REP_EN}>", user_id=REP_ZH).json()["text"]
     ben = team.command(f"review peers <@{REP_EN}> <@{REP_ZH}> <@{REP_LA}> <@{FRED}>", user_id=BEN).json()
     assert "not on your team" in ben["text"]
+    outsider = team.command(
+        f"review peers <@{REP_EN}> <@{REP_ZH}> <@{REP_LA}> <@{BEN}>", user_id=MARIA
+    ).json()
+    assert "UBEN is not on UREPEN's team" in outsider["text"]
+    assert dms(emulator, REP_ZH) == []  # one refusal and nobody is asked
     assert "3 to 5" in team.command(f"review peers <@{REP_EN}> <@{REP_ZH}>", user_id=MARIA).json()["text"]
     # A forged one-tap rating of oneself is refused, politely, and nothing is kept.
     with app_server.session_factory.begin() as session:
