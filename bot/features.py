@@ -40,6 +40,7 @@ from bot.home import handlers as home
 from bot.interactions import jobs as interaction_jobs
 from bot.interactions import models as interaction_models
 from bot.reviews import handlers as reviews
+from bot.reviews import sections as review_sections
 from bot.roster import handlers as roster
 from bot.roster import jobs as roster_jobs
 from bot.roster import models as roster_models
@@ -114,7 +115,14 @@ FEATURES: tuple[Feature, ...] = (
     Feature("home", _home),
     Feature("interactions", jobs=interaction_jobs.JOBS, models=interaction_models),
     Feature("delivery", jobs=delivery_jobs.JOBS, models=delivery_models),
-    Feature("reviews", reviews.register, reviews.JOBS, models=reviews.models, catalogs=reviews.CATALOGS),
+    Feature(
+        "reviews",
+        reviews.register,
+        reviews.JOBS,
+        models=reviews.models,
+        home=review_sections.HOME_SECTIONS,
+        catalogs=reviews.CATALOGS,
+    ),
 )
 
 

@@ -49,6 +49,7 @@ OPENS_OR_KEYED = {
     "goals/handlers.py:open_goal_edit",
     "home/handlers.py:open_new_goal",
     "home/handlers.py:open_setup",
+    "reviews/flows.py:open_peer_comment",
     # the week's digest is one outbox key per channel: a second press queues nothing
     "home/handlers.py:post_digest",
 }

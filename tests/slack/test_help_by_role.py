@@ -33,6 +33,8 @@ EVERYONE = [
     "status [@rep | vendor <name>]",
     "feedback list",
     "escalations",  # a vendor's contact, whatever their role; others are told who may
+    "review [@rep]",
+    "review peers @rep @peer…",
 ]
 ADMINS_AND_MANAGERS = [
     "vendor add <name> [@contact]",
@@ -98,8 +100,8 @@ def test_the_readme_lists_exactly_the_routers_commands() -> None:
 
 
 GROUP_NAMES = {
-    "en": ["Check-ins", "Goals", "Team", "Feedback", "Settings"],
-    "zh": ["每周汇报", "目标", "团队", "反馈", "设置"],
+    "en": ["Check-ins", "Goals", "Team", "Feedback", "Reviews", "Settings"],
+    "zh": ["每周汇报", "目标", "团队", "反馈", "绩效评估", "设置"],
 }
 
 
