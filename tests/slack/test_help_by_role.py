@@ -45,6 +45,8 @@ ADMINS_AND_MANAGERS = [
     "digest post",
     "feedback @rep",
     "escalate @rep [text]",
+    "review input @rep satisfaction|expansion <figure> <note>",
+    "review import",
 ]
 HELP = {
     Role.REP: [*EVERYONE, "checkin", "feedback"],
@@ -54,6 +56,7 @@ HELP = {
         *ADMINS_AND_MANAGERS,
         "checkin",
         "setup",
+        "setup reviews",
         "manager add @user",
         "manager remove @user",
     ],
@@ -98,8 +101,8 @@ def test_the_readme_lists_exactly_the_routers_commands() -> None:
 
 
 GROUP_NAMES = {
-    "en": ["Check-ins", "Goals", "Team", "Feedback", "Settings"],
-    "zh": ["每周汇报", "目标", "团队", "反馈", "设置"],
+    "en": ["Check-ins", "Goals", "Team", "Feedback", "Reviews", "Settings"],
+    "zh": ["每周汇报", "目标", "团队", "反馈", "绩效评估", "设置"],
 }
 
 

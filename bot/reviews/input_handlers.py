@@ -1,0 +1,199 @@
+"""Figures and settings for the reviews: `/pacer setup reviews` (bands, weights, opening day), a CSV or
+XLSX file shared in a DM with Pacer (a dry run, then **Import**), `/pacer review import` (how to), and
+`/pacer review input @rep satisfaction 4.2/5 <note>` (a manager's figure with its note)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import App, BoltContext
+from slack_sdk import WebClient
+
+from bot import calendar
+from bot.errors import FieldErrors, Invalid, NotAllowed, PacerError
+from bot.goals.numbers import parse_amount
+from bot.i18n import t
+from bot.reviews import download, importing
+from bot.reviews.inputs import Figure, record_input
+from bot.reviews.models import InputKind
+from bot.reviews.service import quarter_of
+from bot.reviews.settings import check_config, load_config, save_config
+from bot.reviews.setup_views import ReviewIds, dry_run_message, refused_message, saved_message, setup_modal
+from bot.roster.models import Member
+from bot.roster.policy import Caller, can_change_setup, check_manages
+from bot.slack import blocks
+from bot.slack.answers import tell
+from bot.slack.commands import ADMINS, MANAGERS, CommandRequest, Commands, Group, role_names, user_id_of
+from bot.slack.deps import Deps
+from bot.slack.forms import reject
+from bot.slack.idempotency import claim
+from bot.slack.interaction import Interaction, Metadata, NoMetadata, acts
+from bot.slack.state import submitted_values
+from bot.workspaces.models import Workspace
+
+KINDS = {
+    "satisfaction": InputKind.SATISFACTION,
+    "满意度": InputKind.SATISFACTION,
+    "expansion": InputKind.EXPANSION,
+    "拓展": InputKind.EXPANSION,
+}
+
+
+class SetupMetadata(Metadata):
+    response_url: str = ""
+
+
+def register(app: App, deps: Deps, commands: Commands) -> None:
+    commands.add_group(
+        Group.REVIEWS,
+        (
+            60,
+            "review input @rep satisfaction|expansion <figure> <note>",
+            "reviews.import.help_input",
+            MANAGERS,
+            enter_figure,
+        ),
+        (70, "review import", "reviews.import.help_import", MANAGERS, explain_import),
+        (90, "setup reviews", "reviews.settings.help", ADMINS, open_settings),
+    )
+
+    @app.view(ReviewIds.SETUP.value)
+    @acts(deps, SetupMetadata)
+    def submit_review_settings(request: Interaction[SetupMetadata]) -> None:
+        save_settings(request)
+
+    @app.event("file_shared")
+    def on_file_shared(event: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+        if str(event.get("channel_id") or "").startswith("D") and context.team_id:
+            answer_file(deps, client, str(context.team_id), event)
+
+    @app.action(ReviewIds.IMPORT.value)
+    @acts(deps)
+    def import_figures(request: Interaction[NoMetadata]) -> None:
+        request.ack()
+        request.replace_message(import_now(request))
+
+    @app.action(ReviewIds.IMPORT_CANCEL.value)
+    @acts(deps)
+    def cancel_import(request: Interaction[NoMetadata]) -> None:
+        request.ack()
+        request.replace_message(blocks.notice(t("reviews.import.cancelled", request.locale)))
+
+
+def open_settings(request: CommandRequest) -> None:
+    with request.deps.session_factory() as session:
+        current = load_config(session, request.caller.team_id).as_text()
+    view = setup_modal(current, request.locale, response_url=str(request.body.get("response_url") or ""))
+    request.ack()
+    request.client.views_open(trigger_id=request.body["trigger_id"], view=view)
+
+
+def _only_admins(caller: Caller, command: str) -> NotAllowed:
+    return NotAllowed("error.only_roles", who=role_names(ADMINS, caller.locale), command=command)
+
+
+def save_settings(request: Interaction[SetupMetadata]) -> None:
+    """The settings modal's submission: field errors under their fields, else saved and confirmed."""
+    caller = request.caller
+    if not can_change_setup(caller):
+        raise _only_admins(caller, "setup reviews")
+    config = check_config(submitted_values(request.view, required_texts=True))
+    if isinstance(config, FieldErrors):
+        reject(request.ack, config, caller.locale)
+        return
+    with request.deps.session_factory.begin() as session:
+        claim(session)
+        save_config(session, caller.team_id, config)
+    request.ack()
+    text = saved_message(config, caller.locale)
+    tell(request.client, caller.member.user_id, text, response_url=request.metadata.response_url)
+
+
+def explain_import(request: CommandRequest) -> None:
+    request.reply(request.t("reviews.import.how"))
+
+
+def answer_file(deps: Deps, client: WebClient, team_id: str, event: dict[str, Any]) -> None:
+    """A file shared in a DM with Pacer: a manager or admin gets its dry run (or its bad lines) there."""
+    user_id, channel = str(event.get("user_id") or ""), str(event["channel_id"])
+    caller = deps.caller(team_id, user_id)
+    if caller.role not in MANAGERS:
+        return  # a rep's file is not figures for the reviews; Pacer stays quiet
+    try:
+        shared = download.shared_file(client, str(event.get("file_id") or ""))
+        data = download.download(client, shared)
+        with deps.session_factory() as session:
+            checked = importing.check(session, caller, data, shared.kind, now=deps.clock())
+        if checked.upload.clean:
+            message = dry_run_message(
+                shared.name, shared.file_id, checked.changes, checked.names, caller.locale
+            )
+        else:
+            message = refused_message(shared.name, checked.upload.errors, caller.locale)
+    except PacerError as error:
+        message = blocks.notice(t(error.key or "error.generic", caller.locale, **error.values))
+    client.chat_postMessage(channel=channel, **message)
+
+
+def import_now(request: Interaction[NoMetadata]) -> dict[str, Any]:
+    """**Import**: the file read again and imported if still clean, in one unit of work, once."""
+    caller, deps = request.caller, request.deps
+    if caller.role not in MANAGERS:
+        raise NotAllowed("error.only_roles", who=role_names(MANAGERS, caller.locale), command="review import")
+    shared = download.shared_file(request.client, request.value(str))
+    data = download.download(request.client, shared)
+    with deps.session_factory.begin() as session:
+        claim(session)
+        done = importing.run(session, caller, data, shared.kind, now=deps.clock())
+    if not done.upload.clean:
+        return refused_message(shared.name, done.upload.errors, caller.locale)
+    changed = sum(1 for change in done.changes if change.changes_something)
+    return blocks.notice(t("reviews.import.done", caller.locale, file=shared.name, changed=changed))
+
+
+def enter_figure(request: CommandRequest) -> None:
+    """`review input @rep satisfaction 4.2/5 <note>`: the figure kept for the rep's current quarter."""
+    caller, deps = request.caller, request.deps
+    user_id, kind, figure, note = _parse_entry(request.args)
+    rep = deps.directory.member(caller.team_id, user_id)
+    with deps.session_factory.begin() as session:
+        rep = session.get_one(Member, rep.id)
+        check_manages(caller, rep, refusals="reviews.import.entry")
+        quarter = quarter_of(
+            calendar.local_date(
+                deps.clock(), calendar.workspace_zone(session.get_one(Workspace, caller.team_id))
+            )
+        )
+        value, scale = figure
+        record_input(
+            session, rep, quarter, Figure(kind, value, scale, note), by=caller.member.id, now=deps.clock()
+        )
+    shown = f"{value}/{scale}" if scale is not None else str(value)
+    request.reply(
+        request.t(
+            "reviews.import.entered",
+            rep=rep.display_name or rep.user_id,
+            kind=request.t(f"reviews.dimension_{kind.value}"),
+            figure=shown,
+            quarter=quarter,
+        )
+    )
+
+
+def _parse_entry(args: list[str]) -> tuple[str, InputKind, tuple[Any, Any], str]:
+    """The mention, the kind, the figure (value and scale) and the note of an entry; else how to write it."""
+    user_id = user_id_of(args[0]) if args else None
+    kind = KINDS.get(args[1].casefold()) if len(args) > 1 else None
+    figure = _figure(args[2]) if len(args) > 2 else None
+    if user_id is None or kind is None or figure is None:
+        raise Invalid("reviews.import.input_usage")
+    return user_id, kind, figure, " ".join(args[3:])
+
+
+def _figure(typed: str) -> tuple[Any, Any] | None:
+    value_text, _, scale_text = typed.partition("/")
+    value = parse_amount(value_text)
+    scale = parse_amount(scale_text) if scale_text else None
+    if value is None or (scale_text and scale is None):
+        return None
+    return value, scale
