@@ -59,7 +59,7 @@ def download(client: WebClient, shared: Shared) -> bytes:
     try:
         with urllib.request.urlopen(request, timeout=TIMEOUT) as response:  # noqa: S310 (http(s) only)
             data: bytes = response.read(MAX_BYTES + 1)
-    except OSError as error:
+    except (OSError, ValueError) as error:  # a refused or broken download, a URL that can't be sent
         raise Invalid("reviews.import.unreadable", file=shared.name) from error
     if len(data) > MAX_BYTES:
         raise Invalid("reviews.import.too_big", file=shared.name, most=MAX_BYTES // 1_000_000)
