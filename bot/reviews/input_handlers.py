@@ -13,12 +13,19 @@ from bot import calendar
 from bot.errors import FieldErrors, Invalid, NotAllowed, PacerError
 from bot.goals.numbers import parse_amount
 from bot.i18n import t
-from bot.reviews import download, importing
+from bot.reviews import download, expansion, importing
 from bot.reviews.inputs import Figure, record_input
 from bot.reviews.models import InputKind
 from bot.reviews.service import quarter_of
 from bot.reviews.settings import check_config, load_config, save_config
-from bot.reviews.setup_views import ReviewIds, dry_run_message, refused_message, saved_message, setup_modal
+from bot.reviews.setup_views import (
+    ASK_FIELD,
+    ReviewIds,
+    dry_run_message,
+    refused_message,
+    saved_message,
+    setup_modal,
+)
 from bot.roster.models import Member
 from bot.roster.policy import Caller, can_change_setup, check_manages
 from bot.slack import blocks
@@ -83,7 +90,9 @@ def register(app: App, deps: Deps, commands: Commands) -> None:
 def open_settings(request: CommandRequest) -> None:
     with request.deps.session_factory() as session:
         current = load_config(session, request.caller.team_id).as_text()
-    view = setup_modal(current, request.locale, response_url=str(request.body.get("response_url") or ""))
+        ask = expansion.asks_everyone(session, request.caller.team_id)
+    response_url = str(request.body.get("response_url") or "")
+    view = setup_modal(current, ask, request.locale, response_url=response_url)
     request.ack()
     request.client.views_open(trigger_id=request.body["trigger_id"], view=view)
 
@@ -97,15 +106,17 @@ def save_settings(request: Interaction[SetupMetadata]) -> None:
     caller = request.caller
     if not can_change_setup(caller):
         raise _only_admins(caller, "setup reviews")
-    config = check_config(submitted_values(request.view, required_texts=True))
+    values = submitted_values(request.view, required_texts=True)
+    config, ask = check_config(values), values.get(ASK_FIELD) == "yes"
     if isinstance(config, FieldErrors):
         reject(request.ack, config, caller.locale)
         return
     with request.deps.session_factory.begin() as session:
         claim(session)
         save_config(session, caller.team_id, config)
+        expansion.save_asks_everyone(session, caller.team_id, ask)
     request.ack()
-    text = saved_message(config, caller.locale)
+    text = saved_message(config, ask, caller.locale)
     tell(request.client, caller.member.user_id, text, response_url=request.metadata.response_url)
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from bot.i18n import Locale, t
 from bot.reviews import upload
+from bot.reviews.expansion import FIELD as ACCOUNTS_FIELD
 from bot.reviews.models import InputKind
 from bot.reviews.settings import BANDS_FIELD, DAYS_FIELD, WEIGHTS_FIELD, ReviewConfig
 from bot.slack import blocks
@@ -16,6 +17,7 @@ from bot.slack.blocks import Block
 from bot.text import Mrkdwn
 
 CHANGES_SHOWN = 20  # lines of a dry run or of an error list shown; the rest counted
+ASK_FIELD = "reviews_ask_new_accounts"
 FIELDS = ((BANDS_FIELD, "bands", 40), (WEIGHTS_FIELD, "weights", 40), (DAYS_FIELD, "days_before", 2))
 
 
@@ -27,8 +29,25 @@ class ReviewIds(StrEnum):
     IMPORT_CANCEL = "reviews_import_cancel"
 
 
-def setup_modal(current: Mapping[str, str], locale: Locale, *, response_url: str) -> dict[str, Any]:
-    """The settings with the values shown (`current`: the saved ones, as `ReviewConfig.as_text`)."""
+def _ask_input(ask: bool, locale: Locale) -> Block:
+    """Ask every rep for new accounts, yes or no. The chosen option is also the placeholder: clients that
+    show no `initial_option` (the demo's local-slack) show the current value too."""
+    options = [blocks.option(t(f"reviews.settings.ask_{answer}", locale), answer) for answer in ("yes", "no")]
+    chosen = options[0] if ask else options[1]
+    element = {
+        "type": "static_select",
+        "options": options,
+        "initial_option": chosen,
+        "placeholder": chosen["text"],
+    }
+    return blocks.input_block(ASK_FIELD, t("reviews.settings.ask", locale), element)
+
+
+def setup_modal(
+    current: Mapping[str, str], ask: bool, locale: Locale, *, response_url: str
+) -> dict[str, Any]:
+    """The settings with the values shown (`current`: the saved ones, as `ReviewConfig.as_text`; `ask`:
+    whether every rep's check-in asks for new accounts)."""
     fields = [
         blocks.input_block(
             block_id,
@@ -43,15 +62,15 @@ def setup_modal(current: Mapping[str, str], locale: Locale, *, response_url: str
         title=t("reviews.settings.title", locale),
         submit=t("common.save", locale),
         close=t("common.cancel", locale),
-        body=[blocks.section(t("reviews.settings.intro", locale)), *fields],
+        body=[blocks.section(t("reviews.settings.intro", locale)), *fields, _ask_input(ask, locale)],
         metadata={"response_url": response_url},
     )
 
 
-def saved_message(config: ReviewConfig, locale: Locale) -> str:
+def saved_message(config: ReviewConfig, ask: bool, locale: Locale) -> str:
     """After saving: the settings in words, and what happens next."""
     return t(
-        "reviews.settings.saved",
+        "reviews.settings.saved_asking" if ask else "reviews.settings.saved",
         locale,
         bands=", ".join(f"{band} %" for band in config.bands),
         weights=" / ".join(map(str, config.weights)),
@@ -128,3 +147,14 @@ def dry_run_message(
     }
     body = [blocks.section(head), *blocks.sections_from_lines(lines, max_blocks=10), buttons]
     return blocks.message(head, body)
+
+
+def accounts_input(given: int | None, locale: Locale) -> Block:
+    """The check-in's optional "new accounts this week" field, with the count given before."""
+    return blocks.input_block(
+        ACCOUNTS_FIELD,
+        t("reviews.settings.accounts", locale),
+        blocks.text_input(None if given is None else str(given), max_length=5),
+        hint=t("reviews.settings.accounts_hint", locale),
+        optional=True,
+    )

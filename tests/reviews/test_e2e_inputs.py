@@ -17,6 +17,7 @@ from bot.reviews.scorecards import build_scorecards
 from bot.roster.models import Member
 from tests.support.app_server import AppServer
 from tests.support.e2e import at, dms
+from tests.support.goal_forms import ACCOUNTS_GOAL, REVENUE_GOAL
 from tests.support.people import ADMIN, BEN, MARIA, REP_EN, REP_ZH
 from tests.support.slack_emulator import SlackEmulator
 from tests.support.slack_peer import SlackPeer
@@ -164,7 +165,8 @@ def test_settings_show_current_values_get_field_errors_and_save(
 ) -> None:
     team(slack, app_server)
     view = open_settings(slack)
-    current = {block["block_id"]: block["element"].get("initial_value") for block in view["blocks"][1:]}
+    current = {block["block_id"]: block["element"].get("initial_value") for block in view["blocks"][1:4]}
+    assert view["blocks"][4]["element"]["initial_option"]["value"] == "no"  # ask only new-accounts goals
     assert current == {
         "reviews_bands": "70, 90, 100, 120",
         "reviews_weights": "40, 20, 20, 20",
@@ -220,3 +222,68 @@ def test_settings_in_chinese_and_only_for_admins(
     assert forged.status == 200
     with app_server.session_factory() as session:
         assert session.get(ReviewSettings, TEAM) is None
+
+
+def agreed_goal(
+    slack: SlackPeer, emulator: SlackEmulator, manager: str, rep: str, goal: dict[str, str]
+) -> None:
+    view = slack.open_modal(f"goal <@{rep}|x>", user_id=manager)
+    assert slack.view_submission(view, goal, user_id=manager).json() == {}
+    message = wait_for(lambda: dms(emulator, rep), what=f"the agreement DM to {rep}")[-1]
+    slack.click(message, "goal_agree", user_id=rep, channel_id="D" + rep)
+
+
+def checkin_modal(slack: SlackPeer, rep: str) -> tuple[dict[str, Any], dict[str, str]]:
+    """The rep's check-in modal for the week of 30 November, and answers to its goal."""
+    view = slack.open_modal("checkin", user_id=rep)
+    goal = next(
+        b["block_id"].split(":")[1] for b in view["blocks"] if b.get("block_id", "").startswith("result:")
+    )
+    return view, {f"result:{goal}": "5", f"confidence:{goal}": "on_track"}
+
+
+def expansion_evidence(app_server: AppServer, user_id: str) -> tuple[str, dict[str, str]]:
+    with app_server.session_factory() as session:
+        rep = session.scalars(select(Member.id).where(Member.user_id == user_id)).one()
+        (card,) = [card for card in build_scorecards(session, TEAM, "2026Q4") if card.rep_id == rep]
+    evidence = card.levels[Dimension.EXPANSION].evidence
+    return evidence.key, evidence.values
+
+
+def test_new_accounts_in_the_check_in_reach_the_scorecard(
+    slack: SlackPeer, emulator: SlackEmulator, app_server: AppServer
+) -> None:
+    team(slack, app_server)
+    app_server.clock.set(at(30, 0, month=11))
+    agreed_goal(slack, emulator, MARIA, REP_EN, REVENUE_GOAL)
+    agreed_goal(slack, emulator, BEN, REP_ZH, ACCOUNTS_GOAL)
+    app_server.clock.set(at(7, 10))  # Monday: the check-in is for the week of 30 November
+    view, _ = checkin_modal(slack, REP_EN)
+    assert "new_accounts" not in [block.get("block_id") for block in view["blocks"]]  # a revenue goal
+    # Li's goal counts new accounts: the field is there, in Chinese, and checked.
+    view, answers = checkin_modal(slack, REP_ZH)
+    field = next(block for block in view["blocks"] if block.get("block_id") == "new_accounts")
+    assert field["label"]["text"] == "本周新客户数（可选）" and field["optional"] is True
+    bad = slack.view_submission(view, answers | {"new_accounts": "三"}, user_id=REP_ZH).json()
+    assert bad["errors"] == {"new_accounts": "请填写客户数的整数，0 到 10000。"}
+    assert slack.view_submission(view, answers | {"new_accounts": "2"}, user_id=REP_ZH).status == 200
+    key, values = expansion_evidence(app_server, REP_ZH)
+    assert (key, values["source"], Decimal(values["value"])) == ("reviews.evidence.input", "checkin", 2)
+    again, _ = checkin_modal(slack, REP_ZH)  # the count given is shown when the check-in is edited
+    shown = next(block for block in again["blocks"] if block.get("block_id") == "new_accounts")
+    assert shown["element"]["initial_value"] == "2"
+    # An admin asks every rep: Rita's revenue check-in asks too; her figure adds to her quarter.
+    settings = open_settings(slack)
+    every = {"reviews_ask_new_accounts": "yes"}
+    assert slack.view_submission(settings, every, user_id=ADMIN).body == b""
+    said = lambda: [p["text"] for _, p in emulator.responses if "now asks for the new accounts" in p["text"]]  # noqa: E731
+    wait_for(said, what="the settings saved")
+    view, answers = checkin_modal(slack, REP_EN)
+    assert slack.view_submission(view, answers | {"new_accounts": "4"}, user_id=REP_EN).status == 200
+    key, values = expansion_evidence(app_server, REP_EN)
+    assert (key, values["source"], Decimal(values["value"])) == ("reviews.evidence.input", "checkin", 4)
+    # A manager's entry is taken over the check-ins' sum; emptied, the check-ins' figure is gone.
+    slack.command(f"review input <@{REP_EN}|rita> expansion 6 CRM export", user_id=MARIA)
+    assert expansion_evidence(app_server, REP_EN)[1]["source"] == "manager"
+    assert slack.view_submission(view, answers | {"new_accounts": ""}, user_id=REP_EN).status == 200
+    assert [f for f in figures(app_server) if f[1] is InputKind.EXPANSION and f[2] == 4] == []
