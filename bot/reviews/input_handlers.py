@@ -71,7 +71,8 @@ def register(app: App, deps: Deps, commands: Commands) -> None:
 
     @app.event("file_shared")
     def on_file_shared(event: dict[str, Any], context: BoltContext, client: WebClient) -> None:
-        if str(event.get("channel_id") or "").startswith("D") and context.team_id:
+        in_a_dm = str(event.get("channel_id") or "").startswith("D")
+        if in_a_dm and context.team_id and event.get("user_id") not in (None, context.bot_user_id):
             answer_file(deps, client, str(context.team_id), event)
 
     @app.action(ReviewIds.IMPORT.value)
@@ -132,6 +133,8 @@ def answer_file(deps: Deps, client: WebClient, team_id: str, event: dict[str, An
         return  # a rep's file is not figures for the reviews; Pacer stays quiet
     try:
         shared = download.shared_file(client, str(event.get("file_id") or ""))
+        if shared.user_id != user_id:
+            return  # shared by someone else: not this person's figures to import
         data = download.download(client, shared)
         with deps.session_factory() as session:
             checked = importing.check(session, caller, data, shared.kind, now=deps.clock())
@@ -152,6 +155,8 @@ def import_now(request: Interaction[NoMetadata]) -> dict[str, Any]:
     if caller.role not in MANAGERS:
         raise NotAllowed("error.only_roles", who=role_names(MANAGERS, caller.locale), command="review import")
     shared = download.shared_file(request.client, request.value(str))
+    if shared.user_id != caller.member.user_id:
+        raise NotAllowed("reviews.import.not_your_file", file=shared.name)  # a forged button
     data = download.download(request.client, shared)
     with deps.session_factory.begin() as session:
         claim(session)

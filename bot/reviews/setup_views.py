@@ -125,7 +125,12 @@ def error_lines(errors: Sequence[upload.LineError], locale: Locale) -> list[Mrkd
 
 
 def refused_message(name: str, errors: Sequence[upload.LineError], locale: Locale) -> dict[str, Any]:
-    """A file with bad lines: nothing imported, each bad line listed."""
+    """A file with bad lines: nothing imported, each bad line listed (a file that can't be read at all:
+    only why)."""
+    if len(errors) == 1 and errors[0].line == 0:
+        return blocks.notice(
+            t("reviews.import.unread", locale, file=name, reason=error_lines(errors, locale)[0])
+        )
     head = t("reviews.import.refused", locale, file=name, count=len(errors))
     lines = error_lines(errors, locale)
     return blocks.message(head, [blocks.section(head), *blocks.sections_from_lines(lines, max_blocks=10)])

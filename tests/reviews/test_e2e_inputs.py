@@ -64,7 +64,9 @@ def test_bad_lines_are_listed_by_number_and_nothing_is_imported(
     team(slack, app_server)
     data = f"rep,quarter,score,scale\n{REP_EN},2026Q4,4.2,5\nUNOBODY,2026Q4,4,5\n{REP_EN},2026Q9,4,5\n"
     answer = share(slack, emulator, MARIA, "survey.csv", data.encode())
-    assert "Nothing imported from survey.csv: 2 problems" in answer["text"]
+    assert answer["text"] == (
+        "Nothing imported from survey.csv: fix the lines below (2 in all) and share the file again."
+    )
     text = shown(answer)
     assert "Line 3: “UNOBODY” is not a rep" in text and "Line 4: “2026Q9” is not a quarter" in text
     assert "actions" not in [block["type"] for block in answer["blocks"]]  # no Import button
@@ -132,6 +134,28 @@ def test_a_manager_imports_only_their_reps_and_a_rep_is_not_answered(
     slack.event({"type": "file_shared", "file_id": file_id, "user_id": REP_EN, "channel_id": "D" + REP_EN})
     slack.command("help", user_id=REP_EN)  # processed after the event: by then an answer would be there
     assert dms(emulator, REP_EN) == []
+
+
+def test_files_that_are_not_figures_are_answered_with_the_reason(
+    slack: SlackPeer, emulator: SlackEmulator, app_server: AppServer
+) -> None:
+    team(slack, app_server)
+    big = share(slack, emulator, MARIA, "big.csv", b"rep,quarter\n" + b"x" * 2_000_000)
+    assert big["text"] == "big.csv is over 2 MB: split it into smaller files."
+    assert share(slack, emulator, MARIA, "deck.pdf", b"%PDF-1.4")["text"] == (
+        "deck.pdf is not a CSV or XLSX file, so it can't be read as review figures."
+    )
+    broken = share(slack, emulator, MARIA, "scores.xlsx", b"not a workbook")
+    assert broken["text"] == (
+        "Nothing imported from scores.xlsx. The file can't be read as an XLSX workbook: save it again from"
+        " Excel, or as CSV."
+    )
+    answer = share(slack, emulator, MARIA, "q4.csv", GOOD)
+    forged = slack.click(answer, "reviews_import", user_id=ADMIN, channel_id="D" + MARIA)  # not their file
+    assert forged.status == 200
+    refused = wait_for(lambda: emulator.responses, what="the refusal")[0][1]["text"]
+    assert refused == "q4.csv was shared by someone else: only they can import it."
+    assert figures(app_server) == []
 
 
 def test_a_managers_figure_with_a_note_reaches_the_scorecard(
