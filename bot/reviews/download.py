@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from bot.errors import Invalid
 
@@ -30,7 +31,10 @@ class Shared:
 
 def shared_file(client: WebClient, file_id: str) -> Shared:
     """The file's details; a file that is not CSV or XLSX is refused with what Pacer reads."""
-    info: dict[str, Any] = client.files_info(file=file_id)["file"]
+    try:
+        info: dict[str, Any] = client.files_info(file=file_id)["file"]
+    except SlackApiError as error:  # deleted since, or never visible to Pacer
+        raise Invalid("reviews.import.unreadable", file=file_id) from error
     name = str(info.get("name") or info.get("title") or file_id)
     filetype = str(info.get("filetype") or "").lower()
     kind = KINDS.get(filetype) or ("xlsx" if name.lower().endswith(".xlsx") else "")

@@ -150,6 +150,10 @@ def test_files_that_are_not_figures_are_answered_with_the_reason(
         "Nothing imported from scores.xlsx. The file can't be read as an XLSX workbook: save it again from"
         " Excel, or as CSV."
     )
+    gone = {"type": "file_shared", "file_id": "F0GONE", "user_id": MARIA, "channel_id": "D" + MARIA}
+    slack.event(gone)  # deleted before Pacer looked
+    said = wait_for(lambda: dms(emulator, MARIA)[3:], what="the answer to a deleted file")[0]
+    assert said["text"] == "F0GONE could not be downloaded from Slack; share it again."
     answer = share(slack, emulator, MARIA, "q4.csv", GOOD)
     forged = slack.click(answer, "reviews_import", user_id=ADMIN, channel_id="D" + MARIA)  # not their file
     assert forged.status == 200
