@@ -1,13 +1,16 @@
 """Figures and settings for the reviews: `/pacer setup reviews` (bands, weights, opening day), a CSV or
 XLSX file shared in a DM with Pacer (a dry run, then **Import**), `/pacer review import` (how to), and
-`/pacer review input @rep satisfaction 4.2/5 <note>` (a manager's figure with its note)."""
+`/pacer review input @rep satisfaction 4.2/5 [quarter 2026Q4] <note>` (a manager's figure with its note)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from bot import calendar
 from bot.errors import FieldErrors, Invalid, NotAllowed, PacerError
@@ -15,8 +18,8 @@ from bot.goals.numbers import parse_amount
 from bot.i18n import t
 from bot.reviews import download, expansion, importing
 from bot.reviews.inputs import Figure, record_input
-from bot.reviews.models import InputKind
-from bot.reviews.service import quarter_of
+from bot.reviews.models import InputKind, ReviewCycle
+from bot.reviews.service import check_quarter, quarter_of
 from bot.reviews.settings import check_config, load_config, save_config
 from bot.reviews.setup_views import (
     ASK_FIELD,
@@ -55,7 +58,7 @@ def register(app: App, deps: Deps, commands: Commands) -> None:
         Group.REVIEWS,
         (
             60,
-            "review input @rep satisfaction|expansion <figure> <note>",
+            "review input @rep satisfaction|expansion <figure> [quarter <YYYYQn>] <note>",
             "reviews.import.help_input",
             MANAGERS,
             enter_figure,
@@ -168,22 +171,18 @@ def import_now(request: Interaction[NoMetadata]) -> dict[str, Any]:
 
 
 def enter_figure(request: CommandRequest) -> None:
-    """`review input @rep satisfaction 4.2/5 <note>`: the figure kept for the rep's current quarter."""
+    """`review input @rep satisfaction 4.2/5 [quarter 2026Q4] <note>`: the figure kept for the quarter
+    named, else the review under way (the latest not locked), else the current quarter."""
     caller, deps = request.caller, request.deps
-    user_id, kind, figure, note = _parse_entry(request.args)
+    user_id, kind, figure, quarter, note = _parse_entry(request.args)
     rep = deps.directory.member(caller.team_id, user_id)
     with deps.session_factory.begin() as session:
         rep = session.get_one(Member, rep.id)
         check_manages(caller, rep, refusals="reviews.import.entry")
-        quarter = quarter_of(
-            calendar.local_date(
-                deps.clock(), calendar.workspace_zone(session.get_one(Workspace, caller.team_id))
-            )
-        )
+        quarter = quarter or _quarter_under_way(session, caller.team_id, deps.clock())
         value, scale = figure
-        record_input(
-            session, rep, quarter, Figure(kind, value, scale, note), by=caller.member.id, now=deps.clock()
-        )
+        entry = Figure(kind, value, scale, note)
+        record_input(session, rep, quarter, entry, by=caller.member.id, now=deps.clock())
     shown = f"{value}/{scale}" if scale is not None else str(value)
     request.reply(
         request.t(
@@ -196,14 +195,31 @@ def enter_figure(request: CommandRequest) -> None:
     )
 
 
-def _parse_entry(args: list[str]) -> tuple[str, InputKind, tuple[Any, Any], str]:
-    """The mention, the kind, the figure (value and scale) and the note of an entry; else how to write it."""
+def _quarter_under_way(session: Session, team_id: str, now: datetime) -> str:
+    """The latest review not locked yet (its figures may still come in after the quarter ends), else the
+    quarter it is in the workspace's zone."""
+    latest = session.scalar(
+        select(ReviewCycle.quarter)
+        .where(ReviewCycle.team_id == team_id, ReviewCycle.locked.is_(False))
+        .order_by(ReviewCycle.quarter.desc())
+        .limit(1)
+    )
+    zone = calendar.workspace_zone(session.get_one(Workspace, team_id))
+    return latest or quarter_of(calendar.local_date(now, zone))
+
+
+def _parse_entry(args: list[str]) -> tuple[str, InputKind, tuple[Any, Any], str | None, str]:
+    """The mention, the kind, the figure (value and scale), the quarter named (else None) and the note of
+    an entry; else how to write it."""
     user_id = user_id_of(args[0]) if args else None
     kind = KINDS.get(args[1].casefold()) if len(args) > 1 else None
     figure = _figure(args[2]) if len(args) > 2 else None
     if user_id is None or kind is None or figure is None:
         raise Invalid("reviews.import.input_usage")
-    return user_id, kind, figure, " ".join(args[3:])
+    rest = args[3:]
+    if len(rest) >= 2 and rest[0].casefold() in ("quarter", "季度"):
+        return user_id, kind, figure, check_quarter(rest[1]), " ".join(rest[2:])
+    return user_id, kind, figure, None, " ".join(rest)
 
 
 def _figure(typed: str) -> tuple[Any, Any] | None:

@@ -12,6 +12,7 @@ import pytest
 from openpyxl import Workbook  # type: ignore[import-untyped]
 from sqlalchemy import select
 
+from bot.reviews import service
 from bot.reviews.models import Dimension, InputKind, ReviewInput, ReviewSettings
 from bot.reviews.scorecards import build_scorecards
 from bot.roster.models import Member
@@ -176,6 +177,15 @@ def test_a_managers_figure_with_a_note_reaches_the_scorecard(
         "Kept for 2026Q4: Market expansion of rita, 3. It shows on the scorecard with your note."
     )
     assert figures(app_server) == [("2026Q4", InputKind.EXPANSION, Decimal("3.00"), None)]
+    app_server.clock.set(at(8, month=1).replace(year=2027))  # January, Q4's review still under way
+    with app_server.session_factory.begin() as session:
+        service.open_cycle(session, TEAM, "2026Q4", by=None, now=at(21))
+    late = slack.command(f"review input <@{REP_EN}|rita> satisfaction 9/10 December survey", user_id=MARIA)
+    assert late.json()["text"].startswith("Kept for 2026Q4: Customer satisfaction of rita, 9/10.")
+    named = f"review input <@{REP_EN}|rita> satisfaction 4/5 quarter 2027Q1 early survey"
+    assert slack.command(named, user_id=MARIA).json()["text"].startswith("Kept for 2027Q1:")
+    bad = slack.command(f"review input <@{REP_EN}|rita> satisfaction 4/5 quarter 2027Q5 x", user_id=MARIA)
+    assert bad.json()["text"] == "“2027Q5” is not a quarter; write it like 2026Q4."
     with app_server.session_factory() as session:
         rita = session.scalars(select(Member.id).where(Member.user_id == REP_EN)).one()
         (card,) = [card for card in build_scorecards(session, TEAM, "2026Q4") if card.rep_id == rita]

@@ -45,7 +45,7 @@ ADMINS_AND_MANAGERS = [
     "digest post",
     "feedback @rep",
     "escalate @rep [text]",
-    "review input @rep satisfaction|expansion <figure> <note>",
+    "review input @rep satisfaction|expansion <figure> [quarter <YYYYQn>] <note>",
     "review import",
 ]
 HELP = {
