@@ -25,6 +25,7 @@ EXPECTED_BOT_SCOPES = {
     "groups:history",
     "users:read",
     "files:write",
+    "files:read",
 }
 
 

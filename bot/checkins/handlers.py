@@ -7,6 +7,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from slack_bolt import App
+from sqlalchemy.orm import Session
 
 from bot import calendar
 from bot.checkins import messages, service, views
@@ -22,15 +23,19 @@ from bot.goals.numbers import (
     read_whole,
 )
 from bot.i18n import Locale, moment, t
+from bot.reviews import expansion
+from bot.reviews.setup_views import accounts_input
 from bot.roster.models import Member
 from bot.roster.service import Caller
 from bot.slack.answers import tell
+from bot.slack.blocks import Block
 from bot.slack.commands import ADMINS, REPS, CommandRequest, Commands, Group
 from bot.slack.deps import Deps
 from bot.slack.forms import Form, Values, reject
 from bot.slack.idempotency import claim
 from bot.slack.ids import Action, CallbackId, CheckinBlock
 from bot.slack.interaction import Interaction, Metadata, NoMetadata, acts, opens
+from bot.slack.state import submitted_values
 from bot.workspaces.models import Workspace
 
 
@@ -53,6 +58,7 @@ def checkin_view(
         if not goals:
             raise Invalid("checkin.no_goals")
         given = {c.goal_id: c for c in service.checkins_of(session, rep_id=rep.id, week_start=week)}
+        extra = _accounts_field(session, rep, goals, week, caller.locale)
     previous = {
         goal_id: _as_strings(c, goals_unit(goals, goal_id), caller.locale) for goal_id, c in given.items()
     }
@@ -66,7 +72,17 @@ def checkin_view(
         help_requested=help_requested,
         metadata=metadata,
         notice=notice,
+        extra=extra,
     )
+
+
+def _accounts_field(
+    session: Session, rep: Member, goals: list[service.GoalWeek], week: date, locale: Locale
+) -> list[Block]:
+    """The reviews' "new accounts this week" field, when the rep's check-in asks for it."""
+    if not expansion.asks(session, rep.team_id, (item.goal.metric for item in goals)):
+        return []
+    return [accounts_input(expansion.given(session, rep.id, week), locale)]
 
 
 def week_closed_notice(workspace: Workspace, zone: ZoneInfo, closed: date, week: date, locale: Locale) -> str:
@@ -160,14 +176,27 @@ def check_in(request: Interaction[CheckinMetadata]) -> None:
     if request.metadata.rep != caller.member.id:
         raise NotAllowed("checkin.not_yours")
     answers = CHECKIN_FORM.from_view(request.view)
-    if isinstance(answers, FieldErrors):
-        reject(request.ack, answers, caller.locale)
+    accounts = _accounts_of(request.view)
+    if isinstance(answers, FieldErrors) or isinstance(accounts, str):
+        errors = answers if isinstance(answers, FieldErrors) else FieldErrors()
+        reject(
+            request.ack,
+            errors | ({expansion.FIELD: accounts} if isinstance(accounts, str) else {}),
+            caller.locale,
+        )
         return
-    record(deps, caller, request.metadata.week, answers)  # CheckInRecorded refreshes the Home tabs
+    record(deps, caller, request.metadata.week, answers, accounts)  # CheckInRecorded refreshes the Home tabs
     request.ack()
     deps.kick()
     answer = checked_in_answer(deps, caller, request.metadata.week, needs_help=answers[0].needs_help)
     tell(request.client, caller.member.user_id, answer, response_url=request.metadata.response_url)
+
+
+def _accounts_of(view: dict[str, Any]) -> int | str | bool | None:
+    """The new accounts typed in the modal (None: left empty), the i18n key of what is wrong with them,
+    or False when the modal did not ask."""
+    asked = any(block.get("block_id") == expansion.FIELD for block in view.get("blocks") or [])
+    return expansion.read_count(submitted_values(view).get(expansion.FIELD)) if asked else False
 
 
 def checked_in_answer(deps: Deps, caller: Caller, week: date, *, needs_help: bool) -> str:
@@ -210,8 +239,11 @@ def register(app: App, deps: Deps, commands: Commands) -> None:
         check_in(request)
 
 
-def record(deps: Deps, caller: Caller, week: date, answers: list[service.Answer]) -> None:
-    """Save the check-in, turn the nudge into "done", and tell the manager if the rep asked for help."""
+def record(
+    deps: Deps, caller: Caller, week: date, answers: list[service.Answer], accounts: int | bool | None = False
+) -> None:
+    """Save the check-in (and the week's new accounts, when asked), turn the nudge into "done", and tell
+    the manager if the rep asked for help."""
     now = deps.clock()
     with deps.session_factory.begin() as session:
         claim(session)
@@ -221,6 +253,10 @@ def record(deps: Deps, caller: Caller, week: date, answers: list[service.Answer]
             closed_at = calendar.digest_time(workspace, week)
             raise Stale("answers.stale.week_closed", week=views.week_label(week, caller.locale), at=closed_at)
         service.save_checkin(session, rep=rep, week_start=week, answers=answers, now=now)
+        if accounts is not False:
+            expansion.record_week(
+                session, rep, week, int(accounts) if accounts is not None else None, now=now
+            )
         goals = service.goal_weeks(session, service.active_goals(session, rep=rep, week_start=week), week)
         outgoing = []
         for kind in (messages.NUDGE, messages.REMINDER):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -198,12 +199,15 @@ def checkin_modal(
     help_requested: bool,
     metadata: dict[str, Any],
     notice: str | None = None,
+    extra: Sequence[blocks.Block] = (),
 ) -> dict[str, Any]:
     """One modal for all of the rep's active goals that week. `previous`: answers given before, by goal;
-    `notice`: why this week and not the one asked for (that one has closed)."""
+    `notice`: why this week and not the one asked for (that one has closed); `extra`: other features'
+    fields for the week (the reviews' new accounts), before the help box."""
     body: list[blocks.Block] = [blocks.section(notice, block_id="week_closed")] if notice else []
     body.append(blocks.section(t("checkin.intro", locale, week=week_label(week_start, locale))))
     body += _goals_part(goals, week_start, previous, locale)
+    body += extra
     body.append(_help_part(help_requested, locale))
     return blocks.modal(
         CallbackId.CHECKIN.value,

@@ -30,6 +30,13 @@ Modules (none imports Slack):
 - `upload`: `read_upload(session, team_id, bytes)` → `Upload(lines, errors)` (UTF-8, BOM, GB18030; each
   bad line as a `LineError` with its number), `plan_import` (the dry run: `Change`s), `import_upload`
   (only a clean file; `dry_run=True` writes nothing).
+- `expansion`: new accounts from the weekly check-in (`asks`, `read_count`, `given`, `record_week`: kept per
+  week in `WeeklyAccounts`, migration 0009, summed per quarter as the `InputSource.CHECKIN` figure),
+  `asks_everyone`/`save_asks_everyone` (a setting in `/pacer setup reviews`).
+- `importing` (a shared file for its importer: XLSX through `xlsx.as_csv`, a manager's lines limited to
+  their own reps, `check` = the dry run, `run` = the import); `download` (`files.info`, then the bytes with
+  the bot token, at most 2 MB). Slack side: `input_handlers` (`/pacer setup reviews`, `/pacer review
+  input`, `/pacer review import`, the `file_shared` listener, **Import**), `setup_views` (their Block Kit).
 - `peers`: `ask_peer`, `rate`, `ratings_of` (refusals: self rating, not a teammate, not asked, over 5).
 - `policy`: `viewer_of` → `Viewer`, `visible(viewer, stage, comments=)` → `Part`s, `can_rate`,
   `check_can_rate`, `can_ask_peers`, `can_self_review`, `can_manager_review`, `can_calibrate`,

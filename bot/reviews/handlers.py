@@ -7,7 +7,7 @@ from importlib import resources
 
 from slack_bolt import App
 
-from bot.reviews import flows, models
+from bot.reviews import flows, input_handlers, models
 from bot.reviews.jobs import JOBS
 from bot.slack.commands import Commands
 from bot.slack.deps import Deps
@@ -20,3 +20,4 @@ CATALOGS = resources.files("bot.reviews") / "i18n"
 def register(app: App, deps: Deps, commands: Commands) -> None:
     """The review's listeners and subcommands, one line per part of the feature."""
     flows.register(app, deps, commands)
+    input_handlers.register(app, deps, commands)

@@ -60,6 +60,7 @@ class InputSource(StrEnum):
     UPLOAD = "upload"
     MANAGER = "manager"
     CRM = "crm"
+    CHECKIN = "checkin"  # the quarter's sum of the new accounts reps gave in their weekly check-ins
 
 
 def _levels_in_range(*columns: str) -> tuple[CheckConstraint, ...]:
@@ -80,6 +81,7 @@ class ReviewSettings(Base):
     bands: Mapped[str] = mapped_column(String(32), default="70,90,100,120")  # % where levels 2..5 start
     weights: Mapped[str] = mapped_column(String(32), default="40,20,20,20")  # per DIMENSIONS, sum 100
     days_before: Mapped[int] = mapped_column(default=10)  # a cycle opens this many days before quarter end
+    ask_new_accounts: Mapped[bool] = mapped_column(default=False)  # every rep's check-in asks for them
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
@@ -245,4 +247,22 @@ class ReviewInput(Base):
     scale: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
     note: Mapped[str] = mapped_column(Text, default="")
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class WeeklyAccounts(Base):
+    """The new accounts a rep opened in an ISO week, as given in that week's check-in (migration 0009);
+    their quarter's sum is kept as the rep's `ReviewInput` from the check-ins."""
+
+    __tablename__ = "review_weekly_accounts"
+    __table_args__ = (
+        UniqueConstraint("rep_id", "week_start"),
+        CheckConstraint("count >= 0", name="count_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(ForeignKey("workspaces.team_id", ondelete="CASCADE"))
+    rep_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    week_start: Mapped[date] = mapped_column()
+    count: Mapped[int] = mapped_column()
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -44,7 +44,7 @@ from bot.reviews.service import check_quarter
 from bot.reviews.settings import ReviewConfig, load_config
 from bot.roster.models import Member
 
-INPUT_PRECEDENCE = {InputSource.MANAGER: 0, InputSource.UPLOAD: 1, InputSource.CRM: 2}
+INPUT_PRECEDENCE = {InputSource.MANAGER: 0, InputSource.UPLOAD: 1, InputSource.CHECKIN: 2, InputSource.CRM: 3}
 INPUT_DIMENSION = {InputKind.SATISFACTION: Dimension.SATISFACTION, InputKind.EXPANSION: Dimension.EXPANSION}
 
 

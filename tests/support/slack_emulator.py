@@ -24,7 +24,7 @@ from datetime import datetime
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, quote, urlsplit
 from zoneinfo import ZoneInfo
 
 from tests.support.block_kit import (
@@ -153,6 +153,7 @@ class SlackEmulator:
             "conversations.replies": self._conversations_replies,
             "files.getUploadURLExternal": self._files_get_upload_url,
             "files.completeUploadExternal": self._files_complete_upload,
+            "files.info": self._files_info,
             "chat.postMessage": self._chat_post_message,
             "chat.postEphemeral": self._chat_post_ephemeral,
             "chat.update": self._chat_update,
@@ -348,6 +349,8 @@ class SlackEmulator:
                 return self._response_url(f"{self.base_url}{path}", body)
             if url.path.startswith("/upload/"):
                 return self._receive_upload(url.path.removeprefix("/upload/"), body)
+            if url.path.startswith("/files-pri/"):
+                return self._serve_file(url.path.removeprefix("/files-pri/"), headers)
             return _Reply(404, b"not found")
         except Exception:  # a bug in the emulator: keep serving, let the test see it
             self.errors.append(traceback.format_exc())
@@ -500,6 +503,42 @@ class SlackEmulator:
                 return _Reply(404, b"not found")
             entry["content"] = body
         return _Reply(200, b"OK - " + str(len(body)).encode())
+
+    def share_file(self, user_id: str, name: str, content: bytes, *, filetype: str = "") -> str:
+        """A file a person shared (in a DM with the app, say): ``files.info`` describes it and its
+        ``url_private_download`` serves its bytes to the bot token only, as Slack's file server does.
+        Returns the file id for the ``file_shared`` event."""
+        with self._lock:
+            file_id = f"F{next(self._ids):08d}"
+            self.files[file_id] = {
+                "filename": name,
+                "length": len(content),
+                "content": content,
+                "shared": None,
+                "user": user_id,
+                "filetype": filetype or name.rsplit(".", 1)[-1].lower(),
+            }
+        return file_id
+
+    def _files_info(self, params: Params) -> dict[str, Any]:
+        entry = self.files.get(str(params.get("file") or ""))
+        if entry is None:
+            raise SlackError("file_not_found")
+        file_id = str(params["file"])
+        url = f"{self.base_url}/files-pri/{self.team_id}-{file_id}/{quote(entry['filename'])}"
+        info = {"id": file_id, "name": entry["filename"], "title": entry["filename"], "size": entry["length"]}
+        info |= {"user": entry.get("user"), "filetype": entry.get("filetype", ""), "url_private": url}
+        return self._ok(file=info | {"url_private_download": f"{url}?download=1"})
+
+    def _serve_file(self, path: str, headers: dict[str, str]) -> _Reply:
+        """A file's bytes, for the bot token only (Slack answers others with its login page)."""
+        auth = {name.lower(): value for name, value in headers.items()}.get("authorization", "")
+        file_id = path.split("/", 1)[0].removeprefix(f"{self.team_id}-")
+        with self._lock:
+            entry = self.files.get(file_id)
+        if auth != f"Bearer {self.bot_token}" or entry is None or entry["content"] is None:
+            return _Reply(404, b"not found")
+        return _Reply(200, entry["content"], content_type="application/octet-stream")
 
     def _files_complete_upload(self, params: Params) -> dict[str, Any]:
         """Step three: share the uploaded files in a channel (and thread); a file never uploaded fails."""
