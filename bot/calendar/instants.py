@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.calendar.weeks import DAY, WEEK, iso_week_start, month_of, previous_month
-from bot.calendar.workdays import holiday_country, is_day_off, is_working_day
+from bot.calendar.workdays import holiday_country, is_away, is_day_off, is_working_day
 from bot.calendar.zones import Person, Schedule, local_date, member_zone, workspace_zone
 
 CATCH_UP = timedelta(hours=24)  # a message missed (Pacer was down) is still sent within a day
@@ -134,3 +134,43 @@ def status_weeks(workspace: Schedule, now: datetime) -> tuple[date, date]:
     has ended, and the current one (in progress; shown when no goal reaches back into the last)."""
     this_week = iso_week_start(local_date(now, workspace_zone(workspace)))
     return this_week - WEEK, this_week
+
+
+# --- working hours: a review's peer asks and reminders ------------------------------------------------
+WORKING_HOURS = (time(10, 0), time(18, 0))  # when a person is asked or reminded, in their own zone
+
+
+def _asks_on(member: Person, workspace: Schedule, day: date) -> bool:
+    return is_working_day(day, holiday_country(member, workspace)) and not is_away(member, day)
+
+
+def next_working_hour(member: Person, workspace: Schedule, now: datetime, hour: int = 10) -> datetime:
+    """When `member` may be asked something: `now` if it is between `hour`:00 and 18:00 on a working day of
+    theirs (own zone and country, not away), else `hour`:00 on the next such day (within a year)."""
+    in_zone = member_zone(member, workspace)
+    local = now.astimezone(in_zone)
+    day, start = local.date(), time(hour, 0)
+    if _asks_on(member, workspace, day) and start <= local.time() < WORKING_HOURS[1]:
+        return now
+    if local.time() >= start or not _asks_on(member, workspace, day):
+        day += DAY
+        for _ in range(366):
+            if _asks_on(member, workspace, day):
+                break
+            day += DAY
+    return datetime.combine(day, start, tzinfo=in_zone)
+
+
+def reminder_day(member: Person, workspace: Schedule, now: datetime, due: date) -> date | None:
+    """The member's local day whose reminder is due now: a working day of theirs, from 10:00 to 18:00 in
+    their own zone, on or before `due`; None otherwise (one reminder a day at most is the caller's key)."""
+    in_zone = member_zone(member, workspace)
+    today = local_date(now, in_zone)
+    if today > due or next_working_hour(member, workspace, now, WORKING_HOURS[0].hour) != now:
+        return None
+    return today
+
+
+def day_start(member: Person, workspace: Schedule, day: date) -> datetime:
+    """Midnight at the start of `day` in the member's own zone."""
+    return datetime.combine(day, time(0, 0), tzinfo=member_zone(member, workspace))

@@ -41,8 +41,12 @@ Modules (none imports Slack):
 - `policy`: `viewer_of` → `Viewer`, `visible(viewer, stage, comments=)` → `Part`s, `can_rate`,
   `check_can_rate`, `can_ask_peers`, `can_self_review`, `can_manager_review`, `can_calibrate`,
   `can_reopen`, `comment_summary_shown`.
-- Dates: `bot.calendar.quarter_bounds`, `bot.calendar.review_dates`.
+- Dates: `bot.calendar.quarter_bounds`, `bot.calendar.review_dates`, `bot.calendar.next_working_hour`,
+  `bot.calendar.reminder_day`.
 - `jobs`: `reviews-open` opens each workspace's review on its day, in the workspace's zone, once.
+  `reviews-remind`: whoever owes input in the current stage (`reminders.owing` → `Due`s: a self review,
+  peer ratings, a manager's reviews) gets one DM a day at their own 10:00 on working days
+  (`calendar.reminder_day`), none after the stage's due date or once done; key per person and day.
 - Catalogs: `bot/reviews/i18n/` (`reviews.*`). Listeners: `handlers.register` (none yet); `handlers`
   also holds what bot/features.py names (`JOBS`, `models`, `CATALOGS`), so the feature is one line there.
 - Benchmark: `python -m benchmarks.reviews` (1,000 reps × 3 goals × 13 weeks against 10 reps).

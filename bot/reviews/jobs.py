@@ -1,15 +1,22 @@
 """`reviews-open`: open each workspace's quarterly review on its day (the configured number of days
 before the quarter ends, in the workspace's own zone). Opening is a database fact — one cycle per quarter
-and workspace — so a missed or repeated tick opens it once."""
+and workspace — so a missed or repeated tick opens it once.
+
+`reviews-remind`: whoever owes something in the current stage (a self review, ratings asked of a peer, a
+manager's reviews) gets one DM a day at their own 10:00 on working days, none after the stage's due date
+and none once done; one outbox key per person and day makes it exactly once."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import calendar
+from bot.delivery.service import enqueue
+from bot.reviews import messages, reminders
+from bot.reviews.reminders import Due
 from bot.reviews.service import open_due_cycle
 from bot.scheduler import Job, JobContext, for_each_unit
 from bot.workspaces.models import Workspace
@@ -29,4 +36,44 @@ def open_cycles(context: JobContext, now: datetime) -> str:
     return f"{done.results.count(True)} quarterly reviews opened{done.note()}"
 
 
-JOBS = [Job("reviews-open", "open each workspace's quarterly review on its day", 60, open_cycles)]
+def _reminders_due(session: Session, now: datetime) -> list[tuple[str, tuple[Due, Workspace, date]]]:
+    """Each person owing something whose local 10:00 on a working day has come (until 18:00), on or
+    before the stage's due date; a peer only once an ask reached them on an earlier day."""
+    workspaces = {w.team_id: w for w in session.scalars(select(Workspace))}
+    units = []
+    for cycle in reminders.cycles_to_remind(session):
+        workspace = workspaces[cycle.team_id]
+        for owed in reminders.owing(session, cycle):
+            today = calendar.reminder_day(owed.person, workspace, now, owed.due)
+            if today is None:
+                continue
+            if owed.asked_at is not None and _asked_today(owed, owed.asked_at, workspace, today):
+                continue
+            units.append((messages.reminder_key(owed.person, today), (owed, workspace, today)))
+    return units
+
+
+def _asked_today(owed: Due, asked_at: datetime, workspace: Workspace, today: date) -> bool:
+    """Whether the peer's first ask reaches them today (at their next working hour): no reminder yet."""
+    reaches = calendar.next_working_hour(owed.person, workspace, asked_at)
+    return reaches >= calendar.day_start(owed.person, workspace, today)
+
+
+def remind(context: JobContext, now: datetime) -> str:
+    """At most one reminder a person a day, each queued in a transaction of its own, once per key."""
+    with context.session_factory() as session:
+        units = _reminders_due(session, now)
+        session.expunge_all()
+
+    def queue(session: Session, unit: tuple[Due, Workspace, date]) -> int:
+        owed, workspace, today = unit
+        return enqueue(session, [messages.reminder(owed, workspace, today)], now=now)
+
+    done = for_each_unit(context.session_factory, units, queue)
+    return f"{len(units)} review reminders due, {sum(done.results)} new in the outbox{done.note()}"
+
+
+JOBS = [
+    Job("reviews-open", "open each workspace's quarterly review on its day", 60, open_cycles),
+    Job("reviews-remind", "remind whoever owes review input, once a day at their 10:00", 60, remind),
+]

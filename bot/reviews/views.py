@@ -3,6 +3,7 @@ comment modal, and the team's progress. Every figure and every typed word goes t
 
 from __future__ import annotations
 
+from datetime import date
 from enum import StrEnum
 from typing import Any
 
@@ -13,6 +14,7 @@ from bot.reviews.forms import MANAGER_TEXTS, TEXT_MAX
 from bot.reviews.forms import SELF_TEXTS as TEXTS
 from bot.reviews.models import DIMENSIONS, Dimension, ManagerReview, PeerRating, ReviewCycle, SelfReview
 from bot.reviews.progress import RepProgress
+from bot.reviews.reminders import Owed
 from bot.reviews.reviewing import level_field, reason_field
 from bot.reviews.scorecards import Card, Evidence
 from bot.reviews.scoring import peer_median
@@ -287,3 +289,16 @@ def team_listing(
         for row in rows
     ] or [_f("team_empty", locale)]
     return join("\n", [heading, *lines]), blocks.sections_from_lines([heading, *lines], max_blocks=40)
+
+
+REMINDERS = {
+    Owed.SELF: "reviews.remind.self",
+    Owed.PEER: "reviews.remind.peer",
+    Owed.MANAGER: "reviews.remind.manager",
+}
+
+
+def reminder_message(what: Owed, quarter: str, count: int, due: date, locale: Locale) -> dict[str, Any]:
+    """A daily reminder of what is still owed in the review's current stage, and by when."""
+    text = t(REMINDERS[what], locale, quarter=quarter, count=count, due=day(due, locale))
+    return blocks.message(text, [blocks.section(text)])
