@@ -37,7 +37,9 @@ Modules (none imports Slack):
   their own reps, `check` = the dry run, `run` = the import); `download` (`files.info`, then the bytes with
   the bot token, at most 2 MB). Slack side: `input_handlers` (`/pacer setup reviews`, `/pacer review
   input`, `/pacer review import`, the `file_shared` listener, **Import**), `setup_views` (their Block Kit).
-- `peers`: `ask_peer`, `rate`, `ratings_of` (refusals: self rating, not a teammate, not asked, over 5).
+- `peers`: `ask_peer`, `rate`, `ratings_of` (refusals: self rating, not a teammate, not asked, over 5),
+  `unanswered_asks`. A peer's DM goes at once within their working hours (10:00–18:00 on a working day,
+  own zone), else `reviews-ask` sends it at their next 10:00 (`calendar.next_working_hour`).
 - `policy`: `viewer_of` → `Viewer`, `visible(viewer, stage, comments=)` → `Part`s, `can_rate`,
   `check_can_rate`, `can_ask_peers`, `can_self_review`, `can_manager_review`, `can_calibrate`,
   `can_reopen`, `comment_summary_shown`.

@@ -10,6 +10,7 @@ from typing import Any
 from slack_bolt import App
 from sqlalchemy.orm import Session
 
+from bot import calendar
 from bot.db.scoped import get_in_workspace
 from bot.delivery.service import enqueue
 from bot.errors import FieldErrors, Invalid, NotAllowed, Stale
@@ -138,9 +139,14 @@ def peers_command(request: CommandRequest) -> None:
         for rater in raters:
             peers.ask_peer(session, cycle, rep, rater, by=request.caller.member.id, now=now)
         workspace = session.get_one(Workspace, request.caller.team_id)
-        enqueue(session, [messages.peer_ask(cycle, rep, rater, workspace) for rater in raters], now=now)
+        later = [r for r in raters if calendar.next_working_hour(r, workspace, now) != now]
+        asks = [messages.peer_ask(cycle, rep, rater, workspace) for rater in raters if rater not in later]
+        enqueue(session, asks, now=now)  # the others at their own 10:00, by the `reviews-ask` job
         asked = join(", ", [mention(rater.user_id) for rater in raters])
         answer = request.t("reviews.flows.peers_asked", peers=asked, rep=mention(rep.user_id))
+        if later:
+            waiting = join(", ", [mention(rater.user_id) for rater in later])
+            answer = join("\n", [answer, request.t("reviews.remind.asked_later", peers=waiting)])
     request.deps.kick()
     request.reply(answer)
 

@@ -4,7 +4,9 @@ and workspace — so a missed or repeated tick opens it once.
 
 `reviews-remind`: whoever owes something in the current stage (a self review, ratings asked of a peer, a
 manager's reviews) gets one DM a day at their own 10:00 on working days, none after the stage's due date
-and none once done; one outbox key per person and day makes it exactly once."""
+and none once done; one outbox key per person and day makes it exactly once.
+
+`reviews-ask`: a peer asked outside their working hours gets the ask at their next 10:00."""
 
 from __future__ import annotations
 
@@ -14,10 +16,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import calendar
+from bot.delivery.models import Delivery
 from bot.delivery.service import enqueue
-from bot.reviews import messages, reminders
+from bot.reviews import messages, peers, reminders
+from bot.reviews.models import ReviewCycle
 from bot.reviews.reminders import Due
 from bot.reviews.service import open_due_cycle
+from bot.roster.models import Member
 from bot.scheduler import Job, JobContext, for_each_unit
 from bot.workspaces.models import Workspace
 
@@ -73,7 +78,46 @@ def remind(context: JobContext, now: datetime) -> str:
     return f"{len(units)} review reminders due, {sum(done.results)} new in the outbox{done.note()}"
 
 
+Ask = tuple[ReviewCycle, Member, Member, Workspace]
+
+
+def _asks_due(session: Session, now: datetime) -> list[tuple[str, Ask]]:
+    """Unanswered asks whose rater's working hours have come (their own zone; until the peer due date)
+    and whose DM is not in the outbox yet, keyed as the DM is."""
+    workspaces = {w.team_id: w for w in session.scalars(select(Workspace))}
+    due = {}
+    for cycle, rep, rater in peers.unanswered_asks(session):
+        workspace = workspaces[cycle.team_id]
+        today = calendar.local_date(now, calendar.member_zone(rater, workspace))
+        if today <= cycle.peer_due and calendar.next_working_hour(rater, workspace, now) == now:
+            due[(cycle.team_id, messages.peer_ask_key(cycle, rep, rater))] = (cycle, rep, rater, workspace)
+    queued = session.execute(
+        select(Delivery.team_id, Delivery.key).where(
+            Delivery.kind == messages.PEER_ASK, Delivery.key.in_([key for _, key in due])
+        )
+    )
+    for team_id, key in queued:
+        due.pop((team_id, key), None)
+    return [(key, ask) for (_, key), ask in due.items()]
+
+
+def ask_peers(context: JobContext, now: datetime) -> str:
+    """Peers are asked at their own working hours (10:00 to 18:00 on a working day in their own zone): an
+    ask made outside them waits here for the peer's next 10:00. Once per peer, rep and cycle."""
+    with context.session_factory() as session:
+        units = _asks_due(session, now)
+        session.expunge_all()
+
+    def queue(session: Session, ask: Ask) -> int:
+        cycle, rep, rater, workspace = ask
+        return enqueue(session, [messages.peer_ask(cycle, rep, rater, workspace)], now=now)
+
+    done = for_each_unit(context.session_factory, units, queue)
+    return f"{len(units)} peer asks due, {sum(done.results)} new in the outbox{done.note()}"
+
+
 JOBS = [
     Job("reviews-open", "open each workspace's quarterly review on its day", 60, open_cycles),
+    Job("reviews-ask", "ask each peer to rate at their own 10:00 on a working day", 15, ask_peers),
     Job("reviews-remind", "remind whoever owes review input, once a day at their 10:00", 60, remind),
 ]

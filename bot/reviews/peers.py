@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from bot.errors import Invalid, NotAllowed
 from bot.reviews import policy
@@ -95,3 +95,18 @@ def _find(session: Session, cycle: ReviewCycle, rep_id: int, rater_id: int) -> P
             PeerRating.rater_id == rater_id,
         )
     ).one_or_none()
+
+
+def unanswered_asks(session: Session) -> list[tuple[ReviewCycle, Member, Member]]:
+    """Every ask not answered yet, as (cycle, rep, rater), in a cycle that still asks and to an active
+    rater, oldest first: what `reviews-ask` delivers at each rater's own working hours. One statement."""
+    rep, rater = aliased(Member), aliased(Member)
+    rows = session.execute(
+        select(ReviewCycle, rep, rater)
+        .join(PeerRating, PeerRating.cycle_id == ReviewCycle.id)
+        .join(rep, rep.id == PeerRating.rep_id)
+        .join(rater, rater.id == PeerRating.rater_id)
+        .where(ReviewCycle.stage.in_(ASKING_STAGES), PeerRating.rating.is_(None), rater.active.is_(True))
+        .order_by(PeerRating.id)
+    )
+    return [(row[0], row[1], row[2]) for row in rows]

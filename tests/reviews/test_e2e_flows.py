@@ -59,6 +59,11 @@ def advance_to_manager_review(app_server: AppServer) -> None:
             service.advance(session, cycle, by=None, now=at(28, 12))
 
 
+def asks(emulator: SlackEmulator, user_id: str) -> list[dict[str, Any]]:
+    """The DMs asking `user_id` to rate a teammate in 2026Q4 (not their welcome to the team)."""
+    return [message for message in dms(emulator, user_id) if "2026Q4" in message["text"]]
+
+
 def member_id(app_server: AppServer, user_id: str) -> int:
     with app_server.session_factory() as session:
         return session.scalars(select(Member.id).where(Member.user_id == user_id)).one()
@@ -92,10 +97,19 @@ def test_self_review_then_peers_then_manager_review(
 
     reply = team.command(f"review peers <@{REP_EN}> <@{REP_ZH}> <@{REP_LA}> <@{FRED}>", user_id=MARIA)
     assert "to rate <@UREPEN>'s teamwork" in reply.json()["text"]
-    li = wait_for(lambda: dms(emulator, REP_ZH), what="Li's ask")[-1]
+    # 12:00 UTC: Fred (Paris, 13:00) is asked at once; Li (Shanghai, 20:00) and Sam (Los Angeles, 04:00)
+    # once their own working hours have come (10:00 to 18:00), by the reviews-ask job.
+    assert "<@UREPZH>, <@UREPLA>: outside their working hours now" in reply.json()["text"]
+    fred = wait_for(lambda: asks(emulator, FRED), what="Fred's ask")[-1]
+    assert asks(emulator, REP_ZH) == [] and asks(emulator, REP_LA) == []
+    app_server.run_job("reviews-ask", at(23, 1, 55))  # 09:55 in Shanghai; 17:55 on the 22nd in Los Angeles
+    sam = wait_for(lambda: asks(emulator, REP_LA), what="Sam's ask")[-1]
+    assert asks(emulator, REP_ZH) == []
+    app_server.run_job("reviews-ask", at(23, 2))  # 10:00 in Shanghai
+    li = wait_for(lambda: asks(emulator, REP_ZH), what="Li's ask")[-1]
     assert "季度评估" in li["text"] and "<@UREPEN>" in li["text"]
-    sam = wait_for(lambda: dms(emulator, REP_LA), what="Sam's ask")[-1]
-    fred = wait_for(lambda: dms(emulator, FRED), what="Fred's ask")[-1]
+    app_server.run_job("reviews-ask", at(23, 2, 15))  # asked once: nothing more
+    assert len(asks(emulator, REP_ZH)) == len(asks(emulator, REP_LA)) == len(asks(emulator, FRED)) == 1
     assert "quarterly review of 2026Q4" in fred["text"]
     home = texts(opened(team, emulator, REP_ZH))
     assert "季度评估 2026Q4" in home and "请在 12月28日 前为 <@UREPEN> 的团队协作打分" in home

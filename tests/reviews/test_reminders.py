@@ -1,7 +1,8 @@
-"""`reviews-remind` (bot/reviews/jobs.py) at simulated clocks: whoever owes something in the review's
-current stage gets one DM a day at their own 10:00 on working days, none once done or after the stage's
-due date; in their language. The 2026Q4 review opens on Monday 21 December: self reviews are due on the
-25th, peer ratings on the 28th, manager reviews on the 31st."""
+"""`reviews-remind` and `reviews-ask` (bot/reviews/jobs.py) at simulated clocks: whoever owes something
+in the review's current stage gets one DM a day at their own 10:00 on working days, none once done or
+after the stage's due date, in their language; a peer asked outside their working hours gets the ask at
+their next 10:00. The 2026Q4 review opens on Monday 21 December: self reviews are due on the 25th, peer
+ratings on the 28th, manager reviews on the 31st."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from bot.db import make_session_factory
 from bot.delivery.models import Delivery
 from bot.features import all_jobs
 from bot.reviews import peers, service
-from bot.reviews.messages import REMIND
+from bot.reviews.messages import PEER_ASK, REMIND
 from bot.reviews.models import ManagerReview, ReviewCycle, SelfReview
 from bot.roster.models import Member, Role
 from bot.scheduler.job import JobContext
@@ -44,8 +45,8 @@ def context(engine: Engine) -> Iterator[JobContext]:
     wipe(engine)
 
 
-def run(context: JobContext, now: datetime) -> str:
-    return all_jobs()["reviews-remind"].run(context, now)
+def run(context: JobContext, now: datetime, job: str = "reviews-remind") -> str:
+    return all_jobs()[job].run(context, now)
 
 
 def reminded(context: JobContext) -> list[tuple[str, str]]:
@@ -138,3 +139,27 @@ def test_the_manager_is_reminded_of_the_reviews_still_to_write(context: JobConte
     assert run(context, at(28, 10)) == "1 review reminders due, 1 new in the outbox"
     [(user, text)] = reminded(context)
     assert user == "UBOSS" and "2 of your reps' reviews for 2026Q4" in text and "Dec 31" in text
+
+
+def test_a_peer_is_asked_at_their_own_ten_once(context: JobContext) -> None:
+    people = ids(context)
+    with context.session_factory.begin() as session:
+        cycle = session.scalars(select(ReviewCycle)).one()
+        for rater in ("ULI", "USAM"):  # asked at 12:00 UTC: 20:00 in Shanghai
+            peers.ask_peer(
+                session, cycle, people["URITA"], people[rater], by=people["UBOSS"].id, now=at(22, 12)
+            )
+    assert run(context, at(22, 12, 15), "reviews-ask") == "1 peer asks due, 1 new in the outbox"  # Sam
+    assert run(context, at(22, 12, 30), "reviews-ask") == "0 peer asks due, 0 new in the outbox"
+    assert run(context, at(23, 1, 45), "reviews-ask").startswith("0 peer asks due")  # 09:45 in Shanghai
+    assert run(context, at(23, 2), "reviews-ask") == "1 peer asks due, 1 new in the outbox"  # Li's 10:00
+    with context.session_factory() as session:
+        sent = session.execute(
+            select(Delivery.channel, Delivery.payload).where(Delivery.kind == PEER_ASK).order_by(Delivery.id)
+        ).all()
+    assert [user for user, _ in sent] == ["USAM", "ULI"] and "季度评估" in sent[1][1]["text"]
+    with context.session_factory.begin() as session:
+        cycle = session.scalars(select(ReviewCycle)).one()
+        peers.ask_peer(session, cycle, people["USAM"], people["ULI"], by=None, now=at(23, 10, 30))
+    assert run(context, at(23, 11), "reviews-ask").startswith("0 peer asks due")  # 19:00 in Shanghai
+    assert run(context, at(24, 2), "reviews-ask") == "1 peer asks due, 1 new in the outbox"
