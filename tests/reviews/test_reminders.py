@@ -15,13 +15,14 @@ from sqlalchemy import Engine, select
 from bot.db import make_session_factory
 from bot.delivery.models import Delivery
 from bot.features import all_jobs
-from bot.reviews import peers, service
+from bot.reviews import peers, reminders, service
 from bot.reviews.messages import PEER_ASK, REMIND
 from bot.reviews.models import ManagerReview, ReviewCycle, SelfReview
 from bot.roster.models import Member, Role
 from bot.scheduler.job import JobContext
 from tests.conftest import wipe
 from tests.factories import TEAM, member
+from tests.reviews.support import count_statements
 
 
 def at(day: int, hour: int, minute: int = 0) -> datetime:
@@ -163,3 +164,22 @@ def test_a_peer_is_asked_at_their_own_ten_once(context: JobContext) -> None:
         peers.ask_peer(session, cycle, people["USAM"], people["ULI"], by=None, now=at(23, 10, 30))
     assert run(context, at(23, 11), "reviews-ask").startswith("0 peer asks due")  # 19:00 in Shanghai
     assert run(context, at(24, 2), "reviews-ask") == "1 peer asks due, 1 new in the outbox"
+
+
+@pytest.mark.parametrize("stages", [0, 2, 3])  # self review, peer input, manager review
+def test_who_owes_what_is_read_in_constant_statements(
+    engine: Engine, context: JobContext, stages: int
+) -> None:
+    def statements() -> int:
+        with context.session_factory() as session:
+            cycle = session.scalars(select(ReviewCycle)).one()
+            return count_statements(engine, lambda: reminders.owing(session, cycle))
+
+    advance(context, stages)
+    few = statements()
+    with context.session_factory.begin() as session:
+        boss = session.scalars(select(Member).where(Member.user_id == "UBOSS")).one()
+        for n in range(30):
+            rep = member(session, f"UMORE{n:02d}")
+            rep.on_team, rep.manager_id = True, boss.id
+    assert statements() == few <= 4
