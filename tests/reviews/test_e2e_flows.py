@@ -235,3 +235,20 @@ def test_a_rep_proposes_peers_and_a_chinese_rep_sees_chinese(
     with app_server.session_factory() as session:
         assert len(session.scalars(select(PeerRating)).all()) == 3
     assert len(dms(emulator, REP_EN)) == 1
+
+
+def test_a_self_review_reminder_reaches_li_at_her_ten_in_chinese(
+    team: SlackPeer, emulator: SlackEmulator, app_server: AppServer
+) -> None:
+    def reminders(user_id: str) -> list[dict[str, Any]]:
+        return [
+            m for m in dms(emulator, user_id) if "2026Q4" in m["text"] and "review peers" not in m["text"]
+        ]
+
+    app_server.run_job("reviews-remind", at(23, 2))  # 10:00 in Shanghai, 03:00 in Berlin
+    li = wait_for(lambda: reminders(REP_ZH), what="Li's reminder")
+    assert "提醒：你 2026Q4 的自评请在 12月25日 前提交" in li[-1]["text"] and reminders(REP_EN) == []
+    app_server.run_job("reviews-remind", at(23, 3))  # the same day: nothing more
+    app_server.run_job("reviews-remind", at(23, 9))  # 10:00 in Berlin
+    assert len(reminders(REP_ZH)) == 1
+    assert "your self review for 2026Q4 is due Dec 25" in wait_for(lambda: reminders(REP_EN))[-1]["text"]
