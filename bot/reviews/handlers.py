@@ -7,7 +7,7 @@ from importlib import resources
 
 from slack_bolt import App
 
-from bot.reviews import models
+from bot.reviews import calibrate, models
 from bot.reviews.jobs import JOBS
 from bot.slack.commands import Commands
 from bot.slack.deps import Deps
@@ -18,4 +18,5 @@ CATALOGS = resources.files("bot.reviews") / "i18n"
 
 
 def register(app: App, deps: Deps, commands: Commands) -> None:
-    """Nothing to register yet; the feature is in the list for its models, catalogs and settings."""
+    """Each part of the feature registers its own commands and listeners."""
+    calibrate.register(app, deps, commands)

@@ -66,6 +66,7 @@ class Group(StrEnum):
     GOALS = "goals"
     TEAM = "team"
     FEEDBACK = "feedback"
+    REVIEWS = "reviews"
     SETTINGS = "settings"
 
 

@@ -45,6 +45,7 @@ ADMINS_AND_MANAGERS = [
     "digest post",
     "feedback @rep",
     "escalate @rep [text]",
+    "scorecards [vendor <name>] [quarter <2026Q4>]",
 ]
 HELP = {
     Role.REP: [*EVERYONE, "checkin", "feedback"],
@@ -98,8 +99,8 @@ def test_the_readme_lists_exactly_the_routers_commands() -> None:
 
 
 GROUP_NAMES = {
-    "en": ["Check-ins", "Goals", "Team", "Feedback", "Settings"],
-    "zh": ["每周汇报", "目标", "团队", "反馈", "设置"],
+    "en": ["Check-ins", "Goals", "Team", "Feedback", "Reviews", "Settings"],
+    "zh": ["每周汇报", "目标", "团队", "反馈", "评估", "设置"],
 }
 
 
