@@ -30,7 +30,7 @@ from bot.slack.idempotency import claim
 from bot.slack.interaction import Interaction, NoMetadata, acts
 from bot.text import Mrkdwn
 
-PUBLISH = "reviews_publish"  # value: the quarter
+PUBLISH = "reviews_publish"  # value: "<quarter>:<times reopened>", so a reopened cycle gets a new press
 EXPORT = "reviews_export"  # value: "<quarter>:<vendor id or nothing>"
 MAX_LINES = 100  # reps listed in the message; the CSV has them all
 
@@ -134,18 +134,26 @@ def _buttons(caller: Caller, cycle: ReviewCycle, vendor: Vendor | None, locale: 
             confirm=t("reviews.calibration.publish_confirm", locale),
             deny=t("reviews.calibration.publish_deny", locale),
         )
-        button = blocks.button(PUBLISH, t("reviews.calibration.publish", locale), cycle.quarter, primary=True)
+        value = f"{cycle.quarter}:{cycle.reopened_count}"
+        button = blocks.button(PUBLISH, t("reviews.calibration.publish", locale), value, primary=True)
         elements.append(button | {"confirm": dialog})
     return {"type": "actions", "block_id": "reviews_calibration", "elements": elements}
+
+
+def _quarter_and_count(value: str) -> tuple[str, int]:
+    quarter, _, count = value.partition(":")
+    return service.check_quarter(quarter), int(count)
 
 
 def publish(request: Interaction[NoMetadata]) -> None:
     """Lock and publish, once: the press arrives only after Slack's dialog was confirmed."""
     request.ack()
-    quarter = request.value(service.check_quarter)
+    quarter, reopened = request.value(_quarter_and_count)
     with request.deps.session_factory.begin() as session:
         claim(session)
         cycle = service.get_cycle(session, request.caller.team_id, quarter)
+        if cycle.reopened_count != reopened:  # shown before a reopening: run /pacer scorecards again
+            raise Stale()
         done = publishing.publish_cycle(session, request.caller, cycle, now=request.deps.clock())
     text = t(
         "reviews.calibration.published",

@@ -74,7 +74,7 @@ def rows(session: Session, scope: Scope, cycle: ReviewCycle) -> list[Row]:
     figures = read_figures(session, scope, cycle.quarter, None)
     config = load_config(session, scope.team_id)
     found = []
-    for rep, vendor in session.execute(scope.reps()).tuples():
+    for rep, vendor in session.execute(scope.reps()):
         card, auto = Card(rep.id, rep.manager_id, rep.vendor_id), Card(rep.id, rep.manager_id, rep.vendor_id)
         score(card, figures, config)
         score(auto, replace(figures, final={}), config)
@@ -169,4 +169,4 @@ def manager_names(session: Session, of: list[Row]) -> dict[int, str]:
     found = session.execute(
         select(Member.id, Member.display_name).where(Member.team_id == of[0].rep.team_id, Member.id.in_(ids))
     )
-    return {member_id: name for member_id, name in found.tuples()}
+    return {member_id: name for member_id, name in found}

@@ -63,13 +63,12 @@ def _scorecards(
 ) -> list[Outgoing]:
     from bot.reviews import chart  # matplotlib is heavy: load it only when charts are drawn
 
-    ids = dict(
-        session.execute(
-            select(Scorecard.rep_id, Scorecard.id).where(
-                Scorecard.team_id == cycle.team_id, Scorecard.cycle_id == cycle.id
-            )
-        ).tuples()
+    found = session.execute(
+        select(Scorecard.rep_id, Scorecard.id).where(
+            Scorecard.team_id == cycle.team_id, Scorecard.cycle_id == cycle.id
+        )
     )
+    ids = {rep_id: scorecard_id for rep_id, scorecard_id in found}
     reviews = {
         review.rep_id: review
         for review in session.scalars(
