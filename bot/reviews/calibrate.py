@@ -7,6 +7,7 @@ Acknowledge button."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from slack_bolt import App
@@ -70,16 +71,16 @@ def scorecards_command(request: CommandRequest) -> None:
     with request.deps.session_factory() as session:
         cycle = cycle_asked(session, request.caller.team_id, asked.quarter)
         vendor = vendor_named(session, team_id=cycle.team_id, name=asked.vendor) if asked.vendor else None
-        text, found = listing(session, request.caller, cycle, vendor)
+        text, found = listing(session, request.caller, cycle, vendor, today=request.deps.clock().date())
     request.reply(text, found)
 
 
 def listing(
-    session: Session, caller: Caller, cycle: ReviewCycle, vendor: Vendor | None
+    session: Session, caller: Caller, cycle: ReviewCycle, vendor: Vendor | None, *, today: date
 ) -> tuple[str, list[blocks.Block]]:
     """The calibration message: at most 50 blocks, the first `MAX_LINES` reps (the CSV has them all)."""
     locale = caller.locale
-    rows = calibration.rows(session, calibration.scope_of(caller, vendor), cycle)
+    rows = calibration.rows(session, calibration.scope_of(caller, vendor), cycle, through=today)
     names = calibration.manager_names(session, rows)
     stage = t(f"reviews.stage_{cycle.stage.value}", locale)
     values = {"quarter": cycle.quarter, "stage": stage, "count": len(rows)}

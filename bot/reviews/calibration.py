@@ -2,7 +2,8 @@
 per vendor, the outliers, and the cycle as CSV. No Slack.
 
 Who sees what: an admin sees every rep of the workspace, a manager their own team (`own_scope`), either
-narrowed to one vendor. The levels are computed live (`scorecards.score`), once with the manager's final
+narrowed to one vendor. Sales count the quarter's weeks up to today (all of them once it is over). The
+levels are computed live (`scorecards.score`), once with the manager's final
 levels and once without, so a final level can be compared with the one the data gave.
 
 Outliers, two kinds, each a reason to look again before publishing:
@@ -17,6 +18,7 @@ import csv
 import io
 from collections import Counter
 from dataclasses import dataclass, replace
+from datetime import date
 from decimal import Decimal
 from statistics import median
 
@@ -69,9 +71,10 @@ def scope_of(caller: Caller, vendor: Vendor | None) -> Scope:
     return replace(own, vendor_id=vendor.id) if vendor is not None else own
 
 
-def rows(session: Session, scope: Scope, cycle: ReviewCycle) -> list[Row]:
-    """The scope's scorecards of the cycle, in the order the digest lists reps (six statements)."""
-    figures = read_figures(session, scope, cycle.quarter, None)
+def rows(session: Session, scope: Scope, cycle: ReviewCycle, *, through: date | None = None) -> list[Row]:
+    """The scope's scorecards of the cycle, in the order the digest lists reps (six statements), counting
+    the quarter's weeks up to `through` (today: a week to come has no result yet, and is left out)."""
+    figures = read_figures(session, scope, cycle.quarter, through)
     config = load_config(session, scope.team_id)
     found = []
     for rep, vendor in session.execute(scope.reps()):

@@ -15,7 +15,7 @@ from bot.i18n import Locale, t
 from bot.reviews import policy
 from bot.reviews import publish_views as views
 from bot.reviews.calibration import Row
-from bot.reviews.models import ManagerReview, ReviewCycle
+from bot.reviews.models import ReviewCycle
 from bot.slack import blocks
 
 SCORECARD = "review-scorecard"  # to a rep: their published scorecard
@@ -67,7 +67,7 @@ def scorecard(
     row: Row,
     cycle: ReviewCycle,
     *,
-    review: ManagerReview | None,
+    shown: views.Shown,
     scorecard_id: int | None,
     chart: bytes | None,
     locale: Locale,
@@ -81,7 +81,7 @@ def scorecard(
         overall=views.overall_text(row.overall, locale),
     )
     found = [blocks.header(t("reviews.publish.scorecard_title", locale, quarter=cycle.quarter))]
-    found.append(blocks.section(views.joined(views.scorecard_lines(row, review, locale))))
+    found.append(blocks.section(views.joined(views.scorecard_lines(row, shown, locale))))
     if scorecard_id is not None:
         button = blocks.button(
             ACKNOWLEDGE, t("reviews.publish.acknowledge", locale), str(scorecard_id), primary=True

@@ -6,14 +6,27 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from statistics import median
 
 from bot.i18n import Locale, t
 from bot.reviews.calibration import Distribution, Outlier, Row
 from bot.reviews.models import DIMENSIONS, Dimension, ManagerReview, Source
+from bot.reviews.policy import Part
 from bot.reviews.scorecards import Evidence, Level
-from bot.text import Mrkdwn, join
+from bot.text import Mrkdwn, join, one_line
+
+
+@dataclass(frozen=True)
+class Shown:
+    """What the rep may see of their scorecard (`policy.visible`), and the manager's review and the
+    peers' comments (anonymised: no names, sorted) when those parts are among them."""
+
+    parts: frozenset[Part]
+    review: ManagerReview | None = None
+    comments: Sequence[str] = ()
+
 
 NO_DATA = "–"
 LEVEL_KEYS = ("sales", "satisfaction", "expansion", "teamwork")
@@ -40,10 +53,10 @@ def evidence_text(evidence: Evidence, locale: Locale) -> Mrkdwn:
     return t(evidence.key, locale, **values)
 
 
-def level_line(level: Level, locale: Locale) -> Mrkdwn:
+def level_line(level: Level, locale: Locale, *, with_evidence: bool = True) -> Mrkdwn:
     shown = str(level.level) if level.level is not None else str(t("reviews.no_data", locale))
     return t(
-        "reviews.publish.level_line",
+        "reviews.publish.level_line" if with_evidence else "reviews.publish.level_only",
         locale,
         dimension=t(f"reviews.dimension_{level.dimension.value}", locale),
         level=shown,
@@ -52,11 +65,18 @@ def level_line(level: Level, locale: Locale) -> Mrkdwn:
     )
 
 
-def scorecard_lines(row: Row, review: ManagerReview | None, locale: Locale) -> list[Mrkdwn]:
-    """The rep's own scorecard: each level with its source and evidence, the overall, and the manager's
-    strengths, improvements and development action (never the peers' names or comments)."""
-    found = [level_line(row.card.levels[d], locale) for d in DIMENSIONS]
-    found.append(t("reviews.publish.overall_line", locale, overall=overall_text(row.overall, locale)))
+def scorecard_lines(row: Row, shown: Shown, locale: Locale) -> list[Mrkdwn]:
+    """The rep's own scorecard, as far as `shown.parts` go: each level with its source (and evidence), the
+    overall, the manager's strengths, improvements and development action, and the peers' comments as an
+    anonymised summary. Never who rated them."""
+    found: list[Mrkdwn] = []
+    if Part.LEVELS in shown.parts:
+        found += [
+            level_line(row.card.levels[d], locale, with_evidence=Part.EVIDENCE in shown.parts)
+            for d in DIMENSIONS
+        ]
+        found.append(t("reviews.publish.overall_line", locale, overall=overall_text(row.overall, locale)))
+    review = shown.review if Part.MANAGER_REVIEW in shown.parts else None
     if review is not None:
         for key, text in (
             ("strengths", review.strengths),
@@ -65,6 +85,9 @@ def scorecard_lines(row: Row, review: ManagerReview | None, locale: Locale) -> l
         ):
             if text.strip():
                 found.append(t(f"reviews.publish.{key}", locale, text=text))
+    if shown.comments and Part.COMMENT_SUMMARY in shown.parts:
+        found.append(t("reviews.publish.peers_said", locale, count=len(shown.comments)))
+        found += [t("reviews.publish.peer_comment", locale, text=one_line(c)) for c in shown.comments]
     return found
 
 

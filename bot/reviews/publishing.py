@@ -5,7 +5,7 @@ already. Also the calibration CSV on request. No Slack."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -16,10 +16,10 @@ from sqlalchemy.orm import Session
 from bot.delivery.service import Outgoing, enqueue
 from bot.digests.service import Scope
 from bot.errors import NotAllowed
-from bot.reviews import calibration, service
+from bot.reviews import calibration, policy, service
 from bot.reviews import publish_messages as messages
-from bot.reviews.models import DIMENSIONS, ManagerReview, ReviewCycle, Scorecard
-from bot.reviews.publish_views import median_of
+from bot.reviews.models import DIMENSIONS, ManagerReview, PeerRating, ReviewCycle, Scorecard
+from bot.reviews.publish_views import Shown, median_of
 from bot.reviews.store import store_scorecards
 from bot.roster.models import Member, Role, Vendor
 from bot.roster.policy import Caller
@@ -38,7 +38,7 @@ def publish_cycle(session: Session, caller: Caller, cycle: ReviewCycle, *, now: 
     """Admins only: keep the scorecards, lock and publish (`service.publish`), queue what goes out."""
     if not caller.is_admin() or caller.team_id != cycle.team_id:
         raise NotAllowed("reviews.errors.only_admins")
-    rows = calibration.rows(session, Scope(cycle.team_id), cycle)
+    rows = calibration.rows(session, Scope(cycle.team_id), cycle, through=now.date())
     if not cycle.locked:
         store_scorecards(session, cycle, [row.card for row in rows], now=now)
     service.publish(session, cycle, by=caller.member.id, now=now)
@@ -61,14 +61,50 @@ def medians(of: Sequence[calibration.Row]) -> list[Decimal | None]:
 def _scorecards(
     session: Session, cycle: ReviewCycle, rows: list[calibration.Row], workspace: Workspace
 ) -> list[Outgoing]:
+    """Each rep's scorecard DM, with what `policy.visible` lets the rep see, and its chart."""
     from bot.reviews import chart  # matplotlib is heavy: load it only when charts are drawn
 
-    found = session.execute(
-        select(Scorecard.rep_id, Scorecard.id).where(
-            Scorecard.team_id == cycle.team_id, Scorecard.cycle_id == cycle.id
+    ids, reviews, comments = _kept(session, cycle)
+    teams = _medians(rows, lambda row: row.rep.manager_id)
+    vendors = _medians(rows, lambda row: row.rep.vendor_id)
+    out: list[Outgoing] = []
+    for row in rows:
+        locale, said = locale_of(row.rep, workspace), comments.get(row.rep.id, [])
+        parts = policy.visible(policy.Viewer.REP, cycle.stage, comments=len(said))
+        own = [*(row.level(d) for d in DIMENSIONS), row.overall]
+        bars = chart.Bars(own, teams[row.rep.manager_id], vendors[row.rep.vendor_id])
+        shown = Shown(
+            parts,
+            review=reviews.get(row.rep.id),
+            comments=sorted(said) if policy.Part.COMMENT_SUMMARY in parts else [],
         )
-    )
-    ids = {rep_id: scorecard_id for rep_id, scorecard_id in found}
+        out += messages.scorecard(
+            row.rep,
+            row,
+            cycle,
+            shown=shown,
+            scorecard_id=ids.get(row.rep.id),
+            locale=locale,
+            chart=chart.render(bars, cycle.quarter, locale),
+        )
+    return out
+
+
+def _medians(
+    rows: list[calibration.Row], key: Callable[[calibration.Row], int | None]
+) -> dict[int | None, list[Decimal | None]]:
+    groups: dict[int | None, list[calibration.Row]] = {}
+    for row in rows:
+        groups.setdefault(key(row), []).append(row)
+    return {group: medians(members) for group, members in groups.items()}
+
+
+def _kept(
+    session: Session, cycle: ReviewCycle
+) -> tuple[dict[int, int], dict[int, ManagerReview], dict[int, list[str]]]:
+    """The cycle's scorecard ids, manager reviews and peer comments, by rep id (three statements)."""
+    mine = (Scorecard.team_id == cycle.team_id, Scorecard.cycle_id == cycle.id)
+    ids = {rep: card for rep, card in session.execute(select(Scorecard.rep_id, Scorecard.id).where(*mine))}
     reviews = {
         review.rep_id: review
         for review in session.scalars(
@@ -77,23 +113,17 @@ def _scorecards(
             )
         )
     }
-    out: list[Outgoing] = []
-    for row in rows:
-        locale = locale_of(row.rep, workspace)
-        team = [r for r in rows if r.rep.manager_id == row.rep.manager_id]
-        vendor = [r for r in rows if r.rep.vendor_id == row.rep.vendor_id]
-        own = [*(row.level(d) for d in DIMENSIONS), row.overall]
-        png = chart.render(chart.Bars(own, medians(team), medians(vendor)), cycle.quarter, locale)
-        out += messages.scorecard(
-            row.rep,
-            row,
-            cycle,
-            review=reviews.get(row.rep.id),
-            scorecard_id=ids.get(row.rep.id),
-            chart=png,
-            locale=locale,
+    comments: dict[int, list[str]] = {}
+    for rep_id, comment in session.execute(
+        select(PeerRating.rep_id, PeerRating.comment).where(
+            PeerRating.team_id == cycle.team_id,
+            PeerRating.cycle_id == cycle.id,
+            PeerRating.rating.is_not(None),
+            PeerRating.comment != "",
         )
-    return out
+    ):
+        comments.setdefault(rep_id, []).append(comment)
+    return ids, reviews, comments
 
 
 def _vendor_summaries(
@@ -139,7 +169,7 @@ def send_export(
     session: Session, caller: Caller, cycle: ReviewCycle, vendor: Vendor | None, *, now: datetime
 ) -> int:
     """The calibration CSV of what the caller may see, to their DM; how many reps it holds."""
-    rows = calibration.rows(session, calibration.scope_of(caller, vendor), cycle)
+    rows = calibration.rows(session, calibration.scope_of(caller, vendor), cycle, through=now.date())
     content = calibration.export(rows, cycle, calibration.manager_names(session, rows))
     me = session.get_one(Member, caller.member.id)
     enqueue(session, messages.export(me, cycle, content, now=now, locale=caller.locale), now=now)

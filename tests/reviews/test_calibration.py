@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from bot.digests.service import Scope
 from bot.errors import NotAllowed
-from bot.reviews import calibration, chart, publish_messages, publish_views, service
+from bot.reviews import calibration, chart, policy, publish_messages, publish_views, service
 from bot.reviews.models import Dimension, ManagerReview, Stage
 from bot.roster.models import Role
 from bot.roster.policy import Caller
@@ -105,3 +105,19 @@ def test_the_chart_is_a_png_with_gaps_for_no_data(locale: str) -> None:
     png = chart.render(bars, "2026Q4", locale)  # type: ignore[arg-type]
     assert png.startswith(b"\x89PNG") and len(png) > 5000
     assert NOW.year == 2026
+
+
+@pytest.mark.parametrize(("comments", "summarised"), [(3, True), (2, False)])
+def test_the_rep_sees_peer_comments_only_as_an_anonymised_summary_of_three(
+    session: Session, comments: int, summarised: bool
+) -> None:
+    _, reps = seeded(session, 4)
+    cycle = service.get_cycle(session, TEAM, "2026Q4")
+    row = calibration.rows(session, Scope(TEAM), cycle)[0]
+    said = [f"Comment {n} <@U1>" for n in range(comments)]
+    parts = policy.visible(policy.Viewer.REP, Stage.PUBLISHED, comments=comments)
+    lines = "\n".join(publish_views.scorecard_lines(row, publish_views.Shown(parts, comments=said), "en"))
+    assert ("What 3 peers said" in lines) is summarised and ("Comment 0 &lt;@U1&gt;" in lines) is summarised
+    assert "UREP" not in lines and reps[0].display_name not in lines  # never who rated
+    before = policy.visible(policy.Viewer.REP, Stage.CALIBRATION, comments=comments)
+    assert publish_views.scorecard_lines(row, publish_views.Shown(before, comments=said), "en") == []
