@@ -63,13 +63,13 @@ def render(bars: Bars, quarter: str, locale: Locale) -> bytes:
                     label=_text(f"reviews.publish.{name}", locale),
                 )
             axes.set_xticks(range(len(labels)), labels, fontsize=9)
-            axes.set_ylim(0, 5.4)
+            axes.set_ylim(0, 6.2)  # room above level 5 for the legend, in one row
             axes.set_yticks(range(6))
             axes.set_ylabel(_text("reviews.publish.chart_level", locale))
             axes.set_title(
                 _text("reviews.publish.chart_title", locale, quarter=quarter), fontsize=12, loc="left"
             )
-            axes.legend(loc="upper right", fontsize=9, framealpha=0.9)
+            axes.legend(loc="upper center", ncols=3, fontsize=9, framealpha=0.9)
             axes.grid(axis="y", alpha=0.3)
             figure.subplots_adjust(left=0.08, right=0.98, top=0.9, bottom=0.1)
             buffer = io.BytesIO()

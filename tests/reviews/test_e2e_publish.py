@@ -201,6 +201,16 @@ def test_a_locked_cycle_refuses_edits_until_an_admin_reopens_it(
     slack.command(f"language {locale}", user_id=ADMIN)
     listing = slack.command("scorecards", user_id=ADMIN).json()
     answer_to(emulator, slack.click(listing, "reviews_publish", user_id=ADMIN, channel_id="D" + ADMIN))
+    elsewhere = {"ts": "1700000000.000900", "blocks": listing["blocks"], "text": listing["text"]}
+    pressed = slack.block_action(  # the same button in another listing: refused, saying why
+        user_id=ADMIN,
+        action_id="reviews_publish",
+        value="2026Q4:0",
+        message=elsewhere,
+        channel_id="D" + ADMIN,
+    )
+    said = answer_to(emulator, pressed)["text"]
+    assert said == t("reviews.errors.wrong_stage", locale, quarter="2026Q4", stage="published"), said
     with app_server.session_factory.begin() as session:
         cycle = session.get_one(ReviewCycle, cycle_id)
         with pytest.raises(Conflict) as refused:
