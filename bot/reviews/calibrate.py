@@ -155,7 +155,13 @@ def publish(request: Interaction[NoMetadata]) -> None:
         cycle = service.get_cycle(session, request.caller.team_id, quarter)
         if cycle.reopened_count != reopened:  # shown before a reopening: run /pacer scorecards again
             raise Stale()
-        done = publishing.publish_cycle(session, request.caller, cycle, now=request.deps.clock())
+        done = publishing.publish_cycle(
+            session,
+            request.caller,
+            cycle,
+            now=request.deps.clock(),
+            admins=request.deps.settings.pacer_admins,
+        )
     text = t(
         "reviews.calibration.published",
         request.locale,

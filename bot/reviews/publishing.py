@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from bot.delivery.service import Outgoing, enqueue
@@ -23,7 +23,7 @@ from bot.reviews.publish_views import Shown, median_of
 from bot.reviews.store import store_scorecards
 from bot.roster.models import Member, Role, Vendor
 from bot.roster.policy import Caller
-from bot.roster.service import locale_of
+from bot.roster.service import locale_of, role_of
 from bot.workspaces.models import Workspace
 
 
@@ -34,8 +34,16 @@ class Published:
     admins: int
 
 
-def publish_cycle(session: Session, caller: Caller, cycle: ReviewCycle, *, now: datetime) -> Published:
-    """Admins only: keep the scorecards, lock and publish (`service.publish`), queue what goes out."""
+def publish_cycle(
+    session: Session,
+    caller: Caller,
+    cycle: ReviewCycle,
+    *,
+    now: datetime,
+    admins: frozenset[str] = frozenset(),
+) -> Published:
+    """Admins only: keep the scorecards, lock and publish (`service.publish`), queue what goes out.
+    `admins` are the PACER_ADMINS user ids (Slack admins and members made admin are found anyway)."""
     if not caller.is_admin() or caller.team_id != cycle.team_id:
         raise NotAllowed("reviews.errors.only_admins")
     rows = calibration.rows(session, Scope(cycle.team_id), cycle, through=now.date())
@@ -45,9 +53,9 @@ def publish_cycle(session: Session, caller: Caller, cycle: ReviewCycle, *, now: 
     workspace = session.get_one(Workspace, cycle.team_id)
     out = _scorecards(session, cycle, rows, workspace)
     vendors = _vendor_summaries(session, cycle, rows, workspace)
-    admins = _comparisons(session, caller, cycle, rows, workspace)
-    enqueue(session, [*out, *vendors, *admins], now=now)
-    return Published(len(rows), len(vendors), len(admins))
+    compared = _comparisons(session, caller, cycle, rows, workspace, named=admins)
+    enqueue(session, [*out, *vendors, *compared], now=now)
+    return Published(len(rows), len(vendors), len(compared))
 
 
 def medians(of: Sequence[calibration.Row]) -> list[Decimal | None]:
@@ -145,9 +153,16 @@ def _vendor_summaries(
 
 
 def _comparisons(
-    session: Session, caller: Caller, cycle: ReviewCycle, rows: list[calibration.Row], workspace: Workspace
+    session: Session,
+    caller: Caller,
+    cycle: ReviewCycle,
+    rows: list[calibration.Row],
+    workspace: Workspace,
+    *,
+    named: frozenset[str],
 ) -> list[Outgoing]:
-    """The per-vendor comparison to each active admin of the workspace, the publisher included."""
+    """The per-vendor comparison to each active admin of the workspace (as `role_of` decides: a full
+    member made admin, a Slack admin, or in PACER_ADMINS), the publisher included."""
     by_vendor: dict[str, list[calibration.Row]] = {}
     for row in rows:
         by_vendor.setdefault(row.vendor, []).append(row)
@@ -155,9 +170,12 @@ def _comparisons(
         admin.id: admin
         for admin in session.scalars(
             select(Member).where(
-                Member.team_id == cycle.team_id, Member.role == Role.ADMIN, Member.active.is_(True)
+                Member.team_id == cycle.team_id,
+                Member.active.is_(True),
+                or_(Member.role == Role.ADMIN, Member.is_slack_admin.is_(True), Member.user_id.in_(named)),
             )
         )
+        if role_of(admin, named) is Role.ADMIN
     }
     admins.setdefault(caller.member.id, session.get_one(Member, caller.member.id))
     return [
