@@ -19,7 +19,7 @@ from bot.reviews.models import Dimension, ManagerReview, Stage
 from bot.roster.models import Role
 from bot.roster.policy import Caller
 from tests.factories import TEAM, member, rep_with_goal
-from tests.reviews.support import NOW, Q4_WEEKS, seeded
+from tests.reviews.support import NOW, Q4_WEEKS, count_statements, seeded
 
 
 def test_rows_distribution_and_outliers(session: Session) -> None:
@@ -121,3 +121,17 @@ def test_the_rep_sees_peer_comments_only_as_an_anonymised_summary_of_three(
     assert "UREP" not in lines and reps[0].display_name not in lines  # never who rated
     before = policy.visible(policy.Viewer.REP, Stage.CALIBRATION, comments=comments)
     assert publish_views.scorecard_lines(row, publish_views.Shown(before, comments=said), "en") == []
+
+
+def test_the_listing_reads_in_a_constant_number_of_statements(session: Session) -> None:
+    boss, reps = seeded(session, 30)
+    big = member(session, "UBIG", role=Role.MANAGER)
+    for rep in reps[4:]:
+        rep.manager_id = big.id  # Maria keeps 4 reps, the other manager has 26
+    session.flush()
+    cycle = service.get_cycle(session, TEAM, "2026Q4")
+    engine = session.get_bind()
+    few = count_statements(engine, lambda: calibration.rows(session, Scope(TEAM, boss.id), cycle))
+    many = count_statements(engine, lambda: calibration.rows(session, Scope(TEAM, big.id), cycle))
+    assert len(calibration.rows(session, Scope(TEAM, big.id), cycle)) == 26
+    assert few == many <= 8, (few, many)
