@@ -6,6 +6,7 @@ Acknowledge button."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -31,6 +32,7 @@ from bot.slack.idempotency import claim
 from bot.slack.interaction import Interaction, NoMetadata, acts
 from bot.text import Mrkdwn
 
+logger = logging.getLogger(__name__)
 PUBLISH = "reviews_publish"  # value: "<quarter>:<times reopened>", so a reopened cycle gets a new press
 EXPORT = "reviews_export"  # value: "<quarter>:<vendor id or nothing>"
 MAX_LINES = 100  # reps listed in the message; the CSV has them all
@@ -172,6 +174,21 @@ def publish(request: Interaction[NoMetadata]) -> None:
     )
     request.replace_message(blocks.notice(text))
     request.deps.kick()
+    draw_charts(request.deps, done.charts)
+
+
+def draw_charts(deps: Deps, charts: tuple[publishing.ChartToDraw, ...]) -> None:
+    """The charts, once the scorecards are out: a batch per transaction, each batch sent at once. They
+    are extras: a failure is logged, the publishing (done) is not reported as failed."""
+    try:
+        for start in range(0, len(charts), publishing.CHART_BATCH):
+            with deps.session_factory.begin() as session:
+                publishing.queue_charts(
+                    session, charts[start : start + publishing.CHART_BATCH], now=deps.clock()
+                )
+            deps.kick()
+    except Exception:
+        logger.exception("scorecard charts could not all be queued")
 
 
 def export(request: Interaction[NoMetadata]) -> None:

@@ -69,10 +69,9 @@ def scorecard(
     *,
     shown: views.Shown,
     scorecard_id: int | None,
-    chart: bytes | None,
     locale: Locale,
-) -> list[Outgoing]:
-    """The rep's scorecard DM (with Acknowledge when it is kept) and its chart in the thread."""
+) -> Outgoing:
+    """The rep's scorecard DM, with Acknowledge when it is kept (its chart follows: `chart_reply`)."""
     key = scorecard_key(cycle, rep.id)
     text = t(
         "reviews.publish.scorecard_text",
@@ -87,15 +86,17 @@ def scorecard(
             ACKNOWLEDGE, t("reviews.publish.acknowledge", locale), str(scorecard_id), primary=True
         )
         found.append({"type": "actions", "block_id": ACK_BLOCK, "elements": [button]})
-    out = [
-        Outgoing.dm(rep, key=key, kind=SCORECARD, payload=blocks.message(text, found), period=cycle.quarter)
-    ]
-    if chart is not None:
-        title = t("reviews.publish.chart_title", locale, quarter=cycle.quarter)
-        upload = _upload(f"scorecard-{cycle.quarter}.png", blocks.plain_text(title), chart)
-        payload = {"thread_of": key, "upload": upload, "text": blocks.plain_text(title)}
-        out.append(Outgoing.dm(rep, key=chart_key(key), kind=CHART, payload=payload, period=cycle.quarter))
-    return out
+    return Outgoing.dm(
+        rep, key=key, kind=SCORECARD, payload=blocks.message(text, found), period=cycle.quarter
+    )
+
+
+def chart_reply(rep: Recipient, scorecard: str, quarter: str, png: bytes, *, locale: Locale) -> Outgoing:
+    """The scorecard's chart, in the thread of the DM keyed `scorecard`."""
+    title = blocks.plain_text(t("reviews.publish.chart_title", locale, quarter=quarter))
+    upload = _upload(f"scorecard-{quarter}.png", title, png)
+    payload = {"thread_of": scorecard, "upload": upload, "text": title}
+    return Outgoing.dm(rep, key=chart_key(scorecard), kind=CHART, payload=payload, period=quarter)
 
 
 def vendor_summary(

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from bot.delivery.service import Outgoing, enqueue
 from bot.digests.service import Scope
 from bot.errors import NotAllowed
+from bot.i18n import Locale
 from bot.reviews import calibration, policy, service
 from bot.reviews import publish_messages as messages
 from bot.reviews.models import DIMENSIONS, ManagerReview, PeerRating, ReviewCycle, Scorecard
@@ -26,12 +27,36 @@ from bot.roster.policy import Caller
 from bot.roster.service import locale_of, role_of
 from bot.workspaces.models import Workspace
 
+CHART_BATCH = 25  # charts drawn (~0.1 s each) and queued per transaction, after publishing committed
+
+
+@dataclass(frozen=True)
+class To:
+    """A rep as a DM needs them, still usable once the session that read them is closed."""
+
+    id: int
+    team_id: str
+    user_id: str
+
+
+@dataclass(frozen=True)
+class ChartToDraw:
+    """A scorecard's chart, to draw once publishing committed: the rep's five values (the four
+    dimensions, then the overall), and their team's and vendor's medians."""
+
+    to: To
+    scorecard: str  # the key of the DM it replies to
+    quarter: str
+    locale: Locale
+    values: tuple[Sequence[Decimal | int | None], ...]
+
 
 @dataclass(frozen=True)
 class Published:
     reps: int
     vendors: int
     admins: int
+    charts: tuple[ChartToDraw, ...] = ()
 
 
 def publish_cycle(
@@ -55,7 +80,43 @@ def publish_cycle(
     vendors = _vendor_summaries(session, cycle, rows, workspace)
     compared = _comparisons(session, caller, cycle, rows, workspace, named=admins)
     enqueue(session, [*out, *vendors, *compared], now=now)
-    return Published(len(rows), len(vendors), len(compared))
+    return Published(len(rows), len(vendors), len(compared), _charts(cycle, rows, workspace))
+
+
+def queue_charts(session: Session, charts: Sequence[ChartToDraw], *, now: datetime) -> int:
+    """Draw `charts` and queue each in its scorecard's thread (once per key); how many were new."""
+    from bot.reviews import chart  # matplotlib is heavy: load it only when charts are drawn
+
+    out = [
+        messages.chart_reply(
+            item.to,
+            item.scorecard,
+            item.quarter,
+            chart.render(chart.Bars(*item.values), item.quarter, item.locale),
+            locale=item.locale,
+        )
+        for item in charts
+    ]
+    return enqueue(session, out, now=now)
+
+
+def _charts(cycle: ReviewCycle, rows: list[calibration.Row], workspace: Workspace) -> tuple[ChartToDraw, ...]:
+    teams = _medians(rows, lambda row: row.rep.manager_id)
+    vendors = _medians(rows, lambda row: row.rep.vendor_id)
+    return tuple(
+        ChartToDraw(
+            To(row.rep.id, row.rep.team_id, row.rep.user_id),
+            messages.scorecard_key(cycle, row.rep.id),
+            cycle.quarter,
+            locale_of(row.rep, workspace),
+            (
+                [*(row.level(d) for d in DIMENSIONS), row.overall],
+                teams[row.rep.manager_id],
+                vendors[row.rep.vendor_id],
+            ),
+        )
+        for row in rows
+    )
 
 
 def medians(of: Sequence[calibration.Row]) -> list[Decimal | None]:
@@ -69,31 +130,26 @@ def medians(of: Sequence[calibration.Row]) -> list[Decimal | None]:
 def _scorecards(
     session: Session, cycle: ReviewCycle, rows: list[calibration.Row], workspace: Workspace
 ) -> list[Outgoing]:
-    """Each rep's scorecard DM, with what `policy.visible` lets the rep see, and its chart."""
-    from bot.reviews import chart  # matplotlib is heavy: load it only when charts are drawn
-
+    """Each rep's scorecard DM, with what `policy.visible` lets the rep see."""
     ids, reviews, comments = _kept(session, cycle)
-    teams = _medians(rows, lambda row: row.rep.manager_id)
-    vendors = _medians(rows, lambda row: row.rep.vendor_id)
     out: list[Outgoing] = []
     for row in rows:
         locale, said = locale_of(row.rep, workspace), comments.get(row.rep.id, [])
         parts = policy.visible(policy.Viewer.REP, cycle.stage, comments=len(said))
-        own = [*(row.level(d) for d in DIMENSIONS), row.overall]
-        bars = chart.Bars(own, teams[row.rep.manager_id], vendors[row.rep.vendor_id])
         shown = Shown(
             parts,
             review=reviews.get(row.rep.id),
             comments=sorted(said) if policy.Part.COMMENT_SUMMARY in parts else [],
         )
-        out += messages.scorecard(
-            row.rep,
-            row,
-            cycle,
-            shown=shown,
-            scorecard_id=ids.get(row.rep.id),
-            locale=locale,
-            chart=chart.render(bars, cycle.quarter, locale),
+        out.append(
+            messages.scorecard(
+                row.rep,
+                row,
+                cycle,
+                shown=shown,
+                scorecard_id=ids.get(row.rep.id),
+                locale=locale,
+            )
         )
     return out
 
