@@ -100,19 +100,33 @@ def chart_reply(rep: Recipient, scorecard: str, quarter: str, png: bytes, *, loc
 
 
 def vendor_summary(
-    contact: Recipient, vendor_id: int, vendor: str, of: Sequence[Row], cycle: ReviewCycle, *, locale: Locale
+    contact: Recipient | str,
+    vendor_id: int,
+    vendor: str,
+    of: Sequence[Row],
+    cycle: ReviewCycle,
+    *,
+    locale: Locale,
 ) -> Outgoing:
-    """The vendor contact's summary: levels and overall only, as `policy.visible` allows them."""
+    """The vendor contact's summary: levels and overall only, as `policy.visible` allows them. `contact` is
+    a member, or the Slack user id of a contact Pacer has not met yet."""
     shown = policy.visible(policy.Viewer.VENDOR_CONTACT, cycle.stage, comments=0)
     if shown != {policy.Part.LEVELS}:
         raise NotAllowed("reviews.errors.only_admins")
     title = t("reviews.publish.vendor_title", locale, vendor=vendor, quarter=cycle.quarter)
     found = [blocks.header(title), *blocks.sections_from_lines(views.vendor_lines(of, locale), max_blocks=45)]
     found.append(blocks.context(t("reviews.calibration.levels_legend", locale)))
-    payload = blocks.message(title, found)
-    return Outgoing.dm(
-        contact, key=vendor_key(cycle, vendor_id), kind=VENDOR, payload=payload, period=cycle.quarter
-    )
+    payload, key = blocks.message(title, found), vendor_key(cycle, vendor_id)
+    if isinstance(contact, str):
+        return Outgoing(
+            team_id=cycle.team_id,
+            key=key,
+            kind=VENDOR,
+            channel=contact,
+            payload=payload,
+            period=cycle.quarter,
+        )
+    return Outgoing.dm(contact, key=key, kind=VENDOR, payload=payload, period=cycle.quarter)
 
 
 def comparison(

@@ -193,18 +193,18 @@ def _kept(
 def _vendor_summaries(
     session: Session, cycle: ReviewCycle, rows: list[calibration.Row], workspace: Workspace
 ) -> list[Outgoing]:
-    """A summary to each vendor's contact who is a member of the workspace."""
+    """A summary to each vendor's contact (in the workspace's language when Pacer has not met them)."""
     ids = {row.rep.vendor_id for row in rows if row.rep.vendor_id is not None}
     out = []
     for vendor in session.scalars(select(Vendor).where(Vendor.team_id == cycle.team_id, Vendor.id.in_(ids))):
         contact = session.scalars(
             select(Member).where(Member.team_id == cycle.team_id, Member.user_id == vendor.contact_user_id)
         ).first()
-        if contact is None:
+        if vendor.contact_user_id is None:
             continue
         of = [row for row in rows if row.rep.vendor_id == vendor.id]
-        locale = locale_of(contact, workspace)
-        out.append(messages.vendor_summary(contact, vendor.id, vendor.name, of, cycle, locale=locale))
+        locale, to = locale_of(contact, workspace), contact or vendor.contact_user_id
+        out.append(messages.vendor_summary(to, vendor.id, vendor.name, of, cycle, locale=locale))
     return out
 
 

@@ -97,6 +97,9 @@ def test_the_vendor_summary_waits_for_publishing_and_shows_levels_only(session: 
     sent = publish_messages.vendor_summary(boss, 1, "Acme", rows, cycle, locale="en")
     assert sent.kind == "review-vendor" and sent.key == f"review-vendor:{cycle.id}:1:0"
     assert "overall" in str(sent.payload["blocks"]) and "Median of" not in str(sent.payload)
+    unmet = publish_messages.vendor_summary("UCONTACT", 1, "Acme", rows, cycle, locale="zh")
+    assert unmet.channel == "UCONTACT" and unmet.member_id is None and unmet.team_id == TEAM
+    assert unmet.payload["text"] == "Acme：2026Q4 的评分卡"
 
 
 @pytest.mark.parametrize("locale", ["en", "zh"])

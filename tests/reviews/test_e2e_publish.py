@@ -34,7 +34,7 @@ from tests.support.waiting import wait_for
 
 pytestmark = pytest.mark.e2e
 NOW = datetime(2026, 12, 28, 10, 0, tzinfo=UTC)
-CONTACT = "UVICTOR"  # the vendor's contact
+CONTACT = "UVICTOR"  # the vendor's contact, whom Pacer has not met yet (no member)
 SECRETS = ("Peer secret", "Self secret win")
 
 
@@ -43,7 +43,6 @@ def seed(app_server: AppServer) -> int:
     with app_server.session_factory.begin() as session:
         boss, other = member(session, MARIA, role=Role.MANAGER), member(session, BEN, role=Role.MANAGER)
         member(session, ADMIN)  # an admin through PACER_ADMINS only
-        member(session, CONTACT)
         vendor = add_vendor(session, team_id=TEAM, name="=Acme", contact_user_id=CONTACT)
         reps = [
             rep_with_goal(
