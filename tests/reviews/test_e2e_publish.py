@@ -212,7 +212,9 @@ def test_a_locked_cycle_refuses_edits_until_an_admin_reopens_it(
         channel_id="D" + ADMIN,
     )
     said = answer_to(emulator, pressed)["text"]
-    assert said == t("reviews.errors.wrong_stage", locale, quarter="2026Q4", stage="published"), said
+    assert said == t(
+        "reviews.errors.wrong_stage", locale, quarter="2026Q4", stage=t("reviews.stage_published", locale)
+    ), said
     with app_server.session_factory.begin() as session:
         cycle = session.get_one(ReviewCycle, cycle_id)
         with pytest.raises(Conflict) as refused:
