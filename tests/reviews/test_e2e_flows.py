@@ -196,7 +196,7 @@ def test_wrong_roles_and_a_rep_rating_themselves_are_refused(
     advance_to_manager_review(app_server)
     assert "at the manager review stage" in team.command("review", user_id=REP_EN).json()["text"]
     assert (
-        "manager_review"
+        "at the manager review stage"
         in team.command(f"review peers <@{REP_EN}> <@{REP_ZH}> <@{REP_LA}> <@{FRED}>", user_id=REP_EN).json()[
             "text"
         ]
