@@ -5,6 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 
+class Term(str):
+    """An error value that is an i18n key (a stage, a status): shown translated into the reader's language."""
+
+    __slots__ = ()
+
+
 class PacerError(Exception):
     """Something the person can fix or should know; never a bug. Rendered with `t(key, locale, **values)`."""
 

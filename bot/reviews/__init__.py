@@ -49,6 +49,11 @@ Modules (none imports Slack):
   `reviews-remind`: whoever owes input in the current stage (`reminders.owing` → `Due`s: a self review,
   peer ratings, a manager's reviews) gets one DM a day at their own 10:00 on working days
   (`calendar.reminder_day`), none after the stage's due date or once done; key per person and day.
+- Calibration and publishing: `calibration` (`rows`, `distribution`, `grouped`, `outliers`, `export` as
+  CSV with formula cells neutralised; no Slack), `publishing` (`publish_cycle`: keep, lock and publish in
+  one action and queue what goes out; `send_export`), `publish_views`, `publish_messages` (kinds and keys
+  of the scorecard DM, its chart, the vendor summary, the admins' comparison, the CSV), `chart`;
+  `calibrate` holds `/pacer scorecards` and its buttons. `demo.seed_review` seeds the demo's quarter.
 - Catalogs: `bot/reviews/i18n/` (`reviews.*`). Listeners: `handlers.register` (none yet); `handlers`
   also holds what bot/features.py names (`JOBS`, `models`, `CATALOGS`), so the feature is one line there.
 - Benchmark: `python -m benchmarks.reviews` (1,000 reps × 3 goals × 13 weeks against 10 reps).

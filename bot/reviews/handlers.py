@@ -7,7 +7,7 @@ from importlib import resources
 
 from slack_bolt import App
 
-from bot.reviews import flows, input_handlers, models
+from bot.reviews import calibrate, flows, input_handlers, models
 from bot.reviews.jobs import JOBS
 from bot.slack.commands import Commands
 from bot.slack.deps import Deps
@@ -21,3 +21,4 @@ def register(app: App, deps: Deps, commands: Commands) -> None:
     """The review's listeners and subcommands, one line per part of the feature."""
     flows.register(app, deps, commands)
     input_handlers.register(app, deps, commands)
+    calibrate.register(app, deps, commands)

@@ -14,7 +14,7 @@ from typing import TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.errors import Conflict, FieldErrors, NotAllowed
+from bot.errors import Conflict, FieldErrors, NotAllowed, Term
 from bot.reviews.models import DIMENSIONS, Dimension, ManagerReview, ReviewCycle, Scorecard, SelfReview, Stage
 from bot.reviews.service import check_stage, record_change
 from bot.roster.models import Member
@@ -170,7 +170,11 @@ def acknowledge(
     if scorecard.rep_id != rep.id or scorecard.team_id != rep.team_id or scorecard.cycle_id != cycle.id:
         raise NotAllowed("reviews.errors.not_yours")
     if cycle.stage not in (Stage.PUBLISHED, Stage.CLOSED):
-        raise Conflict("reviews.errors.wrong_stage", quarter=cycle.quarter, stage=cycle.stage.value)
+        raise Conflict(
+            "reviews.errors.wrong_stage",
+            quarter=cycle.quarter,
+            stage=Term(f"reviews.stage_{cycle.stage.value}"),
+        )
     if scorecard.acknowledged_at is not None:
         return False
     scorecard.acknowledged_at = now

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import calendar
-from bot.errors import Conflict, FieldErrors, Invalid, NotAllowed, NotFound
+from bot.errors import Conflict, FieldErrors, Invalid, NotAllowed, NotFound, Term
 from bot.reviews import policy
 from bot.reviews.models import STAGES, ReviewChange, ReviewCycle, Stage
 from bot.reviews.settings import load_config
@@ -107,7 +107,11 @@ def check_stage(cycle: ReviewCycle, *stages: Stage) -> None:
     """Refuse what only `stages` allow; locked cycles are refused first, with their own reason."""
     check_editable(cycle)
     if cycle.stage not in stages:
-        raise Conflict("reviews.errors.wrong_stage", quarter=cycle.quarter, stage=cycle.stage.value)
+        raise Conflict(
+            "reviews.errors.wrong_stage",
+            quarter=cycle.quarter,
+            stage=Term(f"reviews.stage_{cycle.stage.value}"),
+        )
 
 
 def next_stage(stage: Stage) -> Stage | None:
@@ -141,7 +145,11 @@ def lock(session: Session, cycle: ReviewCycle, *, by: int | None, now: datetime)
 def publish(session: Session, cycle: ReviewCycle, *, by: int | None, now: datetime) -> None:
     """Lock and publish in one action, from calibration (a cycle locked for calibration may be published)."""
     if cycle.stage is not Stage.CALIBRATION:
-        raise Conflict("reviews.errors.wrong_stage", quarter=cycle.quarter, stage=cycle.stage.value)
+        raise Conflict(
+            "reviews.errors.wrong_stage",
+            quarter=cycle.quarter,
+            stage=Term(f"reviews.stage_{cycle.stage.value}"),
+        )
     if not cycle.locked:
         lock(session, cycle, by=by, now=now)
     cycle.published_at = now

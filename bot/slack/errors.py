@@ -18,7 +18,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot import calendar
-from bot.errors import PacerError
+from bot.errors import PacerError, Term
 from bot.i18n import Locale, moment, t
 from bot.slack import blocks
 from bot.slack.deps import Deps
@@ -33,7 +33,9 @@ def message_for(error: Exception, locale: Locale, request_id: str, zone: ZoneInf
         # What a person typed (a word, a name) is shown on one line; t() escapes it. A moment (when a goal
         # was agreed, a week closed) is shown in the person's time zone and language.
         values = {
-            k: one_line(v)
+            k: t(v, locale)
+            if isinstance(v, Term)
+            else one_line(v)
             if type(v) is str
             else moment(v, zone or UTC_ZONE, locale)
             if isinstance(v, datetime)

@@ -2,7 +2,9 @@
 
 - a rep: the nudge → the check-in modal → its confirmation → the Home tab;
 - a manager: `/pacer status` → the goal modal → its confirmation → the feedback modal;
-- an admin: `/pacer setup` with the current values → a field error → the saved settings.
+- an admin: `/pacer setup` with the current values → a field error → the saved settings;
+- reviews: the admin's `/pacer scorecards` (the demo's quarter in calibration) → Lock and publish → the
+  rep's scorecard DM.
 
 Each step asserts what it shows (the words come from Pacer's catalogs, so the test reads the screen in
 either language), then writes `docs/screens/<role>-<step>-<name>-<lang>.png`: running this test retakes
@@ -342,3 +344,42 @@ def test_an_admin_sees_the_current_settings(page: Any, locale: Locale) -> None:
         expect(saved).to_contain_text(story.t("answers.setup.saved"))
         expect(saved).to_contain_text("Europe/Berlin")
         story.shot("saved")
+
+
+@pytest.mark.parametrize("locale", LANGUAGES)
+def test_an_admin_calibrates_and_a_rep_gets_their_scorecard(page: Any, locale: Locale) -> None:
+    """The demo's quarter in calibration (`/pacer scorecards`) → Lock and publish → the rep's scorecard."""
+    story, rep, expect = Story(page, "reviews", locale), REPS[locale], sync_api.expect
+    with failure_shot(page, f"reviews-{locale}"):
+        story.switch_language(ALEX)  # the admin story may have left Alex in the other language
+        story.act_as(ALEX)
+        story.open("general")
+        story.command("/pacer scorecards")
+        listing = story.main.locator(".msg").filter(has_text=story.t("reviews.calibration.title")).last
+        expect(listing).to_contain_text(rep.name)
+        expect(listing).to_contain_text(story.t("reviews.calibration.by_vendor"))
+        story.shot("calibration")
+
+        publish = listing.get_by_role("button", name=story.t("reviews.calibration.publish"), exact=True)
+        if publish.count():  # the first story publishes; the other finds the quarter published
+            page.once("dialog", lambda dialog: dialog.accept())
+            publish.click()
+            confirm = page.get_by_role(
+                "button", name=story.t("reviews.calibration.publish_confirm"), exact=True
+            )
+            if confirm.count():
+                confirm.click()
+            done = story.main.locator(".msg").filter(has_text=words("reviews.calibration.published", locale))
+            expect(done.last).to_be_visible()
+        story.act_as(rep)
+        story.open(rep.name)
+        card = story.main.locator(".msg").filter(
+            has_text=words("reviews.publish.scorecard_title", rep_locale(rep))
+        )
+        expect(card.last).to_be_visible()
+        card.last.scroll_into_view_if_needed()
+        story.shot("scorecard")
+
+
+def rep_locale(rep: Person) -> Locale:
+    return "zh" if rep is WEI else "en"

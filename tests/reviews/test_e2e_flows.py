@@ -208,9 +208,9 @@ def test_wrong_roles_and_a_rep_rating_themselves_are_refused(
     # A manager has no self review; the self review closes with its stage.
     assert "Reviews of 2026Q4" in team.command("review", user_id=MARIA).json()["text"]
     advance_to_manager_review(app_server)
-    assert "manager_review stage" in team.command("review", user_id=REP_EN).json()["text"]
+    assert "at the manager review stage" in team.command("review", user_id=REP_EN).json()["text"]
     assert (
-        "manager_review"
+        "at the manager review stage"
         in team.command(f"review peers <@{REP_EN}> <@{REP_ZH}> <@{REP_LA}> <@{FRED}>", user_id=REP_EN).json()[
             "text"
         ]
