@@ -234,7 +234,7 @@ def register(app: App, deps: Deps, commands: Commands) -> None:
         Group.REVIEWS,
         (
             30,
-            "scorecards [vendor <name>] [quarter <2026Q4>]",
+            "scorecards [vendor <name>] [quarter <YYYYQn>]",
             "reviews.calibration.help",
             MANAGERS,
             scorecards_command,

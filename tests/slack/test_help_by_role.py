@@ -49,7 +49,7 @@ ADMINS_AND_MANAGERS = [
     "escalate @rep [text]",
     "review input @rep satisfaction|expansion <figure> [quarter <YYYYQn>] <note>",
     "review import",
-    "scorecards [vendor <name>] [quarter <2026Q4>]",
+    "scorecards [vendor <name>] [quarter <YYYYQn>]",
 ]
 HELP = {
     Role.REP: [*EVERYONE, "checkin", "feedback"],
