@@ -13,7 +13,7 @@ from bot.goals.numbers import format_amount
 from bot.i18n import Locale, day, t
 from bot.slack import blocks
 from bot.slack.ids import Action, CallbackId, CheckinBlock
-from bot.text import FULL_LINE_MAX, Mrkdwn, join, one_line, quoted
+from bot.text import Mrkdwn, join, one_line
 
 MAX_GOALS_IN_MODAL = 15  # 5 blocks a goal: well inside Slack's 100 blocks a modal
 CONFIDENCE_EMOJI = {Confidence.ON_TRACK: "🟢", Confidence.AT_RISK: "🟡", Confidence.OFF_TRACK: "🔴"}
@@ -82,22 +82,6 @@ def done_message(week_start: date, goals: list[GoalWeek], locale: Locale) -> dic
         {"type": "actions", "block_id": "nudge_actions", "elements": [button]},
     ]
     return blocks.message(join("\n", [text, *lines]), body)
-
-
-def help_message(
-    rep_user_id: str, rep_id: int, week_start: date, blockers: list[str], locale: Locale
-) -> dict[str, Any]:
-    """To the manager: the rep asked for help; an Escalate button opens an escalation with the blockers."""
-    text = t("checkin.help_request", locale, rep=rep_user_id, week=week_label(week_start, locale))
-    details = quoted("\n".join(blockers), limit=FULL_LINE_MAX) or t("checkin.no_blockers", locale)
-    escalate = {
-        "type": "button",
-        "action_id": Action.ESCALATE.value,
-        "value": f"rep:{rep_id}",
-        "text": blocks.plain(t("checkin.escalate", locale)),
-    }
-    body = [blocks.section(text), blocks.section(details), {"type": "actions", "elements": [escalate]}]
-    return blocks.message(join("\n", [text, details]), body)
 
 
 def _confidence_options(locale: Locale) -> list[dict[str, Any]]:
