@@ -39,6 +39,7 @@ from bot.goals import sections as goal_sections
 from bot.home import handlers as home
 from bot.interactions import jobs as interaction_jobs
 from bot.interactions import models as interaction_models
+from bot.recognition import handlers as recognition
 from bot.reviews import handlers as reviews
 from bot.reviews import sections as review_sections
 from bot.roster import handlers as roster
@@ -122,6 +123,12 @@ FEATURES: tuple[Feature, ...] = (
         models=reviews.models,
         home=review_sections.HOME_SECTIONS,
         catalogs=reviews.CATALOGS,
+    ),
+    Feature(
+        "recognition",
+        recognition.register,
+        models=recognition.models,
+        catalogs=recognition.CATALOGS,
     ),
 )
 

@@ -1,0 +1,1 @@
+"""Recognition (issue 15)."""

@@ -1,0 +1,137 @@
+"""`/pacer kudos @rep [points] <reason> #value [private]`, `/pacer kudos boost @manager <points>` (admins)
+and the admin's **Approve** / **Reject** of a held kudos."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from bot import format as fmt
+from bot.errors import Invalid, NotAllowed
+from bot.i18n import t
+from bot.recognition import allowance, service, views
+from bot.recognition.rules import Draft, read_words
+from bot.recognition.settings import load_config
+from bot.recognition.views import RecognitionIds
+from bot.roster.models import Member
+from bot.slack.commands import ADMINS, EVERYONE, CommandRequest, Commands, Group, role_names, user_id_of
+from bot.slack.deps import Deps
+from bot.slack.idempotency import claim
+from bot.slack.interaction import Interaction, NoMetadata, acts
+from bot.workspaces.models import Workspace
+
+
+def register(app: App, deps: Deps, commands: Commands) -> None:
+    commands.add_group(
+        Group.RECOGNITION,
+        (
+            10,
+            "kudos @person [points] <reason> #value [private]",
+            "recognition.help.kudos",
+            EVERYONE,
+            give_command,
+        ),
+        (20, "kudos boost @manager <points>", "recognition.help.boost", ADMINS, boost_command),
+    )
+
+    @app.action(RecognitionIds.APPROVE.value)
+    @acts(deps)
+    def approve_kudos(request: Interaction[NoMetadata]) -> None:
+        review_kudos(request, approve=True)
+
+    @app.action(RecognitionIds.REJECT.value)
+    @acts(deps)
+    def reject_kudos(request: Interaction[NoMetadata]) -> None:
+        review_kudos(request, approve=False)
+
+
+def mentioned(request: CommandRequest, usage: str) -> tuple[Member, list[str]]:
+    """The person the first word mentions (asked of Slack if Pacer does not know them), and the rest."""
+    user_id = user_id_of(request.args[0]) if request.args else None
+    if user_id is None:
+        raise Invalid("recognition.errors.usage", usage=usage)
+    return request.deps.directory.member(request.caller.team_id, user_id), request.args[1:]
+
+
+def send_kudos(
+    deps: Deps, caller_id: int, receiver: Member, draft: Draft
+) -> tuple[service.Given, str | None]:
+    """Give the kudos in one unit of work; the result and the recognition channel."""
+    with deps.session_factory.begin() as session:
+        giver = session.get_one(Member, caller_id)
+        workspace = session.get_one(Workspace, giver.team_id)
+        config = load_config(session, giver.team_id)
+        given = service.give(
+            session,
+            giver=giver,
+            receiver=session.get_one(Member, receiver.id),
+            draft=draft,
+            config=config,
+            workspace=workspace,
+            now=deps.clock(),
+            admins=deps.settings.pacer_admins,
+        )
+        session.expunge(given.kudos)
+    deps.kick()
+    deps.on_change(receiver.team_id, [receiver.user_id])
+    return given, config.channel_id
+
+
+def give_command(request: CommandRequest) -> None:
+    receiver, words = mentioned(request, "kudos @person [points] <reason> #value [private]")
+    draft = read_words(words)
+    given, channel = send_kudos(request.deps, request.caller.member.id, receiver, draft)
+    request.reply(views.given_answer(given.kudos, receiver.user_id, given.balance, channel, request.locale))
+
+
+def boost_command(request: CommandRequest) -> None:
+    manager, words = mentioned(request, "kudos boost @manager <points>")
+    if len(words) != 1 or not words[0].isdigit() or len(words[0]) > 6:
+        raise Invalid("recognition.errors.boost_invalid", max=allowance.BOOST_MAX)
+    deps = request.deps
+    with deps.session_factory.begin() as session:
+        by = session.get_one(Member, request.caller.member.id)
+        target = session.get_one(Member, manager.id)
+        workspace = session.get_one(Workspace, by.team_id)
+        month = allowance.boost(
+            session, by=by, manager=target, points=int(words[0]), workspace=workspace, now=deps.clock()
+        )
+        left = allowance.balance(session, target, month, load_config(session, by.team_id))
+    request.reply(
+        t(
+            "recognition.boost.done",
+            request.locale,
+            user=manager.user_id,
+            points=views.points(int(words[0]), request.locale),
+            month=fmt.month_text(month, request.locale),
+            left=views.points(left.left, request.locale),
+        )
+    )
+
+
+def review_kudos(request: Interaction[NoMetadata], *, approve: bool) -> None:
+    """An admin's Approve or Reject: the first decides; the message shows what was decided."""
+    request.ack()
+    kudos_id = request.value(int)
+    caller = request.caller
+    if not caller.is_admin():
+        raise NotAllowed("error.only_roles", who=role_names(ADMINS, caller.locale), command="kudos review")
+    deps = request.deps
+    with deps.session_factory.begin() as session:
+        claim(session)
+        reviewer = session.get_one(Member, caller.member.id)
+        workspace = session.get_one(Workspace, reviewer.team_id)
+        kudos = service.review(
+            session,
+            kudos_id=kudos_id,
+            reviewer=reviewer,
+            approve=approve,
+            config=load_config(session, reviewer.team_id),
+            workspace=workspace,
+            now=deps.clock(),
+        )
+        giver, receiver = session.get_one(Member, kudos.giver_id), session.get_one(Member, kudos.receiver_id)
+        message = views.reviewed_message(
+            kudos, giver.user_id, receiver.user_id, reviewer.user_id, caller.locale
+        )
+    deps.kick()
+    request.replace_message(message)

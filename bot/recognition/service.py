@@ -1,0 +1,170 @@
+"""Giving kudos and reviewing held ones. `give` checks the receiver and the draft, takes the giver's month
+figures, refuses what breaks a rule (self, a bot or someone outside the workspace, over the allowance or
+past 40 % to one person) with a one-line reason, holds what looks like gaming for an admin, and queues
+where the kudos is seen. `review` decides a held kudos once. `kudos_received` is the evidence other
+features (the quarterly scorecard) read. No Slack."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from bot.delivery.service import enqueue
+from bot.errors import Conflict, Invalid, NotFound
+from bot.recognition import messages
+from bot.recognition.allowance import Balance, month_figures, month_of
+from bot.recognition.models import Kudos, Status
+from bot.recognition.rules import DEFAULT_POINTS, Draft, check_draft, check_points, hold_for
+from bot.recognition.settings import RecognitionConfig
+from bot.roster.models import Member, Role
+from bot.roster.service import role_of
+from bot.workspaces.models import Workspace
+
+
+@dataclass(frozen=True)
+class Given:
+    kudos: Kudos
+    balance: Balance  # the giver's, after this kudos
+
+
+def check_receiver(giver: Member, receiver: Member) -> None:
+    """No kudos to yourself, to a bot (or a deactivated account), or to someone outside the workspace."""
+    if receiver.id == giver.id:
+        raise Invalid("recognition.errors.self")
+    if not receiver.active:
+        raise Invalid("recognition.errors.not_a_person", user=receiver.user_id)
+    if not receiver.full_member or receiver.team_id != giver.team_id:
+        raise Invalid("recognition.errors.outside", user=receiver.user_id)
+
+
+def _lock(session: Session, member: Member) -> None:
+    """One kudos at a time per giver (PostgreSQL: a row lock; SQLite writes one at a time anyway)."""
+    session.execute(select(Member.id).where(Member.id == member.id).with_for_update())
+
+
+def give(
+    session: Session,
+    *,
+    giver: Member,
+    receiver: Member,
+    draft: Draft,
+    config: RecognitionConfig,
+    workspace: Workspace,
+    now: datetime,
+    admins: frozenset[str],
+) -> Given:
+    """Give a kudos; refused with a one-line `Invalid`, or accepted, or held for an admin's review."""
+    check_receiver(giver, receiver)
+    draft = check_draft(draft, config)
+    _lock(session, giver)
+    month = month_of(giver, workspace, now)
+    figures = month_figures(
+        session, (giver, month), (receiver, month_of(receiver, workspace, now)), draft.reason, config
+    )
+    points = draft.points if draft.points is not None else DEFAULT_POINTS
+    check_points(points, figures, config)
+    hold = hold_for(points, figures)
+    kudos = Kudos(
+        team_id=giver.team_id,
+        giver_id=giver.id,
+        receiver_id=receiver.id,
+        points=points,
+        reason=draft.reason,
+        kudos_values=",".join(draft.values),
+        public=not draft.private,
+        month=month,
+        created_at=now,
+        status=Status.HELD if hold else Status.ACCEPTED,
+        held_reason=hold,
+    )
+    session.add(kudos)
+    session.flush()
+    if hold is None:
+        out = [messages.shown(kudos, giver, receiver, workspace, config.channel_id)]
+    else:
+        out = [
+            messages.review(kudos, giver, receiver, admin, workspace)
+            for admin in admins_of(session, giver.team_id, admins)
+        ]
+    enqueue(session, out, now=now)
+    return Given(kudos, Balance(month, figures.allowance, figures.spent + points))
+
+
+def admins_of(session: Session, team_id: str, named: frozenset[str]) -> list[Member]:
+    """The workspace's active admins, as `role_of` decides (a Slack admin, or in PACER_ADMINS)."""
+    found = session.scalars(
+        select(Member)
+        .where(
+            Member.team_id == team_id,
+            Member.active.is_(True),
+            or_(Member.is_slack_admin.is_(True), Member.user_id.in_(named)),
+        )
+        .order_by(Member.id)
+    )
+    return [member for member in found if role_of(member, named) is Role.ADMIN]
+
+
+def review(
+    session: Session,
+    *,
+    kudos_id: int,
+    reviewer: Member,
+    approve: bool,
+    config: RecognitionConfig,
+    workspace: Workspace,
+    now: datetime,
+) -> Kudos:
+    """An admin's decision on a held kudos, once: approved, it is shown; rejected, its points go back."""
+    kudos = session.scalars(
+        select(Kudos).where(Kudos.id == kudos_id, Kudos.team_id == reviewer.team_id).with_for_update()
+    ).first()
+    if kudos is None:
+        raise NotFound("recognition.errors.no_kudos")
+    if kudos.status is not Status.HELD:
+        by = session.get(Member, kudos.reviewed_by_id) if kudos.reviewed_by_id else None
+        raise Conflict("recognition.errors.already_reviewed", user=by.user_id if by else reviewer.user_id)
+    kudos.status = Status.ACCEPTED if approve else Status.REJECTED
+    kudos.reviewed_by_id, kudos.reviewed_at = reviewer.id, now
+    giver, receiver = session.get_one(Member, kudos.giver_id), session.get_one(Member, kudos.receiver_id)
+    out = [messages.reviewed(kudos, giver, receiver, reviewer, workspace)]
+    if approve:
+        out.append(messages.shown(kudos, giver, receiver, workspace, config.channel_id))
+    enqueue(session, out, now=now)
+    session.flush()
+    return kudos
+
+
+@dataclass(frozen=True)
+class Received:
+    """Accepted kudos a rep received over a span: how many, the points, from how many people."""
+
+    count: int
+    points: int
+    givers: int
+
+
+def kudos_received(
+    session: Session, team_id: str, rep_ids: Sequence[int], since: datetime, until: datetime
+) -> dict[int, Received]:
+    """Accepted kudos each rep received from `since` (inclusive) to `until` (exclusive), for the review
+    scorecard's teamwork evidence: one statement; reps with none are left out."""
+    if not rep_ids:
+        return {}
+    rows = session.execute(
+        select(
+            Kudos.receiver_id, func.count(), func.sum(Kudos.points), func.count(func.distinct(Kudos.giver_id))
+        )
+        .where(
+            Kudos.team_id == team_id,
+            Kudos.receiver_id.in_(list(rep_ids)),
+            Kudos.status == Status.ACCEPTED,
+            Kudos.created_at >= since,
+            Kudos.created_at < until,
+        )
+        .group_by(Kudos.receiver_id)
+    )
+    return {rep: Received(int(count), int(total), int(givers)) for rep, count, total, givers in rows}

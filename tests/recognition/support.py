@@ -1,0 +1,43 @@
+"""Helpers the recognition tests share: the team, the settings row, and what the app answered."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from bot.recognition.models import Kudos, RecognitionSettings
+from tests.support.app_server import AppServer
+from tests.support.e2e import at
+from tests.support.people import ADMIN, BEN, MARIA, REP_EN, REP_LA, REP_ZH
+from tests.support.slack_peer import SlackPeer
+
+TEAM = "T0000001"
+CHANNEL = "C0KUDOS"
+
+
+def team(slack: SlackPeer, app_server: AppServer, *, channel: str | None = CHANNEL, **settings: Any) -> None:
+    """Maria manages Rita and Sam, Ben manages Li; the recognition channel is #kudos unless told."""
+    app_server.clock.set(at(10))
+    slack.emulator.add_channel(CHANNEL, "kudos")
+    slack.command(f"manager add <@{MARIA}|maria>", user_id=ADMIN)
+    slack.command(f"manager add <@{BEN}|ben>", user_id=ADMIN)
+    slack.command(f"team add <@{REP_EN}|rita> <@{REP_LA}|sam>", user_id=MARIA)
+    slack.command(f"team add <@{REP_ZH}|li>", user_id=BEN)
+    with app_server.session_factory.begin() as session:
+        session.add(RecognitionSettings(team_id=TEAM, channel_id=channel, **settings))
+
+
+def kudos(slack: SlackPeer, text: str, *, user_id: str) -> str:
+    """`/pacer kudos <text>` as `user_id`; the answer's text."""
+    return str(slack.command(f"kudos {text}", user_id=user_id).json()["text"])
+
+
+def stored(app_server: AppServer) -> list[tuple[int, str, str]]:
+    with app_server.session_factory() as session:
+        rows = session.scalars(select(Kudos).order_by(Kudos.id)).all()
+        return [(row.points, row.status.value, row.reason) for row in rows]
+
+
+def texts(messages: list[dict[str, Any]]) -> list[str]:
+    return [str(message["text"]) for message in messages]
