@@ -71,6 +71,22 @@ def balance(session: Session, member: Member, month: date, config: RecognitionCo
     return Balance(month, config.allowance + boost, int(spent or 0))
 
 
+def _pair_sums(
+    session: Session, team_id: str, wanted: Sequence[tuple[int, date]]
+) -> dict[tuple[int, int], int]:
+    """Points each of the wanted givers gave each receiver in their month (one statement)."""
+    rows = session.execute(
+        select(Kudos.giver_id, Kudos.receiver_id, func.sum(Kudos.points))
+        .where(
+            Kudos.team_id == team_id,
+            Kudos.status.in_(COUNTED),
+            or_(*(and_(Kudos.giver_id == m, Kudos.month == d) for m, d in wanted)),
+        )
+        .group_by(Kudos.giver_id, Kudos.receiver_id)
+    ).all()
+    return {(giver_id, receiver_id): int(points) for giver_id, receiver_id, points in rows}
+
+
 def month_figures(
     session: Session,
     giver: tuple[Member, date],
@@ -81,19 +97,7 @@ def month_figures(
     """What the rules need, before a new kudos from `giver` to `receiver` (each with their own month):
     three statements."""
     (g, g_month), (r, r_month) = giver, receiver
-    rows = session.execute(
-        select(Kudos.giver_id, Kudos.receiver_id, func.sum(Kudos.points))
-        .where(
-            Kudos.team_id == g.team_id,
-            Kudos.status.in_(COUNTED),
-            or_(
-                and_(Kudos.giver_id == g.id, Kudos.month == g_month),
-                and_(Kudos.giver_id == r.id, Kudos.month == r_month),
-            ),
-        )
-        .group_by(Kudos.giver_id, Kudos.receiver_id)
-    ).all()
-    sums = {(giver_id, receiver_id): int(points) for giver_id, receiver_id, points in rows}
+    sums = _pair_sums(session, g.team_id, [(g.id, g_month), (r.id, r_month)])
     boosts = _boosts(session, g.team_id, [(g.id, g_month), (r.id, r_month)])
     reasons = session.scalars(
         select(Kudos.reason).where(

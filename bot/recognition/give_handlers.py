@@ -57,6 +57,7 @@ def send_kudos(
 ) -> tuple[service.Given, str | None]:
     """Give the kudos in one unit of work; the result and the recognition channel."""
     with deps.session_factory.begin() as session:
+        claim(session)  # a modal's submission acts once (nothing for a command)
         giver = session.get_one(Member, caller_id)
         workspace = session.get_one(Workspace, giver.team_id)
         config = load_config(session, giver.team_id)

@@ -6,7 +6,7 @@ from importlib import resources
 
 from slack_bolt import App
 
-from bot.recognition import give_handlers, models
+from bot.recognition import give_handlers, modal_handlers, models
 from bot.slack.commands import Commands
 from bot.slack.deps import Deps
 
@@ -17,3 +17,4 @@ CATALOGS = resources.files("bot.recognition") / "i18n"
 def register(app: App, deps: Deps, commands: Commands) -> None:
     """Recognition's listeners and subcommands, one line per part of the feature."""
     give_handlers.register(app, deps, commands)
+    modal_handlers.register(app, deps, commands)

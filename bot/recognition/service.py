@@ -8,16 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from bot.delivery.service import enqueue
+from bot.delivery.service import Outgoing, enqueue
 from bot.errors import Conflict, Invalid, NotFound
 from bot.recognition import messages
 from bot.recognition.allowance import Balance, month_figures, month_of
-from bot.recognition.models import Kudos, Status
+from bot.recognition.models import Hold, Kudos, Status
 from bot.recognition.rules import DEFAULT_POINTS, Draft, check_draft, check_points, hold_for
 from bot.recognition.settings import RecognitionConfig
 from bot.roster.models import Member, Role
@@ -62,12 +62,30 @@ def give(
     draft = check_draft(draft, config)
     _lock(session, giver)
     month = month_of(giver, workspace, now)
-    figures = month_figures(
-        session, (giver, month), (receiver, month_of(receiver, workspace, now)), draft.reason, config
-    )
+    theirs = (receiver, month_of(receiver, workspace, now))
+    figures = month_figures(session, (giver, month), theirs, draft.reason, config)
     points = draft.points if draft.points is not None else DEFAULT_POINTS
     check_points(points, figures, config)
     hold = hold_for(points, figures)
+    kudos = _record(session, giver, receiver, draft, points=points, month=month, hold=hold, now=now)
+    out = _outgoing(
+        session, kudos, giver=giver, receiver=receiver, workspace=workspace, config=config, admins=admins
+    )
+    enqueue(session, out, now=now)
+    return Given(kudos, Balance(month, figures.allowance, figures.spent + points))
+
+
+def _record(
+    session: Session,
+    giver: Member,
+    receiver: Member,
+    draft: Draft,
+    *,
+    points: int,
+    month: date,
+    hold: Hold | None,
+    now: datetime,
+) -> Kudos:
     kudos = Kudos(
         team_id=giver.team_id,
         giver_id=giver.id,
@@ -83,15 +101,26 @@ def give(
     )
     session.add(kudos)
     session.flush()
-    if hold is None:
-        out = [messages.shown(kudos, giver, receiver, workspace, config.channel_id)]
-    else:
-        out = [
-            messages.review(kudos, giver, receiver, admin, workspace)
-            for admin in admins_of(session, giver.team_id, admins)
-        ]
-    enqueue(session, out, now=now)
-    return Given(kudos, Balance(month, figures.allowance, figures.spent + points))
+    return kudos
+
+
+def _outgoing(
+    session: Session,
+    kudos: Kudos,
+    *,
+    giver: Member,
+    receiver: Member,
+    workspace: Workspace,
+    config: RecognitionConfig,
+    admins: frozenset[str],
+) -> list[Outgoing]:
+    """Where a new kudos goes: shown when accepted, else to each admin for review."""
+    if kudos.status is Status.ACCEPTED:
+        return [messages.shown(kudos, giver, receiver, workspace, config.channel_id)]
+    return [
+        messages.review(kudos, giver, receiver, admin, workspace)
+        for admin in admins_of(session, giver.team_id, admins)
+    ]
 
 
 def admins_of(session: Session, team_id: str, named: frozenset[str]) -> list[Member]:

@@ -35,6 +35,7 @@ EVERYONE = [
     "escalations",  # a vendor's contact, whatever their role; others are told who may
     "review [@rep]",
     "review peers @rep @peer…",
+    "kudos @person [points] <reason> #value [private]",
 ]
 ADMINS_AND_MANAGERS = [
     "vendor add <name> [@contact]",
@@ -60,6 +61,8 @@ HELP = {
         "checkin",
         "setup",
         "setup reviews",
+        "kudos boost @manager <points>",
+        "setup recognition",
         "manager add @user",
         "manager remove @user",
     ],
@@ -104,8 +107,8 @@ def test_the_readme_lists_exactly_the_routers_commands() -> None:
 
 
 GROUP_NAMES = {
-    "en": ["Check-ins", "Goals", "Team", "Feedback", "Reviews", "Settings"],
-    "zh": ["每周汇报", "目标", "团队", "反馈", "绩效评估", "设置"],
+    "en": ["Check-ins", "Goals", "Team", "Feedback", "Reviews", "Recognition", "Settings"],
+    "zh": ["每周汇报", "目标", "团队", "反馈", "绩效评估", "表彰", "设置"],
 }
 
 
