@@ -128,6 +128,8 @@ FEATURES: tuple[Feature, ...] = (
         "recognition",
         recognition.register,
         models=recognition.models,
+        home=recognition.HOME_SECTIONS,
+        digest=recognition.DIGEST_SECTIONS,
         catalogs=recognition.CATALOGS,
     ),
 )

@@ -165,20 +165,18 @@ def leaderboard(session: Session, team_id: str, month: date, *, top: int = 10) -
 
 def allowances(session: Session, team_id: str, month: date, config: RecognitionConfig) -> dict[int, Balance]:
     """Every giver's balance for `month` (those who gave or were boosted): two statements."""
-    spent = dict(
-        session.execute(
-            select(Kudos.giver_id, func.sum(Kudos.points))
-            .where(Kudos.team_id == team_id, Kudos.month == month, Kudos.status.in_(COUNTED))
-            .group_by(Kudos.giver_id)
-        ).tuples()
+    spent_rows = session.execute(
+        select(Kudos.giver_id, func.sum(Kudos.points))
+        .where(Kudos.team_id == team_id, Kudos.month == month, Kudos.status.in_(COUNTED))
+        .group_by(Kudos.giver_id)
     )
-    boosts = dict(
-        session.execute(
-            select(AllowanceBoost.member_id, func.sum(AllowanceBoost.points))
-            .where(AllowanceBoost.team_id == team_id, AllowanceBoost.month == month)
-            .group_by(AllowanceBoost.member_id)
-        ).tuples()
+    spent = {member_id: int(points) for member_id, points in spent_rows}
+    boost_rows = session.execute(
+        select(AllowanceBoost.member_id, func.sum(AllowanceBoost.points))
+        .where(AllowanceBoost.team_id == team_id, AllowanceBoost.month == month)
+        .group_by(AllowanceBoost.member_id)
     )
+    boosts = {member_id: int(points) for member_id, points in boost_rows}
     return {
         member_id: Balance(
             month, config.allowance + int(boosts.get(member_id) or 0), int(spent.get(member_id) or 0)

@@ -7,10 +7,11 @@ from importlib import resources
 from slack_bolt import App
 
 from bot.recognition import give_handlers, modal_handlers, models
+from bot.recognition.sections import DIGEST_SECTIONS, HOME_SECTIONS
 from bot.slack.commands import Commands
 from bot.slack.deps import Deps
 
-__all__ = ["CATALOGS", "models", "register"]
+__all__ = ["CATALOGS", "DIGEST_SECTIONS", "HOME_SECTIONS", "models", "register"]
 CATALOGS = resources.files("bot.recognition") / "i18n"
 
 

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import select
 
+from bot.checkins.models import Confidence
 from bot.recognition.models import Kudos, RecognitionSettings
+from bot.roster.models import Member
+from tests.factories import rep_with_goal
 from tests.support.app_server import AppServer
 from tests.support.e2e import at
 from tests.support.people import ADMIN, BEN, MARIA, REP_EN, REP_LA, REP_ZH
@@ -26,6 +30,19 @@ def team(slack: SlackPeer, app_server: AppServer, *, channel: str | None = CHANN
     slack.command(f"team add <@{REP_ZH}|li>", user_id=BEN)
     with app_server.session_factory.begin() as session:
         session.add(RecognitionSettings(team_id=TEAM, channel_id=channel, **settings))
+
+
+def goals(app_server: AppServer, results: dict[str, list[int]], *, manager: str = MARIA) -> None:
+    """A goal of 10 a week from Nov 2 for each rep, with these weekly results (a check-in each)."""
+    weeks = [date(2026, 11, 2) + timedelta(weeks=n) for n in range(9)]
+    with app_server.session_factory.begin() as session:
+        boss = session.scalars(select(Member).where(Member.user_id == manager)).one()
+        for user_id, done in results.items():
+            answers = {
+                week: (result, Confidence.ON_TRACK, False, "")
+                for week, result in zip(weeks, done, strict=False)
+            }
+            rep_with_goal(session, user_id, boss, None, dict.fromkeys(weeks, 10), answers)
 
 
 def kudos(slack: SlackPeer, text: str, *, user_id: str) -> str:
