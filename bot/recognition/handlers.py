@@ -6,7 +6,7 @@ from importlib import resources
 
 from slack_bolt import App
 
-from bot.recognition import give_handlers, modal_handlers, models
+from bot.recognition import badge_handlers, give_handlers, modal_handlers, models
 from bot.recognition.sections import DIGEST_SECTIONS, HOME_SECTIONS
 from bot.slack.commands import Commands
 from bot.slack.deps import Deps
@@ -19,3 +19,4 @@ def register(app: App, deps: Deps, commands: Commands) -> None:
     """Recognition's listeners and subcommands, one line per part of the feature."""
     give_handlers.register(app, deps, commands)
     modal_handlers.register(app, deps, commands)
+    badge_handlers.register(app, deps, commands)

@@ -4,12 +4,10 @@ announcement."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from bot.delivery.service import Outgoing
 from bot.recognition import views
 from bot.recognition.models import Badge, Kudos
-from bot.roster.models import Member
+from bot.roster.models import Member, Vendor
 from bot.roster.service import locale_of
 from bot.workspaces.models import Workspace
 
@@ -68,5 +66,20 @@ def reviewed(
     return Outgoing.dm(giver, key=reviewed_key(kudos), kind=REVIEWED, payload=payload)
 
 
-def badge(badge: Badge, channel: str, payload: dict[str, Any]) -> Outgoing:
-    return Outgoing(team_id=badge.team_id, key=badge_key(badge), kind=BADGE, channel=channel, payload=payload)
+def badge_announcement(
+    badge: Badge,
+    rep: Member,
+    vendor: Vendor | None,
+    *,
+    chooser: str,
+    workspace: Workspace,
+    channel: str | None,
+) -> Outgoing:
+    """The badge in the recognition channel, the rep's vendor named; with no channel, in the rep's DM."""
+    locale = locale_of(None if channel else rep, workspace)
+    payload = views.badge_post(badge, rep.user_id, vendor.name if vendor else None, chooser, locale)
+    if channel:
+        return Outgoing(
+            team_id=badge.team_id, key=badge_key(badge), kind=BADGE, channel=channel, payload=payload
+        )
+    return Outgoing.dm(rep, key=badge_key(badge), kind=BADGE, payload=payload)

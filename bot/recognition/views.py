@@ -11,7 +11,7 @@ from typing import Any
 from bot import format as fmt
 from bot.i18n import Locale, t
 from bot.recognition.allowance import Balance
-from bot.recognition.models import Hold, Kudos
+from bot.recognition.models import Badge, Hold, Kudos
 from bot.slack import blocks
 from bot.text import Mrkdwn, join, one_line
 
@@ -36,8 +36,8 @@ def tags(values: Sequence[str]) -> str:
 
 
 def kudos_line(kudos: Kudos, giver: str, receiver: str, locale: Locale) -> Mrkdwn:
-    """ "<@giver> → <@receiver>, 20 points: “reason” #teamwork"."""
-    return t(
+    """The kudos on one line: "<@giver> → <@receiver>, 20 points: “reason” #teamwork"."""
+    line = t(
         "recognition.kudos.line",
         locale,
         giver=giver,
@@ -46,6 +46,7 @@ def kudos_line(kudos: Kudos, giver: str, receiver: str, locale: Locale) -> Mrkdw
         reason=one_line(kudos.reason, 300),
         values=tags(kudos.kudos_values.split(",") if kudos.kudos_values else ()),
     )
+    return Mrkdwn(line.rstrip())
 
 
 def kudos_post(kudos: Kudos, giver: str, receiver: str, locale: Locale, *, private: bool) -> dict[str, Any]:
@@ -131,3 +132,15 @@ def given_answer(
 
 def month_label(month: date, locale: Locale) -> str:
     return fmt.month_text(month, locale)
+
+
+def badge_post(badge: Badge, rep: str, vendor: str | None, chooser: str, locale: Locale) -> dict[str, Any]:
+    """ "🏅 Rep of the month, Nov 2026: <@rep> (Acme Staffing), chosen by <@manager>"."""
+    month = month_label(badge.month, locale)
+    if vendor:
+        text = t(
+            "recognition.badge.post_vendor", locale, month=month, rep=rep, vendor=vendor, chooser=chooser
+        )
+    else:
+        text = t("recognition.badge.post", locale, month=month, rep=rep, chooser=chooser)
+    return blocks.notice(text)

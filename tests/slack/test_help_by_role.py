@@ -51,6 +51,7 @@ ADMINS_AND_MANAGERS = [
     "review input @rep satisfaction|expansion <figure> [quarter <YYYYQn>] <note>",
     "review import",
     "scorecards [vendor <name>] [quarter <YYYYQn>]",
+    "kudos badge [vendor <name>]",
 ]
 HELP = {
     Role.REP: [*EVERYONE, "checkin", "feedback"],
