@@ -13,11 +13,12 @@ from bot import calendar
 from bot.checkins.models import Confidence
 from bot.checkins.service import Answer, save_checkin
 from bot.db import make_session_factory
-from bot.demo.people import DIGEST_CHANNEL, PEOPLE, TEAM_ID, VENDORS, Person, reps
+from bot.demo.people import DIGEST_CHANNEL, GENERAL_CHANNEL, PEOPLE, TEAM_ID, VENDORS, Person, reps
 from bot.feedback import service as feedback
 from bot.goals import form as goal_form
 from bot.goals import service as goals
 from bot.goals.models import Goal
+from bot.recognition.demo import seed_recognition
 from bot.reviews.demo import seed_review
 from bot.roster import service as roster
 from bot.roster.models import Member
@@ -55,6 +56,7 @@ def seed(engine: Engine, *, now: datetime, anonymity_key: bytes) -> None:
         _feedback(session, members, workspace, now=now, anonymity_key=anonymity_key)
         teams = [[members[r.user_id] for r in reps() if r.manager == boss] for boss in ("U0MARIA", "U0JAMES")]
         seed_review(session, members["U0ADMIN"], teams, now=now)
+        seed_recognition(session, members["U0ADMIN"], teams, channel=GENERAL_CHANNEL, now=now)
 
 
 def _settings(session: Session) -> None:
