@@ -41,7 +41,7 @@ class Choice:
     def parse(cls, value: str) -> Choice:
         rep, month, scope = value.split("|")
         chosen = date.fromisoformat(month)
-        if chosen.day != 1 or not rep.isdigit() or len(rep) > 12:
+        if chosen.day != 1 or not rep.isascii() or not rep.isdigit() or len(rep) > 12:
             raise ValueError(value)
         return cls(int(rep), chosen, BadgeScope.parse(scope))
 

@@ -49,7 +49,7 @@ class BadgeScope:
         kind, _, number = key.partition(":")
         if kind == "workspace" and not number:
             return cls(key)
-        if kind in ("team", "vendor") and number.isdigit() and len(number) < 12:
+        if kind in ("team", "vendor") and number.isascii() and number.isdigit() and len(number) < 12:
             return cls(key, int(number), None) if kind == "team" else cls(key, None, int(number))
         raise Stale()
 

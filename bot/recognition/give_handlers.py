@@ -3,12 +3,14 @@ and the admin's **Approve** / **Reject** of a held kudos."""
 
 from __future__ import annotations
 
+import re
+
 from slack_bolt import App
 
 from bot import format as fmt
 from bot.errors import Invalid, NotAllowed
 from bot.i18n import t
-from bot.recognition import allowance, service, views
+from bot.recognition import allowance, giving, views
 from bot.recognition.rules import Draft, read_words
 from bot.recognition.settings import load_config
 from bot.recognition.views import RecognitionIds
@@ -52,16 +54,14 @@ def mentioned(request: CommandRequest, usage: str) -> tuple[Member, list[str]]:
     return request.deps.directory.member(request.caller.team_id, user_id), request.args[1:]
 
 
-def send_kudos(
-    deps: Deps, caller_id: int, receiver: Member, draft: Draft
-) -> tuple[service.Given, str | None]:
+def send_kudos(deps: Deps, caller_id: int, receiver: Member, draft: Draft) -> tuple[giving.Given, str | None]:
     """Give the kudos in one unit of work; the result and the recognition channel."""
     with deps.session_factory.begin() as session:
         claim(session)  # a modal's submission acts once (nothing for a command)
         giver = session.get_one(Member, caller_id)
         workspace = session.get_one(Workspace, giver.team_id)
         config = load_config(session, giver.team_id)
-        given = service.give(
+        given = giving.give(
             session,
             giver=giver,
             receiver=session.get_one(Member, receiver.id),
@@ -86,7 +86,7 @@ def give_command(request: CommandRequest) -> None:
 
 def boost_command(request: CommandRequest) -> None:
     manager, words = mentioned(request, "kudos boost @manager <points>")
-    if len(words) != 1 or not words[0].isdigit() or len(words[0]) > 6:
+    if len(words) != 1 or not re.fullmatch(r"[0-9]{1,6}", words[0]):
         raise Invalid("recognition.errors.boost_invalid", max=allowance.BOOST_MAX)
     deps = request.deps
     with deps.session_factory.begin() as session:
@@ -121,7 +121,7 @@ def review_kudos(request: Interaction[NoMetadata], *, approve: bool) -> None:
         claim(session)
         reviewer = session.get_one(Member, caller.member.id)
         workspace = session.get_one(Workspace, reviewer.team_id)
-        kudos = service.review(
+        kudos = giving.review(
             session,
             kudos_id=kudos_id,
             reviewer=reviewer,

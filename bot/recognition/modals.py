@@ -85,9 +85,12 @@ def give_modal(
 
 def _setup_fields(config: RecognitionConfig, locale: Locale) -> list[Block]:
     answers = [blocks.option(t(f"recognition.setup.required_{a}", locale), a) for a in ("yes", "no")]
-    channel: dict[str, Any] = {"type": "channels_select"}
+    channel: dict[str, Any] = {
+        "type": "conversations_select",
+        "filter": {"include": ["public", "private"], "exclude_bot_users": True},
+    }
     if config.channel_id:
-        channel["initial_channel"] = config.channel_id
+        channel["initial_conversation"] = config.channel_id
     allowance = blocks.text_input(str(config.allowance), max_length=5)
     values = blocks.text_input(", ".join(f"#{v}" for v in config.values), max_length=400)
     required = "yes" if config.value_required else "no"

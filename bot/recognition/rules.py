@@ -15,7 +15,8 @@ DEFAULT_POINTS = 10  # when the giver names none
 REASON_MAX = 500
 VALUES_PER_KUDOS = 3
 PRIVATE_WORDS = frozenset({"private", "私下", "私密"})
-NUMBER = re.compile(r"^[+-]?\d+$")
+NUMBER = re.compile(r"^[+-]?\d+$")  # a number in any script: points must then be ASCII digits
+ASCII_NUMBER = re.compile(r"^[+-]?[0-9]+$")
 CHANNEL_TAG = re.compile(r"^<#C[A-Z0-9]+\|([^>]*)>$")  # "#teamwork" that Slack took for a channel
 # Reciprocal pairs: both gave each other at least this share of what they gave this month, and each at
 # least `RECIPROCAL_MIN` % of their allowance (two small thank-yous are no trade).
@@ -45,7 +46,7 @@ def _hashtag(word: str) -> str | None:
 
 def read_points(word: str) -> int:
     """A number of points: whole and positive, else a one-line refusal."""
-    if not NUMBER.match(word) or len(word) > 7:
+    if not ASCII_NUMBER.match(word) or len(word) > 7:
         raise Invalid("recognition.errors.points_invalid", word=word[:20])
     points = int(word)
     if points < 0:

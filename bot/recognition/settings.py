@@ -66,7 +66,7 @@ def check_config(values: Mapping[str, str | None]) -> RecognitionConfig | FieldE
     """The settings typed in the modal, or a field error under each wrong one."""
     errors = FieldErrors()
     allowance = (values.get(ALLOWANCE_FIELD) or "").strip()
-    if not (allowance.isdigit() and len(allowance) <= 5 and 1 <= int(allowance) <= ALLOWANCE_MAX):
+    if not (re.fullmatch(r"[0-9]{1,5}", allowance) and 1 <= int(allowance) <= ALLOWANCE_MAX):
         errors[ALLOWANCE_FIELD] = Invalid("recognition.setup.allowance_invalid", max=ALLOWANCE_MAX)
     kudos_values = read_values(values.get(VALUES_FIELD))
     if kudos_values is None:

@@ -28,7 +28,9 @@ class RecognitionIds(StrEnum):
 
 
 def points(value: int, locale: Locale) -> str:
-    return t("recognition.points", locale, count=fmt.count(value, locale))
+    """A number of points in words: "1 point", "20 points" ("20 分")."""
+    key = "recognition.point" if value == 1 else "recognition.points"
+    return t(key, locale, count=fmt.count(value, locale))
 
 
 def tags(values: Sequence[str]) -> str:

@@ -114,4 +114,4 @@ def test_setup_recognition_shows_field_errors_then_saves(slack: SlackPeer, app_s
     view = slack.open_modal("setup recognition", user_id=ADMIN)
     shown = {b.get("block_id"): b.get("element", {}) for b in view["blocks"]}
     assert shown["recognition_allowance"]["initial_value"] == "250"
-    assert shown["recognition_channel"]["initial_channel"] == CHANNEL
+    assert shown["recognition_channel"]["initial_conversation"] == CHANNEL
