@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from slack_bolt import App
+from sqlalchemy import select
 
 from bot import format as fmt
 from bot.errors import Invalid, NotAllowed
@@ -20,6 +21,8 @@ from bot.slack.deps import Deps
 from bot.slack.idempotency import claim
 from bot.slack.interaction import Interaction, NoMetadata, acts
 from bot.workspaces.models import Workspace
+
+BOARD_TOP = 5  # the month's most recognised `/pacer kudos` shows (never a bottom)
 
 
 def register(app: App, deps: Deps, commands: Commands) -> None:
@@ -77,7 +80,25 @@ def send_kudos(deps: Deps, caller_id: int, receiver: Member, draft: Draft) -> tu
     return given, config.channel_id
 
 
+def show_overview(request: CommandRequest) -> None:
+    """`/pacer kudos` alone: the caller's allowance left and the month's most recognised (top five)."""
+    deps, caller = request.deps, request.caller
+    with deps.session_factory() as session:
+        me = session.get_one(Member, caller.member.id)
+        month = allowance.month_of(me, session.get_one(Workspace, caller.team_id), deps.clock())
+        balance = allowance.balance(session, me, month, load_config(session, caller.team_id))
+        top = allowance.leaderboard(session, caller.team_id, month, top=BOARD_TOP)
+        ids = [standing.member_id for standing in top]
+        users = {
+            m: u for m, u in session.execute(select(Member.id, Member.user_id).where(Member.id.in_(ids)))
+        }
+    found = [(users[standing.member_id], standing.points) for standing in top]
+    request.reply(views.overview(balance, found, request.locale))
+
+
 def give_command(request: CommandRequest) -> None:
+    if not request.args:
+        return show_overview(request)
     receiver, words = mentioned(request, "kudos @person [points] <reason> #value [private]")
     draft = read_words(words)
     given, channel = send_kudos(request.deps, request.caller.member.id, receiver, draft)
@@ -135,4 +156,5 @@ def review_kudos(request: Interaction[NoMetadata], *, approve: bool) -> None:
             kudos, giver.user_id, receiver.user_id, reviewer.user_id, caller.locale
         )
     deps.kick()
+    deps.on_change(caller.team_id, [caller.member.user_id])  # from the Home tab: its list goes
     request.replace_message(message)

@@ -24,6 +24,7 @@ from bot.workspaces.models import Workspace
 SHOUT_OUTS = 5  # kudos a digest shows
 HOME_KUDOS = 3  # received kudos the Home tab shows
 HOME_BADGES = 3
+HOME_HELD = 3  # held kudos an admin's Home shows, with Approve / Reject
 
 
 def _lines(session: Session, found: list[Kudos], locale: Locale) -> list[Mrkdwn]:
@@ -103,8 +104,26 @@ def home(context: HomeContext) -> list[Block]:
     balance = allowance.balance(session, me, month, load_config(session, caller.team_id))
     month_start = calendar.day_start(me, workspace, month)
     lines = [views.left_line(balance, caller.locale), *_received(context, month_start), *_badges(context)]
-    return [blocks.section(join("\n", [t("recognition.home.heading", caller.locale), *lines]))]
+    main = blocks.section(join("\n", [t("recognition.home.heading", caller.locale), *lines]))
+    return [main, *(_held(context) if caller.is_admin() else [])]
 
 
-HOME_SECTIONS = (Section("recognition.home", 2, home),)
+def _held(context: HomeContext) -> list[Block]:
+    """An admin's held kudos, oldest first, with Approve / Reject: none waits unseen, even when no admin
+    was known to Pacer when it was held (so no review DM went out)."""
+    session, locale = context.session, context.caller.locale
+    found = session.scalars(
+        select(Kudos)
+        .where(Kudos.team_id == context.caller.team_id, Kudos.status == Status.HELD)
+        .order_by(Kudos.created_at, Kudos.id)
+        .limit(HOME_HELD)
+    ).all()
+    out: list[Block] = []
+    for kudos, line in zip(found, _lines(session, list(found), locale), strict=True):
+        why = t("recognition.home.held", locale, why=views.why_held(kudos, locale))
+        out += [blocks.section(join("\n", [why, line])), views.review_buttons(kudos, locale)]
+    return out
+
+
+HOME_SECTIONS = (Section("recognition.home", 2 + 2 * 3, home),)
 DIGEST_SECTIONS = (Section("recognition.shout_outs", 2, shout_outs),)

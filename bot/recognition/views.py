@@ -13,6 +13,7 @@ from bot.i18n import Locale, t
 from bot.recognition.allowance import Balance
 from bot.recognition.models import Badge, Hold, Kudos
 from bot.slack import blocks
+from bot.slack.blocks import Block
 from bot.text import Mrkdwn, join, one_line
 
 
@@ -58,12 +59,9 @@ def kudos_post(kudos: Kudos, giver: str, receiver: str, locale: Locale, *, priva
     return blocks.message(join("\n", [head, line]), [blocks.section(join("\n", [head, line]))])
 
 
-def review_request(kudos: Kudos, giver: str, receiver: str, locale: Locale) -> dict[str, Any]:
-    """To each admin: a held kudos, why it is held, and **Approve** / **Reject** (the first acts)."""
-    why = t(f"recognition.review.why_{(kudos.held_reason or Hold.REPEATED).value}", locale)
-    text = t("recognition.review.ask", locale, why=why)
-    line = kudos_line(kudos, giver, receiver, locale)
-    buttons = {
+def review_buttons(kudos: Kudos, locale: Locale) -> Block:
+    """**Approve** / **Reject** for a held kudos (in the admin's DM, or on their Home tab)."""
+    return {
         "type": "actions",
         "block_id": f"kudos_review_{kudos.id}",
         "elements": [
@@ -76,7 +74,17 @@ def review_request(kudos: Kudos, giver: str, receiver: str, locale: Locale) -> d
             blocks.button(RecognitionIds.REJECT.value, t("recognition.review.reject", locale), str(kudos.id)),
         ],
     }
-    return blocks.message(text, [blocks.section(text), blocks.section(line), buttons])
+
+
+def review_request(kudos: Kudos, giver: str, receiver: str, locale: Locale) -> dict[str, Any]:
+    """To each admin: a held kudos, why it is held, and **Approve** / **Reject** (the first acts)."""
+    text = t("recognition.review.ask", locale, why=why_held(kudos, locale))
+    line = kudos_line(kudos, giver, receiver, locale)
+    return blocks.message(text, [blocks.section(text), blocks.section(line), review_buttons(kudos, locale)])
+
+
+def why_held(kudos: Kudos, locale: Locale) -> Mrkdwn:
+    return t(f"recognition.review.why_{(kudos.held_reason or Hold.REPEATED).value}", locale)
 
 
 def reviewed_notice(kudos: Kudos, receiver: str, reviewer: str, locale: Locale) -> dict[str, Any]:
@@ -116,8 +124,7 @@ def given_answer(
 ) -> Mrkdwn:
     """The giver's answer: sent (where), or held for review (why), and what is left this month."""
     if kudos.status.value == "held":
-        why = t(f"recognition.review.why_{(kudos.held_reason or Hold.REPEATED).value}", locale)
-        first = t("recognition.kudos.held", locale, receiver=receiver, why=why)
+        first = t("recognition.kudos.held", locale, receiver=receiver, why=why_held(kudos, locale))
     elif kudos.public and channel:
         first = t(
             "recognition.kudos.sent_public",
@@ -146,3 +153,18 @@ def badge_post(badge: Badge, rep: str, vendor: str | None, chooser: str, locale:
     else:
         text = t("recognition.badge.post", locale, month=month, rep=rep, chooser=chooser)
     return blocks.notice(text)
+
+
+def standings(found: Sequence[tuple[str, int]], locale: Locale) -> list[Mrkdwn]:
+    """The month's most recognised, top N only (never a bottom): "1. <@U1> 120 points"."""
+    return [
+        t("recognition.board.line", locale, rank=rank, user=user, points=points(total, locale))
+        for rank, (user, total) in enumerate(found, start=1)
+    ]
+
+
+def overview(balance: Balance, found: Sequence[tuple[str, int]], locale: Locale) -> Mrkdwn:
+    """`/pacer kudos` alone: what is left to give, the month's top five, and how to give."""
+    board = standings(found, locale) or [t("recognition.board.empty", locale)]
+    heading = t("recognition.board.heading", locale, month=month_label(balance.month, locale))
+    return join("\n", [left_line(balance, locale), heading, *board, t("recognition.board.how", locale)])
