@@ -119,3 +119,11 @@ def test_an_admin_boosts_a_managers_allowance(slack: SlackPeer, app_server: AppS
         slack.command(f"kudos boost <@{MARIA}|maria> 50", user_id=BEN).json()["text"]
     )
     assert "You have 140 points of 150 points left" in kudos(slack, f"{RITA} 10 great demo", user_id=MARIA)
+
+
+def test_a_chinese_speaker_is_answered_in_chinese(slack: SlackPeer, app_server: AppServer) -> None:
+    team(slack, app_server)
+    answer = kudos(slack, f"{RITA} 1 谢谢你的帮助", user_id=REP_ZH)
+    assert answer.startswith(f"🎉 已点赞：送给 <@{REP_EN}> 1 分，已发布在 <#{CHANNEL}>。")
+    assert "你本月还剩 99 分（共 100 分）" in answer
+    assert kudos(slack, f"{RITA} -1 坏", user_id=REP_ZH) == "分数不能为负数：请给出 1 或以上的整数。"
