@@ -16,7 +16,7 @@ from tests.recognition.support import CHANNEL, TEAM, goals, kudos, team
 from tests.support.app_server import AppServer
 from tests.support.e2e import at
 from tests.support.home import opened, texts
-from tests.support.people import BEN, MARIA, REP_EN, REP_LA
+from tests.support.people import ADMIN, BEN, MARIA, REP_EN, REP_LA
 from tests.support.slack_emulator import SlackEmulator
 from tests.support.slack_peer import SlackPeer
 from tests.support.waiting import wait_for
@@ -96,3 +96,24 @@ def test_another_managers_team_is_not_theirs_to_choose(slack: SlackPeer, app_ser
         "Only the team's manager or an admin"
         in wait_for(lambda: slack.emulator.responses, what="the refusal")[0][1]["text"]
     )
+
+
+def test_an_admin_chooses_for_a_vendors_reps(
+    slack: SlackPeer, emulator: SlackEmulator, app_server: AppServer
+) -> None:
+    team(slack, app_server)
+    goals(app_server, {REP_EN: [10] * 5, REP_LA: [10] * 5})
+    vendor_of(app_server, REP_LA, "Northwind")
+    assert (
+        "Northwind" in slack.command("kudos badge vendor Nowhere", user_id=ADMIN).json()["text"]
+    )  # known ones
+    answer = slack.command("kudos badge vendor northwind", user_id=ADMIN).json()
+    lines = [b["text"]["text"] for b in answer["blocks"] if b["type"] == "section"][1:]
+    assert len(lines) == 1 and lines[0].startswith(f"1. <@{REP_LA}> (Northwind)")
+    choose(slack, answer, user_id=ADMIN)
+    posted = wait_for(lambda: emulator.messages.get(CHANNEL), what="the announcement")
+    assert posted[0]["text"].startswith(
+        f"🏅 *Rep of the month, Nov 2026*: <@{REP_LA}> (Northwind), chosen by"
+    )
+    with app_server.session_factory() as session:
+        assert session.scalars(select(Badge.scope)).one().startswith("vendor:")
