@@ -296,7 +296,10 @@ class FxiaokeConnector:
             raise RateLimited("Fxiaoke: HTTP 429", retry_after=PER)
         if response.status_code >= 400:
             raise ConnectorError(f"Fxiaoke answered HTTP {response.status_code}")
-        body = response.json()
+        try:
+            body = response.json()
+        except ValueError:
+            raise ConnectorError("Fxiaoke answered with something other than JSON") from None
         if not isinstance(body, dict):
             raise ConnectorError("Fxiaoke answered with something other than a JSON object")
         return body

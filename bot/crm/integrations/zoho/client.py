@@ -19,6 +19,7 @@ the latest `Modified_Time` read, the cursor the sync job stores for next time.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime
@@ -233,7 +234,10 @@ def _body(response: httpx.Response) -> dict[str, Any]:
         raise AuthExpired(f"Zoho refused the access token ({code[:40]})")
     if response.status_code >= 400:
         raise ConnectorError(f"Zoho answered {response.status_code} ({code[:40]})")
-    body = response.json()
+    try:
+        body = json.loads(response.content, parse_float=Decimal)  # amounts exactly as sent
+    except ValueError:
+        raise ConnectorError("Zoho answered with something other than JSON") from None
     if not isinstance(body, dict):
         raise ConnectorError("Zoho answered with something other than a JSON object")
     return body
