@@ -68,7 +68,7 @@ class Vault:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Vault:
-        """The vault of `PACER_SECRET_KEYS`; a ConfigError (naming the setting, how to make a key) if unset."""
+        """The vault of `PACER_SECRET_KEYS`; unset, a ConfigError naming it and how to make a key."""
         raw = settings.pacer_secret_keys.get_secret_value() if settings.pacer_secret_keys else ""
         keys = [part for part in (p.strip() for p in raw.split(",")) if part]
         if not keys:

@@ -89,7 +89,7 @@ class Backoff:
     sleep: Callable[[float], None] = time.sleep
 
     def delay(self, attempt: int, asked: float) -> float:
-        step = self.base * (2**attempt) * (1 + random.random() / 4)  # noqa: S311 - jitter, not a secret
+        step = self.base * (2.0**attempt) * (1 + random.random() / 4)  # noqa: S311 - jitter, not a secret
         return max(asked, step)
 
     def run(self, call: Callable[[], T]) -> T:

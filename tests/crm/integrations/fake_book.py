@@ -69,17 +69,32 @@ class FakeBook:
     accounts: list[Account]
 
     @classmethod
-    def generate(cls, *, deals: int = 50, accounts: int = 20, owners: int = 5, start: date = date(2026, 11, 2)) -> FakeBook:
+    def generate(
+        cls, *, deals: int = 50, accounts: int = 20, owners: int = 5, start: date = date(2026, 11, 2)
+    ) -> FakeBook:
         people = [Person(i + 1, f"rep{i + 1}@example.com", f"Rep {i + 1}") for i in range(owners)]
         stages = (WON_STAGE, WON_STAGE, OPEN_STAGE, LOST_STAGE)
         noon = datetime(start.year, start.month, start.day, 12, tzinfo=UTC)
         made = [
-            Deal(i + 1, people[i % owners], Decimal(100 + (i * 37) % 9000), "USD", stages[i % 4],
-                 start + timedelta(days=i % 28), noon + timedelta(minutes=i), noon + timedelta(minutes=i, seconds=30))
+            Deal(
+                i + 1,
+                people[i % owners],
+                Decimal(100 + (i * 37) % 9000),
+                "USD",
+                stages[i % 4],
+                start + timedelta(days=i % 28),
+                noon + timedelta(minutes=i),
+                noon + timedelta(minutes=i, seconds=30),
+            )
             for i in range(deals)
         ]
         opened = [
-            Account(i + 1, people[i % owners], noon + timedelta(hours=i % (24 * 28)), noon + timedelta(hours=i % 600))
+            Account(
+                i + 1,
+                people[i % owners],
+                noon + timedelta(hours=i % (24 * 28)),
+                noon + timedelta(hours=i % 600),
+            )
             for i in range(accounts)
         ]
         return cls(people, made, opened)
@@ -138,8 +153,10 @@ class FakeState:
             return False
 
 
-def scan(rows: list[Any], keys: list[int], after: int | None, match: Callable[[Any], bool], offset: int, limit: int) -> tuple[list[Any], bool]:
-    """The page of `rows` (sorted by key) matching, past `after`, skipping `offset`; and whether more match."""
+def scan(
+    rows: list[Any], keys: list[int], after: int | None, match: Callable[[Any], bool], offset: int, limit: int
+) -> tuple[list[Any], bool]:
+    """The page of `rows` (sorted by key) that match, past `after`, skipping `offset`; and if more match."""
     start = bisect.bisect_right(keys, after) if after is not None else 0
     page: list[Any] = []
     skipped = 0
@@ -167,4 +184,3 @@ def criteria_iter(text: str) -> Iterator[tuple[str, str, list[str]]]:
             yield m.group(4), "not in", [v.strip().strip("'") for v in m.group(5).split(",")]
         else:
             yield m.group(6), m.group(7), [m.group(8).strip("'")]
-

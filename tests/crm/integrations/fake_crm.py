@@ -24,7 +24,6 @@ from tests.crm.integrations.fake_fxiaoke import fxiaoke_route
 from tests.crm.integrations.fake_zoho import zoho_route
 
 
-
 class _Handler(BaseHTTPRequestHandler):
     server: _Server
     protocol_version = "HTTP/1.1"
@@ -51,7 +50,11 @@ class _Handler(BaseHTTPRequestHandler):
         if url.path.startswith("/cgi/"):
             status, body, headers = fxiaoke_route(state, url.path, json.loads(raw or b"{}"))
         else:
-            form = {k: v[0] for k, v in parse_qs(raw.decode()).items()} if method == "POST" and not raw.startswith(b"{") else {}
+            form = (
+                {k: v[0] for k, v in parse_qs(raw.decode()).items()}
+                if method == "POST" and not raw.startswith(b"{")
+                else {}
+            )
             payload = json.loads(raw) if raw.startswith(b"{") else {}
             host, port = self.server.server_address[:2]
             auth = self.headers.get("Authorization", "")

@@ -71,7 +71,7 @@ def _token(state: FakeState, body: dict[str, Any]) -> Reply:
 def _compare(value: Any, op: str, values: list[str]) -> bool:
     if isinstance(value, list):
         value = value[0] if value else ""
-    cast: Any = (lambda v: int(v)) if isinstance(value, int) else (lambda v: str(v))
+    cast: Any = int if isinstance(value, int) else str
     given = [cast(v) for v in values]
     return {
         "EQ": lambda: value == given[0],
@@ -125,7 +125,10 @@ def fxiaoke_route(state: FakeState, path: str, body: dict[str, Any]) -> Reply:
     if state.throttled():
         return _fail(state.knobs.fx_rate_code, "calls to this interface are over the limit")
     if path == "/cgi/user/list":
-        users = [{"openUserId": p.open_user_id, "name": p.name, "email": p.email, "isStop": False} for p in state.book.owners]
+        users = [
+            {"openUserId": p.open_user_id, "name": p.name, "email": p.email, "isStop": False}
+            for p in state.book.owners
+        ]
         return _ok(userList=users)
     if path == "/cgi/crm/v2/data/query":
         return _query(state, body)

@@ -69,12 +69,21 @@ def _token(state: FakeState, form: dict[str, str], base: str) -> Reply:
         state.codes.discard(form["code"])
         refresh = "1000.refresh." + form["code"][5:]
         state.refresh_tokens.add(refresh)
-        body = {"access_token": state.new_access_token(), "refresh_token": refresh, "api_domain": base,
-                "token_type": "Bearer", "expires_in": lifetime}
+        body = {
+            "access_token": state.new_access_token(),
+            "refresh_token": refresh,
+            "api_domain": base,
+            "token_type": "Bearer",
+            "expires_in": lifetime,
+        }
         return 200, body, {}
     if form.get("grant_type") == "refresh_token" and form.get("refresh_token") in state.refresh_tokens:
-        body = {"access_token": state.new_access_token(), "api_domain": base, "token_type": "Bearer",
-                "expires_in": lifetime}
+        body = {
+            "access_token": state.new_access_token(),
+            "api_domain": base,
+            "token_type": "Bearer",
+            "expires_in": lifetime,
+        }
         return 200, body, {}
     return 200, {"error": "invalid_code"}, {}
 
@@ -133,7 +142,14 @@ def _users(state: FakeState, query: dict[str, str]) -> Reply:
     people = state.book.owners[(page - 1) * per_page : page * per_page]
     users = [{"id": p.zoho_id, "full_name": p.name, "email": p.email, "status": "active"} for p in people]
     more = page * per_page < len(state.book.owners)
-    return 200, {"users": users, "info": {"per_page": per_page, "count": len(users), "page": page, "more_records": more}}, {}
+    return (
+        200,
+        {
+            "users": users,
+            "info": {"per_page": per_page, "count": len(users), "page": page, "more_records": more},
+        },
+        {},
+    )
 
 
 def zoho_route(
@@ -148,10 +164,15 @@ def zoho_route(
 ) -> Reply:
     if path == "/oauth/v2/token" and method == "POST":
         return _token(state, form, base)
-    if not authorization.startswith("Zoho-oauthtoken ") or authorization.split(" ", 1)[1] not in state.access_tokens:
+    if (
+        not authorization.startswith("Zoho-oauthtoken ")
+        or authorization.split(" ", 1)[1] not in state.access_tokens
+    ):
         return _error(401, "INVALID_TOKEN", "invalid oauth token")
     if state.knobs.credits_exhausted:
-        return _error(429, "LIMIT_EXCEEDED", "API credits exhausted for the 24-hour window", {"Retry-After": "3600"})
+        return _error(
+            429, "LIMIT_EXCEEDED", "API credits exhausted for the 24-hour window", {"Retry-After": "3600"}
+        )
     if state.throttled():
         return _error(429, "TOO_MANY_REQUESTS", "too many requests", {"Retry-After": state.knobs.retry_after})
     if path == "/crm/v8/users" and method == "GET":

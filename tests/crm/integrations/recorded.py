@@ -24,8 +24,18 @@ ZOHO_REFRESHED = {
     "token_type": "Bearer",
     "expires_in": 3600,
 }
-ZOHO_INVALID_TOKEN = {"code": "INVALID_TOKEN", "details": {}, "message": "invalid oauth token", "status": "error"}
-ZOHO_TOO_MANY = {"code": "TOO_MANY_REQUESTS", "details": {}, "message": "too many requests", "status": "error"}
+ZOHO_INVALID_TOKEN = {
+    "code": "INVALID_TOKEN",
+    "details": {},
+    "message": "invalid oauth token",
+    "status": "error",
+}
+ZOHO_TOO_MANY = {
+    "code": "TOO_MANY_REQUESTS",
+    "details": {},
+    "message": "too many requests",
+    "status": "error",
+}
 ZOHO_CREDITS = {
     "code": "LIMIT_EXCEEDED",
     "details": {},
@@ -56,7 +66,11 @@ FX_TOKEN = {
     "corpId": "FSCID_4B5C6D7E8F",
     "expiresIn": 7200,
 }
-FX_TOKEN_EXPIRED = {"errorCode": 20016, "errorMessage": "corpAccessToken expired", "errorDescription": "token expired"}
+FX_TOKEN_EXPIRED = {
+    "errorCode": 20016,
+    "errorMessage": "corpAccessToken expired",
+    "errorDescription": "token expired",
+}
 FX_OFFSET_OUT_OF_RANGE = {
     "errorDescription": "offset cannot exceed 10000",
     "errorMessage": "offset out of range 10000",

@@ -47,10 +47,17 @@ def _zoho(crm: FakeCrmServer, http: httpx.Client, **kwargs: object) -> tuple[Zoh
 def _fxiaoke(crm: FakeCrmServer, http: httpx.Client, **kwargs: object) -> FxiaokeConnector:
     crm.state.knobs.__init__()  # type: ignore[misc]
     state = crm.state
-    credentials = FxiaokeCredentials(state.app_id, Secret(state.app_secret), Secret(state.permanent_code), "FSUID_ADMIN")
+    credentials = FxiaokeCredentials(
+        state.app_id, Secret(state.app_secret), Secret(state.permanent_code), "FSUID_ADMIN"
+    )
     fast = {path: Limiter(100_000, 1.0) for path in ("/cgi/crm/v2/data/query", "/cgi/user/list")}
     return FxiaokeConnector(
-        http, crm.url, credentials, clouds=frozenset({crm.url}), limiters=fast, backoff=Backoff(sleep=lambda _: None),
+        http,
+        crm.url,
+        credentials,
+        clouds=frozenset({crm.url}),
+        limiters=fast,
+        backoff=Backoff(sleep=lambda _: None),
         **kwargs,  # type: ignore[arg-type]
     )
 
@@ -80,7 +87,9 @@ def test_zoho_reads_every_closed_deal_by_offset_then_by_id(crm: FakeCrmServer, h
     assert any(" id > " in q for q in crm.state.queries)
     assert len(connector.new_accounts(*NOVEMBER)) == 1_200
     pipeline = connector.open_pipeline(date(2026, 12, 31))
-    assert sum(p.amount for p in pipeline) == sum(d.amount for d in crm.state.book.deals if d.stage == "Qualification")
+    assert sum(p.amount for p in pipeline) == sum(
+        d.amount for d in crm.state.book.deals if d.stage == "Qualification"
+    )
 
 
 def test_zoho_renews_an_expired_token_and_backs_off_429(crm: FakeCrmServer, http: httpx.Client) -> None:
@@ -96,7 +105,9 @@ def test_zoho_renews_an_expired_token_and_backs_off_429(crm: FakeCrmServer, http
         connector.new_accounts(*NOVEMBER)
 
 
-def test_fxiaoke_reads_deals_and_accounts_past_the_offset_limit(crm: FakeCrmServer, http: httpx.Client) -> None:
+def test_fxiaoke_reads_deals_and_accounts_past_the_offset_limit(
+    crm: FakeCrmServer, http: httpx.Client
+) -> None:
     connector = _fxiaoke(crm, http, offset_limit=1_000)
     owners = {o.external_id: o.email for o in connector.list_owners()}
     deals = connector.closed_deals(*NOVEMBER)
@@ -116,7 +127,9 @@ def test_fxiaoke_renews_its_token_and_finds_the_old_object(crm: FakeCrmServer, h
 
 
 def test_wrong_fxiaoke_credentials_are_auth_expired(crm: FakeCrmServer, http: httpx.Client) -> None:
-    wrong = FxiaokeCredentials(crm.state.app_id, Secret("guess"), Secret(crm.state.permanent_code), "FSUID_ADMIN")
+    wrong = FxiaokeCredentials(
+        crm.state.app_id, Secret("guess"), Secret(crm.state.permanent_code), "FSUID_ADMIN"
+    )
     connector = FxiaokeConnector(http, crm.url, wrong, clouds=frozenset({crm.url}))
     with pytest.raises(AuthExpired):
         connector.list_owners()

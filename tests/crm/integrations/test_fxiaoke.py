@@ -21,7 +21,9 @@ from tests.crm.integrations import recorded
 CLOUD = "https://open.fxiaoke.com"
 TOKEN_URL = f"{CLOUD}/cgi/corpAccessToken/get/V2"
 QUERY_URL = f"{CLOUD}/cgi/crm/v2/data/query"
-CREDENTIALS = FxiaokeCredentials("FSAID_131a2b3", Secret("app-secret"), Secret("permanent-code"), "FSUID_ADMIN")
+CREDENTIALS = FxiaokeCredentials(
+    "FSAID_131a2b3", Secret("app-secret"), Secret("permanent-code"), "FSUID_ADMIN"
+)
 
 
 def _connector(**kwargs: object) -> FxiaokeConnector:
@@ -47,18 +49,27 @@ def test_the_token_is_fetched_once_with_the_app_credentials_and_reused(respx_moc
     connector.new_accounts(date(2026, 11, 1), date(2026, 11, 30))
     connector.new_accounts(date(2026, 11, 1), date(2026, 11, 30))
     assert token.call_count == 1
-    assert _bodies(token)[0] == {"appId": "FSAID_131a2b3", "appSecret": "app-secret", "permanentCode": "permanent-code"}
+    assert _bodies(token)[0] == {
+        "appId": "FSAID_131a2b3",
+        "appSecret": "app-secret",
+        "permanentCode": "permanent-code",
+    }
     sent = _bodies(query)[0]
     assert sent["corpAccessToken"] == recorded.FX_TOKEN["corpAccessToken"]
     assert sent["corpId"] == recorded.FX_TOKEN["corpId"] and sent["currentOpenUserId"] == "FSUID_ADMIN"
 
 
 @respx.mock
-def test_concurrent_reads_never_call_the_token_endpoint_at_the_same_time(respx_mock: respx.MockRouter) -> None:
+def test_concurrent_reads_never_call_the_token_endpoint_at_the_same_time(
+    respx_mock: respx.MockRouter,
+) -> None:
     token = respx_mock.post(TOKEN_URL).respond(200, json=recorded.FX_TOKEN)
     respx_mock.post(QUERY_URL).respond(200, json=recorded.fx_page([recorded.fx_account(1)]))
     connector = _connector()
-    threads = [threading.Thread(target=connector.new_accounts, args=(date(2026, 11, 1), date(2026, 11, 2))) for _ in range(8)]
+    threads = [
+        threading.Thread(target=connector.new_accounts, args=(date(2026, 11, 1), date(2026, 11, 2)))
+        for _ in range(8)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -67,11 +78,18 @@ def test_concurrent_reads_never_call_the_token_endpoint_at_the_same_time(respx_m
 
 
 @respx.mock
-def test_the_token_expired_error_code_renews_the_token_and_repeats_the_call(respx_mock: respx.MockRouter) -> None:
+def test_the_token_expired_error_code_renews_the_token_and_repeats_the_call(
+    respx_mock: respx.MockRouter,
+) -> None:
     fresh = {**recorded.FX_TOKEN, "corpAccessToken": "FRESH"}
-    token = respx_mock.post(TOKEN_URL).mock(side_effect=[httpx.Response(200, json=recorded.FX_TOKEN), httpx.Response(200, json=fresh)])
+    token = respx_mock.post(TOKEN_URL).mock(
+        side_effect=[httpx.Response(200, json=recorded.FX_TOKEN), httpx.Response(200, json=fresh)]
+    )
     query = respx_mock.post(QUERY_URL).mock(
-        side_effect=[httpx.Response(200, json=recorded.FX_TOKEN_EXPIRED), httpx.Response(200, json=recorded.fx_page([recorded.fx_account(1)]))]
+        side_effect=[
+            httpx.Response(200, json=recorded.FX_TOKEN_EXPIRED),
+            httpx.Response(200, json=recorded.fx_page([recorded.fx_account(1)])),
+        ]
     )
     accounts = _connector().new_accounts(date(2026, 11, 1), date(2026, 11, 30))
     assert len(accounts) == 1 and token.call_count == 2
@@ -99,7 +117,9 @@ def test_paging_switches_to_id_before_the_offset_limit(respx_mock: respx.MockRou
     respx_mock.post(TOKEN_URL).respond(200, json=recorded.FX_TOKEN)
     full = [[recorded.fx_account(p * 100 + i) for i in range(100)] for p in range(3)]
     pages = [*full, [recorded.fx_account(300)]]
-    query = respx_mock.post(QUERY_URL).mock(side_effect=[httpx.Response(200, json=recorded.fx_page(p)) for p in pages])
+    query = respx_mock.post(QUERY_URL).mock(
+        side_effect=[httpx.Response(200, json=recorded.fx_page(p)) for p in pages]
+    )
     accounts = _connector(offset_limit=200).new_accounts(date(2026, 11, 1), date(2026, 11, 30))
     assert len(accounts) == 301
     infos = [b["data"]["search_query_info"] for b in _bodies(query)]  # type: ignore[index]
@@ -113,9 +133,13 @@ def test_paging_switches_to_id_before_the_offset_limit(respx_mock: respx.MockRou
 def test_the_documented_offset_limit_is_never_crossed(respx_mock: respx.MockRouter) -> None:
     respx_mock.post(TOKEN_URL).respond(200, json=recorded.FX_TOKEN)
     page = recorded.fx_page([recorded.fx_account(i) for i in range(100)])
-    query = respx_mock.post(QUERY_URL).mock(side_effect=[httpx.Response(200, json=page)] * 120 + [httpx.Response(200, json=recorded.fx_page([]))])
+    query = respx_mock.post(QUERY_URL).mock(
+        side_effect=[httpx.Response(200, json=page)] * 120 + [httpx.Response(200, json=recorded.fx_page([]))]
+    )
     limiter = Limiter(10_000, 20.0)
-    _connector(limiters={"/cgi/crm/v2/data/query": limiter}).new_accounts(date(2026, 11, 1), date(2026, 11, 30))
+    _connector(limiters={"/cgi/crm/v2/data/query": limiter}).new_accounts(
+        date(2026, 11, 1), date(2026, 11, 30)
+    )
     offsets = [b["data"]["search_query_info"]["offset"] for b in _bodies(query)]  # type: ignore[index]
     assert max(offsets) <= 10_000 - 100
 
@@ -124,11 +148,15 @@ def test_the_documented_offset_limit_is_never_crossed(respx_mock: respx.MockRout
 def test_a_rate_error_code_backs_off_then_succeeds(respx_mock: respx.MockRouter) -> None:
     respx_mock.post(TOKEN_URL).respond(200, json=recorded.FX_TOKEN)
     respx_mock.post(QUERY_URL).mock(
-        side_effect=[httpx.Response(200, json={"errorCode": 20037, "errorMessage": "over the limit"}),
-                     httpx.Response(200, json=recorded.fx_page([recorded.fx_account(1)]))]
+        side_effect=[
+            httpx.Response(200, json={"errorCode": 20037, "errorMessage": "over the limit"}),
+            httpx.Response(200, json=recorded.fx_page([recorded.fx_account(1)])),
+        ]
     )
     slept: list[float] = []
-    accounts = _connector(backoff=Backoff(sleep=slept.append)).new_accounts(date(2026, 11, 1), date(2026, 11, 30))
+    accounts = _connector(backoff=Backoff(sleep=slept.append)).new_accounts(
+        date(2026, 11, 1), date(2026, 11, 30)
+    )
     assert len(accounts) == 1 and len(slept) == 1 and slept[0] >= 20
 
 
@@ -166,12 +194,19 @@ def test_a_tenant_on_the_old_opportunity_object_is_detected(respx_mock: respx.Mo
         name = json.loads(request.content)["data"]["dataObjectApiName"]
         if name == "NewOpportunityObj":
             return httpx.Response(200, json={"errorCode": 20002, "errorMessage": "object not enabled"})
-        deal = {"_id": "a1", "owner": ["FSUID_1"], "expected_deal_amount": "880.50",
-                "expected_deal_closed_date": 1795996800000, "status": "2"}
+        deal = {
+            "_id": "a1",
+            "owner": ["FSUID_1"],
+            "expected_deal_amount": "880.50",
+            "expected_deal_closed_date": 1795996800000,
+            "status": "2",
+        }
         return httpx.Response(200, json=recorded.fx_page([deal]))
 
     respx_mock.post(QUERY_URL).mock(side_effect=answer)
     connector = _connector()
     deals = connector.closed_deals(date(2026, 11, 1), date(2026, 11, 30))
     assert connector.opportunity() == OLD_OPPORTUNITY
-    assert [(d.amount, d.currency, d.closed_on) for d in deals] == [(Decimal("880.50"), "CNY", date(2026, 11, 30))]
+    assert [(d.amount, d.currency, d.closed_on) for d in deals] == [
+        (Decimal("880.50"), "CNY", date(2026, 11, 30))
+    ]

@@ -18,10 +18,15 @@ REFRESH = "1000.18e983526f0ca8575ea9c53b0cd5bb58.1bd83a6f2e22c3a7e1309d96ae439cc
 def test_credentials_are_stored_sealed_and_open_with_the_vault(session: Session) -> None:
     ensure_workspace(session, TEAM)
     vault = Vault([Vault.new_key()])
-    session.add(CrmConnection(
-        team_id=TEAM, provider=Provider.ZOHO, data_centre="eu", api_domain="https://www.zohoapis.eu",
-        credentials=vault.seal({"refresh_token": Secret(REFRESH)}),
-    ))
+    session.add(
+        CrmConnection(
+            team_id=TEAM,
+            provider=Provider.ZOHO,
+            data_centre="eu",
+            api_domain="https://www.zohoapis.eu",
+            credentials=vault.seal({"refresh_token": Secret(REFRESH)}),
+        )
+    )
     session.flush()
     raw = session.execute(text("SELECT credentials FROM crm_connections")).scalar_one()
     assert REFRESH.encode() not in bytes(raw)
@@ -33,6 +38,13 @@ def test_credentials_are_stored_sealed_and_open_with_the_vault(session: Session)
 def test_one_connection_per_workspace_and_crm(session: Session) -> None:
     ensure_workspace(session, TEAM)
     for _ in range(2):
-        session.add(CrmConnection(team_id=TEAM, provider=Provider.FXIAOKE, api_domain="https://open.fxiaoke.com", credentials=b"x"))
+        session.add(
+            CrmConnection(
+                team_id=TEAM,
+                provider=Provider.FXIAOKE,
+                api_domain="https://open.fxiaoke.com",
+                credentials=b"x",
+            )
+        )
     with pytest.raises(IntegrityError):
         session.flush()

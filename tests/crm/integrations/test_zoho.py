@@ -18,7 +18,9 @@ from bot.crm.secrets import Secret
 from tests.crm.integrations import recorded
 
 EU_API = "https://www.zohoapis.eu"
-APP = ZohoClientApp("1000.GMB0YULZHJK411248S8I5GZ4CHUEX0", Secret("zoho-client-secret"), "https://pacer.example/zoho")
+APP = ZohoClientApp(
+    "1000.GMB0YULZHJK411248S8I5GZ4CHUEX0", Secret("zoho-client-secret"), "https://pacer.example/zoho"
+)
 
 
 def _connector(http: httpx.Client, tokens: TokenCache, **kwargs: object) -> ZohoConnector:
@@ -31,9 +33,16 @@ def _queries(route: respx.Route) -> list[str]:
 
 @pytest.mark.parametrize(
     ("location", "accounts"),
-    [("us", "https://accounts.zoho.com"), ("eu", "https://accounts.zoho.eu"), ("in", "https://accounts.zoho.in"),
-     ("au", "https://accounts.zoho.com.au"), ("jp", "https://accounts.zoho.jp"), ("cn", "https://accounts.zoho.com.cn"),
-     ("ca", "https://accounts.zohocloud.ca"), ("sa", "https://accounts.zoho.sa")],
+    [
+        ("us", "https://accounts.zoho.com"),
+        ("eu", "https://accounts.zoho.eu"),
+        ("in", "https://accounts.zoho.in"),
+        ("au", "https://accounts.zoho.com.au"),
+        ("jp", "https://accounts.zoho.jp"),
+        ("cn", "https://accounts.zoho.com.cn"),
+        ("ca", "https://accounts.zohocloud.ca"),
+        ("sa", "https://accounts.zoho.sa"),
+    ],
 )
 def test_the_callbacks_data_centre_picks_the_accounts_server(location: str, accounts: str) -> None:
     assert data_centre(location, accounts).accounts == accounts
@@ -42,8 +51,12 @@ def test_the_callbacks_data_centre_picks_the_accounts_server(location: str, acco
 
 @pytest.mark.parametrize(
     ("location", "accounts"),
-    [("xx", None), ("eu", "https://accounts.zoho.com"), ("eu", "https://accounts.zoho.eu.evil.example"),
-     ("us", "http://127.0.0.1:8080")],
+    [
+        ("xx", None),
+        ("eu", "https://accounts.zoho.com"),
+        ("eu", "https://accounts.zoho.eu.evil.example"),
+        ("us", "http://127.0.0.1:8080"),
+    ],
 )
 def test_unknown_data_centres_and_foreign_hosts_are_refused(location: str, accounts: str | None) -> None:
     with pytest.raises(UnknownHost):
@@ -86,8 +99,12 @@ def test_the_authorization_url_asks_for_offline_access_at_the_data_centre() -> N
 
 
 @respx.mock
-def test_a_rejected_access_token_is_refreshed_once_and_the_call_repeated(respx_mock: respx.MockRouter) -> None:
-    refresh = respx_mock.post("https://accounts.zoho.eu/oauth/v2/token").respond(200, json=recorded.ZOHO_REFRESHED)
+def test_a_rejected_access_token_is_refreshed_once_and_the_call_repeated(
+    respx_mock: respx.MockRouter,
+) -> None:
+    refresh = respx_mock.post("https://accounts.zoho.eu/oauth/v2/token").respond(
+        200, json=recorded.ZOHO_REFRESHED
+    )
     coql = respx_mock.post(f"{EU_API}/crm/v8/coql").mock(
         side_effect=[
             httpx.Response(401, json=recorded.ZOHO_INVALID_TOKEN),
@@ -101,7 +118,10 @@ def test_a_rejected_access_token_is_refreshed_once_and_the_call_repeated(respx_m
     deals = _connector(httpx.Client(), tokens).closed_deals(date(2026, 11, 1), date(2026, 11, 30))
     assert [d.amount for d in deals] == [Decimal("1250.5")]
     assert refresh.call_count == 1
-    assert coql.calls[1].request.headers["Authorization"] == f"Zoho-oauthtoken {recorded.ZOHO_REFRESHED['access_token']}"
+    assert (
+        coql.calls[1].request.headers["Authorization"]
+        == f"Zoho-oauthtoken {recorded.ZOHO_REFRESHED['access_token']}"
+    )
     assert parse_qs(refresh.calls.last.request.content.decode())["grant_type"] == ["refresh_token"]
 
 
@@ -109,7 +129,9 @@ def test_a_rejected_access_token_is_refreshed_once_and_the_call_repeated(respx_m
 def test_a_token_refused_twice_is_auth_expired(respx_mock: respx.MockRouter) -> None:
     respx_mock.post(f"{EU_API}/crm/v8/coql").respond(401, json=recorded.ZOHO_INVALID_TOKEN)
     with pytest.raises(AuthExpired):
-        _connector(httpx.Client(), TokenCache(lambda: ("t", 3600.0))).closed_deals(date(2026, 11, 1), date(2026, 11, 30))
+        _connector(httpx.Client(), TokenCache(lambda: ("t", 3600.0))).closed_deals(
+            date(2026, 11, 1), date(2026, 11, 30)
+        )
 
 
 @respx.mock
@@ -125,7 +147,10 @@ def test_coql_pages_by_offset_then_by_id_past_the_offset_limit(respx_mock: respx
     assert queries[0].endswith("limit 2 offset 0") and queries[1].endswith("limit 2 offset 2")
     assert "id > 5725767000001000003" in queries[2] and queries[2].endswith("limit 2 offset 0")
     assert "id > 5725767000001000005" in queries[3]
-    assert "((Stage = 'Closed Won' and Closing_Date between '2026-11-01' and '2026-11-30') and id >" in queries[2]
+    assert (
+        "((Stage = 'Closed Won' and Closing_Date between '2026-11-01' and '2026-11-30') and id >"
+        in queries[2]
+    )
 
 
 @respx.mock
@@ -165,7 +190,9 @@ def test_429_backs_off_as_long_as_retry_after_says(respx_mock: respx.MockRouter)
 
 @respx.mock
 def test_exhausted_credits_stop_the_read_until_the_window_turns(respx_mock: respx.MockRouter) -> None:
-    route = respx_mock.post(f"{EU_API}/crm/v8/coql").respond(429, json=recorded.ZOHO_CREDITS, headers={"Retry-After": "3600"})
+    route = respx_mock.post(f"{EU_API}/crm/v8/coql").respond(
+        429, json=recorded.ZOHO_CREDITS, headers={"Retry-After": "3600"}
+    )
     slept: list[float] = []
     connector = ZohoConnector(
         httpx.Client(), TokenCache(lambda: ("t", 3600.0)), EU_API, backoff=Backoff(sleep=slept.append)
@@ -179,10 +206,20 @@ def test_exhausted_credits_stop_the_read_until_the_window_turns(respx_mock: resp
 def test_owners_come_from_the_users_api_page_by_page(respx_mock: respx.MockRouter) -> None:
     users = respx_mock.get(f"{EU_API}/crm/v8/users").mock(
         side_effect=[
-            httpx.Response(200, json={"users": [{"id": "1", "full_name": "Li Wei", "email": "li@example.com"}],
-                                      "info": {"more_records": True}}),
-            httpx.Response(200, json={"users": [{"id": "2", "full_name": "Ana", "email": "ana@example.com"}],
-                                      "info": {"more_records": False}}),
+            httpx.Response(
+                200,
+                json={
+                    "users": [{"id": "1", "full_name": "Li Wei", "email": "li@example.com"}],
+                    "info": {"more_records": True},
+                },
+            ),
+            httpx.Response(
+                200,
+                json={
+                    "users": [{"id": "2", "full_name": "Ana", "email": "ana@example.com"}],
+                    "info": {"more_records": False},
+                },
+            ),
         ]
     )
     owners = _connector(httpx.Client(), TokenCache(lambda: ("t", 3600.0))).list_owners()

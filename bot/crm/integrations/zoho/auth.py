@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlencode
 
 import httpx
@@ -36,7 +37,9 @@ class DataCentre:
 
 
 def _dc(location: str, suffix: str, *, accounts: str | None = None) -> DataCentre:
-    return DataCentre(location, accounts or f"https://accounts.zoho.{suffix}", f"https://www.zohoapis.{suffix}")
+    return DataCentre(
+        location, accounts or f"https://accounts.zoho.{suffix}", f"https://www.zohoapis.{suffix}"
+    )
 
 
 DATA_CENTRES: Mapping[str, DataCentre] = {
@@ -130,9 +133,7 @@ class ZohoOAuth:
     def refresh(self, refresh_token: Secret, location: str) -> tuple[str, float]:
         """A new access token and its lifetime in seconds (the `TokenCache` fetch function)."""
         dc = data_centre(location, None, self._centres)
-        body = self._token_call(
-            dc, {"grant_type": "refresh_token", "refresh_token": refresh_token.reveal()}
-        )
+        body = self._token_call(dc, {"grant_type": "refresh_token", "refresh_token": refresh_token.reveal()})
         return str(body["access_token"]), float(body.get("expires_in", 3600))
 
     def _api_domain(self, dc: DataCentre, body: Mapping[str, object]) -> str:
@@ -141,7 +142,7 @@ class ZohoOAuth:
             raise UnknownHost("Zoho's token response names an API domain Pacer does not know")
         return named
 
-    def _token_call(self, dc: DataCentre, params: dict[str, str]) -> dict[str, object]:
+    def _token_call(self, dc: DataCentre, params: dict[str, str]) -> dict[str, Any]:
         form = {
             **params,
             "client_id": self._app.client_id,
@@ -155,7 +156,7 @@ class ZohoOAuth:
         return _token_body(response)
 
 
-def _token_body(response: httpx.Response) -> dict[str, object]:
+def _token_body(response: httpx.Response) -> dict[str, Any]:
     """The token response, or the typed error: Zoho answers `{"error": …}` (often with HTTP 200)."""
     try:
         body = response.json()

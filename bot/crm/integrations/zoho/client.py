@@ -61,6 +61,14 @@ def _owner_id(record: dict[str, Any]) -> str:
     return str(owner.get("id", "")) if isinstance(owner, dict) else str(owner or "")
 
 
+def _record_id(record: dict[str, Any]) -> str:
+    """A record id, to page on: Zoho's are digits; anything else is refused rather than put in a query."""
+    value = str(record.get("id", ""))
+    if not value.isdigit():
+        raise ConnectorError("Zoho sent a record id that is not a number")
+    return value
+
+
 def _amount(value: object) -> Decimal:
     try:
         return Decimal(str(value)) if value is not None else Decimal(0)
@@ -107,7 +115,9 @@ class ZohoConnector:
             params = {"type": "ActiveUsers", "page": str(page), "per_page": "200"}
             body = self._backoff.run(partial(self._request, "GET", "/crm/v8/users", params=params))
             for user in body.get("users", []):
-                owners.append(Owner(str(user["id"]), str(user.get("email") or ""), str(user.get("full_name") or "")))
+                owners.append(
+                    Owner(str(user["id"]), str(user.get("email") or ""), str(user.get("full_name") or ""))
+                )
             if not body.get("info", {}).get("more_records"):
                 return owners
             page += 1
@@ -141,7 +151,9 @@ class ZohoConnector:
         stages = ", ".join(_quote(stage) for stage in self._closed)
         criteria = [f"Stage not in ({stages})", f"Created_Time <= '{as_of}T23:59:59+00:00'"]
         totals: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
-        for record in self._rows("Deals", [*self._deal_fields(), "Created_Time"], criteria, incremental=False):
+        for record in self._rows(
+            "Deals", [*self._deal_fields(), "Created_Time"], criteria, incremental=False
+        ):
             totals[(_owner_id(record), self._currency_of(record))] += _amount(record.get("Amount"))
         return [
             PipelineFigure(owner, amount, currency, as_of)
@@ -168,11 +180,13 @@ class ZohoConnector:
         offset, after = 0, ""
         while True:
             keyset = [f"id > {after}"] if after else []
-            query = (
-                f"select {', '.join(fields)} from {module} where {where([*base, *keyset])}"
+            query = (  # COQL, not SQL: every value in it is ours, a date, or a record id checked numeric
+                f"select {', '.join(fields)} from {module} where {where([*base, *keyset])}"  # noqa: S608
                 f" order by id asc limit {self._page} offset {offset}"
             )
-            body = self._backoff.run(partial(self._request, "POST", "/crm/v8/coql", json={"select_query": query}))
+            body = self._backoff.run(
+                partial(self._request, "POST", "/crm/v8/coql", json={"select_query": query})
+            )
             records = body.get("data", [])
             for record in records:
                 self._note_modified(record)
@@ -180,7 +194,7 @@ class ZohoConnector:
             if not records or not body.get("info", {}).get("more_records"):
                 return
             if after or offset + 2 * self._page > self._offset_limit:
-                offset, after = 0, str(records[-1]["id"])
+                offset, after = 0, _record_id(records[-1])
             else:
                 offset += self._page
 
@@ -229,7 +243,9 @@ def _body(response: httpx.Response) -> dict[str, Any]:
     if code in CREDIT_CODES:
         raise CreditsExhausted(f"Zoho: {code}", retry_after_seconds(response.headers.get("Retry-After"), DAY))
     if response.status_code == 429:
-        raise RateLimited("Zoho: TOO_MANY_REQUESTS", retry_after_seconds(response.headers.get("Retry-After"), 60.0))
+        raise RateLimited(
+            "Zoho: TOO_MANY_REQUESTS", retry_after_seconds(response.headers.get("Retry-After"), 60.0)
+        )
     if response.status_code == 401:
         raise AuthExpired(f"Zoho refused the access token ({code[:40]})")
     if response.status_code >= 400:
