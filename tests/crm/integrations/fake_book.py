@@ -131,6 +131,17 @@ class FakeState:
     token_calls: int = 0
     queries: list[str] = field(default_factory=list)  # COQL texts and Fxiaoke query bodies, in order
     lock: threading.Lock = field(default_factory=threading.Lock)
+    cache: dict[str, tuple[list[dict[str, Any]], list[int]]] = field(default_factory=dict)
+    matched: dict[str, list[int]] = field(default_factory=dict)  # a query's matching record positions
+
+    def rendered(
+        self, kind: str, rows: list[Any], render: Callable[[Any], dict[str, Any]]
+    ) -> tuple[list[dict[str, Any]], list[int]]:
+        """`rows` as one API renders them, and their keys, made once (the book does not change)."""
+        with self.lock:
+            if kind not in self.cache:
+                self.cache[kind] = ([render(row) for row in rows], [row.n for row in rows])
+            return self.cache[kind]
 
     def grant_code(self) -> str:
         code = "1000." + secrets.token_hex(8)
@@ -154,22 +165,24 @@ class FakeState:
 
 
 def scan(
-    rows: list[Any], keys: list[int], after: int | None, match: Callable[[Any], bool], offset: int, limit: int
-) -> tuple[list[Any], bool]:
-    """The page of `rows` (sorted by key) that match, past `after`, skipping `offset`; and if more match."""
-    start = bisect.bisect_right(keys, after) if after is not None else 0
-    page: list[Any] = []
-    skipped = 0
-    for row in rows[start:]:
-        if not match(row):
-            continue
-        if skipped < offset:
-            skipped += 1
-            continue
-        if len(page) == limit:
-            return page, True
-        page.append(row)
-    return page, False
+    state: FakeState,
+    query: str,
+    rendered: tuple[list[dict[str, Any]], list[int]],
+    match: Callable[[dict[str, Any]], bool],
+    after: int | None,
+    offset: int,
+    limit: int,
+) -> tuple[list[dict[str, Any]], bool]:
+    """The page of records (sorted by key) that match, past `after`, skipping `offset`; and if more match.
+    Which records match a query (its criteria without the keyset and offset) is worked out once."""
+    records, keys = rendered
+    with state.lock:
+        if query not in state.matched:
+            state.matched[query] = [i for i, record in enumerate(records) if match(record)]
+        matched = state.matched[query]
+    start = bisect.bisect_right(matched, bisect.bisect_right(keys, after) - 1) if after is not None else 0
+    chosen = matched[start + offset : start + offset + limit + 1]
+    return [records[i] for i in chosen[:limit]], len(chosen) > limit
 
 
 def criteria_iter(text: str) -> Iterator[tuple[str, str, list[str]]]:

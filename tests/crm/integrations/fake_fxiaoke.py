@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from tests.crm.integrations.fake_book import (
@@ -68,20 +69,31 @@ def _token(state: FakeState, body: dict[str, Any]) -> Reply:
     return _ok(corpAccessToken=state.new_access_token(), corpId="FSCID_PACER", expiresIn=7200)
 
 
-def _compare(value: Any, op: str, values: list[str]) -> bool:
-    if isinstance(value, list):
-        value = value[0] if value else ""
-    cast: Any = int if isinstance(value, int) else str
-    given = [cast(v) for v in values]
-    return {
-        "EQ": lambda: value == given[0],
-        "GT": lambda: value > given[0],
-        "GTE": lambda: value >= given[0],
-        "LT": lambda: value < given[0],
-        "LTE": lambda: value <= given[0],
-        "BETWEEN": lambda: given[0] <= value <= given[1],
-        "IN": lambda: value in given,
-    }[op]()
+OPERATORS: dict[str, Callable[[Any, list[Any]], bool]] = {
+    "EQ": lambda value, given: value == given[0],
+    "GT": lambda value, given: value > given[0],
+    "GTE": lambda value, given: value >= given[0],
+    "LT": lambda value, given: value < given[0],
+    "LTE": lambda value, given: value <= given[0],
+    "BETWEEN": lambda value, given: given[0] <= value <= given[1],
+    "IN": lambda value, given: value in given,
+}
+
+
+def _predicate(
+    filters: list[dict[str, Any]], sample: dict[str, Any] | None
+) -> Callable[[dict[str, Any]], bool]:
+    """One test of a record against every filter: numbers compare as numbers (times are epoch ms)."""
+    tests: list[Callable[[dict[str, Any]], bool]] = []
+    for f in filters:
+        name, compare = f["field_name"], OPERATORS[f["operator"]]
+        numeric = sample is not None and isinstance(sample.get(name), int)
+        given = [int(v) if numeric else str(v) for v in f["field_values"]]
+        if name == "owner":
+            tests.append(lambda r, c=compare, g=given: c(r["owner"][0], g))
+        else:
+            tests.append(lambda r, c=compare, g=given, n=name: c(r.get(n), g))
+    return lambda record: all(test(record) for test in tests)
 
 
 def _query(state: FakeState, body: dict[str, Any]) -> Reply:
@@ -97,24 +109,19 @@ def _query(state: FakeState, body: dict[str, Any]) -> Reply:
     if name in ("NewOpportunityObj", "OpportunityObj"):
         if (name == "OpportunityObj") != old:
             return _fail(20002, f"object {name} does not exist or is not enabled")
-        rows: list[Any] = state.book.deals
-        render: Any = lambda row: deal_record(row, old=old)  # noqa: E731
+        rendered = state.rendered(f"fx:{name}", state.book.deals, lambda row: deal_record(row, old=old))
     elif name == "AccountObj":
-        rows, render = state.book.accounts, account_record
+        rendered = state.rendered("fx:AccountObj", state.book.accounts, account_record)
     else:
         return _fail(20002, "object does not exist")
     filters = info.get("filters", [])
     after = next((int(f["field_values"][0], 16) for f in filters if f["field_name"] == "_id"), None)
     others = [f for f in filters if f["field_name"] != "_id"]
-
-    def match(row: Any) -> bool:
-        record = render(row)
-        return all(_compare(record.get(f["field_name"]), f["operator"], f["field_values"]) for f in others)
-
-    page, _ = scan(rows, [row.n for row in rows], after, match, offset, limit)
+    match = _predicate(others, rendered[0][0] if rendered[0] else None)
+    page, _ = scan(state, f"fx:{name}:{others}", rendered, match, after, offset, limit)
     fields = set(info.get("fieldProjection") or [])
-    records = [{k: v for k, v in render(row).items() if not fields or k in fields} for row in page]
-    return _ok(data={"dataList": records, "offset": offset, "limit": limit, "total": 0})
+    listed = [{k: v for k, v in record.items() if not fields or k in fields} for record in page]
+    return _ok(data={"dataList": listed, "offset": offset, "limit": limit, "total": 0})
 
 
 def fxiaoke_route(state: FakeState, path: str, body: dict[str, Any]) -> Reply:

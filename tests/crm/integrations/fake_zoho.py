@@ -8,6 +8,7 @@ Shapes as documented (https://www.zoho.com/crm/developer/docs/api/v8/COQL-Overvi
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from tests.crm.integrations.fake_book import (
@@ -88,30 +89,30 @@ def _token(state: FakeState, form: dict[str, str], base: str) -> Reply:
     return 200, {"error": "invalid_code"}, {}
 
 
-def _matches(record: dict[str, Any], criteria: list[tuple[str, str, list[str]]]) -> bool:
+OPERATORS: dict[str, Callable[[Any, list[Any]], bool]] = {
+    "=": lambda value, given: value == given[0],
+    ">": lambda value, given: value > given[0],
+    "<": lambda value, given: value < given[0],
+    ">=": lambda value, given: value >= given[0],
+    "<=": lambda value, given: value <= given[0],
+    "between": lambda value, given: given[0] <= value <= given[1],
+    "not in": lambda value, given: value not in given,
+}
+
+
+def _predicate(criteria: list[tuple[str, str, list[str]]]) -> Callable[[dict[str, Any]], bool]:
+    """One test of a record against every criterion (made once per query)."""
+    tests: list[Callable[[dict[str, Any]], bool]] = []
     for name, op, values in criteria:
-        raw = record.get(name)
-        value = raw["id"] if isinstance(raw, dict) else str(raw)
+        compare = OPERATORS[op]
         if name == "id":
-            ok = _compare(int(value), op, [int(v) for v in values])
+            given = [int(v) for v in values]
+            tests.append(lambda r, c=compare, g=given: c(int(r["id"]), g))
+        elif name == "Owner":
+            tests.append(lambda r, c=compare, g=values: c(r["Owner"]["id"], g))
         else:
-            ok = _compare(value, op, values)
-        if not ok:
-            return False
-    return True
-
-
-def _compare(value: Any, op: str, values: list[Any]) -> bool:
-    first = values[0]
-    return {
-        "=": lambda: value == first,
-        ">": lambda: value > first,
-        "<": lambda: value < first,
-        ">=": lambda: value >= first,
-        "<=": lambda: value <= first,
-        "between": lambda: first <= value <= values[1],
-        "not in": lambda: value not in values,
-    }[op]()
+            tests.append(lambda r, c=compare, g=values, n=name: c(str(r.get(n)), g))
+    return lambda record: all(test(record) for test in tests)
 
 
 def _coql(state: FakeState, payload: dict[str, Any]) -> Reply:
@@ -125,15 +126,17 @@ def _coql(state: FakeState, payload: dict[str, Any]) -> Reply:
         return _error(400, "LIMIT_OUT_OF_RANGE", "limit/offset beyond what COQL allows")
     criteria = list(criteria_iter(m["where"]))
     after = next((int(v[0]) - ZOHO_ID_BASE for f, op, v in criteria if f == "id" and op == ">"), None)
+    module = m["module"]
     rows, render = (
-        (state.book.deals, deal_record) if m["module"] == "Deals" else (state.book.accounts, account_record)
+        (state.book.deals, deal_record) if module == "Deals" else (state.book.accounts, account_record)
     )
-    keys = [row.n for row in rows]
-    page, more = scan(rows, keys, after, lambda row: _matches(render(row), criteria), offset, limit)
+    rendered = state.rendered(f"zoho:{module}", rows, render)
+    others = [c for c in criteria if c[0] != "id"]
+    page, more = scan(state, f"zoho:{module}:{others}", rendered, _predicate(others), after, offset, limit)
     if not page:
         return 204, None, {}
     fields = [f.strip() for f in m["fields"].split(",")]
-    data = [{k: v for k, v in render(row).items() if k in fields} for row in page]
+    data = [{k: v for k, v in record.items() if k in fields} for record in page]
     return 200, {"data": data, "info": {"count": len(data), "more_records": more}}, {}
 
 
