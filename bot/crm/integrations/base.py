@@ -12,13 +12,14 @@ import random
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from email.utils import parsedate_to_datetime
 from typing import Protocol, TypeVar
 
-from bot.crm.rows import ClosedDeal, NewAccount, Owner, PipelineFigure
+from bot.crm.rows import ClosedDeal, NewAccount, PipelineFigure
 
 T = TypeVar("T")
 
@@ -45,6 +46,15 @@ class CreditsExhausted(RateLimited):
 
 class UnknownHost(ConnectorError):
     """A callback or a token response named a server that is not on the allow-list."""
+
+
+@dataclass(frozen=True)
+class Owner:
+    """A CRM user who owns records: matched to a Slack member by email, or mapped by hand."""
+
+    external_id: str
+    email: str
+    name: str
 
 
 class Connector(Protocol):
@@ -200,6 +210,18 @@ class Limiter:
                     return
                 wait = self._stamps[0] + self._per - now
             self._sleep(max(wait, 0.001))
+
+
+def pipeline(deals: Iterable[tuple[str, str, Decimal]], as_of: date) -> list[PipelineFigure]:
+    """Open deals (owner, currency, amount) summed per owner and currency, with how many there were."""
+    totals: dict[tuple[str, str], tuple[Decimal, int]] = {}
+    for owner, currency, amount in deals:
+        total, count = totals.get((owner, currency), (Decimal(0), 0))
+        totals[(owner, currency)] = (total + amount, count + 1)
+    return [
+        PipelineFigure(owner, total, currency, as_of, deals=count)
+        for (owner, currency), (total, count) in sorted(totals.items())
+    ]
 
 
 def iso_date(moment: int | float) -> date:

@@ -18,7 +18,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
@@ -33,12 +32,14 @@ from bot.crm.integrations.base import (
     Backoff,
     ConnectorError,
     Limiter,
+    Owner,
     RateLimited,
     TokenCache,
     UnknownHost,
     iso_date,
+    pipeline,
 )
-from bot.crm.rows import ClosedDeal, NewAccount, Owner, PipelineFigure
+from bot.crm.rows import ClosedDeal, NewAccount, PipelineFigure
 from bot.crm.secrets import Secret
 
 CLOUDS = frozenset(
@@ -183,12 +184,13 @@ class FxiaokeConnector:
             _filter(kind.status, "IN", *kind.open_values),
             _filter("create_time", "LTE", _ms(as_of, end=True)),
         ]
-        totals: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
         fields = ["_id", "owner", kind.amount, "mc_currency"]
-        for record in self._rows(kind.api_name, filters, fields, incremental=False):
-            currency = str(record.get("mc_currency") or self._currency)
-            totals[(_owner(record), currency)] += _amount(record.get(kind.amount))
-        return [PipelineFigure(o, amount, c, as_of) for (o, c), amount in sorted(totals.items())]
+        records = self._rows(kind.api_name, filters, fields, incremental=False)
+        deals = (
+            (_owner(r), str(r.get("mc_currency") or self._currency), _amount(r.get(kind.amount)))
+            for r in records
+        )
+        return pipeline(deals, as_of)
 
     def opportunity(self) -> OpportunityObject:
         """The tenant's opportunity object: 商机2.0 if it answers, else the old one (remembered)."""

@@ -20,7 +20,6 @@ the latest `Modified_Time` read, the cursor the sync job stores for next time.
 from __future__ import annotations
 
 import json
-from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -34,11 +33,13 @@ from bot.crm.integrations.base import (
     Backoff,
     ConnectorError,
     CreditsExhausted,
+    Owner,
     RateLimited,
     TokenCache,
+    pipeline,
     retry_after_seconds,
 )
-from bot.crm.rows import ClosedDeal, NewAccount, Owner, PipelineFigure
+from bot.crm.rows import ClosedDeal, NewAccount, PipelineFigure
 
 PAGE = 2000
 OFFSET_LIMIT = 100_000
@@ -150,15 +151,11 @@ class ZohoConnector:
     def open_pipeline(self, as_of: date) -> list[PipelineFigure]:
         stages = ", ".join(_quote(stage) for stage in self._closed)
         criteria = [f"Stage not in ({stages})", f"Created_Time <= '{as_of}T23:59:59+00:00'"]
-        totals: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
-        for record in self._rows(
-            "Deals", [*self._deal_fields(), "Created_Time"], criteria, incremental=False
-        ):
-            totals[(_owner_id(record), self._currency_of(record))] += _amount(record.get("Amount"))
-        return [
-            PipelineFigure(owner, amount, currency, as_of)
-            for (owner, currency), amount in sorted(totals.items())
-        ]
+        fields = [*self._deal_fields(), "Created_Time"]
+        records = self._rows("Deals", fields, criteria, incremental=False)
+        return pipeline(
+            ((_owner_id(r), self._currency_of(r), _amount(r.get("Amount"))) for r in records), as_of
+        )
 
     # Paging
 
