@@ -87,9 +87,9 @@ def test_zoho_reads_every_closed_deal_by_offset_then_by_id(crm: FakeCrmServer, h
     assert any(" id > " in q for q in crm.state.queries)
     assert len(connector.new_accounts(*NOVEMBER)) == 1_200
     pipeline = connector.open_pipeline(date(2026, 12, 31))
-    assert sum(p.amount for p in pipeline) == sum(
-        d.amount for d in crm.state.book.deals if d.stage == "Qualification"
-    )
+    open_deals = [d for d in crm.state.book.deals if d.stage == "Qualification"]
+    assert sum(p.amount for p in pipeline) == sum(d.amount for d in open_deals)
+    assert sum(p.deals for p in pipeline) == len(open_deals) and len(pipeline) == 7
 
 
 def test_zoho_renews_an_expired_token_and_backs_off_429(crm: FakeCrmServer, http: httpx.Client) -> None:
