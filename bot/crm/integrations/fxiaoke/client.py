@@ -218,7 +218,8 @@ class FxiaokeConnector:
             keyset = [_filter("_id", "GT", after)] if after else []
             records = self._query(api_name, [*filters, *keyset], fields, offset=offset, limit=PAGE)
             for record in records:
-                self._note_modified(record)
+                if incremental:  # the cursor moves on what the incremental reads saw, nothing else
+                    self._note_modified(record)
                 yield record
             if len(records) < PAGE:
                 return

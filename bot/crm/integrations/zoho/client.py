@@ -186,7 +186,8 @@ class ZohoConnector:
             )
             records = body.get("data", [])
             for record in records:
-                self._note_modified(record)
+                if incremental:  # the cursor moves on what the incremental reads saw, nothing else
+                    self._note_modified(record)
                 yield record
             if not records or not body.get("info", {}).get("more_records"):
                 return
