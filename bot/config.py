@@ -26,6 +26,10 @@ WHERE_TO_GET = {
 ANONYMITY_KEY_MIN = 16
 # Settings Pacer's operator makes rather than gets.
 HOW_TO_MAKE = {
+    "PACER_SECRET_KEYS": (
+        'Make one once and keep it: python -c "from cryptography.fernet import Fernet; '
+        'print(Fernet.generate_key().decode())"'
+    ),
     "ANONYMITY_KEY": (
         'Make one once and keep it: python -c "import secrets; print(secrets.token_urlsafe(32))"'
     ),
@@ -83,6 +87,9 @@ class Settings(BaseSettings):
     # Dates in mrkdwn as plain text (the fallback of Slack's `<!date>`): for local-slack, whose renderer
     # does not know `<!date>` (the demo sets it). Slack itself shows each reader their own zone.
     pacer_plain_dates: bool = False
+    # Keys that encrypt CRM credentials at rest (Fernet keys, comma-separated; the first encrypts, every one
+    # decrypts, so a new key goes first and an old one leaves after `rotate`). See bot/crm/secrets.py.
+    pacer_secret_keys: SecretStr | None = None
 
     def model_post_init(self, context: Any, /) -> None:
         fmt.use_slack_dates(not self.pacer_plain_dates)

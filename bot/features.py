@@ -19,6 +19,7 @@ from bot.checkins import handlers as checkins
 from bot.checkins import jobs as checkin_jobs
 from bot.checkins import models as checkin_models
 from bot.checkins import sections as checkin_sections
+from bot.crm.integrations import models as crm_connection_models
 from bot.db import Base
 from bot.delivery import jobs as delivery_jobs
 from bot.delivery import models as delivery_models
@@ -135,6 +136,7 @@ FEATURES: tuple[Feature, ...] = (
         digest=recognition.DIGEST_SECTIONS,
         catalogs=recognition.CATALOGS,
     ),
+    Feature("crm_connections", models=crm_connection_models),  # the CRM connectors' table (issue 13)
 )
 
 

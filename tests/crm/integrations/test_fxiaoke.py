@@ -1,0 +1,212 @@
+"""Fxiaoke contract tests (respx, no network): corpAccessToken cached single-flight and renewed on the
+token-expired errorCode, errors as HTTP 200 with an errorCode, paging by `_id` past the offset limit,
+the rate limit, and the old opportunity object."""
+
+from __future__ import annotations
+
+import json
+import threading
+from datetime import date
+from decimal import Decimal
+
+import httpx
+import pytest
+import respx
+
+from bot.crm.integrations.base import AuthExpired, Backoff, ConnectorError, Limiter, RateLimited, UnknownHost
+from bot.crm.integrations.fxiaoke import OLD_OPPORTUNITY, FxiaokeConnector, FxiaokeCredentials
+from bot.crm.secrets import Secret
+from tests.crm.integrations import recorded
+
+CLOUD = "https://open.fxiaoke.com"
+TOKEN_URL = f"{CLOUD}/cgi/corpAccessToken/get/V2"
+QUERY_URL = f"{CLOUD}/cgi/crm/v2/data/query"
+CREDENTIALS = FxiaokeCredentials(
+    "FSAID_131a2b3", Secret("app-secret"), Secret("permanent-code"), "FSUID_ADMIN"
+)
+
+
+def _connector(**kwargs: object) -> FxiaokeConnector:
+    kwargs.setdefault("backoff", Backoff(sleep=lambda _: None))
+    return FxiaokeConnector(httpx.Client(), CLOUD, CREDENTIALS, **kwargs)  # type: ignore[arg-type]
+
+
+def _bodies(route: respx.Route) -> list[dict[str, object]]:
+    return [json.loads(call.request.content) for call in route.calls]
+
+
+def test_only_the_documented_clouds_are_used() -> None:
+    with pytest.raises(UnknownHost):
+        FxiaokeConnector(httpx.Client(), "https://open.fxiaoke.com.evil.example", CREDENTIALS)
+    FxiaokeConnector(httpx.Client(), "https://open-hws.fxiaoke.com/", CREDENTIALS)
+
+
+@respx.mock
+def test_the_token_is_fetched_once_with_the_app_credentials_and_reused(respx_mock: respx.MockRouter) -> None:
+    token = respx_mock.post(TOKEN_URL).respond(200, json=recorded.FX_TOKEN)
+    query = respx_mock.post(QUERY_URL).respond(200, json=recorded.fx_page([recorded.fx_account(1)]))
+    connector = _connector()
+    connector.new_accounts(date(2026, 11, 1), date(2026, 11, 30))
+    connector.new_accounts(date(2026, 11, 1), date(2026, 11, 30))
+    assert token.call_count == 1
+    assert _bodies(token)[0] == {
+        "appId": "FSAID_131a2b3",
+        "appSecret": "app-secret",
+        "permanentCode": "permanent-code",
+    }
+    sent = _bodies(query)[0]
+    assert sent["corpAccessToken"] == recorded.FX_TOKEN["corpAccessToken"]
+    assert sent["corpId"] == recorded.FX_TOKEN["corpId"] and sent["currentOpenUserId"] == "FSUID_ADMIN"
+
+
+@respx.mock
+def test_concurrent_reads_never_call_the_token_endpoint_at_the_same_time(
+    respx_mock: respx.MockRouter,
+) -> None:
+    token = respx_mock.post(TOKEN_URL).respond(200, json=recorded.FX_TOKEN)
+    respx_mock.post(QUERY_URL).respond(200, json=recorded.fx_page([recorded.fx_account(1)]))
+    connector = _connector()
+    threads = [
+        threading.Thread(target=connector.new_accounts, args=(date(2026, 11, 1), date(2026, 11, 2)))
+        for _ in range(8)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=10)
+    assert token.call_count == 1
+
+
+@respx.mock
+def test_the_token_expired_error_code_renews_the_token_and_repeats_the_call(
+    respx_mock: respx.MockRouter,
+) -> None:
+    fresh = {**recorded.FX_TOKEN, "corpAccessToken": "FRESH"}
+    token = respx_mock.post(TOKEN_URL).mock(
+        side_effect=[httpx.Response(200, json=recorded.FX_TOKEN), httpx.Response(200, json=fresh)]
+    )
+    query = respx_mock.post(QUERY_URL).mock(
+        side_effect=[
+            httpx.Response(200, json=recorded.FX_TOKEN_EXPIRED),
+            httpx.Response(200, json=recorded.fx_page([recorded.fx_account(1)])),
+        ]
+    )
+    accounts = _connector().new_accounts(date(2026, 11, 1), date(2026, 11, 30))
+    assert len(accounts) == 1 and token.call_count == 2
+    assert _bodies(query)[1]["corpAccessToken"] == "FRESH"
+
+
+@respx.mock
+def test_wrong_app_credentials_are_auth_expired_without_the_secret(respx_mock: respx.MockRouter) -> None:
+    respx_mock.post(TOKEN_URL).respond(200, json={"errorCode": 20001, "errorMessage": "appSecret wrong"})
+    with pytest.raises(AuthExpired) as caught:
+        _connector().list_owners()
+    assert "app-secret" not in str(caught.value) and "permanent-code" not in str(caught.value)
+
+
+@respx.mock
+def test_an_error_code_in_an_http_200_reply_is_an_error(respx_mock: respx.MockRouter) -> None:
+    respx_mock.post(TOKEN_URL).respond(200, json=recorded.FX_TOKEN)
+    respx_mock.post(QUERY_URL).respond(200, json={"errorCode": 10001, "errorMessage": "bad filter"})
+    with pytest.raises(ConnectorError, match="10001"):
+        _connector().new_accounts(date(2026, 11, 1), date(2026, 11, 30))
+
+
+@respx.mock
+def test_paging_switches_to_id_before_the_offset_limit(respx_mock: respx.MockRouter) -> None:
+    respx_mock.post(TOKEN_URL).respond(200, json=recorded.FX_TOKEN)
+    full = [[recorded.fx_account(p * 100 + i) for i in range(100)] for p in range(3)]
+    pages = [*full, [recorded.fx_account(300)]]
+    query = respx_mock.post(QUERY_URL).mock(
+        side_effect=[httpx.Response(200, json=recorded.fx_page(p)) for p in pages]
+    )
+    accounts = _connector(offset_limit=200).new_accounts(date(2026, 11, 1), date(2026, 11, 30))
+    assert len(accounts) == 301
+    infos = [b["data"]["search_query_info"] for b in _bodies(query)]  # type: ignore[index]
+    assert [i["offset"] for i in infos] == [0, 100, 0, 0]
+    assert {"field_name": "_id", "operator": "GT", "field_values": [f"{199:024x}"]} in infos[2]["filters"]
+    assert {"field_name": "_id", "operator": "GT", "field_values": [f"{299:024x}"]} in infos[3]["filters"]
+    assert all(i["limit"] == 100 and i["orders"] == [{"fieldName": "_id", "isAsc": True}] for i in infos)
+
+
+@respx.mock
+def test_the_documented_offset_limit_is_never_crossed(respx_mock: respx.MockRouter) -> None:
+    respx_mock.post(TOKEN_URL).respond(200, json=recorded.FX_TOKEN)
+    page = recorded.fx_page([recorded.fx_account(i) for i in range(100)])
+    query = respx_mock.post(QUERY_URL).mock(
+        side_effect=[httpx.Response(200, json=page)] * 120 + [httpx.Response(200, json=recorded.fx_page([]))]
+    )
+    limiter = Limiter(10_000, 20.0)
+    _connector(limiters={"/cgi/crm/v2/data/query": limiter}).new_accounts(
+        date(2026, 11, 1), date(2026, 11, 30)
+    )
+    offsets = [b["data"]["search_query_info"]["offset"] for b in _bodies(query)]  # type: ignore[index]
+    assert max(offsets) <= 10_000 - 100
+
+
+@respx.mock
+def test_a_rate_error_code_backs_off_then_succeeds(respx_mock: respx.MockRouter) -> None:
+    respx_mock.post(TOKEN_URL).respond(200, json=recorded.FX_TOKEN)
+    respx_mock.post(QUERY_URL).mock(
+        side_effect=[
+            httpx.Response(200, json={"errorCode": 20037, "errorMessage": "over the limit"}),
+            httpx.Response(200, json=recorded.fx_page([recorded.fx_account(1)])),
+        ]
+    )
+    slept: list[float] = []
+    accounts = _connector(backoff=Backoff(sleep=slept.append)).new_accounts(
+        date(2026, 11, 1), date(2026, 11, 30)
+    )
+    assert len(accounts) == 1 and len(slept) == 1 and slept[0] >= 20
+
+
+@respx.mock
+def test_http_429_is_rate_limited(respx_mock: respx.MockRouter) -> None:
+    respx_mock.post(TOKEN_URL).respond(200, json=recorded.FX_TOKEN)
+    respx_mock.post(QUERY_URL).respond(429)
+    with pytest.raises(RateLimited):
+        _connector(backoff=Backoff(attempts=1)).new_accounts(date(2026, 11, 1), date(2026, 11, 30))
+
+
+def test_the_limiter_paces_each_endpoint_to_sixty_calls_in_twenty_seconds() -> None:
+    now = [0.0]
+    slept: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        now[0] += seconds
+
+    with respx.mock() as mock:
+        mock.post(TOKEN_URL).respond(200, json=recorded.FX_TOKEN)
+        mock.post(QUERY_URL).respond(200, json=recorded.fx_page([recorded.fx_account(1)]))
+        limiter = Limiter(60, 20.0, clock=lambda: now[0], sleep=sleep)
+        connector = _connector(limiters={"/cgi/crm/v2/data/query": limiter})
+        for _ in range(61):
+            connector.new_accounts(date(2026, 11, 1), date(2026, 11, 2))
+    assert sum(slept) == pytest.approx(20.0)
+
+
+@respx.mock
+def test_a_tenant_on_the_old_opportunity_object_is_detected(respx_mock: respx.MockRouter) -> None:
+    respx_mock.post(TOKEN_URL).respond(200, json=recorded.FX_TOKEN)
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        name = json.loads(request.content)["data"]["dataObjectApiName"]
+        if name == "NewOpportunityObj":
+            return httpx.Response(200, json={"errorCode": 20002, "errorMessage": "object not enabled"})
+        deal = {
+            "_id": "a1",
+            "owner": ["FSUID_1"],
+            "expected_deal_amount": "880.50",
+            "expected_deal_closed_date": 1795996800000,
+            "status": "2",
+        }
+        return httpx.Response(200, json=recorded.fx_page([deal]))
+
+    respx_mock.post(QUERY_URL).mock(side_effect=answer)
+    connector = _connector()
+    deals = connector.closed_deals(date(2026, 11, 1), date(2026, 11, 30))
+    assert connector.opportunity() == OLD_OPPORTUNITY
+    assert [(d.amount, d.currency, d.closed_on) for d in deals] == [
+        (Decimal("880.50"), "CNY", date(2026, 11, 30))
+    ]
