@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Context, Decimal, localcontext
 from enum import StrEnum
+from itertools import pairwise
 
 from babel import numbers as babel_numbers
 
@@ -129,7 +130,7 @@ def _check_joins(tiers: Sequence[Tier]) -> list[PacerError]:
     """Overlaps, gaps and an open row that is not the last, between rows that are each well-formed."""
     order = sorted(range(len(tiers)), key=lambda index: (tiers[index].lower, index))
     errors: list[PacerError] = []
-    for before, after in zip(order, order[1:], strict=False):
+    for before, after in pairwise(order):
         upper, lower = tiers[before].upper, tiers[after].lower
         rows = {"first": before + 1, "second": after + 1}
         if upper is None or lower < upper:
