@@ -37,6 +37,7 @@ from bot.goals import handlers as goals
 from bot.goals import models as goal_models
 from bot.goals import sections as goal_sections
 from bot.home import handlers as home
+from bot.incentives import handlers as incentives
 from bot.interactions import jobs as interaction_jobs
 from bot.interactions import models as interaction_models
 from bot.reviews import handlers as reviews
@@ -122,6 +123,13 @@ FEATURES: tuple[Feature, ...] = (
         models=reviews.models,
         home=review_sections.HOME_SECTIONS,
         catalogs=reviews.CATALOGS,
+    ),
+    Feature(
+        "incentives",
+        incentives.register,
+        incentives.JOBS,
+        models=incentives.models,
+        catalogs=incentives.CATALOGS,
     ),
 )
 

@@ -1,0 +1,7 @@
+"""Incentive jobs."""
+
+from __future__ import annotations
+
+from bot.scheduler import Job
+
+JOBS: tuple[Job, ...] = ()
