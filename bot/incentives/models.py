@@ -66,7 +66,9 @@ class IncentivePlan(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     team_id: Mapped[str] = mapped_column(ForeignKey("workspaces.team_id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(80))
-    period_kind: Mapped[PeriodKind] = mapped_column(string_enum(PeriodKind, "incentive_period_kind", length=8))
+    period_kind: Mapped[PeriodKind] = mapped_column(
+        string_enum(PeriodKind, "incentive_period_kind", length=8)
+    )
     period: Mapped[str] = mapped_column(String(8))  # "2026Q4" or "2026-11"
     starts_on: Mapped[date] = mapped_column()
     ends_on: Mapped[date] = mapped_column()
