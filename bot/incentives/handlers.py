@@ -37,7 +37,10 @@ MAX_LINES = 60
 
 
 class PlanMetadata(Metadata):
+    """Which plan (None: a new one), and where the command was run: the confirmation goes there."""
+
     plan_id: int | None = None
+    response_url: str = ""
 
 
 def _plan_id(args: list[str]) -> int:
@@ -61,7 +64,8 @@ def plan_command(request: CommandRequest) -> None:
             answers = plans.answers_of(
                 plan, manager.user_id if manager else None, vendor.name if vendor else None
             )
-    view = views.plan_modal(answers, request.locale, plan_id=plan_id)
+    url = str(request.body.get("response_url") or "")
+    view = views.plan_modal(answers, request.locale, plan_id=plan_id, response_url=url)
     request.ack()
     request.client.views_open(trigger_id=request.body["trigger_id"], view=view)
 
@@ -77,7 +81,7 @@ def submit(request: Interaction[PlanMetadata]) -> None:
             session, request.caller, data, plan_id=request.metadata.plan_id, now=request.deps.clock()
         )
         said = t("incentives.plan.saved", request.locale, name=plan.name, period=plan.period, id=plan.id)
-    tell(request.client, request.caller.member.user_id, said)
+    tell(request.client, request.caller.member.user_id, said, response_url=request.metadata.response_url)
     return None
 
 

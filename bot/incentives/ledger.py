@@ -39,7 +39,8 @@ HEADER = (
 
 def approve(session: Session, caller: Caller, plan: IncentivePlan, *, now: datetime) -> int:
     """The caller's step: a manager's team from computed to manager-approved; an admin's from
-    manager-approved (or computed, for a rep without a manager) to approved. Returns how many moved."""
+    manager-approved (or computed, for a rep without a manager) to approved. Returns how many moved;
+    nothing to move is refused (Conflict)."""
     if plan.status is not PlanStatus.CLOSED:
         raise Conflict("incentives.errors.not_closed", name=plan.name)
     query = select(Payout).where(Payout.plan_id == plan.id, Payout.team_id == plan.team_id).with_for_update()
@@ -60,6 +61,8 @@ def approve(session: Session, caller: Caller, plan: IncentivePlan, *, now: datet
         to = PayoutStatus.MANAGER_APPROVED
     else:
         raise NotAllowed("incentives.errors.approvers_only")
+    if not moved:  # refused, so the press is not spent: an admin may come back once the managers have
+        raise Conflict("incentives.errors.nothing_to_approve", name=plan.name)
     for payout in moved:
         payout.status = to
         record(session, plan, to.value, by=caller.member.id, now=now, payout=payout)

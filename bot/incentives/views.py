@@ -60,7 +60,9 @@ def _text(
     )
 
 
-def plan_modal(answers: PlanAnswers, locale: Locale, *, plan_id: int | None) -> dict[str, Any]:
+def plan_modal(
+    answers: PlanAnswers, locale: Locale, *, plan_id: int | None, response_url: str = ""
+) -> dict[str, Any]:
     """The plan's modal: every field, kept as typed when a field error keeps it open."""
     title = t("incentives.plan.title", locale)
     return blocks.modal(
@@ -69,7 +71,7 @@ def plan_modal(answers: PlanAnswers, locale: Locale, *, plan_id: int | None) -> 
         submit=t("incentives.plan.save", locale),
         close=t("incentives.plan.cancel", locale),
         body=_fields(answers, locale),
-        metadata={"plan_id": plan_id},
+        metadata={"plan_id": plan_id, "response_url": response_url},
     )
 
 

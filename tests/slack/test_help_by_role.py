@@ -35,6 +35,8 @@ EVERYONE = [
     "escalations",  # a vendor's contact, whatever their role; others are told who may
     "review [@rep]",
     "review peers @rep @peer…",
+    "incentives",
+    "incentives ledger",  # admins, and a vendor's contact whatever their role; others are told who may
 ]
 ADMINS_AND_MANAGERS = [
     "vendor add <name> [@contact]",
@@ -62,6 +64,8 @@ HELP = {
         "setup reviews",
         "manager add @user",
         "manager remove @user",
+        "incentives plan [<id>]",
+        "incentives reopen <id>",
     ],
 }
 
@@ -104,8 +108,8 @@ def test_the_readme_lists_exactly_the_routers_commands() -> None:
 
 
 GROUP_NAMES = {
-    "en": ["Check-ins", "Goals", "Team", "Feedback", "Reviews", "Settings"],
-    "zh": ["每周汇报", "目标", "团队", "反馈", "绩效评估", "设置"],
+    "en": ["Check-ins", "Goals", "Team", "Feedback", "Reviews", "Incentives", "Settings"],
+    "zh": ["每周汇报", "目标", "团队", "反馈", "绩效评估", "激励", "设置"],
 }
 
 
