@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import insert, or_, select
 from sqlalchemy.orm import Session
 
 from bot import calendar
@@ -44,11 +45,13 @@ def compute_plan(session: Session, plan_id: int, *, now: datetime) -> int:
     terms = terms_of(plan)
     found = attainment.figures(session, plan, through=plan.ends_on)
     reps = {m.id: m for m in session.scalars(select(Member).where(Member.id.in_(list(found))))}
-    payouts = [
+    rows = [
         _payout(plan, reps[rep_id], compute(terms, f.attainment), f.attainment, now)
         for rep_id, f in found.items()
     ]
-    session.add_all(payouts)
+    if rows:  # one executemany, whatever the number of reps
+        session.execute(insert(Payout), rows)
+    payouts = [Payout(**row) for row in rows]  # as the messages read them; not added to the session
     plan.status, plan.computed_at = PlanStatus.CLOSED, now
     session.flush()
     record(session, plan, "computed", by=None, now=now, payouts=len(payouts))
@@ -66,19 +69,20 @@ def compute_plan(session: Session, plan_id: int, *, now: datetime) -> int:
 
 def _payout(
     plan: IncentivePlan, rep: Member, paid: Computed, attained: Decimal | None, now: datetime
-) -> Payout:
-    return Payout(
-        team_id=plan.team_id,
-        plan_id=plan.id,
-        rep_id=rep.id,
-        manager_id=rep.manager_id,
-        vendor_id=rep.vendor_id,
-        attainment=attained,
-        amount=paid.amount,
-        currency=plan.currency,
-        client_share=paid.client,
-        vendor_share=paid.vendor,
-        funder=plan.funder,
-        status=PayoutStatus.COMPUTED,
-        computed_at=now,
-    )
+) -> dict[str, Any]:
+    return {
+        "team_id": plan.team_id,
+        "plan_id": plan.id,
+        "rep_id": rep.id,
+        "manager_id": rep.manager_id,
+        "vendor_id": rep.vendor_id,
+        "attainment": attained,
+        "amount": paid.amount,
+        "currency": plan.currency,
+        "client_share": paid.client,
+        "vendor_share": paid.vendor,
+        "funder": plan.funder,
+        "status": PayoutStatus.COMPUTED,
+        "computed_at": now,
+        "updated_at": now,
+    }
