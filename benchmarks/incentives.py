@@ -24,7 +24,7 @@ from bot.db.migrate import upgrade
 from bot.goals.models import Goal, WeeklyTarget
 from bot.incentives import plans
 from bot.incentives.computing import compute_plan
-from bot.incentives.models import Payout
+from bot.incentives.models import IncentivePlan, Payout
 from bot.roster.models import Member, Role
 from bot.roster.policy import Caller
 from bot.workspaces.models import Workspace
@@ -79,7 +79,7 @@ def check(session: Session, plan_ids: list[int]) -> int:
     """Mismatches between the stored payouts and the reference."""
     wrong = 0
     for plan_id in plan_ids:
-        plan = session.get_one(plans.IncentivePlan, plan_id)
+        plan = session.get_one(IncentivePlan, plan_id)
         terms = plans.terms_of(plan)
         for payout in session.scalars(select(Payout).where(Payout.plan_id == plan_id)):
             percent = (
@@ -103,7 +103,10 @@ def check(session: Session, plan_ids: list[int]) -> int:
                 exact = min(exact, Fraction(terms.cap))
             cents = (exact * 200 + 1) // 2
             vendor = (cents * 2 * Fraction(terms.vendor_share()) / 100 + 1) // 2
-            wrong += (Fraction(payout.amount) * 100, Fraction(payout.vendor_share) * 100) != (cents, vendor)
+            wrong += (Fraction(payout.amount) * 100, Fraction(payout.vendor_share) * 100) != (
+                Fraction(cents),
+                Fraction(vendor),
+            )
     return wrong
 
 

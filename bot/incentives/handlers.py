@@ -14,7 +14,7 @@ from slack_bolt import App
 from sqlalchemy.orm import Session
 
 from bot.delivery.service import enqueue
-from bot.errors import Conflict, FieldErrors, Invalid, Stale
+from bot.errors import FieldErrors, Invalid, Stale
 from bot.goals.numbers import read_whole
 from bot.i18n import t
 from bot.incentives import ledger, models, plans, showing, views
@@ -57,8 +57,7 @@ def plan_command(request: CommandRequest) -> None:
     if plan_id is not None:
         with request.deps.session_factory() as session:
             plan = plans.get_plan(session, request.caller.team_id, plan_id)
-            if plan.status in plans.LOCKED:
-                raise Conflict("incentives.errors.approved", name=plan.name)
+            plans.check_changeable(plan)
             manager = session.get(Member, plan.manager_id) if plan.manager_id else None
             vendor = session.get(Vendor, plan.vendor_id) if plan.vendor_id else None
             answers = plans.answers_of(

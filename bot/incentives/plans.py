@@ -46,7 +46,7 @@ TIER_LINE = re.compile(
     r"^\s*(\d+(?:\.\d+)?)\s*(?:(?:-|–|to)\s*(\d+(?:\.\d+)?)|\+)\s*%?\s*:\s*(\d+(?:\.\d+)?)\s*[x×]?\s*$"
 )
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-LOCKED = frozenset({PlanStatus.APPROVED})
+LOCKED = frozenset({PlanStatus.CLOSED, PlanStatus.APPROVED})  # computed: reopen to change it
 
 
 @dataclass(frozen=True)
@@ -240,8 +240,8 @@ def save_plan(
     team_id = caller.team_id
     manager, vendor = _audience_of(session, team_id, data)
     plan = get_plan(session, team_id, plan_id) if plan_id is not None else None
-    if plan is not None and plan.status in LOCKED:
-        raise Conflict("incentives.errors.approved", name=plan.name)
+    if plan is not None:
+        check_changeable(plan)
     if plan is None:
         plan = IncentivePlan(team_id=team_id, status=PlanStatus.ACTIVE, created_by_id=caller.member.id)
         session.add(plan)
@@ -272,6 +272,13 @@ def _apply(plan: IncentivePlan, data: PlanInput, manager: Member | None, vendor:
     plan.metric, plan.tiers, plan.mode = data.metric, tiers_text(data.tiers), terms.mode
     plan.base, plan.cap, plan.currency = terms.base, terms.cap, terms.currency
     plan.funder, plan.vendor_percent = terms.funder, terms.vendor_percent
+
+
+def check_changeable(plan: IncentivePlan) -> None:
+    """A computed or approved plan refuses changes until an admin reopens it."""
+    if plan.status in LOCKED:
+        key = "approved" if plan.status is PlanStatus.APPROVED else "computed"
+        raise Conflict(f"incentives.errors.{key}", name=plan.name)
 
 
 def terms_of(plan: IncentivePlan) -> Terms:

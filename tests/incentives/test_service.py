@@ -94,6 +94,11 @@ def test_approvals_refusals_and_reopening(session: Session) -> None:
     assert due_plans(session, datetime(2026, 12, 31, 12, tzinfo=UTC)) == []  # the period has not ended
     assert due_plans(session, AFTER) == [plan.id]
     compute_plan(session, plan.id, now=AFTER)
+    data = plans.check_plan(ANSWERS)
+    assert isinstance(data, plans.PlanInput)
+    with pytest.raises(Conflict) as computed:
+        plans.save_plan(session, caller(admin), data, plan_id=plan.id, now=AFTER)
+    assert computed.value.key == "incentives.errors.computed"
     assert ledger.approve(session, caller(maria), plan, now=AFTER) == 2  # her team only
     with pytest.raises(Conflict):
         ledger.approve(session, caller(maria), plan, now=AFTER)  # nothing left that is hers
@@ -109,8 +114,6 @@ def test_approvals_refusals_and_reopening(session: Session) -> None:
     ledger.approve(session, caller(ben), plan, now=AFTER)
     ledger.approve(session, caller(admin), plan, now=AFTER)
     assert plan.status is PlanStatus.APPROVED
-    data = plans.check_plan(ANSWERS)
-    assert isinstance(data, plans.PlanInput)
     with pytest.raises(Conflict) as refused:
         plans.save_plan(session, caller(admin), data, plan_id=plan.id, now=AFTER)
     assert refused.value.key == "incentives.errors.approved"
