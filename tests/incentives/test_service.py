@@ -20,7 +20,7 @@ from bot.incentives.computing import compute_plan, due_plans
 from bot.incentives.models import IncentivePlan, LedgerEntry, Payout, PayoutStatus, PlanStatus
 from bot.roster.models import Member, Role
 from bot.roster.policy import Caller
-from tests.factories import TEAM, member, rep_with_goal
+from tests.factories import member, rep_with_goal
 from tests.reviews.support import Q4_WEEKS, count_statements
 from tests.support.people import ADMIN, BEN, MARIA
 
