@@ -38,6 +38,7 @@ from bot.goals import models as goal_models
 from bot.goals import sections as goal_sections
 from bot.home import handlers as home
 from bot.incentives import handlers as incentives
+from bot.incentives import sections as incentive_sections
 from bot.interactions import jobs as interaction_jobs
 from bot.interactions import models as interaction_models
 from bot.reviews import handlers as reviews
@@ -129,6 +130,7 @@ FEATURES: tuple[Feature, ...] = (
         incentives.register,
         incentives.JOBS,
         models=incentives.models,
+        home=incentive_sections.HOME_SECTIONS,
         catalogs=incentives.CATALOGS,
     ),
 )

@@ -1,7 +1,7 @@
 """An incentive plan over HTTP, on both databases: an admin sets it up in its modal (overlapping tiers, a bad
 amount and a split over 100 refused on their own fields, the rest kept); a rep sees attainment to date, the
 payout now and what it takes to reach the next tier; a manager sees their team; the period's end computes
-the payouts once (a second run adds nothing) and DMs them; the manager approves their team, then an admin
+the payouts once (a second run adds nothing); the rep's Home tab shows the next tier too and DMs them; the manager approves their team, then an admin
 (double taps act once); the plan refuses changes; the vendor's contact sees only their vendor's ledger and
 exports it (CSV with a BOM, formulas neutralised, and XLSX) to their DM; an admin marks it invoiced; the
 history says who did what."""
@@ -26,6 +26,7 @@ from tests.factories import TEAM, member, rep_with_goal
 from tests.reviews.support import Q4_WEEKS
 from tests.support.app_server import AppServer
 from tests.support.e2e import dms
+from tests.support.home import opened, texts
 from tests.support.people import ADMIN, BEN, MARIA, REP_EN, REP_LA, REP_ZH
 from tests.support.slack_emulator import SlackEmulator
 from tests.support.slack_peer import PeerResponse, SlackPeer
@@ -116,6 +117,9 @@ def test_a_plan_through_its_period_end_approvals_and_the_ledger(
     shown = everything(mine)
     assert "Attainment to date: *90%*. It pays *$1,000* now." in shown  # 10 points at 1× of $10,000
     assert "10 more in 2026Q4 to reach 1.5×" in shown  # 90 of 100 accounts so far
+    home = texts(opened(slack, emulator, REP_EN))  # the Home tab says it too
+    assert "Your incentives" in home and "10 more in 2026Q4 to reach 1.5×" in home
+    assert "Your incentives" not in texts(opened(slack, emulator, MARIA))
     li = everything(slack.command("incentives", user_id=REP_ZH).json())
     assert "1.5×" in li and "2×" in li  # 120 %: the top tier
     team = everything(slack.command("incentives", user_id=MARIA).json())
@@ -184,7 +188,8 @@ def test_a_plan_through_its_period_end_approvals_and_the_ledger(
     assert li_row[0] == "'=Acme" and li_row[4:9] == ["USD", "5000.00", "2000.00", "3000.00", "approved"]
     slack.click(ledger, "incentives_export_xlsx", user_id=CONTACT, channel_id="D" + CONTACT)
     book = wait_for(
-        lambda: [f for f in emulator.files.values() if f["filename"].endswith(".xlsx")], what="xlsx"
+        lambda: [f for f in emulator.files.values() if f["filename"].endswith(".xlsx") and f["shared"]],
+        what="xlsx",
     )
     sheet = load_workbook(io.BytesIO(book[0]["content"])).active
     assert [c.value for c in sheet[1]][:2] == ["vendor", "rep"] and sheet.max_row == 3
