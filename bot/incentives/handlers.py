@@ -73,6 +73,10 @@ def submit(request: Interaction[PlanMetadata]) -> None:
     data = PLAN.from_view(request.view)
     if isinstance(data, FieldErrors):
         return reject(request.ack, data, request.locale)
+    with request.deps.session_factory() as session:
+        errors = plans.check_stored(session, request.caller.team_id, data, plan_id=request.metadata.plan_id)
+    if errors:
+        return reject(request.ack, errors, request.locale)
     request.ack()
     with request.deps.session_factory.begin() as session:
         claim(session)

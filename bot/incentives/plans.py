@@ -251,6 +251,26 @@ def save_plan(
     return plan
 
 
+def check_stored(session: Session, team_id: str, data: PlanInput, *, plan_id: int | None) -> FieldErrors:
+    """What only the database can tell, as field errors (before the modal is answered): the manager must be
+    one, the vendor must exist, and the name must be free in its period."""
+    errors = FieldErrors()
+    try:
+        _audience_of(session, team_id, data)
+    except (Invalid, NotFound) as error:
+        errors["manager" if data.audience is Audience.TEAM else "vendor"] = error
+    taken = session.scalar(
+        select(IncentivePlan.id).where(
+            IncentivePlan.team_id == team_id,
+            IncentivePlan.name == data.name,
+            IncentivePlan.period == data.period,
+        )
+    )
+    if taken is not None and taken != plan_id:
+        errors["name"] = Invalid("incentives.plan.name_taken", period=data.period)
+    return errors
+
+
 def _audience_of(session: Session, team_id: str, data: PlanInput) -> tuple[Member | None, Vendor | None]:
     manager = vendor = None
     if data.audience is Audience.TEAM:

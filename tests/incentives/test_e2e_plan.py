@@ -1,7 +1,8 @@
-"""An incentive plan over HTTP, on both databases: an admin sets it up in its modal (overlapping tiers, a bad
-amount and a split over 100 refused on their own fields, the rest kept); a rep sees attainment to date, the
-payout now and what it takes to reach the next tier; a manager sees their team; the period's end computes
-the payouts once (a second run adds nothing); the rep's Home tab shows the next tier too and DMs them; the manager approves their team, then an admin
+"""An incentive plan over HTTP, on both databases: an admin sets it up in its modal (overlapping tiers, a gap,
+a bad amount, a split over 100, a rep chosen as the manager and a name already taken refused on their own
+fields, the rest kept); a rep sees attainment to date, the payout now and what it takes to reach the next
+tier, on their Home tab too, in their language; a manager sees their team; the period's end computes the
+payouts once (a second run adds nothing) and DMs them; the manager approves their team, then an admin
 (double taps act once); the plan refuses changes; the vendor's contact sees only their vendor's ledger and
 exports it (CSV with a BOM, formulas neutralised, and XLSX) to their DM; an admin marks it invoiced; the
 history says who did what."""
@@ -63,7 +64,8 @@ def seed(app_server: AppServer) -> None:
             (REP_LA, ben, None, 5),
         ):
             results = {week: (weekly, Confidence.ON_TRACK, False, "") for week in Q4_WEEKS}
-            rep_with_goal(session, user_id, boss, vendor, dict.fromkeys(Q4_WEEKS, 10), results)  # type: ignore[arg-type]
+            rep = rep_with_goal(session, user_id, boss, vendor, dict.fromkeys(Q4_WEEKS, 10), results)  # type: ignore[arg-type]
+            rep.language = "zh" if user_id == REP_ZH else None
 
 
 @pytest.fixture
@@ -99,6 +101,10 @@ def set_up_plan(slack: SlackPeer, emulator: SlackEmulator) -> None:
     assert slack.view_submission(view, gap, user_id=ADMIN).json()["errors"] == {
         "tiers": "Rows 1 and 2 leave a gap from 80 % to 90 %."
     }
+    team_of_rep = GOOD | {"audience": "team", "manager": REP_LA, "vendor": "Nobody"}
+    assert slack.view_submission(view, team_of_rep, user_id=ADMIN).json()["errors"] == {
+        "manager": "That person is not a manager in Pacer: choose a manager."
+    }
     assert slack.view_submission(view, GOOD, user_id=ADMIN).body == b""
     said = wait_for(
         lambda: [p for _, p in emulator.responses if "Saved plan" in p.get("text", "")], what="saved"
@@ -121,7 +127,7 @@ def test_a_plan_through_its_period_end_approvals_and_the_ledger(
     assert "Your incentives" in home and "10 more in 2026Q4 to reach 1.5×" in home
     assert "Your incentives" not in texts(opened(slack, emulator, MARIA))
     li = everything(slack.command("incentives", user_id=REP_ZH).json())
-    assert "1.5×" in li and "2×" in li  # 120 %: the top tier
+    assert "1.5×" in li and "你已在最高档" in li  # 120 %: the top tier, in Li's language
     team = everything(slack.command("incentives", user_id=MARIA).json())
     assert "urepen: 90%, $1,000 now" in team and "urepzh" in team and "urepla" not in team
 
