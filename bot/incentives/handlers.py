@@ -96,6 +96,14 @@ def reopen_command(request: CommandRequest) -> None:
     request.reply(said)
 
 
+def history_command(request: CommandRequest) -> None:
+    with request.deps.session_factory() as session:
+        plan = plans.get_plan(session, request.caller.team_id, _plan_id(request.args))
+        lines = views.history_lines(showing.history(session, plan), request.locale)
+    title = request.t("incentives.history.title", name=plan.name, period=plan.period)
+    request.reply(title, [blocks.header(title), *blocks.sections_from_lines(lines, max_blocks=40)])
+
+
 def incentives_command(request: CommandRequest) -> None:
     today = request.deps.clock().date()
     caller = request.caller
@@ -216,6 +224,7 @@ def register(app: App, deps: Deps, commands: Commands) -> None:
         (20, "incentives plan [<id>]", "incentives.help.plan", ADMINS, plan_command),
         (30, "incentives ledger", "incentives.help.ledger", EVERYONE, ledger_command),
         (40, "incentives reopen <id>", "incentives.help.reopen", ADMINS, reopen_command),
+        (50, "incentives history <id>", "incentives.help.history", ADMINS, history_command),
     )
 
     @app.view(views.PLAN_CALLBACK)

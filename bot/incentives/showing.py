@@ -5,14 +5,14 @@ implies now. Reps see only their own. No Slack."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from bot.incentives import attainment
 from bot.incentives.attainment import Figure
-from bot.incentives.models import IncentivePlan, Payout, PlanStatus
+from bot.incentives.models import IncentivePlan, LedgerEntry, Payout, PlanStatus
 from bot.incentives.payout import Payout as Computed
 from bot.incentives.payout import compute
 from bot.incentives.plans import terms_of
@@ -111,3 +111,29 @@ def plan_payouts(session: Session, caller: Caller, plan: IncentivePlan) -> list[
     if not caller.is_admin():
         query = query.where(Payout.manager_id == caller.member.id)
     return [(payout, rep) for payout, rep in session.execute(query)]
+
+
+@dataclass(frozen=True)
+class Change:
+    """A line of a plan's history: when, who (None: Pacer itself), what, and whose payout it was about."""
+
+    at: datetime
+    by: str | None
+    what: str
+    rep: str | None
+    detail: str
+
+
+def history(session: Session, plan: IncentivePlan, *, limit: int = 200) -> list[Change]:
+    """The plan's history, oldest first (one statement)."""
+    by, rep = aliased(Member), aliased(Member)
+    rows = session.execute(
+        select(LedgerEntry.at, by.user_id, LedgerEntry.what, rep.user_id, LedgerEntry.detail)
+        .outerjoin(by, by.id == LedgerEntry.by_id)
+        .outerjoin(Payout, Payout.id == LedgerEntry.payout_id)
+        .outerjoin(rep, rep.id == Payout.rep_id)
+        .where(LedgerEntry.team_id == plan.team_id, LedgerEntry.plan_id == plan.id)
+        .order_by(LedgerEntry.id)
+        .limit(limit)
+    )
+    return [Change(*row) for row in rows]

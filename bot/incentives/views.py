@@ -11,15 +11,16 @@ from typing import Any
 from bot import format as fmt
 from bot.goals.models import Metric
 from bot.goals.numbers import plain_amount
-from bot.i18n import Locale, t
+from bot.i18n import Locale, moment, t
 from bot.incentives.attainment import Figure
 from bot.incentives.ledger import NEXT, Line
 from bot.incentives.models import Audience, IncentivePlan, Payout
 from bot.incentives.payout import Funder, Mode, minor_unit, next_tier
 from bot.incentives.payout import Payout as Computed
 from bot.incentives.plans import PlanAnswers, terms_of
+from bot.incentives.showing import Change
 from bot.slack import blocks
-from bot.text import Mrkdwn
+from bot.text import Mrkdwn, mention
 
 PLAN_CALLBACK = "incentives_plan"
 APPROVE = "incentives_approve"  # value: "<plan id>:<times reopened>"
@@ -248,3 +249,18 @@ def ledger_message(found: Sequence[Line], locale: Locale, *, admin: bool) -> tup
         ]
     actions = {"type": "actions", "block_id": "incentives_ledger", "elements": buttons}
     return title, [blocks.header(title), *blocks.sections_from_lines(lines, max_blocks=30), actions]
+
+
+def history_lines(changes: Sequence[Change], locale: Locale) -> list[str]:
+    """Each change: when (in the reader's zone, by Slack), who, what, and whose payout."""
+    return [
+        t(
+            "incentives.history.line" if change.rep is None else "incentives.history.line_rep",
+            locale,
+            at=moment(change.at, None, locale),
+            by=mention(change.by) if change.by else t("incentives.history.pacer", locale),
+            what=t(f"incentives.history.{change.what}", locale),
+            rep=change.rep or "",
+        )
+        for change in changes
+    ]

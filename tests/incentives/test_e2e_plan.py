@@ -175,6 +175,9 @@ def test_a_plan_through_its_period_end_approvals_and_the_ledger(
         assert history[:2] == [("created", True), ("computed", False)]
     refused = slack.command(f"incentives plan {plan.id}", user_id=ADMIN).json()
     assert "is approved: it cannot change" in refused["text"]
+    history = everything(slack.command(f"incentives history {plan.id}", user_id=ADMIN).json())
+    assert "<@UMARIA> · approved as the manager · <@UREPEN>" in history
+    assert "Pacer · computed the payouts" in history and "<@UADMIN> · created the plan" in history
 
     assert (
         "Only admins and a vendor's contact"

@@ -66,6 +66,7 @@ HELP = {
         "manager remove @user",
         "incentives plan [<id>]",
         "incentives reopen <id>",
+        "incentives history <id>",
     ],
 }
 
