@@ -1,14 +1,14 @@
 """A plan's attainment per rep, from Pacer's own goals and check-ins: the same figures the quarterly
 scorecard stands on (`bot.reviews.scorecards`: sums of weekly targets and check-in results of *active*
 goals over the period's ISO weeks, `calendar.month_weeks`, through a day), here for the plan's metric only,
-and the ratio as `bot.reviews.scoring.attainment` gives it (per unit, averaged). Two statements for any
-number of reps. No Slack."""
+and the ratio as `bot.reviews.scoring.attainment` gives it (per unit, averaged), kept to 6 decimals
+(`stored_ratio`). Two statements for any number of reps. No Slack."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -19,6 +19,9 @@ from bot.digests.service import Scope
 from bot.goals.models import Goal, GoalStatus, WeeklyTarget
 from bot.incentives.models import Audience, IncentivePlan
 from bot.reviews import scorecards, scoring
+
+SIX_PLACES = Decimal("0.000001")
+MAX_RATIO = Decimal(100)
 
 
 @dataclass(frozen=True)
@@ -84,7 +87,17 @@ def figures(
     )
     return {
         rep: Figure(
-            dict(by_unit), dict(results.get(rep, {})), scoring.attainment(by_unit, results.get(rep, {}))
+            dict(by_unit),
+            dict(results.get(rep, {})),
+            stored_ratio(scoring.attainment(by_unit, results.get(rep, {}))),
         )
         for rep, by_unit in targets.items()
     }
+
+
+def stored_ratio(ratio: Decimal | None) -> Decimal | None:
+    """Attainment as a payout is computed from and stored: to 6 decimals (half-up), at most 100 (10,000 %,
+    where tiers end), never negative; so the stored figure gives back exactly the stored amount."""
+    if ratio is None:
+        return None
+    return min(max(ratio, Decimal(0)), MAX_RATIO).quantize(SIX_PLACES, rounding=ROUND_HALF_UP)

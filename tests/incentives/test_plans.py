@@ -7,9 +7,11 @@ from dataclasses import replace
 from decimal import Decimal
 
 from bot.errors import FieldErrors, PacerError
-from bot.incentives.models import Audience, PeriodKind
-from bot.incentives.payout import Funder, Tier
-from bot.incentives.plans import PlanAnswers, PlanInput, check_plan, read_tiers, tiers_text
+from bot.incentives.attainment import stored_ratio
+from bot.incentives.models import Audience, IncentivePlan, PeriodKind
+from bot.incentives.payout import Funder, Mode, Tier, compute
+from bot.incentives.plans import PlanAnswers, PlanInput, check_plan, read_tiers, terms_of, tiers_text
+from bot.incentives.views import rep_plan
 
 D = Decimal
 GOOD = PlanAnswers(
@@ -82,3 +84,24 @@ def test_tiers_read_and_written_back() -> None:
     assert tiers_text(read) == "0-80: 0\n80-100: 1\n100+: 1.5"
     bad = read_tiers("80-100: 1\nlots: 2")
     assert isinstance(bad, PacerError) and bad.values == {"row": 2}
+
+
+def test_attainment_is_kept_as_it_is_stored() -> None:
+    assert stored_ratio(D(2) / D(3)) == D("0.666667")
+    assert stored_ratio(D(10) ** 14) == D(100) and stored_ratio(D(-1)) == 0 and stored_ratio(None) is None
+
+
+def test_a_plan_name_is_shown_as_text() -> None:
+    plan = IncentivePlan(
+        name="<!channel> *Q4* <@U1>",
+        period="2026Q4",
+        tiers="0-100: 1",
+        mode=Mode.MARGINAL,
+        base=D(100),
+        cap=None,
+        currency="USD",
+        funder=Funder.CLIENT,
+        vendor_percent=D(0),
+    )
+    shown = "\n".join(rep_plan(plan, None, compute(terms_of(plan), None), "en"))
+    assert "<!channel>" not in shown and "<@U1>" not in shown and "&lt;!channel&gt;" in shown
