@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from bot import calendar
 from bot.checkins.models import CheckIn
 from bot.digests.service import Scope
-from bot.goals.models import Goal, GoalStatus, WeeklyTarget
+from bot.goals.models import Goal, GoalStatus, Metric, WeeklyTarget
 from bot.incentives.models import Audience, IncentivePlan
 from bot.reviews import scorecards, scoring
 
@@ -67,10 +67,16 @@ def figures(
     scope = scope_of(plan)
     if rep_id is not None:
         scope = Scope(scope.team_id, scope.manager_id, scope.vendor_id, rep_id)
-    start, end = span(plan, through)
+    return figures_in(session, scope, plan.metric, span(plan, through))
+
+
+def figures_in(session: Session, scope: Scope, metric: Metric, weeks: tuple[date, date]) -> dict[int, Figure]:
+    """The scope's reps with a target of `metric` in the ISO weeks from `weeks[0]` to `weeks[1]` (their
+    Mondays), by rep id: the sums per unit and the attainment."""
+    start, end = weeks
     goals = (
         select(Goal.id, Goal.rep_id, Goal.unit)
-        .where(Goal.team_id == plan.team_id, Goal.status == GoalStatus.ACTIVE, Goal.metric == plan.metric)
+        .where(Goal.team_id == scope.team_id, Goal.status == GoalStatus.ACTIVE, Goal.metric == metric)
         .where(Goal.rep_id.in_(scope.rep_ids()))
         .where(Goal.start_date <= calendar.week_end(end), Goal.end_date >= start)
         .subquery()

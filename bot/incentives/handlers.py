@@ -17,7 +17,7 @@ from bot.delivery.service import enqueue
 from bot.errors import FieldErrors, Invalid, Stale
 from bot.goals.numbers import read_whole
 from bot.i18n import t
-from bot.incentives import ledger, models, plans, showing, views
+from bot.incentives import contest_views, contests, ledger, models, plans, showing, views
 from bot.incentives import messages as outbox
 from bot.incentives.jobs import JOBS
 from bot.roster.models import Member, Role, Vendor
@@ -217,6 +217,34 @@ def export(request: Interaction[NoMetadata]) -> None:
     request.deps.kick()
 
 
+CONTEST = Form.of(contests.ContestAnswers, contests.check_contest)
+
+
+def contest_command(request: CommandRequest) -> None:
+    """Open the contest's modal (admins)."""
+    plans.check_admin(request.caller)
+    url = str(request.body.get("response_url") or "")
+    request.ack()
+    view = contest_views.contest_modal(contests.ContestAnswers(), request.locale, response_url=url)
+    request.client.views_open(trigger_id=request.body["trigger_id"], view=view)
+
+
+def submit_contest_answers(request: Interaction[PlanMetadata]) -> None:
+    data = CONTEST.from_view(request.view, today=request.deps.clock().date())
+    if isinstance(data, FieldErrors):
+        return reject(request.ack, data, request.locale)
+    with request.deps.session_factory() as session:
+        if contests.name_taken(session, request.caller.team_id, data.name):
+            return reject(request.ack, {"name": "incentives.contest.name_taken"}, request.locale)
+    request.ack()
+    with request.deps.session_factory.begin() as session:
+        claim(session)
+        contest = contests.save_contest(session, request.caller, data, now=request.deps.clock())
+        said = t("incentives.contest.saved", request.locale, name=contest.name, channel=contest.channel_id)
+    tell(request.client, request.caller.member.user_id, said, response_url=request.metadata.response_url)
+    return None
+
+
 def register(app: App, deps: Deps, commands: Commands) -> None:
     commands.add_group(
         Group.INCENTIVES,
@@ -225,12 +253,18 @@ def register(app: App, deps: Deps, commands: Commands) -> None:
         (30, "incentives ledger", "incentives.help.ledger", EVERYONE, ledger_command),
         (40, "incentives reopen <id>", "incentives.help.reopen", ADMINS, reopen_command),
         (50, "incentives history <id>", "incentives.help.history", ADMINS, history_command),
+        (60, "incentives contest", "incentives.help.contest", ADMINS, contest_command),
     )
 
     @app.view(views.PLAN_CALLBACK)
     @acts(deps, PlanMetadata)
     def submit_plan(request: Interaction[PlanMetadata]) -> None:
         submit(request)
+
+    @app.view(contest_views.CONTEST_CALLBACK)
+    @acts(deps, PlanMetadata)
+    def submit_contest(request: Interaction[PlanMetadata]) -> None:
+        submit_contest_answers(request)
 
     @app.action(views.APPROVE)
     @acts(deps)

@@ -1,6 +1,9 @@
 """`incentives-close`: at each plan's period end (the day after its last, in the workspace's zone) its
 payouts are computed, once — the plan row is held and an already computed plan left alone — and the reps'
-DMs and the approvers' notes go through the outbox with once-only keys."""
+DMs and the approvers' notes go through the outbox with once-only keys.
+
+`incentives-leaderboard`: each running contest's top-N board kept up to date in its channel, then final
+(bot/incentives/contest_jobs.py)."""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from bot.incentives.computing import compute_plan, due_plans
+from bot.incentives.contest_jobs import update_boards
 from bot.scheduler import Job, JobContext, for_each_unit
 
 
@@ -26,4 +30,5 @@ def close_plans(context: JobContext, now: datetime) -> str:
 
 JOBS: tuple[Job, ...] = (
     Job("incentives-close", "compute incentive payouts at each plan's period end", 15, close_plans),
+    Job("incentives-leaderboard", "keep each running contest's leaderboard up to date", 60, update_boards),
 )

@@ -131,3 +131,27 @@ class LedgerEntry(Base):
     what: Mapped[str] = mapped_column(String(24))  # "created", "edited", "activated", "computed", a status
     detail: Mapped[str] = mapped_column(Text, default="")
     at: Mapped[datetime] = mapped_column()
+
+
+class Contest(Base):
+    """A contest (SPIFF): reps ranked by attainment of one goal metric over a window; a leaderboard of the
+    top N only is kept up to date in a channel, with a prize per rank."""
+
+    __tablename__ = "incentive_contests"
+    __table_args__ = (
+        UniqueConstraint("team_id", "name"),
+        CheckConstraint("top_n BETWEEN 1 AND 10", name="top_n_1_to_10"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(ForeignKey("workspaces.team_id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(80))
+    metric: Mapped[Metric] = mapped_column(string_enum(Metric, "incentive_contest_metric"))
+    starts_on: Mapped[date] = mapped_column()
+    ends_on: Mapped[date] = mapped_column()
+    channel_id: Mapped[str] = mapped_column(String(32))
+    top_n: Mapped[int] = mapped_column()
+    prizes: Mapped[str] = mapped_column(Text, default="")  # one "rank: prize" line per prize, as checked
+    ended_at: Mapped[datetime | None] = mapped_column()  # the final leaderboard is posted
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,4 +1,4 @@
-"""incentives: plans with tiers and funders, payouts per rep, and the ledger's history (who, what, when)
+"""incentives: plans with tiers and funders, payouts per rep, the ledger's history (who, what, when), contests
 
 Revision ID: 0012
 Revises: 0009
@@ -101,9 +101,30 @@ def upgrade() -> None:
     with op.batch_alter_table('incentive_ledger_entries', schema=None) as batch_op:
         batch_op.create_index('ix_incentive_ledger_entries_plan_id', ['plan_id'], unique=False)
 
+    op.create_table('incentive_contests',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('team_id', sa.String(length=32), nullable=False),
+    sa.Column('name', sa.String(length=80), nullable=False),
+    sa.Column('metric', sa.Enum('revenue', 'deals_closed', 'new_accounts', 'customer_visits', 'calls', 'custom', name='incentive_contest_metric', native_enum=False, create_constraint=True, length=24), nullable=False),
+    sa.Column('starts_on', sa.Date(), nullable=False),
+    sa.Column('ends_on', sa.Date(), nullable=False),
+    sa.Column('channel_id', sa.String(length=32), nullable=False),
+    sa.Column('top_n', sa.Integer(), nullable=False),
+    sa.Column('prizes', sa.Text(), nullable=False),
+    sa.Column('ended_at', bot.db.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', bot.db.base.UTCDateTime(timezone=True), nullable=False),
+    sa.CheckConstraint('top_n BETWEEN 1 AND 10', name=op.f('ck_incentive_contests_top_n_1_to_10')),
+    sa.ForeignKeyConstraint(['created_by_id'], ['members.id'], name=op.f('fk_incentive_contests_created_by_id_members'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['team_id'], ['workspaces.team_id'], name=op.f('fk_incentive_contests_team_id_workspaces'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_incentive_contests')),
+    sa.UniqueConstraint('team_id', 'name', name=op.f('uq_incentive_contests_team_id_name'))
+    )
+
 
 
 def downgrade() -> None:
+    op.drop_table('incentive_contests')
     with op.batch_alter_table('incentive_ledger_entries', schema=None) as batch_op:
         batch_op.drop_index('ix_incentive_ledger_entries_plan_id')
 

@@ -67,6 +67,7 @@ HELP = {
         "incentives plan [<id>]",
         "incentives reopen <id>",
         "incentives history <id>",
+        "incentives contest",
     ],
 }
 
