@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 
 from bot.demo.people import TEAM_ID, reps
 from bot.demo.seed import seed
-from bot.incentives import showing, views
-from bot.incentives.models import IncentivePlan, PlanStatus
+from bot.incentives import contests, showing, views
+from bot.incentives.models import Contest, IncentivePlan, PlanStatus
 from bot.roster.models import Member
 from bot.roster.policy import Caller
 from tests.conftest import wipe
@@ -35,4 +35,7 @@ def test_the_demo_rep_sees_what_it_takes_to_reach_the_next_tier(engine: Engine) 
             shown.append("\n".join(views.rep_plan(found[0].plan, found[0].figure, found[0].now, "en")))
         assert any("more in 2026Q4 to reach" in text for text in shown), shown
         assert all("It pays *$" in text for text in shown)
+        contest = session.scalars(select(Contest).where(Contest.team_id == TEAM_ID)).one()
+        places = contests.leaderboard(session, contest, through=NOW.date())
+        assert [p.rank for p in places] == [1, 2, 3] and contest.channel_id
     wipe(engine)
