@@ -140,12 +140,11 @@ def leaderboard(session: Session, contest: Contest, *, through: date) -> list[Pl
     end = min(calendar.iso_week_start(contest.ends_on), calendar.iso_week_start(through))
     weeks = (calendar.iso_week_start(contest.starts_on + 6 * calendar.DAY), end)
     found = attainment.figures_in(session, Scope(contest.team_id), contest.metric, weeks)
-    ranked = sorted(
-        ((f.attainment, rep_id) for rep_id, f in found.items() if f.attainment is not None), reverse=True
-    )
-    reps = {m.id: m for m in session.scalars(select(Member).where(Member.id.in_([r for _, r in ranked])))}
+    scored = {rep_id: f.attainment for rep_id, f in found.items() if f.attainment is not None}
+    reps = {m.id: m for m in session.scalars(select(Member).where(Member.id.in_(list(scored))))}
+    ranked = sorted(scored.items(), key=lambda item: (-item[1], reps[item[0]].display_name, item[0]))
     places: list[Place] = []
-    for index, (value, rep_id) in enumerate(ranked):
+    for index, (rep_id, value) in enumerate(ranked):
         rank = places[-1].rank if places and places[-1].attainment == value else index + 1
         if rank > contest.top_n:
             break
