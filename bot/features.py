@@ -38,6 +38,8 @@ from bot.goals import handlers as goals
 from bot.goals import models as goal_models
 from bot.goals import sections as goal_sections
 from bot.home import handlers as home
+from bot.incentives import handlers as incentives
+from bot.incentives import sections as incentive_sections
 from bot.interactions import jobs as interaction_jobs
 from bot.interactions import models as interaction_models
 from bot.recognition import handlers as recognition
@@ -137,6 +139,14 @@ FEATURES: tuple[Feature, ...] = (
         catalogs=recognition.CATALOGS,
     ),
     Feature("crm_connections", models=crm_connection_models),  # the CRM connectors' table (issue 13)
+    Feature(
+        "incentives",
+        incentives.register,
+        incentives.JOBS,
+        models=incentives.models,
+        home=incentive_sections.HOME_SECTIONS,
+        catalogs=incentives.CATALOGS,
+    ),
 )
 
 

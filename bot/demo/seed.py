@@ -19,6 +19,7 @@ from bot.goals import form as goal_form
 from bot.goals import service as goals
 from bot.goals.models import Goal
 from bot.recognition.demo import seed_recognition
+from bot.incentives.demo import seed_incentives
 from bot.reviews.demo import seed_review
 from bot.roster import service as roster
 from bot.roster.models import Member
@@ -57,6 +58,7 @@ def seed(engine: Engine, *, now: datetime, anonymity_key: bytes) -> None:
         teams = [[members[r.user_id] for r in reps() if r.manager == boss] for boss in ("U0MARIA", "U0JAMES")]
         seed_review(session, members["U0ADMIN"], teams, now=now)
         seed_recognition(session, members["U0ADMIN"], teams, channel=GENERAL_CHANNEL, now=now)
+        seed_incentives(session, roster.caller_for(members["U0ADMIN"], workspace, ADMINS), now=now)
 
 
 def _settings(session: Session) -> None:

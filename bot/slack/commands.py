@@ -68,6 +68,7 @@ class Group(StrEnum):
     FEEDBACK = "feedback"
     REVIEWS = "reviews"
     RECOGNITION = "recognition"
+    INCENTIVES = "incentives"
     SETTINGS = "settings"
 
 

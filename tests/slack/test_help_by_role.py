@@ -36,6 +36,8 @@ EVERYONE = [
     "review [@rep]",
     "review peers @rep @peer…",
     "kudos @person [points] <reason> #value [private]",
+    "incentives",
+    "incentives ledger",  # admins, and a vendor's contact whatever their role; others are told who may
 ]
 ADMINS_AND_MANAGERS = [
     "vendor add <name> [@contact]",
@@ -66,6 +68,10 @@ HELP = {
         "setup recognition",
         "manager add @user",
         "manager remove @user",
+        "incentives plan [<id>]",
+        "incentives reopen <id>",
+        "incentives history <id>",
+        "incentives contest",
     ],
 }
 
@@ -108,8 +114,8 @@ def test_the_readme_lists_exactly_the_routers_commands() -> None:
 
 
 GROUP_NAMES = {
-    "en": ["Check-ins", "Goals", "Team", "Feedback", "Reviews", "Recognition", "Settings"],
-    "zh": ["每周汇报", "目标", "团队", "反馈", "绩效评估", "表彰", "设置"],
+    "en": ["Check-ins", "Goals", "Team", "Feedback", "Reviews", "Recognition", "Incentives", "Settings"],
+    "zh": ["每周汇报", "目标", "团队", "反馈", "绩效评估", "表彰", "激励", "设置"],
 }
 
 

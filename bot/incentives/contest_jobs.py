@@ -1,0 +1,57 @@
+"""`incentives-leaderboard`: each running contest's leaderboard, one message per contest kept up to date in
+its channel (`delivery.revise`: posted once, then edited); after its window, the final board, once (the
+contest is marked ended in the same transaction)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from bot import calendar
+from bot.delivery.service import Outgoing, revise
+from bot.incentives import contest_views, contests
+from bot.incentives.models import Contest
+from bot.roster.service import locale_of
+from bot.scheduler import JobContext, for_each_unit
+from bot.workspaces.models import Workspace
+
+BOARD = "incentive-contest"
+
+
+def board_key(contest: Contest) -> str:
+    return f"{BOARD}:{contest.id}"
+
+
+def update_boards(context: JobContext, now: datetime) -> str:
+    with context.session_factory() as session:
+        units = [(c.id, w.team_id) for c, w, _ in contests.due(session, now)]
+
+    def update(session: Session, unit: tuple[int, str]) -> bool:
+        contest = session.get_one(Contest, unit[0])
+        workspace = session.get_one(Workspace, unit[1])
+        return post(session, contest, workspace, now=now)
+
+    done = for_each_unit(context.session_factory, [(f"contest:{c}", (c, w)) for c, w in units], update)
+    return f"{len(units)} contest leaderboards updated, {done.results.count(True)} final{done.note()}"
+
+
+def post(session: Session, contest: Contest, workspace: Workspace, *, now: datetime) -> bool:
+    """Update the contest's board; True when it is the final one (its window has ended)."""
+    today = calendar.local_date(now, calendar.workspace_zone(workspace))
+    final = today > contest.ends_on
+    locale = locale_of(None, workspace)
+    places = contests.leaderboard(session, contest, through=min(today, contest.ends_on))
+    message = Outgoing(
+        team_id=contest.team_id, key=board_key(contest), kind=BOARD, channel=contest.channel_id, payload={}
+    )
+    prizes = contests.prizes_of(contest)
+    revise(
+        session,
+        message,
+        lambda: contest_views.leaderboard_message(contest, places, prizes, locale, final=final),
+        now=now,
+    )
+    if final:
+        contest.ended_at = now
+    return final

@@ -1,0 +1,28 @@
+"""The incentives' Home section, for a rep: each running plan with their attainment to date, the payout it
+implies now and what it takes to reach the next tier — the motivating number, where the rep looks daily."""
+
+from __future__ import annotations
+
+from bot.i18n import t
+from bot.incentives import showing, views
+from bot.roster.models import Role
+from bot.slack import blocks
+from bot.slack.blocks import Block
+from bot.slack.sections import HomeContext, Section
+from bot.text import join
+
+BUDGET = 4
+
+
+def build(context: HomeContext) -> list[Block]:
+    locale = context.caller.locale
+    today = context.now.date()
+    found = showing.rep_plans(context.session, context.caller, today=today)
+    if not found:
+        return []
+    sections = [views.rep_plan(p.plan, p.figure, p.now, locale) for p in found[:BUDGET]]
+    sections[0] = [t("incentives.rep.home", locale), *sections[0]]
+    return [blocks.section(join("\n", lines)) for lines in sections]
+
+
+HOME_SECTIONS = (Section("incentives.rep", BUDGET, build, audience=frozenset({Role.REP})),)
