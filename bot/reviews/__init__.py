@@ -54,6 +54,11 @@ Modules (none imports Slack):
   one action and queue what goes out; `send_export`), `publish_views`, `publish_messages` (kinds and keys
   of the scorecard DM, its chart, the vendor summary, the admins' comparison, the CSV), `chart`;
   `calibrate` holds `/pacer scorecards` and its buttons. `demo.seed_review` seeds the demo's quarter.
+- The review conversation (migration 0014, `ReviewConversation`, `TalkState`): publishing asks each rep
+  with a manager to book it (`talk_messages.ask`: the manager's working hours on their next working days in
+  both zones, slot buttons); `conversation` (`working_hours`, `slots`, `check_slot`, `propose`, `confirm`,
+  `mark_held`, each step in the history as `talk.*`), `talk_views`, `talk` (the buttons); the scorecard DM's
+  line follows the state (`talk_messages.show_on_scorecard`, an outbox revision).
 - Catalogs: `bot/reviews/i18n/` (`reviews.*`). Listeners: `handlers.register` (none yet); `handlers`
   also holds what bot/features.py names (`JOBS`, `models`, `CATALOGS`), so the feature is one line there.
 - Benchmark: `python -m benchmarks.reviews` (1,000 reps × 3 goals × 13 weeks against 10 reps).

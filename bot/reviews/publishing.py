@@ -17,7 +17,7 @@ from bot.delivery.service import Outgoing, enqueue
 from bot.digests.service import Scope
 from bot.errors import NotAllowed
 from bot.i18n import Locale
-from bot.reviews import calibration, policy, service
+from bot.reviews import calibration, policy, service, talk_messages
 from bot.reviews import publish_messages as messages
 from bot.reviews.models import DIMENSIONS, ManagerReview, PeerRating, ReviewCycle, Scorecard
 from bot.reviews.publish_views import Shown, median_of
@@ -79,7 +79,7 @@ def publish_cycle(
     out = _scorecards(session, cycle, rows, workspace)
     vendors = _vendor_summaries(session, cycle, rows, workspace)
     compared = _comparisons(session, caller, cycle, rows, workspace, named=admins)
-    enqueue(session, [*out, *vendors, *compared], now=now)
+    enqueue(session, [*out, *vendors, *compared, *_talk_asks(session, cycle, rows, workspace, now)], now=now)
     return Published(len(rows), len(vendors), len(compared), _charts(cycle, rows, workspace))
 
 
@@ -149,9 +149,26 @@ def _scorecards(
                 shown=shown,
                 scorecard_id=ids.get(row.rep.id),
                 locale=locale,
+                talk=row.rep.manager_id is not None,
             )
         )
     return out
+
+
+def _talk_asks(
+    session: Session, cycle: ReviewCycle, rows: list[calibration.Row], workspace: Workspace, now: datetime
+) -> list[Outgoing]:
+    """Each rep with a manager is asked to book the review conversation (`bot.reviews.conversation`)."""
+    ids = {row.rep.manager_id for row in rows if row.rep.manager_id is not None}
+    managers = {
+        m.id: m
+        for m in session.scalars(select(Member).where(Member.team_id == cycle.team_id, Member.id.in_(ids)))
+    }
+    return [
+        talk_messages.ask(cycle, row.rep, managers[row.rep.manager_id], workspace, now=now)
+        for row in rows
+        if row.rep.manager_id in managers
+    ]
 
 
 def _medians(
