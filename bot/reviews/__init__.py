@@ -48,7 +48,9 @@ Modules (none imports Slack):
 - `jobs`: `reviews-open` opens each workspace's review on its day, in the workspace's zone, once.
   `reviews-remind`: whoever owes input in the current stage (`reminders.owing` → `Due`s: a self review,
   peer ratings, a manager's reviews) gets one DM a day at their own 10:00 on working days
-  (`calendar.reminder_day`), none after the stage's due date or once done; key per person and day.
+  (`calendar.reminder_day`), none after the stage's due date or once done; key per person and day. Each
+  reminder opens what it is about: the self review modal, each rating still asked for (the comment modal),
+  each rep's manager review (`ReviewId.OPEN_SELF`, `ReviewId.COMMENT`, `ReviewId.OPEN_MANAGER`).
 - Calibration and publishing: `calibration` (`rows`, `distribution`, `grouped`, `outliers`, `export` as
   CSV with formula cells neutralised; no Slack), `publishing` (`publish_cycle`: keep, lock and publish in
   one action and queue what goes out; `send_export`), `publish_views`, `publish_messages` (kinds and keys

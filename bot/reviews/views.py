@@ -3,7 +3,6 @@ comment modal, and the team's progress. Every figure and every typed word goes t
 
 from __future__ import annotations
 
-from datetime import date
 from enum import StrEnum
 from typing import Any
 
@@ -14,7 +13,7 @@ from bot.reviews.forms import MANAGER_TEXTS, TEXT_MAX
 from bot.reviews.forms import SELF_TEXTS as TEXTS
 from bot.reviews.models import DIMENSIONS, Dimension, ManagerReview, PeerRating, ReviewCycle, SelfReview
 from bot.reviews.progress import RepProgress
-from bot.reviews.reminders import Owed
+from bot.reviews.reminders import Due, Owed
 from bot.reviews.reviewing import level_field, reason_field
 from bot.reviews.scorecards import Card, Evidence
 from bot.reviews.scoring import peer_median
@@ -34,6 +33,8 @@ class ReviewId(StrEnum):
     COMMENT = "review_comment"  # the DM's "rate with a comment" button
     RATING = "rating"  # the comment modal's rating block
     COMMENT_TEXT = "comment"
+    OPEN_SELF = "review_open_self"  # a reminder's button: the self review modal (value: the cycle id)
+    OPEN_MANAGER = "review_open_manager"  # a reminder's button: a rep's manager review ("<cycle>:<rep>")
 
 
 def _f(key: str, locale: Locale, **values: Any) -> Mrkdwn:
@@ -298,7 +299,30 @@ REMINDERS = {
 }
 
 
-def reminder_message(what: Owed, quarter: str, count: int, due: date, locale: Locale) -> dict[str, Any]:
-    """A daily reminder of what is still owed in the review's current stage, and by when."""
-    text = t(REMINDERS[what], locale, quarter=quarter, count=count, due=day(due, locale))
-    return blocks.message(text, [blocks.section(text)])
+REMINDED_REPS = 10  # reps with their own button in a reminder; the rest by `/pacer review @rep`
+
+
+def reminder_message(owed: Due, locale: Locale) -> dict[str, Any]:
+    """A daily reminder of what is still owed in the review's current stage, and by when, with a button
+    that opens it: the self review; each rating still asked for; each rep's manager review."""
+    quarter, cycle_id = owed.cycle.quarter, owed.cycle.id
+    text = t(REMINDERS[owed.what], locale, quarter=quarter, count=owed.count, due=day(owed.due, locale))
+    found = [blocks.section(text)]
+    if owed.what is Owed.SELF:
+        button = blocks.button(
+            ReviewId.OPEN_SELF.value, _f("remind.open_self", locale), str(cycle_id), primary=True
+        )
+        found.append({"type": "actions", "block_id": "review_open", "elements": [button]})
+        return blocks.message(text, found)
+    action, label = (
+        (ReviewId.COMMENT, "remind.rate")
+        if owed.what is Owed.PEER
+        else (ReviewId.OPEN_MANAGER, "remind.review")
+    )
+    for rep_id, user_id in owed.reps[:REMINDED_REPS]:
+        button = blocks.button(action.value, _f(f"{label}_button", locale), f"{cycle_id}:{rep_id}")
+        line = _f(label, locale, rep=mention(user_id))
+        found.append(blocks.section(line, block_id=f"review_open_{rep_id}") | {"accessory": button})
+    if len(owed.reps) > REMINDED_REPS:
+        found.append(blocks.context(_f("remind.more", locale, count=len(owed.reps) - REMINDED_REPS)))
+    return blocks.message(text, found)
