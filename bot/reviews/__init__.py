@@ -55,7 +55,9 @@ Modules (none imports Slack):
   CSV with formula cells neutralised; no Slack), `publishing` (`publish_cycle`: keep, lock and publish in
   one action and queue what goes out; `send_export`), `publish_views`, `publish_messages` (kinds and keys
   of the scorecard DM, its chart, the vendor summary, the admins' comparison, the CSV), `chart`;
-  `calibrate` holds `/pacer scorecards` and its buttons. `demo.seed_review` seeds the demo's quarter.
+  `calibrate` holds `/pacer scorecards` and its buttons. `resume.missing_charts` and the job
+  `reviews-charts` finish a publishing the process did not live to finish: every scorecard DM in the outbox
+  whose chart is not gets it, once (the chart's key). `demo.seed_review` seeds the demo's quarter.
 - The review conversation (migration 0014, `ReviewConversation`, `TalkState`): publishing asks each rep
   with a manager to book it (`talk_messages.ask`: the manager's working hours on their next working days in
   both zones, slot buttons); `conversation` (`working_hours`, `slots`, `check_slot`, `propose`, `confirm`,

@@ -80,7 +80,7 @@ def publish_cycle(
     vendors = _vendor_summaries(session, cycle, rows, workspace)
     compared = _comparisons(session, caller, cycle, rows, workspace, named=admins)
     enqueue(session, [*out, *vendors, *compared, *_talk_asks(session, cycle, rows, workspace, now)], now=now)
-    return Published(len(rows), len(vendors), len(compared), _charts(cycle, rows, workspace))
+    return Published(len(rows), len(vendors), len(compared), charts_of(cycle, rows, workspace))
 
 
 def queue_charts(session: Session, charts: Sequence[ChartToDraw], *, now: datetime) -> int:
@@ -100,7 +100,10 @@ def queue_charts(session: Session, charts: Sequence[ChartToDraw], *, now: dateti
     return enqueue(session, out, now=now)
 
 
-def _charts(cycle: ReviewCycle, rows: list[calibration.Row], workspace: Workspace) -> tuple[ChartToDraw, ...]:
+def charts_of(
+    cycle: ReviewCycle, rows: list[calibration.Row], workspace: Workspace
+) -> tuple[ChartToDraw, ...]:
+    """Each rep's chart: their levels against their team's and vendor's medians."""
     teams = _medians(rows, lambda row: row.rep.manager_id)
     vendors = _medians(rows, lambda row: row.rep.vendor_id)
     return tuple(
