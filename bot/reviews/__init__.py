@@ -29,7 +29,8 @@ Modules (none imports Slack):
 - `inputs`: `Figure`, `check_figure`, `check_open`, `record_input` (a manager's entry needs a note).
 - `upload`: `read_upload(session, team_id, bytes)` → `Upload(lines, errors)` (UTF-8, BOM, GB18030; each
   bad line as a `LineError` with its number), `plan_import` (the dry run: `Change`s), `import_upload`
-  (only a clean file; `dry_run=True` writes nothing).
+  (only a clean file; `dry_run=True` writes nothing; up to 10,000 lines in one INSERT … ON CONFLICT sent
+  as one executemany: the statements do not grow with the file).
 - `expansion`: new accounts from the weekly check-in (`asks`, `read_count`, `given`, `record_week`: kept per
   week in `WeeklyAccounts`, migration 0009, summed per quarter as the `InputSource.CHECKIN` figure),
   `asks_everyone`/`save_asks_everyone` (a setting in `/pacer setup reviews`).
