@@ -7,8 +7,8 @@ Models (`bot.reviews.models`, migration 0008): `ReviewSettings` (bands, weights,
 ends), `ReviewCycle` (quarter "2026Q4", `Stage`, due dates, `locked`, `reopened_count`), `Scorecard` and
 its `ScorecardLevel`s (`Dimension`, level 1–5 or None, `Source`, evidence), `SelfReview`, `PeerRating`
 (asked, then rated; one per pair per cycle), `ManagerReview` (final levels, reasons, strengths,
-improvements, development action), `ReviewChange` (history: who, what, when, why), `ReviewInput`
-(satisfaction or expansion figure per rep and quarter, `InputSource` upload/manager/crm, note).
+improvements, development action and what it links to), `ReviewChange` (history: who, what, when, why),
+`ReviewInput` (satisfaction or expansion figure per rep and quarter, `InputSource` upload/manager/crm, note).
 
 Modules (none imports Slack):
 - `service`: `check_quarter`, `quarter_of`, `due_quarter`, `open_due_cycle`, `open_cycle`, `find_cycle`,
@@ -64,6 +64,10 @@ Modules (none imports Slack):
   both zones, slot buttons); `conversation` (`working_hours`, `slots`, `check_slot`, `propose`, `confirm`,
   `mark_held`, each step in the history as `talk.*`), `talk_views`, `talk` (the buttons); the scorecard DM's
   line follows the state (`talk_messages.show_on_scorecard`, an outbox revision).
+- `development`: the development action's typed link (`DevelopmentKind` none / training / incentive,
+  `DevelopmentAction` with the id; migration 0014), `read_action` (the manager modal's field errors),
+  `stored`, and the hook the training and incentives features connect: `NAMERS[kind]` names a linked item
+  on the scorecard (`name_of`); this package never imports them. A change of link is in the history.
 - Catalogs: `bot/reviews/i18n/` (`reviews.*`). Listeners: `handlers.register` (none yet); `handlers`
   also holds what bot/features.py names (`JOBS`, `models`, `CATALOGS`), so the feature is one line there.
 - Benchmark: `python -m benchmarks.reviews` (1,000 reps × 3 goals × 13 weeks against 10 reps).

@@ -188,7 +188,15 @@ class ManagerReview(Base):
     and strengths, improvements and a development action."""
 
     __tablename__ = "manager_reviews"
-    __table_args__ = (UniqueConstraint("cycle_id", "rep_id"), *_levels_in_range(*LEVEL_COLUMNS))
+    __table_args__ = (
+        UniqueConstraint("cycle_id", "rep_id"),
+        *_levels_in_range(*LEVEL_COLUMNS),
+        CheckConstraint(
+            "development_kind IN ('none', 'training', 'incentive') AND "
+            "(development_kind = 'none') = (development_ref IS NULL)",
+            name="development_link",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     team_id: Mapped[str] = mapped_column(ForeignKey("workspaces.team_id", ondelete="CASCADE"))
@@ -206,6 +214,10 @@ class ManagerReview(Base):
     strengths: Mapped[str] = mapped_column(Text, default="")
     improvements: Mapped[str] = mapped_column(Text, default="")
     development_action: Mapped[str] = mapped_column(Text, default="")
+    # what the action links to (`bot.reviews.development`, migration 0014): none, a training course or an
+    # incentive, by the id in the other feature's table (no foreign key: those features come and go)
+    development_kind: Mapped[str] = mapped_column(String(16), default="none", server_default="none")
+    development_ref: Mapped[int | None] = mapped_column()
     submitted_at: Mapped[datetime | None] = mapped_column()
 
 

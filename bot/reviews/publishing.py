@@ -17,7 +17,7 @@ from bot.delivery.service import Outgoing, enqueue
 from bot.digests.service import Scope
 from bot.errors import NotAllowed
 from bot.i18n import Locale
-from bot.reviews import calibration, policy, service, talk_messages
+from bot.reviews import calibration, development, policy, service, talk_messages
 from bot.reviews import publish_messages as messages
 from bot.reviews.models import DIMENSIONS, ManagerReview, PeerRating, ReviewCycle, Scorecard
 from bot.reviews.publish_views import Shown, median_of
@@ -139,10 +139,12 @@ def _scorecards(
     for row in rows:
         locale, said = locale_of(row.rep, workspace), comments.get(row.rep.id, [])
         parts = policy.visible(policy.Viewer.REP, cycle.stage, comments=len(said))
+        review = reviews.get(row.rep.id)
         shown = Shown(
             parts,
-            review=reviews.get(row.rep.id),
+            review=review,
             comments=sorted(said) if policy.Part.COMMENT_SUMMARY in parts else [],
+            link_name=_link_name(session, review),
         )
         out.append(
             messages.scorecard(
@@ -156,6 +158,15 @@ def _scorecards(
             )
         )
     return out
+
+
+def _link_name(session: Session, review: ManagerReview | None) -> str | None:
+    """The name of what the development action links to, when its feature has connected a namer."""
+    if review is None:
+        return None
+    return development.name_of(
+        session, review.team_id, development.stored(review.development_kind, review.development_ref)
+    )
 
 
 def _talk_asks(

@@ -8,6 +8,7 @@ from typing import Any
 
 from bot.format import percent
 from bot.i18n import Locale, day, t
+from bot.reviews.development import KIND_FIELD, NONE, REF_FIELD, DevelopmentKind, stored
 from bot.reviews.figures import QuarterFigures
 from bot.reviews.forms import MANAGER_TEXTS, TEXT_MAX
 from bot.reviews.forms import SELF_TEXTS as TEXTS
@@ -122,6 +123,30 @@ def _text(block_id: str, label: str, initial: str | None, *, optional: bool = Tr
     return blocks.input_block(block_id, label, element, optional=optional)
 
 
+def _development_inputs(earlier: ManagerReview | None, locale: Locale) -> list[blocks.Block]:
+    """What the development action links to: a kind (none, a training course, an incentive) and its id."""
+    kept = stored(earlier.development_kind, earlier.development_ref) if earlier else NONE
+    options = [
+        blocks.option(t(f"reviews.development.kind_{k.value}", locale), k.value) for k in DevelopmentKind
+    ]
+    select = {
+        "type": "static_select",
+        "options": options,
+        "initial_option": options[list(DevelopmentKind).index(kept.kind)],
+    }
+    ref = blocks.text_input(None if kept.ref_id is None else str(kept.ref_id), max_length=10)
+    return [
+        blocks.input_block(KIND_FIELD, t("reviews.development.kind_label", locale), select, optional=True),
+        blocks.input_block(
+            REF_FIELD,
+            t("reviews.development.ref_label", locale),
+            ref,
+            optional=True,
+            hint=t("reviews.development.ref_hint", locale),
+        ),
+    ]
+
+
 def self_modal(
     cycle: ReviewCycle, found: tuple[Card, QuarterFigures, SelfReview | None], locale: Locale
 ) -> dict[str, Any]:
@@ -213,6 +238,7 @@ def manager_modal(
         body.append(_level_select(level_field(d), _f("final_level", locale, dimension=name), initial))
         body.append(_text(reason_field(d), _f("reason", locale, dimension=name), reason))
     body += [_text(n, _f(n, locale), getattr(earlier, n) if earlier else None) for n in MANAGER_TEXTS]
+    body += _development_inputs(earlier, locale)
     return blocks.modal(
         ReviewId.MANAGER.value,
         title=_f("manager_title", locale),

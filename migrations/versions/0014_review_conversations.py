@@ -1,4 +1,5 @@
-"""reviews: the review conversation (a slot the rep proposes, the manager confirms, either marks held)
+"""reviews: the review conversation (a slot the rep proposes, the manager confirms, either marks held), and
+what the manager review's development action links to (none, a training course or an incentive, by id)
 
 Revision ID: 0014
 Revises: 0009
@@ -76,7 +77,21 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_review_conversations")),
         sa.UniqueConstraint("cycle_id", "rep_id", name=op.f("uq_review_conversations_cycle_id_rep_id")),
     )
+    with op.batch_alter_table("manager_reviews", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("development_kind", sa.String(length=16), server_default="none", nullable=False)
+        )
+        batch_op.add_column(sa.Column("development_ref", sa.Integer(), nullable=True))
+        batch_op.create_check_constraint(
+            op.f("ck_manager_reviews_development_link"),
+            "development_kind IN ('none', 'training', 'incentive') AND "
+            "(development_kind = 'none') = (development_ref IS NULL)",
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("manager_reviews", schema=None) as batch_op:
+        batch_op.drop_constraint(op.f("ck_manager_reviews_development_link"), type_="check")
+        batch_op.drop_column("development_ref")
+        batch_op.drop_column("development_kind")
     op.drop_table("review_conversations")

@@ -164,13 +164,26 @@ def test_self_review_then_peers_then_manager_review(
     assert missing["response_action"] == "errors" and set(missing["errors"]) == {"teamwork_reason"}
     assert "reason is kept" in missing["errors"]["teamwork_reason"]
     both = final | reasons | written | {"teamwork_reason": "Led the team's handover"}
-    assert team.view_submission(view, both, user_id=MARIA).json() == {}
+    alone = {"development_kind": option("training")}
+    unlinked = team.view_submission(view, both | alone, user_id=MARIA).json()
+    assert unlinked["errors"] == {"development_ref": "Give the id of the training course or the incentive."}
+    typo = {"development_kind": option("training"), "development_ref": "12a"}
+    assert set(team.view_submission(view, both | typo, user_id=MARIA).json()["errors"]) == {"development_ref"}
+    linked = {"development_kind": option("training"), "development_ref": "12"}
+    assert team.view_submission(view, both | linked, user_id=MARIA).json() == {}
     with app_server.session_factory() as session:
         review = session.scalars(select(ManagerReview)).one()
         assert (review.teamwork_level, review.teamwork_reason) == (5, "Led the team's handover")
         assert review.development_action == "Negotiation course"
+        assert (review.development_kind, review.development_ref) == ("training", 12)
+        link = session.scalars(select(ReviewChange).where(ReviewChange.what == "development")).one()
+        assert (link.before, link.after) == ("none", "training:12")
         change = session.scalars(select(ReviewChange).where(ReviewChange.what == "level.teamwork")).one()
         assert (change.before, change.after, change.reason) == ("4", "5", "Led the team's handover")
+    again = review_modal(team, emulator, f"review <@{REP_EN}>", user_id=MARIA)  # shows what was kept
+    kept = {b["block_id"]: b.get("element") for b in again["blocks"] if "block_id" in b}
+    assert kept["development_kind"]["initial_option"]["value"] == "training"
+    assert kept["development_ref"]["initial_value"] == "12"
 
 
 def test_wrong_roles_and_a_rep_rating_themselves_are_refused(
