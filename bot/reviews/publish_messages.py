@@ -12,7 +12,7 @@ from datetime import datetime
 from bot.delivery.service import Outgoing, Recipient
 from bot.errors import NotAllowed
 from bot.i18n import Locale, t
-from bot.reviews import policy, talk_views
+from bot.reviews import policy
 from bot.reviews import publish_views as views
 from bot.reviews.calibration import Row
 from bot.reviews.models import ReviewCycle
@@ -70,10 +70,10 @@ def scorecard(
     shown: views.Shown,
     scorecard_id: int | None,
     locale: Locale,
-    talk: bool = False,
+    talk: blocks.Block | None = None,
 ) -> Outgoing:
     """The rep's scorecard DM, with Acknowledge when it is kept (its chart follows: `chart_reply`) and,
-    when the rep has a manager (`talk`), the review conversation's line (kept up to date as it moves)."""
+    when the rep has a manager, the review conversation's line (`talk`; kept up to date as it moves)."""
     key = scorecard_key(cycle, rep.id)
     text = t(
         "reviews.publish.scorecard_text",
@@ -88,8 +88,8 @@ def scorecard(
             ACKNOWLEDGE, t("reviews.publish.acknowledge", locale), str(scorecard_id), primary=True
         )
         found.append({"type": "actions", "block_id": ACK_BLOCK, "elements": [button]})
-    if talk:
-        found.append(talk_views.state_block(None, None, locale))
+    if talk is not None:
+        found.append(talk)
     return Outgoing.dm(
         rep, key=key, kind=SCORECARD, payload=blocks.message(text, found), period=cycle.quarter
     )

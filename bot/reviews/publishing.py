@@ -9,17 +9,26 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from bot import calendar
 from bot.delivery.service import Outgoing, enqueue
 from bot.digests.service import Scope
 from bot.errors import NotAllowed
 from bot.i18n import Locale
-from bot.reviews import calibration, development, policy, service, talk_messages
+from bot.reviews import calibration, conversation, development, policy, service, talk_messages, talk_views
 from bot.reviews import publish_messages as messages
-from bot.reviews.models import DIMENSIONS, ManagerReview, PeerRating, ReviewCycle, Scorecard
+from bot.reviews.models import (
+    DIMENSIONS,
+    ManagerReview,
+    PeerRating,
+    ReviewConversation,
+    ReviewCycle,
+    Scorecard,
+)
 from bot.reviews.publish_views import Shown, median_of
 from bot.reviews.store import store_scorecards
 from bot.roster.models import Member, Role, Vendor
@@ -135,7 +144,7 @@ def _scorecards(
 ) -> list[Outgoing]:
     """Each rep's scorecard DM, with what `policy.visible` lets the rep see."""
     ids, reviews, comments = _kept(session, cycle)
-    out: list[Outgoing] = []
+    talks, out = conversation.conversations(session, cycle), list[Outgoing]()
     for row in rows:
         locale, said = locale_of(row.rep, workspace), comments.get(row.rep.id, [])
         parts = policy.visible(policy.Viewer.REP, cycle.stage, comments=len(said))
@@ -154,7 +163,7 @@ def _scorecards(
                 shown=shown,
                 scorecard_id=ids.get(row.rep.id),
                 locale=locale,
-                talk=row.rep.manager_id is not None,
+                talk=_talk_line(row.rep, talks.get(row.rep.id), workspace, locale),
             )
         )
     return out
@@ -169,10 +178,22 @@ def _link_name(session: Session, review: ManagerReview | None) -> str | None:
     )
 
 
+def _talk_line(
+    rep: Member, talk: ReviewConversation | None, workspace: Workspace, locale: Locale
+) -> dict[str, Any] | None:
+    """The scorecard's line on the review conversation (none for a rep without a manager)."""
+    if rep.manager_id is None:
+        return None
+    return talk_views.state_block(talk, calendar.member_zone(rep, workspace), locale)
+
+
 def _talk_asks(
     session: Session, cycle: ReviewCycle, rows: list[calibration.Row], workspace: Workspace, now: datetime
 ) -> list[Outgoing]:
-    """Each rep with a manager is asked to book the review conversation (`bot.reviews.conversation`)."""
+    """Each rep with a manager is asked to book the review conversation (`bot.reviews.conversation`),
+    unless it was booked already (a cycle reopened and published again)."""
+    booked = conversation.conversations(session, cycle)
+    rows = [row for row in rows if row.rep.id not in booked]
     ids = {row.rep.manager_id for row in rows if row.rep.manager_id is not None}
     managers = {
         m.id: m

@@ -16,7 +16,8 @@ from sqlalchemy import func, select
 from bot.delivery.models import Delivery
 from bot.reviews import service, talk_messages
 from bot.reviews.models import ReviewConversation, ReviewCycle, TalkState
-from bot.roster.models import Member
+from bot.roster.models import Member, Role
+from bot.roster.policy import Caller
 from tests.reviews.test_e2e_publish import CONTACT, NOW, answer_to, buttons, everything, seed
 from tests.support.app_server import AppServer
 from tests.support.e2e import dms
@@ -133,3 +134,28 @@ def test_a_slot_outside_the_managers_hours_is_refused(
     assert "out of date" in answer_to(emulator, forged)["text"]
     with app_server.session_factory() as session:
         assert session.scalars(select(ReviewConversation)).first() is None
+
+
+def test_publishing_again_keeps_a_booked_conversation(
+    slack: SlackPeer, published: int, emulator: SlackEmulator, app_server: AppServer
+) -> None:
+    """A reopened cycle published again: a rep who booked is not asked again, and their new scorecard
+    says where the conversation stands; a rep who did not is asked again."""
+    ask = wait_for(lambda: _with(emulator, REP_EN, "reviews_talk_propose"), what="the ask")[0]
+    answer_to(emulator, slack.click(ask, "reviews_talk_propose_0", user_id=REP_EN, channel_id="D" + REP_EN))
+    wait_for(lambda: _with(emulator, REP_ZH, "reviews_talk_propose"), what="Li's ask")
+    with app_server.session_factory.begin() as session:
+        cycle = session.get_one(ReviewCycle, published)
+        admin = session.scalars(select(Member).where(Member.user_id == ADMIN)).one()
+        service.reopen(
+            session, cycle, Caller(member=admin, role=Role.ADMIN, locale="en"), reason="Late", now=NOW
+        )
+    listing = slack.command("scorecards", user_id=ADMIN).json()
+    answer_to(emulator, slack.click(listing, "reviews_publish", user_id=ADMIN, channel_id="D" + ADMIN))
+    wait_for(lambda: len(_with(emulator, REP_ZH, "reviews_talk_propose")) == 2, what="Li asked again")
+    cards = wait_for(
+        lambda: (found := _with(emulator, REP_EN, "reviews_acknowledge")) and len(found) == 2 and found,
+        what="the scorecard again",
+    )
+    assert "awaiting the manager" in everything(cards[-1])
+    assert len(_with(emulator, REP_EN, "reviews_talk_propose")) == 1
