@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import statistics
 import tempfile
 import time
 import uuid
@@ -20,24 +19,20 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from functools import partial
-from pathlib import Path
 from typing import Any
 
 from slack_sdk import WebClient
-from sqlalchemy import Engine, event, insert, text
+from sqlalchemy import Engine, text
 
-from bot.checkins.models import CheckIn, Confidence
+from benchmarks import seeding
 from bot.config import Settings
 from bot.db import make_engine, make_session_factory, utcnow
 from bot.db.migrate import upgrade
 from bot.digests import service
 from bot.features import pages
-from bot.goals.models import Goal, GoalStatus, Metric, PeriodKind, WeeklyTarget
 from bot.home.handlers import home_view
-from bot.roster.models import Member, Role
 from bot.slack.deps import Deps
 from bot.slack.directory import Directory
-from bot.workspaces.models import Workspace
 
 TEAM = "T0000001"
 FIRST_WEEK = date(2025, 12, 1)  # 52 ISO weeks up to the week of 2026-11-23
@@ -50,154 +45,30 @@ Row = tuple[float, float, int]  # median wall ms, median CPU ms, statements
 def seed(engine: Engine, reps: int) -> tuple[int, int]:
     """A manager with a 10-rep team (the baseline) and one with the rest; returns both manager ids."""
     now = utcnow()
-    with engine.begin() as db:
-        db.execute(insert(Workspace).values(team_id=TEAM, digest_channel_id="C0DIGEST"))
-        common = {
-            "team_id": TEAM,
-            "display_name": "",
-            "is_slack_admin": False,
-            "full_member": True,  # only full members of the workspace manage a team
-            "active": True,
-            "refreshed_at": now,
-            "created_at": now,
-        }
-        db.execute(
-            insert(Member),
-            [
-                common | {"id": 1, "user_id": "UMGR1", "role": Role.MANAGER, "on_team": False},
-                common | {"id": 2, "user_id": "UMGR2", "role": Role.MANAGER, "on_team": False},
-            ],
-        )
-        db.execute(
-            insert(Member),
-            [
-                common
-                | {
-                    "id": 100 + n,
-                    "user_id": f"U{n:05d}",
-                    "role": Role.REP,
-                    "on_team": True,
-                    "manager_id": 1 if n < 10 else 2,
-                }
-                for n in range(reps)
-            ],
-        )
-        goals, targets, checkins = [], [], []
-        for n in range(reps):
-            for g in range(3):
-                goal_id = n * 3 + g + 1
-                goals.append(
-                    {
-                        "id": goal_id,
-                        "team_id": TEAM,
-                        "rep_id": 100 + n,
-                        "manager_id": 1 if n < 10 else 2,
-                        "title": f"Goal {g}",
-                        "description": "",
-                        "metric": Metric.REVENUE,
-                        "metric_label": "",
-                        "unit": ("USD", "count", "count")[g],
-                        "target": Decimal(52_000),
-                        "why": "bench",
-                        "period_kind": PeriodKind.CUSTOM,
-                        "start_date": WEEKS[0],
-                        "end_date": WEEKS[-1] + timedelta(days=6),
-                        "status": GoalStatus.ACTIVE,
-                        "version": 1,
-                        "created_at": now,
-                        "updated_at": now,
-                    }
-                )
-                for week in WEEKS:
-                    iso = week.isocalendar()
-                    targets.append(
-                        {
-                            "team_id": TEAM,
-                            "goal_id": goal_id,
-                            "week_start": week,
-                            "iso_year": iso.year,
-                            "iso_week": iso.week,
-                            "target": Decimal(1000),
-                        }
-                    )
-                    checkins.append(
-                        {
-                            "team_id": TEAM,
-                            "goal_id": goal_id,
-                            "rep_id": 100 + n,
-                            "week_start": week,
-                            "result": Decimal(900 + (n * 7 + g * 13) % 250),
-                            "confidence": Confidence.ON_TRACK,
-                            "highlights": "",
-                            "blockers": "",
-                            "needs_help": n % 97 == 0,
-                            "created_at": now,
-                            "updated_at": now,
-                        }
-                    )
-        db.execute(insert(Goal), goals)
-        for start in range(0, len(targets), 20_000):
-            db.execute(insert(WeeklyTarget), targets[start : start + 20_000])
-            db.execute(insert(CheckIn), checkins[start : start + 20_000])
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as db:
-        # As autovacuum does soon after such a load: statistics for the planner and, on PostgreSQL, the
-        # visibility map that lets index-only scans skip the table.
-        db.execute(text("VACUUM ANALYZE" if engine.dialect.name == "postgresql" else "ANALYZE"))
+    team = [seeding.Rep(100 + n, f"U{n:05d}", 1 if n < 10 else 2) for n in range(reps)]
+    figures = seeding.Figures(
+        target=Decimal(52_000),
+        weekly_target=Decimal(1000),
+        result=lambda n, g: Decimal(900 + (n * 7 + g * 13) % 250),
+        needs_help=lambda n: n % 97 == 0,
+    )
+    seeding.seed(
+        engine,
+        {"team_id": TEAM, "digest_channel_id": "C0DIGEST"},
+        seeding.members(TEAM, [(1, "UMGR1"), (2, "UMGR2")], team, now=now),
+        seeding.goals(TEAM, team, WEEKS, figures, first_goal=1, now=now),
+    )
+    seeding.analyze(engine)
     return 1, 2
 
 
-class ServerCpu:
-    """The CPU time of the PostgreSQL backends that serve an engine's connections, read from
-    `/proc/<pid>/schedstat` (the server runs on this machine). Zero when it can't be read (SQLite, or a
-    server elsewhere). Parallel workers a plan starts are not counted: they only ever ran before the
-    digest's queries were per goal, so the old figure was an undercount."""
-
-    def __init__(self, engine: Engine) -> None:
-        self.pids: list[int] = []
-        if engine.dialect.name == "postgresql":
-            event.listen(engine, "connect", self._connected)
-
-    def _connected(self, dbapi_connection: Any, _record: object) -> None:
-        cursor = dbapi_connection.cursor()
-        cursor.execute("SELECT pg_backend_pid()")
-        self.pids.append(int(cursor.fetchone()[0]))
-        cursor.close()
-
-    def seconds(self) -> float:
-        total = 0
-        for pid in self.pids:
-            try:
-                total += int(Path(f"/proc/{pid}/schedstat").read_text().split()[0])
-            except (OSError, ValueError, IndexError):
-                continue
-        return total / 1e9
-
-
-def measure(engine: Engine, server: ServerCpu, work: Callable[[], Any], runs: int) -> Row:
-    """Median wall milliseconds over `runs`, median CPU milliseconds (this thread's plus the database
-    server's: steadier than wall time on a busy machine), and the statements one run issues."""
-    statements = 0
-
-    def count(*_args: object) -> None:
-        nonlocal statements
-        statements += 1
-
-    work()  # warm-up
-    event.listen(engine, "before_cursor_execute", count)
-    work()
-    event.remove(engine, "before_cursor_execute", count)
-    times, cpu = [], []
-    for _ in range(runs):
-        start, start_cpu = time.perf_counter(), time.thread_time() + server.seconds()
-        work()
-        times.append((time.perf_counter() - start) * 1000)
-        cpu.append((time.thread_time() + server.seconds() - start_cpu) * 1000)
-    return statistics.median(times), statistics.median(cpu), statements
+def measure(engine: Engine, server: seeding.ServerCpu, work: Callable[[], Any], runs: int) -> Row:
+    return seeding.measure(engine, work, runs, server)
 
 
 def run(url: str, reps: int, runs: int) -> list[tuple[str, float, float, int]]:
     engine = make_engine(url)
-    server = ServerCpu(engine)
+    server = seeding.ServerCpu(engine)
     upgrade(engine)
     small, big = seed(engine, reps)
     sessions = make_session_factory(engine)

@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import statistics
 import tempfile
 import time
 import uuid
@@ -24,17 +23,15 @@ from decimal import Decimal
 from functools import partial
 from typing import Any
 
-from sqlalchemy import Engine, event, insert, text
+from sqlalchemy import Engine, insert, text
 from sqlalchemy.orm import Session
 
-from bot.checkins.models import CheckIn, Confidence
+from benchmarks import seeding
 from bot.db import make_engine, make_session_factory
 from bot.db.migrate import upgrade
-from bot.goals.models import Goal, GoalStatus, Metric, PeriodKind, WeeklyTarget
-from bot.reviews import scorecards, service, store
+from bot.goals.models import PeriodKind
+from bot.reviews import scorecards, service, store, upload
 from bot.reviews.models import InputKind, InputSource, ManagerReview, PeerRating, ReviewCycle, ReviewInput
-from bot.roster.models import Member, Role
-from bot.workspaces.models import Workspace
 
 QUARTER = "2026Q3"
 WEEKS = [date(2026, 6, 29) + timedelta(weeks=n) for n in range(13)]  # Q3 2026's ISO weeks
@@ -42,88 +39,6 @@ NOW = datetime(2026, 9, 25, 9, tzinfo=UTC)
 TEAM_SIZE = 25  # reps per manager; each rep is rated by 4 teammates
 SMALL, BIG = "TSMALL", "TBIG"
 Row = tuple[str, float, float, int]  # what, median wall ms, median CPU ms, statements
-
-
-def _members(team_id: str, reps: int, first_id: int) -> list[dict[str, Any]]:
-    managers = (reps + TEAM_SIZE - 1) // TEAM_SIZE
-    common = {  # every row has every key: an executemany takes its columns from the first row
-        "team_id": team_id,
-        "display_name": "",
-        "full_member": True,
-        "active": True,
-        "created_at": NOW,
-        "on_team": False,
-        "manager_id": None,
-    }
-    rows = [
-        common | {"id": first_id + m, "user_id": f"M{first_id + m}", "role": Role.MANAGER}
-        for m in range(managers)
-    ]
-    for n in range(reps):
-        rep = {
-            "id": first_id + managers + n,
-            "user_id": f"U{first_id + n}",
-            "role": Role.REP,
-            "on_team": True,
-        }
-        rows.append(common | rep | {"manager_id": first_id + n // TEAM_SIZE, "display_name": f"rep {n:05d}"})
-    return rows
-
-
-def _goals(team_id: str, rep_ids: list[int], first_goal: int) -> tuple[list[dict[str, Any]], ...]:
-    goals, targets, checkins = [], [], []
-    for index, rep_id in enumerate(rep_ids):
-        for g in range(3):
-            goal_id = first_goal + index * 3 + g
-            goals.append(
-                {
-                    "id": goal_id,
-                    "team_id": team_id,
-                    "rep_id": rep_id,
-                    "title": f"Goal {g}",
-                    "description": "",
-                    "metric": Metric.REVENUE,
-                    "metric_label": "",
-                    "unit": ("USD", "count", "count")[g],
-                    "target": Decimal(13_000),
-                    "why": "bench",
-                    "period_kind": PeriodKind.QUARTER,
-                    "start_date": WEEKS[0],
-                    "end_date": WEEKS[-1] + timedelta(days=6),
-                    "status": GoalStatus.ACTIVE,
-                    "version": 1,
-                    "created_at": NOW,
-                    "updated_at": NOW,
-                }
-            )
-            for week in WEEKS:
-                iso_year, iso_week, _ = week.isocalendar()
-                targets.append(
-                    {
-                        "team_id": team_id,
-                        "goal_id": goal_id,
-                        "week_start": week,
-                        "iso_year": iso_year,
-                        "iso_week": iso_week,
-                        "target": Decimal(1000),
-                    }
-                )
-                checkins.append(
-                    {
-                        "team_id": team_id,
-                        "goal_id": goal_id,
-                        "rep_id": rep_id,
-                        "week_start": week,
-                        "result": Decimal(600 + (index * 7 + g * 13) % 800),
-                        "confidence": Confidence.ON_TRACK,
-                        "highlights": "",
-                        "blockers": "",
-                        "needs_help": False,
-                        "created_at": NOW,
-                        "updated_at": NOW,
-                    }
-                )
-    return goals, targets, checkins
 
 
 def _review_rows(team_id: str, cycle_id: int, rep_ids: list[int]) -> tuple[list[dict[str, Any]], ...]:
@@ -167,20 +82,28 @@ def _review_rows(team_id: str, cycle_id: int, rep_ids: list[int]) -> tuple[list[
 
 def seed(engine: Engine, team_id: str, reps: int, first_id: int) -> None:
     """A workspace with `reps` reps on teams of 25, their goals, check-ins, a Q3 cycle and peer input."""
-    members = _members(team_id, reps, first_id)
-    rep_ids = [row["id"] for row in members if row["role"] is Role.REP]
-    goals, targets, checkins = _goals(team_id, rep_ids, first_id * 3)
-    with engine.begin() as db:
-        db.execute(insert(Workspace).values(team_id=team_id))
-        db.execute(insert(Member), members)
-        db.execute(insert(Goal), goals)
-        for start in range(0, len(targets), 20_000):
-            db.execute(insert(WeeklyTarget), targets[start : start + 20_000])
-            db.execute(insert(CheckIn), checkins[start : start + 20_000])
+    managers = (reps + TEAM_SIZE - 1) // TEAM_SIZE
+    team = [
+        seeding.Rep(first_id + managers + n, f"U{first_id + n}", first_id + n // TEAM_SIZE, f"rep {n:05d}")
+        for n in range(reps)
+    ]
+    figures = seeding.Figures(
+        target=Decimal(13_000),
+        weekly_target=Decimal(1000),
+        result=lambda index, g: Decimal(600 + (index * 7 + g * 13) % 800),
+        period_kind=PeriodKind.QUARTER,
+    )
+    bosses = [(first_id + m, f"M{first_id + m}") for m in range(managers)]
+    seeding.seed(
+        engine,
+        {"team_id": team_id},
+        seeding.members(team_id, bosses, team, now=NOW),
+        seeding.goals(team_id, team, WEEKS, figures, first_goal=first_id * 3, now=NOW),
+    )
     with make_session_factory(engine)() as session:
         cycle_id = service.open_cycle(session, team_id, QUARTER, by=None, now=NOW).id
         session.commit()
-    ratings, inputs, reviews = _review_rows(team_id, cycle_id, rep_ids)
+    ratings, inputs, reviews = _review_rows(team_id, cycle_id, [rep.id for rep in team])
     with engine.begin() as db:
         db.execute(insert(PeerRating), ratings)
         db.execute(insert(ReviewInput), inputs)
@@ -188,25 +111,7 @@ def seed(engine: Engine, team_id: str, reps: int, first_id: int) -> None:
 
 
 def measure(engine: Engine, work: Callable[[], Any], runs: int) -> tuple[float, float, int]:
-    """Median wall and CPU (this thread's) milliseconds over `runs`, after a warm-up, and the statements
-    one run issues."""
-    statements = 0
-
-    def count(*_args: object) -> None:
-        nonlocal statements
-        statements += 1
-
-    work()
-    event.listen(engine, "before_cursor_execute", count)
-    work()
-    event.remove(engine, "before_cursor_execute", count)
-    wall, cpu = [], []
-    for _ in range(runs):
-        start, start_cpu = time.perf_counter(), time.thread_time()
-        work()
-        wall.append((time.perf_counter() - start) * 1000)
-        cpu.append((time.thread_time() - start_cpu) * 1000)
-    return statistics.median(wall), statistics.median(cpu), statements
+    return seeding.measure(engine, work, runs)
 
 
 def keep(session: Session, cycle: ReviewCycle, cards: list[scorecards.Card]) -> None:
@@ -215,12 +120,45 @@ def keep(session: Session, cycle: ReviewCycle, cards: list[scorecards.Card]) -> 
     session.commit()
 
 
+IMPORT_QUARTERS = ("2025Q4", "2026Q1", "2026Q2", "2026Q3", "2026Q4")
+
+
+def figures_file(first_id: int, lines: int) -> bytes:
+    """A figures CSV of `lines` lines (a multiple of 10) over the same five quarters whatever its length: a
+    satisfaction score or a count of new accounts for each of `lines` ÷ 10 reps and quarter."""
+    rows, reps = [], max(1, lines // 10)
+    for n in range(lines):
+        rep, quarter, kind = n % reps, IMPORT_QUARTERS[n // reps % 5], n // (reps * 5) % 2
+        figure = f"{n % 5}.5,5," if kind == 0 else f",,{n % 9}"
+        rows.append(f"U{first_id + rep},{quarter},{figure},note {n}")
+    return ("rep,quarter,score,scale,new_accounts,note\n" + "\n".join(rows)).encode()
+
+
+def import_figures(session: Session, team_id: str, data: bytes) -> None:
+    """Read, check and import a figures file, as `/pacer review import` does, and commit."""
+    found = upload.read_upload(session, team_id, data)
+    if found.errors:
+        raise SystemExit(f"the generated file has bad lines: {found.errors[:3]}")
+    upload.import_upload(session, team_id, found, dry_run=False, by=None, now=NOW)
+    session.commit()
+
+
+def run_imports(engine: Engine, reps: int, runs: int) -> list[Row]:
+    """A 10-line figures file against a 10,000-line one (the most a file may hold), into the big workspace."""
+    rows: list[Row] = []
+    lines = min(upload.MAX_LINES, reps * 10)  # 10,000 for 1,000 reps
+    with make_session_factory(engine)() as session:
+        for count in (10, lines):
+            work = partial(import_figures, session, BIG, figures_file(100_000, count))
+            rows.append((f"import figures, {count:,} lines", *measure(engine, work, max(1, runs // 2))))
+    return rows
+
+
 def run(engine: Engine, reps: int, runs: int) -> list[Row]:
     upgrade(engine)
     seed(engine, SMALL, 10, 1_000)
     seed(engine, BIG, reps, 100_000)
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as db:
-        db.execute(text("VACUUM ANALYZE" if engine.dialect.name == "postgresql" else "ANALYZE"))
+    seeding.analyze(engine)
     rows: list[Row] = []
     sessions = make_session_factory(engine)
     for team_id, label in ((SMALL, "10 reps (baseline)"), (BIG, f"{reps:,} reps")):
@@ -231,7 +169,7 @@ def run(engine: Engine, reps: int, runs: int) -> list[Row]:
             rows.append(
                 (f"keep scorecards, {label}", *measure(engine, partial(keep, session, cycle, cards), runs))
             )
-    return rows
+    return rows + run_imports(engine, reps, runs)
 
 
 @contextmanager
@@ -258,9 +196,9 @@ def database(kind: str, postgres_url: str) -> Iterator[Engine]:
 
 def report(kind: str, rows: list[Row], seconds: float) -> None:
     print(f"{kind} (seeded and measured in {seconds:.0f} s)")
-    print(f"  {'what':<34} {'median ms':>10} {'CPU ms':>7} {'statements':>11}")
+    print(f"  {'what':<36} {'median ms':>10} {'CPU ms':>7} {'statements':>11}")
     for label, wall, cpu, statements in rows:
-        print(f"  {label:<34} {wall:>10.1f} {cpu:>7.1f} {statements:>11}")
+        print(f"  {label:<36} {wall:>10.1f} {cpu:>7.1f} {statements:>11}")
     (_, small, _, small_n), (_, small_keep, _, keep_n) = rows[0], rows[1]
     (_, big, big_cpu, big_n), (_, big_keep, _, big_keep_n) = rows[2], rows[3]
     print(
@@ -268,8 +206,11 @@ def report(kind: str, rows: list[Row], seconds: float) -> None:
         f"keep time {big_keep / small_keep:.1f}×, statements {big_keep_n / keep_n:.2f}×"
     )
     verdict = "met" if big < 1000 and big_n == small_n else "NOT met"
+    print(f"  goal: build under 1 s with constant statements: {verdict} ({big:.0f} ms, {big_cpu:.0f} ms CPU)")
+    (_, few, _, few_n), (_, many, _, many_n) = rows[4], rows[5]
     print(
-        f"  goal: build under 1 s with constant statements: {verdict} ({big:.0f} ms, {big_cpu:.0f} ms CPU)\n"
+        f"  import: statements {few_n} and {many_n} (constant: {'yes' if few_n == many_n else 'NO'}), "
+        f"time {many / few:.0f}×\n"
     )
 
 

@@ -50,6 +50,8 @@ OPENS_OR_KEYED = {
     "home/handlers.py:open_new_goal",
     "home/handlers.py:open_setup",
     "reviews/flows.py:open_peer_comment",
+    "reviews/flows.py:open_self_from_reminder",
+    "reviews/flows.py:open_manager_from_reminder",
     # the week's digest is one outbox key per channel: a second press queues nothing
     "home/handlers.py:post_digest",
 }

@@ -7,8 +7,8 @@ Models (`bot.reviews.models`, migration 0008): `ReviewSettings` (bands, weights,
 ends), `ReviewCycle` (quarter "2026Q4", `Stage`, due dates, `locked`, `reopened_count`), `Scorecard` and
 its `ScorecardLevel`s (`Dimension`, level 1–5 or None, `Source`, evidence), `SelfReview`, `PeerRating`
 (asked, then rated; one per pair per cycle), `ManagerReview` (final levels, reasons, strengths,
-improvements, development action), `ReviewChange` (history: who, what, when, why), `ReviewInput`
-(satisfaction or expansion figure per rep and quarter, `InputSource` upload/manager/crm, note).
+improvements, development action and what it links to), `ReviewChange` (history: who, what, when, why),
+`ReviewInput` (satisfaction or expansion figure per rep and quarter, `InputSource` upload/manager/crm, note).
 
 Modules (none imports Slack):
 - `service`: `check_quarter`, `quarter_of`, `due_quarter`, `open_due_cycle`, `open_cycle`, `find_cycle`,
@@ -29,7 +29,8 @@ Modules (none imports Slack):
 - `inputs`: `Figure`, `check_figure`, `check_open`, `record_input` (a manager's entry needs a note).
 - `upload`: `read_upload(session, team_id, bytes)` → `Upload(lines, errors)` (UTF-8, BOM, GB18030; each
   bad line as a `LineError` with its number), `plan_import` (the dry run: `Change`s), `import_upload`
-  (only a clean file; `dry_run=True` writes nothing).
+  (only a clean file; `dry_run=True` writes nothing; up to 10,000 lines in one INSERT … ON CONFLICT sent
+  as one executemany: the statements do not grow with the file).
 - `expansion`: new accounts from the weekly check-in (`asks`, `read_count`, `given`, `record_week`: kept per
   week in `WeeklyAccounts`, migration 0009, summed per quarter as the `InputSource.CHECKIN` figure),
   `asks_everyone`/`save_asks_everyone` (a setting in `/pacer setup reviews`).
@@ -49,12 +50,25 @@ Modules (none imports Slack):
 - `jobs`: `reviews-open` opens each workspace's review on its day, in the workspace's zone, once.
   `reviews-remind`: whoever owes input in the current stage (`reminders.owing` → `Due`s: a self review,
   peer ratings, a manager's reviews) gets one DM a day at their own 10:00 on working days
-  (`calendar.reminder_day`), none after the stage's due date or once done; key per person and day.
+  (`calendar.reminder_day`), none after the stage's due date or once done; key per person and day. Each
+  reminder opens what it is about: the self review modal, each rating still asked for (the comment modal),
+  each rep's manager review (`ReviewId.OPEN_SELF`, `ReviewId.COMMENT`, `ReviewId.OPEN_MANAGER`).
 - Calibration and publishing: `calibration` (`rows`, `distribution`, `grouped`, `outliers`, `export` as
   CSV with formula cells neutralised; no Slack), `publishing` (`publish_cycle`: keep, lock and publish in
   one action and queue what goes out; `send_export`), `publish_views`, `publish_messages` (kinds and keys
   of the scorecard DM, its chart, the vendor summary, the admins' comparison, the CSV), `chart`;
-  `calibrate` holds `/pacer scorecards` and its buttons. `demo.seed_review` seeds the demo's quarter.
+  `calibrate` holds `/pacer scorecards` and its buttons. `resume.missing_charts` and the job
+  `reviews-charts` finish a publishing the process did not live to finish: every scorecard DM in the outbox
+  whose chart is not gets it, once (the chart's key). `demo.seed_review` seeds the demo's quarter.
+- The review conversation (migration 0014, `ReviewConversation`, `TalkState`): publishing asks each rep
+  with a manager to book it (`talk_messages.ask`: the manager's working hours on their next working days in
+  both zones, slot buttons); `conversation` (`working_hours`, `slots`, `check_slot`, `propose`, `confirm`,
+  `mark_held`, each step in the history as `talk.*`), `talk_views`, `talk` (the buttons); the scorecard DM's
+  line follows the state (`talk_messages.show_on_scorecard`, an outbox revision).
+- `development`: the development action's typed link (`DevelopmentKind` none / training / incentive,
+  `DevelopmentAction` with the id; migration 0014), `read_action` (the manager modal's field errors),
+  `stored`, and the hook the training and incentives features connect: `NAMERS[kind]` names a linked item
+  on the scorecard (`name_of`); this package never imports them. A change of link is in the history.
 - Catalogs: `bot/reviews/i18n/` (`reviews.*`). Listeners: `handlers.register` (none yet); `handlers`
   also holds what bot/features.py names (`JOBS`, `models`, `CATALOGS`), so the feature is one line there.
 - Benchmark: `python -m benchmarks.reviews` (1,000 reps × 3 goals × 13 weeks against 10 reps).

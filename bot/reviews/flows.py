@@ -51,7 +51,10 @@ def review_command(request: CommandRequest) -> None:
         team_reviews(request)
 
 
-def open_self_review(request: CommandRequest) -> None:
+Opener = CommandRequest | Interaction[NoMetadata]  # a command, or a reminder's button: both may open a modal
+
+
+def open_self_review(request: Opener) -> None:
     """Refusals first (in the acknowledgement), then the modal opens at once and is filled in."""
     caller = request.caller
     with request.deps.session_factory() as session:
@@ -74,7 +77,7 @@ def open_self_review(request: CommandRequest) -> None:
     _fill(request, opened, view)
 
 
-def open_manager_review(request: CommandRequest, user_id: str) -> None:
+def open_manager_review(request: Opener, user_id: str) -> None:
     caller = request.caller
     named = request.deps.directory.active_member(caller.team_id, user_id)
     with request.deps.session_factory() as session:
@@ -101,7 +104,7 @@ def open_manager_review(request: CommandRequest, user_id: str) -> None:
     _fill(request, opened, view)
 
 
-def _open_loading(request: CommandRequest) -> dict[str, Any]:
+def _open_loading(request: Opener) -> dict[str, Any]:
     """Acknowledge and open a modal at once, while the trigger id is fresh (3 s); filled in by `_fill`."""
     request.ack()
     opened = request.client.views_open(
@@ -111,7 +114,7 @@ def _open_loading(request: CommandRequest) -> dict[str, Any]:
     return view
 
 
-def _fill(request: CommandRequest, opened: dict[str, Any], view: dict[str, Any]) -> None:
+def _fill(request: Opener, opened: dict[str, Any], view: dict[str, Any]) -> None:
     request.client.views_update(view_id=opened["id"], hash=opened["hash"], view=view)
 
 
@@ -261,12 +264,22 @@ def save_rating(request: Interaction[RepMetadata]) -> None:
     tell(request.client, caller.member.user_id, done)
 
 
+def open_from_reminder(request: Interaction[NoMetadata]) -> None:
+    """A reminder's button opens the manager review of the rep it names (the same refusals as the command)."""
+    _, rep_id = request.value(_pair)
+    with request.deps.session_factory() as session:
+        user_id = _rep(session, rep_id, request.caller.team_id).user_id
+    open_manager_review(request, user_id)
+
+
 def register(app: App, deps: Deps, commands: Commands) -> None:
     commands.add_group(
         Group.REVIEWS,
         (10, "review [@rep]", "reviews.flows.help_review", EVERYONE, review_command),
         (20, "review peers @rep @peer…", "reviews.flows.help_peers", EVERYONE, peers_command),
     )
+
+    register_reminder_buttons(app, deps)
 
     @app.view(ReviewId.SELF.value)
     @acts(deps, CycleMetadata)
@@ -292,3 +305,17 @@ def register(app: App, deps: Deps, commands: Commands) -> None:
     @acts(deps, RepMetadata)
     def submit_peer_rating(request: Interaction[RepMetadata]) -> None:
         save_rating(request)
+
+
+def register_reminder_buttons(app: App, deps: Deps) -> None:
+    """A reminder's buttons only open a modal: its submission is what acts (once)."""
+
+    @app.action(ReviewId.OPEN_SELF.value)
+    @opens(deps)
+    def open_self_from_reminder(request: Interaction[NoMetadata]) -> None:
+        open_self_review(request)
+
+    @app.action(ReviewId.OPEN_MANAGER.value)
+    @opens(deps)
+    def open_manager_from_reminder(request: Interaction[NoMetadata]) -> None:
+        open_from_reminder(request)

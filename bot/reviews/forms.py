@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from bot.errors import FieldErrors
+from bot.reviews.development import read_action
 from bot.reviews.models import DIMENSIONS
 from bot.reviews.reviewing import Levels, ManagerAnswers, read_levels, reason_field
 from bot.slack.forms import Form
@@ -35,10 +36,12 @@ def check_manager(values: Values) -> ManagerAnswers | FieldErrors:
     errors = levels if isinstance(levels, FieldErrors) else FieldErrors()
     reasons = _texts(values, tuple(reason_field(d) for d in DIMENSIONS), errors)
     texts = _texts(values, MANAGER_TEXTS, errors)
-    if errors or isinstance(levels, FieldErrors):
+    link = read_action(values)
+    errors.update(link if isinstance(link, FieldErrors) else {})
+    if errors or isinstance(levels, FieldErrors) or isinstance(link, FieldErrors):
         return errors
     by_dimension = {d: reasons[reason_field(d)] for d in DIMENSIONS}
-    return ManagerAnswers(levels, by_dimension, **texts)
+    return ManagerAnswers(levels, by_dimension, **texts, development=link)
 
 
 def check_peer(values: Values) -> tuple[int, str] | FieldErrors:

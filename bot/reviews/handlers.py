@@ -7,7 +7,7 @@ from importlib import resources
 
 from slack_bolt import App
 
-from bot.reviews import calibrate, flows, input_handlers, models
+from bot.reviews import calibrate, flows, input_handlers, models, talk
 from bot.reviews.jobs import JOBS
 from bot.slack.commands import Commands
 from bot.slack.deps import Deps
@@ -23,3 +23,4 @@ def register(app: App, deps: Deps, commands: Commands) -> None:
     flows.register(app, deps, commands)
     input_handlers.register(app, deps, commands)
     calibrate.register(app, deps, commands)
+    talk.register(app, deps)

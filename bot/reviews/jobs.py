@@ -6,7 +6,9 @@ and workspace — so a missed or repeated tick opens it once.
 manager's reviews) gets one DM a day at their own 10:00 on working days, none after the stage's due date
 and none once done; one outbox key per person and day makes it exactly once.
 
-`reviews-ask`: a peer asked outside their working hours gets the ask at their next 10:00."""
+`reviews-ask`: a peer asked outside their working hours gets the ask at their next 10:00.
+
+`reviews-charts`: the scorecard charts of a publishing the process did not live to finish (`resume`)."""
 
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ from sqlalchemy.orm import Session
 from bot import calendar
 from bot.delivery.models import Delivery
 from bot.delivery.service import enqueue
-from bot.reviews import messages, peers, reminders
+from bot.reviews import messages, peers, publishing, reminders, resume
 from bot.reviews.models import ReviewCycle
 from bot.reviews.reminders import Due
 from bot.reviews.service import open_due_cycle
@@ -116,8 +118,24 @@ def ask_peers(context: JobContext, now: datetime) -> str:
     return f"{len(units)} peer asks due, {sum(done.results)} new in the outbox{done.note()}"
 
 
+def resume_charts(context: JobContext, now: datetime) -> str:
+    """Charts a publishing did not live to queue (the process died after it committed): drawn and queued
+    in batches, each in a transaction of its own; once per key."""
+    with context.session_factory() as session:
+        missing = resume.missing_charts(session, now)
+    size = publishing.CHART_BATCH
+    batches = [(f"charts:{n}", missing[n : n + size]) for n in range(0, len(missing), size)]
+
+    def queue(session: Session, batch: list[publishing.ChartToDraw]) -> int:
+        return publishing.queue_charts(session, batch, now=now)
+
+    done = for_each_unit(context.session_factory, batches, queue)
+    return f"{len(missing)} scorecard charts missing, {sum(done.results)} new in the outbox{done.note()}"
+
+
 JOBS = [
     Job("reviews-open", "open each workspace's quarterly review on its day", 60, open_cycles),
     Job("reviews-ask", "ask each peer to rate at their own 10:00 on a working day", 15, ask_peers),
     Job("reviews-remind", "remind whoever owes review input, once a day at their 10:00", 60, remind),
+    Job("reviews-charts", "finish the scorecard charts of a publishing cut short", 10, resume_charts),
 ]

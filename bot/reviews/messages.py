@@ -47,6 +47,6 @@ def reminder(owed: Due, workspace: Workspace, today: date) -> Outgoing:
         owed.person,
         key=reminder_key(owed.person, today),
         kind=REMIND,
-        payload=views.reminder_message(owed.what, owed.cycle.quarter, owed.count, owed.due, locale),
+        payload=views.reminder_message(owed, locale),
         period=owed.cycle.quarter,
     )

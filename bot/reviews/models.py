@@ -188,7 +188,15 @@ class ManagerReview(Base):
     and strengths, improvements and a development action."""
 
     __tablename__ = "manager_reviews"
-    __table_args__ = (UniqueConstraint("cycle_id", "rep_id"), *_levels_in_range(*LEVEL_COLUMNS))
+    __table_args__ = (
+        UniqueConstraint("cycle_id", "rep_id"),
+        *_levels_in_range(*LEVEL_COLUMNS),
+        CheckConstraint(
+            "development_kind IN ('none', 'training', 'incentive') AND "
+            "(development_kind = 'none') = (development_ref IS NULL)",
+            name="development_link",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     team_id: Mapped[str] = mapped_column(ForeignKey("workspaces.team_id", ondelete="CASCADE"))
@@ -206,6 +214,10 @@ class ManagerReview(Base):
     strengths: Mapped[str] = mapped_column(Text, default="")
     improvements: Mapped[str] = mapped_column(Text, default="")
     development_action: Mapped[str] = mapped_column(Text, default="")
+    # what the action links to (`bot.reviews.development`, migration 0014): none, a training course or an
+    # incentive, by the id in the other feature's table (no foreign key: those features come and go)
+    development_kind: Mapped[str] = mapped_column(String(16), default="none", server_default="none")
+    development_ref: Mapped[int | None] = mapped_column()
     submitted_at: Mapped[datetime | None] = mapped_column()
 
 
@@ -266,3 +278,30 @@ class WeeklyAccounts(Base):
     week_start: Mapped[date] = mapped_column()
     count: Mapped[int] = mapped_column()
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class TalkState(StrEnum):
+    """The review conversation: a slot the rep proposed, the manager confirmed, then held."""
+
+    PROPOSED = "proposed"
+    CONFIRMED = "confirmed"
+    HELD = "held"
+
+
+class ReviewConversation(Base):
+    """The review conversation of a rep's published scorecard (migration 0014): one per rep and cycle;
+    no row while the rep has not proposed a slot. Each step is also in `review_changes` (who, when)."""
+
+    __tablename__ = "review_conversations"
+    __table_args__ = (UniqueConstraint("cycle_id", "rep_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(ForeignKey("workspaces.team_id", ondelete="CASCADE"))
+    cycle_id: Mapped[int] = mapped_column(ForeignKey("review_cycles.id", ondelete="CASCADE"))
+    rep_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    manager_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    state: Mapped[TalkState] = mapped_column(string_enum(TalkState, "review_talk_state", length=16))
+    starts_at: Mapped[datetime] = mapped_column()  # the proposed (then confirmed) slot
+    held_at: Mapped[datetime | None] = mapped_column()
+    held_by_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -70,8 +70,10 @@ def scorecard(
     shown: views.Shown,
     scorecard_id: int | None,
     locale: Locale,
+    talk: blocks.Block | None = None,
 ) -> Outgoing:
-    """The rep's scorecard DM, with Acknowledge when it is kept (its chart follows: `chart_reply`)."""
+    """The rep's scorecard DM, with Acknowledge when it is kept (its chart follows: `chart_reply`) and,
+    when the rep has a manager, the review conversation's line (`talk`; kept up to date as it moves)."""
     key = scorecard_key(cycle, rep.id)
     text = t(
         "reviews.publish.scorecard_text",
@@ -86,6 +88,8 @@ def scorecard(
             ACKNOWLEDGE, t("reviews.publish.acknowledge", locale), str(scorecard_id), primary=True
         )
         found.append({"type": "actions", "block_id": ACK_BLOCK, "elements": [button]})
+    if talk is not None:
+        found.append(talk)
     return Outgoing.dm(
         rep, key=key, kind=SCORECARD, payload=blocks.message(text, found), period=cycle.quarter
     )

@@ -12,6 +12,7 @@ from statistics import median
 
 from bot.i18n import Locale, t
 from bot.reviews.calibration import Distribution, Outlier, Row
+from bot.reviews.development import DevelopmentAction, stored
 from bot.reviews.models import DIMENSIONS, Dimension, ManagerReview, Source
 from bot.reviews.policy import Part
 from bot.reviews.scorecards import Evidence, Level
@@ -26,6 +27,7 @@ class Shown:
     parts: frozenset[Part]
     review: ManagerReview | None = None
     comments: Sequence[str] = ()
+    link_name: str | None = None  # the linked course's or incentive's name (`development.name_of`)
 
 
 NO_DATA = "–"
@@ -87,10 +89,21 @@ def scorecard_lines(row: Row, shown: Shown, locale: Locale) -> list[Mrkdwn]:
         ):
             if text.strip():
                 found.append(t(f"reviews.publish.{key}", locale, text=text))
+        link = stored(review.development_kind, review.development_ref)
+        if link.ref_id is not None:
+            found.append(link_line(link, shown.link_name, locale))
     if shown.comments and Part.COMMENT_SUMMARY in shown.parts:
         found.append(t("reviews.publish.peers_said", locale, count=len(shown.comments)))
         found += [t("reviews.publish.peer_comment", locale, text=one_line(c)) for c in shown.comments]
     return found
+
+
+def link_line(link: DevelopmentAction, name: str | None, locale: Locale) -> Mrkdwn:
+    """What the development action links to: "Linked training course: Negotiation (#12)"."""
+    kind = t(f"reviews.development.kind_{link.kind.value}", locale)
+    if name:
+        return t("reviews.development.linked_named", locale, kind=kind, name=one_line(name), id=link.ref_id)
+    return t("reviews.development.linked", locale, kind=kind, id=link.ref_id)
 
 
 def marks(row: Row) -> dict[str, str]:

@@ -9,17 +9,26 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from bot import calendar
 from bot.delivery.service import Outgoing, enqueue
 from bot.digests.service import Scope
 from bot.errors import NotAllowed
 from bot.i18n import Locale
-from bot.reviews import calibration, policy, service
+from bot.reviews import calibration, conversation, development, policy, service, talk_messages, talk_views
 from bot.reviews import publish_messages as messages
-from bot.reviews.models import DIMENSIONS, ManagerReview, PeerRating, ReviewCycle, Scorecard
+from bot.reviews.models import (
+    DIMENSIONS,
+    ManagerReview,
+    PeerRating,
+    ReviewConversation,
+    ReviewCycle,
+    Scorecard,
+)
 from bot.reviews.publish_views import Shown, median_of
 from bot.reviews.store import store_scorecards
 from bot.roster.models import Member, Role, Vendor
@@ -79,8 +88,8 @@ def publish_cycle(
     out = _scorecards(session, cycle, rows, workspace)
     vendors = _vendor_summaries(session, cycle, rows, workspace)
     compared = _comparisons(session, caller, cycle, rows, workspace, named=admins)
-    enqueue(session, [*out, *vendors, *compared], now=now)
-    return Published(len(rows), len(vendors), len(compared), _charts(cycle, rows, workspace))
+    enqueue(session, [*out, *vendors, *compared, *_talk_asks(session, cycle, rows, workspace, now)], now=now)
+    return Published(len(rows), len(vendors), len(compared), charts_of(cycle, rows, workspace))
 
 
 def queue_charts(session: Session, charts: Sequence[ChartToDraw], *, now: datetime) -> int:
@@ -100,7 +109,10 @@ def queue_charts(session: Session, charts: Sequence[ChartToDraw], *, now: dateti
     return enqueue(session, out, now=now)
 
 
-def _charts(cycle: ReviewCycle, rows: list[calibration.Row], workspace: Workspace) -> tuple[ChartToDraw, ...]:
+def charts_of(
+    cycle: ReviewCycle, rows: list[calibration.Row], workspace: Workspace
+) -> tuple[ChartToDraw, ...]:
+    """Each rep's chart: their levels against their team's and vendor's medians."""
     teams = _medians(rows, lambda row: row.rep.manager_id)
     vendors = _medians(rows, lambda row: row.rep.vendor_id)
     return tuple(
@@ -132,14 +144,16 @@ def _scorecards(
 ) -> list[Outgoing]:
     """Each rep's scorecard DM, with what `policy.visible` lets the rep see."""
     ids, reviews, comments = _kept(session, cycle)
-    out: list[Outgoing] = []
+    talks, out = conversation.conversations(session, cycle), list[Outgoing]()
     for row in rows:
         locale, said = locale_of(row.rep, workspace), comments.get(row.rep.id, [])
         parts = policy.visible(policy.Viewer.REP, cycle.stage, comments=len(said))
+        review = reviews.get(row.rep.id)
         shown = Shown(
             parts,
-            review=reviews.get(row.rep.id),
+            review=review,
             comments=sorted(said) if policy.Part.COMMENT_SUMMARY in parts else [],
+            link_name=_link_name(session, review),
         )
         out.append(
             messages.scorecard(
@@ -149,9 +163,47 @@ def _scorecards(
                 shown=shown,
                 scorecard_id=ids.get(row.rep.id),
                 locale=locale,
+                talk=_talk_line(row.rep, talks.get(row.rep.id), workspace, locale),
             )
         )
     return out
+
+
+def _link_name(session: Session, review: ManagerReview | None) -> str | None:
+    """The name of what the development action links to, when its feature has connected a namer."""
+    if review is None:
+        return None
+    return development.name_of(
+        session, review.team_id, development.stored(review.development_kind, review.development_ref)
+    )
+
+
+def _talk_line(
+    rep: Member, talk: ReviewConversation | None, workspace: Workspace, locale: Locale
+) -> dict[str, Any] | None:
+    """The scorecard's line on the review conversation (none for a rep without a manager)."""
+    if rep.manager_id is None:
+        return None
+    return talk_views.state_block(talk, calendar.member_zone(rep, workspace), locale)
+
+
+def _talk_asks(
+    session: Session, cycle: ReviewCycle, rows: list[calibration.Row], workspace: Workspace, now: datetime
+) -> list[Outgoing]:
+    """Each rep with a manager is asked to book the review conversation (`bot.reviews.conversation`),
+    unless it was booked already (a cycle reopened and published again)."""
+    booked = conversation.conversations(session, cycle)
+    rows = [row for row in rows if row.rep.id not in booked]
+    ids = {row.rep.manager_id for row in rows if row.rep.manager_id is not None}
+    managers = {
+        m.id: m
+        for m in session.scalars(select(Member).where(Member.team_id == cycle.team_id, Member.id.in_(ids)))
+    }
+    return [
+        talk_messages.ask(cycle, row.rep, managers[row.rep.manager_id], workspace, now=now)
+        for row in rows
+        if row.rep.manager_id in managers
+    ]
 
 
 def _medians(

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.reviews.models import ManagerReview, PeerRating, ReviewCycle, SelfReview, Stage
@@ -41,6 +41,7 @@ class Due:
     count: int
     due: date
     asked_at: datetime | None = None  # a peer's earliest ask still unanswered
+    reps: tuple[tuple[int, str], ...] = ()  # (id, Slack id) of the reps still to rate or to review
 
 
 def cycles_to_remind(session: Session) -> list[ReviewCycle]:
@@ -68,7 +69,8 @@ def owing(session: Session, cycle: ReviewCycle) -> list[Due]:
     people = session.scalars(select(Member).where(Member.id.in_(list(counts)), Member.active.is_(True)))
     due = due_of(cycle)
     return [
-        Due(cycle, p, what, counts[p.id], due, asked.get(p.id)) for p in sorted(people, key=lambda p: p.id)
+        Due(cycle, p, what, len(counts[p.id]), due, asked.get(p.id), tuple(counts[p.id]))
+        for p in sorted(people, key=lambda p: p.id)
     ]
 
 
@@ -82,28 +84,34 @@ def _done(session: Session, model: type[SelfReview] | type[ManagerReview], cycle
     )
 
 
-def _self_owed(session: Session, cycle: ReviewCycle) -> dict[int, int]:
+Owing = dict[int, list[tuple[int, str]]]  # person id → (id, Slack id) of each rep concerned
+
+
+def _self_owed(session: Session, cycle: ReviewCycle) -> Owing:
     done = _done(session, SelfReview, cycle)
-    return {rep.id: 1 for rep in reps_of(session, cycle.team_id, None) if rep.id not in done}
+    return {
+        rep.id: [(rep.id, rep.user_id)] for rep in reps_of(session, cycle.team_id, None) if rep.id not in done
+    }
 
 
-def _manager_owed(session: Session, cycle: ReviewCycle) -> dict[int, int]:
-    done, counts = _done(session, ManagerReview, cycle), dict[int, int]()
+def _manager_owed(session: Session, cycle: ReviewCycle) -> Owing:
+    done, owed = _done(session, ManagerReview, cycle), Owing()
     for rep in reps_of(session, cycle.team_id, None):
         if rep.id not in done and rep.manager_id is not None:
-            counts[rep.manager_id] = counts.get(rep.manager_id, 0) + 1
-    return counts
+            owed.setdefault(rep.manager_id, []).append((rep.id, rep.user_id))
+    return owed
 
 
-def _peer_owed(session: Session, cycle: ReviewCycle) -> tuple[dict[int, int], dict[int, datetime]]:
+def _peer_owed(session: Session, cycle: ReviewCycle) -> tuple[Owing, dict[int, datetime]]:
     rows = session.execute(
-        select(PeerRating.rater_id, func.count(), func.min(PeerRating.requested_at))
+        select(PeerRating.rater_id, PeerRating.rep_id, Member.user_id, PeerRating.requested_at)
+        .join(Member, Member.id == PeerRating.rep_id)
         .where(PeerRating.team_id == cycle.team_id, PeerRating.cycle_id == cycle.id)
         .where(PeerRating.rating.is_(None))
-        .group_by(PeerRating.rater_id)
+        .order_by(PeerRating.id)
     )
-    counts: dict[int, int] = {}
-    asked: dict[int, datetime] = {}
-    for rater, count, first in rows:
-        counts[rater], asked[rater] = count, first
-    return counts, asked
+    owed, asked = Owing(), dict[int, datetime]()
+    for rater, rep_id, rep_user_id, requested_at in rows:
+        owed.setdefault(rater, []).append((rep_id, rep_user_id))
+        asked[rater] = min(asked.get(rater, requested_at), requested_at)
+    return owed, asked

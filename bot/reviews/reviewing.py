@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.errors import Conflict, FieldErrors, NotAllowed, Term
+from bot.reviews.development import NONE, DevelopmentAction, stored
 from bot.reviews.models import DIMENSIONS, Dimension, ManagerReview, ReviewCycle, Scorecard, SelfReview, Stage
 from bot.reviews.service import check_stage, record_change
 from bot.roster.models import Member
@@ -98,6 +99,7 @@ class ManagerAnswers:
     strengths: str = ""
     improvements: str = ""
     development_action: str = ""
+    development: DevelopmentAction = NONE  # what the action links to: a training course, an incentive
 
 
 def save_manager_review(
@@ -124,9 +126,39 @@ def save_manager_review(
     found.manager_id, found.submitted_at = by, now
     found.strengths, found.improvements = answers.strengths.strip(), answers.improvements.strip()
     found.development_action = answers.development_action.strip()
+    _set_development(session, cycle, found, answers.development, by=by, now=now)
     session.add(found)
     session.flush()
     return found
+
+
+def _set_development(
+    session: Session,
+    cycle: ReviewCycle,
+    review: ManagerReview,
+    action: DevelopmentAction,
+    *,
+    by: int,
+    now: datetime,
+) -> None:
+    """Keep what the action links to; a change is in the history ("none", "training:12")."""
+    before = stored(review.development_kind, review.development_ref)
+    review.development_kind, review.development_ref = action.kind.value, action.ref_id
+    if action != before:
+        record_change(
+            session,
+            cycle,
+            by=by,
+            what="development",
+            before=_link(before),
+            after=_link(action),
+            now=now,
+            rep_id=review.rep_id,
+        )
+
+
+def _link(action: DevelopmentAction) -> str:
+    return action.kind.value if action.ref_id is None else f"{action.kind.value}:{action.ref_id}"
 
 
 def _set_level(

@@ -3,18 +3,18 @@ comment modal, and the team's progress. Every figure and every typed word goes t
 
 from __future__ import annotations
 
-from datetime import date
 from enum import StrEnum
 from typing import Any
 
 from bot.format import percent
 from bot.i18n import Locale, day, t
+from bot.reviews.development import KIND_FIELD, NONE, REF_FIELD, DevelopmentKind, stored
 from bot.reviews.figures import QuarterFigures
 from bot.reviews.forms import MANAGER_TEXTS, TEXT_MAX
 from bot.reviews.forms import SELF_TEXTS as TEXTS
 from bot.reviews.models import DIMENSIONS, Dimension, ManagerReview, PeerRating, ReviewCycle, SelfReview
 from bot.reviews.progress import RepProgress
-from bot.reviews.reminders import Owed
+from bot.reviews.reminders import Due, Owed
 from bot.reviews.reviewing import level_field, reason_field
 from bot.reviews.scorecards import Card, Evidence
 from bot.reviews.scoring import peer_median
@@ -34,6 +34,8 @@ class ReviewId(StrEnum):
     COMMENT = "review_comment"  # the DM's "rate with a comment" button
     RATING = "rating"  # the comment modal's rating block
     COMMENT_TEXT = "comment"
+    OPEN_SELF = "review_open_self"  # a reminder's button: the self review modal (value: the cycle id)
+    OPEN_MANAGER = "review_open_manager"  # a reminder's button: a rep's manager review ("<cycle>:<rep>")
 
 
 def _f(key: str, locale: Locale, **values: Any) -> Mrkdwn:
@@ -119,6 +121,30 @@ def _level_select(block_id: str, label: str, initial: int | None, *, optional: b
 def _text(block_id: str, label: str, initial: str | None, *, optional: bool = True) -> blocks.Block:
     element = blocks.text_input(initial, multiline=True, max_length=TEXT_MAX)
     return blocks.input_block(block_id, label, element, optional=optional)
+
+
+def _development_inputs(earlier: ManagerReview | None, locale: Locale) -> list[blocks.Block]:
+    """What the development action links to: a kind (none, a training course, an incentive) and its id."""
+    kept = stored(earlier.development_kind, earlier.development_ref) if earlier else NONE
+    options = [
+        blocks.option(t(f"reviews.development.kind_{k.value}", locale), k.value) for k in DevelopmentKind
+    ]
+    select = {
+        "type": "static_select",
+        "options": options,
+        "initial_option": options[list(DevelopmentKind).index(kept.kind)],
+    }
+    ref = blocks.text_input(None if kept.ref_id is None else str(kept.ref_id), max_length=10)
+    return [
+        blocks.input_block(KIND_FIELD, t("reviews.development.kind_label", locale), select, optional=True),
+        blocks.input_block(
+            REF_FIELD,
+            t("reviews.development.ref_label", locale),
+            ref,
+            optional=True,
+            hint=t("reviews.development.ref_hint", locale),
+        ),
+    ]
 
 
 def self_modal(
@@ -212,6 +238,7 @@ def manager_modal(
         body.append(_level_select(level_field(d), _f("final_level", locale, dimension=name), initial))
         body.append(_text(reason_field(d), _f("reason", locale, dimension=name), reason))
     body += [_text(n, _f(n, locale), getattr(earlier, n) if earlier else None) for n in MANAGER_TEXTS]
+    body += _development_inputs(earlier, locale)
     return blocks.modal(
         ReviewId.MANAGER.value,
         title=_f("manager_title", locale),
@@ -298,7 +325,30 @@ REMINDERS = {
 }
 
 
-def reminder_message(what: Owed, quarter: str, count: int, due: date, locale: Locale) -> dict[str, Any]:
-    """A daily reminder of what is still owed in the review's current stage, and by when."""
-    text = t(REMINDERS[what], locale, quarter=quarter, count=count, due=day(due, locale))
-    return blocks.message(text, [blocks.section(text)])
+REMINDED_REPS = 10  # reps with their own button in a reminder; the rest by `/pacer review @rep`
+
+
+def reminder_message(owed: Due, locale: Locale) -> dict[str, Any]:
+    """A daily reminder of what is still owed in the review's current stage, and by when, with a button
+    that opens it: the self review; each rating still asked for; each rep's manager review."""
+    quarter, cycle_id = owed.cycle.quarter, owed.cycle.id
+    text = t(REMINDERS[owed.what], locale, quarter=quarter, count=owed.count, due=day(owed.due, locale))
+    found = [blocks.section(text)]
+    if owed.what is Owed.SELF:
+        button = blocks.button(
+            ReviewId.OPEN_SELF.value, _f("remind.open_self", locale), str(cycle_id), primary=True
+        )
+        found.append({"type": "actions", "block_id": "review_open", "elements": [button]})
+        return blocks.message(text, found)
+    action, label = (
+        (ReviewId.COMMENT, "remind.rate")
+        if owed.what is Owed.PEER
+        else (ReviewId.OPEN_MANAGER, "remind.review")
+    )
+    for rep_id, user_id in owed.reps[:REMINDED_REPS]:
+        button = blocks.button(action.value, _f(f"{label}_button", locale), f"{cycle_id}:{rep_id}")
+        line = _f(label, locale, rep=mention(user_id))
+        found.append(blocks.section(line, block_id=f"review_open_{rep_id}") | {"accessory": button})
+    if len(owed.reps) > REMINDED_REPS:
+        found.append(blocks.context(_f("remind.more", locale, count=len(owed.reps) - REMINDED_REPS)))
+    return blocks.message(text, found)

@@ -164,13 +164,26 @@ def test_self_review_then_peers_then_manager_review(
     assert missing["response_action"] == "errors" and set(missing["errors"]) == {"teamwork_reason"}
     assert "reason is kept" in missing["errors"]["teamwork_reason"]
     both = final | reasons | written | {"teamwork_reason": "Led the team's handover"}
-    assert team.view_submission(view, both, user_id=MARIA).json() == {}
+    alone = {"development_kind": option("training")}
+    unlinked = team.view_submission(view, both | alone, user_id=MARIA).json()
+    assert unlinked["errors"] == {"development_ref": "Give the id of the training course or the incentive."}
+    typo = {"development_kind": option("training"), "development_ref": "12a"}
+    assert set(team.view_submission(view, both | typo, user_id=MARIA).json()["errors"]) == {"development_ref"}
+    linked = {"development_kind": option("training"), "development_ref": "12"}
+    assert team.view_submission(view, both | linked, user_id=MARIA).json() == {}
     with app_server.session_factory() as session:
         review = session.scalars(select(ManagerReview)).one()
         assert (review.teamwork_level, review.teamwork_reason) == (5, "Led the team's handover")
         assert review.development_action == "Negotiation course"
+        assert (review.development_kind, review.development_ref) == ("training", 12)
+        link = session.scalars(select(ReviewChange).where(ReviewChange.what == "development")).one()
+        assert (link.before, link.after) == ("none", "training:12")
         change = session.scalars(select(ReviewChange).where(ReviewChange.what == "level.teamwork")).one()
         assert (change.before, change.after, change.reason) == ("4", "5", "Led the team's handover")
+    again = review_modal(team, emulator, f"review <@{REP_EN}>", user_id=MARIA)  # shows what was kept
+    kept = {b["block_id"]: b.get("element") for b in again["blocks"] if "block_id" in b}
+    assert kept["development_kind"]["initial_option"]["value"] == "training"
+    assert kept["development_ref"]["initial_value"] == "12"
 
 
 def test_wrong_roles_and_a_rep_rating_themselves_are_refused(
@@ -252,3 +265,80 @@ def test_a_self_review_reminder_reaches_li_at_her_ten_in_chinese(
     app_server.run_job("reviews-remind", at(23, 9))  # 10:00 in Berlin
     assert len(reminders(REP_ZH)) == 1
     assert "your self review for 2026Q4 is due Dec 25" in wait_for(lambda: reminders(REP_EN))[-1]["text"]
+
+
+def _reminder(emulator: SlackEmulator, user_id: str, action: str) -> dict[str, Any]:
+    def found() -> list[dict[str, Any]]:
+        return [
+            m
+            for m in dms(emulator, user_id)
+            for b in m.get("blocks", [])
+            if (b.get("accessory") or {}).get("action_id") == action
+            or any(e.get("action_id") == action for e in b.get("elements", []))
+        ]
+
+    return wait_for(found, what=f"{user_id}'s reminder")[-1]
+
+
+def _filled(team: SlackPeer, emulator: SlackEmulator, pressed: Any) -> dict[str, Any]:
+    opened = team.opened_view(pressed)
+    return wait_for(lambda: dict(v) if (v := emulator.views[opened["id"]]).get("callback_id") else None)
+
+
+def _press(team: SlackPeer, message: dict[str, Any], action: str, *, user_id: str, index: int = 0) -> Any:
+    """Press the `index`th button `action` of a message (a section's accessory or in an actions block)."""
+    found = [
+        (b, e)
+        for b in message["blocks"]
+        for e in [b.get("accessory") or {}, *b.get("elements", [])]
+        if e.get("action_id") == action
+    ]
+    block, element = found[index]
+    return team.block_action(
+        user_id=user_id,
+        action_id=action,
+        value=element["value"],
+        block_id=block.get("block_id", "b"),
+        message=message,
+        channel_id="D" + user_id,
+    )
+
+
+def test_each_reminder_opens_what_it_reminds_of(
+    team: SlackPeer, emulator: SlackEmulator, app_server: AppServer
+) -> None:
+    with app_server.session_factory.begin() as session:
+        for user_id in (MARIA, REP_EN):
+            session.scalars(select(Member).where(Member.user_id == user_id)).one().timezone = "UTC"
+    app_server.run_job("reviews-remind", at(23, 10))
+    mine = _reminder(emulator, REP_EN, "review_open_self")
+    view = _filled(team, emulator, _press(team, mine, "review_open_self", user_id=REP_EN))
+    assert view["callback_id"] == "review_self" and "Your self review of 2026Q4" in str(view["blocks"])
+
+    team.command(f"review peers <@{REP_EN}> <@{REP_ZH}> <@{REP_LA}> <@{FRED}>", user_id=MARIA)
+    team.command(f"review peers <@{REP_ZH}> <@{REP_EN}> <@{REP_LA}> <@{FRED}>", user_id=MARIA)
+    with app_server.session_factory.begin() as session:
+        cycle = session.scalars(select(ReviewCycle)).one()
+        for _ in range(2):  # open → self review → peer input (then manager review, below)
+            service.advance(session, cycle, by=None, now=at(26, 12))
+    app_server.run_job("reviews-remind", at(28, 9))  # Monday 10:00 in Paris
+    fred = _reminder(emulator, FRED, "review_comment")
+    assert [s["text"]["text"] for s in fred["blocks"] if s.get("accessory")] == [
+        "<@UREPEN> is waiting for your teamwork rating.",
+        "<@UREPZH> is waiting for your teamwork rating.",
+    ]
+    modal = team.opened_view(_press(team, fred, "review_comment", user_id=FRED, index=1))
+    assert modal["callback_id"] == "review_peer" and "<@UREPZH>" in str(modal["blocks"])
+
+    with app_server.session_factory.begin() as session:
+        service.advance(session, session.scalars(select(ReviewCycle)).one(), by=None, now=at(28, 12))
+    app_server.run_job("reviews-remind", at(29, 10))
+    boss = _reminder(emulator, MARIA, "review_open_manager")
+    assert "4 of your reps' reviews" in boss["text"]
+    named = [b["text"]["text"].split(">")[0] + ">" for b in boss["blocks"] if b.get("accessory")]
+    assert sorted(named) == sorted(f"<@{u}>" for u in (REP_EN, REP_ZH, REP_LA, FRED))
+    view = _filled(team, emulator, _press(team, boss, "review_open_manager", user_id=MARIA, index=2))
+    assert view["callback_id"] == "review_manager" and f"Your review of {named[2]}" in str(view["blocks"])
+    refused = _press(team, boss, "review_open_manager", user_id=BEN)  # not Ben's rep: no modal
+    assert refused.status == 200
+    wait_for(lambda: [r for _, r in emulator.responses if "not on your team" in str(r)], what="the refusal")

@@ -81,6 +81,8 @@ def seed(app_server: AppServer) -> int:
                 sales_level=5,
                 sales_reason="Big deal",
                 strengths="Great closer",
+                development_kind="training",  # a course of the training feature, by its id
+                development_ref=12,
                 submitted_at=NOW,
             )
         )
@@ -166,6 +168,7 @@ def test_calibrate_export_publish_and_acknowledge(
     )[0]
     assert card["text"] == "Your scorecard for 2026Q4 is published: overall 5.0."
     assert "Great closer" in everything(card) and SECRETS[0] not in everything(card)
+    assert "*Linked*: A training course #12" in everything(card)
     chart = wait_for(lambda: [m for m in dms(emulator, REP_EN) if m.get("files")], what="the chart")[0]
     assert chart["thread_ts"] == card["ts"]
     zh = wait_for(lambda: dms(emulator, REP_ZH), what="the Chinese DM")[0]
@@ -173,7 +176,7 @@ def test_calibrate_export_publish_and_acknowledge(
 
     summary = wait_for(lambda: dms(emulator, CONTACT), what="the vendor summary")[0]
     assert summary["text"] == "=Acme: scorecards of 2026Q4" and "=HYPERLINK(1)" in everything(summary)
-    assert not any(s in everything(summary) for s in (*SECRETS, "Great closer", "Big deal"))
+    assert not any(s in everything(summary) for s in (*SECRETS, "Great closer", "Big deal", "Linked"))
     comparison = wait_for(
         lambda: dms(emulator, ADMIN) and [m for m in dms(emulator, ADMIN) if "Vendors" in m["text"]],
         what="comparison",

@@ -1,0 +1,79 @@
+"""The manager review's development action, as a typed link the rest of Pacer can act on: nothing, a
+training course, or an incentive (a plan of the recognition and incentives feature), by its id. The text
+the manager writes stays beside it (`ManagerReview.development_action`). No Slack.
+
+This package never imports the training or incentives packages. They connect through two hooks:
+- `NAMERS[kind]`: how a linked course or incentive is named on the scorecard (`name_of`; without a namer
+  the scorecard says "training course #12");
+- `ManagerReview.development_kind`/`development_ref` (migration 0014), which they may read, e.g. to assign
+  the course to the rep once the review is saved."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+from sqlalchemy.orm import Session
+
+from bot.errors import FieldErrors
+
+KIND_FIELD = "development_kind"  # the manager modal's block ids
+REF_FIELD = "development_ref"
+MAX_REF = 2_147_483_647  # an id is a positive 32-bit integer
+
+
+class DevelopmentKind(StrEnum):
+    NONE = "none"
+    TRAINING = "training"  # a training course (the training feature)
+    INCENTIVE = "incentive"  # an incentive plan (the recognition and incentives feature)
+
+
+@dataclass(frozen=True)
+class DevelopmentAction:
+    """What the development action links to: `kind`, and the id of the course or incentive (None with
+    `NONE`, required otherwise)."""
+
+    kind: DevelopmentKind = DevelopmentKind.NONE
+    ref_id: int | None = None
+
+    def __post_init__(self) -> None:
+        if (self.kind is DevelopmentKind.NONE) != (self.ref_id is None):
+            raise ValueError("a development action links to an id exactly when it has a kind")
+
+
+NONE = DevelopmentAction()
+Namer = Callable[[Session, str, int], str | None]  # (session, team_id, id) → its name, None if not found
+NAMERS: dict[DevelopmentKind, Namer] = {}  # filled by the features that own courses and incentives
+
+
+def read_action(values: Mapping[str, str | None]) -> DevelopmentAction | FieldErrors:
+    """The kind picked under `KIND_FIELD` and the id typed under `REF_FIELD`; field errors for an id that
+    is not a whole number from 1, a linked kind without an id, or an id without a kind."""
+    picked = (values.get(KIND_FIELD) or DevelopmentKind.NONE.value).strip()
+    typed = (values.get(REF_FIELD) or "").strip()
+    try:
+        kind = DevelopmentKind(picked)
+    except ValueError:
+        return FieldErrors({KIND_FIELD: "reviews.development.kind_unknown"})
+    if typed and not (typed.isdigit() and 1 <= int(typed) <= MAX_REF):
+        return FieldErrors({REF_FIELD: "reviews.development.ref_number"})
+    if kind is DevelopmentKind.NONE:
+        return NONE if not typed else FieldErrors({KIND_FIELD: "reviews.development.kind_needed"})
+    if not typed:
+        return FieldErrors({REF_FIELD: "reviews.development.ref_needed"})
+    return DevelopmentAction(kind, int(typed))
+
+
+def stored(kind: str | None, ref_id: int | None) -> DevelopmentAction:
+    """The action kept on a manager review (an unknown or half-kept one reads as none)."""
+    try:
+        return DevelopmentAction(DevelopmentKind(kind or DevelopmentKind.NONE.value), ref_id)
+    except ValueError:
+        return NONE
+
+
+def name_of(session: Session, team_id: str, action: DevelopmentAction) -> str | None:
+    """The linked course's or incentive's name, when its feature has connected a namer."""
+    namer = NAMERS.get(action.kind)
+    return None if namer is None or action.ref_id is None else namer(session, team_id, action.ref_id)
