@@ -1,7 +1,7 @@
 """crm: a workspace's connection to Zoho CRM or Fxiaoke, with encrypted credentials and the sync's state
 
 Revision ID: 0015
-Revises: 0012
+Revises: 0014
 Create Date: 2026-12-01 18:40:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import bot.db.base  # noqa: F401  (custom column types)
 
 revision: str = '0015'
-down_revision: str | None = '0012'
+down_revision: str | None = '0014'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
