@@ -215,14 +215,17 @@ def _job_context(settings: Settings) -> JobContext:
     from bot.features import pages
     from bot.scheduler import JobContext
     from bot.slack.client import make_client
+    from bot.slack.clients import make_clients
     from bot.slack.directory import Directory
 
     settings.require_slack()
     session_factory = make_session_factory(open_database(settings))
     client = make_client(settings, purpose="job")
     sender = make_sender(settings, session_factory)
-    directory = Directory(client, session_factory)
-    return JobContext(settings, session_factory, client, directory, sender, pages=pages())
+    clients = make_clients(settings, session_factory.kw["bind"], purpose="job")
+    directory = Directory(client, session_factory, client_for=clients.for_team)
+    multi = clients if clients.multi else None
+    return JobContext(settings, session_factory, client, directory, sender, pages=pages(), clients=multi)
 
 
 def run(settings: Settings) -> int:
@@ -256,6 +259,8 @@ def run(settings: Settings) -> int:
 
 def _check_token(settings: Settings) -> None:
     """`auth.test` once at start: a refused token or an unreachable Slack is one line, with no SDK logs."""
+    if settings.oauth_mode:  # no token of its own: each workspace's comes from its install
+        return
     from slack_sdk import WebClient
     from slack_sdk.errors import SlackApiError
     from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler

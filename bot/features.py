@@ -45,6 +45,7 @@ from bot.roster import handlers as roster
 from bot.roster import jobs as roster_jobs
 from bot.roster import models as roster_models
 from bot.scheduler.job import Job
+from bot.slack import oauth as slack_oauth
 from bot.slack.commands import Commands
 from bot.slack.deps import Deps
 from bot.slack.sections import DigestContext, HomeContext, Pages, Section, SetupSection
@@ -126,6 +127,7 @@ FEATURES: tuple[Feature, ...] = (
         catalogs=reviews.CATALOGS,
         uploads=reviews.UPLOADS,
     ),
+    Feature("oauth", models=slack_oauth),  # the OAuth install's tables (slack_sdk's stores)
 )
 
 

@@ -65,6 +65,7 @@ class OAuthApp:
     scopes: str
     rotation: bool
     expires_in: int
+    redirect_uri: str = ""  # the app's configured redirect URL, used when a request names none
 
 
 @dataclass
@@ -752,11 +753,13 @@ class SlackEmulator:
         scopes: str = "commands,chat:write",
         rotation: bool = False,
         expires_in: int = 43_200,
+        redirect_uri: str = "",
     ) -> None:
         """The app's OAuth credentials. With `rotation`, tokens expire after `expires_in` seconds (by
         `clock`) and come with a refresh token, as with Slack's token rotation turned on."""
         with self._lock:
-            self.oauth_app = OAuthApp(client_id, client_secret, scopes, rotation, expires_in)
+            self.oauth_app = OAuthApp(client_id, client_secret, scopes, rotation, expires_in, redirect_uri)
+            self.installing_team = self.team_id  # the workspace the next person on the authorize page picks
 
     def authorize(self, team_id: str, redirect_uri: str = "") -> str:
         """What a person's "Allow" in `team_id` yields: a single-use code for `oauth.v2.access`."""
@@ -836,11 +839,11 @@ class SlackEmulator:
         """GET /oauth/v2/authorize: redirect (302) to redirect_uri with a code for the chosen team and
         the state, as Slack does after "Allow"; an unknown client id gets a 400 page."""
         params = dict(parse_qsl(query, keep_blank_values=True))
-        app, team_id = self.oauth_app, params.get("team") or self.team_id
+        app, team_id = self.oauth_app, params.get("team") or getattr(self, "installing_team", self.team_id)
         if app is None or params.get("client_id") != app.client_id or team_id not in self.teams:
             return _Reply(400, b"invalid_client_id")
+        target = params.get("redirect_uri") or app.redirect_uri
         code = self.authorize(team_id, params.get("redirect_uri", ""))
-        target = params.get("redirect_uri", "")
         sep = "&" if "?" in target else "?"
         location = f"{target}{sep}{urlencode({'code': code, 'state': params.get('state', '')})}"
         return _Reply(302, b"", headers={"Location": location})

@@ -1,0 +1,124 @@
+"""Secrets at rest: a `Vault` encrypts with the keys in PACER_SECRET_KEYS (Fernet, comma-separated; the
+first encrypts, every one decrypts), and a `Secret` holds a decrypted value without ever showing it.
+
+Rotation: put a new key first in PACER_SECRET_KEYS (keep the old ones after it), restart, then run
+`pacer secrets rotate` to re-encrypt what is stored with the new key; the old keys can then go. The vault
+knows nothing of what it protects (Slack tokens, a CRM's credentials): each store wraps it."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+
+ENCRYPTED_PREFIX = "enc:"  # marks a stored value as ciphertext, so plaintext is never mistaken for it
+
+
+class SecretError(Exception):
+    """No key, a malformed key, or a value no key opens. Its message never contains the value."""
+
+
+class Secret:
+    """A secret value: `reveal()` gives it; repr, str and format show only that it is hidden."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('********')"
+
+    __str__ = __repr__
+
+    def __format__(self, spec: str) -> str:
+        return repr(self)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secret) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash(self._value)
+
+    def __bool__(self) -> bool:
+        return bool(self._value)
+
+
+def parse_keys(value: str) -> list[bytes]:
+    """PACER_SECRET_KEYS: Fernet keys separated by commas, the encrypting one first."""
+    keys = [part.strip().encode() for part in value.split(",") if part.strip()]
+    if not keys:
+        raise SecretError("PACER_SECRET_KEYS holds no key")
+    return keys
+
+
+class Vault:
+    def __init__(self, keys: Sequence[bytes]) -> None:
+        if not keys:
+            raise SecretError("a vault needs at least one key")
+        try:
+            self._fernet = MultiFernet([Fernet(key) for key in keys])
+        except (ValueError, TypeError) as error:
+            raise SecretError(
+                "a key in PACER_SECRET_KEYS is not a Fernet key (32 url-safe base64 bytes)"
+            ) from error
+
+    @classmethod
+    def from_setting(cls, value: str) -> Vault:
+        return cls(parse_keys(value))
+
+    def encrypt(self, plain: str | Secret) -> str:
+        """The ciphertext to store, marked with ENCRYPTED_PREFIX."""
+        value = plain.reveal() if isinstance(plain, Secret) else plain
+        return ENCRYPTED_PREFIX + self._fernet.encrypt(value.encode()).decode()
+
+    def decrypt(self, stored: str) -> Secret:
+        if not is_encrypted(stored):
+            raise SecretError("the stored value is not encrypted")
+        try:
+            return Secret(self._fernet.decrypt(stored.removeprefix(ENCRYPTED_PREFIX).encode()).decode())
+        except InvalidToken as error:
+            raise SecretError("no key in PACER_SECRET_KEYS opens a stored secret") from error
+
+    def rotate(self, stored: str) -> str:
+        """The same secret encrypted with the first key (what `pacer secrets rotate` stores back)."""
+        if not is_encrypted(stored):
+            return self.encrypt(stored)
+        try:
+            rotated = self._fernet.rotate(stored.removeprefix(ENCRYPTED_PREFIX).encode())
+        except InvalidToken as error:
+            raise SecretError("no key in PACER_SECRET_KEYS opens a stored secret") from error
+        return ENCRYPTED_PREFIX + rotated.decode()
+
+
+def is_encrypted(stored: str) -> bool:
+    return stored.startswith(ENCRYPTED_PREFIX)
+
+
+# Slack's tokens (xoxb-, xoxp-, xoxe.xoxb-, xoxe- refresh tokens, xapp-) wherever a log line quotes them:
+# slack_sdk logs whole responses at DEBUG, oauth.v2.access's included.
+TOKEN_PATTERN = re.compile(r"xox[a-z]?[a-z.]*-[A-Za-z0-9.\-]+|xapp-[A-Za-z0-9\-]+")
+REDACTED_LOGGERS = ("slack_sdk.web.base_client", "slack_bolt.App", "slack_bolt.oauth", "bot.slack.oauth")
+
+
+class RedactTokens(logging.Filter):
+    """Replaces every Slack token in a record's message with `xox…(redacted)`."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if TOKEN_PATTERN.search(message):
+            record.msg, record.args = TOKEN_PATTERN.sub("xox…(redacted)", message), None
+        return True
+
+
+def redact_tokens(names: tuple[str, ...] = REDACTED_LOGGERS) -> None:
+    """Attach `RedactTokens` to the loggers that may quote a token (once each)."""
+    for name in names:
+        target = logging.getLogger(name)
+        if not any(isinstance(f, RedactTokens) for f in target.filters):
+            target.addFilter(RedactTokens())
