@@ -42,7 +42,9 @@ def _widen(table: Table) -> Table:
     return table
 
 
-INSTALLATIONS = _widen(SQLAlchemyInstallationStore.build_installations_table(Base.metadata, INSTALLATIONS_TABLE))
+INSTALLATIONS = _widen(
+    SQLAlchemyInstallationStore.build_installations_table(Base.metadata, INSTALLATIONS_TABLE)
+)
 BOTS = _widen(SQLAlchemyInstallationStore.build_bots_table(Base.metadata, BOTS_TABLE))
 STATES = SQLAlchemyOAuthStateStore.build_oauth_states_table(Base.metadata, STATES_TABLE)
 

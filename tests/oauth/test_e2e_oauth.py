@@ -67,7 +67,7 @@ def oauth_server(engine: Engine, emulator: SlackEmulator) -> Iterator[AppServer]
 def _wipe_oauth(engine: Engine) -> None:
     with engine.begin() as connection:
         for table in ("slack_installations", "slack_bots", "slack_oauth_states"):
-            connection.execute(text(f"DELETE FROM {table}"))  # noqa: S608 - fixed names
+            connection.execute(text(f"DELETE FROM {table}"))
 
 
 class _Loopback(http.cookiejar.DefaultCookiePolicy):
@@ -133,7 +133,7 @@ def test_two_workspaces_install_by_oauth_with_tokens_encrypted_and_never_logged(
         assert token not in tokens
     logged = caplog.text
     assert [t for t in tokens if t in logged] == []
-    assert "xoxe" not in logged and "refresh_token\": \"xox…(redacted)" in logged  # redacted, not absent
+    assert "xoxe" not in logged and 'refresh_token": "xox…(redacted)' in logged  # redacted, not absent
     with oauth_server.session_factory() as session:
         assert {w.team_id: w.active for w in session.scalars(select(Workspace))} == {ACME: True, BETA: True}
     # each workspace's messages go out with its own token, into its own team
@@ -151,7 +151,9 @@ def test_a_forged_state_or_a_used_code_installs_nothing(
     oauth_server: AppServer, emulator: SlackEmulator, engine: Engine
 ) -> None:
     code = emulator.authorize(BETA)
-    status, _, page = _get(_browser(), f"{oauth_server.base_url}/slack/oauth_redirect?code={code}&state=forged")
+    status, _, page = _get(
+        _browser(), f"{oauth_server.base_url}/slack/oauth_redirect?code={code}&state=forged"
+    )
     assert status == 400 and "Something Went Wrong" in page and _bots(engine) == []
     status, url, _ = install(oauth_server, emulator, BETA)
     assert status == 200 and len(_bots(engine)) == 1
@@ -202,7 +204,9 @@ def test_an_uninstall_mid_fan_out_cancels_that_workspace_only(
     with oauth_server.session_factory() as session:
         counts = dict(
             session.execute(
-                select(Delivery.team_id, func.count()).where(Delivery.status == DeliveryStatus.SENT).group_by(Delivery.team_id)
+                select(Delivery.team_id, func.count())
+                .where(Delivery.status == DeliveryStatus.SENT)
+                .group_by(Delivery.team_id)
             ).all()
         )
         cancelled = session.scalar(

@@ -139,7 +139,9 @@ def test_a_token_can_run_out_after_some_calls(slack: SlackEmulator) -> None:
 
 def test_the_authorize_page_redirects_with_a_code_and_the_state(slack: SlackEmulator) -> None:
     slack.configure_oauth(CLIENT_ID, CLIENT_SECRET)
-    query = urlencode({"client_id": CLIENT_ID, "state": "s1", "team": "T0000002", "redirect_uri": "http://x/r"})
+    query = urlencode(
+        {"client_id": CLIENT_ID, "state": "s1", "team": "T0000002", "redirect_uri": "http://x/r"}
+    )
 
     class _NoRedirect(urllib.request.HTTPRedirectHandler):
         def redirect_request(self, *args: object, **kwargs: object) -> None:
@@ -153,11 +155,11 @@ def test_the_authorize_page_redirects_with_a_code_and_the_state(slack: SlackEmul
     found = parse_qs(location.query)
     assert location.path == "/r" and found["state"] == ["s1"]
     anonymous = WebClient(base_url=slack.api_url)
-    response = anonymous.oauth_v2_access(client_id=CLIENT_ID, client_secret=CLIENT_SECRET, code=found["code"][0])
+    response = anonymous.oauth_v2_access(
+        client_id=CLIENT_ID, client_secret=CLIENT_SECRET, code=found["code"][0]
+    )
     assert response["team"]["id"] == "T0000002"
     bad = urlencode({"client_id": "other", "state": "s1"})
     with pytest.raises(urllib.error.HTTPError) as refused:
         opener.open(f"{slack.authorize_url()}?{bad}")
     assert refused.value.code == 400
-
-

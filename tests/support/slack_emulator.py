@@ -7,12 +7,12 @@ Block Kit limits and can inject rate limits and server errors.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import copy
 import itertools
 import json
 import math
-import base64
 import random
 import secrets
 import threading
