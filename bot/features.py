@@ -37,6 +37,7 @@ from bot.goals import handlers as goals
 from bot.goals import models as goal_models
 from bot.goals import sections as goal_sections
 from bot.home import handlers as home
+from bot.installs import models as install_models
 from bot.interactions import jobs as interaction_jobs
 from bot.interactions import models as interaction_models
 from bot.reviews import handlers as reviews
@@ -45,7 +46,6 @@ from bot.roster import handlers as roster
 from bot.roster import jobs as roster_jobs
 from bot.roster import models as roster_models
 from bot.scheduler.job import Job
-from bot.slack import oauth as slack_oauth
 from bot.slack.commands import Commands
 from bot.slack.deps import Deps
 from bot.slack.sections import DigestContext, HomeContext, Pages, Section, SetupSection
@@ -127,7 +127,7 @@ FEATURES: tuple[Feature, ...] = (
         catalogs=reviews.CATALOGS,
         uploads=reviews.UPLOADS,
     ),
-    Feature("oauth", models=slack_oauth),  # the OAuth install's tables (slack_sdk's stores)
+    Feature("installs", models=install_models),  # the OAuth install's tables (slack_sdk's stores)
 )
 
 

@@ -50,6 +50,14 @@ def _oauth_app(settings: Settings, session_factory: SessionFactory, client: WebC
     return app, clients
 
 
+def _bolt_and_clients(
+    settings: Settings, session_factory: SessionFactory, client: WebClient
+) -> tuple[App, Clients]:
+    if settings.oauth_mode:
+        return _oauth_app(settings, session_factory, client)
+    return _bolt_app(settings, client), Clients(single=client)
+
+
 def create_app(
     settings: Settings,
     *,
@@ -64,10 +72,7 @@ def create_app(
     `events` runs the features' event subscribers; whoever passes it shuts it down with the app."""
     settings.require_slack()
     client = client or make_client(settings, purpose="listener")
-    if settings.oauth_mode:
-        app, clients = _oauth_app(settings, session_factory, client)
-    else:
-        app, clients = _bolt_app(settings, client), Clients(single=client)
+    app, clients = _bolt_and_clients(settings, session_factory, client)
     deps = Deps(
         settings=settings,
         session_factory=session_factory,

@@ -1,10 +1,6 @@
 """OAuth install for many workspaces: Bolt's `OAuthSettings` over slack_sdk's SQLAlchemy stores, with every
-token encrypted before it reaches the tables (`bot.secrets.Vault`).
-
-The stores' tables are Pacer's schema (migration 0016), registered here on the shared metadata from the
-stores' own `build_*_table()` definitions, never created at run time. The token columns are wider than
-slack_sdk's String(200): they hold ciphertext, about twice a token's length (a 152-character rotating
-token is 296 characters encrypted)."""
+token encrypted before it reaches the tables (`bot.secrets.Vault`). The stores' tables are Pacer's schema
+(`bot.installs.models`, migration 0016), never created at run time."""
 
 from __future__ import annotations
 
@@ -22,31 +18,14 @@ from slack_sdk.oauth.installation_store import Bot, Installation, InstallationSt
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from slack_sdk.oauth.token_rotation import TokenRotator
-from sqlalchemy import Engine, String, Table
+from sqlalchemy import Engine
 
 from bot.config import Settings
-from bot.db import Base
+from bot.installs.models import BOTS_TABLE, INSTALLATIONS_TABLE, SECRET_FIELDS, STATES_TABLE
 from bot.secrets import Secret, Vault, is_encrypted, redact_tokens
 
 logger = logging.getLogger(__name__)
-INSTALLATIONS_TABLE, BOTS_TABLE, STATES_TABLE = "slack_installations", "slack_bots", "slack_oauth_states"
-SECRET_FIELDS = ("bot_token", "bot_refresh_token", "user_token", "user_refresh_token")
-SECRET_LENGTH = 1000  # ciphertext: see the module's docstring
 INSTALL_PATH, REDIRECT_PATH = "/slack/install", "/slack/oauth_redirect"
-
-
-def _widen(table: Table) -> Table:
-    for name in SECRET_FIELDS:
-        if name in table.c:
-            table.c[name].type = String(SECRET_LENGTH)
-    return table
-
-
-INSTALLATIONS = _widen(
-    SQLAlchemyInstallationStore.build_installations_table(Base.metadata, INSTALLATIONS_TABLE)
-)
-BOTS = _widen(SQLAlchemyInstallationStore.build_bots_table(Base.metadata, BOTS_TABLE))
-STATES = SQLAlchemyOAuthStateStore.build_oauth_states_table(Base.metadata, STATES_TABLE)
 
 
 def vault_of(settings: Settings) -> Vault:

@@ -21,7 +21,7 @@ down_revision: str | None = '0009'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-SECRET = 1000  # an encrypted token (bot.slack.oauth.SECRET_LENGTH)
+SECRET = 1000  # an encrypted token (bot.installs.models.SECRET_LENGTH)
 
 
 def upgrade() -> None:

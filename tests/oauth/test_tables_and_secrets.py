@@ -11,8 +11,8 @@ from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallation
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy import Engine, MetaData, Table, inspect
 
+from bot.installs.models import SECRET_FIELDS, SECRET_LENGTH
 from bot.secrets import RedactTokens, Secret, SecretError, Vault
-from bot.slack.oauth import SECRET_FIELDS, SECRET_LENGTH
 
 
 def _defined() -> list[Table]:
