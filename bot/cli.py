@@ -20,6 +20,7 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, P
 from bot.config import SLACK_DEFAULT_API_URL, ConfigError, Settings, load_settings
 from bot.db import make_engine, make_session_factory
 from bot.db.migrate import upgrade
+from bot.installs import cli as install_cli
 from bot.logs import setup_logging
 
 if TYPE_CHECKING:
@@ -45,6 +46,7 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     _add_server_commands(sub)
     _add_demo(sub)
+    install_cli.add_commands(sub)  # pacer secrets rotate
     sub.add_parser(
         "deliveries",
         help="how the outbox stands and which messages could not be sent",
@@ -139,6 +141,9 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return run(settings)
     if args.command == "deliveries":
         return deliveries(settings)
+    if args.command == "secrets":
+        print(install_cli.rotate(settings, open_database(settings)))
+        return 0
     if args.jobs_command == "list":
         return jobs_list()
     return jobs_run(settings, args.name, args.now)

@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from sqlalchemy import Connection, Table, select, update
 
 ENCRYPTED_PREFIX = "enc:"  # marks a stored value as ciphertext, so plaintext is never mistaken for it
 
@@ -122,3 +123,16 @@ def redact_tokens(names: tuple[str, ...] = REDACTED_LOGGERS) -> None:
         target = logging.getLogger(name)
         if not any(isinstance(f, RedactTokens) for f in target.filters):
             target.addFilter(RedactTokens())
+
+
+def rotate_stored(connection: Connection, vault: Vault, table: Table, columns: Sequence[str]) -> int:
+    """Re-encrypt with the vault's first key every value of `columns` in `table` (plaintext left over is
+    encrypted too); returns how many values changed. For `pacer secrets rotate`, inside one transaction."""
+    key = next(iter(table.primary_key.columns))
+    changed = 0
+    for row in connection.execute(select(key, *(table.c[name] for name in columns))).mappings():
+        values = {name: vault.rotate(row[name]) for name in columns if row[name]}
+        if values:
+            connection.execute(update(table).where(key == row[key.name]).values(**values))
+            changed += len(values)
+    return changed

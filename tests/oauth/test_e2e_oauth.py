@@ -216,3 +216,23 @@ def test_an_uninstall_mid_fan_out_cancels_that_workspace_only(
         assert session.get(Workspace, ACME).active is True  # type: ignore[union-attr]
     assert counts == {ACME: 10} and cancelled == 10
     assert [team for team, _, _ in _bots(engine)] == [ACME]
+
+
+def test_each_workspace_is_served_with_its_own_token_and_an_unknown_one_gets_a_200(
+    oauth_server: AppServer, emulator: SlackEmulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    install(oauth_server, emulator, ACME)
+    install(oauth_server, emulator, BETA)
+    for team, user in ((ACME, "UA000"), (BETA, "UB000")):
+        peer = SlackPeer(oauth_server.events_url, SIGNING_SECRET, emulator, team_id=team)
+        assert peer.command("help", user_id=user).status == 200
+        (lookup,) = [c for c in emulator.calls_to("users.info") if c.params.get("user") == user]
+        assert lookup.token in emulator.bot_tokens(team) and lookup.response["ok"]
+    with oauth_server.session_factory() as session:
+        members = session.execute(text("SELECT team_id, user_id FROM members ORDER BY user_id")).all()
+    assert [tuple(m) for m in members] == [(ACME, "UA000"), (BETA, "UB000")]
+    emulator.add_team("T0000009", name="Stranger")
+    emulator.add_user("UZ000", name="zed", team_id="T0000009")
+    stranger = SlackPeer(oauth_server.events_url, SIGNING_SECRET, emulator, team_id="T0000009")
+    assert stranger.command("help", user_id="UZ000").status == 200
+    assert not [c for c in emulator.calls_to("users.info") if c.params.get("user") == "UZ000"]
