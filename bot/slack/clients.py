@@ -12,7 +12,7 @@ import time
 from typing import Any
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackTokenRotationError
 from slack_sdk.oauth.installation_store import Bot
 from slack_sdk.oauth.token_rotation import TokenRotator
 from sqlalchemy import Engine
@@ -121,7 +121,16 @@ class Clients:
     def _rotate(self, bot: Bot, *, force: bool = False) -> Bot:
         assert self.rotator is not None and self.store is not None  # noqa: S101 - OAuth mode
         minutes = 60 * 24 * 366 if force else self.rotate_minutes
-        rotated = self.rotator.perform_bot_token_rotation(bot=bot, minutes_before_expiration=minutes)
+        try:
+            rotated = self.rotator.perform_bot_token_rotation(bot=bot, minutes_before_expiration=minutes)
+        except SlackTokenRotationError as error:
+            # Another process (or Bolt, for an incoming request) used the refresh token first and saved
+            # what it got: take that.
+            latest = self._bot(str(bot.team_id))
+            code = error.api_error.response.get("error")
+            if code != "invalid_refresh_token" or latest.bot_token == bot.bot_token:
+                raise
+            return latest
         if rotated is None:
             return bot
         self.store.save_bot(rotated)

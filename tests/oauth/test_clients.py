@@ -114,3 +114,13 @@ def test_secrets_rotate_reencrypts_under_the_new_key(
     with engine.connect() as connection:
         stored = connection.execute(text("SELECT bot_token FROM slack_bots")).scalar_one()
     assert Vault.from_setting(new_key).decrypt(str(stored)).reveal() in emulator.bot_tokens(BETA)
+
+
+def test_a_refresh_token_used_elsewhere_first_yields_the_token_saved_there(
+    oauth_settings: Settings, emulator: SlackEmulator, engine: Engine
+) -> None:
+    _install(emulator, installation_store(oauth_settings, engine), expires_in=60)
+    here, elsewhere = make_clients(oauth_settings, engine), make_clients(oauth_settings, engine)
+    stale = installation_store(oauth_settings, engine).find_bot(enterprise_id=None, team_id=BETA)
+    assert elsewhere.for_team(BETA).auth_test()["ok"]  # the other process rotated and saved
+    assert stale is not None and here._rotate(stale).bot_token == elsewhere.for_team(BETA).token

@@ -20,6 +20,8 @@ from sqlalchemy import Engine, func, select, text
 from bot.db import make_session_factory
 from bot.delivery import service
 from bot.delivery.models import Delivery, DeliveryStatus
+from bot.scheduler import active_workspaces
+from bot.slack.clients import NotInstalled
 from bot.workspaces.models import Workspace
 from tests.conftest import SIGNING_SECRET, make_settings, wipe
 from tests.support.app_server import AppServer
@@ -236,3 +238,23 @@ def test_each_workspace_is_served_with_its_own_token_and_an_unknown_one_gets_a_2
     stranger = SlackPeer(oauth_server.events_url, SIGNING_SECRET, emulator, team_id="T0000009")
     assert stranger.command("help", user_id="UZ000").status == 200
     assert not [c for c in emulator.calls_to("users.info") if c.params.get("user") == "UZ000"]
+
+
+def test_revoking_the_bot_token_leaves_the_workspace_and_jobs_skip_it(
+    oauth_server: AppServer, emulator: SlackEmulator, engine: Engine
+) -> None:
+    install(oauth_server, emulator, ACME)
+    install(oauth_server, emulator, BETA)
+    peer = SlackPeer(oauth_server.events_url, SIGNING_SECRET, emulator, team_id=BETA)
+    event = {"type": "tokens_revoked", "tokens": {"oauth": [], "bot": ["UBOT0002"]}}
+    assert peer.event(event).status == 200
+    assert [team for team, _, _ in _bots(engine)] == [ACME]
+    with oauth_server.session_factory() as session:
+        assert [w.team_id for w in active_workspaces(session)] == [ACME]
+    context = oauth_server.job_context()
+    assert context.client_for(ACME).auth_test()["team_id"] == ACME
+    with pytest.raises(NotInstalled):
+        context.client_for(BETA)
+    install(oauth_server, emulator, BETA)  # installing again makes it active again
+    with oauth_server.session_factory() as session:
+        assert [w.team_id for w in active_workspaces(session)] == [ACME, BETA]
