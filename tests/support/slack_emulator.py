@@ -54,6 +54,7 @@ class Team:
     tokens: dict[str, float | None] = field(default_factory=dict)  # bot token → expiry (by clock) or None
     refresh_tokens: set[str] = field(default_factory=set)
     expire_after: int | None = None  # calls left before the current tokens expire (see expire_after)
+    revoke_after: int | None = None  # calls left before the app is uninstalled (see revoke)
 
 
 @dataclass
@@ -775,10 +776,14 @@ class SlackEmulator:
         redirect_uri and `team` (the workspace the person picks) redirects to redirect_uri with a code."""
         return f"{self.base_url}{AUTHORIZE_PATH}"
 
-    def revoke(self, team_id: str) -> None:
-        """The app is uninstalled from `team_id` (or its tokens revoked): every token of it stops working."""
+    def revoke(self, team_id: str, *, after_calls: int = 0) -> None:
+        """The app is uninstalled from `team_id` (or its tokens revoked): every token of it stops working,
+        now or after `after_calls` more calls made with them (an uninstall in the middle of a fan-out)."""
         with self._lock:
             team = self.teams[team_id]
+            if after_calls > 0:
+                team.revoke_after = after_calls
+                return
             team.tokens.clear()
             team.refresh_tokens.clear()
 
@@ -829,6 +834,11 @@ class SlackEmulator:
         if not self._token_valid(token):
             raise SlackError("token_expired")
         team = self.teams[team_id]
+        if team.revoke_after is not None:
+            team.revoke_after -= 1
+            if team.revoke_after <= 0:
+                team.revoke_after = None
+                self.revoke(team_id)
         if team.expire_after is not None:
             team.expire_after -= 1
             if team.expire_after <= 0:
