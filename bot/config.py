@@ -157,6 +157,8 @@ class Settings(BaseSettings):
         if self.oauth_mode:
             _require_token("SLACK_CLIENT_SECRET", self.slack_client_secret, prefix="")
             _require_token("PACER_SECRET_KEYS", self.pacer_secret_keys, prefix="")
+            if self.socket_mode:  # Slack distributes no Socket Mode app; installs need /slack/install
+                raise ConfigError("SLACK_APP_TOKEN", "must be unset for OAuth install: it needs HTTP mode")
         else:
             _require_token("SLACK_BOT_TOKEN", self.slack_bot_token, prefix="xoxb-")
         if self.socket_mode:

@@ -123,6 +123,8 @@ def test_two_workspaces_install_by_oauth_with_tokens_encrypted_and_never_logged(
     oauth_server: AppServer, emulator: SlackEmulator, engine: Engine, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
+    for chatty in ("slack_sdk", "slack_bolt"):  # the worst case: `pacer run` keeps these at INFO or above
+        caplog.set_level(logging.DEBUG, logger=chatty)
     for team in (ACME, BETA):
         status, url, page = install(oauth_server, emulator, team)
         assert status == 200 and url.startswith(f"{oauth_server.base_url}/slack/oauth_redirect?code=")
