@@ -20,6 +20,7 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, P
 from bot.config import SLACK_DEFAULT_API_URL, ConfigError, Settings, load_settings
 from bot.db import make_engine, make_session_factory
 from bot.db.migrate import upgrade
+from bot.installs import cli as install_cli
 from bot.logs import setup_logging
 
 if TYPE_CHECKING:
@@ -45,6 +46,7 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     _add_server_commands(sub)
     _add_demo(sub)
+    install_cli.add_commands(sub)  # pacer secrets rotate
     sub.add_parser(
         "deliveries",
         help="how the outbox stands and which messages could not be sent",
@@ -139,6 +141,9 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return run(settings)
     if args.command == "deliveries":
         return deliveries(settings)
+    if args.command == "secrets":
+        print(install_cli.rotate(settings, open_database(settings)))
+        return 0
     if args.jobs_command == "list":
         return jobs_list()
     return jobs_run(settings, args.name, args.now)
@@ -215,14 +220,17 @@ def _job_context(settings: Settings) -> JobContext:
     from bot.features import pages
     from bot.scheduler import JobContext
     from bot.slack.client import make_client
+    from bot.slack.clients import make_clients
     from bot.slack.directory import Directory
 
     settings.require_slack()
     session_factory = make_session_factory(open_database(settings))
     client = make_client(settings, purpose="job")
     sender = make_sender(settings, session_factory)
-    directory = Directory(client, session_factory)
-    return JobContext(settings, session_factory, client, directory, sender, pages=pages())
+    clients = make_clients(settings, session_factory.kw["bind"], purpose="job")
+    directory = Directory(client, session_factory, client_for=clients.for_team)
+    multi = clients if clients.multi else None
+    return JobContext(settings, session_factory, client, directory, sender, pages=pages(), clients=multi)
 
 
 def run(settings: Settings) -> int:
@@ -256,6 +264,8 @@ def run(settings: Settings) -> int:
 
 def _check_token(settings: Settings) -> None:
     """`auth.test` once at start: a refused token or an unreachable Slack is one line, with no SDK logs."""
+    if settings.oauth_mode:  # no token of its own: each workspace's comes from its install
+        return
     from slack_sdk import WebClient
     from slack_sdk.errors import SlackApiError
     from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler

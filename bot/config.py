@@ -12,6 +12,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from bot import format as fmt
 
 SLACK_DEFAULT_API_URL = "https://slack.com/api/"
+SLACK_DEFAULT_AUTHORIZE_URL = "https://slack.com/oauth/v2/authorize"
 SETTINGS_PAGE = (
     "your Slack app's settings page (create the app from manifest.yml at https://api.slack.com/apps)"
 )
@@ -21,17 +22,19 @@ WHERE_TO_GET = {
     "SLACK_BOT_TOKEN": f"OAuth & Permissions → Bot User OAuth Token (xoxb-…) on {SETTINGS_PAGE}",
     "SLACK_SIGNING_SECRET": f"Basic Information → App Credentials → Signing Secret on {SETTINGS_PAGE}",
     "SLACK_APP_TOKEN": f"Basic Information → App-Level Tokens (xapp-…, connections:write) on {SETTINGS_PAGE}",
+    "SLACK_CLIENT_ID": f"Basic Information → App Credentials → Client ID on {SETTINGS_PAGE}",
+    "SLACK_CLIENT_SECRET": f"Basic Information → App Credentials → Client Secret on {SETTINGS_PAGE}",
     "DATABASE_URL": "a SQLAlchemy URL such as sqlite:///data/pacer.db or postgresql+psycopg://user@host/db",
 }
 ANONYMITY_KEY_MIN = 16
 # Settings Pacer's operator makes rather than gets.
 HOW_TO_MAKE = {
-    "PACER_SECRET_KEYS": (
-        'Make one once and keep it: python -c "from cryptography.fernet import Fernet; '
-        'print(Fernet.generate_key().decode())"'
-    ),
     "ANONYMITY_KEY": (
         'Make one once and keep it: python -c "import secrets; print(secrets.token_urlsafe(32))"'
+    ),
+    "PACER_SECRET_KEYS": (
+        "Make one once and keep it: "
+        'python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"'
     ),
 }
 PLACEHOLDERS = {
@@ -87,8 +90,16 @@ class Settings(BaseSettings):
     # Dates in mrkdwn as plain text (the fallback of Slack's `<!date>`): for local-slack, whose renderer
     # does not know `<!date>` (the demo sets it). Slack itself shows each reader their own zone.
     pacer_plain_dates: bool = False
-    # Keys that encrypt CRM credentials at rest (Fernet keys, comma-separated; the first encrypts, every one
-    # decrypts, so a new key goes first and an old one leaves after `rotate`). See bot/crm/secrets.py.
+    # OAuth install (many workspaces): on when SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_SCOPES are
+    # set and SLACK_BOT_TOKEN is not. The authorize page's URL is a setting so the flow can be tested.
+    slack_client_id: str | None = None
+    slack_client_secret: SecretStr | None = None
+    slack_scopes: str | None = None
+    slack_authorize_url: str = SLACK_DEFAULT_AUTHORIZE_URL
+    slack_redirect_uri: str | None = None  # e.g. https://YOUR-HOST/slack/oauth_redirect; else the app's
+    slack_state_expiration_seconds: int = Field(default=600, ge=30, le=3600)
+    # Fernet keys, comma-separated: the first encrypts, all decrypt (bot.secrets). They protect Slack tokens
+    # in OAuth mode and CRM credentials. Rotate by putting a new key first, then `pacer secrets rotate`.
     pacer_secret_keys: SecretStr | None = None
 
     def model_post_init(self, context: Any, /) -> None:
@@ -99,6 +110,13 @@ class Settings(BaseSettings):
     def _split_admins(cls, value: object) -> object:
         if isinstance(value, str):
             return frozenset(part.strip() for part in value.split(",") if part.strip())
+        return value
+
+    @field_validator("slack_authorize_url")
+    @classmethod
+    def _authorize_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http(s) URL")
         return value
 
     @field_validator("slack_api_url")
@@ -120,9 +138,29 @@ class Settings(BaseSettings):
     def socket_mode(self) -> bool:
         return self.slack_app_token is not None
 
+    @property
+    def oauth_mode(self) -> bool:
+        """Many workspaces installed by OAuth: the client id, secret and scopes, and no bot token."""
+        return (
+            self.slack_bot_token is None
+            and bool(self.slack_client_id)
+            and self.slack_client_secret is not None
+            and bool(self.slack_scopes)
+        )
+
+    @property
+    def scopes(self) -> list[str]:
+        return [scope.strip() for scope in (self.slack_scopes or "").split(",") if scope.strip()]
+
     def require_slack(self) -> None:
         """Check the Slack credentials that serving needs; a ConfigError names the first bad one."""
-        _require_token("SLACK_BOT_TOKEN", self.slack_bot_token, prefix="xoxb-")
+        if self.oauth_mode:
+            _require_token("SLACK_CLIENT_SECRET", self.slack_client_secret, prefix="")
+            _require_token("PACER_SECRET_KEYS", self.pacer_secret_keys, prefix="")
+            if self.socket_mode:  # Slack distributes no Socket Mode app; installs need /slack/install
+                raise ConfigError("SLACK_APP_TOKEN", "must be unset for OAuth install: it needs HTTP mode")
+        else:
+            _require_token("SLACK_BOT_TOKEN", self.slack_bot_token, prefix="xoxb-")
         if self.socket_mode:
             _require_token("SLACK_APP_TOKEN", self.slack_app_token, prefix="xapp-")
         else:

@@ -40,6 +40,7 @@ from bot.goals import sections as goal_sections
 from bot.home import handlers as home
 from bot.incentives import handlers as incentives
 from bot.incentives import sections as incentive_sections
+from bot.installs import models as install_models
 from bot.interactions import jobs as interaction_jobs
 from bot.interactions import models as interaction_models
 from bot.recognition import handlers as recognition
@@ -147,6 +148,7 @@ FEATURES: tuple[Feature, ...] = (
         home=incentive_sections.HOME_SECTIONS,
         catalogs=incentives.CATALOGS,
     ),
+    Feature("installs", models=install_models),  # the OAuth install's tables (slack_sdk's stores)
 )
 
 

@@ -6,7 +6,7 @@ import logging
 import re
 import sys
 
-_SECRET = re.compile(r"\b(xox[abposr]|xapp)-[A-Za-z0-9-]+")
+_SECRET = re.compile(r"\b(xox[abposre]|xapp)-[A-Za-z0-9-]+")  # xoxe-: refresh tokens (OAuth)
 
 
 class RedactSecrets(logging.Filter):

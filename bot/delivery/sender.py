@@ -27,10 +27,13 @@ from bot.db import SessionFactory
 from bot.delivery import service
 from bot.delivery.ratelimit import RateLimiter
 from bot.roster.service import deactivate
+from bot.slack.clients import Clients, NotInstalled
 
 logger = logging.getLogger(__name__)
 METADATA_TYPE = "pacer_delivery"
 POSTING = ("chat.postMessage", "chat.update", "files.getUploadURLExternal", "files.completeUploadExternal")
+# Slack refused the token itself: when the workspace's installation is gone too, Pacer was uninstalled.
+REVOKED = {"invalid_auth", "account_inactive", "token_revoked", "not_authed", "team_disabled"}
 HISTORY_PAGES = 5  # how far back a recovering sender looks: 1,000 messages
 # Errors that no retry will cure; the first group also means the person left Slack.
 GONE = {"user_disabled", "user_not_found", "account_inactive", "cannot_dm_bot"}
@@ -90,8 +93,12 @@ class Sender:
         workers: int = 4,
         lease: timedelta = timedelta(seconds=60),
         backoff: Callable[[int], timedelta] = service.backoff,
+        clients: Clients | None = None,
     ) -> None:
+        """`clients`: a client per workspace (OAuth mode); without it every message goes by `client`."""
         self.session_factory, self.client, self.limiter = session_factory, client, limiter
+        self.clients = clients
+        self._current = threading.local()  # the client of the message this thread is sending
         self.workers, self.lease, self.backoff = workers, lease, backoff
         self.worker_id = f"{socket.gethostname()}:{os.getpid()}"
 
@@ -125,7 +132,17 @@ class Sender:
             return None
         return max(0.05, min(due_in.total_seconds(), 1.0))
 
+    def _client(self) -> WebClient:
+        client: WebClient = getattr(self._current, "client", None) or self.client
+        return client
+
     def _deliver(self, item: service.Claimed) -> str:
+        try:
+            self._current.client = self.clients.for_team(item.team_id) if self.clients else self.client
+        except NotInstalled:
+            with self.session_factory.begin() as session:
+                service.mark_cancelled(session, item.id, reason="Pacer is not installed in the workspace")
+            return "cancelled"
         try:
             return self._attempt(item)
         except SlackApiError as error:
@@ -158,7 +175,7 @@ class Sender:
         self.limiter.wait(channel)
         if "upload" in item.payload:
             return self._upload(item, channel, thread_ts)
-        response = self.client.chat_postMessage(
+        response = self._client().chat_postMessage(
             channel=channel,
             text=item.payload["text"],
             blocks=item.payload.get("blocks"),
@@ -171,7 +188,7 @@ class Sender:
 
     def _update(self, item: service.Claimed, channel: str, ts: str) -> str:
         self.limiter.wait(channel)
-        self.client.chat_update(
+        self._client().chat_update(
             channel=channel, ts=ts, text=item.payload["text"], blocks=item.payload.get("blocks")
         )
         self._finish(item, channel, ts)
@@ -194,7 +211,7 @@ class Sender:
     def _upload(self, item: service.Claimed, channel: str, thread_ts: str | None) -> str:
         """A file (e.g. a digest chart) through Slack's external upload flow, in a thread if given."""
         upload = item.payload["upload"]
-        response = self.client.files_upload_v2(
+        response = self._client().files_upload_v2(
             channel=channel,
             thread_ts=thread_ts,
             content=base64.b64decode(upload["content_b64"]),
@@ -213,15 +230,15 @@ class Sender:
         """The message an earlier try may have posted, found by the delivery key in its metadata
         (newest first, up to HISTORY_PAGES pages of the conversation or the thread)."""
         if channel.startswith(("U", "W")):
-            channel = str(self.client.conversations_open(users=channel)["channel"]["id"])
+            channel = str(self._client().conversations_open(users=channel)["channel"]["id"])
         latest: str | None = None
         for _ in range(HISTORY_PAGES):
             if thread_ts is not None:
-                page = self.client.conversations_replies(
+                page = self._client().conversations_replies(
                     channel=channel, ts=thread_ts, limit=200, include_all_metadata=True, latest=latest
                 )
             else:
-                page = self.client.conversations_history(
+                page = self._client().conversations_history(
                     channel=channel, limit=200, include_all_metadata=True, latest=latest
                 )
             messages: list[dict[str, Any]] = page.get("messages", [])
@@ -259,6 +276,10 @@ class Sender:
             return self._retry_later(
                 item, "ratelimited", delay=timedelta(seconds=retry_after), count_attempt=False
             )
+        if code in REVOKED and self._left(item.team_id):
+            with self.session_factory.begin() as session:
+                service.mark_cancelled(session, item.id, reason=f"the workspace's token is gone: {code}")
+            return "cancelled"
         if status >= 500 or code not in PERMANENT:  # Slack may or may not have taken it
             return self._retry_later(item, f"{status} {code}".strip(), maybe_sent=True)
         with self.session_factory.begin() as session:
@@ -267,6 +288,17 @@ class Sender:
                 deactivate(session, item.member_id)
         logger.warning("delivery %s failed for good: %s", item.key, code)
         return "failed"
+
+    def _left(self, team_id: str) -> bool:
+        """Pacer was uninstalled from the workspace (OAuth mode: its installation is gone)."""
+        if self.clients is None or not self.clients.multi:
+            return False
+        self.clients.forget(team_id)
+        try:
+            self.clients.for_team(team_id)
+        except NotInstalled:
+            return True
+        return False
 
     def _retry_later(
         self,

@@ -162,6 +162,17 @@ def cancel(session: Session, *, team_id: str, key: str) -> bool:
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
+def cancel_workspace(session: Session, *, team_id: str, reason: str) -> int:
+    """Cancel every message of the workspace not yet out (Pacer left it); a message being sent right now
+    ends as sent or, when Slack refuses it, cancelled by the sender. Returns how many were cancelled."""
+    result = session.execute(
+        update(Delivery)
+        .where(Delivery.team_id == team_id, Delivery.status == DeliveryStatus.PENDING)
+        .values(status=DeliveryStatus.CANCELLED, last_error=reason[:500])
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
 @dataclass(frozen=True)
 class Claimed:
     id: int

@@ -11,18 +11,22 @@ from bot.db import SessionFactory
 from bot.delivery.ratelimit import RateLimiter
 from bot.delivery.sender import Sender
 from bot.slack.client import make_client
+from bot.slack.clients import make_clients
 
 logger = logging.getLogger(__name__)
 POLL_SECONDS = 2.0
 
 
 def make_sender(settings: Settings, session_factory: SessionFactory) -> Sender:
+    """The outbox sender; in OAuth mode each message goes by its workspace's client (`Clients`)."""
+    clients = make_clients(settings, session_factory.kw["bind"], purpose="sender")
     return Sender(
         session_factory,
         make_client(settings, purpose="sender"),
         RateLimiter(settings.delivery_rate),
         workers=settings.delivery_workers,
         lease=timedelta(seconds=settings.delivery_lease_seconds),
+        clients=clients if clients.multi else None,
     )
 
 

@@ -18,8 +18,8 @@ from bot.feedback import service as feedback
 from bot.goals import form as goal_form
 from bot.goals import service as goals
 from bot.goals.models import Goal
-from bot.recognition.demo import seed_recognition
 from bot.incentives.demo import seed_incentives
+from bot.recognition.demo import seed_recognition
 from bot.reviews.demo import seed_review
 from bot.roster import service as roster
 from bot.roster.models import Member

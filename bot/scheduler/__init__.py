@@ -3,12 +3,22 @@ Each feature lists its jobs (`bot.features`); a job is a `Job` (`bot.scheduler.j
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from bot.scheduler.job import Job, JobContext
 from bot.scheduler.units import Units, for_each_unit
+from bot.workspaces.models import Workspace
 
-__all__ = ["Job", "JobContext", "Units", "for_each_unit", "run_once"]
+__all__ = ["Job", "JobContext", "Units", "active_workspaces", "for_each_unit", "run_once"]
+
+
+def active_workspaces(session: Session) -> Sequence[Workspace]:
+    """The workspaces jobs work on: not those Pacer was uninstalled from (`Workspace.active`)."""
+    return session.scalars(select(Workspace).where(Workspace.active).order_by(Workspace.team_id)).all()
 
 
 def run_once(context: JobContext, job: Job, now: datetime) -> list[str]:

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from bot.config import Settings
     from bot.db import SessionFactory
     from bot.delivery.sender import Sender
+    from bot.slack.clients import Clients
     from bot.slack.directory import Directory
     from bot.slack.sections import Pages
 
@@ -26,6 +27,11 @@ class JobContext:
     directory: Directory
     sender: Sender
     pages: Pages | None = None  # the features' sections (the digest's); None: each feature's own only
+    clients: Clients | None = None  # a client per workspace (OAuth mode); None: `client` for every one
+
+    def client_for(self, team_id: str) -> WebClient:
+        """The client that acts in `team_id`: its own in OAuth mode, else the one `client`."""
+        return self.clients.for_team(team_id) if self.clients is not None else self.client
 
 
 @dataclass(frozen=True)

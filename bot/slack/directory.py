@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Any
@@ -60,14 +61,20 @@ def profile_from_user(user: dict[str, Any], team_id: str) -> SlackProfile:
 
 
 class Directory:
-    def __init__(self, client: WebClient, session_factory: SessionFactory) -> None:
+    def __init__(
+        self,
+        client: WebClient,
+        session_factory: SessionFactory,
+        client_for: Callable[[str], WebClient] | None = None,
+    ) -> None:
         self.client = client
         self.session_factory = session_factory
+        self.client_for = client_for or (lambda team_id: client)  # a workspace's client (OAuth mode)
 
     def fetch(self, user_id: str, *, team_id: str) -> SlackProfile | None:
         """The user's profile from Slack, or None when Slack does not know them."""
         try:
-            response = self.client.users_info(user=user_id, include_locale=True)
+            response = self.client_for(team_id).users_info(user=user_id, include_locale=True)
         except SlackApiError as error:
             if error.response.get("error") in {"user_not_found", "users_not_found"}:
                 return None

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from slack_bolt import App, BoltContext, BoltRequest
 from slack_bolt.adapter.wsgi.http_request import WsgiHttpRequest
 from slack_bolt.adapter.wsgi.http_response import WsgiHttpResponse
+from slack_bolt.oauth import OAuthFlow
 from slack_bolt.request.internals import build_context
 from sqlalchemy import Engine, text
 from waitress.channel import HTTPChannel
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
+OAUTH_PATHS = ("/slack/install", "/slack/oauth_redirect")  # bot.slack.oauth's INSTALL_PATH, REDIRECT_PATH
 MAX_HEADER_BYTES = 64 * 1024  # Slack's headers are well under 2 KiB
 # After refusing a request, what the client still sends is discarded until it pauses for LINGER_IDLE
 # seconds, for LINGER_TOTAL at most (nginx's lingering_timeout and lingering_time).
@@ -53,6 +55,8 @@ def make_wsgi(app: App | None, engine: Engine, settings: Settings) -> WSGIApplic
         path, method = environ.get("PATH_INFO"), environ.get("REQUEST_METHOD")
         if path == "/healthz" and method in ("GET", "HEAD"):
             return _health(engine, start_response)
+        if app is not None and app.oauth_flow is not None and method == "GET" and path in OAUTH_PATHS:
+            return _oauth(app.oauth_flow, environ, start_response)
         if app is None or path != EVENTS_PATH:
             return _plain(start_response, HTTPStatus.NOT_FOUND)
         if method != "POST":
@@ -75,6 +79,21 @@ def make_wsgi(app: App | None, engine: Engine, settings: Settings) -> WSGIApplic
         return reply.get_body()
 
     return wsgi
+
+
+def _oauth(flow: OAuthFlow, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+    """`GET /slack/install` and `/slack/oauth_redirect` (OAuth mode): a person's browser, not Slack, so
+    no signature; Bolt's OAuth flow checks the state (cookie and database) instead."""
+    request = BoltRequest(
+        body="", query=environ.get("QUERY_STRING", ""), headers=WsgiHttpRequest(environ).get_headers()
+    )
+    if environ.get("PATH_INFO") == flow.install_path:
+        response = flow.handle_installation(request)
+    else:
+        response = flow.handle_callback(request)
+    reply = WsgiHttpResponse(status=response.status, headers=response.headers, body=response.body)
+    start_response(reply.status, reply.get_headers())
+    return reply.get_body()
 
 
 def _gate(environ: WSGIEnvironment, secret: bytes, max_body: int) -> BoltRequest:

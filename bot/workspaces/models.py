@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
-from sqlalchemy import CheckConstraint, String
+from sqlalchemy import CheckConstraint, String, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.db import Base, utcnow
@@ -36,5 +36,7 @@ class Workspace(Base):
     report_current_week: Mapped[bool] = mapped_column(default=False)  # Friday teams report this week
     digest_weekday: Mapped[int] = mapped_column(default=0)
     digest_time: Mapped[time] = mapped_column(default=time(16, 0))
+    # False once Pacer was uninstalled (or its bot token revoked): jobs skip it, its data is kept.
+    active: Mapped[bool] = mapped_column(default=True, server_default=true())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

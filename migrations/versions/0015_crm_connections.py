@@ -25,7 +25,7 @@ def upgrade() -> None:
     sa.Column('provider', sa.Enum('zoho', 'fxiaoke', name='crm_provider', native_enum=False, create_constraint=True, length=16), nullable=False),
     sa.Column('data_centre', sa.String(length=16), nullable=False),
     sa.Column('api_domain', sa.String(length=255), nullable=False),
-    sa.Column('credentials', sa.LargeBinary(), nullable=False),
+    sa.Column('credentials', sa.Text(), nullable=False),
     sa.Column('cursor', sa.String(length=64), nullable=False),
     sa.Column('last_sync_at', bot.db.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('rows_read', sa.Integer(), nullable=False),

@@ -18,7 +18,8 @@ def test_every_table_carries_team_id(engine: Engine) -> None:
     inspector = inspect(engine)
     tables = [name for name in inspector.get_table_names() if name != "alembic_version"]
     assert sorted(tables) == sorted(metadata().tables)
-    assert [t for t in tables if "team_id" not in {c["name"] for c in inspector.get_columns(t)}] == []
+    no_team = [t for t in tables if "team_id" not in {c["name"] for c in inspector.get_columns(t)}]
+    assert no_team == ["slack_oauth_states"]  # an install's state: no workspace yet (bot/installs/models.py)
 
 
 def test_downgrade_and_upgrade_again(tmp_path) -> None:

@@ -17,6 +17,7 @@ from bot.features import FEATURES, Feature, all_jobs, pages
 from bot.scheduler import JobContext, run_once
 from bot.slack.app import create_app
 from bot.slack.client import make_client
+from bot.slack.clients import make_clients
 from bot.slack.directory import Directory
 from bot.slack.web import make_server, make_wsgi
 from tests.support.clock import MovableClock
@@ -59,13 +60,15 @@ class AppServer:
 
     def job_context(self) -> JobContext:
         client = make_client(self.settings, purpose="job")
+        clients = make_clients(self.settings, self.session_factory.kw["bind"], purpose="job")
         return JobContext(
             self.settings,
             self.session_factory,
             client,
-            Directory(client, self.session_factory),
+            Directory(client, self.session_factory, client_for=clients.for_team),
             self.sender,
             pages=pages(self.features),
+            clients=clients if clients.multi else None,  # OAuth mode: a client per workspace
         )
 
     def run_job(self, name: str, now: datetime) -> list[str]:

@@ -7,6 +7,7 @@ Block Kit limits and can inject rate limits and server errors.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import copy
 import itertools
@@ -24,7 +25,7 @@ from datetime import datetime
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qsl, quote, urlsplit
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 from zoneinfo import ZoneInfo
 
 from tests.support.block_kit import (
@@ -34,12 +35,38 @@ from tests.support.block_kit import (
 )
 
 APP_ID = "A0PACER"
+AUTHORIZE_PATH = "/oauth/v2/authorize"  # the stand-in for https://slack.com/oauth/v2/authorize
 BOT_ID = "B0PACER1"
 _JSON_FIELDS = ("blocks", "view", "attachments", "metadata")  # JSON strings in form bodies
 _MESSAGE_FIELDS = ("text", "blocks", "attachments", "metadata")  # what chat.update replaces
 _FIRST_TS = 1_700_000_000_000_000  # microseconds
 
 Params = dict[str, Any]
+
+
+@dataclass
+class Team:
+    """One workspace the emulator serves: its bot user and the tokens that act in it."""
+
+    team_id: str
+    name: str
+    bot_user_id: str
+    tokens: dict[str, float | None] = field(default_factory=dict)  # bot token → expiry (by clock) or None
+    refresh_tokens: set[str] = field(default_factory=set)
+    expire_after: int | None = None  # calls left before the current tokens expire (see expire_after)
+    revoke_after: int | None = None  # calls left before the app is uninstalled (see revoke)
+
+
+@dataclass
+class OAuthApp:
+    """The app's OAuth credentials as Slack knows them (see `SlackEmulator.configure_oauth`)."""
+
+    client_id: str
+    client_secret: str
+    scopes: str
+    rotation: bool
+    expires_in: int
+    redirect_uri: str = ""  # the app's configured redirect URL, used when a request names none
 
 
 @dataclass
@@ -134,6 +161,11 @@ class SlackEmulator:
     ) -> None:
         self.team_id, self.bot_token, self.bot_user_id = team_id, bot_token, bot_user_id
         self.trigger_ttl, self.clock = trigger_ttl, clock
+        # Several workspaces: each token acts in its own team only. The first is the one made here.
+        self.teams: dict[str, Team] = {team_id: Team(team_id, "Acme", bot_user_id, {bot_token: None})}
+        self.oauth_app: OAuthApp | None = None
+        self._codes: dict[str, tuple[str, str]] = {}  # authorization code → (team id, redirect_uri)
+        self._team = team_id  # the team of the call being answered (set with the lock held)
         self.users: dict[str, dict[str, Any]] = {}
         self.channels: dict[str, dict[str, Any]] = {}
         self._lock = threading.RLock()
@@ -142,6 +174,7 @@ class SlackEmulator:
         self._stalls: dict[str, deque[float]] = {}
         self._chaos: tuple[float, tuple[int, ...], random.Random, set[str] | None, int] | None = None
         self._limits: dict[str, tuple[float, bool]] = {}
+        self._team_limits: dict[tuple[str, str], tuple[float, bool]] = {}  # (team, method) → override
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
         self._handlers: dict[str, Callable[[Params], dict[str, Any]]] = {
@@ -162,6 +195,9 @@ class SlackEmulator:
             "views.push": self._views_open,
             "views.update": self._views_update,
             "views.publish": self._views_publish,
+        }
+        self._tokenless: dict[str, Callable[[Params, str | None], dict[str, Any]]] = {
+            "oauth.v2.access": self._oauth_v2_access,
         }
         self.reset()
         self.add_user(bot_user_id, name="pacer", real_name="Pacer", is_bot=True)
@@ -185,7 +221,7 @@ class SlackEmulator:
             self._response_urls: set[str] = set()
             self._external_ids: dict[str, str] = {}
             self._last_modal = ""
-            self._buckets: dict[tuple[str, str], tuple[float, float]] = {}
+            self._buckets: dict[tuple[str, str, str], tuple[float, float]] = {}  # team, method, channel
             self._fail_queue.clear()
             self._stalls.clear()
             self.files: dict[
@@ -259,8 +295,11 @@ class SlackEmulator:
             self.users[user_id] = user
         return copy.deepcopy(user)
 
-    def add_channel(self, channel_id: str, name: str, *, is_private: bool = False) -> None:
+    def add_channel(
+        self, channel_id: str, name: str, *, is_private: bool = False, team_id: str | None = None
+    ) -> None:
         channel = {"id": channel_id, "name": name, "is_channel": not is_private, "is_group": is_private}
+        channel["context_team_id"] = team_id or self.team_id
         channel |= {"is_im": False, "is_private": is_private, "is_archived": False, "is_member": True}
         with self._lock:
             self.channels[channel_id] = channel
@@ -277,7 +316,7 @@ class SlackEmulator:
 
     def issue_trigger_id(self) -> str:
         """A trigger_id valid for ``trigger_ttl`` seconds (by ``clock``), single use."""
-        trigger_id = f"{next(self._ids)}.{self.team_id[1:]}.{secrets.token_hex(16)}"
+        trigger_id = f"{next(self._ids)}.{self._team[1:]}.{secrets.token_hex(16)}"
         with self._lock:
             self._triggers[trigger_id] = self.clock()
         return trigger_id
@@ -313,11 +352,21 @@ class SlackEmulator:
         with self._lock:
             self._chaos = (rate, statuses, random.Random(seed), methods, retry_after) if rate > 0 else None
 
-    def set_rate_limit(self, method: str, per_second: float, *, per_channel: bool = False) -> None:
-        """A token bucket (burst max(1, per_second)); calls beyond it are answered 429."""
+    def set_rate_limit(
+        self, method: str, per_second: float, *, per_channel: bool = False, team_id: str | None = None
+    ) -> None:
+        """A token bucket (burst max(1, per_second)); calls beyond it are answered 429. As Slack's, the
+        buckets are per workspace: each team has its own. `team_id` sets that team's rate alone."""
         with self._lock:
-            self._limits[method] = (per_second, per_channel)
-            self._buckets = {key: bucket for key, bucket in self._buckets.items() if key[0] != method}
+            if team_id is None:
+                self._limits[method] = (per_second, per_channel)
+            else:
+                self._team_limits[(team_id, method)] = (per_second, per_channel)
+            self._buckets = {
+                key: bucket
+                for key, bucket in self._buckets.items()
+                if key[1] != method or team_id not in (None, key[0])
+            }
 
     def _injected_failure(self, method: str, params: Params) -> tuple[int, int] | None:
         """(status, Retry-After) when this call is to fail: fail_next, failure rate, rate limit."""
@@ -327,10 +376,11 @@ class SlackEmulator:
             rate, statuses, rng, methods, retry_after = self._chaos
             if (methods is None or method in methods) and rng.random() < rate:
                 return rng.choice(statuses), retry_after
-        if method not in self._limits:
+        limit = self._team_limits.get((self._team, method)) or self._limits.get(method)
+        if limit is None:
             return None
-        rate, per_channel = self._limits[method]
-        key = (method, str(params.get("channel", "")) if per_channel else "")
+        rate, per_channel = limit
+        key = (self._team, method, str(params.get("channel", "")) if per_channel else "")
         now, capacity = self.clock(), max(1.0, rate)
         tokens, last = self._buckets.get(key, (capacity, now))
         tokens = min(capacity, tokens + (now - last) * rate)
@@ -351,6 +401,8 @@ class SlackEmulator:
                 return self._receive_upload(url.path.removeprefix("/upload/"), body)
             if url.path.startswith("/files-pri/"):
                 return self._serve_file(url.path.removeprefix("/files-pri/"), headers)
+            if url.path == AUTHORIZE_PATH:
+                return self._authorize_page(url.query)
             return _Reply(404, b"not found")
         except Exception:  # a bug in the emulator: keep serving, let the test see it
             self.errors.append(traceback.format_exc())
@@ -360,6 +412,8 @@ class SlackEmulator:
         lower = {name.lower(): value for name, value in headers.items()}
         auth = lower.get("authorization", "")
         bearer = auth.removeprefix("Bearer ") if auth.startswith("Bearer ") else None
+        if auth.startswith("Basic "):  # oauth.v2.access: the app's client id and secret
+            bearer = auth
         with self._lock:
             try:
                 params = _parse_params(query, body, lower.get("content-type", ""))
@@ -379,19 +433,29 @@ class SlackEmulator:
         return _Reply.of(status, response, retry_after)
 
     def _answer(self, method: str, params: Params, token: str | None) -> tuple[int, dict[str, Any], int]:
-        """(HTTP status, response, Retry-After) for one Web API call."""
+        """(HTTP status, response, Retry-After) for one Web API call, in the team of its token."""
+        self._team = self._token_team(token) or self.team_id
+        try:
+            return self._answer_in_team(method, params, token)
+        finally:
+            self._team = self.team_id
+
+    def _answer_in_team(
+        self, method: str, params: Params, token: str | None
+    ) -> tuple[int, dict[str, Any], int]:
         injected = self._injected_failure(method, params)
         if injected is not None:
             status, retry_after = injected
             error = "ratelimited" if status == 429 else f"http_{status}"
             return status, {"ok": False, "error": error}, retry_after
         try:
+            if method in self._tokenless:
+                return 200, self._tokenless[method](params, token), 0
             if method not in self._handlers:
                 raise SlackError("unknown_method")
             if not token:
                 raise SlackError("not_authed")
-            if token != self.bot_token:
-                raise SlackError("invalid_auth")
+            self._check_token(token)
             return 200, self._handlers[method](params), 0
         except SlackError as exc:
             return 200, exc.body(), 0
@@ -424,25 +488,28 @@ class SlackEmulator:
         """A channel id, "#name", DM id, or (when allowed) a user id mapped to the DM's id."""
         channel = str(value or "")
         if channel.startswith("#"):
-            named = [cid for cid, info in self.channels.items() if info["name"] == channel[1:]]
+            named = [cid for cid in self._team_channels() if self.channels[cid]["name"] == channel[1:]]
             channel = named[0] if named else channel
-        if allow_user and channel in self.users:
+        if allow_user and self._sees_user(channel):
             channel = "D" + channel
-        if channel in self.channels:
+        if channel in self._team_channels():
             return channel
-        if channel.startswith("D") and channel[1:] in self.users:
+        if channel.startswith("D") and self._sees_user(channel[1:]):
             if self.users[channel[1:]]["deleted"]:
                 raise SlackError("user_disabled")
             return channel
         raise SlackError("channel_not_found")
 
     def _auth_test(self, params: Params) -> dict[str, Any]:
-        bot = self.users[self.bot_user_id]["name"]
-        ids = {"team_id": self.team_id, "user_id": self.bot_user_id, "bot_id": BOT_ID}
-        return {"ok": True, "url": "https://acme.slack.com/", "team": "Acme", "user": bot, **ids}
+        team = self.teams[self._team]
+        bot = self.users[team.bot_user_id]["name"]
+        ids = {"team_id": team.team_id, "user_id": team.bot_user_id, "bot_id": self._bot_id(team.team_id)}
+        url = f"https://{team.name.lower()}.slack.com/"
+        return {"ok": True, "url": url, "team": team.name, "user": bot, **ids}
 
     def _users_info(self, params: Params) -> dict[str, Any]:
-        user = copy.deepcopy(self.users.get(str(params.get("user", ""))))
+        user_id = str(params.get("user", ""))
+        user = copy.deepcopy(self.users[user_id]) if self._sees_user(user_id) else None
         if user is None:
             raise SlackError("user_not_found")
         if str(params.get("include_locale")).lower() not in ("1", "true"):
@@ -454,7 +521,7 @@ class SlackEmulator:
         ids = [u.strip() for u in (users.split(",") if isinstance(users, str) else users) if u.strip()]
         if len(ids) != 1:  # group DMs are not emulated
             raise SlackError("not_supported" if ids else "users_list_not_supplied")
-        if ids[0] not in self.users:
+        if not self._sees_user(ids[0]):
             raise SlackError("user_not_found")
         return {"ok": True, "channel": {"id": "D" + ids[0]}}
 
@@ -525,7 +592,7 @@ class SlackEmulator:
         if entry is None:
             raise SlackError("file_not_found")
         file_id = str(params["file"])
-        url = f"{self.base_url}/files-pri/{self.team_id}-{file_id}/{quote(entry['filename'])}"
+        url = f"{self.base_url}/files-pri/{self._team}-{file_id}/{quote(entry['filename'])}"
         info = {"id": file_id, "name": entry["filename"], "title": entry["filename"], "size": entry["length"]}
         info |= {"user": entry.get("user"), "filetype": entry.get("filetype", ""), "url_private": url}
         return self._ok(file=info | {"url_private_download": f"{url}?download=1"})
@@ -533,10 +600,12 @@ class SlackEmulator:
     def _serve_file(self, path: str, headers: dict[str, str]) -> _Reply:
         """A file's bytes, for the bot token only (Slack answers others with its login page)."""
         auth = {name.lower(): value for name, value in headers.items()}.get("authorization", "")
-        file_id = path.split("/", 1)[0].removeprefix(f"{self.team_id}-")
+        team_id, _, file_id = path.split("/", 1)[0].partition("-")
         with self._lock:
             entry = self.files.get(file_id)
-        if auth != f"Bearer {self.bot_token}" or entry is None or entry["content"] is None:
+            token_team = self._token_team(auth.removeprefix("Bearer "))
+            valid = self._token_valid(auth.removeprefix("Bearer "))
+        if not valid or token_team != team_id or entry is None or entry["content"] is None:
             return _Reply(404, b"not found")
         return _Reply(200, entry["content"], content_type="application/octet-stream")
 
@@ -565,8 +634,9 @@ class SlackEmulator:
         return self._ok(files=shared)
 
     def _new_message(self, params: Params) -> dict[str, Any]:
-        message: dict[str, Any] = {"type": "message", "ts": self._next_ts(), "user": self.bot_user_id}
-        message |= {"bot_id": BOT_ID, "app_id": APP_ID, "team": self.team_id, "text": "", "blocks": []}
+        bot_user_id, bot_id = self.teams[self._team].bot_user_id, self._bot_id(self._team)
+        message: dict[str, Any] = {"type": "message", "ts": self._next_ts(), "user": bot_user_id}
+        message |= {"bot_id": bot_id, "app_id": APP_ID, "team": self._team, "text": "", "blocks": []}
         return message | {key: params[key] for key in ("thread_ts", *_MESSAGE_FIELDS) if params.get(key)}
 
     def _find_message(self, channel: str, ts: Any) -> dict[str, Any]:
@@ -590,7 +660,7 @@ class SlackEmulator:
     def _chat_post_ephemeral(self, params: Params) -> dict[str, Any]:
         channel = self._resolve_channel(params.get("channel"))
         recipient = str(params.get("user") or "")
-        if recipient not in self.users:
+        if not self._sees_user(recipient):
             raise SlackError("user_not_found")
         warning = validate_message(params)
         message = self._new_message(params) | {"channel": channel, "recipient": recipient}
@@ -602,7 +672,7 @@ class SlackEmulator:
         message = self._find_message(channel, params.get("ts"))
         warning = validate_message(params)
         message |= {key: params[key] for key in _MESSAGE_FIELDS if key in params}
-        message["edited"] = {"user": self.bot_user_id, "ts": self._next_ts()}
+        message["edited"] = {"user": self.teams[self._team].bot_user_id, "ts": self._next_ts()}
         return self._ok(warning, channel=channel, ts=message["ts"], text=message["text"], message=message)
 
     def _chat_delete(self, params: Params) -> dict[str, Any]:
@@ -620,7 +690,7 @@ class SlackEmulator:
         stored = self.views.setdefault(view_id, {})
         stored.clear()
         stored |= {"callback_id": "", "private_metadata": "", "external_id": ""} | copy.deepcopy(view)
-        stored |= {"id": view_id, "team_id": self.team_id, "app_id": APP_ID, "bot_id": BOT_ID}
+        stored |= {"id": view_id, "team_id": self._team, "app_id": APP_ID, "bot_id": self._bot_id(self._team)}
         stored |= {"root_view_id": view_id, "previous_view_id": None, "state": {"values": {}}}
         stored["hash"] = f"{1_700_000_000 + next(self._ids)}.{secrets.token_hex(4)}"
         if stored["type"] == "modal":
@@ -656,8 +726,187 @@ class SlackEmulator:
 
     def _views_publish(self, params: Params) -> dict[str, Any]:
         user_id = str(params.get("user_id") or "")
-        if user_id not in self.users:
+        if not self._sees_user(user_id):
             raise SlackError("user_not_found")
         response = self._replace_view(self.home_tabs.get(user_id), params, "home")
         self.home_tabs[user_id] = self.views[response["view"]["id"]]
         return response
+
+    # -- several workspaces, OAuth and token rotation --
+
+    def add_team(
+        self, team_id: str, *, name: str, bot_token: str | None = None, bot_user_id: str | None = None
+    ) -> Team:
+        """Another workspace. With `bot_token` the app is installed there already; else install it by
+        OAuth (`configure_oauth`, then the authorize stand-in). Its bot user is added as a user of it."""
+        bot_user_id = bot_user_id or f"UBOT{team_id[-4:]}"
+        team = Team(team_id, name, bot_user_id, {bot_token: None} if bot_token else {})
+        with self._lock:
+            self.teams[team_id] = team
+        self.add_user(bot_user_id, name="pacer", real_name="Pacer", is_bot=True, team_id=team_id)
+        return team
+
+    def configure_oauth(
+        self,
+        client_id: str,
+        client_secret: str,
+        *,
+        scopes: str = "commands,chat:write",
+        rotation: bool = False,
+        expires_in: int = 43_200,
+        redirect_uri: str = "",
+    ) -> None:
+        """The app's OAuth credentials. With `rotation`, tokens expire after `expires_in` seconds (by
+        `clock`) and come with a refresh token, as with Slack's token rotation turned on."""
+        with self._lock:
+            self.oauth_app = OAuthApp(client_id, client_secret, scopes, rotation, expires_in, redirect_uri)
+            self.installing_team = self.team_id  # the workspace the next person on the authorize page picks
+
+    def authorize(self, team_id: str, redirect_uri: str = "") -> str:
+        """What a person's "Allow" in `team_id` yields: a single-use code for `oauth.v2.access`."""
+        if team_id not in self.teams:
+            raise KeyError(f"no team {team_id}: add_team first")
+        code = f"{next(self._ids)}.{secrets.token_hex(12)}"
+        with self._lock:
+            self._codes[code] = (team_id, redirect_uri)
+        return code
+
+    def authorize_url(self) -> str:
+        """The stand-in for https://slack.com/oauth/v2/authorize: a GET with client_id, scope, state,
+        redirect_uri and `team` (the workspace the person picks) redirects to redirect_uri with a code."""
+        return f"{self.base_url}{AUTHORIZE_PATH}"
+
+    def revoke(self, team_id: str, *, after_calls: int = 0) -> None:
+        """The app is uninstalled from `team_id` (or its tokens revoked): every token of it stops working,
+        now or after `after_calls` more calls made with them (an uninstall in the middle of a fan-out)."""
+        with self._lock:
+            team = self.teams[team_id]
+            if after_calls > 0:
+                team.revoke_after = after_calls
+                return
+            team.tokens.clear()
+            team.refresh_tokens.clear()
+
+    def expire_tokens(self, team_id: str, *, after_calls: int = 0) -> None:
+        """The team's current bot tokens expire now, or after `after_calls` more calls made with them
+        (a token that runs out in the middle of a fan-out)."""
+        with self._lock:
+            team = self.teams[team_id]
+            if after_calls > 0:
+                team.expire_after = after_calls
+                return
+            team.tokens = dict.fromkeys(team.tokens, self.clock() - 1.0)
+
+    def bot_tokens(self, team_id: str) -> list[str]:
+        """The team's bot tokens still valid, newest last."""
+        with self._lock:
+            return [token for token in self.teams[team_id].tokens if self._token_valid(token)]
+
+    def _bot_id(self, team_id: str) -> str:
+        return BOT_ID if team_id == self.team_id else f"B{team_id}"
+
+    def _team_channels(self) -> list[str]:
+        return [cid for cid, info in self.channels.items() if info.get("context_team_id") == self._team]
+
+    def _sees_user(self, user_id: str) -> bool:
+        """A user of the caller's team, or of a team this emulator does not serve (an external user)."""
+        user = self.users.get(user_id)
+        return user is not None and (user["team_id"] == self._team or user["team_id"] not in self.teams)
+
+    def _token_team(self, token: str | None) -> str | None:
+        for team in self.teams.values():
+            if token in team.tokens:
+                return team.team_id
+        return None
+
+    def _token_valid(self, token: str) -> bool:
+        team_id = self._token_team(token)
+        if team_id is None:
+            return False
+        expires = self.teams[team_id].tokens[token]
+        return expires is None or self.clock() < expires
+
+    def _check_token(self, token: str) -> None:
+        """invalid_auth for a token no team knows (or revoked); token_expired once it ran out."""
+        team_id = self._token_team(token)
+        if team_id is None:
+            raise SlackError("invalid_auth")
+        if not self._token_valid(token):
+            raise SlackError("token_expired")
+        team = self.teams[team_id]
+        if team.revoke_after is not None:
+            team.revoke_after -= 1
+            if team.revoke_after <= 0:
+                team.revoke_after = None
+                self.revoke(team_id)
+        if team.expire_after is not None:
+            team.expire_after -= 1
+            if team.expire_after <= 0:
+                team.expire_after = None
+                team.tokens = dict.fromkeys(team.tokens, self.clock() - 1.0)
+
+    def _authorize_page(self, query: str) -> _Reply:
+        """GET /oauth/v2/authorize: redirect (302) to redirect_uri with a code for the chosen team and
+        the state, as Slack does after "Allow"; an unknown client id gets a 400 page."""
+        params = dict(parse_qsl(query, keep_blank_values=True))
+        app, team_id = self.oauth_app, params.get("team") or getattr(self, "installing_team", self.team_id)
+        if app is None or params.get("client_id") != app.client_id or team_id not in self.teams:
+            return _Reply(400, b"invalid_client_id")
+        target = params.get("redirect_uri") or app.redirect_uri
+        code = self.authorize(team_id, params.get("redirect_uri", ""))
+        sep = "&" if "?" in target else "?"
+        location = f"{target}{sep}{urlencode({'code': code, 'state': params.get('state', '')})}"
+        return _Reply(302, b"", headers={"Location": location})
+
+    def _client_ok(self, params: Params, auth: str | None) -> bool:
+        app = self.oauth_app
+        if auth and auth.startswith("Basic "):
+            with contextlib.suppress(ValueError, UnicodeDecodeError):
+                client_id, _, secret = base64.b64decode(auth[6:]).decode().partition(":")
+                params = {"client_id": client_id, "client_secret": secret}
+        return app is not None and (params.get("client_id"), params.get("client_secret")) == (
+            app.client_id,
+            app.client_secret,
+        )
+
+    def _oauth_v2_access(self, params: Params, auth: str | None) -> dict[str, Any]:
+        """A code (single use, for its redirect_uri) for a bot token, or with grant_type=refresh_token a
+        refresh token (single use too) for a new token and refresh token."""
+        if not self._client_ok(params, auth):
+            raise SlackError("invalid_client_id" if self.oauth_app is None else "bad_client_secret")
+        if params.get("grant_type") == "refresh_token":
+            return self._refresh(str(params.get("refresh_token") or ""))
+        found = self._codes.pop(str(params.get("code") or ""), None)
+        if found is None:
+            raise SlackError("invalid_code")
+        team_id, redirect_uri = found
+        if redirect_uri and params.get("redirect_uri") not in (None, redirect_uri):
+            raise SlackError("bad_redirect_uri")
+        team = self.teams[team_id]
+        assert self.oauth_app is not None
+        response = self._ok(scope=self.oauth_app.scopes, bot_user_id=team.bot_user_id, app_id=APP_ID)
+        response |= {"team": {"id": team_id, "name": team.name}, "enterprise": None}
+        response |= {"authed_user": {"id": f"U{team_id[1:]}I"}, "is_enterprise_install": False}
+        return response | self._issue(team)
+
+    def _refresh(self, refresh_token: str) -> dict[str, Any]:
+        team = next((t for t in self.teams.values() if refresh_token in t.refresh_tokens), None)
+        if team is None:
+            raise SlackError("invalid_refresh_token")
+        team.refresh_tokens.discard(refresh_token)
+        response = self._ok(team={"id": team.team_id, "name": team.name}, enterprise=None)
+        return response | {"bot_user_id": team.bot_user_id, "app_id": APP_ID} | self._issue(team)
+
+    def _issue(self, team: Team) -> dict[str, Any]:
+        """A new bot token for `team` (and, with rotation, its refresh token and lifetime)."""
+        assert self.oauth_app is not None
+        app = self.oauth_app
+        prefix = "xoxe.xoxb-1-" if app.rotation else "xoxb-"
+        token = f"{prefix}{team.team_id}-{next(self._ids)}-{secrets.token_hex(12)}"
+        team.tokens[token] = self.clock() + app.expires_in if app.rotation else None
+        issued: dict[str, Any] = {"access_token": token, "token_type": "bot"}
+        if app.rotation:
+            refresh = f"xoxe-1-{team.team_id}-{secrets.token_hex(16)}"
+            team.refresh_tokens.add(refresh)
+            issued |= {"refresh_token": refresh, "expires_in": app.expires_in}
+        return issued

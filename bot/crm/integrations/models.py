@@ -1,4 +1,4 @@
-"""A workspace's connection to a CRM: where it lives, its credentials (encrypted with `bot.crm.secrets`),
+"""A workspace's connection to a CRM: where it lives, its credentials (encrypted with `bot.secrets`),
 and the sync's state — the cursor, the last sync, rows read, the last error and the next try. One per
 workspace and provider; every query filters on `team_id`."""
 
@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, ForeignKey, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.db import Base, utcnow
@@ -32,7 +32,7 @@ class CrmConnection(Base):
     provider: Mapped[Provider] = mapped_column(string_enum(Provider, "crm_provider", length=16))
     data_centre: Mapped[str] = mapped_column(String(16), default="")  # Zoho's `location` ("eu", …)
     api_domain: Mapped[str] = mapped_column(String(255))  # Zoho's api_domain, or the Fxiaoke cloud
-    credentials: Mapped[bytes] = mapped_column(LargeBinary)  # Vault.seal(...): never plain text
+    credentials: Mapped[str] = mapped_column(Text)  # Vault.seal(...): never plain text
     cursor: Mapped[str] = mapped_column(String(64), default="")  # last Modified_Time read (ISO 8601)
     last_sync_at: Mapped[datetime | None] = mapped_column()
     rows_read: Mapped[int] = mapped_column(default=0)  # by the last sync

@@ -30,7 +30,7 @@ from bot.crm.integrations.fxiaoke import FxiaokeConnector, FxiaokeCredentials
 from bot.crm.integrations.models import CrmConnection, Provider
 from bot.crm.integrations.zoho import DATA_CENTRES, DataCentre, ZohoClientApp, ZohoConnector, ZohoOAuth
 from bot.crm.rows import CrmRow
-from bot.crm.secrets import Vault
+from bot.secrets import Vault
 
 SYNC_EVERY = timedelta(minutes=15)
 RETRY_CAP = timedelta(hours=6)

@@ -13,7 +13,7 @@ import pytest
 from bot.crm.integrations.base import AuthExpired, Backoff, CreditsExhausted, Limiter, TokenCache
 from bot.crm.integrations.fxiaoke import OLD_OPPORTUNITY, FxiaokeConnector, FxiaokeCredentials
 from bot.crm.integrations.zoho import DataCentre, ZohoClientApp, ZohoConnector, ZohoOAuth
-from bot.crm.secrets import Secret
+from bot.secrets import Secret
 from tests.crm.integrations.fake_crm import FakeBook, FakeCrmServer
 
 NOVEMBER = (date(2026, 11, 1), date(2026, 11, 30))

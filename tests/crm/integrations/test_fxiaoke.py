@@ -15,7 +15,7 @@ import respx
 
 from bot.crm.integrations.base import AuthExpired, Backoff, ConnectorError, Limiter, RateLimited, UnknownHost
 from bot.crm.integrations.fxiaoke import OLD_OPPORTUNITY, FxiaokeConnector, FxiaokeCredentials
-from bot.crm.secrets import Secret
+from bot.secrets import Secret
 from tests.crm.integrations import recorded
 
 CLOUD = "https://open.fxiaoke.com"

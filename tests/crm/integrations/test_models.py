@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.crm.integrations.models import CrmConnection, Provider
-from bot.crm.secrets import Secret, Vault
+from bot.secrets import Secret, Vault
 from bot.workspaces.service import ensure_workspace
 
 TEAM = "T0000001"
@@ -29,7 +29,7 @@ def test_credentials_are_stored_sealed_and_open_with_the_vault(session: Session)
     )
     session.flush()
     raw = session.execute(text("SELECT credentials FROM crm_connections")).scalar_one()
-    assert REFRESH.encode() not in bytes(raw)
+    assert REFRESH not in raw and raw.startswith("enc:")
     saved = session.scalars(select(CrmConnection).where(CrmConnection.team_id == TEAM)).one()
     assert vault.open(saved.credentials)["refresh_token"].reveal() == REFRESH
     assert (saved.rows_read, saved.failures, saved.cursor, saved.last_error) == (0, 0, "", "")

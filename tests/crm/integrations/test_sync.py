@@ -24,7 +24,7 @@ from bot.crm.integrations.sync import (
 )
 from bot.crm.integrations.zoho import DataCentre, ZohoClientApp, ZohoOAuth
 from bot.crm.rows import ClosedDeal, CrmRow, NewAccount, PipelineFigure
-from bot.crm.secrets import Secret, Vault
+from bot.secrets import Secret, Vault
 from bot.workspaces.service import ensure_workspace
 from tests.crm.integrations.fake_crm import FakeBook, FakeCrmServer
 

@@ -14,7 +14,7 @@ import respx
 
 from bot.crm.integrations.base import AuthExpired, Backoff, CreditsExhausted, TokenCache, UnknownHost
 from bot.crm.integrations.zoho import ZohoClientApp, ZohoConnector, ZohoOAuth, data_centre
-from bot.crm.secrets import Secret
+from bot.secrets import Secret
 from tests.crm.integrations import recorded
 
 EU_API = "https://www.zohoapis.eu"

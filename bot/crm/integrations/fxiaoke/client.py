@@ -40,7 +40,7 @@ from bot.crm.integrations.base import (
     pipeline,
 )
 from bot.crm.rows import ClosedDeal, NewAccount, PipelineFigure
-from bot.crm.secrets import Secret
+from bot.secrets import Secret
 
 CLOUDS = frozenset(
     {

@@ -24,7 +24,7 @@ from urllib.parse import urlencode
 import httpx
 
 from bot.crm.integrations.base import AuthExpired, ConnectorError, RateLimited, UnknownHost
-from bot.crm.secrets import Secret
+from bot.secrets import Secret
 
 SCOPES = "ZohoCRM.coql.READ,ZohoCRM.modules.deals.READ,ZohoCRM.modules.accounts.READ,ZohoCRM.users.READ"
 

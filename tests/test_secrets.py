@@ -1,4 +1,5 @@
-"""Credentials at rest: round trip, key rotation, and never a value in repr, str, logs or pickles."""
+"""Secrets at rest (bot/secrets.py): round trip, sealed credentials, key rotation, and never a value in
+repr, str, logs or pickles."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import pickle
 import pytest
 
 from bot.config import ConfigError, Settings
-from bot.crm.secrets import Secret, Vault, VaultError
+from bot.secrets import Secret, SecretError, Vault
 
 REFRESH = "1000.3f2c6e0d1b8a4c9e7f5d2a1b0c9e8d7f.4a5b6c7d8e9f0a1b2c3d4e5f6a7b8c9d"
 
@@ -16,7 +17,7 @@ REFRESH = "1000.3f2c6e0d1b8a4c9e7f5d2a1b0c9e8d7f.4a5b6c7d8e9f0a1b2c3d4e5f6a7b8c9
 def test_a_credential_round_trips_and_is_not_stored_in_plain_text() -> None:
     vault = Vault([Vault.new_key()])
     sealed = vault.encrypt(Secret(REFRESH))
-    assert REFRESH.encode() not in sealed
+    assert REFRESH not in sealed and sealed.startswith("enc:")
     assert vault.decrypt(sealed) == Secret(REFRESH)
     blob = vault.seal({"refresh_token": Secret(REFRESH), "client": Secret("x")})
     assert vault.open(blob)["refresh_token"].reveal() == REFRESH
@@ -29,13 +30,13 @@ def test_rotation_moves_every_value_to_the_new_key() -> None:
     assert both.decrypt(sealed).reveal() == REFRESH
     rotated = both.rotate(sealed)
     assert Vault([new]).decrypt(rotated).reveal() == REFRESH
-    with pytest.raises(VaultError):
+    with pytest.raises(SecretError):
         Vault([new]).decrypt(sealed)  # the old token needs the old key: rotate before dropping it
 
 
 def test_a_value_from_another_key_is_a_clear_error_without_the_value() -> None:
     sealed = Vault([Vault.new_key()]).encrypt(Secret(REFRESH))
-    with pytest.raises(VaultError) as caught:
+    with pytest.raises(SecretError) as caught:
         Vault([Vault.new_key()]).decrypt(sealed)
     assert REFRESH not in str(caught.value)
 

@@ -1,0 +1,64 @@
+"""`app_uninstalled` and `tokens_revoked`: Pacer leaves a workspace. Its tokens are deleted, its queued
+messages cancelled and the workspace marked inactive so jobs skip it; its data is kept (a retention
+setting to purge it is still to come). Installing again makes it active again."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk.oauth.installation_store import InstallationStore
+from sqlalchemy import update
+
+from bot.db import SessionFactory
+from bot.delivery import service as outbox
+from bot.slack.clients import Clients
+from bot.workspaces.models import Workspace
+
+logger = logging.getLogger(__name__)
+
+
+def set_active(session_factory: SessionFactory, team_id: str, *, active: bool) -> None:
+    """Mark the workspace (in)active, creating its row on a first install."""
+    with session_factory.begin() as session:
+        workspace = session.get(Workspace, team_id)
+        if workspace is None:
+            session.add(Workspace(team_id=team_id, active=active))
+        else:
+            session.execute(update(Workspace).where(Workspace.team_id == team_id).values(active=active))
+
+
+def leave(
+    team_id: str, session_factory: SessionFactory, store: InstallationStore | None, clients: Clients | None
+) -> int:
+    """Delete the workspace's tokens, cancel its queued messages, mark it inactive; returns how many
+    messages were cancelled."""
+    if store is not None:
+        store.delete_all(enterprise_id=None, team_id=team_id)
+    if clients is not None:
+        clients.forget(team_id)
+    with session_factory.begin() as session:
+        cancelled = outbox.cancel_workspace(session, team_id=team_id, reason="Pacer was uninstalled")
+    set_active(session_factory, team_id, active=False)
+    logger.info("left workspace %s: tokens deleted, %d queued messages cancelled", team_id, cancelled)
+    return cancelled
+
+
+def register(
+    app: App, session_factory: SessionFactory, store: InstallationStore | None, clients: Clients | None
+) -> None:
+    @app.event("app_uninstalled")
+    def leave_workspace(ack: Ack, body: dict[str, Any]) -> None:
+        ack()
+        leave(str(body.get("team_id") or ""), session_factory, store, clients)
+
+    @app.event("tokens_revoked")
+    def revoke_tokens(ack: Ack, body: dict[str, Any], event: dict[str, Any]) -> None:
+        ack()
+        team_id = str(body.get("team_id") or "")
+        if event.get("tokens", {}).get("bot"):
+            leave(team_id, session_factory, store, clients)
+        elif store is not None:
+            for user_id in event.get("tokens", {}).get("oauth") or []:
+                store.delete_installation(enterprise_id=None, team_id=team_id, user_id=str(user_id))
