@@ -17,7 +17,7 @@ from fractions import Fraction
 from sqlalchemy import Engine, event, insert, select, text
 from sqlalchemy.orm import Session
 
-from benchmarks.reviews import NOW, _goals, _members, database
+from benchmarks.reviews import NOW, database, workspace_rows
 from bot.checkins.models import CheckIn
 from bot.db import make_session_factory
 from bot.db.migrate import upgrade
@@ -39,10 +39,8 @@ PLANS = (
 def seed(session: Session, team_id: str, reps: int, first_id: int) -> Caller:
     session.add(Workspace(team_id=team_id))
     session.flush()
-    members = _members(team_id, reps, first_id)
+    members, (goals, targets, checkins) = workspace_rows(team_id, reps, first_id)
     session.execute(insert(Member), members)
-    rep_ids = [m["id"] for m in members if m["role"] is Role.REP]
-    goals, targets, checkins = _goals(team_id, rep_ids, first_id * 3)
     for model, rows in ((Goal, goals), (WeeklyTarget, targets), (CheckIn, checkins)):
         session.execute(insert(model), rows)
     admin = Member(

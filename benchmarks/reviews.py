@@ -32,6 +32,7 @@ from bot.db.migrate import upgrade
 from bot.goals.models import PeriodKind
 from bot.reviews import scorecards, service, store, upload
 from bot.reviews.models import InputKind, InputSource, ManagerReview, PeerRating, ReviewCycle, ReviewInput
+from bot.roster.models import Role
 
 QUARTER = "2026Q3"
 WEEKS = [date(2026, 6, 29) + timedelta(weeks=n) for n in range(13)]  # Q3 2026's ISO weeks
@@ -80,8 +81,11 @@ def _review_rows(team_id: str, cycle_id: int, rep_ids: list[int]) -> tuple[list[
     return ratings, inputs, reviews
 
 
-def seed(engine: Engine, team_id: str, reps: int, first_id: int) -> None:
-    """A workspace with `reps` reps on teams of 25, their goals, check-ins, a Q3 cycle and peer input."""
+def workspace_rows(
+    team_id: str, reps: int, first_id: int
+) -> tuple[seeding.Rows, tuple[seeding.Rows, seeding.Rows, seeding.Rows]]:
+    """Member rows (reps on teams of 25 under their managers) and the reps' goals, targets and check-ins
+    over Q3 2026 (`benchmarks.incentives` seeds the same workspace)."""
     managers = (reps + TEAM_SIZE - 1) // TEAM_SIZE
     team = [
         seeding.Rep(first_id + managers + n, f"U{first_id + n}", first_id + n // TEAM_SIZE, f"rep {n:05d}")
@@ -94,16 +98,21 @@ def seed(engine: Engine, team_id: str, reps: int, first_id: int) -> None:
         period_kind=PeriodKind.QUARTER,
     )
     bosses = [(first_id + m, f"M{first_id + m}") for m in range(managers)]
-    seeding.seed(
-        engine,
-        {"team_id": team_id},
+    return (
         seeding.members(team_id, bosses, team, now=NOW),
         seeding.goals(team_id, team, WEEKS, figures, first_goal=first_id * 3, now=NOW),
     )
+
+
+def seed(engine: Engine, team_id: str, reps: int, first_id: int) -> None:
+    """A workspace with `reps` reps on teams of 25, their goals, check-ins, a Q3 cycle and peer input."""
+    members, goals = workspace_rows(team_id, reps, first_id)
+    seeding.seed(engine, {"team_id": team_id}, members, goals)
+    team = [row for row in members if row["role"] is Role.REP]
     with make_session_factory(engine)() as session:
         cycle_id = service.open_cycle(session, team_id, QUARTER, by=None, now=NOW).id
         session.commit()
-    ratings, inputs, reviews = _review_rows(team_id, cycle_id, [rep.id for rep in team])
+    ratings, inputs, reviews = _review_rows(team_id, cycle_id, [rep["id"] for rep in team])
     with engine.begin() as db:
         db.execute(insert(PeerRating), ratings)
         db.execute(insert(ReviewInput), inputs)

@@ -25,6 +25,7 @@ GOALS = 3  # a rep's goals: revenue in USD, then two counts
 UNITS = ("USD", "count", "count")
 CHUNK = 20_000  # rows an executemany sends at most
 Rows = list[dict[str, Any]]
+GoalRows = tuple[Rows, Rows, Rows]  # goals, weekly targets, check-ins
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,7 @@ def goals(
     *,
     first_goal: int,
     now: datetime,
-) -> tuple[Rows, Rows, Rows]:
+) -> GoalRows:
     """`GOALS` goals a rep over `weeks`, each with a target and a check-in every week."""
     goal_rows, targets, checkins = [], [], []
     for index, rep in enumerate(reps):
@@ -147,9 +148,7 @@ def _goal(
     }
 
 
-def seed(
-    engine: Engine, workspace: dict[str, Any], member_rows: Rows, goal_rows: tuple[Rows, Rows, Rows]
-) -> None:
+def seed(engine: Engine, workspace: dict[str, Any], member_rows: Rows, goal_rows: GoalRows) -> None:
     """The workspace, its members, goals, weekly targets and check-ins, in one transaction."""
     found, targets, checkins = goal_rows
     with engine.begin() as db:
