@@ -51,6 +51,9 @@ def _parser() -> argparse.ArgumentParser:
         description="Counts of outbox messages by status, and the latest failures with their error.",
     )
     _add_jobs(sub)
+    from bot.crm.cli import add_commands as add_crm_commands  # `import actuals`
+
+    add_crm_commands(sub)
     return parser
 
 
@@ -139,6 +142,10 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return run(settings)
     if args.command == "deliveries":
         return deliveries(settings)
+    if args.command == "import":
+        from bot.crm.cli import import_actuals
+
+        return import_actuals(args, settings, open_database(settings))
     if args.jobs_command == "list":
         return jobs_list()
     return jobs_run(settings, args.name, args.now)

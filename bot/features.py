@@ -19,6 +19,7 @@ from bot.checkins import handlers as checkins
 from bot.checkins import jobs as checkin_jobs
 from bot.checkins import models as checkin_models
 from bot.checkins import sections as checkin_sections
+from bot.crm import handlers as crm
 from bot.db import Base
 from bot.delivery import jobs as delivery_jobs
 from bot.delivery import models as delivery_models
@@ -123,6 +124,7 @@ FEATURES: tuple[Feature, ...] = (
         home=review_sections.HOME_SECTIONS,
         catalogs=reviews.CATALOGS,
     ),
+    Feature("crm", crm.register, models=crm.models, catalogs=crm.CATALOGS),
 )
 
 

@@ -1,0 +1,32 @@
+"""The CRM feature's listeners and `/pacer crm` subcommands: `crm import` sends the actuals template to
+the admin's DM. (Connecting a CRM, owner mapping and sync status come from `bot.crm.integrations`.)"""
+
+from __future__ import annotations
+
+from importlib import resources
+
+from slack_bolt import App
+
+from bot.crm import importing, messages, models
+from bot.delivery.service import enqueue
+from bot.roster.models import Member
+from bot.slack.commands import ADMINS, CommandRequest, Commands, Group
+from bot.slack.deps import Deps
+
+# What bot/features.py names, so the feature stays one line there: its tables and catalogs.
+__all__ = ["CATALOGS", "models", "register"]
+CATALOGS = resources.files("bot.crm") / "i18n"
+
+
+def register(app: App, deps: Deps, commands: Commands) -> None:
+    commands.add_group(Group.CRM, (10, "crm import", "crm.import.help", ADMINS, send_template))
+
+
+def send_template(request: CommandRequest) -> None:
+    """`/pacer crm import`: the template CSV and how to fill it in, to the admin's DM (through the outbox)."""
+    caller, deps = request.caller, request.deps
+    now = deps.clock()
+    with deps.session_factory.begin() as session:
+        me = session.get_one(Member, caller.member.id)
+        enqueue(session, messages.template(me, importing.template(), now=now, locale=caller.locale), now=now)
+    request.reply(request.t("crm.import.sent"))
