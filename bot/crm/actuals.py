@@ -11,7 +11,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from itertools import islice
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Table, bindparam, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from bot.calendar import iso_week_start
@@ -21,6 +21,17 @@ from bot.goals.models import Metric
 
 BATCH = 2_000
 CENT = Decimal("0.01")
+TABLE: Table = Actual.__table__  # type: ignore[assignment]
+UPDATE = (
+    update(TABLE)
+    .where(TABLE.c.id == bindparam("row_id"))
+    .values(
+        {
+            name: bindparam(name)
+            for name in ("rep_id", "week_start", "day", "amount", "currency", "updated_at")
+        }
+    )
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +47,7 @@ class Figure:
 
     @property
     def key(self) -> tuple[str, str]:
-        return self.metric.value, self.external_id
+        return self.metric, self.external_id  # a StrEnum: equal to, and hashed as, its value
 
 
 @dataclass
@@ -71,6 +82,10 @@ def store(
 ) -> Counts:
     """Upsert `figures` as `source`'s actuals in batches; `dry_run` counts without writing."""
     counts = Counts()
+    if session.get_bind().dialect.name == "postgresql":
+        # Each batch's lookup has the same shape; a cached generic plan of it cannot hash or index its
+        # IN list (thousands of keys) and scans the table key by key. Plan each with its keys instead.
+        session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
     for batch in _batches(figures):
         counts.add(_store_batch(session, team_id, source, batch, now=now, dry_run=dry_run))
     return counts
@@ -99,12 +114,12 @@ def _store_batch(
         if row is None:
             new.append(_values(team_id, source, figure) | {"created_at": now, "updated_at": now})
         elif row[1:] != (figure.rep_id, figure.day, _cents(figure.amount), figure.currency):
-            changed.append(_values(team_id, source, figure) | {"id": row[0], "updated_at": now})
-    if not dry_run:
+            changed.append(_values(team_id, source, figure) | {"row_id": row[0], "updated_at": now})
+    if not dry_run:  # Core executemany: one statement a batch, no ORM bookkeeping per row
         if new:
-            session.execute(insert(Actual), new)
+            session.execute(insert(TABLE), new)
         if changed:
-            session.execute(update(Actual), changed)
+            session.execute(UPDATE, changed)
     return Counts(len(new), len(changed), len(batch) - len(new) - len(changed))
 
 
@@ -125,7 +140,7 @@ def _stored(
         ).where(Actual.team_id == team_id, Actual.source == source, Actual.external_id.in_(ids))
     )
     return {
-        (metric.value, external_id): (row_id, rep_id, day, _cents(amount), currency)
+        (metric, external_id): (row_id, rep_id, day, _cents(amount), currency)
         for metric, external_id, row_id, rep_id, day, amount, currency in rows
     }
 

@@ -36,7 +36,7 @@ class Actual(Base):
 
     __tablename__ = "crm_actuals"
     __table_args__ = (
-        UniqueConstraint("team_id", "source", "metric", "external_id"),
+        UniqueConstraint("team_id", "source", "external_id", "metric"),
         Index("ix_crm_actuals_team_id_rep_id_week_start", "team_id", "rep_id", "week_start", "metric"),
     )
 

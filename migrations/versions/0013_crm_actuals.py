@@ -52,9 +52,9 @@ def upgrade() -> None:
         sa.UniqueConstraint(
             'team_id',
             'source',
-            'metric',
             'external_id',
-            name=op.f('uq_crm_actuals_team_id_source_metric_external_id'),
+            'metric',
+            name=op.f('uq_crm_actuals_team_id_source_external_id_metric'),
         ),
     )
     op.create_index(
