@@ -27,5 +27,8 @@ def reps(session: Session) -> tuple[Member, Member]:
 
 def check(session: Session, text: str, encoding: str = "utf-8") -> Checked:
     return importing.check(
-        session, TEAM, io.BytesIO(text.encode(encoding)), emails=lambda found: {e: EMAILS[e] for e in found if e in EMAILS}
+        session,
+        TEAM,
+        io.BytesIO(text.encode(encoding)),
+        emails=lambda found: {e: EMAILS[e] for e in found if e in EMAILS},
     )

@@ -12,7 +12,10 @@ from bot.db import make_engine, make_session_factory
 from tests.factories import TEAM, member
 from tests.test_cli import clean_env, pacer
 
-GOOD = "rep,date,metric,amount,currency,external_id\nUANA,2026-11-23,revenue,100,USD,A\nUANA,2026-W48,calls,3,,\n"
+GOOD = (
+    "rep,date,metric,amount,currency,external_id\nUANA,2026-11-23,revenue,100,USD,A\n"
+    "UANA,2026-W48,calls,3,,\n"
+)
 
 
 def test_import_actuals_from_the_command_line(tmp_path: Path) -> None:
@@ -37,8 +40,14 @@ def test_import_actuals_from_the_command_line(tmp_path: Path) -> None:
     )
     with make_session_factory(engine)() as session:
         assert session.scalar(select(func.count()).select_from(Actual)) == 0
-    assert pacer("import", "actuals", str(good), env=env).stdout.strip() == "2 lines: 2 created, 0 updated, 0 unchanged"
-    assert pacer("import", "actuals", str(good), env=env).stdout.strip() == "2 lines: 0 created, 0 updated, 2 unchanged"
+    assert (
+        pacer("import", "actuals", str(good), env=env).stdout.strip()
+        == "2 lines: 2 created, 0 updated, 0 unchanged"
+    )
+    assert (
+        pacer("import", "actuals", str(good), env=env).stdout.strip()
+        == "2 lines: 0 created, 0 updated, 2 unchanged"
+    )
     missing = pacer("import", "actuals", str(good), "--workspace", "TNOPE", env=env)
     assert missing.returncode == 2
     assert missing.stderr.splitlines()[-1] == f"pacer: no workspace TNOPE (known: {TEAM})"

@@ -27,18 +27,31 @@ HEADER = "rep,date,metric,amount,currency,external_id\n"
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030"])
 def test_a_clean_file_in_any_of_the_three_encodings(session: Session, encoding: str) -> None:
     ana, wang = reps(session)
-    text = "销售,日期,指标,金额,币种,外部编号\n<@UANA>,2026-11-23,revenue,\"12,500\",usd,D-1\nUWANG,2026-W48,新客户,3,,\n"
+    text = (
+        '销售,日期,指标,金额,币种,外部编号\n<@UANA>,2026-11-23,revenue,"12,500",usd,D-1\n'
+        "UWANG,2026-W48,新客户,3,,\n"
+    )
     checked = check(session, text, encoding)
     assert checked.errors == []
     assert checked.figures == [
         Figure(ana.id, date(2026, 11, 23), Metric.REVENUE, Decimal(12500), "USD", "D-1"),
-        Figure(wang.id, date(2026, 11, 23), Metric.NEW_ACCOUNTS, Decimal(3), "count", natural_key(wang.id, date(2026, 11, 23))),
+        Figure(
+            wang.id,
+            date(2026, 11, 23),
+            Metric.NEW_ACCOUNTS,
+            Decimal(3),
+            "count",
+            natural_key(wang.id, date(2026, 11, 23)),
+        ),
     ]
 
 
 def test_a_rep_named_by_email_is_looked_up(session: Session) -> None:
     ana, _ = reps(session)
-    checked = check(session, HEADER + "ANA@example.com,2026/11/24,deals_closed,2,,\nnobody@example.com,2026-11-24,calls,1,,\n")
+    checked = check(
+        session,
+        HEADER + "ANA@example.com,2026/11/24,deals_closed,2,,\nnobody@example.com,2026-11-24,calls,1,,\n",
+    )
     assert [(e.line, e.key) for e in checked.errors] == [(3, "crm.import.unknown_rep")]
     checked = check(session, HEADER + "ana@example.com,2026/11/24,deals_closed,2,,\n")
     assert [figure.rep_id for figure in checked.figures] == [ana.id]
