@@ -127,7 +127,7 @@ FEATURES: tuple[Feature, ...] = (
         catalogs=reviews.CATALOGS,
         uploads=reviews.UPLOADS,
     ),
-    Feature("crm", crm.register, models=crm.models, catalogs=crm.CATALOGS),
+    Feature("crm", crm.register, models=crm.models, catalogs=crm.CATALOGS, uploads=crm.UPLOADS),
 )
 
 

@@ -7,19 +7,21 @@ from importlib import resources
 
 from slack_bolt import App
 
-from bot.crm import importing, messages, models
+from bot.crm import importing, messages, models, uploads
 from bot.delivery.service import enqueue
 from bot.roster.models import Member
 from bot.slack.commands import ADMINS, CommandRequest, Commands, Group
 from bot.slack.deps import Deps
 
 # What bot/features.py names, so the feature stays one line there: its tables and catalogs.
-__all__ = ["CATALOGS", "models", "register"]
+__all__ = ["CATALOGS", "UPLOADS", "models", "register"]
 CATALOGS = resources.files("bot.crm") / "i18n"
+UPLOADS = (uploads.ACTUALS,)
 
 
 def register(app: App, deps: Deps, commands: Commands) -> None:
     commands.add_group(Group.CRM, (10, "crm import", "crm.import.help", ADMINS, send_template))
+    uploads.register(app, deps)
 
 
 def send_template(request: CommandRequest) -> None:

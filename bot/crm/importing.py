@@ -29,6 +29,7 @@ from typing import BinaryIO
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot import spreadsheets
 from bot.crm.actuals import Counts, Figure, natural_key, store
 from bot.crm.models import COUNT_UNIT, IMPORT_SOURCE
 from bot.goals.models import Metric
@@ -156,6 +157,12 @@ def _parse(text: io.TextIOWrapper) -> tuple[Checked, list[_Line]]:
     return checked, lines
 
 
+def recognizes(kind: str, data: bytes) -> bool:
+    """A file of actuals: a CSV or workbook whose header names a rep, a date, a metric and an amount."""
+    columns = _columns(spreadsheets.first_row(kind, data)) if kind in ("csv", "xlsx") else {}
+    return all(name in columns for name in HEADER[:4])
+
+
 def _columns(header: list[str]) -> dict[str, int]:
     names = {alias: name for name, aliases in COLUMNS.items() for alias in aliases}
     found: dict[str, int] = {}
@@ -267,9 +274,7 @@ def check_bytes(
 ) -> Checked:
     """A shared file checked: a workbook's first sheet read as CSV first."""
     if kind == "xlsx":
-        from bot.reviews.xlsx import as_csv  # openpyxl loads only when a workbook comes in
-
-        text = as_csv(data)
+        text = spreadsheets.as_csv(data, max_rows=MAX_LINES)
         if text is None:
             return Checked(errors=[LineError(0, "crm.import.not_xlsx")])
         data = text.encode("utf-8")

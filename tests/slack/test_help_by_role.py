@@ -60,6 +60,7 @@ HELP = {
         "checkin",
         "setup",
         "setup reviews",
+        "crm import",
         "manager add @user",
         "manager remove @user",
     ],
@@ -104,8 +105,8 @@ def test_the_readme_lists_exactly_the_routers_commands() -> None:
 
 
 GROUP_NAMES = {
-    "en": ["Check-ins", "Goals", "Team", "Feedback", "Reviews", "Settings"],
-    "zh": ["每周汇报", "目标", "团队", "反馈", "绩效评估", "设置"],
+    "en": ["Check-ins", "Goals", "Team", "Feedback", "Reviews", "CRM", "Settings"],
+    "zh": ["每周汇报", "目标", "团队", "反馈", "绩效评估", "CRM 数据", "设置"],
 }
 
 
