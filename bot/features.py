@@ -127,7 +127,14 @@ FEATURES: tuple[Feature, ...] = (
         catalogs=reviews.CATALOGS,
         uploads=reviews.UPLOADS,
     ),
-    Feature("crm", crm.register, models=crm.models, catalogs=crm.CATALOGS, uploads=crm.UPLOADS),
+    Feature(
+        "crm",
+        crm.register,
+        models=crm.models,
+        home=crm.HOME_SECTIONS,
+        catalogs=crm.CATALOGS,
+        uploads=crm.UPLOADS,
+    ),
 )
 
 

@@ -61,6 +61,7 @@ HELP = {
         "setup",
         "setup reviews",
         "crm import",
+        "crm threshold <percent>",
         "manager add @user",
         "manager remove @user",
     ],
