@@ -132,6 +132,7 @@ FEATURES: tuple[Feature, ...] = (
         crm.register,
         models=crm.models,
         home=crm.HOME_SECTIONS,
+        digest=crm.DIGEST_SECTIONS,
         catalogs=crm.CATALOGS,
         uploads=crm.UPLOADS,
     ),

@@ -9,7 +9,7 @@ from slack_bolt import App
 
 from bot import format as fmt
 from bot.crm import differences, importing, messages, models, uploads
-from bot.crm.sections import HOME_SECTIONS
+from bot.crm.sections import DIGEST_SECTIONS, HOME_SECTIONS
 from bot.delivery.service import enqueue
 from bot.errors import Invalid
 from bot.roster.models import Member
@@ -17,7 +17,7 @@ from bot.slack.commands import ADMINS, CommandRequest, Commands, Group
 from bot.slack.deps import Deps
 
 # What bot/features.py names, so the feature stays one line there: its tables and catalogs.
-__all__ = ["CATALOGS", "HOME_SECTIONS", "UPLOADS", "models", "register"]
+__all__ = ["CATALOGS", "DIGEST_SECTIONS", "HOME_SECTIONS", "UPLOADS", "models", "register"]
 CATALOGS = resources.files("bot.crm") / "i18n"
 UPLOADS = (uploads.ACTUALS,)
 

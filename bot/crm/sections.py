@@ -4,16 +4,20 @@ Only there: the weekly digest in a channel never shows them."""
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from bot import calendar
 from bot import format as fmt
+from bot.checkins.models import CheckIn
 from bot.checkins.views import week_label
 from bot.crm import differences
 from bot.crm.differences import Difference
+from bot.crm.models import CheckinSource
 from bot.i18n import Locale, t
 from bot.roster.models import Role
 from bot.slack import blocks
 from bot.slack.blocks import Block
-from bot.slack.sections import HomeContext, Section
+from bot.slack.sections import DigestContext, HomeContext, Section
 from bot.text import one_line
 from bot.workspaces.models import Workspace
 
@@ -56,4 +60,39 @@ HOME_SECTIONS: tuple[Section[HomeContext], ...] = (
         build=_differences_home,
         audience=frozenset({Role.MANAGER, Role.ADMIN}),
     ),
+)
+
+
+def _sources_digest(context: DigestContext) -> list[Block]:
+    """A line saying whose results were checked against the CRM's figures (the rest: as reported). The
+    differences themselves stay with the managers (Home tab)."""
+    digest, session = context.digest, context.session
+    reported = {line.rep.id: line.rep for line in digest.lines if line.checked_in}
+    if session is None or not reported:
+        return []
+    checked = set(
+        session.scalars(
+            select(CheckIn.rep_id)
+            .join(CheckinSource, CheckinSource.checkin_id == CheckIn.id)
+            .where(CheckIn.team_id == digest.team_id, CheckIn.week_start == digest.week_start)
+            .where(CheckIn.rep_id.in_(set(reported)))
+        )
+    )
+    if not checked:
+        return []
+    names = sorted(
+        one_line(reported[rep_id].display_name or reported[rep_id].user_id, 40) for rep_id in checked
+    )
+    text = t(
+        "crm.digest.sources",
+        context.locale,
+        count=fmt.count(len(checked), context.locale),
+        total=fmt.count(len(reported), context.locale),
+        names=", ".join(names[:MAX_SHOWN]),
+    )
+    return [blocks.context(text)]
+
+
+DIGEST_SECTIONS: tuple[Section[DigestContext], ...] = (
+    Section("crm.sources", budget=1, build=_sources_digest),
 )

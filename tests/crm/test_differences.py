@@ -15,11 +15,12 @@ from bot.checkins.models import Confidence
 from bot.crm import checkin, differences, sections
 from bot.crm.actuals import record_rows
 from bot.crm.rows import NewAccount
+from bot.digests.service import Digest, RepLine
 from bot.errors import Invalid
 from bot.goals.models import Goal
 from bot.roster.models import Member, Role
 from bot.roster.policy import Caller
-from bot.slack.sections import HomeContext
+from bot.slack.sections import DigestContext, HomeContext
 from tests.factories import TEAM, member, rep_with_goal
 
 WEEK = date(2026, 11, 23)
@@ -71,3 +72,18 @@ def test_a_bad_threshold_is_refused(session: Session, typed: str) -> None:
     with pytest.raises(Invalid):
         differences.set_threshold(session, TEAM, typed, now=NOW)
     assert differences.threshold(session, TEAM) == Decimal(10)
+
+
+def test_the_digest_marks_whose_results_were_checked_against_the_crm(session: Session) -> None:
+    seeded(session)
+    rep = session.scalars(select(Member).where(Member.user_id == "UREP1")).one()
+    other = member(session, "UREP2", display_name="Sam")
+    lines = [RepLine(rep, None, checked_in=True), RepLine(other, None, checked_in=True)]
+    digest = Digest(TEAM, WEEK, lines, {}, {})
+    built = sections.DIGEST_SECTIONS[0].build(DigestContext(digest, "en", session))
+    assert [block["elements"][0]["text"] for block in built] == [
+        "📇 Checked against the CRM: 1 of 2 reps' results (Rita &lt;b&gt;); the others are as reported."
+    ]
+    later = Digest(TEAM, WEEK + timedelta(weeks=1), lines, {}, {})
+    assert sections.DIGEST_SECTIONS[0].build(DigestContext(later, "en", session)) == []
+    assert sections.DIGEST_SECTIONS[0].build(DigestContext(digest, "en", None)) == []
