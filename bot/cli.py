@@ -7,7 +7,7 @@ import logging
 import signal
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from types import FrameType
@@ -53,6 +53,9 @@ def _parser() -> argparse.ArgumentParser:
         description="Counts of outbox messages by status, and the latest failures with their error.",
     )
     _add_jobs(sub)
+    from bot.crm.cli import add_commands as add_crm_commands  # `import actuals`
+
+    add_crm_commands(sub)
     return parser
 
 
@@ -135,18 +138,30 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
-    if args.command == "migrate":
-        return migrate(settings)
-    if args.command == "run":
-        return run(settings)
-    if args.command == "deliveries":
-        return deliveries(settings)
-    if args.command == "secrets":
-        print(install_cli.rotate(settings, open_database(settings)))
-        return 0
+    """The subcommand's function; each feature's command line lives in its own package."""
+    commands: dict[str, Callable[[], int]] = {
+        "migrate": lambda: migrate(settings),
+        "run": lambda: run(settings),
+        "deliveries": lambda: deliveries(settings),
+        "secrets": lambda: _print(install_cli.rotate(settings, open_database(settings))),
+        "import": lambda: _import(args, settings),
+    }
+    if args.command in commands:
+        return commands[args.command]()
     if args.jobs_command == "list":
         return jobs_list()
     return jobs_run(settings, args.name, args.now)
+
+
+def _print(line: str) -> int:
+    print(line)
+    return 0
+
+
+def _import(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.crm.cli import import_actuals  # the CRM feature's importer loads only when it is asked for
+
+    return import_actuals(args, settings, open_database(settings))
 
 
 def open_database(settings: Settings, *, migrate: bool = True) -> Engine:

@@ -19,6 +19,7 @@ from bot.checkins import handlers as checkins
 from bot.checkins import jobs as checkin_jobs
 from bot.checkins import models as checkin_models
 from bot.checkins import sections as checkin_sections
+from bot.crm import handlers as crm
 from bot.crm.integrations import models as crm_connection_models
 from bot.db import Base
 from bot.delivery import jobs as delivery_jobs
@@ -139,7 +140,6 @@ FEATURES: tuple[Feature, ...] = (
         digest=recognition.DIGEST_SECTIONS,
         catalogs=recognition.CATALOGS,
     ),
-    Feature("crm_connections", models=crm_connection_models),  # the CRM connectors' table (issue 13)
     Feature(
         "incentives",
         incentives.register,
@@ -149,6 +149,16 @@ FEATURES: tuple[Feature, ...] = (
         catalogs=incentives.CATALOGS,
     ),
     Feature("installs", models=install_models),  # the OAuth install's tables (slack_sdk's stores)
+    Feature(
+        "crm",
+        crm.register,
+        models=crm.models,
+        home=crm.HOME_SECTIONS,
+        digest=crm.DIGEST_SECTIONS,
+        catalogs=crm.CATALOGS,
+        uploads=crm.UPLOADS,
+    ),
+    Feature("crm_connections", models=crm_connection_models),  # the CRM connectors' table (issue 13)
 )
 
 

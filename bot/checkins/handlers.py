@@ -12,6 +12,8 @@ from sqlalchemy.orm import Session
 from bot import calendar
 from bot.checkins import messages, service, views
 from bot.checkins.models import CheckIn, Confidence
+from bot.crm import checkin as crm
+from bot.crm.checkin_views import fields as crm_fields
 from bot.delivery.service import cancel, enqueue, find
 from bot.errors import FieldErrors, Invalid, NotAllowed, Stale
 from bot.goals.numbers import (
@@ -59,9 +61,11 @@ def checkin_view(
             raise Invalid("checkin.no_goals")
         given = {c.goal_id: c for c in service.checkins_of(session, rep_id=rep.id, week_start=week)}
         extra = _accounts_field(session, rep, goals, week, caller.locale)
+        from_crm = crm.figures(session, rep.team_id, rep.id, week, (item.goal for item in goals))
     previous = {
         goal_id: _as_strings(c, goals_unit(goals, goal_id), caller.locale) for goal_id, c in given.items()
     }
+    crm.prefill(previous, from_crm)  # a goal not answered yet shows the CRM's figure
     help_requested = any(c.needs_help for c in given.values())
     metadata = {"week": week.isoformat(), "rep": caller.member.id, "response_url": response_url}
     return views.checkin_modal(
@@ -73,6 +77,7 @@ def checkin_view(
         metadata=metadata,
         notice=notice,
         extra=extra,
+        per_goal=crm_fields(from_crm, caller.locale),
     )
 
 
@@ -177,6 +182,9 @@ def check_in(request: Interaction[CheckinMetadata]) -> None:
         raise NotAllowed("checkin.not_yours")
     answers = CHECKIN_FORM.from_view(request.view)
     accounts = _accounts_of(request.view)
+    reasons = crm.reasons_of(submitted_values(request.view))
+    if not isinstance(answers, FieldErrors):
+        answers = _crm_reasons_missing(deps, caller, request.metadata.week, answers, reasons) or answers
     if isinstance(answers, FieldErrors) or isinstance(accounts, str):
         errors = answers if isinstance(answers, FieldErrors) else FieldErrors()
         reject(
@@ -185,11 +193,19 @@ def check_in(request: Interaction[CheckinMetadata]) -> None:
             caller.locale,
         )
         return
-    record(deps, caller, request.metadata.week, answers, accounts)  # CheckInRecorded refreshes the Home tabs
+    record(deps, caller, request.metadata.week, answers, accounts, reasons=reasons)  # refreshes Home
     request.ack()
     deps.kick()
     answer = checked_in_answer(deps, caller, request.metadata.week, needs_help=answers[0].needs_help)
     tell(request.client, caller.member.user_id, answer, response_url=request.metadata.response_url)
+
+
+def _crm_reasons_missing(
+    deps: Deps, caller: Caller, week: date, answers: list[service.Answer], reasons: dict[int, str]
+) -> FieldErrors:
+    """A result that differs from the CRM's figure needs a reason (`bot.crm.checkin`)."""
+    with deps.session_factory() as session:
+        return crm.check_reasons(session, caller.team_id, caller.member.id, week, answers, reasons=reasons)
 
 
 def _accounts_of(view: dict[str, Any]) -> int | str | bool | None:
@@ -240,7 +256,13 @@ def register(app: App, deps: Deps, commands: Commands) -> None:
 
 
 def record(
-    deps: Deps, caller: Caller, week: date, answers: list[service.Answer], accounts: int | bool | None = False
+    deps: Deps,
+    caller: Caller,
+    week: date,
+    answers: list[service.Answer],
+    accounts: int | bool | None = False,
+    *,
+    reasons: dict[int, str] | None = None,
 ) -> None:
     """Save the check-in (and the week's new accounts, when asked), turn the nudge into "done", and tell
     the manager if the rep asked for help."""
@@ -253,6 +275,7 @@ def record(
             closed_at = calendar.digest_time(workspace, week)
             raise Stale("answers.stale.week_closed", week=views.week_label(week, caller.locale), at=closed_at)
         service.save_checkin(session, rep=rep, week_start=week, answers=answers, now=now)
+        crm.keep(session, rep.team_id, rep.id, week, reasons or {}, now=now)  # the CRM's figure beside it
         if accounts is not False:
             expansion.record_week(
                 session, rep, week, int(accounts) if accounts is not None else None, now=now

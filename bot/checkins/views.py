@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -15,7 +15,7 @@ from bot.slack import blocks
 from bot.slack.ids import Action, CallbackId, CheckinBlock
 from bot.text import Mrkdwn, join, one_line
 
-MAX_GOALS_IN_MODAL = 15  # 5 blocks a goal: well inside Slack's 100 blocks a modal
+MAX_GOALS_IN_MODAL = 15  # 5 blocks a goal, 6 with a CRM figure: inside Slack's 100 blocks a modal
 CONFIDENCE_EMOJI = {Confidence.ON_TRACK: "🟢", Confidence.AT_RISK: "🟡", Confidence.OFF_TRACK: "🔴"}
 
 
@@ -122,9 +122,16 @@ def _note_input(block_id: str, label: str, initial: str | None) -> blocks.Block:
 
 
 def _goal_part(
-    item: GoalWeek, week: int, before: dict[str, str], options: list[dict[str, Any]], locale: Locale
+    item: GoalWeek,
+    week: int,
+    before: dict[str, str],
+    options: list[dict[str, Any]],
+    locale: Locale,
+    *,
+    under_result: Sequence[blocks.Block] = (),
 ) -> list[blocks.Block]:
-    """One goal's five blocks: its title, result, confidence, highlights and blockers."""
+    """One goal's five blocks: its title, result, confidence, highlights and blockers (and, under the
+    result, another feature's blocks for it: the CRM's figure)."""
     goal = item.goal
     target = format_amount(item.week_target, goal.unit, locale)
     return [
@@ -134,6 +141,7 @@ def _goal_part(
             t("checkin.result", locale, week=week, target=target),
             _result_input(before, locale),
         ),
+        *under_result,
         blocks.input_block(
             f"{CheckinBlock.CONFIDENCE}:{goal.id}",
             t("checkin.confidence", locale),
@@ -149,15 +157,19 @@ def _goal_part(
 
 
 def _goals_part(
-    goals: list[GoalWeek], week_start: date, previous: dict[int, dict[str, str]], locale: Locale
+    goals: list[GoalWeek],
+    week_start: date,
+    previous: dict[int, dict[str, str]],
+    locale: Locale,
+    per_goal: Mapping[int, Sequence[blocks.Block]],
 ) -> list[blocks.Block]:
     """The first MAX_GOALS_IN_MODAL goals, and a line saying how many were left out."""
     options = _confidence_options(locale)
     body: list[blocks.Block] = []
     for item in goals[:MAX_GOALS_IN_MODAL]:
-        body += _goal_part(
-            item, calendar.iso_week_number(week_start), previous.get(item.goal.id, {}), options, locale
-        )
+        before = previous.get(item.goal.id, {})
+        week = calendar.iso_week_number(week_start)
+        body += _goal_part(item, week, before, options, locale, under_result=per_goal.get(item.goal.id, ()))
     if len(goals) > MAX_GOALS_IN_MODAL:
         body.append(blocks.context(t("checkin.too_many", locale, shown=MAX_GOALS_IN_MODAL, total=len(goals))))
     return body
@@ -184,13 +196,15 @@ def checkin_modal(
     metadata: dict[str, Any],
     notice: str | None = None,
     extra: Sequence[blocks.Block] = (),
+    per_goal: Mapping[int, Sequence[blocks.Block]] | None = None,
 ) -> dict[str, Any]:
     """One modal for all of the rep's active goals that week. `previous`: answers given before, by goal;
     `notice`: why this week and not the one asked for (that one has closed); `extra`: other features'
-    fields for the week (the reviews' new accounts), before the help box."""
+    fields for the week (the reviews' new accounts), before the help box; `per_goal`: other features'
+    blocks under a goal's result (the CRM's figure), by goal id."""
     body: list[blocks.Block] = [blocks.section(notice, block_id="week_closed")] if notice else []
     body.append(blocks.section(t("checkin.intro", locale, week=week_label(week_start, locale))))
-    body += _goals_part(goals, week_start, previous, locale)
+    body += _goals_part(goals, week_start, previous, locale, per_goal or {})
     body += extra
     body.append(_help_part(help_requested, locale))
     return blocks.modal(

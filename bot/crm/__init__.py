@@ -1,1 +1,24 @@
-"""CRM data in Pacer: connectors, spreadsheet import and actuals from the system of record."""
+"""CRM data in Pacer (issue 13): actuals — figures from a CRM or a spreadsheet, with their source — and
+what they do in check-ins and for managers. Connectors (Zoho CRM, Fxiaoke) live in `integrations/`.
+
+Models (`bot.crm.models`, migration 0013): `Actual` (team, rep, ISO week and day, goal `Metric`, amount,
+currency or "count", source `import` / `crm:<provider>`, external id unique per team + source + metric),
+`PipelineSnapshot`, `CheckinSource` (the CRM's figure and the rep's reason beside a check-in),
+`CrmSettings` (the difference threshold, percent).
+
+Modules:
+- `rows`: `ClosedDeal`, `NewAccount`, `PipelineFigure` — what a connector yields.
+- `actuals` (no Slack): `Figure`, `Counts`, `store` (batched upsert: bulk INSERT of new keys, bulk UPDATE
+  of changed ones, nothing for unchanged; `dry_run`), `record_rows(session, team_id, provider, owner_map,
+  rows, now=)` → `Recorded(counts, pipeline, unmapped)`, `natural_key`.
+- `importing` (no Slack): `check(session, team_id, stream, emails=)` streams a CSV (UTF-8, BOM, GB18030)
+  into `Checked(figures, errors: LineError, lines)`; `check_bytes` (XLSX via `bot.spreadsheets`), `run`
+  (the import or its dry run), `template`, `recognizes`, `read_day` (dates and ISO weeks).
+- `cli`: `pacer import actuals FILE [--workspace T…] [--dry-run]`. `lookup`: emails → Slack ids.
+- `uploads`: the `crm.actuals` `Upload` (admins) and its **Import** / **Cancel** buttons; `views`.
+- `checkin` (no Slack): `figures`, `prefill`, `reasons_of`, `check_reasons`, `keep` — called by the check-in
+  handlers; `checkin_views.fields` is the CRM line under a goal's result.
+- `differences`: `material`, `threshold`, `set_threshold`; `sections.HOME_SECTIONS` (managers, admins).
+- `handlers`: `/pacer crm import` (the template to the admin's DM, `messages`), `/pacer crm threshold`.
+- `demo.seed_actuals`. Benchmark: `python -m benchmarks.crm_import`.
+"""

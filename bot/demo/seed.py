@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from bot import calendar
 from bot.checkins.models import Confidence
 from bot.checkins.service import Answer, save_checkin
+from bot.crm.demo import seed_actuals
 from bot.db import make_session_factory
 from bot.demo.people import DIGEST_CHANNEL, GENERAL_CHANNEL, PEOPLE, TEAM_ID, VENDORS, Person, reps
 from bot.feedback import service as feedback
@@ -59,6 +60,7 @@ def seed(engine: Engine, *, now: datetime, anonymity_key: bytes) -> None:
         seed_review(session, members["U0ADMIN"], teams, now=now)
         seed_recognition(session, members["U0ADMIN"], teams, channel=GENERAL_CHANNEL, now=now)
         seed_incentives(session, roster.caller_for(members["U0ADMIN"], workspace, ADMINS), now=now)
+        seed_actuals(session, [members[r.user_id] for r in reps()], week - calendar.WEEK, now=now)
 
 
 def _settings(session: Session) -> None:

@@ -69,6 +69,7 @@ class Group(StrEnum):
     REVIEWS = "reviews"
     RECOGNITION = "recognition"
     INCENTIVES = "incentives"
+    CRM = "crm"
     SETTINGS = "settings"
 
 

@@ -2,7 +2,7 @@
 what the manager review's development action links to (none, a training course or an incentive, by id)
 
 Revision ID: 0014
-Revises: 0012
+Revises: 0013
 Create Date: 2026-12-01 18:45:00
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 import bot.db.base  # noqa: F401  (custom column types)
 
 revision: str = "0014"
-down_revision: str | None = '0012'
+down_revision: str | None = '0013'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -66,6 +66,8 @@ HELP = {
         "setup reviews",
         "kudos boost @manager <points>",
         "setup recognition",
+        "crm import",
+        "crm threshold <percent>",
         "manager add @user",
         "manager remove @user",
         "incentives plan [<id>]",
@@ -114,8 +116,18 @@ def test_the_readme_lists_exactly_the_routers_commands() -> None:
 
 
 GROUP_NAMES = {
-    "en": ["Check-ins", "Goals", "Team", "Feedback", "Reviews", "Recognition", "Incentives", "Settings"],
-    "zh": ["每周汇报", "目标", "团队", "反馈", "绩效评估", "表彰", "激励", "设置"],
+    "en": [
+        "Check-ins",
+        "Goals",
+        "Team",
+        "Feedback",
+        "Reviews",
+        "Recognition",
+        "Incentives",
+        "CRM",
+        "Settings",
+    ],
+    "zh": ["每周汇报", "目标", "团队", "反馈", "绩效评估", "表彰", "激励", "CRM 数据", "设置"],
 }
 
 

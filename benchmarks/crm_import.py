@@ -1,0 +1,197 @@
+"""How fast a spreadsheet of actuals imports (issue 13): 100,000 rows from a CSV against a 1,000-row
+baseline in the same process, on SQLite and PostgreSQL: rows per second, the peak memory the import
+allocates (tracemalloc, measured in a run of its own), and that importing the same file again writes
+nothing (no INSERT or UPDATE reaches the database).
+
+    .venv/bin/python -m benchmarks.crm_import [--rows 100000] [--databases sqlite,postgresql]
+        [--postgres-url postgresql://postgres@127.0.0.1:5432/test]   (default: $TEST_DATABASE_URL)
+
+The goal: 100,000 rows under 10 s and 200 MB, and a re-import writing nothing. A benchmark prints
+figures; it never fails on a timing."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import platform
+import tempfile
+import time
+import tracemalloc
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import Engine, event, insert, text
+from sqlalchemy.orm import Session
+
+from benchmarks.reviews import database
+from bot.crm import importing
+from bot.db import make_session_factory
+from bot.db.migrate import upgrade
+from bot.roster.models import Member, Role
+from bot.workspaces.models import Workspace
+
+NOW = datetime(2026, 12, 1, 9, tzinfo=UTC)
+REPS = 50
+METRICS = (("revenue", "USD"), ("deals_closed", ""), ("new_accounts", ""), ("calls", ""))
+
+
+@dataclass
+class Run:
+    label: str
+    rows: int
+    seconds: float
+    cpu: float
+    written: int
+    writes: int  # INSERT and UPDATE statements that reached the database
+    server_cpu: float | None  # the PostgreSQL backend's CPU seconds, when it runs on this machine
+
+
+def write_csv(path: Path, rows: int) -> None:
+    with path.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(importing.HEADER)
+        first = date(2026, 1, 5)
+        for n in range(rows):
+            metric, currency = METRICS[n % len(METRICS)]
+            amount = f"{(n % 997) * 13 + 0.5:.2f}" if metric == "revenue" else str(n % 7 + 1)
+            day = first + timedelta(days=n % 330)
+            writer.writerow((f"UREP{n % REPS:03d}", day.isoformat(), metric, amount, currency, f"X-{n}"))
+
+
+def seed(engine: Engine, team_ids: list[str]) -> None:
+    with make_session_factory(engine).begin() as session:
+        for team_id in team_ids:
+            session.add(Workspace(team_id=team_id))
+            session.flush()
+            rows = [
+                {"team_id": team_id, "user_id": f"UREP{n:03d}", "role": Role.REP, "display_name": ""}
+                for n in range(REPS)
+            ]
+            session.execute(insert(Member), rows)
+
+
+def import_once(session: Session, team_id: str, path: Path) -> tuple[int, int]:
+    with path.open("rb") as stream:
+        checked = importing.check(session, team_id, stream)
+    assert checked.clean, checked.errors[:3]
+    counts = importing.run(session, team_id, checked, now=NOW)
+    session.commit()
+    return checked.lines, counts.written
+
+
+def timed(engine: Engine, label: str, team_id: str, path: Path) -> Run:
+    writes = 0
+
+    def count(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        nonlocal writes
+        writes += statement.lstrip().upper().startswith(("INSERT", "UPDATE"))
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        with make_session_factory(engine)() as session:
+            backend = _backend(session)
+            server = _cpu_of(backend)
+            start, start_cpu = time.perf_counter(), time.process_time()
+            rows, written = import_once(session, team_id, path)
+            seconds, cpu = time.perf_counter() - start, time.process_time() - start_cpu
+            after = _cpu_of(backend)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    server_cpu = after - server if after is not None and server is not None else None
+    return Run(label, rows, seconds, cpu, written, writes, server_cpu)
+
+
+def _backend(session: Session) -> int | None:
+    if session.get_bind().dialect.name != "postgresql":
+        return None
+    pid = session.execute(text("SELECT pg_backend_pid()")).scalar_one()
+    session.commit()
+    return int(pid)
+
+
+def _cpu_of(pid: int | None) -> float | None:
+    """A local process's user + system CPU seconds (/proc), or None."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def peak_memory(engine: Engine, team_id: str, path: Path) -> float:
+    """MB allocated at the peak of an import into an empty workspace (its own run: tracemalloc is slow)."""
+    tracemalloc.start()
+    try:
+        with make_session_factory(engine)() as session:
+            import_once(session, team_id, path)
+        return tracemalloc.get_traced_memory()[1] / 1e6
+    finally:
+        tracemalloc.stop()
+
+
+def run(engine: Engine, rows: int, folder: Path) -> tuple[list[Run], float, float]:
+    upgrade(engine)
+    seed(engine, ["TSMALL", "TBIG", "TMEM", "TMEMSMALL"])
+    small, big = folder / "small.csv", folder / "big.csv"
+    write_csv(small, 1_000)
+    write_csv(big, rows)
+    runs = [
+        timed(engine, "1,000 rows (baseline)", "TSMALL", small),
+        timed(engine, "1,000 rows again", "TSMALL", small),
+        timed(engine, f"{rows:,} rows", "TBIG", big),
+        timed(engine, f"{rows:,} rows again", "TBIG", big),
+    ]
+    return runs, peak_memory(engine, "TMEMSMALL", small), peak_memory(engine, "TMEM", big)
+
+
+def report(kind: str, runs: list[Run], memory: tuple[float, float], size: int) -> None:
+    print(kind)
+    print(
+        f"  {'what':<26} {'seconds':>8} {'CPU s':>6} {'server CPU s':>13} {'rows/s':>9} {'written':>8} "
+        f"{'INSERT/UPDATE':>14}"
+    )
+    for r in runs:
+        server = f"{r.server_cpu:.2f}" if r.server_cpu is not None else "-"
+        print(
+            f"  {r.label:<26} {r.seconds:>8.2f} {r.cpu:>6.2f} {server:>13} {r.rows / r.seconds:>9,.0f} "
+            f"{r.written:>8,} {r.writes:>14,}"
+        )
+    base, big, again = runs[0], runs[2], runs[3]
+    print(f"  peak memory (tracemalloc): 1,000 rows {memory[0]:.1f} MB, {size:,} rows {memory[1]:.1f} MB")
+    ratio = (big.seconds / big.rows) / (base.seconds / base.rows)
+    print(f"  ratio per row, big ÷ baseline: {ratio:.2f}×")
+    met = big.seconds < 10 and memory[1] < 200 and again.written == again.writes == 0
+    print(f"  goal: under 10 s and 200 MB, re-import writes nothing: {'met' if met else 'NOT met'}\n")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--databases", default="sqlite,postgresql")
+    default_url = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
+    parser.add_argument("--postgres-url", default=default_url)
+    args = parser.parse_args()
+    print(
+        f"# CRM actuals import, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}; {REPS} reps, 4 metrics, a CSV in UTF-8; "
+        f"load average {os.getloadavg()[0]:.1f} (other work on the machine shows in wall time, not CPU)\n"
+    )
+    with tempfile.TemporaryDirectory(prefix="pacer-crm-bench-") as folder:
+        for kind in args.databases.split(","):
+            try:
+                with database(kind, args.postgres_url) as engine:
+                    runs, small_mb, big_mb = run(engine, args.rows, Path(folder))
+            except Exception as error:  # a database that is not there is a note, not a failure
+                if kind == "sqlite":
+                    raise
+                print(f"{kind}: skipped ({error.__class__.__name__}: {error})\n")
+                continue
+            report(kind, runs, (small_mb, big_mb), args.rows)
+
+
+if __name__ == "__main__":
+    main()
