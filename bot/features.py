@@ -48,6 +48,7 @@ from bot.scheduler.job import Job
 from bot.slack.commands import Commands
 from bot.slack.deps import Deps
 from bot.slack.sections import DigestContext, HomeContext, Pages, Section, SetupSection
+from bot.training import handlers as training
 from bot.workspaces import handlers as workspaces
 from bot.workspaces import models as workspace_models
 from bot.workspaces import views as workspace_views
@@ -123,6 +124,7 @@ FEATURES: tuple[Feature, ...] = (
         home=review_sections.HOME_SECTIONS,
         catalogs=reviews.CATALOGS,
     ),
+    Feature("training", training.register, models=training.models, catalogs=training.CATALOGS),
 )
 
 
