@@ -51,6 +51,9 @@ def _parser() -> argparse.ArgumentParser:
         description="Counts of outbox messages by status, and the latest failures with their error.",
     )
     _add_jobs(sub)
+    from bot.training.cli import add_commands as add_training_commands
+
+    add_training_commands(sub)  # `pacer courses import PATH`
     return parser
 
 
@@ -139,6 +142,10 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return run(settings)
     if args.command == "deliveries":
         return deliveries(settings)
+    if args.command == "courses":
+        from bot.training.cli import run_import
+
+        return run_import(open_database(settings), args.path, args.team)
     if args.jobs_command == "list":
         return jobs_list()
     return jobs_run(settings, args.name, args.now)
