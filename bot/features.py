@@ -124,7 +124,15 @@ FEATURES: tuple[Feature, ...] = (
         home=review_sections.HOME_SECTIONS,
         catalogs=reviews.CATALOGS,
     ),
-    Feature("training", training.register, models=training.models, catalogs=training.CATALOGS),
+    Feature(
+        "training",
+        training.register,
+        training.JOBS,
+        models=training.models,
+        home=training.HOME_SECTIONS,
+        digest=training.DIGEST_SECTIONS,
+        catalogs=training.CATALOGS,
+    ),
 )
 
 

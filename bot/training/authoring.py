@@ -112,14 +112,18 @@ class _Checker:
         for key_node, value_node in node.value:
             name = str(key_node.value) if isinstance(key_node, ScalarNode) else ""
             if name not in allowed:
-                self.fail(key_node, "training.file.unknown_key", field=name[:40], allowed=", ".join(sorted(allowed)))
+                self.fail(
+                    key_node, "training.file.unknown_key", field=name[:40], allowed=", ".join(sorted(allowed))
+                )
             elif name in found:
                 self.fail(key_node, "training.file.duplicate_key", field=name)
             else:
                 found[name] = (key_node, value_node)
         return found
 
-    def text(self, entry: tuple[Node, Node] | None, name: str, limit: int, *, at: Node, **values: Any) -> str | None:
+    def text(
+        self, entry: tuple[Node, Node] | None, name: str, limit: int, *, at: Node, **values: Any
+    ) -> str | None:
         """A required string of at most `limit` characters."""
         if entry is None:
             self.fail(at, "training.file.missing", field=name, **values)
@@ -180,8 +184,9 @@ def _course(checker: _Checker, root: Node, name: str) -> CourseSpec | None:
     if not top and not isinstance(root, MappingNode):
         return None
     title = checker.text(top.get("title"), "title", TITLE_MAX, at=root)
-    category, language = _choice(checker, top, root, "category", [c.value for c in Category]), _choice(
-        checker, top, root, "language", list(LANGUAGES)
+    category, language = (
+        _choice(checker, top, root, "category", [c.value for c in Category]),
+        _choice(checker, top, root, "language", list(LANGUAGES)),
     )
     pass_mark = checker.integer(top["pass_mark"][1], "pass_mark", 0, 100) if "pass_mark" in top else None
     slug = _slug(checker, top, name)
@@ -191,10 +196,14 @@ def _course(checker: _Checker, root: Node, name: str) -> CourseSpec | None:
     return CourseSpec(slug, title, Category(category), language, pass_mark, tuple(lessons))
 
 
-def _choice(checker: _Checker, top: dict[str, tuple[Node, Node]], root: Node, key: str, allowed: list[str]) -> str | None:
+def _choice(
+    checker: _Checker, top: dict[str, tuple[Node, Node]], root: Node, key: str, allowed: list[str]
+) -> str | None:
     value = checker.text(top.get(key), key, 40, at=root)
     if value is not None and value not in allowed:
-        checker.fail(top[key][1], "training.file.not_one_of", field=key, value=value, allowed=", ".join(allowed))
+        checker.fail(
+            top[key][1], "training.file.not_one_of", field=key, value=value, allowed=", ".join(allowed)
+        )
         return None
     return value
 
@@ -241,14 +250,18 @@ def _lesson(checker: _Checker, node: Node, number: int) -> LessonSpec | None:
     if links is not None and (len(links) > LINKS_MAX or not all(URL.fullmatch(link) for link in links)):
         checker.fail(keys["links"][1], "training.file.bad_links", lesson=number, max=LINKS_MAX)
         links = None
-    image = checker.text(keys.get("image"), "image", URL_MAX, at=node, lesson=number) if "image" in keys else ""
+    image = (
+        checker.text(keys.get("image"), "image", URL_MAX, at=node, lesson=number) if "image" in keys else ""
+    )
     if image and not URL.fullmatch(image):
         checker.fail(keys["image"][1], "training.file.bad_url", field="image", lesson=number)
         image = None
-    question = _question(checker, keys["question"][1], number) if "question" in keys else False
-    if text is None or links is None or image is None or question is None:
+    question = _question(checker, keys["question"][1], number) if "question" in keys else None
+    if "question" in keys and question is None:
         return None
-    return LessonSpec(text, tuple(links), image or None, question or None)
+    if text is None or links is None or image is None:
+        return None
+    return LessonSpec(text, tuple(links), image or None, question)
 
 
 def _question(checker: _Checker, node: Node, number: int) -> Question | None:
@@ -256,20 +269,32 @@ def _question(checker: _Checker, node: Node, number: int) -> Question | None:
     if not keys:
         return None
     prompt = checker.text(keys.get("prompt"), "prompt", PROMPT_MAX, at=node, lesson=number)
-    options = checker.strings(keys["options"][1], "options", OPTION_MAX, lesson=number) if "options" in keys else None
+    options = (
+        checker.strings(keys["options"][1], "options", OPTION_MAX, lesson=number)
+        if "options" in keys
+        else None
+    )
     if "options" not in keys:
         checker.fail(node, "training.file.missing", field="options", lesson=number)
     elif options is not None and not OPTIONS[0] <= len(options) <= OPTIONS[1]:
-        checker.fail(keys["options"][1], "training.file.option_count", lesson=number, low=OPTIONS[0], high=OPTIONS[1])
+        checker.fail(
+            keys["options"][1], "training.file.option_count", lesson=number, low=OPTIONS[0], high=OPTIONS[1]
+        )
         options = None
     answer = _answer(checker, keys, node, number, len(options) if options else OPTIONS[1])
-    explain = checker.text(keys.get("explain"), "explain", EXPLAIN_MAX, at=node, lesson=number) if "explain" in keys else ""
+    explain = (
+        checker.text(keys.get("explain"), "explain", EXPLAIN_MAX, at=node, lesson=number)
+        if "explain" in keys
+        else ""
+    )
     if prompt is None or options is None or answer is None or explain is None:
         return None
     return Question(prompt, tuple(options), answer, explain)
 
 
-def _answer(checker: _Checker, keys: dict[str, tuple[Node, Node]], at: Node, number: int, count: int) -> int | None:
+def _answer(
+    checker: _Checker, keys: dict[str, tuple[Node, Node]], at: Node, number: int, count: int
+) -> int | None:
     """Exactly one correct option: its index, from 0."""
     if "answer" not in keys:
         checker.fail(at, "training.file.no_answer", lesson=number)

@@ -41,28 +41,38 @@ def files_at(path: Path) -> list[Path]:
 def run_import(engine: Engine, path: Path, team: str | None) -> int:
     found = files_at(path)
     if not found or not all(p.is_file() for p in found):
-        print(f"pacer: no course file at {path}", file=sys.stderr)
+        _say(f"pacer: no course file at {path}", error=True)
         return 2
     too_big = [p for p in found if p.stat().st_size > FILE_MAX]
     if too_big:
-        print(f"pacer: {too_big[0]} is larger than {FILE_MAX // 1024} KB", file=sys.stderr)
+        _say(f"pacer: {too_big[0]} is larger than {FILE_MAX // 1024} KB", error=True)
         return 1
     with make_session_factory(engine).begin() as session:
         teams = list(session.scalars(select(Workspace.team_id)))
         team_id = team or (teams[0] if len(teams) == 1 else None)
         if team_id is None:
-            print("pacer: say which workspace with --team (the database has several, or none yet)", file=sys.stderr)
+            _say(
+                "pacer: say which workspace with --team (the database has several, or none yet)",
+                error=True,
+            )
             return 2
         results = import_files(session, team_id, [(p.name, p.read_bytes()) for p in found], now=utcnow())
         for result in results:
             if result.loaded is not None:
                 course = result.loaded.course
-                print(f"{result.name}: {result.loaded.outcome.value} ({course.slug}, {course.language}, "
-                      f"version {course.version}, {course.lesson_count} lessons)")
+                _say(
+                    f"{result.name}: {result.loaded.outcome.value} ({course.slug}, {course.language}, "
+                    f"version {course.version}, {course.lesson_count} lessons)"
+                )
             for error in result.errors:
-                print(f"{result.name}: {unescape(describe(error, 'en'))}", file=sys.stderr)
+                _say(f"{result.name}: {unescape(describe(error, 'en'))}", error=True)
         failed = any(result.errors for result in results)
         if failed:
-            print("pacer: nothing was loaded; fix the problems above and import again", file=sys.stderr)
+            _say("pacer: nothing was loaded; fix the problems above and import again", error=True)
             session.rollback()
     return 1 if failed else 0
+
+
+def _say(line: str, *, error: bool = False) -> None:
+    """A command line answers on stdout, and its problems on stderr."""
+    (sys.stderr if error else sys.stdout).write(line + "\n")

@@ -45,7 +45,9 @@ def load(session: Session, team_id: str, spec: CourseSpec, *, now: datetime) -> 
     ensure_workspace(session, team_id)
     digest = spec.content_hash()
     course = session.scalar(
-        select(Course).where(Course.team_id == team_id, Course.slug == spec.slug, Course.language == spec.language)
+        select(Course).where(
+            Course.team_id == team_id, Course.slug == spec.slug, Course.language == spec.language
+        )
     )
     if course is not None and course.content_hash == digest:
         return Loaded(course, Outcome.UNCHANGED)
@@ -93,7 +95,9 @@ def _move_in_progress(session: Session, course: Course) -> None:
     )
 
 
-def import_files(session: Session, team_id: str, files: Iterable[tuple[str, bytes]], *, now: datetime) -> list[FileResult]:
+def import_files(
+    session: Session, team_id: str, files: Iterable[tuple[str, bytes]], *, now: datetime
+) -> list[FileResult]:
     """Each file checked; only when every file is clean is any loaded (all or nothing)."""
     parsed = [(name, read(name, data)) for name, data in files]
     if any(result.errors for _, result in parsed):
@@ -128,7 +132,11 @@ def lesson_at(session: Session, course: Course, version: int, position: int) -> 
 
 
 def all_courses(session: Session, team_id: str) -> list[Course]:
-    return list(session.scalars(select(Course).where(Course.team_id == team_id).order_by(Course.slug, Course.language)))
+    return list(
+        session.scalars(
+            select(Course).where(Course.team_id == team_id).order_by(Course.slug, Course.language)
+        )
+    )
 
 
 def course_named(session: Session, team_id: str, name: str, language: str | None = None) -> Course:

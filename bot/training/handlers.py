@@ -1,18 +1,146 @@
-"""The training feature's listeners and `/pacer` subcommands."""
+"""The training feature's listeners and `/pacer` subcommands: `/pacer train` (assign), `/pacer training`
+(the report), `/pacer course import` (how to upload a course), `/pacer courses` (the list); the lesson
+buttons (an answer, "Next lesson", "Finish", the confidence levels). `handlers` also holds what
+bot/features.py names (`JOBS`, `models`, `CATALOGS`, the sections), so the feature is one line there."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from importlib import resources
+from typing import Any
 
 from slack_bolt import App
+from sqlalchemy.orm import Session
 
-from bot.slack.commands import Commands
+from bot.delivery.service import enqueue
+from bot.roster.models import Member
+from bot.slack.commands import ADMINS, EVERYONE, MANAGERS, Commands, Group
 from bot.slack.deps import Deps
-from bot.training import models
+from bot.slack.idempotency import claim
+from bot.slack.interaction import Interaction, NoMetadata, acts
+from bot.training import messages, models, progress, report, views
+from bot.training.jobs import JOBS
+from bot.training.sections import DIGEST_SECTIONS, HOME_SECTIONS
 
-__all__ = ["CATALOGS", "models", "register"]
+__all__ = ["CATALOGS", "DIGEST_SECTIONS", "HOME_SECTIONS", "JOBS", "models", "register"]
 CATALOGS = resources.files("bot.training") / "i18n"
 
 
 def register(app: App, deps: Deps, commands: Commands) -> None:
-    """Training's listeners and subcommands."""
+    """Training's subcommands and lesson buttons."""
+    _add_commands(commands)
+
+    @app.action(re.compile(f"^{views.ANSWER}[0-5]$"))
+    @acts(deps)
+    def answer_quiz(request: Interaction[NoMetadata]) -> None:
+        request.ack()
+        request.replace_message(_answer(deps, request))
+
+    @app.action(views.NEXT)
+    @acts(deps)
+    def request_lesson(request: Interaction[NoMetadata]) -> None:
+        request.ack()
+        _next(deps, request)
+        deps.kick()
+
+    @app.action(views.FINISH)
+    @acts(deps)
+    def finish_course(request: Interaction[NoMetadata]) -> None:
+        request.ack()
+        request.replace_message(_finish(deps, request))
+
+    @app.action(re.compile(f"^{views.CONFIDENCE}[1-5]$"))
+    @acts(deps)
+    def rate_confidence(request: Interaction[NoMetadata]) -> None:
+        request.ack()
+        request.replace_message(_confidence_given(deps, request))
+        deps.kick()
+
+
+def _add_commands(commands: Commands) -> None:
+    commands.add_group(
+        Group.TRAINING,
+        (
+            10,
+            "training [@rep | vendor <name> | course <name>]",
+            "training.help.training",
+            EVERYONE,
+            report.show,
+        ),
+        (
+            20,
+            "train @rep|team <name>|vendor <name>|everyone <course> due <YYYY-MM-DD> [optional] "
+            "[recertify <N> days]",
+            "training.help.train",
+            MANAGERS,
+            report.train,
+        ),
+        (30, "courses", "training.help.courses", MANAGERS, report.list_courses),
+        (40, "course import", "training.help.import", ADMINS, report.explain_import),
+    )
+
+
+def _answer(deps: Deps, request: Interaction[NoMetadata]) -> dict[str, Any]:
+    """A quiz answer: recorded once, the lesson shown again with right or wrong and the explanation."""
+    progress_id, lesson_id, chosen = request.value(_ints(3))
+    with deps.session_factory.begin() as session:
+        claim(session)
+        rep = _rep(session, request)
+        answered = progress.answer(session, rep, progress_id, lesson_id, chosen, now=deps.clock())
+        own, course = progress.own_progress(session, rep, progress_id)
+        return views.answered_message(own, course, answered, request.locale)
+
+
+def _next(deps: Deps, request: Interaction[NoMetadata]) -> None:
+    """ "Next lesson": the following lesson through the outbox, if the button is on the latest one."""
+    progress_id, position = request.value(_ints(2))
+    with deps.session_factory.begin() as session:
+        claim(session)
+        step = progress.request_next(session, _rep(session, request), progress_id, position, now=deps.clock())
+        enqueue(session, [messages.step_message(session, step)], now=deps.clock())
+
+
+def _finish(deps: Deps, request: Interaction[NoMetadata]) -> dict[str, Any]:
+    progress_id, position = request.value(_ints(2))
+    with deps.session_factory.begin() as session:
+        claim(session)
+        rep = _rep(session, request)
+        done, course = progress.finish(session, rep, progress_id, position, now=deps.clock())
+        return views.finished_message(done, course, progress.passed(done, course), request.locale)
+
+
+def _confidence_given(deps: Deps, request: Interaction[NoMetadata]) -> dict[str, Any]:
+    """The confidence level, before or after; before, the first lesson follows at once."""
+    progress_id, when, level = request.value(_confidence)
+    with deps.session_factory.begin() as session:
+        claim(session)
+        rep = _rep(session, request)
+        rated, course = progress.rate_confidence(session, rep, progress_id, when, level)
+        if when == "before" and rated.next_position == 0:
+            today = rated.last_sent_on or deps.clock().date()
+            step = progress.advance(session, rep, course, rated, today)
+            if step is not None:
+                enqueue(session, [messages.step_message(session, step)], now=deps.clock())
+        return views.confidence_noted(rated, course, when, request.locale)
+
+
+def _rep(session: Session, request: Interaction[NoMetadata]) -> Member:
+    return session.get_one(Member, request.caller.member.id)
+
+
+def _ints(count: int) -> Callable[[str], tuple[int, ...]]:
+    def parse(value: str) -> tuple[int, ...]:
+        parts = value.split(":")
+        if len(parts) != count or not all(p.isdigit() and len(p) <= 12 for p in parts):
+            raise ValueError(value)
+        return tuple(int(p) for p in parts)
+
+    return parse
+
+
+def _confidence(value: str) -> tuple[int, str, int]:
+    progress_id, when, level = value.split(":")
+    if when not in {"before", "after"} or not progress_id.isdigit() or len(progress_id) > 12:
+        raise ValueError(value)
+    return int(progress_id), when, int(level)

@@ -35,6 +35,7 @@ EVERYONE = [
     "escalations",  # a vendor's contact, whatever their role; others are told who may
     "review [@rep]",
     "review peers @rep @peer…",
+    "training [@rep | vendor <name> | course <name>]",
 ]
 ADMINS_AND_MANAGERS = [
     "vendor add <name> [@contact]",
@@ -50,6 +51,8 @@ ADMINS_AND_MANAGERS = [
     "review input @rep satisfaction|expansion <figure> [quarter <YYYYQn>] <note>",
     "review import",
     "scorecards [vendor <name>] [quarter <YYYYQn>]",
+    "train @rep|team <name>|vendor <name>|everyone <course> due <YYYY-MM-DD> [optional] [recertify <N> days]",
+    "courses",
 ]
 HELP = {
     Role.REP: [*EVERYONE, "checkin", "feedback"],
@@ -62,6 +65,7 @@ HELP = {
         "setup reviews",
         "manager add @user",
         "manager remove @user",
+        "course import",
     ],
 }
 
@@ -104,8 +108,8 @@ def test_the_readme_lists_exactly_the_routers_commands() -> None:
 
 
 GROUP_NAMES = {
-    "en": ["Check-ins", "Goals", "Team", "Feedback", "Reviews", "Settings"],
-    "zh": ["每周汇报", "目标", "团队", "反馈", "绩效评估", "设置"],
+    "en": ["Check-ins", "Goals", "Team", "Feedback", "Reviews", "Training", "Settings"],
+    "zh": ["每周汇报", "目标", "团队", "反馈", "绩效评估", "培训", "设置"],
 }
 
 
