@@ -20,6 +20,7 @@ from bot.slack.deps import Deps
 from bot.slack.idempotency import claim
 from bot.slack.interaction import Interaction, NoMetadata, acts
 from bot.training import messages, models, progress, report, views
+from bot.training.courses import lesson_at
 from bot.training.jobs import JOBS
 from bot.training.sections import DIGEST_SECTIONS, HOME_SECTIONS
 
@@ -41,7 +42,7 @@ def register(app: App, deps: Deps, commands: Commands) -> None:
     @acts(deps)
     def request_lesson(request: Interaction[NoMetadata]) -> None:
         request.ack()
-        _next(deps, request)
+        request.replace_message(_next(deps, request))
         deps.kick()
 
     @app.action(views.FINISH)
@@ -92,13 +93,18 @@ def _answer(deps: Deps, request: Interaction[NoMetadata]) -> dict[str, Any]:
         return views.answered_message(own, course, answered, request.locale)
 
 
-def _next(deps: Deps, request: Interaction[NoMetadata]) -> None:
-    """ "Next lesson": the following lesson through the outbox, if the button is on the latest one."""
+def _next(deps: Deps, request: Interaction[NoMetadata]) -> dict[str, Any]:
+    """The following lesson through the outbox, if the pressed "Next lesson" is on the latest one; the
+    pressed lesson stays, without its way on."""
     progress_id, position = request.value(_ints(2))
     with deps.session_factory.begin() as session:
         claim(session)
         step = progress.request_next(session, _rep(session, request), progress_id, position, now=deps.clock())
         enqueue(session, [messages.step_message(session, step)], now=deps.clock())
+        pressed = lesson_at(session, step.course, step.progress.version, position)
+        if pressed is None:
+            return views.moved_on(step.course, request.locale)
+        return views.lesson_message(step.progress, step.course, pressed, request.locale, nav=False)
 
 
 def _finish(deps: Deps, request: Interaction[NoMetadata]) -> dict[str, Any]:

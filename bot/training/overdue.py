@@ -122,7 +122,7 @@ def recertify(session: Session, *, now: datetime) -> int:
         .join(Member, Member.id == Assignment.rep_id)
         .where(Assignment.recertify_days.is_not(None), Progress.round == Assignment.round)
         .where(Progress.completed_at.is_not(None), Member.active.is_(True))
-    ).tuples()
+    )
     count = 0
     for assignment, progress, rep in rows:
         workspace = session.get_one(Workspace, rep.team_id)

@@ -57,7 +57,7 @@ def open_assignments(session: Session, team_id: str | None = None) -> list[tuple
     )
     if team_id is not None:
         query = query.where(Assignment.team_id == team_id)
-    return [(a, m, c) for a, m, c in session.execute(query).tuples()]
+    return [(a, m, c) for a, m, c in session.execute(query)]
 
 
 def progress_of(session: Session, assignment: Assignment) -> Progress | None:

@@ -176,3 +176,8 @@ def manager_due_message(
         count=course.lesson_count,
     )
     return blocks.notice(text)
+
+
+def moved_on(course: Course, locale: Locale) -> dict[str, Any]:
+    """What replaces a lesson whose course changed version under it."""
+    return blocks.notice(t("training.lesson.moved_on", locale, course=course.title))
