@@ -61,7 +61,8 @@ def test_every_problem_is_listed_with_its_line() -> None:
         "Line 12: Lesson 2: A question has exactly one correct option: give “answer” one index.",
         "Line 14: Lesson 3: “text” is 1,201 characters long; at most 1,200.",
         "Line 15: Lesson 4: “text” is missing.",
-        "Line 15: Lesson 4: The question has no correct option: add “answer” with the index of the right option (from 0).",
+        "Line 15: Lesson 4: The question has no correct option: add “answer” with the index of the right"
+        " option (from 0).",
     ]
     assert read("objections.en.yaml", bad.encode()).course is None
 

@@ -45,8 +45,13 @@ def test_reimport_is_idempotent_and_a_change_is_a_new_version(session: Session) 
     assert updated[0].loaded is not None and updated[0].loaded.outcome is Outcome.UPDATED
     session.expire_all()
     course = session.get_one(Course, course.id)
-    assert course.version == 2 and [l.text for l in lessons_of(session, course)][1] == "Then answer, briefly."
-    assert [l.text for l in lessons_of(session, course, 1)][1] == "Then answer."  # the old version is kept
+    assert (
+        course.version == 2
+        and [lesson.text for lesson in lessons_of(session, course)][1] == "Then answer, briefly."
+    )
+    assert [lesson.text for lesson in lessons_of(session, course, 1)][
+        1
+    ] == "Then answer."  # the old version is kept
     kept = {p.rep_id: (p.version, p.next_position) for p in session.scalars(select(Progress))}
     assert kept == {done_rep.id: (1, 2), busy_rep.id: (2, 1)}
 
