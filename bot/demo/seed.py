@@ -21,6 +21,7 @@ from bot.goals.models import Goal
 from bot.reviews.demo import seed_review
 from bot.roster import service as roster
 from bot.roster.models import Member
+from bot.training.demo import seed_training
 from bot.workspaces.models import Workspace
 from bot.workspaces.service import WorkspaceSettings, save_settings
 
@@ -55,6 +56,7 @@ def seed(engine: Engine, *, now: datetime, anonymity_key: bytes) -> None:
         _feedback(session, members, workspace, now=now, anonymity_key=anonymity_key)
         teams = [[members[r.user_id] for r in reps() if r.manager == boss] for boss in ("U0MARIA", "U0JAMES")]
         seed_review(session, members["U0ADMIN"], teams, now=now)
+        seed_training(session, members["U0ADMIN"], teams, now=now)
 
 
 def _settings(session: Session) -> None:
