@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import func, select, update
+from sqlalchemy import case, select, update
 from sqlalchemy.orm import Session
 
 from bot.errors import NotFound
@@ -87,11 +87,13 @@ def _lessons(course: Course, spec: CourseSpec) -> list[Lesson]:
 
 def _move_in_progress(session: Session, course: Course) -> None:
     """Reps part way through go on with the new version at the same position (or its end, if shorter)."""
+    count = course.lesson_count
+    shorter = case((Progress.next_position > count, count), else_=Progress.next_position)
     session.execute(
         update(Progress)
         .where(Progress.team_id == course.team_id, Progress.course_id == course.id)
         .where(Progress.completed_at.is_(None))
-        .values(version=course.version, next_position=func.min(Progress.next_position, course.lesson_count))
+        .values(version=course.version, next_position=shorter)
     )
 
 
