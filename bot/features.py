@@ -135,6 +135,7 @@ FEATURES: tuple[Feature, ...] = (
         home=training.HOME_SECTIONS,
         digest=training.DIGEST_SECTIONS,
         catalogs=training.CATALOGS,
+        uploads=training.UPLOADS,
     ),
 )
 

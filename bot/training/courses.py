@@ -66,6 +66,20 @@ def load(session: Session, team_id: str, spec: CourseSpec, *, now: datetime) -> 
     return Loaded(course, outcome)
 
 
+def plan(session: Session, team_id: str, spec: CourseSpec) -> tuple[Outcome, int]:
+    """The dry run of `load`: what it would do, and the version the course would then be at."""
+    course = session.scalar(
+        select(Course).where(
+            Course.team_id == team_id, Course.slug == spec.slug, Course.language == spec.language
+        )
+    )
+    if course is None:
+        return Outcome.CREATED, 1
+    if course.content_hash == spec.content_hash():
+        return Outcome.UNCHANGED, course.version
+    return Outcome.UPDATED, course.version + 1
+
+
 def _lessons(course: Course, spec: CourseSpec) -> list[Lesson]:
     return [
         Lesson(

@@ -19,18 +19,20 @@ from bot.slack.commands import ADMINS, EVERYONE, MANAGERS, Commands, Group
 from bot.slack.deps import Deps
 from bot.slack.idempotency import claim
 from bot.slack.interaction import Interaction, NoMetadata, acts
-from bot.training import messages, models, progress, report, views
+from bot.training import messages, models, progress, report, upload, views
 from bot.training.courses import lesson_at
 from bot.training.jobs import JOBS
 from bot.training.sections import DIGEST_SECTIONS, HOME_SECTIONS
+from bot.training.upload import UPLOADS
 
-__all__ = ["CATALOGS", "DIGEST_SECTIONS", "HOME_SECTIONS", "JOBS", "models", "register"]
+__all__ = ["CATALOGS", "DIGEST_SECTIONS", "HOME_SECTIONS", "JOBS", "UPLOADS", "models", "register"]
 CATALOGS = resources.files("bot.training") / "i18n"
 
 
 def register(app: App, deps: Deps, commands: Commands) -> None:
     """Training's subcommands and lesson buttons."""
     _add_commands(commands)
+    upload.register(app, deps)
 
     @app.action(re.compile(f"^{views.ANSWER}[0-5]$"))
     @acts(deps)
