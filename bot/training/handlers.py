@@ -15,11 +15,11 @@ from sqlalchemy.orm import Session
 
 from bot.delivery.service import enqueue
 from bot.roster.models import Member
-from bot.slack.commands import ADMINS, EVERYONE, MANAGERS, Commands, Group
+from bot.slack.commands import ADMINS, EVERYONE, MANAGERS, REPS, Commands, Group
 from bot.slack.deps import Deps
 from bot.slack.idempotency import claim
 from bot.slack.interaction import Interaction, NoMetadata, acts
-from bot.training import messages, models, progress, report, upload, views
+from bot.training import learn, messages, models, progress, report, upload, views
 from bot.training.courses import lesson_at
 from bot.training.jobs import JOBS
 from bot.training.sections import DIGEST_SECTIONS, HOME_SECTIONS
@@ -81,6 +81,9 @@ def _add_commands(commands: Commands) -> None:
         ),
         (30, "courses", "training.help.courses", MANAGERS, report.list_courses),
         (40, "course import", "training.help.import", ADMINS, report.explain_import),
+        (50, "learn [<category>]", "training.help.learn", EVERYONE, learn.browse),
+        (55, 'learn log <minutes> "<what>" [<takeaway>]', "training.help.learn_log", REPS, learn.log),
+        (60, "learn add <category> <url> <title>", "training.help.learn_add", MANAGERS, learn.add),
     )
 
 

@@ -152,3 +152,37 @@ class QuizAnswer(Base):
     chosen: Mapped[int] = mapped_column()
     correct: Mapped[bool] = mapped_column()
     answered_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Resource(Base):
+    """A book, article, video or course elsewhere that reps can browse with `/pacer learn`."""
+
+    __tablename__ = "training_resources"
+    __table_args__ = (Index("ix_training_resources_team_id_category", "team_id", "category"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(ForeignKey("workspaces.team_id", ondelete="CASCADE"))
+    title: Mapped[str] = mapped_column(String(200))
+    url: Mapped[str] = mapped_column(String(500))
+    category: Mapped[Category] = mapped_column(string_enum(Category, "training_category", length=16))
+    language: Mapped[str] = mapped_column(String(8))
+    added_by_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class StudyLog(Base):
+    """What a rep studied on their own (`/pacer learn log`): what, for how long, and a takeaway."""
+
+    __tablename__ = "training_study_logs"
+    __table_args__ = (
+        Index("ix_training_study_logs_team_id_rep_id", "team_id", "rep_id"),
+        CheckConstraint("minutes BETWEEN 1 AND 1440", name="minutes_in_a_day"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(ForeignKey("workspaces.team_id", ondelete="CASCADE"))
+    rep_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    what: Mapped[str] = mapped_column(String(200))
+    minutes: Mapped[int] = mapped_column()
+    takeaway: Mapped[str] = mapped_column(Text, default="")
+    logged_at: Mapped[datetime] = mapped_column(default=utcnow)

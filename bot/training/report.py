@@ -4,6 +4,8 @@ everyone, a manager their reps, a rep their own), `/pacer courses` and `/pacer c
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy.orm import Session
 
 from bot import calendar
@@ -16,7 +18,7 @@ from bot.slack import blocks
 from bot.slack.answers import tell
 from bot.slack.commands import CommandRequest, user_id_of
 from bot.text import Mrkdwn, join
-from bot.training import sections, service, tracking
+from bot.training import learn, sections, service, tracking
 from bot.training.courses import all_courses, course_named
 from bot.training.models import Course
 from bot.training.tracking import Scope
@@ -92,19 +94,31 @@ def show(request: CommandRequest) -> None:
         workspace = session.get_one(Workspace, request.caller.team_id)
         today = calendar.zone_today(request.caller.member.timezone, workspace, request.deps.clock())
         found = tracking.rows(session, scope)
-    if not found:
+        study = learn.self_study(session, scope.team_id, scope.rep_id, locale) if scope.rep_id else []
+    if not found and not study:
         request.reply(t("training.report.none", locale))
         return
-    title = t(title_key, locale)
+    title, summary = t(title_key, locale), sections.summary(found, today, locale)
+    body = [
+        blocks.header(title),
+        blocks.section(summary),
+        *_listing(found, today, locale, scope, request),
+        *study,
+    ]
+    request.reply(join("\n", [title, summary]), body[: blocks.MESSAGE_BLOCKS_MAX])
+
+
+def _listing(
+    found: list[tracking.Row], today: date, locale: Locale, scope: Scope, request: CommandRequest
+) -> list[blocks.Block]:
     own = scope.rep_id == request.caller.member.id
     lines = [sections.row_line(row, today, locale, who=not own) for row in found[: sections.LINES_MAX]]
     if len(found) > sections.LINES_MAX:
         lines.append(t("training.report.more", locale, count=len(found) - sections.LINES_MAX))
-    body = [blocks.header(title), blocks.section(sections.summary(found, today, locale))]
-    if not own:
-        body += blocks.sections_from_lines(sections.vendor_lines(found, today, locale), max_blocks=4)
-    body += blocks.sections_from_lines(lines, max_blocks=30)
-    request.reply(join("\n", [title, sections.summary(found, today, locale)]), body)
+    body = (
+        [] if own else blocks.sections_from_lines(sections.vendor_lines(found, today, locale), max_blocks=4)
+    )
+    return body + blocks.sections_from_lines(lines, max_blocks=30)
 
 
 def list_courses(request: CommandRequest) -> None:

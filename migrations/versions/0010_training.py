@@ -1,4 +1,4 @@
-"""training: courses, lessons, assignments, progress, quiz answers, settings
+"""training: courses, lessons, assignments, progress, quiz answers, settings, resources, study logs
 
 Revision ID: 0010
 Revises: 0009
@@ -125,8 +125,41 @@ def upgrade() -> None:
     op.create_index(op.f('ix_training_assignments_rep_id'), 'training_assignments', ['rep_id'], unique=False)
     op.create_index('ix_training_assignments_team_id_due', 'training_assignments', ['team_id', 'due'], unique=False)
 
+    op.create_table('training_resources',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('team_id', sa.String(length=32), nullable=False),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('url', sa.String(length=500), nullable=False),
+    sa.Column('category', sa.Enum('product', 'sales_skills', 'market', 'compliance', 'other', name='training_category', native_enum=False, create_constraint=True, length=16), nullable=False),
+    sa.Column('language', sa.String(length=8), nullable=False),
+    sa.Column('added_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', bot.db.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['added_by_id'], ['members.id'], name=op.f('fk_training_resources_added_by_id_members'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['team_id'], ['workspaces.team_id'], name=op.f('fk_training_resources_team_id_workspaces'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_training_resources'))
+    )
+    op.create_index('ix_training_resources_team_id_category', 'training_resources', ['team_id', 'category'], unique=False)
+    op.create_table('training_study_logs',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('team_id', sa.String(length=32), nullable=False),
+    sa.Column('rep_id', sa.Integer(), nullable=False),
+    sa.Column('what', sa.String(length=200), nullable=False),
+    sa.Column('minutes', sa.Integer(), nullable=False),
+    sa.Column('takeaway', sa.Text(), nullable=False),
+    sa.Column('logged_at', bot.db.base.UTCDateTime(timezone=True), nullable=False),
+    sa.CheckConstraint('minutes BETWEEN 1 AND 1440', name=op.f('ck_training_study_logs_minutes_in_a_day')),
+    sa.ForeignKeyConstraint(['rep_id'], ['members.id'], name=op.f('fk_training_study_logs_rep_id_members'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['team_id'], ['workspaces.team_id'], name=op.f('fk_training_study_logs_team_id_workspaces'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_training_study_logs'))
+    )
+    op.create_index('ix_training_study_logs_team_id_rep_id', 'training_study_logs', ['team_id', 'rep_id'], unique=False)
+
 
 def downgrade() -> None:
+    op.drop_index('ix_training_study_logs_team_id_rep_id', table_name='training_study_logs')
+    op.drop_table('training_study_logs')
+    op.drop_index('ix_training_resources_team_id_category', table_name='training_resources')
+    op.drop_table('training_resources')
     op.drop_index('ix_training_assignments_team_id_due', table_name='training_assignments')
     op.drop_index(op.f('ix_training_assignments_rep_id'), table_name='training_assignments')
     op.drop_table('training_assignments')

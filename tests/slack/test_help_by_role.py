@@ -36,6 +36,7 @@ EVERYONE = [
     "review [@rep]",
     "review peers @rep @peer…",
     "training [@rep | vendor <name> | course <name>]",
+    "learn [<category>]",
 ]
 ADMINS_AND_MANAGERS = [
     "vendor add <name> [@contact]",
@@ -53,9 +54,10 @@ ADMINS_AND_MANAGERS = [
     "scorecards [vendor <name>] [quarter <YYYYQn>]",
     "train @rep|team <name>|vendor <name>|everyone <course> due <YYYY-MM-DD> [optional] [recertify <N> days]",
     "courses",
+    "learn add <category> <url> <title>",
 ]
 HELP = {
-    Role.REP: [*EVERYONE, "checkin", "feedback"],
+    Role.REP: [*EVERYONE, "checkin", "feedback", 'learn log <minutes> "<what>" [<takeaway>]'],
     Role.MANAGER: [*EVERYONE, *ADMINS_AND_MANAGERS, "team channel #channel"],
     Role.ADMIN: [
         *EVERYONE,
