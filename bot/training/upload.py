@@ -1,7 +1,8 @@
-"""A course file an admin shares in a DM with Pacer (`Upload` "training.course", routed by
-bot/slack/uploads.py): its dry run (the course, its lessons and questions, whether it would be created, a
-new version or unchanged) with **Import**, or every problem with its line. **Import** downloads the file
-again and loads it, once."""
+"""Files shared in a DM with Pacer (routed by bot/slack/uploads.py). A course file from an admin
+(`Upload` "training.course"): its dry run (the course, its lessons and questions, whether it would be
+created, a new version or unchanged) with **Import**, or every problem with its line. Training done
+elsewhere from a manager or admin (`Upload` "training.completions", bot/training/external.py): its dry
+run, or each bad line. **Import** downloads the file again and acts on it, once."""
 
 from __future__ import annotations
 
@@ -12,17 +13,19 @@ from slack_bolt import App
 from bot.errors import NotAllowed
 from bot.i18n import Locale, t
 from bot.slack import blocks, files
-from bot.slack.commands import ADMINS, role_names
+from bot.slack.commands import ADMINS, MANAGERS, role_names
 from bot.slack.deps import Deps
 from bot.slack.files import SharedFile
 from bot.slack.idempotency import claim
 from bot.slack.interaction import Interaction, NoMetadata, acts
 from bot.slack.uploads import Upload, UploadRequest
 from bot.text import Mrkdwn
+from bot.training import external, service
 from bot.training.authoring import CourseSpec, LineError, describe, read
 from bot.training.courses import import_files, plan
 
 IMPORT = "training_import"  # value: the file's id
+IMPORT_DONE = "training_import_completions"  # value: the file's id
 CANCEL = "training_import_cancel"
 ERRORS_SHOWN = 30
 
@@ -43,6 +46,7 @@ def answer_file(request: UploadRequest) -> dict[str, Any]:
 
 
 def refused_message(name: str, errors: tuple[LineError, ...], locale: Locale) -> dict[str, Any]:
+    """A course file's problems by line, or a completions file's bad lines by number."""
     head = t("training.upload.refused", locale, file=name, count=len(errors))
     lines = [Mrkdwn(describe(error, locale)) for error in errors[:ERRORS_SHOWN]]
     if len(errors) > ERRORS_SHOWN:
@@ -83,6 +87,12 @@ def register(app: App, deps: Deps) -> None:
         request.ack()
         request.replace_message(import_now(request))
 
+    @app.action(IMPORT_DONE)
+    @acts(deps)
+    def import_training(request: Interaction[NoMetadata]) -> None:
+        request.ack()
+        request.replace_message(import_completions(request))
+
     @app.action(CANCEL)
     @acts(deps)
     def cancel_course(request: Interaction[NoMetadata]) -> None:
@@ -115,6 +125,51 @@ def cancelled(request: Interaction[NoMetadata]) -> dict[str, Any]:
     return blocks.notice(t("training.upload.cancelled", request.locale))
 
 
+def answer_completions(request: UploadRequest) -> dict[str, Any]:
+    """A file of training done elsewhere: its dry run, or each bad line by its number."""
+    caller, shared = request.caller, request.shared
+    with request.deps.session_factory() as session:
+        today = service.today_of(session, caller, request.now)
+        checked = external.check(session, caller, request.data, shared.kind, today=today)
+    if not checked.clean:
+        return refused_message(shared.name, tuple(checked.errors), caller.locale)
+    new = sum(1 for done in checked.completions if not done.known)
+    head = t(
+        "training.external.dry_run", caller.locale, file=shared.name, lines=len(checked.completions), new=new
+    )
+    buttons: blocks.Block = {
+        "type": "actions",
+        "elements": [
+            blocks.button(
+                IMPORT_DONE, t("training.upload.import", caller.locale), shared.file_id, primary=True
+            ),
+            blocks.button(CANCEL, t("common.cancel", caller.locale), shared.file_id),
+        ],
+    }
+    return blocks.message(head, [blocks.section(head), buttons])
+
+
+def import_completions(request: Interaction[NoMetadata]) -> dict[str, Any]:
+    """**Import** under a completions file: read again, recorded if still clean, once."""
+    caller, deps = request.caller, request.deps
+    if caller.role not in MANAGERS:
+        raise NotAllowed(
+            "error.only_roles", who=role_names(MANAGERS, caller.locale), command="training import"
+        )
+    shared = files.shared_file(request.client, request.value(str))
+    if shared.user_id != caller.member.user_id:
+        raise NotAllowed("training.upload.not_your_file", file=shared.name)
+    data = files.download(request.client, shared)
+    with deps.session_factory.begin() as session:
+        claim(session)
+        today = service.today_of(session, caller, deps.clock())
+        done = external.run(session, caller, data, shared.kind, today=today)
+    if not done.clean:
+        return refused_message(shared.name, tuple(done.errors), caller.locale)
+    new = sum(1 for completion in done.completions if not completion.known)
+    return blocks.notice(t("training.external.done", caller.locale, file=shared.name, new=new))
+
+
 COURSE = Upload(
     name="training.course",
     roles=ADMINS,
@@ -122,4 +177,11 @@ COURSE = Upload(
     answer=answer_file,
     about="training.upload.about",
 )
-UPLOADS = (COURSE,)
+COMPLETIONS = Upload(
+    name="training.completions",
+    roles=MANAGERS,
+    recognizes=lambda shared, data: external.recognizes(shared.kind, data),
+    answer=answer_completions,
+    about="training.external.about",
+)
+UPLOADS = (COURSE, COMPLETIONS)

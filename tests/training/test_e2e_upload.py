@@ -5,18 +5,19 @@ rep's YAML file is not read; `/pacer course import` says how."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import Engine, func, select
 
 from bot.roster.models import Role
-from bot.training.cli import SHIPPED
-from bot.training.models import Course, Lesson
-from tests.factories import member
+from bot.training.cli import SHIPPED, run_import
+from bot.training.models import Course, Lesson, Progress
+from tests.factories import TEAM, member
 from tests.support.app_server import AppServer
 from tests.support.e2e import dms
-from tests.support.people import ADMIN, REP_EN
+from tests.support.people import ADMIN, MARIA, REP_EN, REP_LA, REP_ZH
 from tests.support.slack_emulator import SlackEmulator
 from tests.support.slack_peer import SlackPeer
 from tests.support.waiting import wait_for
@@ -79,3 +80,45 @@ def test_share_dry_run_import_and_versions(
     event = {"type": "file_shared", "file_id": file_id, "user_id": REP_EN, "channel_id": "D" + REP_EN}
     assert slack.event(event).status == 200
     assert len(dms(emulator, REP_EN)) == before  # a rep sends Pacer no files: not answered
+
+
+def test_training_done_elsewhere(
+    slack: SlackPeer, emulator: SlackEmulator, app_server: AppServer, engine: Engine
+) -> None:
+    with app_server.session_factory.begin() as session:
+        boss = member(session, MARIA, role=Role.MANAGER)
+        for user_id in (REP_EN, REP_ZH):
+            rep = member(session, user_id)
+            rep.on_team, rep.manager_id = True, boss.id
+        member(session, REP_LA).on_team = True  # on a team, not Maria's
+    assert run_import(engine, SHIPPED, TEAM) == 0
+    app_server.clock.set(datetime(2026, 12, 7, 12, tzinfo=UTC))
+    bad = (
+        "rep,course,completed,score\n"
+        f"{REP_EN},product-basics,2026-11-30,85\n"
+        f"{REP_LA},product-basics,2026-11-30,85\n"
+        f"<@{REP_ZH}>,cooking,2026-11-30,\n"
+        f"{REP_ZH},Discovery calls,2027-01-01,\n"
+        f"{REP_ZH},Discovery calls,2026-11-30,101\n"
+    )
+    refused = share(slack, emulator, MARIA, "done.csv", bad.encode())
+    assert "Problems found: 4" in refused["text"] and "training_import_completions" not in buttons(refused)
+    shown = everything(refused)
+    assert "Line 3: “UREPLA” is not a rep you manage" in shown and "Line 4: “cooking”" in shown
+    assert "Line 5: “2027-01-01” is not a completed date" in shown and "Line 6: “101”" in shown
+
+    good = (
+        f"Rep,Course,Completed,Score\n{REP_EN},product-basics,2026-11-30,85\n"
+        f"<@{REP_ZH}|li>,需求探索电话,2026-12-01,\n"
+    )
+    dry = share(slack, emulator, MARIA, "done.csv", good.encode("utf-8-sig"))
+    assert "2 completions, 2 new to record" in dry["text"]
+    done = answer_to(
+        emulator, slack.click(dry, "training_import_completions", user_id=MARIA, channel_id="D" + MARIA)
+    )
+    assert done["text"] == "Imported done.csv: 2 completions recorded."
+    again = share(slack, emulator, MARIA, "done.csv", good.encode())
+    assert "2 completions, 0 new to record" in again["text"]
+    with app_server.session_factory() as session:
+        scores = sorted((p.score or 0, p.completed_at is not None) for p in session.scalars(select(Progress)))
+    assert scores == [(0, True), (85, True)]
