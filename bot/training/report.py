@@ -4,8 +4,6 @@ everyone, a manager their reps, a rep their own), `/pacer courses` and `/pacer c
 
 from __future__ import annotations
 
-from datetime import date
-
 from sqlalchemy.orm import Session
 
 from bot import calendar
@@ -88,37 +86,28 @@ def _narrowed(session: Session, caller: Caller, base: Scope, args: list[str]) ->
 
 
 def show(request: CommandRequest) -> None:
+    """The report: the database's tallies per vendor, and the first `LINES_MAX` assignments."""
     scope, title_key = _scope(request)
     locale = request.locale
     with request.deps.session_factory() as session:
         workspace = session.get_one(Workspace, request.caller.team_id)
         today = calendar.zone_today(request.caller.member.timezone, workspace, request.deps.clock())
-        found = tracking.rows(session, scope)
+        tallies = tracking.tallies(session, scope, today)
+        found = tracking.rows(session, scope, limit=sections.LINES_MAX)
         study = learn.self_study(session, scope.team_id, scope.rep_id, locale) if scope.rep_id else []
     if not found and not study:
         request.reply(t("training.report.none", locale))
         return
-    title, summary = t(title_key, locale), sections.summary(found, today, locale)
-    body = [
-        blocks.header(title),
-        blocks.section(summary),
-        *_listing(found, today, locale, scope, request),
-        *study,
-    ]
-    request.reply(join("\n", [title, summary]), body[: blocks.MESSAGE_BLOCKS_MAX])
-
-
-def _listing(
-    found: list[tracking.Row], today: date, locale: Locale, scope: Scope, request: CommandRequest
-) -> list[blocks.Block]:
+    title, summary = t(title_key, locale), sections.summary(tallies, locale)
     own = scope.rep_id == request.caller.member.id
-    lines = [sections.row_line(row, today, locale, who=not own) for row in found[: sections.LINES_MAX]]
-    if len(found) > sections.LINES_MAX:
-        lines.append(t("training.report.more", locale, count=len(found) - sections.LINES_MAX))
-    body = (
-        [] if own else blocks.sections_from_lines(sections.vendor_lines(found, today, locale), max_blocks=4)
-    )
-    return body + blocks.sections_from_lines(lines, max_blocks=30)
+    lines = [sections.row_line(row, today, locale, who=not own) for row in found]
+    more = tracking.total(tallies).total - len(found)
+    if more > 0:
+        lines.append(t("training.report.more", locale, count=more))
+    body = [blocks.header(title), blocks.section(summary)]
+    body += [] if own else blocks.sections_from_lines(sections.vendor_lines(tallies, locale), max_blocks=4)
+    body += [*blocks.sections_from_lines(lines, max_blocks=30), *study]
+    request.reply(join("\n", [title, summary]), body[: blocks.MESSAGE_BLOCKS_MAX])
 
 
 def list_courses(request: CommandRequest) -> None:

@@ -4,7 +4,6 @@ the lines of `/pacer training`. Each built from `tracking.rows`: one statement, 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
@@ -50,19 +49,20 @@ def _score(score: int | None, locale: Locale) -> str:
     return format.percent(Decimal(score) / 100, locale) if score is not None else format.NONE
 
 
-def summary(found: Sequence[Row], today: date, locale: Locale) -> Mrkdwn:
-    total = tracking.tally(found, today)
+def summary(found: dict[str | None, Tally], locale: Locale) -> Mrkdwn:
+    """ "12 of 20 assignments completed (60%); 3 overdue." over every vendor's tally."""
+    all_ = tracking.total(found)
     return t(
         "training.report.summary",
         locale,
-        done=total.done,
-        total=total.total,
-        percent=ratio(total, locale),
-        overdue=total.overdue,
+        done=all_.done,
+        total=all_.total,
+        percent=ratio(all_, locale),
+        overdue=all_.overdue,
     )
 
 
-def vendor_lines(found: Sequence[Row], today: date, locale: Locale) -> list[Mrkdwn]:
+def vendor_lines(found: dict[str | None, Tally], locale: Locale) -> list[Mrkdwn]:
     return [
         t(
             "training.report.vendor",
@@ -73,7 +73,7 @@ def vendor_lines(found: Sequence[Row], today: date, locale: Locale) -> list[Mrkd
             total=tally.total,
             overdue=tally.overdue,
         )
-        for name, tally in tracking.by_vendor(found, today).items()
+        for name, tally in found.items()
     ]
 
 
@@ -97,36 +97,40 @@ def _rep(context: HomeContext) -> list[Block]:
 def _team(context: HomeContext) -> list[Block]:
     caller, locale = context.caller, context.caller.locale
     scope = Scope(caller.team_id) if caller.is_admin() else Scope(caller.team_id, manager_id=caller.member.id)
-    found = tracking.rows(context.session, scope)
+    found = tracking.tallies(context.session, scope, _today(context))
     if not found:
         return []
-    today = _today(context)
     title = t("training.home.admin_title" if caller.is_admin() else "training.home.team_title", locale)
-    body = [blocks.section(title), blocks.section(summary(found, today, locale))]
+    body = [blocks.section(title), blocks.section(summary(found, locale))]
     if caller.is_admin():
-        body += blocks.sections_from_lines(vendor_lines(found, today, locale), max_blocks=3)
+        body += blocks.sections_from_lines(vendor_lines(found, locale), max_blocks=3)
     return body
 
 
 def _digest(context: DigestContext) -> list[Block]:
     if context.session is None:
         return []
-    found = tracking.rows(context.session, Scope(context.digest.team_id))
+    today = context.digest.week_start + calendar.WEEK
+    found = tracking.tallies(context.session, Scope(context.digest.team_id), today)
     if not found:
         return []
-    today = context.digest.week_start + calendar.WEEK
-    tally = tracking.tally(found, today)
+    locale = context.locale
     parts = [
         t(
             "training.digest.vendor",
-            context.locale,
-            vendor=name or t("training.report.no_vendor", context.locale),
-            percent=ratio(v, context.locale),
+            locale,
+            vendor=name or t("training.report.no_vendor", locale),
+            percent=ratio(v, locale),
         )
-        for name, v in tracking.by_vendor(found, today).items()
+        for name, v in found.items()
     ]
-    text = t("training.digest.line", context.locale, vendors=Mrkdwn(", ".join(parts)), overdue=tally.overdue)
-    return [blocks.context(text)]
+    line = t(
+        "training.digest.line",
+        locale,
+        vendors=Mrkdwn(", ".join(parts)),
+        overdue=tracking.total(found).overdue,
+    )
+    return [blocks.context(line)]
 
 
 HOME_SECTIONS: tuple[Section[HomeContext], ...] = (

@@ -4,15 +4,17 @@ the Home tab and the digest show: completion, scores, overdue. No Slack."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any, TypeVar
 
-from sqlalchemy import Select, and_, select
+from sqlalchemy import Select, and_, case, func, select
 from sqlalchemy.orm import Session
 
 from bot.roster.models import Member, Vendor
 from bot.training.models import Assignment, Course, Progress
+
+S = TypeVar("S", bound="Select[*tuple[Any, ...]]")
 
 
 @dataclass(frozen=True)
@@ -50,13 +52,11 @@ class Tally:
     total: int = 0
     overdue: int = 0
 
-    def add(self, row: Row, today: date) -> Tally:
-        return Tally(self.done + row.done, self.total + 1, self.overdue + row.overdue(today))
 
-
-def _query(scope: Scope) -> Select[Assignment, Member, Course, Progress, str]:
+def _joined(query: S, scope: Scope) -> S:
+    """`query` over the scope's assignments, with their rep, course, progress (this round) and vendor."""
     query = (
-        select(Assignment, Member, Course, Progress, Vendor.name)
+        query.select_from(Assignment)
         .join(Member, Member.id == Assignment.rep_id)
         .join(Course, Course.id == Assignment.course_id)
         .outerjoin(
@@ -78,27 +78,41 @@ def _query(scope: Scope) -> Select[Assignment, Member, Course, Progress, str]:
         query = query.where(Member.vendor_id == scope.vendor_id)
     if scope.slug is not None:
         query = query.where(Course.slug == scope.slug)
+    return query
+
+
+def _query(scope: Scope) -> Select[Assignment, Member, Course, Progress, str]:
+    query = _joined(select(Assignment, Member, Course, Progress, Vendor.name), scope)
     return query.order_by(Member.display_name, Member.id, Assignment.due, Course.slug)
 
 
-def rows(session: Session, scope: Scope) -> list[Row]:
-    """Every assignment in the scope, in one statement."""
+def rows(session: Session, scope: Scope, *, limit: int | None = None) -> list[Row]:
+    """The scope's assignments (the first `limit`), in one statement."""
+    query = _query(scope) if limit is None else _query(scope).limit(limit)
     return [
         Row(member, course, assignment, progress, vendor)
-        for assignment, member, course, progress, vendor in session.execute(_query(scope))
+        for assignment, member, course, progress, vendor in session.execute(query)
     ]
 
 
-def tally(found: Sequence[Row], today: date) -> Tally:
-    total = Tally()
-    for row in found:
-        total = total.add(row, today)
-    return total
+def tallies(session: Session, scope: Scope, today: date) -> dict[str | None, Tally]:
+    """Completion per vendor counted by the database (None: reps without one), in the order of the
+    vendors' names, in one statement whatever the numbers."""
+    done = case((Progress.completed_at.is_not(None), 1), else_=0)
+    late = case((and_(Progress.completed_at.is_(None), Assignment.due < today), 1), else_=0)
+    query = _joined(select(Vendor.name, func.sum(done), func.count(), func.sum(late)), scope).group_by(
+        Vendor.name
+    )
+    found = {
+        name: Tally(int(d or 0), int(count), int(o or 0)) for name, d, count, o in session.execute(query)
+    }
+    return dict(sorted(found.items(), key=lambda item: (item[0] is None, (item[0] or "").casefold())))
 
 
-def by_vendor(found: Sequence[Row], today: date) -> dict[str | None, Tally]:
-    """Completion per vendor (None: reps without one), in the order of the vendors' names."""
-    tallies: dict[str | None, Tally] = {}
-    for row in found:
-        tallies[row.vendor] = tallies.get(row.vendor, Tally()).add(row, today)
-    return dict(sorted(tallies.items(), key=lambda item: (item[0] is None, (item[0] or "").casefold())))
+def total(found: dict[str | None, Tally]) -> Tally:
+    """Every vendor's tally added up."""
+    return Tally(
+        sum(t.done for t in found.values()),
+        sum(t.total for t in found.values()),
+        sum(t.overdue for t in found.values()),
+    )
