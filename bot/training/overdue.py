@@ -21,8 +21,7 @@ from bot.roster.policy import Caller, on_a_team
 from bot.roster.service import locale_of
 from bot.text import unescape
 from bot.training.models import Assignment, Course, Progress
-from bot.training.progress import open_assignments, progress_of
-from bot.training.service import settings_of
+from bot.training.progress import Lookups, open_rows, progress_of
 from bot.workspaces.models import Workspace
 
 RECERTIFY_WINDOW = 14  # days a recertification has, from the day it comes round
@@ -42,8 +41,9 @@ class Overdue:
 
 
 def due_items(session: Session, *, now: datetime) -> list[Overdue]:
-    """Every open assignment with something due about it now."""
-    found = (_evaluate(session, a, rep, course, now) for a, rep, course in open_assignments(session))
+    """Every open assignment with something due about it now (a few statements whatever the numbers)."""
+    lookups = Lookups(session)
+    found = (_evaluate(lookups, a, rep, course, p, now=now) for a, rep, course, p in open_rows(session))
     return [item for item in found if item is not None]
 
 
@@ -56,24 +56,29 @@ def item_for(session: Session, assignment_id: int, *, now: datetime) -> Overdue 
     progress = progress_of(session, assignment)
     if progress is not None and progress.completed_at is not None:
         return None
-    return _evaluate(session, assignment, rep, course, now)
+    return _evaluate(Lookups(session), assignment, rep, course, progress, now=now)
 
 
 def _evaluate(
-    session: Session, assignment: Assignment, rep: Member, course: Course, now: datetime
+    lookups: Lookups,
+    assignment: Assignment,
+    rep: Member,
+    course: Course,
+    progress: Progress | None,
+    *,
+    now: datetime,
 ) -> Overdue | None:
-    workspace = session.get_one(Workspace, rep.team_id)
+    workspace = lookups.workspace(rep.team_id)
     late = calendar.days_overdue(rep, workspace, now, assignment.due)
     remind = calendar.due_reminder_day(rep, workspace, now, assignment.due) is not None
     tell = late >= 0 and rep.manager_id is not None
     escalate = (
         assignment.required
         and assignment.escalation_id is None
-        and late >= settings_of(session, rep.team_id).escalate_after_days
+        and late >= lookups.settings_of(rep.team_id).escalate_after_days
     )
     if not (remind or tell or escalate):
         return None
-    progress = progress_of(session, assignment)
     position = progress.next_position if progress else 0
     return Overdue(assignment, rep, course, position, remind, tell, escalate)
 

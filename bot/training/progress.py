@@ -16,7 +16,7 @@ from bot.errors import Invalid, NotFound
 from bot.roster.models import Member
 from bot.training.courses import lesson_at
 from bot.training.models import Assignment, Course, Lesson, Progress, QuizAnswer
-from bot.training.service import settings_of
+from bot.training.service import Settings, settings_of
 from bot.workspaces.models import Workspace
 
 
@@ -40,24 +40,51 @@ class Answered:
     last: bool  # the course's last lesson
 
 
-def open_assignments(session: Session, team_id: str | None = None) -> list[tuple[Assignment, Member, Course]]:
-    """Every assignment whose current round is not completed, with its active rep and course."""
-    done = (
-        select(Progress.id)
-        .where(Progress.rep_id == Assignment.rep_id, Progress.course_id == Assignment.course_id)
-        .where(Progress.round == Assignment.round, Progress.completed_at.is_not(None))
-        .exists()
-    )
+def open_rows(
+    session: Session, team_id: str | None = None
+) -> list[tuple[Assignment, Member, Course, Progress | None]]:
+    """Every assignment whose current round is not completed, with its active rep, its course and the
+    rep's progress in that round (None: not started), in one statement."""
     query = (
-        select(Assignment, Member, Course)
+        select(Assignment, Member, Course, Progress)
         .join(Member, Member.id == Assignment.rep_id)
         .join(Course, Course.id == Assignment.course_id)
-        .where(Member.active.is_(True), ~done)
+        .outerjoin(
+            Progress,
+            (Progress.rep_id == Assignment.rep_id)
+            & (Progress.course_id == Assignment.course_id)
+            & (Progress.round == Assignment.round),
+        )
+        .where(Member.active.is_(True), Progress.completed_at.is_(None))
         .order_by(Assignment.rep_id, Assignment.due, Assignment.id)
     )
     if team_id is not None:
         query = query.where(Assignment.team_id == team_id)
-    return [(a, m, c) for a, m, c in session.execute(query)]
+    return [(a, m, c, p) for a, m, c, p in session.execute(query)]
+
+
+def open_assignments(session: Session, team_id: str | None = None) -> list[tuple[Assignment, Member, Course]]:
+    """`open_rows` without the progress."""
+    return [(a, m, c) for a, m, c, _ in open_rows(session, team_id)]
+
+
+class Lookups:
+    """Each workspace's row and training settings, read once per job run."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.workspaces: dict[str, Workspace] = {}
+        self.settings: dict[str, Settings] = {}
+
+    def workspace(self, team_id: str) -> Workspace:
+        if team_id not in self.workspaces:
+            self.workspaces[team_id] = self.session.get_one(Workspace, team_id)
+        return self.workspaces[team_id]
+
+    def settings_of(self, team_id: str) -> Settings:
+        if team_id not in self.settings:
+            self.settings[team_id] = settings_of(self.session, team_id)
+        return self.settings[team_id]
 
 
 def progress_of(session: Session, assignment: Assignment) -> Progress | None:
@@ -82,21 +109,18 @@ class DueLesson:
 
 def due_lessons(session: Session, *, now: datetime) -> list[DueLesson]:
     """Each rep whose lesson day it is now and who has had nothing today: their first open assignment
-    (the earliest due) that still has something to send. Reads only; `send_due` acts on each."""
+    (the earliest due) that still has something to send. Reads only (a few statements whatever the
+    numbers); `send_due` acts on each."""
     due: list[DueLesson] = []
     seen: set[int] = set()
-    workspaces: dict[str, Workspace] = {}
-    for assignment, rep, course in open_assignments(session):
+    lookups = Lookups(session)
+    for assignment, rep, course, progress in open_rows(session):
         if rep.id in seen:
             continue
-        workspace = workspaces.setdefault(rep.team_id, session.get_one(Workspace, rep.team_id))
-        settings = settings_of(session, rep.team_id)
+        settings = lookups.settings_of(rep.team_id)
+        workspace = lookups.workspace(rep.team_id)
         today = calendar.lesson_day(rep, workspace, settings.weekdays, settings.lesson_time, now)
-        if today is None:
-            seen.add(rep.id)
-            continue
-        progress = progress_of(session, assignment)
-        if progress is not None and progress.last_sent_on == today:
+        if today is None or (progress is not None and progress.last_sent_on == today):
             seen.add(rep.id)
         elif progress is None or progress.next_position < course.lesson_count:
             seen.add(rep.id)
