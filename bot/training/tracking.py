@@ -53,12 +53,12 @@ class Tally:
     overdue: int = 0
 
 
-def _joined(query: S, scope: Scope) -> S:
-    """`query` over the scope's assignments, with their rep, course, progress (this round) and vendor."""
+def _joined(query: S, scope: Scope, *, entities: bool = True) -> S:
+    """`query` over the scope's assignments and their rep and progress (this round); with `entities`,
+    their course and vendor too (the tallies join a course only to filter on it)."""
     query = (
         query.select_from(Assignment)
         .join(Member, Member.id == Assignment.rep_id)
-        .join(Course, Course.id == Assignment.course_id)
         .outerjoin(
             Progress,
             and_(
@@ -67,9 +67,12 @@ def _joined(query: S, scope: Scope) -> S:
                 Progress.round == Assignment.round,
             ),
         )
-        .outerjoin(Vendor, Vendor.id == Member.vendor_id)
         .where(Assignment.team_id == scope.team_id, Member.active.is_(True))
     )
+    if entities or scope.slug is not None:
+        query = query.join(Course, Course.id == Assignment.course_id)
+    if entities:
+        query = query.outerjoin(Vendor, Vendor.id == Member.vendor_id)
     if scope.manager_id is not None:
         query = query.where(Member.manager_id == scope.manager_id, Member.on_team.is_(True))
     if scope.rep_id is not None:
@@ -82,8 +85,9 @@ def _joined(query: S, scope: Scope) -> S:
 
 
 def _query(scope: Scope) -> Select[Assignment, Member, Course, Progress, str]:
+    """Earliest due first (the index on the workspace and due date serves a report's first lines)."""
     query = _joined(select(Assignment, Member, Course, Progress, Vendor.name), scope)
-    return query.order_by(Member.display_name, Member.id, Assignment.due, Course.slug)
+    return query.order_by(Assignment.due, Assignment.id)
 
 
 def rows(session: Session, scope: Scope, *, limit: int | None = None) -> list[Row]:
@@ -97,15 +101,23 @@ def rows(session: Session, scope: Scope, *, limit: int | None = None) -> list[Ro
 
 def tallies(session: Session, scope: Scope, today: date) -> dict[str | None, Tally]:
     """Completion per vendor counted by the database (None: reps without one), in the order of the
-    vendors' names, in one statement whatever the numbers."""
+    vendors' names: two statements whatever the numbers (the counts by vendor id, then the names)."""
     done = case((Progress.completed_at.is_not(None), 1), else_=0)
     late = case((and_(Progress.completed_at.is_(None), Assignment.due < today), 1), else_=0)
-    query = _joined(select(Vendor.name, func.sum(done), func.count(), func.sum(late)), scope).group_by(
-        Vendor.name
-    )
-    found = {
-        name: Tally(int(d or 0), int(count), int(o or 0)) for name, d, count, o in session.execute(query)
-    }
+    counts = select(Member.vendor_id, func.sum(done), func.count(), func.sum(late))
+    query = _joined(counts, scope, entities=False).group_by(Member.vendor_id)
+    by_id = {vendor: Tally(int(d or 0), int(n), int(o or 0)) for vendor, d, n, o in session.execute(query)}
+    if not by_id:
+        return {}
+    vendors = session.execute(select(Vendor.id, Vendor.name).where(Vendor.team_id == scope.team_id))
+    names: dict[int, str] = {vendor_id: name for vendor_id, name in vendors}
+    found: dict[str | None, Tally] = {}
+    for vendor_id, tally in by_id.items():
+        name = names.get(vendor_id) if vendor_id is not None else None
+        before = found.get(name, Tally())
+        found[name] = Tally(
+            before.done + tally.done, before.total + tally.total, before.overdue + tally.overdue
+        )
     return dict(sorted(found.items(), key=lambda item: (item[0] is None, (item[0] or "").casefold())))
 
 
