@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import Session
 
 from bot import calendar
@@ -107,6 +108,45 @@ class DueLesson:
     today: date
 
 
+@dataclass(frozen=True)
+class RepTime:
+    """What the calendar reads of a rep (`calendar.Person`), without loading the member."""
+
+    timezone: str | None
+    country: str | None
+    away_from: date | None
+    away_until: date | None
+
+
+def _lesson_candidates() -> Select[*tuple[Any, ...]]:
+    """The open assignments as plain columns (no objects: the tick reads tens of thousands of rows)."""
+    return (
+        select(
+            Assignment.id,
+            Member.id,
+            Member.user_id,
+            Member.team_id,
+            Member.timezone,
+            Member.country,
+            Member.away_from,
+            Member.away_until,
+            Course.lesson_count,
+            Progress.next_position,
+            Progress.last_sent_on,
+        )
+        .join(Member, Member.id == Assignment.rep_id)
+        .join(Course, Course.id == Assignment.course_id)
+        .outerjoin(
+            Progress,
+            (Progress.rep_id == Assignment.rep_id)
+            & (Progress.course_id == Assignment.course_id)
+            & (Progress.round == Assignment.round),
+        )
+        .where(Member.active.is_(True), Progress.completed_at.is_(None))
+        .order_by(Assignment.rep_id, Assignment.due, Assignment.id)
+    )
+
+
 def due_lessons(session: Session, *, now: datetime) -> list[DueLesson]:
     """Each rep whose lesson day it is now and who has had nothing today: their first open assignment
     (the earliest due) that still has something to send. Reads only (a few statements whatever the
@@ -114,17 +154,17 @@ def due_lessons(session: Session, *, now: datetime) -> list[DueLesson]:
     due: list[DueLesson] = []
     seen: set[int] = set()
     lookups = Lookups(session)
-    for assignment, rep, course, progress in open_rows(session):
-        if rep.id in seen:
+    for row in session.execute(_lesson_candidates()):
+        assignment_id, rep_id, user_id, team_id, *when, lessons, position, last_sent = row
+        if rep_id in seen:
             continue
-        settings = lookups.settings_of(rep.team_id)
-        workspace = lookups.workspace(rep.team_id)
-        today = calendar.lesson_day(rep, workspace, settings.weekdays, settings.lesson_time, now)
-        if today is None or (progress is not None and progress.last_sent_on == today):
-            seen.add(rep.id)
-        elif progress is None or progress.next_position < course.lesson_count:
-            seen.add(rep.id)
-            due.append(DueLesson(assignment.id, rep.user_id, today))
+        settings, workspace = lookups.settings_of(team_id), lookups.workspace(team_id)
+        today = calendar.lesson_day(RepTime(*when), workspace, settings.weekdays, settings.lesson_time, now)
+        if today is None or last_sent == today:
+            seen.add(rep_id)
+        elif position is None or position < lessons:
+            seen.add(rep_id)
+            due.append(DueLesson(assignment_id, user_id, today))
     return due
 
 
