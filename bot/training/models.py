@@ -95,7 +95,7 @@ class Assignment(Base):
     __tablename__ = "training_assignments"
     __table_args__ = (
         UniqueConstraint("course_id", "rep_id"),
-        Index("ix_training_assignments_team_id_due", "team_id", "due"),
+        Index("ix_training_assignments_team_id_due", "team_id", "due", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -53,26 +53,12 @@ class Tally:
     overdue: int = 0
 
 
-def _joined(query: S, scope: Scope, *, entities: bool = True) -> S:
-    """`query` over the scope's assignments and their rep and progress (this round); with `entities`,
-    their course and vendor too (the tallies join a course only to filter on it)."""
-    query = (
-        query.select_from(Assignment)
-        .join(Member, Member.id == Assignment.rep_id)
-        .outerjoin(
-            Progress,
-            and_(
-                Progress.rep_id == Assignment.rep_id,
-                Progress.course_id == Assignment.course_id,
-                Progress.round == Assignment.round,
-            ),
-        )
-        .where(Assignment.team_id == scope.team_id, Member.active.is_(True))
-    )
-    if entities or scope.slug is not None:
+def _scoped(query: S, scope: Scope, *, course: bool) -> S:
+    """`query` over the scope's assignments of active reps (joined to their course when asked or needed)."""
+    query = query.select_from(Assignment).join(Member, Member.id == Assignment.rep_id)
+    query = query.where(Assignment.team_id == scope.team_id, Member.active.is_(True))
+    if course or scope.slug is not None:
         query = query.join(Course, Course.id == Assignment.course_id)
-    if entities:
-        query = query.outerjoin(Vendor, Vendor.id == Member.vendor_id)
     if scope.manager_id is not None:
         query = query.where(Member.manager_id == scope.manager_id, Member.on_team.is_(True))
     if scope.rep_id is not None:
@@ -84,18 +70,33 @@ def _joined(query: S, scope: Scope, *, entities: bool = True) -> S:
     return query
 
 
-def _query(scope: Scope) -> Select[Assignment, Member, Course, Progress, str]:
-    """Earliest due first (the index on the workspace and due date serves a report's first lines)."""
-    query = _joined(select(Assignment, Member, Course, Progress, Vendor.name), scope)
-    return query.order_by(Assignment.due, Assignment.id)
+def _with_progress(query: S) -> S:
+    """… and each assignment's progress in its current round (None: not started)."""
+    return query.outerjoin(
+        Progress,
+        and_(
+            Progress.rep_id == Assignment.rep_id,
+            Progress.course_id == Assignment.course_id,
+            Progress.round == Assignment.round,
+        ),
+    )
 
 
 def rows(session: Session, scope: Scope, *, limit: int | None = None) -> list[Row]:
-    """The scope's assignments (the first `limit`), in one statement."""
-    query = _query(scope) if limit is None else _query(scope).limit(limit)
+    """The scope's assignments, earliest due first (the first `limit`: picked through the index on the
+    workspace, due date and id, before anything else is joined), in one statement."""
+    query = _with_progress(
+        _scoped(select(Assignment, Member, Course, Progress, Vendor.name), scope, course=True)
+    )
+    query = query.outerjoin(Vendor, Vendor.id == Member.vendor_id)
+    if limit is not None:
+        first = _scoped(select(Assignment.id), scope, course=False).order_by(Assignment.due, Assignment.id)
+        query = query.where(Assignment.id.in_(first.limit(limit).scalar_subquery()))
     return [
         Row(member, course, assignment, progress, vendor)
-        for assignment, member, course, progress, vendor in session.execute(query)
+        for assignment, member, course, progress, vendor in session.execute(
+            query.order_by(Assignment.due, Assignment.id)
+        )
     ]
 
 
@@ -105,7 +106,7 @@ def tallies(session: Session, scope: Scope, today: date) -> dict[str | None, Tal
     done = case((Progress.completed_at.is_not(None), 1), else_=0)
     late = case((and_(Progress.completed_at.is_(None), Assignment.due < today), 1), else_=0)
     counts = select(Member.vendor_id, func.sum(done), func.count(), func.sum(late))
-    query = _joined(counts, scope, entities=False).group_by(Member.vendor_id)
+    query = _with_progress(_scoped(counts, scope, course=False)).group_by(Member.vendor_id)
     by_id = {vendor: Tally(int(d or 0), int(n), int(o or 0)) for vendor, d, n, o in session.execute(query)}
     if not by_id:
         return {}

@@ -123,7 +123,7 @@ def upgrade() -> None:
     sa.UniqueConstraint('course_id', 'rep_id', name=op.f('uq_training_assignments_course_id_rep_id'))
     )
     op.create_index(op.f('ix_training_assignments_rep_id'), 'training_assignments', ['rep_id'], unique=False)
-    op.create_index('ix_training_assignments_team_id_due', 'training_assignments', ['team_id', 'due'], unique=False)
+    op.create_index('ix_training_assignments_team_id_due', 'training_assignments', ['team_id', 'due', 'id'], unique=False)
 
     op.create_table('training_resources',
     sa.Column('id', sa.Integer(), nullable=False),
