@@ -85,6 +85,16 @@ def _add_commands(commands: Commands) -> None:
         (55, 'learn log <minutes> "<what>" [<takeaway>]', "training.help.learn_log", REPS, learn.log),
         (60, "learn add <category> <url> <title>", "training.help.learn_add", MANAGERS, learn.add),
     )
+    commands.add_group(
+        Group.SETTINGS,
+        (
+            35,
+            "setup training [days <tue,thu>] [time <HH:MM>] [escalate <days>]",
+            "training.help.setup",
+            ADMINS,
+            report.setup_training,
+        ),
+    )
 
 
 def _answer(deps: Deps, request: Interaction[NoMetadata]) -> dict[str, Any]:

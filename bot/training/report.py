@@ -16,7 +16,7 @@ from bot.slack import blocks
 from bot.slack.answers import tell
 from bot.slack.commands import CommandRequest, user_id_of
 from bot.text import Mrkdwn, join
-from bot.training import learn, sections, service, tracking
+from bot.training import learn, sections, service, settings, tracking
 from bot.training.courses import all_courses, course_named
 from bot.training.models import Course
 from bot.training.tracking import Scope
@@ -136,3 +136,24 @@ def _course_line(course: Course, locale: Locale) -> Mrkdwn:
 
 def explain_import(request: CommandRequest) -> None:
     request.reply(t("training.import.how", request.locale))
+
+
+def setup_training(request: CommandRequest) -> None:
+    """`/pacer setup training [days tue,thu] [time 11:00] [escalate 7]`: changes saved, then the settings."""
+    changes = settings.read_changes(request.args)
+    with request.deps.session_factory.begin() as session:
+        if request.args:
+            current = settings.save(session, request.caller.team_id, changes, now=request.deps.clock())
+        else:
+            current = service.settings_of(session, request.caller.team_id)
+    days = ", ".join(t(f"training.settings.day_{n}", request.locale) for n in sorted(current.weekdays))
+    key = "training.settings.saved" if request.args else "training.settings.current"
+    request.reply(
+        t(
+            key,
+            request.locale,
+            days=days,
+            time=current.lesson_time.strftime("%H:%M"),
+            escalate=current.escalate_after_days,
+        )
+    )

@@ -68,6 +68,7 @@ HELP = {
         "manager add @user",
         "manager remove @user",
         "course import",
+        "setup training [days <tue,thu>] [time <HH:MM>] [escalate <days>]",
     ],
 }
 

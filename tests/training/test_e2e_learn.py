@@ -4,12 +4,15 @@ or category refused), everyone browses it (a title's mrkdwn shown as text), a re
 
 from __future__ import annotations
 
+from datetime import time
+
 import pytest
 
 from bot.roster.models import Role
+from bot.training import service
 from tests.factories import member
 from tests.support.app_server import AppServer
-from tests.support.people import MARIA, REP_EN
+from tests.support.people import ADMIN, MARIA, REP_EN
 from tests.support.slack_peer import SlackPeer
 
 pytestmark = pytest.mark.e2e
@@ -42,3 +45,30 @@ def test_library_and_self_study(slack: SlackPeer, app_server: AppServer) -> None
     assert "*Self-study*" in seen and "SPIN Selling, chapter 3, 30 min — Ask implication questions" in seen
     refused = slack.command('learn log 30 "Book"', user_id=MARIA).json()["text"]
     assert "Logged" not in refused
+
+
+def test_training_settings(slack: SlackPeer, app_server: AppServer) -> None:
+    with app_server.session_factory.begin() as session:
+        member(session, MARIA, role=Role.MANAGER)
+    current = slack.command("setup training", user_id=ADMIN).json()["text"]
+    assert current.startswith("Training: lessons on Tuesday, Thursday at 11:00") and "after 7 days" in current
+    saved = slack.command("setup training days mon,wed,fri time 9:30 escalate 3", user_id=ADMIN).json()[
+        "text"
+    ]
+    assert saved.startswith("Saved. Training: lessons on Monday, Wednesday, Friday at 09:30")
+    assert "after 3 days" in saved
+    for bad, says in (
+        ("days someday", "Name the training days"),
+        ("time 25:00", "24-hour clock"),
+        ("escalate 0", "1 to 90 days"),
+        ("days", "Write it like"),
+    ):
+        assert says in slack.command(f"setup training {bad}", user_id=ADMIN).json()["text"], bad
+    assert "Saved" not in slack.command("setup training escalate 5", user_id=MARIA).json()["text"]
+    with app_server.session_factory() as session:
+        kept = service.settings_of(session, "T0000001")
+        assert (sorted(kept.weekdays), kept.lesson_time, kept.escalate_after_days) == (
+            [0, 2, 4],
+            time(9, 30),
+            3,
+        )
