@@ -1,7 +1,9 @@
 """The training feature's listeners and `/pacer` subcommands: `/pacer train` (assign), `/pacer training`
-(the report), `/pacer course import` (how to upload a course), `/pacer courses` (the list); the lesson
-buttons (an answer, "Next lesson", "Finish", the confidence levels). `handlers` also holds what
-bot/features.py names (`JOBS`, `models`, `CATALOGS`, the sections), so the feature is one line there."""
+(the report), `/pacer courses`, `/pacer course import` (how to upload a course), `/pacer learn` (the
+library, `learn add`, `learn log`), `/pacer setup training`; the lesson buttons (an answer, "Next lesson",
+"Finish", the confidence levels) and, in `upload`, **Import** under a shared file. `handlers` also holds
+what bot/features.py names (`JOBS`, `UPLOADS`, `models`, `CATALOGS`, the sections), so the feature is one
+entry there."""
 
 from __future__ import annotations
 
