@@ -56,6 +56,10 @@ def _parser() -> argparse.ArgumentParser:
     from bot.crm.cli import add_commands as add_crm_commands  # `import actuals`
 
     add_crm_commands(sub)
+
+    from bot.training.cli import add_commands as add_training_commands
+
+    add_training_commands(sub)  # `pacer courses import PATH`
     return parser
 
 
@@ -145,6 +149,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         "deliveries": lambda: deliveries(settings),
         "secrets": lambda: _print(install_cli.rotate(settings, open_database(settings))),
         "import": lambda: _import(args, settings),
+        "courses": lambda: _courses(args, settings),
     }
     if args.command in commands:
         return commands[args.command]()
@@ -156,6 +161,12 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
 def _print(line: str) -> int:
     print(line)
     return 0
+
+
+def _courses(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.training.cli import run_import  # the training feature's importer
+
+    return run_import(open_database(settings), args.path, args.team)
 
 
 def _import(args: argparse.Namespace, settings: Settings) -> int:

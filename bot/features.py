@@ -55,6 +55,7 @@ from bot.slack.commands import Commands
 from bot.slack.deps import Deps
 from bot.slack.sections import DigestContext, HomeContext, Pages, Section, SetupSection
 from bot.slack.uploads import Upload
+from bot.training import handlers as training
 from bot.workspaces import handlers as workspaces
 from bot.workspaces import models as workspace_models
 from bot.workspaces import views as workspace_views
@@ -159,6 +160,16 @@ FEATURES: tuple[Feature, ...] = (
         uploads=crm.UPLOADS,
     ),
     Feature("crm_connections", models=crm_connection_models),  # the CRM connectors' table (issue 13)
+    Feature(
+        "training",
+        training.register,
+        training.JOBS,
+        models=training.models,
+        home=training.HOME_SECTIONS,
+        digest=training.DIGEST_SECTIONS,
+        catalogs=training.CATALOGS,
+        uploads=training.UPLOADS,
+    ),
 )
 
 

@@ -40,6 +40,14 @@ from bot.calendar.instants import (
     status_weeks,
     week_is_open,
 )
+from bot.calendar.training import (
+    days_after,
+    days_overdue,
+    due_reminder_day,
+    lesson_day,
+    member_today,
+    zone_today,
+)
 from bot.calendar.weeks import (
     DAY,
     WEEK,
@@ -104,8 +112,11 @@ __all__ = [
     "checkin_week",
     "day_start",
     "days",
+    "days_after",
+    "days_overdue",
     "digest_time",
     "digest_week",
+    "due_reminder_day",
     "feedback_date",
     "feedback_prompt_month",
     "feedback_window_open",
@@ -124,8 +135,10 @@ __all__ = [
     "knows_holidays",
     "last_ended_week",
     "last_week",
+    "lesson_day",
     "local_date",
     "local_month",
+    "member_today",
     "member_zone",
     "month_end",
     "month_of",
@@ -150,4 +163,5 @@ __all__ = [
     "works_today",
     "workspace_zone",
     "zone",
+    "zone_today",
 ]

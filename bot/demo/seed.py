@@ -24,6 +24,7 @@ from bot.recognition.demo import seed_recognition
 from bot.reviews.demo import seed_review
 from bot.roster import service as roster
 from bot.roster.models import Member
+from bot.training.demo import seed_training
 from bot.workspaces.models import Workspace
 from bot.workspaces.service import WorkspaceSettings, save_settings
 
@@ -61,6 +62,7 @@ def seed(engine: Engine, *, now: datetime, anonymity_key: bytes) -> None:
         seed_recognition(session, members["U0ADMIN"], teams, channel=GENERAL_CHANNEL, now=now)
         seed_incentives(session, roster.caller_for(members["U0ADMIN"], workspace, ADMINS), now=now)
         seed_actuals(session, [members[r.user_id] for r in reps()], week - calendar.WEEK, now=now)
+        seed_training(session, members["U0ADMIN"], teams, now=now)
 
 
 def _settings(session: Session) -> None:

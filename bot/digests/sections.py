@@ -31,7 +31,7 @@ from bot.workspaces.service import WorkspaceSettings
 from bot.workspaces.views import select as select_input
 from bot.workspaces.views import time_input, weekday_input
 
-ROW_BLOCKS = 64  # rep rows (one or two blocks each) and the "more" tail; the Home tab allows 100 in all
+ROW_BLOCKS = 54  # rep rows (one or two blocks each) and the "more" tail, inside the section's budget of 65
 _WEEK_LABEL = {False: "home.table.last_week", True: "home.table.so_far"}
 
 
@@ -205,7 +205,7 @@ def _team_title(context: HomeContext) -> str:
 HOME_SECTIONS: tuple[Section[HomeContext], ...] = (
     Section(
         "digests.team",
-        budget=75,
+        budget=65,  # the team table; the other features' sections take the rest of the 100
         build=_team_home,
         audience=frozenset({Role.MANAGER, Role.ADMIN}),
         title=_team_title,

@@ -67,6 +67,7 @@ class Group(StrEnum):
     TEAM = "team"
     FEEDBACK = "feedback"
     REVIEWS = "reviews"
+    TRAINING = "training"
     RECOGNITION = "recognition"
     INCENTIVES = "incentives"
     CRM = "crm"

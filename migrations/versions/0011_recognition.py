@@ -1,7 +1,7 @@
 """recognition: workspace settings, kudos (accepted, held for review, rejected), allowance boosts, badges
 
 Revision ID: 0011
-Revises: 0009
+Revises: 0010
 Create Date: 2026-12-01 18:28:25
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import bot.db.base  # noqa: F401  (custom column types)
 
 revision: str = '0011'
-down_revision: str | None = '0009'
+down_revision: str | None = '0010'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -38,6 +38,8 @@ EVERYONE = [
     "kudos @person [points] <reason> #value [private]",
     "incentives",
     "incentives ledger",  # admins, and a vendor's contact whatever their role; others are told who may
+    "training [@rep | vendor <name> | course <name>]",
+    "learn [<category>]",
 ]
 ADMINS_AND_MANAGERS = [
     "vendor add <name> [@contact]",
@@ -54,9 +56,12 @@ ADMINS_AND_MANAGERS = [
     "review import",
     "scorecards [vendor <name>] [quarter <YYYYQn>]",
     "kudos badge [vendor <name>]",
+    "train @rep|team <name>|vendor <name>|everyone <course> due <YYYY-MM-DD> [optional] [recertify <N> days]",
+    "courses",
+    "learn add <category> <url> <title>",
 ]
 HELP = {
-    Role.REP: [*EVERYONE, "checkin", "feedback"],
+    Role.REP: [*EVERYONE, "checkin", "feedback", 'learn log <minutes> "<what>" [<takeaway>]'],
     Role.MANAGER: [*EVERYONE, *ADMINS_AND_MANAGERS, "team channel #channel"],
     Role.ADMIN: [
         *EVERYONE,
@@ -74,6 +79,8 @@ HELP = {
         "incentives reopen <id>",
         "incentives history <id>",
         "incentives contest",
+        "course import",
+        "setup training [days <tue,thu>] [time <HH:MM>] [escalate <days>]",
     ],
 }
 
@@ -122,12 +129,13 @@ GROUP_NAMES = {
         "Team",
         "Feedback",
         "Reviews",
+        "Training",
         "Recognition",
         "Incentives",
         "CRM",
         "Settings",
     ],
-    "zh": ["每周汇报", "目标", "团队", "反馈", "绩效评估", "表彰", "激励", "CRM 数据", "设置"],
+    "zh": ["每周汇报", "目标", "团队", "反馈", "绩效评估", "培训", "表彰", "激励", "CRM 数据", "设置"],
 }
 
 

@@ -1,0 +1,176 @@
+"""Loading course files into the database, and finding courses by name. A re-import of the same content
+writes nothing; changed content is a new version: its lessons are added beside the old ones, completed
+progress keeps its version, and reps part way through continue on the new version at the same position.
+No Slack."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import case, select, update
+from sqlalchemy.orm import Session
+
+from bot.errors import NotFound
+from bot.training.authoring import CourseSpec, LineError, read
+from bot.training.models import Course, Lesson, Progress
+from bot.workspaces.service import ensure_workspace
+
+
+class Outcome(StrEnum):
+    CREATED = "created"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+
+
+@dataclass(frozen=True)
+class Loaded:
+    course: Course
+    outcome: Outcome
+
+
+@dataclass(frozen=True)
+class FileResult:
+    """One file's import: its name, what happened (None: refused) and its problems."""
+
+    name: str
+    loaded: Loaded | None
+    errors: tuple[LineError, ...]
+
+
+def load(session: Session, team_id: str, spec: CourseSpec, *, now: datetime) -> Loaded:
+    """Store `spec` as the course (slug, language) of the workspace: created, a new version, or unchanged."""
+    ensure_workspace(session, team_id)
+    digest = spec.content_hash()
+    course = session.scalar(
+        select(Course).where(
+            Course.team_id == team_id, Course.slug == spec.slug, Course.language == spec.language
+        )
+    )
+    if course is not None and course.content_hash == digest:
+        return Loaded(course, Outcome.UNCHANGED)
+    outcome = Outcome.UPDATED if course is not None else Outcome.CREATED
+    if course is None:
+        course = Course(team_id=team_id, slug=spec.slug, language=spec.language, version=1, created_at=now)
+        session.add(course)
+    else:
+        course.version += 1
+    course.title, course.category, course.pass_mark = spec.title, spec.category, spec.pass_mark
+    course.content_hash, course.lesson_count, course.updated_at = digest, len(spec.lessons), now
+    session.flush()
+    session.add_all(_lessons(course, spec))
+    if outcome is Outcome.UPDATED:
+        _move_in_progress(session, course)
+    return Loaded(course, outcome)
+
+
+def plan(session: Session, team_id: str, spec: CourseSpec) -> tuple[Outcome, int]:
+    """The dry run of `load`: what it would do, and the version the course would then be at."""
+    course = session.scalar(
+        select(Course).where(
+            Course.team_id == team_id, Course.slug == spec.slug, Course.language == spec.language
+        )
+    )
+    if course is None:
+        return Outcome.CREATED, 1
+    if course.content_hash == spec.content_hash():
+        return Outcome.UNCHANGED, course.version
+    return Outcome.UPDATED, course.version + 1
+
+
+def _lessons(course: Course, spec: CourseSpec) -> list[Lesson]:
+    return [
+        Lesson(
+            team_id=course.team_id,
+            course_id=course.id,
+            version=course.version,
+            position=position,
+            text=lesson.text,
+            links=list(lesson.links),
+            image_url=lesson.image,
+            prompt=lesson.question.prompt if lesson.question else None,
+            options=list(lesson.question.options) if lesson.question else [],
+            answer=lesson.question.answer if lesson.question else None,
+            explanation=lesson.question.explain if lesson.question else None,
+        )
+        for position, lesson in enumerate(spec.lessons)
+    ]
+
+
+def _move_in_progress(session: Session, course: Course) -> None:
+    """Reps part way through go on with the new version at the same position (or its end, if shorter)."""
+    count = course.lesson_count
+    shorter = case((Progress.next_position > count, count), else_=Progress.next_position)
+    session.execute(
+        update(Progress)
+        .where(Progress.team_id == course.team_id, Progress.course_id == course.id)
+        .where(Progress.completed_at.is_(None))
+        .values(version=course.version, next_position=shorter)
+    )
+
+
+def import_files(
+    session: Session, team_id: str, files: Iterable[tuple[str, bytes]], *, now: datetime
+) -> list[FileResult]:
+    """Each file checked; only when every file is clean is any loaded (all or nothing)."""
+    parsed = [(name, read(name, data)) for name, data in files]
+    if any(result.errors for _, result in parsed):
+        return [FileResult(name, None, result.errors) for name, result in parsed]
+    return [
+        FileResult(name, load(session, team_id, result.course, now=now), ())
+        for name, result in parsed
+        if result.course is not None
+    ]
+
+
+def lessons_of(session: Session, course: Course, version: int | None = None) -> list[Lesson]:
+    return list(
+        session.scalars(
+            select(Lesson)
+            .where(Lesson.team_id == course.team_id, Lesson.course_id == course.id)
+            .where(Lesson.version == (course.version if version is None else version))
+            .order_by(Lesson.position)
+        )
+    )
+
+
+def lesson_at(session: Session, course: Course, version: int, position: int) -> Lesson | None:
+    return session.scalar(
+        select(Lesson).where(
+            Lesson.team_id == course.team_id,
+            Lesson.course_id == course.id,
+            Lesson.version == version,
+            Lesson.position == position,
+        )
+    )
+
+
+def all_courses(session: Session, team_id: str) -> list[Course]:
+    return list(
+        session.scalars(
+            select(Course).where(Course.team_id == team_id).order_by(Course.slug, Course.language)
+        )
+    )
+
+
+def course_named(session: Session, team_id: str, name: str, language: str | None = None) -> Course:
+    """A course by its slug or title (any language's, case-insensitive); the one in `language` if it
+    exists. Unknown: refused with the courses there are."""
+    wanted = " ".join(name.split()).casefold()
+    found = [c for c in all_courses(session, team_id) if wanted in {c.slug, c.title.casefold()}]
+    slugs = {c.slug for c in found}
+    if not found:
+        known = ", ".join(sorted({c.slug for c in all_courses(session, team_id)})) or "—"
+        raise NotFound("training.errors.unknown_course", name=name, known=known)
+    return in_language(session, team_id, sorted(slugs)[0], language) or found[0]
+
+
+def in_language(session: Session, team_id: str, slug: str, language: str | None) -> Course | None:
+    """The course `slug` in `language`, else in English, else any."""
+    found = {
+        c.language: c
+        for c in session.scalars(select(Course).where(Course.team_id == team_id, Course.slug == slug))
+    }
+    return found.get(language or "en") or found.get("en") or next(iter(found.values()), None)

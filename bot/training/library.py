@@ -1,0 +1,96 @@
+"""Self-learning: the resource library (a title, a link, a category, a language) reps browse with
+`/pacer learn`, and what reps studied on their own (`/pacer learn log`), which their manager sees beside
+their courses. Every value bounded before it is stored. No Slack."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.errors import Invalid
+from bot.roster.models import Member
+from bot.text import one_line
+from bot.training.authoring import URL
+from bot.training.models import Category, Resource, StudyLog
+
+TITLE_MAX = 200
+TAKEAWAY_MAX = 500
+MINUTES_MAX = 1440
+SHOWN = 40  # resources listed at once
+LOGS_SHOWN = 5  # a rep's latest study logs beside their courses
+CATEGORY_WORDS = {c.value: c for c in Category} | {
+    "sales": Category.SALES_SKILLS,
+    "skills": Category.SALES_SKILLS,
+}
+
+
+def category_of(word: str) -> Category:
+    found = CATEGORY_WORDS.get(word.lower())
+    if found is None:
+        raise Invalid(
+            "training.learn.bad_category", word=word[:30], known=", ".join(c.value for c in Category)
+        )
+    return found
+
+
+def add_resource(
+    session: Session, by: Member, args: Sequence[str], *, language: str, now: datetime
+) -> Resource:
+    """`<category> <url> <title…>`: a resource in the library, in the language of whoever adds it."""
+    if len(args) < 3:
+        raise Invalid("training.learn.add_usage")
+    category, url, title = category_of(args[0]), args[1].strip("<>"), one_line(" ".join(args[2:]), TITLE_MAX)
+    if len(url) > 500 or not URL.fullmatch(url):
+        raise Invalid("training.learn.bad_url")
+    resource = Resource(
+        team_id=by.team_id,
+        title=title,
+        url=url,
+        category=category,
+        language=language,
+        added_by_id=by.id,
+        created_at=now,
+    )
+    session.add(resource)
+    session.flush()
+    return resource
+
+
+def resources(session: Session, team_id: str, category: Category | None) -> list[Resource]:
+    """The library (or one category of it), newest first, at most `SHOWN`."""
+    query = select(Resource).where(Resource.team_id == team_id)
+    if category is not None:
+        query = query.where(Resource.category == category)
+    return list(session.scalars(query.order_by(Resource.created_at.desc(), Resource.id.desc()).limit(SHOWN)))
+
+
+def log_study(session: Session, rep: Member, args: Sequence[str], *, now: datetime) -> StudyLog:
+    """`<minutes> <what> [takeaway…]` ("what" in quotes when it has spaces)."""
+    if len(args) < 2 or not args[0].isdigit() or len(args[0]) > 5:
+        raise Invalid("training.learn.log_usage")
+    minutes = int(args[0])
+    if not 1 <= minutes <= MINUTES_MAX:
+        raise Invalid("training.learn.bad_minutes", max=MINUTES_MAX)
+    what, takeaway = one_line(args[1], TITLE_MAX), one_line(" ".join(args[2:]), TAKEAWAY_MAX)
+    if not what:
+        raise Invalid("training.learn.log_usage")
+    log = StudyLog(
+        team_id=rep.team_id, rep_id=rep.id, what=what, minutes=minutes, takeaway=takeaway, logged_at=now
+    )
+    session.add(log)
+    session.flush()
+    return log
+
+
+def study_logs(session: Session, team_id: str, rep_id: int, limit: int = LOGS_SHOWN) -> list[StudyLog]:
+    return list(
+        session.scalars(
+            select(StudyLog)
+            .where(StudyLog.team_id == team_id, StudyLog.rep_id == rep_id)
+            .order_by(StudyLog.logged_at.desc(), StudyLog.id.desc())
+            .limit(limit)
+        )
+    )
