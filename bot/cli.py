@@ -20,6 +20,7 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, P
 from bot.config import SLACK_DEFAULT_API_URL, ConfigError, Settings, load_settings
 from bot.db import make_engine, make_session_factory
 from bot.db.migrate import upgrade
+from bot.exports import cli as export_cli
 from bot.installs import cli as install_cli
 from bot.logs import setup_logging
 
@@ -47,6 +48,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_server_commands(sub)
     _add_demo(sub)
     install_cli.add_commands(sub)  # pacer secrets rotate
+    export_cli.add_commands(sub)  # pacer export, purge, erase (issue 16)
     sub.add_parser(
         "deliveries",
         help="how the outbox stands and which messages could not be sent",
@@ -135,14 +137,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
-    if args.command == "migrate":
-        return migrate(settings)
-    if args.command == "run":
-        return run(settings)
-    if args.command == "deliveries":
-        return deliveries(settings)
+    plain = {"migrate": migrate, "run": run, "deliveries": deliveries}
+    if args.command in plain:
+        return plain[args.command](settings)
     if args.command == "secrets":
         print(install_cli.rotate(settings, open_database(settings)))
+        return 0
+    if args.command in export_cli.COMMANDS:
+        from bot.features import all_exports, metadata
+
+        engine = open_database(settings)
+        print(export_cli.run(args, engine, metadata(), all_exports(), settings.export_part_bytes))
         return 0
     if args.jobs_command == "list":
         return jobs_list()

@@ -38,6 +38,7 @@ EVERYONE = [
     "kudos @person [points] <reason> #value [private]",
     "incentives",
     "incentives ledger",  # admins, and a vendor's contact whatever their role; others are told who may
+    "export",  # admins, managers, and a vendor's contact whatever their role; others are told who may
 ]
 ADMINS_AND_MANAGERS = [
     "vendor add <name> [@contact]",
@@ -72,6 +73,8 @@ HELP = {
         "incentives reopen <id>",
         "incentives history <id>",
         "incentives contest",
+        "audit [days]",
+        "retention [days|off]",
     ],
 }
 
