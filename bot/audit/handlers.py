@@ -23,7 +23,7 @@ def audit_command(request: CommandRequest) -> None:
         events = service.latest(session, team_id, days=days)
         ids = {event.actor_id for event in events if event.actor_id is not None}
         found = select(Member.id, Member.user_id).where(Member.team_id == team_id, Member.id.in_(ids))
-        users = dict(session.execute(found).tuples().all()) if ids else {}
+        users: dict[int, str] = {row[0]: row[1] for row in session.execute(found)} if ids else {}
         shown = [(event, users.get(event.actor_id or 0)) for event in events]
     message = views.listing(shown, days, request.locale)
     request.ack(**message, response_type="ephemeral")
