@@ -14,6 +14,7 @@ from bot.checkins.models import Confidence
 from bot.checkins.service import Answer, save_checkin
 from bot.db import make_session_factory
 from bot.demo.people import DIGEST_CHANNEL, GENERAL_CHANNEL, PEOPLE, TEAM_ID, VENDORS, Person, reps
+from bot.exports.demo import seed_lifecycle
 from bot.feedback import service as feedback
 from bot.goals import form as goal_form
 from bot.goals import service as goals
@@ -59,6 +60,7 @@ def seed(engine: Engine, *, now: datetime, anonymity_key: bytes) -> None:
         seed_review(session, members["U0ADMIN"], teams, now=now)
         seed_recognition(session, members["U0ADMIN"], teams, channel=GENERAL_CHANNEL, now=now)
         seed_incentives(session, roster.caller_for(members["U0ADMIN"], workspace, ADMINS), now=now)
+        seed_lifecycle(session, members["U0ADMIN"], [members["U0MARIA"], members["U0JAMES"]])
 
 
 def _settings(session: Session) -> None:
