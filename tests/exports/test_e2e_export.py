@@ -26,7 +26,7 @@ from tests.support.waiting import wait_for
 
 pytestmark = pytest.mark.e2e
 NOW = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
-SETS = 10  # goals, weekly targets, check-ins, figures, manager and field feedback, escalations, scorecards, kudos, payouts
+SETS = 10  # goals, weekly targets, check-ins, figures, 2 × feedback, escalations, scorecards, kudos, payouts
 
 
 @pytest.fixture

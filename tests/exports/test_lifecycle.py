@@ -17,6 +17,7 @@ from bot import cli
 from bot.audit.models import AuditEvent
 from bot.checkins.models import CheckIn
 from bot.db import make_session_factory
+from bot.errors import Invalid
 from bot.exports import cli as export_cli
 from bot.exports import erase, jobs, lifecycle, retention
 from bot.features import all_exports, metadata
@@ -99,7 +100,7 @@ def test_retention_blanks_old_check_in_text_only(session: Session) -> None:
         checkin.blockers = "a blocker"
     session.flush()
     assert retention.read_days(["off"]) is None and retention.read_days(["30"]) == 30
-    with pytest.raises(Exception, match="exports.errors.retention"):
+    with pytest.raises(Invalid):
         retention.read_days(["0"])
     changed = retention.blank_old_text(session, TEAM, 60, date(2026, 12, 1))  # before 2 October
     assert changed == 3  # each rep's first week, 28 September

@@ -130,7 +130,8 @@ def test_a_large_export_from_the_database_is_streamed(session: Session, tmp_path
     used, parts = peak(lambda: service.run(session, request, tmp_path, part_bytes=512 << 10, actor=None))
     written = sum(part.path.stat().st_size for part in parts)
     print(
-        f"database → CSV: peak {small} B for 3,000 rows, {used} B for 15,000 rows ({written} B, {len(parts)} parts)"
+        f"database → CSV: peak {small} B for 3,000 rows, {used} B for 15,000 rows",
+        f"({written} B, {len(parts)} parts)",
     )
     assert sum(part.rows for part in parts) == 15_000 and len(parts) >= 6
     assert used < small * 1.3 + (256 << 10), "memory grew with the rows"
