@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from datetime import date
 from itertools import groupby
 
-from sqlalchemy import select
+from sqlalchemy import case, select
 from sqlalchemy.orm import Session, aliased
 
 from bot import calendar
@@ -57,19 +57,24 @@ def _scorecards(session: Session, scope: ExportScope, since: date, until: date) 
 
 
 def _kudos(session: Session, scope: ExportScope, since: date, until: date) -> Iterator[Row]:
-    """Kudos given or received in scope (a private one too: the export is for admins and managers)."""
+    """Kudos given or received in scope. For a vendor's contact (`private` false): only public kudos their
+    reps received, and a giver from outside the vendor is not named."""
     giver = aliased(Member, name="giver")
+    named = (
+        giver.user_id if scope.private else case((scope.covers(Kudos.giver_id), giver.user_id), else_=None)
+    )
     query = (
-        select(
-            Kudos.created_at, giver.user_id, Receiver.user_id, Kudos.points, Kudos.reason, Kudos.kudos_values
-        )
+        select(Kudos.created_at, named, Receiver.user_id, Kudos.points, Kudos.reason, Kudos.kudos_values)
         .add_columns(Kudos.public, Kudos.status)
         .join(giver, giver.id == Kudos.giver_id)
         .join(Receiver, Receiver.id == Kudos.receiver_id)
         .where(Kudos.team_id == scope.team_id, Kudos.month.between(since.replace(day=1), until))
-        .where(scope.covers(Kudos.receiver_id) | scope.covers(Kudos.giver_id))
         .order_by(Kudos.id)
     )
+    if scope.private:
+        query = query.where(scope.covers(Kudos.receiver_id) | scope.covers(Kudos.giver_id))
+    else:
+        query = query.where(scope.covers(Kudos.receiver_id), Kudos.public.is_(True))
     return streamed(session, query)
 
 

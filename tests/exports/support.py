@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from bot.checkins.models import CheckIn, Confidence
 from bot.feedback.models import FieldFeedback
+from bot.recognition.models import Kudos, Status
 from bot.roster.models import Member, Role
 from bot.roster.service import add_vendor
 from tests.factories import TEAM, member, rep_with_goal
@@ -21,6 +22,7 @@ from tests.support.people import ADMIN, BEN, MARIA, REP_EN, REP_LA, REP_ZH
 CONTACT = "UVICTOR"  # Acme's contact
 FORMULA = '=HYPERLINK("http://x")'
 SECRET_TEXT = "they said the competitor is cheaper"  # in the anonymous item
+PRIVATE_THANKS = "thanks for covering my calls"  # a private kudos
 
 
 def seed(session: Session) -> dict[str, Member]:
@@ -63,6 +65,20 @@ def seed(session: Session) -> dict[str, Member]:
             market="prices are up",
         )
     )
+    for giver, reason, public in ((people["sam"], "great demo", True), (people["li"], PRIVATE_THANKS, False)):
+        session.add(
+            Kudos(
+                team_id=TEAM,
+                giver_id=giver.id,
+                receiver_id=people["rita"].id,
+                points=5,
+                reason=reason,
+                kudos_values="",
+                public=public,
+                status=Status.ACCEPTED,
+                month=date(2026, 11, 1),
+            )
+        )
     session.flush()
     return people
 

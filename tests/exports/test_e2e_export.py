@@ -17,7 +17,7 @@ from openpyxl import load_workbook  # type: ignore[import-untyped]
 from sqlalchemy import select
 
 from bot.audit.models import AuditEvent
-from tests.exports.support import CONTACT, FORMULA, SECRET_TEXT, csv_rows, seed, shared_files
+from tests.exports.support import CONTACT, FORMULA, PRIVATE_THANKS, SECRET_TEXT, csv_rows, seed, shared_files
 from tests.support.app_server import AppServer
 from tests.support.people import ADMIN, MARIA, REP_EN, REP_LA, REP_ZH
 from tests.support.slack_emulator import SlackEmulator
@@ -68,6 +68,7 @@ def test_an_admin_exports_everything_to_their_dm(
     anonymous = next(row for row in feedback[1:] if row[3] == SECRET_TEXT)
     assert anonymous[1:3] == ["anonymous", ""]  # no rep, nothing that names them
     assert any(row[2] == REP_LA for row in feedback)
+    assert len(csv_rows(files["pacer-2026-09-02-2026-12-01-kudos.csv"])) == 3  # both, the private one too
     told = wait_for(
         lambda: [p for _, p in emulator.responses if "Your export" in p["text"]], what="the answer"
     )
@@ -105,6 +106,9 @@ def test_a_vendor_contact_gets_their_vendors_reps_and_no_anonymous_feedback(
     files = files_of(emulator, CONTACT, SETS)
     everything = b"".join(files.values())
     assert SECRET_TEXT.encode() not in everything and REP_LA.encode() not in everything
+    assert PRIVATE_THANKS.encode() not in everything
+    kudos = csv_rows(files["pacer-2026-09-02-2026-12-01-kudos.csv"])
+    assert [row[1:3] for row in kudos[1:]] == [["", REP_EN]]  # Sam (Beta) gave it: not named
     checkins = csv_rows(files["pacer-2026-09-02-2026-12-01-checkins.csv"])
     assert {row[2] for row in checkins[1:]} == {REP_EN, REP_ZH}
     assert len(csv_rows(files["pacer-2026-09-02-2026-12-01-field_feedback.csv"])) == 1  # the header only
