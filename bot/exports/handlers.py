@@ -24,6 +24,7 @@ from bot.slack.answers import tell
 from bot.slack.commands import ADMINS, EVERYONE, CommandRequest, Commands, Group
 from bot.slack.deps import Deps
 from bot.slack.forms import reject
+from bot.slack.idempotency import claim
 from bot.slack.interaction import Interaction, Metadata, acts
 from bot.slack.state import submitted_values
 
@@ -89,6 +90,7 @@ def export(request: Interaction[ExportMetadata], sets: Sequence[ExportSet]) -> N
     request.ack()
     with tempfile.TemporaryDirectory(prefix="pacer-export-") as folder:
         with deps.session_factory.begin() as session:
+            claim(session)  # a retried submission exports once
             part_bytes = deps.settings.export_part_bytes
             parts = service.run(session, asked, Path(folder), part_bytes=part_bytes, actor=caller.member.id)
         deliver(request.client, caller.member.user_id, parts, caller.locale)
