@@ -40,6 +40,7 @@ EVERYONE = [
     "incentives ledger",  # admins, and a vendor's contact whatever their role; others are told who may
     "training [@rep | vendor <name> | course <name>]",
     "learn [<category>]",
+    "export",  # admins, managers, and a vendor's contact whatever their role; others are told who may
 ]
 ADMINS_AND_MANAGERS = [
     "vendor add <name> [@contact]",
@@ -81,6 +82,8 @@ HELP = {
         "incentives contest",
         "course import",
         "setup training [days <tue,thu>] [time <HH:MM>] [escalate <days>]",
+        "audit [days]",
+        "retention [days|off]",
     ],
 }
 
