@@ -150,6 +150,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         "secrets": lambda: _print(install_cli.rotate(settings, open_database(settings))),
         "import": lambda: _import(args, settings),
         "courses": lambda: _courses(args, settings),
+        "crm": lambda: _crm(args, settings),
     }
     if args.command in commands:
         return commands[args.command]()
@@ -167,6 +168,12 @@ def _courses(args: argparse.Namespace, settings: Settings) -> int:
     from bot.training.cli import run_import  # the training feature's importer
 
     return run_import(open_database(settings), args.path, args.team)
+
+
+def _crm(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.crm.cli import crm_status  # `pacer crm status`
+
+    return crm_status(args, open_database(settings))
 
 
 def _import(args: argparse.Namespace, settings: Settings) -> int:

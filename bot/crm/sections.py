@@ -10,7 +10,7 @@ from bot import calendar
 from bot import format as fmt
 from bot.checkins.models import CheckIn
 from bot.checkins.views import week_label
-from bot.crm import differences
+from bot.crm import differences, pipeline
 from bot.crm.differences import Difference
 from bot.crm.models import CheckinSource
 from bot.i18n import Locale, t
@@ -54,6 +54,7 @@ def _differences_home(context: HomeContext) -> list[Block]:
 
 
 HOME_SECTIONS: tuple[Section[HomeContext], ...] = (
+    pipeline.HOME_SECTION,
     Section(
         "crm.differences",
         budget=3,
