@@ -54,13 +54,13 @@ def _differences_home(context: HomeContext) -> list[Block]:
 
 
 HOME_SECTIONS: tuple[Section[HomeContext], ...] = (
-    pipeline.HOME_SECTION,
     Section(
         "crm.differences",
         budget=3,
         build=_differences_home,
         audience=frozenset({Role.MANAGER, Role.ADMIN}),
     ),
+    pipeline.HOME_SECTION,  # a rep's open pipeline and its coverage of the target
 )
 
 

@@ -110,3 +110,19 @@ def test_failures_are_backed_off_and_reported_once_a_day(session: Session, crm: 
     said = json.dumps([d.payload for d in sent])
     assert "revoked" not in said and crm.state.client_secret not in said and "Zoho CRM" in said
     assert "revoked" not in connection.last_error
+
+
+def test_a_later_sync_renews_the_token_with_its_own_client(session: Session, crm: FakeCrmServer) -> None:
+    """The token cache outlives a sync; renewing must not go through the first sync's closed client."""
+    member(session, "UADMIN")
+    settings, caches = crm_settings(crm), TokenCaches()
+    connection = connect(session, crm, settings)
+    with httpx.Client() as http:
+        assert not syncing.sync_one(
+            session, connection.id, syncing.SyncTools(VAULT, settings, http, SlackEmails(), caches), now=NOW
+        ).error
+    crm.state.expire_tokens()
+    later = NOW + timedelta(minutes=15)
+    with httpx.Client() as http:
+        tools = syncing.SyncTools(VAULT, settings, http, SlackEmails(), caches)
+        assert syncing.sync_one(session, connection.id, tools, now=later).error == ""
