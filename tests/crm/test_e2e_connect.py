@@ -101,3 +101,52 @@ def test_zoho_connected_from_slack_is_synced_into_the_check_in(
     status = slack.command("crm status", user_id=ADMIN).json()
     assert "Zoho CRM" in status["text"] or "Zoho CRM" in str(status["blocks"])
     assert zoho.state.client_secret not in str(status)
+
+
+def test_a_callback_naming_another_accounts_server_is_refused(
+    slack: SlackPeer, emulator: SlackEmulator, app_server: AppServer, zoho: FakeCrmServer
+) -> None:
+    """A forged callback must not make Pacer send its client secret to a server of the forger's choice."""
+    link = link_of(slack.command("crm connect zoho", user_id=ADMIN).json())
+    redirect = httpx.get(link, timeout=10)
+    assert redirect.status_code == 302
+    forged = redirect.headers["Location"].replace(
+        "accounts-server=", "accounts-server=https%3A%2F%2Fevil.example&x="
+    )
+    page = httpx.get(forged, timeout=10)
+    assert page.status_code == 502 and "did not connect" in page.text
+    assert zoho.state.token_calls == 0
+    with app_server.session_factory() as session:
+        assert session.scalars(select(CrmConnection)).all() == []
+
+
+def test_fxiaoke_credentials_are_checked_before_saving_and_never_shown(
+    slack: SlackPeer,
+    emulator: SlackEmulator,
+    app_server: AppServer,
+    crm: FakeCrmServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("PACER_CRM_FXIAOKE_CLOUDS", f'["{crm.url}"]')
+    app_server.settings.pacer_secret_keys = SecretStr(Vault.new_key())
+    view = slack.open_modal("crm connect fxiaoke", user_id=ADMIN)
+    answers = {
+        "cloud": crm.url,
+        "app_id": crm.state.app_id,
+        "app_secret": "not-the-secret",
+        "permanent_code": crm.state.permanent_code,
+        "open_user_id": "FSUID_00000001",
+    }
+    refused = slack.view_submission(view, answers, user_id=ADMIN).json()
+    assert refused["response_action"] == "errors" and list(refused["errors"]) == ["app_secret"]
+    spaced = slack.view_submission(view, answers | {"app_id": "FSAID PACER"}, user_id=ADMIN).json()
+    assert "app_id" in spaced["errors"]
+    answers["app_secret"] = crm.state.app_secret
+    assert slack.view_submission(view, answers, user_id=ADMIN).status == 200
+    note = wait_for(lambda: dms(emulator, ADMIN), what="the admin told")[-1]
+    assert "Fxiaoke" in note["text"]
+    with app_server.session_factory() as session:
+        connection = session.scalars(select(CrmConnection)).one()
+        assert connection.api_domain == crm.url and crm.state.app_secret not in connection.credentials
+    shown = str([call.params for call in emulator.calls_to("views.open")]) + str(dms(emulator, ADMIN))
+    assert crm.state.app_secret not in shown and crm.state.permanent_code not in shown
