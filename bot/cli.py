@@ -153,6 +153,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         "import": lambda: _import(args, settings),
         "courses": lambda: _courses(args, settings),
         **{name: (lambda: _export(args, settings)) for name in export_cli.COMMANDS},
+        "crm": lambda: _crm(args, settings),
     }
     if args.command in commands:
         return commands[args.command]()
@@ -178,6 +179,12 @@ def _export(args: argparse.Namespace, settings: Settings) -> int:
     engine = open_database(settings)
     print(export_cli.run(args, engine, metadata(), all_exports(), settings.export_part_bytes))
     return 0
+
+
+def _crm(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.crm.cli import crm_status  # `pacer crm status`
+
+    return crm_status(args, open_database(settings))
 
 
 def _import(args: argparse.Namespace, settings: Settings) -> int:

@@ -21,6 +21,7 @@ from bot.checkins import jobs as checkin_jobs
 from bot.checkins import models as checkin_models
 from bot.checkins import sections as checkin_sections
 from bot.crm import handlers as crm
+from bot.crm import jobs as crm_jobs
 from bot.crm.integrations import models as crm_connection_models
 from bot.db import Base
 from bot.delivery import jobs as delivery_jobs
@@ -183,6 +184,7 @@ FEATURES: tuple[Feature, ...] = (
     Feature(
         "crm",
         crm.register,
+        jobs=crm_jobs.JOBS,
         models=crm.models,
         home=crm.HOME_SECTIONS,
         digest=crm.DIGEST_SECTIONS,

@@ -8,7 +8,7 @@ from importlib import resources
 from slack_bolt import App
 
 from bot import format as fmt
-from bot.crm import differences, importing, messages, models, uploads
+from bot.crm import connect_handlers, differences, importing, messages, models, uploads
 from bot.crm.sections import DIGEST_SECTIONS, HOME_SECTIONS
 from bot.delivery.service import enqueue
 from bot.errors import Invalid
@@ -29,6 +29,7 @@ def register(app: App, deps: Deps, commands: Commands) -> None:
         (20, "crm threshold <percent>", "crm.threshold.help", ADMINS, set_threshold),
     )
     uploads.register(app, deps)
+    connect_handlers.register(app, deps, commands)
 
 
 def send_template(request: CommandRequest) -> None:
