@@ -9,9 +9,10 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 
 from bot.delivery import service
+from bot.delivery.models import Delivery
 from bot.goals import messages
 from bot.goals.models import Goal, GoalStatus
 from tests.support.app_server import AppServer
@@ -124,6 +125,35 @@ def test_a_second_batch_gets_its_own_message(
     )
     assert len(second) == 1 and len(dms(emulator, MARIA)) == 2
     assert "*1 of 30 agreed*" in dms(emulator, MARIA)[0]["text"]  # the first is left as it was
+
+
+@pytest.mark.e2e
+def test_clicks_are_acknowledged_while_the_summary_row_is_held(
+    team: SlackPeer, emulator: SlackEmulator, app_server: AppServer, engine: Engine
+) -> None:
+    """Another transaction holds the manager's summary row (a sender marking it sent, a slow revision):
+    the Agree clicks are still acknowledged at once, each recorded, and the summary counts them once the
+    row is free. Before, each answer revised the summary inside its own transaction, so the clicks' listener
+    threads queued on the row lock and the sixth click was never acknowledged (Bolt answered 404)."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("row locks are PostgreSQL's; SQLite's writers take turns on the whole database")
+    answer(team, emulator, REPS[0])
+    wait_for(lambda: [m for m in summary_of(emulator) if "*1 of 30 agreed*" in m["text"]], what="the summary")
+    with engine.connect() as holder:
+        holder.execute(
+            select(Delivery.id).where(Delivery.key.like(f"{messages.BATCH}:%")).with_for_update()
+        ).one()
+        for rep in REPS[1:9]:
+            began = time.monotonic()
+            response = team.click(ask_of(emulator, rep), "goal_agree", user_id=rep, channel_id="D" + rep)
+            assert response.status == 200 and time.monotonic() - began < 2.5, (rep, response.status)
+        wait_for(
+            lambda: [g.status for g in goals_of(app_server)][:9] == [GoalStatus.ACTIVE] * 9,
+            what="nine agreed while the summary was held",
+        )
+        holder.rollback()
+    wait_for(lambda: [m for m in summary_of(emulator) if "*9 of 30 agreed*" in m["text"]], what="9 of 30")
+    assert len(dms(emulator, MARIA)) == 1
 
 
 def batch(statuses: list[GoalStatus], title: str = "Open accounts") -> list[tuple[Goal, str]]:
