@@ -4,7 +4,11 @@ bounded, titles escaped, within Slack's limits."""
 
 from __future__ import annotations
 
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -13,6 +17,7 @@ from sqlalchemy import Engine, select
 
 from bot.delivery import service
 from bot.delivery.models import Delivery
+from bot.events import Event, Events
 from bot.goals import messages
 from bot.goals.models import Goal, GoalStatus
 from tests.support.app_server import AppServer
@@ -182,3 +187,35 @@ def test_titles_are_escaped_and_blocks_stay_within_fifty() -> None:
         "elements": [{"type": "mrkdwn", "text": "+180 more"}],
     }
     assert "Would like to discuss: " in payload["text"] and "+188 more" in payload["text"]
+
+
+def test_a_burst_of_answers_revises_each_batch_once_after_the_last(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Answers committed while the events' thread is busy are one revision per batch, made after all of
+    them (so it renders every one); an answer after that revision gets a revision of its own."""
+    events, busy, revised = Events(), threading.Event(), []
+
+    class Sessions:
+        @contextmanager
+        def begin(self) -> Iterator[None]:
+            yield None
+
+    monkeypatch.setattr(messages, "revise_batch", lambda session, event: revised.append(event))
+    revisions = messages.BatchRevisions(Sessions(), events)  # type: ignore[arg-type]
+    revisions.subscribe()
+    events.subscribe(Blocker, lambda _: busy.wait(10))
+    events.dispatch(Blocker())
+    now = datetime(2026, 10, 5, 9, tzinfo=UTC)
+    for goal_id, key in ((1, "a"), (2, "a"), (3, "b"), (4, "a")):
+        events.dispatch(messages.BatchChanged("T1", key, 7, goal_id, goal_id == 4, now))
+    busy.set()
+    events.drain()
+    assert sorted((e.key, e.start) for e in revised) == [("a", True), ("b", False)]
+    events.dispatch(messages.BatchChanged("T1", "a", 7, 5, False, now))
+    events.drain()
+    assert len(revised) == 3
+    events.shutdown()
+
+
+@dataclass(frozen=True)
+class Blocker(Event):
+    """Keeps the events' thread busy while answers are committed."""
