@@ -48,6 +48,7 @@ from bot.scheduler.job import Job
 from bot.slack.commands import Commands
 from bot.slack.deps import Deps
 from bot.slack.sections import DigestContext, HomeContext, Pages, Section, SetupSection
+from bot.slack.uploads import Upload
 from bot.workspaces import handlers as workspaces
 from bot.workspaces import models as workspace_models
 from bot.workspaces import views as workspace_views
@@ -67,6 +68,7 @@ class Feature:
     digest: Sequence[Section[DigestContext]] = ()  # its parts of the weekly digest
     setup: SetupSection | None = None  # its fields of `/pacer setup`
     catalogs: Traversable | None = None  # the folder of its `en.toml` and `zh.toml`
+    uploads: Sequence[Upload] = ()  # the files it reads when a person shares them in a DM with Pacer
 
 
 def _home(app: App, deps: Deps, commands: Commands) -> None:
@@ -122,6 +124,7 @@ FEATURES: tuple[Feature, ...] = (
         models=reviews.models,
         home=review_sections.HOME_SECTIONS,
         catalogs=reviews.CATALOGS,
+        uploads=reviews.UPLOADS,
     ),
 )
 
@@ -129,6 +132,12 @@ FEATURES: tuple[Feature, ...] = (
 def all_jobs(features: Sequence[Feature] = FEATURES) -> dict[str, Job]:
     """Every feature's jobs by name, in the order of the list."""
     return {job.name: job for feature in features for job in feature.jobs}
+
+
+def all_uploads(features: Sequence[Feature] = FEATURES) -> tuple[Upload, ...]:
+    """Every feature's kinds of shared files, in the order of the list (the first that recognises a file
+    answers it)."""
+    return tuple(upload for feature in features for upload in feature.uploads)
 
 
 def pages(features: Sequence[Feature] = FEATURES) -> Pages:

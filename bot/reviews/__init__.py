@@ -33,10 +33,11 @@ Modules (none imports Slack):
 - `expansion`: new accounts from the weekly check-in (`asks`, `read_count`, `given`, `record_week`: kept per
   week in `WeeklyAccounts`, migration 0009, summed per quarter as the `InputSource.CHECKIN` figure),
   `asks_everyone`/`save_asks_everyone` (a setting in `/pacer setup reviews`).
-- `importing` (a shared file for its importer: XLSX through `xlsx.as_csv`, a manager's lines limited to
-  their own reps, `check` = the dry run, `run` = the import); `download` (`files.info`, then the bytes with
-  the bot token, at most 2 MB). Slack side: `input_handlers` (`/pacer setup reviews`, `/pacer review
-  input`, `/pacer review import`, the `file_shared` listener, **Import**), `setup_views` (their Block Kit).
+- `importing` (a shared file for its importer: `recognizes` a figures file by its header, XLSX read through
+  `bot.spreadsheets`, a manager's lines limited to their own reps, `check` = the dry run, `run` = the
+  import). Slack side: `input_handlers` (`/pacer setup reviews`, `/pacer review input`, `/pacer review
+  import`, `FIGURES` — the `Upload` that answers a figures file shared in a DM, routed by
+  `bot.slack.uploads` — and **Import**), `setup_views` (their Block Kit).
 - `peers`: `ask_peer`, `rate`, `ratings_of` (refusals: self rating, not a teammate, not asked, over 5),
   `unanswered_asks`. A peer's DM goes at once within their working hours (10:00–18:00 on a working day,
   own zone), else `reviews-ask` sends it at their next 10:00 (`calendar.next_working_hour`).

@@ -1,5 +1,5 @@
-"""The reviews feature's listeners and `/pacer` subcommands. None yet: the self, peer and manager modals,
-calibration and publishing are built on top of the service (bot/reviews/service.py)."""
+"""The reviews feature's listeners and `/pacer` subcommands: the self, peer and manager flows, figures and
+settings, calibration and publishing, each registered by its own module."""
 
 from __future__ import annotations
 
@@ -12,9 +12,10 @@ from bot.reviews.jobs import JOBS
 from bot.slack.commands import Commands
 from bot.slack.deps import Deps
 
-# What bot/features.py names, so the feature stays one line there: its jobs, tables and catalogs.
-__all__ = ["CATALOGS", "JOBS", "models", "register"]
+# What bot/features.py names, so the feature stays one line there: its jobs, tables, catalogs and files.
+__all__ = ["CATALOGS", "JOBS", "UPLOADS", "models", "register"]
 CATALOGS = resources.files("bot.reviews") / "i18n"
+UPLOADS = (input_handlers.FIGURES,)
 
 
 def register(app: App, deps: Deps, commands: Commands) -> None:

@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot import spreadsheets
 from bot.reviews import upload
 from bot.reviews.upload import Change, LineError, Upload
 from bot.roster.models import Member
@@ -25,12 +26,16 @@ class Checked:
     names: dict[int, str] = field(default_factory=dict)
 
 
+def recognizes(kind: str, data: bytes) -> bool:
+    """A figures file: a CSV or workbook whose header names a rep and a quarter (English or Chinese)."""
+    columns = upload.columns_of(spreadsheets.first_row(kind, data)) if kind in ("csv", "xlsx") else {}
+    return "rep" in columns and "quarter" in columns
+
+
 def read_file(session: Session, caller: Caller, data: bytes, kind: str) -> Upload:
     """The file's lines checked (XLSX read as its first sheet), then limited to the caller's reps."""
     if kind == "xlsx":
-        from bot.reviews.xlsx import as_csv  # openpyxl loads only when a workbook comes in
-
-        text = as_csv(data)
+        text = spreadsheets.as_csv(data, max_rows=upload.MAX_LINES)
         if text is None:
             return Upload(errors=[LineError(0, "reviews.import.not_xlsx")])
         data = text.encode("utf-8")

@@ -7,16 +7,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from slack_bolt import App, BoltContext
-from slack_sdk import WebClient
+from slack_bolt import App
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import calendar
-from bot.errors import FieldErrors, Invalid, NotAllowed, PacerError
+from bot.errors import FieldErrors, Invalid, NotAllowed
 from bot.goals.numbers import parse_amount
 from bot.i18n import t
-from bot.reviews import download, expansion, importing
+from bot.reviews import expansion, importing
 from bot.reviews.inputs import Figure, record_input
 from bot.reviews.models import InputKind, ReviewCycle
 from bot.reviews.service import check_quarter, quarter_of
@@ -31,7 +30,7 @@ from bot.reviews.setup_views import (
 )
 from bot.roster.models import Member
 from bot.roster.policy import Caller, can_change_setup, check_manages
-from bot.slack import blocks
+from bot.slack import blocks, files
 from bot.slack.answers import tell
 from bot.slack.commands import ADMINS, MANAGERS, CommandRequest, Commands, Group, role_names, user_id_of
 from bot.slack.deps import Deps
@@ -39,6 +38,7 @@ from bot.slack.forms import reject
 from bot.slack.idempotency import claim
 from bot.slack.interaction import Interaction, Metadata, NoMetadata, acts
 from bot.slack.state import submitted_values
+from bot.slack.uploads import Upload, UploadRequest
 from bot.workspaces.models import Workspace
 
 KINDS = {
@@ -71,12 +71,6 @@ def register(app: App, deps: Deps, commands: Commands) -> None:
     @acts(deps, SetupMetadata)
     def submit_review_settings(request: Interaction[SetupMetadata]) -> None:
         save_settings(request)
-
-    @app.event("file_shared")
-    def on_file_shared(event: dict[str, Any], context: BoltContext, client: WebClient) -> None:
-        in_a_dm = str(event.get("channel_id") or "").startswith("D")
-        if in_a_dm and context.team_id and event.get("user_id") not in (None, context.bot_user_id):
-            answer_file(deps, client, str(context.team_id), event)
 
     @app.action(ReviewIds.IMPORT.value)
     @acts(deps)
@@ -128,28 +122,23 @@ def explain_import(request: CommandRequest) -> None:
     request.reply(request.t("reviews.import.how"))
 
 
-def answer_file(deps: Deps, client: WebClient, team_id: str, event: dict[str, Any]) -> None:
-    """A file shared in a DM with Pacer: a manager or admin gets its dry run (or its bad lines) there."""
-    user_id, channel = str(event.get("user_id") or ""), str(event["channel_id"])
-    caller = deps.caller(team_id, user_id)
-    if caller.role not in MANAGERS:
-        return  # a rep's file is not figures for the reviews; Pacer stays quiet
-    try:
-        shared = download.shared_file(client, str(event.get("file_id") or ""))
-        if shared.user_id != user_id:
-            return  # shared by someone else: not this person's figures to import
-        data = download.download(client, shared)
-        with deps.session_factory() as session:
-            checked = importing.check(session, caller, data, shared.kind, now=deps.clock())
-        if checked.upload.clean:
-            message = dry_run_message(
-                shared.name, shared.file_id, checked.changes, checked.names, caller.locale
-            )
-        else:
-            message = refused_message(shared.name, checked.upload.errors, caller.locale)
-    except PacerError as error:
-        message = blocks.notice(t(error.key or "error.generic", caller.locale, **error.values))
-    client.chat_postMessage(channel=channel, **message)
+def answer_file(request: UploadRequest) -> dict[str, Any]:
+    """A figures file a manager or admin shared in a DM: its dry run, or its bad lines."""
+    caller, shared = request.caller, request.shared
+    with request.deps.session_factory() as session:
+        checked = importing.check(session, caller, request.data, shared.kind, now=request.now)
+    if checked.upload.clean:
+        return dry_run_message(shared.name, shared.file_id, checked.changes, checked.names, caller.locale)
+    return refused_message(shared.name, checked.upload.errors, caller.locale)
+
+
+FIGURES = Upload(
+    name="reviews.figures",
+    roles=MANAGERS,
+    recognizes=lambda shared, data: importing.recognizes(shared.kind, data),
+    answer=answer_file,
+    about="reviews.import.about",
+)
 
 
 def import_now(request: Interaction[NoMetadata]) -> dict[str, Any]:
@@ -157,10 +146,10 @@ def import_now(request: Interaction[NoMetadata]) -> dict[str, Any]:
     caller, deps = request.caller, request.deps
     if caller.role not in MANAGERS:
         raise NotAllowed("error.only_roles", who=role_names(MANAGERS, caller.locale), command="review import")
-    shared = download.shared_file(request.client, request.value(str))
+    shared = files.shared_file(request.client, request.value(str))
     if shared.user_id != caller.member.user_id:
         raise NotAllowed("reviews.import.not_your_file", file=shared.name)  # a forged button
-    data = download.download(request.client, shared)
+    data = files.download(request.client, shared)
     with deps.session_factory.begin() as session:
         claim(session)
         done = importing.run(session, caller, data, shared.kind, now=deps.clock())

@@ -34,6 +34,7 @@ from bot.reviews.inputs import Figure, check_figure, check_open
 from bot.reviews.models import InputKind, InputSource, ReviewInput
 from bot.reviews.service import check_quarter
 from bot.roster.models import Member, Role
+from bot.spreadsheets import decode
 
 MAX_BYTES = 1_000_000
 MAX_LINES = 5_000
@@ -78,16 +79,6 @@ class Upload:
         return not self.errors
 
 
-def decode(data: bytes) -> str | None:
-    """The file's text: UTF-8 (a BOM is dropped), else GB18030; None when it is neither."""
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return None
-
-
 def read_upload(session: Session, team_id: str, data: bytes) -> Upload:
     """Every line of the file checked: the good ones as `Line`s, the others as `LineError`s."""
     text = decode(data) if len(data) <= MAX_BYTES else None
@@ -97,7 +88,7 @@ def read_upload(session: Session, team_id: str, data: bytes) -> Upload:
     reader = csv.reader(io.StringIO(text, newline=""))
     upload = Upload()
     try:
-        columns = _columns(next(reader, []))
+        columns = columns_of(next(reader, []))
         if "rep" not in columns or "quarter" not in columns:
             return Upload(errors=[LineError(1, "reviews.upload.columns_missing")])
         reps = _reps(session, team_id)
@@ -113,7 +104,7 @@ def read_upload(session: Session, team_id: str, data: bytes) -> Upload:
     return upload
 
 
-def _columns(header: list[str]) -> dict[str, int]:
+def columns_of(header: list[str]) -> dict[str, int]:
     """{column name: index} of the header's known columns (by English or Chinese name, any case)."""
     names = {alias: name for name, aliases in COLUMNS.items() for alias in aliases}
     found: dict[str, int] = {}

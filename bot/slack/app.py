@@ -12,9 +12,9 @@ from slack_sdk import WebClient
 from bot.config import Settings
 from bot.db import SessionFactory, utcnow
 from bot.events import Events
-from bot.features import FEATURES, Feature, pages
+from bot.features import FEATURES, Feature, all_uploads, pages
 from bot.i18n import add_catalogs
-from bot.slack import commands, errors, retries
+from bot.slack import commands, errors, retries, uploads
 from bot.slack.client import make_client
 from bot.slack.deps import Deps
 from bot.slack.directory import Directory
@@ -64,6 +64,7 @@ def create_app(
     errors.register(app, deps)
     retries.register(app, deps)
     commands.register(app, deps, router)
+    uploads.register(app, deps, all_uploads(features))
     for feature in features:
         if feature.catalogs is not None:
             add_catalogs(feature.catalogs)

@@ -141,19 +141,23 @@ def test_files_that_are_not_figures_are_answered_with_the_reason(
     slack: SlackPeer, emulator: SlackEmulator, app_server: AppServer
 ) -> None:
     team(slack, app_server)
-    big = share(slack, emulator, MARIA, "big.csv", b"rep,quarter\n" + b"x" * 2_000_000)
-    assert big["text"] == "big.csv is over 2 MB: split it into smaller files."
+    big = share(slack, emulator, MARIA, "big.csv", b"rep,quarter\n" + b"x" * 1_000_000)
+    assert big["text"] == "Nothing imported from big.csv. The file is over 1 MB: split it into smaller files."
     assert share(slack, emulator, MARIA, "deck.pdf", b"%PDF-1.4")["text"] == (
-        "deck.pdf is not a CSV or XLSX file, so it can't be read as review figures."
+        "deck.pdf is not a file Pacer reads: share a CSV, XLSX or YAML file."
     )
     broken = share(slack, emulator, MARIA, "scores.xlsx", b"not a workbook")
     assert broken["text"] == (
-        "Nothing imported from scores.xlsx. The file can't be read as an XLSX workbook: save it again from"
-        " Excel, or as CSV."
+        "scores.xlsx can't be read as an XLSX workbook: save it again from Excel, or as CSV."
     )
+    other = share(slack, emulator, MARIA, "list.csv", b"name,phone\nrita,123\n")
+    assert other["text"].startswith(
+        "Pacer doesn't know what list.csv holds. The files it reads:\n• review figures"
+    )
+    assert [block["type"] for block in other["blocks"]] == ["section"]
     gone = {"type": "file_shared", "file_id": "F0GONE", "user_id": MARIA, "channel_id": "D" + MARIA}
     slack.event(gone)  # deleted before Pacer looked
-    said = wait_for(lambda: dms(emulator, MARIA)[3:], what="the answer to a deleted file")[0]
+    said = wait_for(lambda: dms(emulator, MARIA)[4:], what="the answer to a deleted file")[0]
     assert said["text"] == "F0GONE could not be downloaded from Slack; share it again."
     answer = share(slack, emulator, MARIA, "q4.csv", GOOD)
     forged = slack.click(answer, "reviews_import", user_id=ADMIN, channel_id="D" + MARIA)  # not their file

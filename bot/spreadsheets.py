@@ -1,5 +1,11 @@
-"""An XLSX workbook's first sheet as CSV text, so it is checked line by line as a CSV is (its line numbers
-are the sheet's row numbers). Read-only, values not formulas, at most `upload.MAX_LINES` rows."""
+"""Spreadsheets people share with Pacer, read the same way by every feature's importer. No Slack.
+
+- `decode`: a CSV's text, UTF-8 (with or without a BOM) or GB18030 (what Chinese Excel saves).
+- `as_csv`: an XLSX workbook's first sheet as CSV text, so it is checked line by line as a CSV is (its line
+  numbers are the sheet's row numbers). Read-only, values not formulas, at most `max_rows` rows + 2 (enough
+  for the importer to say "too long").
+- `first_row`: the header row of either, for telling one kind of file from another (`bot.slack.uploads`).
+"""
 
 from __future__ import annotations
 
@@ -10,10 +16,37 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from itertools import islice
 
-from bot.reviews.upload import MAX_LINES
-
 COLUMNS_MAX = 20
 UNPACKED_MAX = 30_000_000  # bytes of XML a 2 MB workbook may unpack to
+
+
+def decode(data: bytes) -> str | None:
+    """The file's text: UTF-8 (a BOM is dropped), else GB18030; None when it is neither."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return None
+
+
+def first_row(kind: str, data: bytes) -> list[str]:
+    """The first row of a CSV (`kind` "csv") or workbook ("xlsx"), its cells stripped and lower-cased;
+    empty when the file can't be read as that kind."""
+    text = as_csv(data, max_rows=0) if kind == "xlsx" else decode(data[:4096])
+    if not text:
+        return []
+    line = text.splitlines()[0] if text.splitlines() else ""
+    return [cell.strip().lower() for cell in next(csv.reader([line]), [])]
+
+
+def is_workbook(data: bytes) -> bool:
+    """Whether the bytes are an XLSX workbook that can be read (a zip with a workbook part, not a bomb)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return "xl/workbook.xml" in archive.namelist() and _fits(data)
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return False
 
 
 def _fits(data: bytes) -> bool:
@@ -25,7 +58,7 @@ def _fits(data: bytes) -> bool:
         return False
 
 
-def as_csv(data: bytes) -> str | None:
+def as_csv(data: bytes, *, max_rows: int) -> str | None:
     """The first sheet's rows as CSV, or None when the bytes are not a workbook (or would unpack to more
     than `UNPACKED_MAX`: a small file that is mostly compressed nothing)."""
     from openpyxl import load_workbook  # type: ignore[import-untyped]
@@ -42,7 +75,7 @@ def as_csv(data: bytes) -> str | None:
             return None
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
-        for row in islice(sheet.iter_rows(max_col=COLUMNS_MAX, values_only=True), MAX_LINES + 2):
+        for row in islice(sheet.iter_rows(max_col=COLUMNS_MAX, values_only=True), max_rows + 2):
             cells = [_cell(value) for value in row]
             while cells and not cells[-1]:
                 cells.pop()  # read-only rows are padded to `max_col`
