@@ -5,6 +5,8 @@
 - an admin: `/pacer setup` with the current values → a field error → the saved settings;
 - reviews: the admin's `/pacer scorecards` (the demo's quarter in calibration) → Lock and publish → the
   rep's scorecard DM.
+- training: the seeded lesson waiting in a rep's DM → one quiz answer → right or wrong, with the
+  explanation (the English story answers right, the Chinese one wrong).
 
 Each step asserts what it shows (the words come from Pacer's catalogs, so the test reads the screen in
 either language), then writes `docs/screens/<role>-<step>-<name>-<lang>.png`: running this test retakes
@@ -31,6 +33,8 @@ from typing import Any
 import pytest
 
 from bot.i18n import Locale, catalog
+from bot.training.authoring import Question, read
+from bot.training.cli import SHIPPED
 from tests.support.local_slack import demo_command, get, messages, needs_local_slack
 from tests.support.net import free_port
 
@@ -76,7 +80,12 @@ MARIA = Person("U0MARIA", "Maria Garcia", "maria")
 JAMES = Person("U0JAMES", "James Chen", "james")
 EMMA = Person("U0REP5", "Emma Schulz", "emma")  # on James's team
 ALEX = Person("U0ADMIN", "Alex Admin", "alex")
+LIAM = Person("U0REP1", "Liam Turner", "liam")
 REPS = {"en": NOAH, "zh": WEI}
+LEARNERS = {
+    "en": LIAM,
+    "zh": WEI,
+}  # part way through "Product basics", lesson 3 waiting (bot/training/demo.py)
 MANAGERS = {"en": (MARIA, NOAH), "zh": (JAMES, EMMA)}
 
 
@@ -392,3 +401,44 @@ def test_an_admin_calibrates_and_a_rep_gets_their_scorecard(page: Any, locale: L
 
 def rep_locale(rep: Person) -> Locale:
     return "zh" if rep is WEI else "en"
+
+
+def waiting_question(locale: Locale) -> Question:
+    """The question of the demo's waiting lesson (the third of "Product basics" in `locale`)."""
+    course = read("product-basics", (SHIPPED / f"product-basics.{locale}.yaml").read_bytes()).course
+    assert course is not None
+    question = course.lessons[2].question
+    assert question is not None
+    return question
+
+
+@pytest.mark.parametrize("locale", LANGUAGES)
+def test_a_rep_answers_a_quiz_question(page: Any, locale: Locale) -> None:
+    """The seeded lesson in the rep's DM → one answer → right (English) or wrong (Chinese), explained."""
+    story, rep, expect = Story(page, "training", locale), LEARNERS[locale], sync_api.expect
+    question = waiting_question(locale)
+    chosen = question.answer if locale == "en" else (question.answer + 1) % len(question.options)
+    with failure_shot(page, f"training-{locale}"):
+        story.act_as(rep)
+        story.open(rep.name)
+        lesson = story.main.locator(".msg").filter(
+            has_text=story.t("training.lesson.title", n="3", count="6")
+        )
+        expect(lesson).to_contain_text(question.prompt)
+        option = lesson.get_by_role("button", name=re.compile(rf"^{chosen + 1}\. "))  # labels are capped
+        expect(option).to_be_visible()
+        option.scroll_into_view_if_needed()
+        story.shot("lesson")
+
+        option.click()
+        verdict = (
+            story.t("training.answer.right")
+            if chosen == question.answer
+            else story.t("training.answer.wrong", answer=question.options[question.answer])
+        )
+        expect(lesson).to_contain_text(verdict)
+        expect(lesson).to_contain_text(question.explain)
+        expect(lesson.get_by_role("button", name=re.compile(r"^\d\. "))).to_have_count(0)
+        expect(lesson.get_by_role("button", name=story.t("training.lesson.next"), exact=True)).to_be_visible()
+        lesson.scroll_into_view_if_needed()
+        story.shot("answered")
