@@ -1,10 +1,13 @@
 """`pacer demo` in a real browser: one short story per role, in English and in Chinese, a screenshot a step.
 
-- a rep: the nudge → the check-in modal → its confirmation → the Home tab;
+- a rep: the nudge → the check-in modal (its result pre-filled from the demo's CRM) → its confirmation →
+  the Home tab;
 - a manager: `/pacer status` → the goal modal → its confirmation → the feedback modal;
 - an admin: `/pacer setup` with the current values → a field error → the saved settings;
 - reviews: the admin's `/pacer scorecards` (the demo's quarter in calibration) → Lock and publish → the
   rep's scorecard DM.
+- recognition and incentives: a manager's kudos → the rep's Home shows it; the rep's `/pacer incentives`
+  with what it takes to reach the next tier;
 - training: the seeded lesson waiting in a rep's DM → one quiz answer → right or wrong, with the
   explanation (the English story answers right, the Chinese one wrong).
 
@@ -239,7 +242,12 @@ def test_a_rep_checks_in(page: Any, locale: Locale) -> None:
 
         button.click()
         expect(story.modal).to_contain_text(story.t("checkin.title"))
-        story.field(story.t("checkin.result"), partial=True).get_by_role("textbox").fill("12500")
+        expect(story.modal).to_contain_text(story.t("crm.checkin.revenue"))  # the demo's CRM has last week
+        result = story.field(story.t("checkin.result"), partial=True).get_by_role("textbox")
+        expect(result).not_to_have_value("")  # pre-filled with the CRM's figure, which the rep keeps
+        figure = result.input_value()  # local-slack submits a field's value only once it is typed in:
+        result.fill("")  # clear it and type it again (the same value typed over would not count)
+        result.fill(figure)
         story.modal.get_by_role("radio", name=story.t("confidence.on_track")).check()
         story.field(story.t("checkin.highlights")).get_by_role("textbox").fill(
             "Two new logos signed" if locale == "en" else "签下两家新客户"
@@ -401,6 +409,37 @@ def test_an_admin_calibrates_and_a_rep_gets_their_scorecard(page: Any, locale: L
 
 def rep_locale(rep: Person) -> Locale:
     return "zh" if rep is WEI else "en"
+
+
+@pytest.mark.parametrize("locale", LANGUAGES)
+def test_a_rep_gets_kudos_and_sees_their_incentives(page: Any, locale: Locale) -> None:
+    """A manager's kudos → the rep's Home (recognition) → `/pacer incentives` (the next tier)."""
+    story, rep, expect = Story(page, "recognition", locale), REPS[locale], sync_api.expect
+    reason = "Great prep for the Globex demo" if locale == "en" else "为 Globex 演示做了充分准备"
+    with failure_shot(page, f"recognition-{locale}"):
+        story.act_as(MARIA)  # their manager
+        story.open("general")
+        story.command(f"/pacer kudos @{rep.handle} 10 {reason} #teamwork")
+        expect(story.main.locator(".msg").filter(has_text=reason).last).to_be_visible()
+        story.act_as(rep)
+        story.open(rep.name)
+        story.open_home()
+        home = story.main.locator(".home")
+        received = home.get_by_text(story.t("recognition.home.received")).first
+        expect(received).to_be_visible()
+        expect(home).to_contain_text(reason)
+        received.scroll_into_view_if_needed()
+        story.shot("home")
+
+        tiers = Story(page, "incentives", locale)
+        story.open(rep.name)
+        story.command("/pacer incentives")
+        shown = story.main.locator(".msg").filter(has_text=tiers.t("incentives.rep.title")).last
+        expect(shown).to_contain_text(tiers.t("incentives.rep.now"))
+        expect(shown).to_contain_text(
+            re.compile("|".join(re.escape(tiers.t(k)) for k in ("incentives.rep.next", "incentives.rep.top")))
+        )
+        tiers.shot("next-tier")
 
 
 def waiting_question(locale: Locale) -> Question:
