@@ -45,7 +45,7 @@ Results. send s: from the job's return until the outbox was drained; msg/s: rows
 floor s: posts ÷ allowed rate + 1 s per 429 (Slack's rule: nobody posts for Retry-After), the least time
   the rules allow (a bound: pauses may overlap); ÷floor: how much of that the sender achieved.
 t99 s: drain start until 99 % were sent. tick2 s: the job's next tick 5 min later, all already queued
-  (it ticks every 5 min through the 24 h catch-up window). 429/5xx: posts refused, each retried.
+  (both jobs tick every 5 min). 429/5xx: posts refused, each retried.
 in RA: posts Slack got within Retry-After of a 429 (real Slack refuses them). <1s/ch: posts less than 1 s
   after the previous one to the same channel. CPU: the run's process, emulator included.
 RSS0: held when the job began; peak: ru_maxrss since then (one process per run, peak reset after setup)."""
