@@ -193,11 +193,13 @@ def next_tier(
     attainment: Decimal | None,
     *,
     target: Decimal | None = None,
+    result: Decimal | None = None,
     step: Decimal = ZERO,
 ) -> NextTier | None:
     """The next tier paying more than the one reached, and what it takes: percentage points, and (given the
-    period's `target` in the goal's unit) the amount, rounded up to `step` (0.01, 1 for a count). None at
-    the top."""
+    period's `target` in the goal's unit) the amount, rounded up to `step` (0.01, 1 for a count). With the
+    `result` too, the amount is exact (the tier's share of the target less the result), not derived from
+    the attainment, which is kept to 6 decimals and would add a stray cent. None at the top."""
     with localcontext(WIDE):
         percent = (attainment or ZERO) * HUNDRED
         index = reached(tiers, percent)
@@ -208,7 +210,9 @@ def next_tier(
         more = found.lower - percent
         amount = None
         if target is not None and target > 0:
-            amount = target * more / HUNDRED
+            amount = (
+                target * found.lower / HUNDRED - result if result is not None else target * more / HUNDRED
+            )
             if step > 0:
                 amount = (amount / step).to_integral_value(rounding=ROUND_CEILING) * step
         return NextTier(found, more, amount)

@@ -138,7 +138,11 @@ def rep_plan(plan: IncentivePlan, figure: Figure | None, now: Computed, locale: 
     single = figure.single()
     step = (COUNT_STEP if single[0] == "count" else minor_unit(single[0])) if single else Decimal(0)
     found = next_tier(
-        terms_of(plan).tiers, figure.attainment, target=single[1] if single else None, step=step
+        terms_of(plan).tiers,
+        figure.attainment,
+        target=single[1] if single else None,
+        result=single[2] if single else None,
+        step=step,
     )
     if found is None:
         return [*lines, t("incentives.rep.top", locale)]

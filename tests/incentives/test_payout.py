@@ -216,3 +216,14 @@ def test_what_it_takes_to_reach_the_next_tier(
     assert next_tier(sorted_tiers(ISSUE_TIERS), D("1.2")) is None  # at the top
     counted = next_tier(sorted_tiers(ISSUE_TIERS), D("0.85"), target=D(7), step=D(1))
     assert counted is not None and counted.amount_more == 2  # 1.05 more deals: 2 whole ones
+
+
+def test_the_amount_to_the_next_tier_comes_from_the_figures_not_the_rounded_attainment() -> None:
+    """10,000 of 30,000 is 33.3333 % (kept to 6 decimals): 80 % takes exactly 14,000 more, not 14,000.01."""
+    attainment = (D(10_000) / D(30_000)).quantize(D("0.000001"))
+    rough = next_tier(sorted_tiers(ISSUE_TIERS), attainment, target=D(30_000), step=D("0.01"))
+    exact = next_tier(
+        sorted_tiers(ISSUE_TIERS), attainment, target=D(30_000), result=D(10_000), step=D("0.01")
+    )
+    assert rough is not None and rough.amount_more == D("14000.01")  # what the demo showed
+    assert exact is not None and exact.amount_more == D("14000.00")
