@@ -183,11 +183,11 @@ def ledger_command(request: CommandRequest) -> None:
 
 def mark(request: Interaction[NoMetadata]) -> None:
     request.ack()
-    plan_id, vendor_id = request.value(lambda v: tuple(int(x) for x in v.split(":", 1)))
+    plan_id, vendor_id, start = request.value(views.read_mark)
     with request.deps.session_factory.begin() as session:
         claim(session)
         plan = plans.get_plan(session, request.caller.team_id, plan_id)
-        moved = ledger.mark(session, request.caller, plan, vendor_id or None, now=request.deps.clock())
+        moved = ledger.mark(session, request.caller, plan, vendor_id or None, start, now=request.deps.clock())
     said = t("incentives.ledger.marked", request.locale, count=moved, name=plan.name)
     if request.respond is not None:
         request.respond(text=said, response_type="ephemeral", replace_original=False)
