@@ -105,9 +105,9 @@ def history_command(request: CommandRequest) -> None:
 
 
 def incentives_command(request: CommandRequest) -> None:
-    today = request.deps.clock().date()
     caller = request.caller
     with request.deps.session_factory() as session:
+        today = showing.today_of(session, caller, request.deps.clock())
         if caller.role is Role.REP:
             lines = _rep_lines(session, request, today)
             title = request.t("incentives.rep.title")
@@ -230,10 +230,11 @@ def contest_command(request: CommandRequest) -> None:
 
 
 def submit_contest_answers(request: Interaction[PlanMetadata]) -> None:
-    data = CONTEST.from_view(request.view, today=request.deps.clock().date())
-    if isinstance(data, FieldErrors):
-        return reject(request.ack, data, request.locale)
     with request.deps.session_factory() as session:
+        today = showing.today_of(session, request.caller, request.deps.clock())
+        data = CONTEST.from_view(request.view, today=today)
+        if isinstance(data, FieldErrors):
+            return reject(request.ack, data, request.locale)
         if contests.name_taken(session, request.caller.team_id, data.name):
             return reject(request.ack, {"name": "incentives.contest.name_taken"}, request.locale)
     request.ack()
