@@ -7,7 +7,7 @@ outbox. No Slack."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -83,9 +83,7 @@ class Suggestion:
 
 def month_span(workspace: Workspace, month: date) -> tuple[datetime, datetime]:
     """The month from midnight on the 1st to midnight on the next 1st, in the workspace's zone."""
-    zone = calendar.workspace_zone(workspace)
-    start = datetime.combine(month, time(0), tzinfo=zone)
-    return start, datetime.combine(calendar.next_month(month), time(0), tzinfo=zone)
+    return calendar.workspace_span(workspace, month, calendar.next_month(month))
 
 
 def streaks(session: Session, team_id: str, rep_ids: list[int], last_week: date) -> dict[int, int]:
