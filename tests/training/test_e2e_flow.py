@@ -15,7 +15,7 @@ from bot.roster.models import Member, Role
 from bot.roster.service import add_vendor
 from bot.training import courses
 from bot.training.cli import SHIPPED, run_import
-from bot.training.models import Progress, QuizAnswer
+from bot.training.models import Lesson, Progress, QuizAnswer
 from tests.factories import TEAM, member
 from tests.support.app_server import AppServer
 from tests.support.e2e import at, dms
@@ -205,3 +205,24 @@ def test_a_rep_part_way_through_keeps_their_answers_when_the_course_changes(
         assert "Right" in press(slack, emulator, message, _expected(message))["text"]
     finished = press(slack, emulator, message, "training_finish")
     assert "You completed *Product basics*: 80%" in finished["text"]
+
+
+def test_a_lesson_whose_image_does_not_load_still_arrives(
+    ready: SlackPeer, emulator: SlackEmulator, app_server: AppServer
+) -> None:
+    """Slack refuses a message whose image it cannot download (invalid_blocks): the lesson is sent again
+    without its image, so the rep gets it and can go on."""
+    slack = ready
+    broken = "https://images.example.com/missing.png"
+    with app_server.session_factory.begin() as session:
+        for lesson in session.scalars(select(Lesson).where(Lesson.position == 0)):
+            lesson.image_url = broken
+    emulator.broken_images.add(broken)
+    answer_to(emulator, slack.command(f"train <@{REP_EN}|rita> product-basics due 2026-12-31", user_id=MARIA))
+    app_server.run_job("training-lessons", at(8, 10, 5))
+    press(slack, emulator, latest(emulator, REP_EN, 1), "training_confidence_3")
+    first = latest(emulator, REP_EN, 2)
+    assert "lesson 1 of 6" in everything(first) and "training_next" in buttons(first)
+    assert [b for b in first["blocks"] if b["type"] == "image"] == []
+    press(slack, emulator, first, "training_next")
+    assert "lesson 2 of 6" in everything(latest(emulator, REP_EN, 3))
