@@ -14,9 +14,11 @@ from bot.roster.models import Member, Role
 from tests.incentives.test_e2e_plan import AFTER, CONTACT, answer_to, seed
 from tests.incentives.test_service import new_plan
 from tests.support.app_server import AppServer
+from tests.support.e2e import dms
 from tests.support.people import ADMIN, REP_EN, REP_ZH
 from tests.support.slack_emulator import SlackEmulator
 from tests.support.slack_peer import SlackPeer
+from tests.support.waiting import wait_for
 
 pytestmark = pytest.mark.e2e
 
@@ -57,3 +59,20 @@ def test_mark_moves_only_the_lines_at_the_buttons_status(
         }
     assert now[REP_EN] is PayoutStatus.INVOICED  # approved → invoiced
     assert now[REP_ZH] is PayoutStatus.INVOICED  # already invoiced: not marked paid by this button
+
+
+def test_admins_named_in_pacer_admins_get_the_approval_note(
+    slack: SlackPeer, app_server: AppServer, emulator: SlackEmulator
+) -> None:
+    """ADMIN is an admin through PACER_ADMINS only (their member row says rep): they approve, so they are
+    told when the payouts are computed, as the managers are."""
+    emulator.add_user(CONTACT, name="victor", real_name="Victor Vendor")
+    seed(app_server)
+    with app_server.session_factory.begin() as session:
+        admin = session.scalars(select(Member).where(Member.user_id == ADMIN)).one()
+        assert admin.role is Role.REP and not admin.is_slack_admin
+        admin.role = Role.ADMIN  # to set the plan up, then back: PACER_ADMINS alone makes them an admin
+        new_plan(session, admin)
+        admin.role = Role.REP
+    app_server.run_job("incentives-close", AFTER)
+    wait_for(lambda: [m for m in dms(emulator, ADMIN) if "incentives_approve" in str(m)], what="the note")
