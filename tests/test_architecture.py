@@ -245,8 +245,8 @@ def test_outbox_keys_come_from_messages_and_no_feature_imports_anothers_handlers
 
 # Time is the calendar's (the package bot/calendar/): no other module builds a zone, reads ISO weeks, asks the
 # `holidays` package or counts a week of days on its own. Each exception below says why it is not
-# calendar logic.
-CALENDAR_ONLY = ("ZoneInfo(", ".isocalendar(", "import holidays", "timedelta(days=7)")
+# calendar logic. A midnight in a zone ("time(0), tzinfo=") starts a day, week or month: the calendar's too.
+CALENDAR_ONLY = ("ZoneInfo(", ".isocalendar(", "import holidays", "timedelta(days=7)", "time(0), tzinfo=")
 NOT_CALENDAR = {
     ("interactions/service.py", "timedelta(days=7)"),  # how long a handled request id is kept, not a week
 }

@@ -39,6 +39,7 @@ from bot.calendar.instants import (
     reminder_time,
     status_weeks,
     week_is_open,
+    workspace_span,
 )
 from bot.calendar.training import (
     days_after,
@@ -161,6 +162,7 @@ __all__ = [
     "week_end",
     "week_is_open",
     "works_today",
+    "workspace_span",
     "workspace_zone",
     "zone",
     "zone_today",

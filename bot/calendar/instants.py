@@ -171,6 +171,13 @@ def reminder_day(member: Person, workspace: Schedule, now: datetime, due: date) 
     return today
 
 
+def workspace_span(workspace: Schedule, first: date, end: date) -> tuple[datetime, datetime]:
+    """The instants from midnight starting `first` to midnight starting `end`, in the workspace's zone
+    (a week: `end` is `first + WEEK`; a month: the next month's 1st)."""
+    zone = workspace_zone(workspace)
+    return datetime.combine(first, time(0, 0), tzinfo=zone), datetime.combine(end, time(0, 0), tzinfo=zone)
+
+
 def day_start(member: Person, workspace: Schedule, day: date) -> datetime:
     """Midnight at the start of `day` in the member's own zone."""
     return datetime.combine(day, time(0, 0), tzinfo=member_zone(member, workspace))

@@ -52,6 +52,12 @@ PERMANENT = GONE | {
 }
 
 
+def without_images(blocks: list[Any] | None) -> list[Any] | None:
+    """The blocks less their image blocks, or None when there are none to drop."""
+    kept = [b for b in blocks or [] if not (isinstance(b, dict) and b.get("type") == "image")]
+    return kept if blocks and len(kept) < len(blocks) else None
+
+
 @dataclass
 class DrainReport:
     sent: int = 0
@@ -175,16 +181,29 @@ class Sender:
         self.limiter.wait(channel)
         if "upload" in item.payload:
             return self._upload(item, channel, thread_ts)
-        response = self._client().chat_postMessage(
+        try:
+            response = self._post(item, channel, thread_ts, item.payload.get("blocks"))
+        except SlackApiError as error:
+            images = without_images(item.payload.get("blocks"))
+            if error.response.get("error") != "invalid_blocks" or images is None:
+                raise
+            # Slack refuses the whole message when it cannot download an image: say it without them.
+            logger.warning("delivery %s: an image did not load; sent without its images", item.key)
+            response = self._post(item, channel, thread_ts, images)
+        self._finish(item, str(response["channel"]), str(response["ts"]))
+        return "sent"
+
+    def _post(
+        self, item: service.Claimed, channel: str, thread_ts: str | None, blocks: list[Any] | None
+    ) -> Any:
+        return self._client().chat_postMessage(
             channel=channel,
             text=item.payload["text"],
-            blocks=item.payload.get("blocks"),
+            blocks=blocks,
             thread_ts=thread_ts,
             unfurl_links=False,
             metadata={"event_type": METADATA_TYPE, "event_payload": {"key": item.key}},
         )
-        self._finish(item, str(response["channel"]), str(response["ts"]))
-        return "sent"
 
     def _update(self, item: service.Claimed, channel: str, ts: str) -> str:
         self.limiter.wait(channel)

@@ -19,6 +19,7 @@ from bot.incentives.payout import Payout as Computed
 from bot.incentives.payout import compute
 from bot.incentives.plans import record, terms_of
 from bot.roster.models import Member, Role
+from bot.roster.service import role_of
 from bot.workspaces.models import Workspace
 
 
@@ -36,7 +37,9 @@ def due_plans(session: Session, now: datetime) -> list[int]:
     ]
 
 
-def compute_plan(session: Session, plan_id: int, *, now: datetime) -> int:
+def compute_plan(
+    session: Session, plan_id: int, *, now: datetime, admins: frozenset[str] = frozenset()
+) -> int:
     """The plan's payouts, once: the plan row is held while they are written, and an already computed plan
     is left alone. Returns how many payouts were written."""
     plan = session.scalar(select(IncentivePlan).where(IncentivePlan.id == plan_id).with_for_update())
@@ -56,15 +59,31 @@ def compute_plan(session: Session, plan_id: int, *, now: datetime) -> int:
     session.flush()
     record(session, plan, "computed", by=None, now=now, payouts=len(payouts))
     workspace = session.get_one(Workspace, plan.team_id)
-    managers = {rep.manager_id for rep in reps.values() if rep.manager_id is not None}
-    approvers = session.scalars(
-        select(Member)
-        .where(Member.team_id == plan.team_id, Member.active.is_(True))
-        .where(or_(Member.id.in_(managers), Member.role == Role.ADMIN))
-        .order_by(Member.id)
-    ).all()
+    approvers = _approvers(session, plan.team_id, reps, admins)
     enqueue(session, messages.computed(plan, payouts, reps, approvers, workspace), now=now)
     return len(payouts)
+
+
+def _approvers(
+    session: Session, team_id: str, reps: dict[int, Member], admins: frozenset[str]
+) -> list[Member]:
+    """Who approves the payouts: the reps' managers and every admin, as a request would see them (a
+    Slack admin, in PACER_ADMINS `admins`, or made an admin in Pacer): one statement."""
+    managers = {rep.manager_id for rep in reps.values() if rep.manager_id is not None}
+    found = session.scalars(
+        select(Member)
+        .where(Member.team_id == team_id, Member.active.is_(True))
+        .where(
+            or_(
+                Member.id.in_(managers),
+                Member.role == Role.ADMIN,
+                Member.is_slack_admin.is_(True),
+                Member.user_id.in_(admins),
+            )
+        )
+        .order_by(Member.id)
+    )
+    return [m for m in found if m.id in managers or role_of(m, admins) is Role.ADMIN]
 
 
 def _payout(

@@ -105,9 +105,9 @@ def history_command(request: CommandRequest) -> None:
 
 
 def incentives_command(request: CommandRequest) -> None:
-    today = request.deps.clock().date()
     caller = request.caller
     with request.deps.session_factory() as session:
+        today = showing.today_of(session, caller, request.deps.clock())
         if caller.role is Role.REP:
             lines = _rep_lines(session, request, today)
             title = request.t("incentives.rep.title")
@@ -183,11 +183,11 @@ def ledger_command(request: CommandRequest) -> None:
 
 def mark(request: Interaction[NoMetadata]) -> None:
     request.ack()
-    plan_id, vendor_id = request.value(lambda v: tuple(int(x) for x in v.split(":", 1)))
+    plan_id, vendor_id, start = request.value(views.read_mark)
     with request.deps.session_factory.begin() as session:
         claim(session)
         plan = plans.get_plan(session, request.caller.team_id, plan_id)
-        moved = ledger.mark(session, request.caller, plan, vendor_id or None, now=request.deps.clock())
+        moved = ledger.mark(session, request.caller, plan, vendor_id or None, start, now=request.deps.clock())
     said = t("incentives.ledger.marked", request.locale, count=moved, name=plan.name)
     if request.respond is not None:
         request.respond(text=said, response_type="ephemeral", replace_original=False)
@@ -230,10 +230,11 @@ def contest_command(request: CommandRequest) -> None:
 
 
 def submit_contest_answers(request: Interaction[PlanMetadata]) -> None:
-    data = CONTEST.from_view(request.view, today=request.deps.clock().date())
-    if isinstance(data, FieldErrors):
-        return reject(request.ack, data, request.locale)
     with request.deps.session_factory() as session:
+        today = showing.today_of(session, request.caller, request.deps.clock())
+        data = CONTEST.from_view(request.view, today=today)
+        if isinstance(data, FieldErrors):
+            return reject(request.ack, data, request.locale)
         if contests.name_taken(session, request.caller.team_id, data.name):
             return reject(request.ack, {"name": "incentives.contest.name_taken"}, request.locale)
     request.ack()

@@ -1,6 +1,7 @@
 """`incentives-close`: at each plan's period end (the day after its last, in the workspace's zone) its
 payouts are computed, once — the plan row is held and an already computed plan left alone — and the reps'
-DMs and the approvers' notes go through the outbox with once-only keys.
+DMs and the approvers' notes (the reps' managers and every admin, PACER_ADMINS included) go through the
+outbox with once-only keys.
 
 `incentives-leaderboard`: each running contest's top-N board kept up to date in its channel, then final
 (bot/incentives/contest_jobs.py)."""
@@ -22,7 +23,7 @@ def close_plans(context: JobContext, now: datetime) -> str:
         due = due_plans(session, now)
 
     def close(session: Session, plan_id: int) -> int:
-        return compute_plan(session, plan_id, now=now)
+        return compute_plan(session, plan_id, now=now, admins=context.settings.pacer_admins)
 
     done = for_each_unit(context.session_factory, [(f"incentives:{p}", p) for p in due], close)
     return f"{len(due)} incentive plans due, {sum(done.results)} payouts computed{done.note()}"

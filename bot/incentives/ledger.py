@@ -78,11 +78,20 @@ def approve(session: Session, caller: Caller, plan: IncentivePlan, *, now: datet
 
 
 def mark(
-    session: Session, caller: Caller, plan: IncentivePlan, vendor_id: int | None, *, now: datetime
+    session: Session,
+    caller: Caller,
+    plan: IncentivePlan,
+    vendor_id: int | None,
+    start: PayoutStatus,
+    *,
+    now: datetime,
 ) -> int:
-    """An admin moves the plan's ledger lines of a vendor one step: approved → invoiced, invoiced → paid."""
+    """An admin moves the plan's ledger lines of a vendor that are at `start` one step: approved →
+    invoiced, or invoiced → paid (never both at once: a line not yet invoiced is never marked paid)."""
     check_admin(caller)
-    query = select(Payout).where(Payout.plan_id == plan.id, Payout.status.in_(list(NEXT))).with_for_update()
+    if start not in NEXT:
+        return 0
+    query = select(Payout).where(Payout.plan_id == plan.id, Payout.status == start).with_for_update()
     rows = list(
         session.scalars(
             query.where(Payout.vendor_id == vendor_id if vendor_id else Payout.vendor_id.is_(None))

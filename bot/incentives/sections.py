@@ -16,7 +16,7 @@ BUDGET = 4
 
 def build(context: HomeContext) -> list[Block]:
     locale = context.caller.locale
-    today = context.now.date()
+    today = showing.today_of(context.session, context.caller, context.now)
     found = showing.rep_plans(context.session, context.caller, today=today)
     if not found:
         return []

@@ -10,6 +10,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
+from bot import calendar
 from bot.incentives import attainment
 from bot.incentives.attainment import Figure
 from bot.incentives.models import IncentivePlan, LedgerEntry, Payout, PlanStatus
@@ -18,6 +19,7 @@ from bot.incentives.payout import compute
 from bot.incentives.plans import terms_of
 from bot.roster.models import Member
 from bot.roster.policy import Caller
+from bot.workspaces.models import Workspace
 
 MAX_PLANS = 10
 
@@ -57,6 +59,12 @@ def closed(session: Session, team_id: str) -> list[IncentivePlan]:
             .limit(MAX_PLANS)
         )
     )
+
+
+def today_of(session: Session, caller: Caller, now: datetime) -> date:
+    """The caller's own calendar day (their zone, else the workspace's): a plan's figures run through it."""
+    workspace = session.get_one(Workspace, caller.team_id)
+    return calendar.zone_today(caller.member.timezone, workspace, now)
 
 
 def rep_plans(session: Session, caller: Caller, *, today: date) -> list[RepPlan]:

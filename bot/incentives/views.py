@@ -14,7 +14,7 @@ from bot.goals.numbers import plain_amount
 from bot.i18n import Locale, moment, t
 from bot.incentives.attainment import Figure
 from bot.incentives.ledger import NEXT, Line
-from bot.incentives.models import Audience, IncentivePlan, Payout
+from bot.incentives.models import Audience, IncentivePlan, Payout, PayoutStatus
 from bot.incentives.payout import Funder, Mode, minor_unit, next_tier
 from bot.incentives.payout import Payout as Computed
 from bot.incentives.plans import PlanAnswers, terms_of
@@ -24,7 +24,7 @@ from bot.text import Mrkdwn, mention
 
 PLAN_CALLBACK = "incentives_plan"
 APPROVE = "incentives_approve"  # value: "<plan id>:<times reopened>"
-MARK = "incentives_mark"  # value: "<plan id>:<vendor id or nothing>"
+MARK = "incentives_mark"  # value: "<plan id>:<vendor id or 0>:<the lines' status now>"
 EXPORT = "incentives_export"  # value: "csv" or "xlsx"
 COUNT_STEP = Decimal(1)
 LEDGER_LINES = 60
@@ -221,6 +221,15 @@ def approve_button(plan: IncentivePlan, locale: Locale) -> dict[str, Any]:
     )
 
 
+def read_mark(value: str) -> tuple[int, int, PayoutStatus]:
+    """A "next step" button's value: the plan, the vendor (0: none) and the status its lines are at."""
+    plan_id, vendor_id, start = value.split(":")
+    status = PayoutStatus(start)
+    if status not in NEXT:
+        raise ValueError(start)
+    return int(plan_id), int(vendor_id), status
+
+
 def ledger_message(found: Sequence[Line], locale: Locale, *, admin: bool) -> tuple[str, list[blocks.Block]]:
     """The ledger: a line per payout (the first `LEDGER_LINES`), the export buttons and, for an admin, a
     button per plan and vendor to move its lines a step (approved → invoiced → paid)."""
@@ -238,6 +247,7 @@ def ledger_message(found: Sequence[Line], locale: Locale, *, admin: bool) -> tup
                     line.vendor.id if line.vendor else 0,
                     line.plan.name,
                     line.vendor.name if line.vendor else "—",
+                    line.payout.status.value,
                 )
                 for line in found
                 if line.payout.status in NEXT
@@ -246,10 +256,16 @@ def ledger_message(found: Sequence[Line], locale: Locale, *, admin: bool) -> tup
         buttons += [
             blocks.button(
                 f"{MARK}_{n}",
-                t("incentives.ledger.mark", locale, plan=name, vendor=vendor),
-                f"{plan_id}:{vendor_id}",
+                t(
+                    "incentives.ledger.mark",
+                    locale,
+                    step=t(f"incentives.status.{NEXT[PayoutStatus(start)].value}", locale),
+                    plan=name,
+                    vendor=vendor,
+                ),
+                f"{plan_id}:{vendor_id}:{start}",
             )
-            for n, (plan_id, vendor_id, name, vendor) in enumerate(steps[:20])
+            for n, (plan_id, vendor_id, name, vendor, start) in enumerate(steps[:20])
         ]
     actions = {"type": "actions", "block_id": "incentives_ledger", "elements": buttons}
     return title, [blocks.header(title), *blocks.sections_from_lines(lines, max_blocks=30), actions]

@@ -150,12 +150,14 @@ class Standing:
 
 
 def leaderboard(session: Session, team_id: str, month: date, *, top: int = 10) -> list[Standing]:
-    """The month's most recognised people (accepted kudos given in that month), top `top` only: one
-    statement."""
+    """The month's most recognised people (accepted public kudos given in that month), top `top` only:
+    one statement. Private kudos never count here: the board is shown where others may read it, and it
+    would give away who was thanked privately and for how much."""
     points = func.sum(Kudos.points).label("points")
     rows = session.execute(
         select(Kudos.receiver_id, points, func.count())
         .where(Kudos.team_id == team_id, Kudos.month == month, Kudos.status == Status.ACCEPTED)
+        .where(Kudos.public.is_(True))
         .group_by(Kudos.receiver_id)
         .order_by(points.desc(), Kudos.receiver_id)
         .limit(top)

@@ -7,7 +7,7 @@ outbox. No Slack."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -35,7 +35,8 @@ WEIGHTS = (Decimal(50), Decimal(25), Decimal(25))  # attainment, streak, kudos: 
 
 @dataclass(frozen=True)
 class BadgeScope:
-    """Whose rep of the month: "team:<manager id>", "vendor:<vendor id>" or "workspace"."""
+    """Whose rep of the month: "team:<manager id>", "vendor:<vendor id>" (an admin's: all its reps),
+    "vendor:<vendor id>:<manager id>" (a manager's reps of that vendor) or "workspace"."""
 
     key: str
     manager_id: int | None = None
@@ -46,18 +47,25 @@ class BadgeScope:
 
     @classmethod
     def parse(cls, key: str) -> BadgeScope:
-        kind, _, number = key.partition(":")
-        if kind == "workspace" and not number:
+        kind, *numbers = key.split(":")
+        if not all(n.isascii() and n.isdigit() and len(n) < 12 for n in numbers):
+            raise Stale()
+        ids = [int(n) for n in numbers]
+        if kind == "workspace" and not ids:
             return cls(key)
-        if kind in ("team", "vendor") and number.isascii() and number.isdigit() and len(number) < 12:
-            return cls(key, int(number), None) if kind == "team" else cls(key, None, int(number))
+        if kind == "team" and len(ids) == 1:
+            return cls(key, ids[0], None)
+        if kind == "vendor" and len(ids) in (1, 2):
+            return cls(key, ids[1] if len(ids) == 2 else None, ids[0])
         raise Stale()
 
 
 def scope_for(caller: Caller, vendor: Vendor | None) -> BadgeScope:
     """A manager's own team (or their reps of `vendor`); an admin's workspace (or all of `vendor`'s reps)."""
     if vendor is not None:
-        return BadgeScope(f"vendor:{vendor.id}", None if caller.is_admin() else caller.member.id, vendor.id)
+        if caller.is_admin():
+            return BadgeScope(f"vendor:{vendor.id}", None, vendor.id)
+        return BadgeScope(f"vendor:{vendor.id}:{caller.member.id}", caller.member.id, vendor.id)
     if caller.is_admin():
         return BadgeScope("workspace")
     return BadgeScope(f"team:{caller.member.id}", caller.member.id)
@@ -75,9 +83,7 @@ class Suggestion:
 
 def month_span(workspace: Workspace, month: date) -> tuple[datetime, datetime]:
     """The month from midnight on the 1st to midnight on the next 1st, in the workspace's zone."""
-    zone = calendar.workspace_zone(workspace)
-    start = datetime.combine(month, time(0), tzinfo=zone)
-    return start, datetime.combine(calendar.next_month(month), time(0), tzinfo=zone)
+    return calendar.workspace_span(workspace, month, calendar.next_month(month))
 
 
 def streaks(session: Session, team_id: str, rep_ids: list[int], last_week: date) -> dict[int, int]:

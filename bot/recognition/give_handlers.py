@@ -16,6 +16,7 @@ from bot.recognition.rules import Draft, read_words
 from bot.recognition.settings import load_config
 from bot.recognition.views import RecognitionIds
 from bot.roster.models import Member
+from bot.slack import blocks
 from bot.slack.commands import ADMINS, EVERYONE, CommandRequest, Commands, Group, role_names, user_id_of
 from bot.slack.deps import Deps
 from bot.slack.idempotency import claim
@@ -49,16 +50,23 @@ def register(app: App, deps: Deps, commands: Commands) -> None:
         review_kudos(request, approve=False)
 
 
-def mentioned(request: CommandRequest, usage: str) -> tuple[Member, list[str]]:
-    """The person the first word mentions (asked of Slack if Pacer does not know them), and the rest."""
+def mentioned_id(request: CommandRequest, usage: str) -> str:
+    """The Slack user id the first word mentions."""
     user_id = user_id_of(request.args[0]) if request.args else None
     if user_id is None:
         raise Invalid("recognition.errors.usage", usage=usage)
+    return user_id
+
+
+def mentioned(request: CommandRequest, usage: str) -> tuple[Member, list[str]]:
+    """The person the first word mentions (asked of Slack if Pacer does not know them), and the rest."""
+    user_id = mentioned_id(request, usage)
     return request.deps.directory.member(request.caller.team_id, user_id), request.args[1:]
 
 
 def send_kudos(deps: Deps, caller_id: int, receiver: Member, draft: Draft) -> tuple[giving.Given, str | None]:
-    """Give the kudos in one unit of work; the result and the recognition channel."""
+    """Give the kudos in one unit of work; the result and the recognition channel. The caller refreshes
+    the receiver's Home (`deps.on_change`) once it has answered Slack."""
     with deps.session_factory.begin() as session:
         claim(session)  # a modal's submission acts once (nothing for a command)
         giver = session.get_one(Member, caller_id)
@@ -76,7 +84,6 @@ def send_kudos(deps: Deps, caller_id: int, receiver: Member, draft: Draft) -> tu
         )
         session.expunge(given.kudos)
     deps.kick()
-    deps.on_change(receiver.team_id, [receiver.user_id])
     return given, config.channel_id
 
 
@@ -99,10 +106,18 @@ def show_overview(request: CommandRequest) -> None:
 def give_command(request: CommandRequest) -> None:
     if not request.args:
         return show_overview(request)
-    receiver, words = mentioned(request, "kudos @person [points] <reason> #value [private]")
-    draft = read_words(words)
-    given, channel = send_kudos(request.deps, request.caller.member.id, receiver, draft)
-    request.reply(views.given_answer(given.kudos, receiver.user_id, given.balance, channel, request.locale))
+    """Words that do not read are answered in the ack; else Slack is answered first, then the kudos is
+    given (asking Slack about the receiver if Pacer does not know them yet) and the answer follows
+    through the response URL once the receiver's Home is refreshed."""
+    deps = request.deps
+    user_id = mentioned_id(request, "kudos @person [points] <reason> #value [private]")
+    draft = read_words(request.args[1:])
+    request.ack()
+    receiver = deps.directory.member(request.caller.team_id, user_id)
+    given, channel = send_kudos(deps, request.caller.member.id, receiver, draft)
+    deps.on_change(receiver.team_id, [receiver.user_id])
+    answer = views.given_answer(given.kudos, receiver.user_id, given.balance, channel, request.locale)
+    request.respond(**blocks.message(answer), response_type="ephemeral")
 
 
 def boost_command(request: CommandRequest) -> None:

@@ -9,7 +9,7 @@ from bot.errors import FieldErrors, Invalid, NotAllowed, PacerError
 from bot.i18n import Locale, t
 from bot.recognition import modals, views
 from bot.recognition.give_handlers import send_kudos
-from bot.recognition.rules import Draft, read_points
+from bot.recognition.rules import Draft, check_draft, read_points
 from bot.recognition.settings import RecognitionConfig, check_config, load_config, save_config
 from bot.recognition.views import RecognitionIds
 from bot.roster.policy import can_change_setup
@@ -76,20 +76,28 @@ def _field(error: PacerError) -> str:
 
 
 def give_from_modal(request: Interaction[ModalMetadata]) -> None:
-    """The modal's kudos: refusals under their fields (the rest kept), else given and answered."""
+    """The modal's kudos: what can be checked at once is refused under its field (the rest kept);
+    else the modal closes first, then the kudos is given (asking Slack about the receiver if Pacer does
+    not know them yet), the receiver's Home refreshed after the commit, and the giver answered."""
     values = submitted_values(request.view)
     deps, caller = request.deps, request.caller
+    receiver_id = values.get(modals.RECEIVER_FIELD) or ""
     try:
-        receiver = deps.directory.member(caller.team_id, values.get(modals.RECEIVER_FIELD) or "")
         points = read_points((values.get(modals.POINTS_FIELD) or "").strip() or "0")
         value = values.get(modals.VALUE_FIELD)
         private = "private" in (values.get(modals.PRIVATE_FIELD) or "").split(",")
         draft = Draft(points, values.get(modals.REASON_FIELD) or "", (value,) if value else (), private)
-        given, channel = send_kudos(deps, caller.member.id, receiver, draft)
+        if receiver_id == caller.member.user_id:
+            raise Invalid("recognition.errors.self")
+        with deps.session_factory() as session:
+            check_draft(draft, load_config(session, caller.team_id))
     except Invalid as error:
         reject(request.ack, FieldErrors({_field(error): error}), caller.locale)
         return
     request.ack()
+    receiver = deps.directory.member(caller.team_id, receiver_id)
+    given, channel = send_kudos(deps, caller.member.id, receiver, draft)
+    deps.on_change(receiver.team_id, [receiver.user_id])
     answer = views.given_answer(given.kudos, receiver.user_id, given.balance, channel, caller.locale)
     tell(request.client, caller.member.user_id, answer, response_url=request.metadata.response_url)
 

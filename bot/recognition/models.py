@@ -94,7 +94,8 @@ class AllowanceBoost(Base):
 
 class Badge(Base):
     """An honour award: "rep of the month" for a manager's team or a vendor's reps, chosen by a manager.
-    One per scope and month (`scope`: "team:<manager id>" or "vendor:<vendor id>")."""
+    One per scope and month (`scope`: "team:<manager id>", "vendor:<vendor id>" or, a manager's reps of a
+    vendor, "vendor:<vendor id>:<manager id>")."""
 
     __tablename__ = "badges"
     __table_args__ = (

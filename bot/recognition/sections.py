@@ -4,7 +4,7 @@ A constant number of statements whatever the team's size."""
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -42,8 +42,7 @@ def shout_outs(context: DigestContext) -> list[Block]:
     workspace = session.get(Workspace, digest.team_id) if session is not None else None
     if session is None or workspace is None or not rep_ids:
         return []
-    zone = calendar.workspace_zone(workspace)
-    start = datetime.combine(digest.week_start, time(0), tzinfo=zone)
+    start, end = calendar.workspace_span(workspace, digest.week_start, digest.week_start + calendar.WEEK)
     found = session.scalars(
         select(Kudos)
         .where(
@@ -52,7 +51,7 @@ def shout_outs(context: DigestContext) -> list[Block]:
             Kudos.status == Status.ACCEPTED,
             Kudos.public.is_(True),
             Kudos.created_at >= start,
-            Kudos.created_at < start + calendar.WEEK,
+            Kudos.created_at < end,
         )
         .order_by(Kudos.points.desc(), Kudos.id)
         .limit(SHOUT_OUTS)

@@ -56,7 +56,7 @@ def read_action(values: Mapping[str, str | None]) -> DevelopmentAction | FieldEr
         kind = DevelopmentKind(picked)
     except ValueError:
         return FieldErrors({KIND_FIELD: "reviews.development.kind_unknown"})
-    if typed and not (typed.isdigit() and 1 <= int(typed) <= MAX_REF):
+    if typed and not (typed.isascii() and typed.isdigit() and len(typed) < 11 and 0 < int(typed) <= MAX_REF):
         return FieldErrors({REF_FIELD: "reviews.development.ref_number"})
     if kind is DevelopmentKind.NONE:
         return NONE if not typed else FieldErrors({KIND_FIELD: "reviews.development.kind_needed"})

@@ -4,9 +4,12 @@ reads its files through here (`bot.slack.uploads` routes them)."""
 
 from __future__ import annotations
 
+import urllib.error
 import urllib.request
 from dataclasses import dataclass
-from typing import Any
+from http.client import HTTPMessage
+from typing import IO, Any
+from urllib.parse import urlsplit
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -53,17 +56,48 @@ def shared_file(client: WebClient, file_id: str) -> SharedFile:
     )
 
 
+class _SameHostOnly(urllib.request.HTTPRedirectHandler):
+    """Follows a redirect only to the same host and scheme, the bot token with it; a redirect elsewhere is
+    refused (the token must never reach another server)."""
+
+    def redirect_request(  # noqa: PLR0917 - urllib's signature
+        self,
+        req: urllib.request.Request,
+        fp: IO[bytes],
+        code: int,
+        msg: str,
+        headers: HTTPMessage,
+        newurl: str,
+    ) -> urllib.request.Request | None:
+        old, new = urlsplit(req.full_url), urlsplit(newurl)
+        if (new.scheme, new.hostname, new.port) != (old.scheme, old.hostname, old.port):
+            raise urllib.error.HTTPError(newurl, code, "a redirect to another host is refused", headers, fp)
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+def _allowed(url: str, api_url: str) -> bool:
+    """https, or plain http only to the Slack API's own host (a local Slack in tests)."""
+    parts = urlsplit(url)
+    if parts.scheme == "https":
+        return bool(parts.hostname)
+    return (
+        parts.scheme == "http" and parts.hostname is not None and parts.hostname == urlsplit(api_url).hostname
+    )
+
+
 def download(client: WebClient, shared: SharedFile) -> bytes:
     """The file's bytes, read with the bot token; a file over `MAX_BYTES` is refused before and while
-    reading (Slack's size may be missing)."""
+    reading (Slack's size may be missing). Only over https (plain http only to the Slack API's host) and
+    never following a redirect to another host."""
     if shared.size > MAX_BYTES:
         raise Invalid("upload.too_big", file=shared.name, most=MAX_BYTES // 1_000_000)
-    if not shared.url.startswith(("https://", "http://")):
+    if not _allowed(shared.url, client.base_url):
         raise Invalid("upload.unreadable", file=shared.name)
     headers = {"Authorization": f"Bearer {client.token}"}
     request = urllib.request.Request(shared.url, headers=headers)  # noqa: S310 (http(s) only, checked)
+    opener = urllib.request.build_opener(_SameHostOnly())
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT) as response:  # noqa: S310 (http(s) only)
+        with opener.open(request, timeout=TIMEOUT) as response:
             data: bytes = response.read(MAX_BYTES + 1)
     except (OSError, ValueError) as error:  # a refused or broken download, a URL that can't be sent
         raise Invalid("upload.unreadable", file=shared.name) from error

@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import case, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, case, insert, select, update
+from sqlalchemy.orm import Session, aliased
 
 from bot.errors import NotFound
 from bot.training.authoring import CourseSpec, LineError, read
-from bot.training.models import Course, Lesson, Progress
+from bot.training.models import Course, Lesson, Progress, QuizAnswer
 from bot.workspaces.service import ensure_workspace
 
 
@@ -62,6 +62,8 @@ def load(session: Session, team_id: str, spec: CourseSpec, *, now: datetime) -> 
     session.flush()
     session.add_all(_lessons(course, spec))
     if outcome is Outcome.UPDATED:
+        session.flush()
+        _carry_answers(session, course)
         _move_in_progress(session, course)
     return Loaded(course, outcome)
 
@@ -97,6 +99,46 @@ def _lessons(course: Course, spec: CourseSpec) -> list[Lesson]:
         )
         for position, lesson in enumerate(spec.lessons)
     ]
+
+
+def _carry_answers(session: Session, course: Course) -> None:
+    """Reps part way through keep their answers: each is copied to the new version's lesson at the same
+    position when that lesson still asks a question (one statement), so their score counts them."""
+    old, new = aliased(Lesson), aliased(Lesson)
+    carried = (
+        select(
+            QuizAnswer.team_id,
+            QuizAnswer.rep_id,
+            new.id,
+            QuizAnswer.round,
+            QuizAnswer.chosen,
+            QuizAnswer.correct,
+            QuizAnswer.answered_at,
+        )
+        .join(old, old.id == QuizAnswer.lesson_id)
+        .join(
+            Progress,
+            and_(
+                Progress.rep_id == QuizAnswer.rep_id,
+                Progress.course_id == old.course_id,
+                Progress.version == old.version,
+                Progress.round == QuizAnswer.round,
+                Progress.completed_at.is_(None),
+            ),
+        )
+        .join(
+            new,
+            and_(
+                new.course_id == old.course_id,
+                new.version == course.version,
+                new.position == old.position,
+                new.prompt.is_not(None),
+            ),
+        )
+        .where(QuizAnswer.team_id == course.team_id, old.course_id == course.id)
+    )
+    columns = ["team_id", "rep_id", "lesson_id", "round", "chosen", "correct", "answered_at"]
+    session.execute(insert(QuizAnswer).from_select(columns, carried))
 
 
 def _move_in_progress(session: Session, course: Course) -> None:

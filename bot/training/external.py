@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from bot import calendar, spreadsheets
 from bot.errors import NotFound
 from bot.goals.dates import read_date
+from bot.goals.numbers import read_whole
 from bot.roster.models import Member
 from bot.roster.policy import Caller, can_manage
 from bot.training.authoring import LineError
@@ -97,11 +98,11 @@ def _line(
     completed = read_date(cells[2])
     if completed is None or completed > today:
         return LineError(number, "training.external.bad_date", {"value": cells[2][:20]})
-    score = cells[3]
-    if score and (not score.isdigit() or int(score) > 100):
-        return LineError(number, "training.external.bad_score", {"value": score[:20]})
+    score = read_whole(cells[3], range(101)) if cells[3] else None
+    if cells[3] and score is None:
+        return LineError(number, "training.external.bad_score", {"value": cells[3][:20]})
     known = _progress(session, rep, course) is not None
-    return Completion(number, rep, course, completed, int(score) if score else None, known)
+    return Completion(number, rep, course, completed, score, known)
 
 
 def _rep(session: Session, team_id: str, word: str) -> Member | None:

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.errors import Invalid
+from bot.goals.numbers import read_whole
 from bot.roster.models import Member
 from bot.text import one_line
 from bot.training.authoring import URL
@@ -69,9 +70,9 @@ def resources(session: Session, team_id: str, category: Category | None) -> list
 
 def log_study(session: Session, rep: Member, args: Sequence[str], *, now: datetime) -> StudyLog:
     """`<minutes> <what> [takeaway…]` ("what" in quotes when it has spaces)."""
-    if len(args) < 2 or not args[0].isdigit() or len(args[0]) > 5:
+    minutes = read_whole(args[0], range(100_000)) if len(args) >= 2 else None
+    if minutes is None:
         raise Invalid("training.learn.log_usage")
-    minutes = int(args[0])
     if not 1 <= minutes <= MINUTES_MAX:
         raise Invalid("training.learn.bad_minutes", max=MINUTES_MAX)
     what, takeaway = one_line(args[1], TITLE_MAX), one_line(" ".join(args[2:]), TAKEAWAY_MAX)

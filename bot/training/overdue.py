@@ -48,8 +48,12 @@ def due_items(session: Session, *, now: datetime) -> list[Overdue]:
 
 
 def item_for(session: Session, assignment_id: int, *, now: datetime) -> Overdue | None:
-    """One assignment's `Overdue`, read again in the unit of work that acts on it."""
-    assignment = session.get(Assignment, assignment_id)
+    """One assignment's `Overdue`, read again in the unit of work that acts on it, its row locked till the
+    commit: a run overlapping this one skips it (PostgreSQL's SKIP LOCKED; None), so an escalation is
+    opened once."""
+    assignment = session.get(
+        Assignment, assignment_id, with_for_update={"skip_locked": True}, populate_existing=True
+    )
     if assignment is None:
         return None
     rep, course = session.get_one(Member, assignment.rep_id), session.get_one(Course, assignment.course_id)
@@ -127,6 +131,7 @@ def recertify(session: Session, *, now: datetime) -> int:
         .join(Member, Member.id == Assignment.rep_id)
         .where(Assignment.recertify_days.is_not(None), Progress.round == Assignment.round)
         .where(Progress.completed_at.is_not(None), Member.active.is_(True))
+        .with_for_update(of=Assignment, skip_locked=True)  # an overlapping run leaves these: one new round
     )
     count = 0
     for assignment, progress, rep in rows:

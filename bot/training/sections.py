@@ -108,10 +108,11 @@ def _team(context: HomeContext) -> list[Block]:
 
 
 def _digest(context: DigestContext) -> list[Block]:
-    if context.session is None:
+    rep_ids = tuple(line.rep.id for line in context.digest.lines)
+    if context.session is None or not rep_ids:
         return []
     today = context.digest.week_start + calendar.WEEK
-    found = tracking.tallies(context.session, Scope(context.digest.team_id), today)
+    found = tracking.tallies(context.session, Scope(context.digest.team_id, rep_ids=rep_ids), today)
     if not found:
         return []
     locale = context.locale

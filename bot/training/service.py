@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from bot import calendar
 from bot.errors import Invalid, NotAllowed, NotFound
 from bot.goals.dates import add_years, read_date
+from bot.goals.numbers import read_whole
 from bot.roster.models import Member, Role
 from bot.roster.policy import Caller, can_manage, on_a_team
 from bot.roster.service import find_member, vendor_named
@@ -104,10 +105,9 @@ def _options(words: list[str]) -> tuple[bool, int | None]:
         if words[0] == "optional":
             required, words = False, words[1:]
         elif words[0] == "recertify" and len(words) >= 2:
-            count = words[1]
-            if not count.isdigit() or not 1 <= int(count) <= RECERTIFY_MAX:
+            recertify = read_whole(words[1], range(1, RECERTIFY_MAX + 1))
+            if recertify is None:
                 raise Invalid("training.errors.bad_recertify", max=RECERTIFY_MAX)
-            recertify = int(count)
             words = words[3:] if len(words) >= 3 and words[2] in {"days", "day"} else words[2:]
         else:
             raise Invalid("training.train.usage")

@@ -11,6 +11,7 @@ from datetime import datetime, time
 from sqlalchemy.orm import Session
 
 from bot.errors import Invalid
+from bot.goals.numbers import read_whole
 from bot.training.models import DEFAULT_DAYS, DEFAULT_ESCALATE_AFTER, DEFAULT_TIME, TrainingSettings
 from bot.training.service import Settings, settings_of
 from bot.workspaces.service import ensure_workspace
@@ -59,9 +60,10 @@ def _time(value: str) -> time:
 
 
 def _escalate(value: str) -> int:
-    if not value.isdigit() or len(value) > 3 or not 1 <= int(value) <= ESCALATE_MAX:
+    days = read_whole(value, range(1, ESCALATE_MAX + 1))
+    if days is None:
         raise Invalid("training.settings.bad_escalate", max=ESCALATE_MAX)
-    return int(value)
+    return days
 
 
 def save(session: Session, team_id: str, changes: Changes, *, now: datetime) -> Settings:

@@ -24,6 +24,7 @@ class Scope:
     rep_id: int | None = None
     vendor_id: int | None = None
     slug: str | None = None
+    rep_ids: tuple[int, ...] | None = None  # only these reps (a digest's own)
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,8 @@ def _scoped(query: S, scope: Scope, *, course: bool) -> S:
         query = query.where(Member.vendor_id == scope.vendor_id)
     if scope.slug is not None:
         query = query.where(Course.slug == scope.slug)
+    if scope.rep_ids is not None:
+        query = query.where(Member.id.in_(scope.rep_ids))
     return query
 
 

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.incentives.models import Contest
+from bot.roster.models import Member
 from tests.incentives.test_e2e_plan import MID_QUARTER, seed
 from tests.support.app_server import AppServer
 from tests.support.people import ADMIN, MARIA, REP_LA
@@ -63,3 +64,20 @@ def test_a_contest_leaderboard_shows_the_top_only(
     assert "incentives-leaderboard: 0 contest leaderboards updated, 0 final" in later  # final once
     with app_server.session_factory() as session:
         assert session.scalars(select(Contest)).one().ended_at is not None
+
+
+def test_a_contest_ending_today_in_the_admins_zone_is_accepted(
+    slack: SlackPeer, app_server: AppServer
+) -> None:
+    """At 03:00 UTC on 2 December it is still 1 December in Los Angeles: a contest ending that day is not
+    in the past for an admin there (their own day, not the UTC date)."""
+    seed(app_server)
+    with app_server.session_factory.begin() as session:
+        session.scalars(select(Member).where(Member.user_id == ADMIN)).one().timezone = "America/Los_Angeles"
+    app_server.clock.set(datetime(2026, 12, 2, 3, tzinfo=UTC))
+    view = slack.open_modal("incentives contest", user_id=ADMIN)
+    ending_today = GOOD | {"starts_on": "2026-11-02", "ends_on": "2026-12-01"}
+    assert slack.view_submission(view, ending_today, user_id=ADMIN).body == b""
+    view = slack.open_modal("incentives contest", user_id=ADMIN)
+    ended = GOOD | {"name": "Too late", "starts_on": "2026-11-02", "ends_on": "2026-11-30"}
+    assert set(slack.view_submission(view, ended, user_id=ADMIN).json()["errors"]) == {"ends_on"}

@@ -127,7 +127,7 @@ def test_approvals_refusals_and_reopening(session: Session) -> None:
     assert len(set(session.scalars(select(Delivery.key))) - keys) == 3 + 2 + 1  # reps, managers, admin
     for who in (maria, ben, admin):
         ledger.approve(session, caller(who), plan, now=AFTER)
-    assert ledger.mark(session, caller(admin), plan, None, now=AFTER) == 3
+    assert ledger.mark(session, caller(admin), plan, None, PayoutStatus.APPROVED, now=AFTER) == 3
     with pytest.raises(Conflict) as billed:
         plans.reopen(session, caller(admin), plan, now=AFTER)
     assert billed.value.key == "incentives.errors.billed"

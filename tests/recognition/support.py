@@ -15,6 +15,7 @@ from tests.support.app_server import AppServer
 from tests.support.e2e import at
 from tests.support.people import ADMIN, BEN, MARIA, REP_EN, REP_LA, REP_ZH
 from tests.support.slack_peer import SlackPeer
+from tests.support.waiting import wait_for
 
 TEAM = "T0000001"
 CHANNEL = "C0KUDOS"
@@ -46,8 +47,18 @@ def goals(app_server: AppServer, results: dict[str, list[int]], *, manager: str 
 
 
 def kudos(slack: SlackPeer, text: str, *, user_id: str) -> str:
-    """`/pacer kudos <text>` as `user_id`; the answer's text."""
-    return str(slack.command(f"kudos {text}", user_id=user_id).json()["text"])
+    """`/pacer kudos <text>` as `user_id`; the answer's text (in the ack, or through the response URL
+    once the kudos is given after the ack, then taken off the emulator's responses)."""
+    response = slack.command(f"kudos {text}", user_id=user_id)
+    if response.json():
+        return str(response.json()["text"])
+    found = wait_for(
+        lambda: [(url, p) for url, p in slack.emulator.responses if url == response.response_url],
+        what="answer",
+    )
+    for answer in found:  # taken: a test's later answers (a button's) are counted from the first
+        slack.emulator.responses.remove(answer)
+    return str(found[-1][1]["text"])
 
 
 def stored(app_server: AppServer) -> list[tuple[int, str, str]]:

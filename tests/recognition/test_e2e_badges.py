@@ -117,3 +117,26 @@ def test_an_admin_chooses_for_a_vendors_reps(
     )
     with app_server.session_factory() as session:
         assert session.scalars(select(Badge.scope)).one().startswith("vendor:")
+
+
+def test_a_manager_chooses_for_their_reps_of_a_vendor(
+    slack: SlackPeer, emulator: SlackEmulator, app_server: AppServer
+) -> None:
+    team(slack, app_server)
+    goals(app_server, {REP_EN: [10] * 5, REP_LA: [10] * 5})
+    vendor_of(app_server, REP_LA, "Northwind")
+    answer = slack.command("kudos badge vendor northwind", user_id=MARIA).json()
+    lines = [b["text"]["text"] for b in answer["blocks"] if b["type"] == "section"][1:]
+    assert len(lines) == 1 and lines[0].startswith(f"1. <@{REP_LA}> (Northwind)")
+    choose(slack, answer, user_id=MARIA)
+    posted = wait_for(lambda: emulator.messages.get(CHANNEL), what="the announcement")
+    assert posted[0]["text"].startswith(f"🏅 *Rep of the month, Nov 2026*: <@{REP_LA}> (Northwind)")
+    with app_server.session_factory() as session:
+        maria = session.scalars(select(Member).where(Member.user_id == MARIA)).one()
+        badge = session.scalars(select(Badge)).one()
+        assert badge.scope == f"vendor:{badge.vendor_id}:{maria.id}"
+    choose(slack, answer, user_id=BEN)  # another manager: not theirs
+    wait_for(
+        lambda: [p for _, p in emulator.responses if "Only the team's manager or an admin" in p["text"]],
+        what="the refusal",
+    )

@@ -127,3 +127,12 @@ def test_a_chinese_speaker_is_answered_in_chinese(slack: SlackPeer, app_server: 
     assert answer.startswith(f"🎉 已点赞：送给 <@{REP_EN}> 1 分，已发布在 <#{CHANNEL}>。")
     assert "你本月还剩 99 分（共 100 分）" in answer
     assert kudos(slack, f"{RITA} -1 坏", user_id=REP_ZH) == "分数不能为负数：请给出 1 或以上的整数。"
+
+
+def test_private_kudos_stay_off_the_leaderboard(slack: SlackPeer, app_server: AppServer) -> None:
+    team(slack, app_server)
+    kudos(slack, f"{RITA} 30 thanks for the quiet help private", user_id=REP_LA)
+    kudos(slack, f"{SAM} 10 great call", user_id=MARIA)
+    board = slack.command("kudos", user_id=BEN).json()["text"]
+    assert f"1. <@{REP_LA}>, 10 points" in board
+    assert REP_EN not in board  # only privately thanked: not on the board

@@ -4,6 +4,7 @@ only), over the emulator."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
@@ -81,7 +82,8 @@ def test_the_shortcut_on_your_own_message_leaves_the_receiver_to_choose(
     refused = slack.view_submission(view, {"kudos_receiver": MARIA}, user_id=MARIA).json()
     assert refused["errors"] == {"kudos_receiver": "You can't give kudos to yourself."}
     assert slack.view_submission(view, {"kudos_receiver": REP_LA}, user_id=MARIA).status == 200
-    assert stored(app_server)[0][:2] == (10, "accepted")
+    given = wait_for(lambda: stored(app_server), what="the kudos given after the ack")
+    assert given[0][:2] == (10, "accepted")
 
 
 def settings(app_server: AppServer) -> tuple[int, str, bool, str | None]:
@@ -115,3 +117,30 @@ def test_setup_recognition_shows_field_errors_then_saves(slack: SlackPeer, app_s
     shown = {b.get("block_id"): b.get("element", {}) for b in view["blocks"]}
     assert shown["recognition_allowance"]["initial_value"] == "250"
     assert shown["recognition_channel"]["initial_conversation"] == CHANNEL
+
+
+def test_kudos_answer_slack_before_asking_slack_about_a_new_receiver(
+    slack: SlackPeer, emulator: SlackEmulator, app_server: AppServer
+) -> None:
+    """A receiver Pacer has not seen is looked up with users.info, which can be slow: the modal and
+    the command are acknowledged first (Slack allows 3 s), and the kudos given after."""
+    team(slack, app_server)
+    emulator.add_user("UNEWREP", name="nina", real_name="Nina New")
+    view = shortcut(slack, {**MESSAGE, "user": "UNEWREP"}, user_id=MARIA)
+    emulator.stall_next("users.info", 1.6)
+    started = time.monotonic()
+    response = slack.view_submission(view, {"kudos_points": "15"}, user_id=MARIA)
+    assert response.status == 200 and time.monotonic() - started < 1.2
+    wait_for(lambda: len(stored(app_server)) == 1, what="the kudos given after the ack", timeout=10)
+
+    emulator.add_user("UNEWTOO", name="nora", real_name="Nora New")
+    emulator.stall_next("users.info", 1.6)
+    started = time.monotonic()
+    command = slack.command("kudos <@UNEWTOO|nora> 5 great call", user_id=MARIA)
+    assert command.status == 200 and time.monotonic() - started < 1.2
+    told = wait_for(
+        lambda: [p for url, p in emulator.responses if url == command.response_url], what="answer", timeout=10
+    )
+    assert told[0]["text"].startswith("🎉 Kudos sent: 5 points to <@UNEWTOO>")
+    refused = slack.command("kudos <@UNEWTOO|nora> -5 nope", user_id=MARIA).json()
+    assert refused["text"].startswith("Points can't be negative")  # cheap checks still answer in the ack

@@ -172,6 +172,7 @@ class SlackEmulator:
         self._ids = itertools.count(1)
         self._fail_queue: dict[str, deque[tuple[int, int]]] = {}
         self._stalls: dict[str, deque[float]] = {}
+        self.broken_images: set[str] = set()  # image URLs Slack cannot download: a message with one fails
         self._chaos: tuple[float, tuple[int, ...], random.Random, set[str] | None, int] | None = None
         self._limits: dict[str, tuple[float, bool]] = {}
         self._team_limits: dict[tuple[str, str], tuple[float, bool]] = {}  # (team, method) → override
@@ -650,9 +651,16 @@ class SlackEmulator:
         response = {"ok": True, **copy.deepcopy(fields)}
         return response | {"warning": warning} if warning else response
 
+    def _check_images(self, params: Params) -> None:
+        """Slack downloads a message's images and refuses the message when one does not load."""
+        for block in params.get("blocks") or []:
+            if isinstance(block, dict) and block.get("image_url") in self.broken_images:
+                raise SlackError("invalid_blocks", f"downloading image failed [{block['image_url']}]")
+
     def _chat_post_message(self, params: Params) -> dict[str, Any]:
         channel = self._resolve_channel(params.get("channel"))
         warning = validate_message(params)
+        self._check_images(params)
         message = self._new_message(params)
         self.messages.setdefault(channel, []).append(message)
         return self._ok(warning, channel=channel, ts=message["ts"], message=message)
@@ -671,6 +679,7 @@ class SlackEmulator:
         channel = self._resolve_channel(params.get("channel"))
         message = self._find_message(channel, params.get("ts"))
         warning = validate_message(params)
+        self._check_images(params)
         message |= {key: params[key] for key in _MESSAGE_FIELDS if key in params}
         message["edited"] = {"user": self.teams[self._team].bot_user_id, "ts": self._next_ts()}
         return self._ok(warning, channel=channel, ts=message["ts"], text=message["text"], message=message)

@@ -13,8 +13,9 @@ from sqlalchemy import Engine, func, select
 
 from bot.roster.models import Member, Role
 from bot.roster.service import add_vendor
+from bot.training import courses
 from bot.training.cli import SHIPPED, run_import
-from bot.training.models import Progress, QuizAnswer
+from bot.training.models import Lesson, Progress, QuizAnswer
 from tests.factories import TEAM, member
 from tests.support.app_server import AppServer
 from tests.support.e2e import at, dms
@@ -170,3 +171,58 @@ def _expected(message: dict[str, Any]) -> str:
     shown = everything(message)
     index = next(value for prompt, value in ANSWERS.items() if prompt in shown)
     return f"training_answer_{index}"
+
+
+def test_a_rep_part_way_through_keeps_their_answers_when_the_course_changes(
+    ready: SlackPeer, emulator: SlackEmulator, app_server: AppServer
+) -> None:
+    """Lesson 2 answered wrong and 3 and 4 right, then the course gets a new version: the rep goes on with
+    it, and their score still counts the answers they gave before (4 of 5 right: 80%, not 40%)."""
+    slack = ready
+    answer_to(emulator, slack.command(f"train <@{REP_EN}|rita> product-basics due 2026-12-31", user_id=MARIA))
+    app_server.run_job("training-lessons", at(8, 10, 5))
+    press(slack, emulator, latest(emulator, REP_EN, 1), "training_confidence_3")
+    press(slack, emulator, latest(emulator, REP_EN, 2), "training_next")
+    message = latest(emulator, REP_EN, 3)
+    assert "Not quite" in press(slack, emulator, message, "training_answer_0")["text"]
+    for count in (4, 5):
+        press(slack, emulator, message, "training_next")
+        message = latest(emulator, REP_EN, count)
+        assert "Right" in press(slack, emulator, message, _expected(message))["text"]
+
+    changed = (
+        (SHIPPED / "product-basics.en.yaml")
+        .read_bytes()
+        .replace(b"never criticise them", b"never, ever criticise them")
+    )
+    with app_server.session_factory.begin() as session:
+        (loaded,) = courses.import_files(session, TEAM, [("product-basics.en.yaml", changed)], now=at(9, 12))
+        assert loaded.loaded is not None and loaded.loaded.course.version == 2
+
+    for count in (6, 7):
+        press(slack, emulator, message, "training_next")
+        message = latest(emulator, REP_EN, count)
+        assert "Right" in press(slack, emulator, message, _expected(message))["text"]
+    finished = press(slack, emulator, message, "training_finish")
+    assert "You completed *Product basics*: 80%" in finished["text"]
+
+
+def test_a_lesson_whose_image_does_not_load_still_arrives(
+    ready: SlackPeer, emulator: SlackEmulator, app_server: AppServer
+) -> None:
+    """Slack refuses a message whose image it cannot download (invalid_blocks): the lesson is sent again
+    without its image, so the rep gets it and can go on."""
+    slack = ready
+    broken = "https://images.example.com/missing.png"
+    with app_server.session_factory.begin() as session:
+        for lesson in session.scalars(select(Lesson).where(Lesson.position == 0)):
+            lesson.image_url = broken
+    emulator.broken_images.add(broken)
+    answer_to(emulator, slack.command(f"train <@{REP_EN}|rita> product-basics due 2026-12-31", user_id=MARIA))
+    app_server.run_job("training-lessons", at(8, 10, 5))
+    press(slack, emulator, latest(emulator, REP_EN, 1), "training_confidence_3")
+    first = latest(emulator, REP_EN, 2)
+    assert "lesson 1 of 6" in everything(first) and "training_next" in buttons(first)
+    assert [b for b in first["blocks"] if b["type"] == "image"] == []
+    press(slack, emulator, first, "training_next")
+    assert "lesson 2 of 6" in everything(latest(emulator, REP_EN, 3))

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import Engine, select
 
 from bot.checkins.models import Confidence
-from bot.roster.models import Role
+from bot.roster.models import Role, Vendor
 from bot.roster.policy import Caller
 from bot.roster.service import add_vendor
 from bot.training import service
@@ -21,7 +21,7 @@ from bot.workspaces.models import Workspace
 from tests.factories import TEAM, member, rep_with_goal
 from tests.support.app_server import AppServer
 from tests.support.home import opened, texts
-from tests.support.people import ADMIN, MARIA, REP_EN, REP_ZH
+from tests.support.people import ADMIN, MARIA, REP_EN, REP_LA, REP_ZH
 from tests.support.slack_emulator import SlackEmulator
 from tests.support.slack_peer import SlackPeer
 
@@ -86,3 +86,26 @@ def test_home_tabs_digest_and_reports(
     assert "1 of 2 assignments completed" in by_course
     refused = slack.command("training vendor acme", user_id=REP_EN).json()
     assert "Reps see their own training" in refused["text"]
+
+
+def test_a_vendor_digest_shows_only_that_vendors_training(
+    tracked: SlackPeer, emulator: SlackEmulator, app_server: AppServer, engine: Engine
+) -> None:
+    """Digests go to each vendor's channel: Acme's must not show another vendor's completion."""
+    emulator.add_channel("C0ACME", "acme")
+    with app_server.session_factory.begin() as session:
+        beta = add_vendor(session, team_id=TEAM, name="Beta", contact_user_id=None)
+        boss = member(session, MARIA, role=Role.MANAGER)
+        rep_with_goal(session, REP_LA, boss, beta, {WEEK: 10}, {WEEK: (4, Confidence.ON_TRACK, False, "")})
+        admin = member(session, ADMIN)
+        caller = Caller(member=admin, role=Role.ADMIN, locale="en")
+        asked = TrainRequest(TargetKind.EVERYONE, "", "product-basics", date(2026, 12, 3))
+        service.assign(session, caller, asked, now=DIGEST_TIME)
+        first = session.scalars(select(Vendor).where(Vendor.team_id == TEAM, Vendor.name == "Acme")).one()
+        first.channel_id = "C0ACME"
+    app_server.run_job("weekly-digest", DIGEST_TIME)
+    acme_digest = str(emulator.messages["C0ACME"][0]["blocks"])
+    assert "Training completed: Acme 50%; 1 overdue." in acme_digest
+    assert "Beta" not in acme_digest
+    everyone = str(emulator.messages["C0DIGEST"][0]["blocks"])
+    assert "Acme 50%, Beta 0%; 2 overdue." in everyone
