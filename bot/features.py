@@ -44,6 +44,7 @@ from bot.incentives import sections as incentive_sections
 from bot.installs import models as install_models
 from bot.interactions import jobs as interaction_jobs
 from bot.interactions import models as interaction_models
+from bot.links import handlers as links
 from bot.recognition import handlers as recognition
 from bot.reviews import handlers as reviews
 from bot.reviews import sections as review_sections
@@ -170,6 +171,7 @@ FEATURES: tuple[Feature, ...] = (
         catalogs=training.CATALOGS,
         uploads=training.UPLOADS,
     ),
+    Feature("links", links.register, catalogs=links.CATALOGS),  # the habits connected (issues 12–15)
 )
 
 

@@ -10,15 +10,19 @@
 - Teamwork: the median of at least 3 peer ratings; fewer is "not enough input" (None).
 - A manager's final level replaces the computed one (source `manager`).
 - Overall: the weighted sum of the levels there are; a dimension without one is left out and the others
-  re-weighted to 100 %, which the overall's evidence says (`scoring.overall`)."""
+  re-weighted to 100 %, which the overall's evidence says (`scoring.overall`).
+- More evidence from other features (training completed and quiz scores for the development section,
+  kudos received for teamwork): `EVIDENCE`, a fixed list of sources each of one statement for the whole
+  scope, connected by `bot.links`; this package never imports those features."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import Select, func, select
@@ -45,6 +49,8 @@ from bot.reviews.settings import ReviewConfig, load_config
 from bot.roster.models import Member
 
 INPUT_PRECEDENCE = {InputSource.MANAGER: 0, InputSource.UPLOAD: 1, InputSource.CHECKIN: 2, InputSource.CRM: 3}
+NoteSource = Callable[[Session, str, Select[Any], date, date], dict[int, list["Note"]]]
+EVIDENCE: list[NoteSource] = []  # (session, team_id, rep ids, first day, last day) → notes per rep
 INPUT_DIMENSION = {InputKind.SATISFACTION: Dimension.SATISFACTION, InputKind.EXPANSION: Dimension.EXPANSION}
 
 
@@ -55,6 +61,19 @@ class Evidence:
 
     key: str
     values: dict[str, str] = field(default_factory=dict)
+
+
+class Section(StrEnum):
+    """Where a note from another feature is shown on the scorecard."""
+
+    DEVELOPMENT = "development"  # training completed, quiz scores
+    TEAMWORK = "teamwork"  # kudos received
+
+
+@dataclass(frozen=True)
+class Note:
+    section: Section
+    evidence: Evidence
 
 
 @dataclass(frozen=True)
@@ -76,6 +95,7 @@ class Card:
     overall: scoring.Overall | None = None
     attainment: Decimal | None = None  # sales results ÷ targets (1.0 = 100 %), None: no data
     ratings: list[int] = field(default_factory=list)  # the peer ratings given
+    notes: list[Note] = field(default_factory=list)  # from other features (`EVIDENCE`)
 
     def overall_evidence(self) -> Evidence | None:
         """When the overall score left dimensions out for having no data, which ones it stands on:
@@ -96,13 +116,15 @@ class Figures:
     inputs: dict[int, dict[Dimension, tuple[Decimal, Decimal | None, InputSource]]]
     final: dict[int, dict[Dimension, int]]
     weeks: int
+    notes: dict[int, list[Note]] = field(default_factory=dict)
 
 
 def build_scorecards(
     session: Session, team_id: str, quarter: str, *, through: date | None = None
 ) -> list[Card]:
     """Every rep's scorecard of `quarter` ("2026Q4") in the workspace, counting the weeks up to `through`
-    (default: the whole quarter), in the order the digest lists reps. Seven statements, for any team size."""
+    (default: the whole quarter), in the order the digest lists reps. Seven statements and one per
+    connected `EVIDENCE` source, for any team size."""
     key = check_quarter(quarter)
     config = load_config(session, team_id)
     scope = Scope(team_id)
@@ -128,7 +150,8 @@ def quarter_span(quarter: str, through: date | None) -> tuple[date, date]:
 
 
 def read_figures(session: Session, scope: Scope, quarter: str, through: date | None) -> Figures:
-    """The quarter's sums, ratings, inputs and final levels of the scope's reps (five statements)."""
+    """The quarter's sums, ratings, inputs, final levels and notes of the scope's reps (five statements and
+    one per `EVIDENCE` source)."""
     start, end = quarter_span(quarter, through)
     goals = (
         select(Goal.id, Goal.rep_id, Goal.unit)
@@ -154,7 +177,16 @@ def read_figures(session: Session, scope: Scope, quarter: str, through: date | N
         _inputs(session, scope.team_id, quarter),
         _final(session, scope.team_id, cycle),
         weeks,
+        _notes(session, scope, calendar.quarter_bounds(quarter)),
     )
+
+
+def _notes(session: Session, scope: Scope, span: tuple[date, date]) -> dict[int, list[Note]]:
+    found: dict[int, list[Note]] = defaultdict(list)
+    for source in EVIDENCE:
+        for rep_id, notes in source(session, scope.team_id, scope.rep_ids(), *span).items():
+            found[rep_id] += notes
+    return found
 
 
 def _summed(value: Any, goal: Any, week: Any, goals: Any, span: tuple[date, date]) -> Select[Any]:
@@ -233,6 +265,7 @@ def score(card: Card, figures: Figures, config: ReviewConfig) -> None:
     """Fill `card`'s levels and overall from the quarter's figures."""
     card.attainment = _attainment(figures, card.rep_id)
     card.ratings = figures.ratings.get(card.rep_id, [])
+    card.notes = figures.notes.get(card.rep_id, [])
     computed = (
         _sales(card.attainment, figures.weeks, config),
         *(
