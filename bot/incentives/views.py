@@ -18,6 +18,7 @@ from bot.incentives.models import Audience, IncentivePlan, Payout
 from bot.incentives.payout import Funder, Mode, minor_unit, next_tier
 from bot.incentives.payout import Payout as Computed
 from bot.incentives.plans import PlanAnswers, terms_of
+from bot.incentives.seats import NO_SEAT, SEAT_FIELD
 from bot.incentives.showing import Change
 from bot.slack import blocks
 from bot.text import Mrkdwn, mention
@@ -264,3 +265,15 @@ def history_lines(changes: Sequence[Change], locale: Locale) -> list[str]:
         )
         for change in changes
     ]
+
+
+def seat_input(courses: list[tuple[int, str]], chosen: int | None, locale: Locale) -> list[blocks.Block]:
+    """An optional training course seat as part of the reward (`seats`), when there are courses."""
+    if not courses:
+        return []
+    nothing = blocks.option(t("incentives.seat.none", locale), NO_SEAT)
+    options = [nothing, *(blocks.option(title, str(course_id)) for course_id, title in courses)]
+    initial = next((o for o in options if o["value"] == str(chosen)), nothing)
+    select = {"type": "static_select", "options": options, "initial_option": initial}
+    label, hint = t("incentives.seat.label", locale), t("incentives.seat.hint", locale)
+    return [blocks.input_block(SEAT_FIELD, label, select, optional=True, hint=hint)]
