@@ -136,6 +136,8 @@ def rep_plan(plan: IncentivePlan, figure: Figure | None, now: Computed, locale: 
             payout=money(now.amount, plan.currency, locale),
         )
     )
+    if figure.crm:  # reported figures are the default, said nowhere
+        lines.append(t("incentives.rep.source_crm", locale))
     single = figure.single()
     step = (COUNT_STEP if single[0] == "count" else minor_unit(single[0])) if single else Decimal(0)
     found = next_tier(

@@ -14,6 +14,9 @@ through the hooks and domain events they expose:
   (kudos received), one statement each for any number of reps (`bot.reviews.scorecards.EVIDENCE`).
 - `seats`: a course seat as a reward (`bot.incentives` plans and contests, `seat_course_id`, migration
   0019): assigned once when the payout is approved (`PayoutApproved`) or the contest ends (`ContestEnded`).
+- `crm`: a workspace's choice of figures (`/pacer crm figures reported|crm`, `bot.crm.figures`): with the
+  CRM, the scorecard's sales attainment and the incentives' attainment sum the CRM's actuals, and its new
+  accounts are the market expansion figure (`bot.reviews.scorecards.CRM`); the source is shown beside.
 
 `handlers.register` connects the hooks and subscribes to the events (one line in bot/features.py);
 `connect()` connects the hooks alone (for the CLI's jobs and for tests)."""

@@ -9,7 +9,7 @@ from importlib import resources
 from slack_bolt import App
 
 from bot.events import ContestEnded, FeedbackGiven, FeedbackKind, PayoutApproved, ReviewPublished
-from bot.links import development, evidence, feedback, seats
+from bot.links import crm, development, evidence, feedback, seats
 from bot.slack.commands import Commands
 from bot.slack.deps import Deps
 
@@ -18,11 +18,12 @@ CATALOGS = resources.files("bot.links") / "i18n"
 
 def connect() -> None:
     """Every hook, idempotent: the manager review's and the feedback's choices and names, the scorecard's
-    evidence, the incentives' course seats."""
+    evidence, the incentives' course seats, the CRM's figures for scorecards and incentives."""
     development.connect()
     feedback.connect()
     evidence.connect()
     seats.connect()
+    crm.connect()
 
 
 def register(app: App, deps: Deps, commands: Commands) -> None:

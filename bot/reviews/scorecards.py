@@ -11,6 +11,10 @@
 - A manager's final level replaces the computed one (source `manager`).
 - Overall: the weighted sum of the levels there are; a dimension without one is left out and the others
   re-weighted to 100 %, which the overall's evidence says (`scoring.overall`).
+- Figures from the CRM: a workspace that chose them (`CRM`, the CRM feature's queries connected by
+  `bot.links`) has its sales results summed from the CRM's actuals instead of the check-ins, and its new
+  accounts as the market expansion figure (source `crm`, after a manager's entry and an upload); the
+  evidence names the source.
 - More evidence from other features (training completed and quiz scores for the development section,
   kudos received for teamwork): `EVIDENCE`, a fixed list of sources each of one statement for the whole
   scope, connected by `bot.links`; this package never imports those features."""
@@ -51,6 +55,7 @@ from bot.roster.models import Member
 INPUT_PRECEDENCE = {InputSource.MANAGER: 0, InputSource.UPLOAD: 1, InputSource.CHECKIN: 2, InputSource.CRM: 3}
 NoteSource = Callable[[Session, str, Select[Any], date, date], dict[int, list["Note"]]]
 EVIDENCE: list[NoteSource] = []  # (session, team_id, rep ids, first day, last day) → notes per rep
+CRM_OVERRIDES = (InputSource.CHECKIN, InputSource.CRM)  # what the CRM's new accounts replace, when chosen
 INPUT_DIMENSION = {InputKind.SATISFACTION: Dimension.SATISFACTION, InputKind.EXPANSION: Dimension.EXPANSION}
 
 
@@ -74,6 +79,32 @@ class Section(StrEnum):
 class Note:
     section: Section
     evidence: Evidence
+
+
+@dataclass(frozen=True)
+class CrmFigures:
+    """The CRM feature's side (connected by `bot.links`): whether a workspace takes its figures from the
+    CRM (one statement), its results query in the shape of `_summed`'s, and new accounts per rep."""
+
+    chosen: Callable[[Session, str], bool]
+    results: Callable[[str, Any, tuple[date, date]], Select[Any]]
+    new_accounts: Callable[[Session, str, Select[Any], tuple[date, date]], dict[int, Decimal]]
+
+
+CRM: list[CrmFigures] = []
+
+
+def crm_for(session: Session, team_id: str) -> CrmFigures | None:
+    """The CRM's figures when the workspace chose them (and the CRM feature is connected), else None."""
+    return next((crm for crm in CRM if crm.chosen(session, team_id)), None)
+
+
+def results_query(crm: CrmFigures | None, team_id: str, goals: Any, span: tuple[date, date]) -> Select[Any]:
+    """Per rep and unit, the results over `span`: the CRM's actuals when chosen, else the check-ins'. `goals`
+    has `id`, `rep_id`, `unit` and `metric`."""
+    if crm is not None:
+        return crm.results(team_id, goals, span)
+    return _summed(CheckIn.result, CheckIn.goal_id, CheckIn.week_start, goals, span)
 
 
 @dataclass(frozen=True)
@@ -117,6 +148,7 @@ class Figures:
     final: dict[int, dict[Dimension, int]]
     weeks: int
     notes: dict[int, list[Note]] = field(default_factory=dict)
+    crm: bool = False  # the results are the CRM's
 
 
 def build_scorecards(
@@ -154,7 +186,7 @@ def read_figures(session: Session, scope: Scope, quarter: str, through: date | N
     one per `EVIDENCE` source)."""
     start, end = quarter_span(quarter, through)
     goals = (
-        select(Goal.id, Goal.rep_id, Goal.unit)
+        select(Goal.id, Goal.rep_id, Goal.unit, Goal.metric)
         .where(
             Goal.team_id == scope.team_id, Goal.status == GoalStatus.ACTIVE, Goal.rep_id.in_(scope.rep_ids())
         )
@@ -165,20 +197,31 @@ def read_figures(session: Session, scope: Scope, quarter: str, through: date | N
         session,
         _summed(WeeklyTarget.target, WeeklyTarget.goal_id, WeeklyTarget.week_start, goals, (start, end)),
     )
-    results = _sums(
-        session, _summed(CheckIn.result, CheckIn.goal_id, CheckIn.week_start, goals, (start, end))
-    )
+    crm = crm_for(session, scope.team_id)
+    results = _sums(session, results_query(crm, scope.team_id, goals, (start, end)))
     cycle = _cycle_of(scope.team_id, quarter)
     weeks = max(0, (end - start).days // 7 + 1)
+    inputs = _inputs(session, scope.team_id, quarter)
+    if crm is not None:
+        _crm_accounts(inputs, crm.new_accounts(session, scope.team_id, scope.rep_ids(), (start, end)))
     return Figures(
         targets,
         results,
         _ratings(session, scope.team_id, cycle),
-        _inputs(session, scope.team_id, quarter),
+        inputs,
         _final(session, scope.team_id, cycle),
         weeks,
         _notes(session, scope, calendar.quarter_bounds(quarter)),
+        crm=crm is not None,
     )
+
+
+def _crm_accounts(inputs: dict[int, dict[Dimension, Any]], accounts: dict[int, Decimal]) -> None:
+    """The CRM's new accounts as the expansion figure, unless a manager or an upload gave one."""
+    for rep_id, count in accounts.items():
+        found = inputs[rep_id].get(Dimension.EXPANSION)
+        if found is None or found[2] in CRM_OVERRIDES:
+            inputs[rep_id][Dimension.EXPANSION] = (count, None, InputSource.CRM)
 
 
 def _notes(session: Session, scope: Scope, span: tuple[date, date]) -> dict[int, list[Note]]:
@@ -267,7 +310,7 @@ def score(card: Card, figures: Figures, config: ReviewConfig) -> None:
     card.ratings = figures.ratings.get(card.rep_id, [])
     card.notes = figures.notes.get(card.rep_id, [])
     computed = (
-        _sales(card.attainment, figures.weeks, config),
+        _sales(card.attainment, figures.weeks, config, crm=figures.crm),
         *(
             _from_input(d, figures.inputs.get(card.rep_id, {}).get(d))
             for d in (Dimension.SATISFACTION, Dimension.EXPANSION)
@@ -291,7 +334,7 @@ def _attainment(figures: Figures, rep_id: int) -> Decimal | None:
     return scoring.attainment(figures.targets.get(rep_id, {}), results) if results else None
 
 
-def _sales(attainment: Decimal | None, weeks: int, config: ReviewConfig) -> Level:
+def _sales(attainment: Decimal | None, weeks: int, config: ReviewConfig, *, crm: bool = False) -> Level:
     if attainment is None:
         return Level(Dimension.SALES, None, Source.AUTO, Evidence("reviews.evidence.sales_no_data"))
     shown = attainment.quantize(Decimal("0.0001")).normalize()  # 0.8, not 0.8000 nor 28 digits
@@ -300,7 +343,7 @@ def _sales(attainment: Decimal | None, weeks: int, config: ReviewConfig) -> Leve
         Dimension.SALES,
         scoring.sales_level(attainment, config.bands),
         Source.AUTO,
-        Evidence("reviews.evidence.sales", values),
+        Evidence("reviews.evidence.sales_crm" if crm else "reviews.evidence.sales", values),
     )
 
 

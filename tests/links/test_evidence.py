@@ -82,5 +82,5 @@ def test_the_statement_count_does_not_grow_with_the_team(engine: Engine, session
     seeded(session, 40)
     session.flush()
     large = count_statements(engine, lambda: build_scorecards(session, TEAM, "2026Q4"))
-    assert small == large == 9  # the scorecard's seven, and one per evidence source
+    assert small == large == 10  # the scorecard's seven, one per evidence source, the CRM choice
     assert set(evidence.SOURCES) <= set(EVIDENCE) and len(EVIDENCE) == 2

@@ -73,6 +73,7 @@ HELP = {
         "setup recognition",
         "crm import",
         "crm threshold <percent>",
+        "crm figures reported|crm",
         "manager add @user",
         "manager remove @user",
         "incentives plan [<id>]",
