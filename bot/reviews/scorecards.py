@@ -94,6 +94,12 @@ class CrmFigures:
 CRM: list[CrmFigures] = []
 
 
+def connected_statements() -> int:
+    """The statements the connected hooks add to a scorecard's read (the CRM's choice read, each evidence
+    source); one more when a workspace chose the CRM (its new accounts). Fixed, whatever the team size."""
+    return len(EVIDENCE) + len(CRM)
+
+
 def crm_for(session: Session, team_id: str) -> CrmFigures | None:
     """The CRM's figures when the workspace chose them (and the CRM feature is connected), else None."""
     return next((crm for crm in CRM if crm.chosen(session, team_id)), None)
