@@ -136,7 +136,7 @@ def save_manager_review(
     found.manager_id, found.submitted_at = by, now
     found.strengths, found.improvements = answers.strengths.strip(), answers.improvements.strip()
     found.development_action = answers.development_action.strip()
-    _set_development(session, cycle, found, answers.development, by=by, now=now)
+    link_development(session, cycle, found, answers.development, by=by, now=now)
     session.add(found)
     session.flush()
     return found
@@ -151,7 +151,7 @@ def check_link(session: Session, team_id: str, action: DevelopmentAction) -> Fie
     return FieldErrors()
 
 
-def _set_development(
+def link_development(
     session: Session,
     cycle: ReviewCycle,
     review: ManagerReview,
@@ -160,7 +160,8 @@ def _set_development(
     by: int,
     now: datetime,
 ) -> None:
-    """Keep what the action links to; a change is in the history ("none", "training:12")."""
+    """Keep what the action links to; a change is in the history ("none", "training:12"). (The demo links
+    its review this way too, `bot.links.demo`.)"""
     before = stored(review.development_kind, review.development_ref)
     review.development_kind, review.development_ref = action.kind.value, action.ref_id
     if action != before:
