@@ -138,6 +138,7 @@ def _rep_lines(session: Session, request: CommandRequest, today: date) -> list[s
     lines: list[str] = []
     for found in showing.rep_plans(session, request.caller, today=today):
         lines += views.rep_plan(found.plan, found.figure, found.now, request.locale)
+        lines += views.seat_line(found.seat, request.locale)
     for payout, plan in showing.rep_payouts(session, request.caller):
         name = f"{plan.name} {plan.period}"
         lines.append(views.payout_line(payout, name, request.locale))

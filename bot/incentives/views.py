@@ -269,6 +269,11 @@ def history_lines(changes: Sequence[Change], locale: Locale) -> list[str]:
     ]
 
 
+def seat_line(seat: str | None, locale: Locale) -> list[Mrkdwn]:
+    """ "🎓 The reward includes a seat in “Discovery calls”." when it does (the title escaped)."""
+    return [t("incentives.seat.line", locale, course=seat)] if seat else []
+
+
 def seat_input(courses: list[tuple[int, str]], chosen: int | None, locale: Locale) -> list[blocks.Block]:
     """An optional training course seat as part of the reward (`seats`), when there are courses."""
     if not courses:

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from bot.checkins.models import Confidence
 from bot.events import ContestEnded, Event, PayoutApproved
-from bot.incentives import contest_jobs, ledger
+from bot.incentives import contest_jobs, ledger, showing, views
 from bot.incentives.computing import compute_plan
 from bot.links import seats
 from bot.roster.models import Role
@@ -21,7 +21,7 @@ from bot.workspaces.models import Workspace
 from tests.factories import TEAM, member, rep_with_goal
 from tests.incentives.test_contests import contest_of
 from tests.incentives.test_service import AFTER, caller, new_plan, team
-from tests.links.support import add_course
+from tests.links.support import add_course, connected
 from tests.reviews.support import Q4_WEEKS
 from tests.support.people import ADMIN, MARIA
 
@@ -94,3 +94,19 @@ def test_an_ended_contest_grants_a_seat_to_each_prized_rank(
     assert [a[:2] for a in assigned(session)] == [(reps[0].id, course.id)]
     contest.seat_course_id = None
     assert seats.grant_contest_seats(session, event, now=AFTER) == 0
+
+
+def test_the_rep_sees_the_seat_in_their_plan(session: Session) -> None:
+    connected()
+    admin = member(session, ADMIN, role=Role.ADMIN)
+    rep = team(session, 1, member(session, MARIA, role=Role.MANAGER))[0]
+    plan = new_plan(session, admin)
+    plan.seat_course_id = add_course(session, "Discovery <!channel> calls").id
+    (found,) = showing.rep_plans(session, caller(rep), today=date(2026, 12, 1))
+    assert found.seat == "Discovery <!channel> calls"
+    assert views.seat_line(found.seat, "en") == [
+        "🎓 The reward includes a seat in the course “Discovery &lt;!channel&gt; calls”."
+    ]
+    assert views.seat_line(found.seat, "zh")[0].startswith("🎓 奖励包含课程")
+    plan.seat_course_id = None
+    assert showing.rep_plans(session, caller(rep), today=date(2026, 12, 1))[0].seat is None
