@@ -1,8 +1,10 @@
-"""`python -m benchmarks.fanout`: the weekly nudge fan-out to N reps against the local Slack emulator.
+"""`python -m benchmarks.fanout`: a fan-out to N reps against the local Slack emulator.
 
-Runs the real `weekly-nudges` job through `bot.scheduler.run_once` (it enqueues one DM per rep in the
-outbox, then the real sender drains it) with every rep due at once, under Slack-like limits: a clean run,
-then the same with a share of the posts answered 429, 500 or 503. Reports, for each, the messages per
+Runs a real job through `bot.scheduler.run_once` (it enqueues one DM per rep in the outbox, then the real
+sender drains it) with every rep due at once: `--job weekly-nudges` (the default: each rep's nudge) or
+`--job training-lessons` (the day's lesson of a course assigned to every rep); benchmarks/fanout_jobs.py
+sets each up. It runs under Slack-like limits: a clean run, then the same with a share of the posts
+answered 429, 500 or 503. Reports, for each, the messages per
 second achieved ÷ the allowed rate (goal ≥ 0.9), duplicates (goal 0), lost (goal 0), the outbox rows left
 unsent and the process's peak memory; and, measured in the same run, two baselines: the ideal time
 N ÷ rate, and a raw loop of the same posts through the same RateLimiter with no database.
@@ -25,6 +27,7 @@ from pathlib import Path
 
 from benchmarks import fanout_setup as setup
 from benchmarks import report, servers
+from benchmarks.fanout_jobs import DEFAULT, FANOUTS
 from benchmarks.fanout_run import Run, fanout, raw_baseline, reset_peak_rss
 from bot.config import Settings
 
@@ -42,7 +45,7 @@ Results. send s: from the job's return until the outbox was drained; msg/s: rows
 floor s: posts ÷ allowed rate + 1 s per 429 (Slack's rule: nobody posts for Retry-After), the least time
   the rules allow (a bound: pauses may overlap); ÷floor: how much of that the sender achieved.
 t99 s: drain start until 99 % were sent. tick2 s: the job's next tick 5 min later, all already queued
-  (it ticks every 5 min through the 24 h catch-up window). 429/5xx: posts refused, each retried.
+  (both jobs tick every 5 min). 429/5xx: posts refused, each retried.
 in RA: posts Slack got within Retry-After of a 429 (real Slack refuses them). <1s/ch: posts less than 1 s
   after the previous one to the same channel. CPU: the run's process, emulator included.
 RSS0: held when the job began; peak: ru_maxrss since then (one process per run, peak reset after setup)."""
@@ -50,6 +53,7 @@ RSS0: held when the job began; peak: ru_maxrss since then (one process per run, 
 
 @dataclass(frozen=True)
 class Options:
+    job: str
     reps: int
     rate: float
     failure_rate: float
@@ -85,7 +89,13 @@ def _parse(argv: Sequence[str] | None) -> Options:
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--reps", type=int, default=5000, help="reps to nudge (5000)")
+    parser.add_argument(
+        "--job",
+        choices=sorted(FANOUTS),
+        default=DEFAULT,
+        help=f"the job whose fan-out to measure ({DEFAULT})",
+    )
+    parser.add_argument("--reps", type=int, default=5000, help="reps to send to (5000)")
     parser.add_argument("--quick", action="store_true", help=f"{QUICK_REPS} reps: a smoke run")
     parser.add_argument(
         "--rate", type=float, default=100.0, help="allowed messages/s: the sender's delivery_rate (100)"
@@ -118,6 +128,7 @@ def _parse(argv: Sequence[str] | None) -> Options:
     if args.reps < 1:
         parser.error("--reps: at least 1")
     return Options(
+        job=args.job,
         reps=QUICK_REPS if args.quick else args.reps,
         rate=args.rate,
         failure_rate=args.failure_rate,
@@ -158,6 +169,7 @@ def measure(options: Options, workdir: Path) -> list[Run]:
     reps = setup.rep_ids(options.reps)
     clean = setup.Limits(options.rate * 1.05, 0.0)
     where: dict[str, object] = {
+        "job": options.job,
         "backend": options.database,
         "workdir": workdir,
         "postgres_url": options.postgres_url,
@@ -247,12 +259,14 @@ def verdicts(runs: Sequence[Run]) -> list[str]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     options = _parse(argv)
-    print("Pacer fan-out benchmark: weekly-nudges → outbox → sender → Slack emulator (one process per run)")
+    fanout = FANOUTS[options.job]
+    print(f"Pacer fan-out benchmark: {fanout.job} → outbox → sender → Slack emulator (one process per run)")
     print("\n".join(report.machine_lines()))
     print(code_line())
     print(
-        f"load:    {options.reps} reps in {len(setup.ZONES)} zones, all due at {setup.NOW:%a %Y-%m-%d %H:%M} "
-        f"UTC; database {options.database}; allowed rate {options.rate:g} msg/s (delivery_rate); "
+        f"load:    {fanout.sends}; {options.reps} reps in {len(setup.ZONES)} zones, all due at "
+        f"{fanout.now:%a %Y-%m-%d %H:%M} UTC; database {options.database}; "
+        f"allowed rate {options.rate:g} msg/s (delivery_rate); "
         f"sender threads {', '.join(map(str, options.workers))}"
     )
     print("limits applied by the emulator:")

@@ -1,6 +1,7 @@
-"""One fan-out measurement: the real `weekly-nudges` job run by `bot.scheduler.run_once`, whose outbox the
-real sender drains; and the raw baseline, the same posts in a plain loop through the same RateLimiter with
-a bare WebClient and no database. Peak memory is the process's (`ru_maxrss`), reset before each run."""
+"""One fan-out measurement: a real job of the app (`--job`, benchmarks/fanout_jobs.py: the weekly nudges or
+the day's training lessons) run by `bot.scheduler.run_once`, whose outbox the real sender drains; and the
+raw baseline, the same posts in a plain loop through the same RateLimiter with a bare WebClient and no
+database. Peak memory is the process's (`ru_maxrss`), reset before each run."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from sqlalchemy import select
 
 from benchmarks import cpu
 from benchmarks import fanout_setup as setup
+from benchmarks.fanout_jobs import FANOUTS
 from bot.db import SessionFactory, make_session_factory, utcnow
 from bot.delivery.models import Delivery, DeliveryStatus
 from bot.delivery.ratelimit import RateLimiter
@@ -192,6 +194,7 @@ def _marking(job_run: Callable[[JobContext, datetime], str], marks: dict[str, An
 def fanout(
     run: Run,
     *,
+    job: str,
     backend: str,
     workdir: Path,
     postgres_url: str,
@@ -200,15 +203,17 @@ def fanout(
     trace: bool = False,
     keep_payloads: bool = False,
 ) -> Run:
-    """Set up (not timed), then `run_once(context, weekly-nudges, NOW)`: enqueue, then drain the outbox."""
+    """Set up `job`'s fan-out (not timed), then `run_once(context, job, its now)`: enqueue, then drain the
+    outbox."""
+    fanout = FANOUTS[job]
     began = time.perf_counter()
     with ExitStack() as stack:
         engine = stack.enter_context(
             setup.database(backend, workdir, postgres_url, run.name.replace(" ", "-"))
         )
         factory = make_session_factory(engine)
-        setup.populate(factory, reps)
-        run.due = setup.check_due(factory, len(reps))
+        fanout.populate(factory, reps, fanout.now)
+        run.due = fanout.check_due(factory, len(reps), fanout.now)
         slack = setup.emulator(reps, limits)
         stack.callback(slack.stop)
         url = engine.url.render_as_string(hide_password=False)
@@ -216,9 +221,9 @@ def fanout(
         sender = make_sender(config, factory)
         client = make_client(config, purpose="job")
         context = JobContext(config, factory, client, Directory(client, factory), sender)
-        job = all_jobs()["weekly-nudges"]
+        app_job = all_jobs()[job]
         marks: dict[str, Any] = {}
-        timed_job = dataclasses.replace(job, run=_marking(job.run, marks, trace))
+        timed_job = dataclasses.replace(app_job, run=_marking(app_job.run, marks, trace))
         run.setup_s = time.perf_counter() - began
 
         run.setup_peak_kib = max_rss_kib()
@@ -227,7 +232,7 @@ def fanout(
         if trace:
             tracemalloc.start()
         start = time.perf_counter()
-        run.lines = run_once(context, timed_job, setup.NOW)
+        run.lines = run_once(context, timed_job, fanout.now)
         end = time.perf_counter()
         run.cpu_s = cpu.process_seconds(os.getpid()) - marks["cpu"]
         if trace:
@@ -238,8 +243,8 @@ def fanout(
         tally(run, slack, reps)
         _outbox(run, factory, marks["clock"], keep_payloads)
         start = time.perf_counter()
-        again = job.run(context, setup.NOW + RETICK)
-        run.lines.append(f"weekly-nudges again 5 min later: {again}")
+        again = app_job.run(context, fanout.now + RETICK)
+        run.lines.append(f"{job} again 5 min later: {again}")
         run.retick_s = time.perf_counter() - start
     return run
 

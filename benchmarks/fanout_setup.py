@@ -1,6 +1,7 @@
 """The fan-out benchmark's setting (not timed): a fresh migrated database holding a workspace, a manager
-and N reps on their team, each with an agreed (ACTIVE) quarterly goal made by the goal service; and a Slack
-emulator that knows the reps and posts under Slack-like limits."""
+and N reps on their team (`people`; for the nudges, `populate` gives each an agreed (ACTIVE) quarterly goal
+made by the goal service; benchmarks/fanout_jobs.py sets up the other jobs); and a Slack emulator that
+knows the reps and posts under Slack-like limits."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from typing import Any
 
 from pydantic import SecretStr
 from sqlalchemy import Engine, func, insert, select
+from sqlalchemy.orm import Session
 
 from benchmarks import servers
 from bot.checkins.messages import nudged
@@ -25,6 +27,7 @@ from bot.goals import service as goals
 from bot.goals.form import GoalInput
 from bot.goals.models import Goal, GoalStatus, Metric, PeriodKind
 from bot.roster.models import Member, Role
+from bot.roster.policy import Caller
 from bot.roster.service import SlackProfile, add_manager, caller_for, save_profile
 from bot.workspaces.service import ensure_workspace
 from tests.support.slack_emulator import SlackEmulator
@@ -97,38 +100,43 @@ def database(backend: str, workdir: Path, postgres_url: str, name: str) -> Itera
             engine.dispose()
 
 
+def people(session: Session, reps: Sequence[str], *, now: datetime) -> Caller:
+    """The workspace (defaults), its manager, and the reps on the manager's team (one bulk insert of the
+    rows `save_profile` and `/pacer team add` leave); the manager as the caller who acts on them."""
+    workspace = ensure_workspace(session, TEAM_ID)
+    boss = SlackProfile(
+        MANAGER_ID, "Morgan Manager", "Europe/London", "en-US", False, False, False, full_member=True
+    )
+    manager = save_profile(session, team_id=TEAM_ID, profile=boss, now=now)
+    add_manager(manager)
+    session.flush()
+    rows = [
+        {
+            "team_id": TEAM_ID,
+            "user_id": user_id,
+            "display_name": f"rep {index}",
+            "role": Role.REP,
+            "is_slack_admin": False,
+            "on_team": True,
+            "manager_id": manager.id,
+            "timezone": zone_of(index),
+            "slack_locale": locale_of(index),
+            "active": True,
+            "refreshed_at": now,
+            "created_at": now,
+        }
+        for index, user_id in enumerate(reps)
+    ]
+    for start in range(0, len(rows), 1000):
+        session.execute(insert(Member), rows[start : start + 1000])
+    return caller_for(manager, workspace, frozenset())
+
+
 def populate(factory: SessionFactory, reps: Sequence[str], *, now: datetime = NOW) -> None:
-    """The workspace (defaults: nudges on Monday 09:00), its manager, the reps on the manager's team (one
-    bulk insert of the rows `save_profile` and `/pacer team add` leave), and one goal each, made by
+    """`people` (the workspace's defaults: nudges on Monday 09:00), and one goal for each rep, made by
     `goals.create` and agreed by the rep (`goals.agree`), as in the app."""
     with factory.begin() as session:
-        workspace = ensure_workspace(session, TEAM_ID)
-        boss = SlackProfile(
-            MANAGER_ID, "Morgan Manager", "Europe/London", "en-US", False, False, False, full_member=True
-        )
-        manager = save_profile(session, team_id=TEAM_ID, profile=boss, now=now)
-        add_manager(manager)
-        session.flush()
-        rows = [
-            {
-                "team_id": TEAM_ID,
-                "user_id": user_id,
-                "display_name": f"rep {index}",
-                "role": Role.REP,
-                "is_slack_admin": False,
-                "on_team": True,
-                "manager_id": manager.id,
-                "timezone": zone_of(index),
-                "slack_locale": locale_of(index),
-                "active": True,
-                "refreshed_at": now,
-                "created_at": now,
-            }
-            for index, user_id in enumerate(reps)
-        ]
-        for start in range(0, len(rows), 1000):
-            session.execute(insert(Member), rows[start : start + 1000])
-        caller = caller_for(manager, workspace, frozenset())
+        caller = people(session, reps, now=now)
         members = session.scalars(select(Member).where(Member.role == Role.REP).order_by(Member.id)).all()
         for rep in members:
             goal = goals.create(session, caller=caller, rep=rep, data=GOAL)

@@ -20,6 +20,7 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, P
 from bot.config import SLACK_DEFAULT_API_URL, ConfigError, Settings, load_settings
 from bot.db import make_engine, make_session_factory
 from bot.db.migrate import upgrade
+from bot.exports import cli as export_cli
 from bot.installs import cli as install_cli
 from bot.logs import setup_logging
 
@@ -47,6 +48,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_server_commands(sub)
     _add_demo(sub)
     install_cli.add_commands(sub)  # pacer secrets rotate
+    export_cli.add_commands(sub)  # pacer export, purge, erase (issue 16)
     sub.add_parser(
         "deliveries",
         help="how the outbox stands and which messages could not be sent",
@@ -150,6 +152,8 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         "secrets": lambda: _print(install_cli.rotate(settings, open_database(settings))),
         "import": lambda: _import(args, settings),
         "courses": lambda: _courses(args, settings),
+        **{name: (lambda: _export(args, settings)) for name in export_cli.COMMANDS},
+        "crm": lambda: _crm(args, settings),
     }
     if args.command in commands:
         return commands[args.command]()
@@ -167,6 +171,20 @@ def _courses(args: argparse.Namespace, settings: Settings) -> int:
     from bot.training.cli import run_import  # the training feature's importer
 
     return run_import(open_database(settings), args.path, args.team)
+
+
+def _export(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.features import all_exports, metadata
+
+    engine = open_database(settings)
+    print(export_cli.run(args, engine, metadata(), all_exports(), settings.export_part_bytes))
+    return 0
+
+
+def _crm(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.crm.cli import crm_status  # `pacer crm status`
+
+    return crm_status(args, open_database(settings))
 
 
 def _import(args: argparse.Namespace, settings: Settings) -> int:

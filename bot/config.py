@@ -84,6 +84,8 @@ class Settings(BaseSettings):
     delivery_rate: float = Field(default=5.0, gt=0, le=100)
     delivery_workers: int = Field(default=4, ge=1, le=32)
     delivery_lease_seconds: int = Field(default=60, ge=1, le=3600)
+    # An export's files are split past this many bytes (Slack takes files up to 1 GB; 50 MB uploads well).
+    export_part_bytes: int = Field(default=50 << 20, ge=1024, le=1 << 30)
     # Keys the hash that stops a rep's anonymous feedback being stored twice in a month. A secret of its
     # own, never derived from Slack's: whoever holds a Slack secret must not be able to compute it.
     anonymity_key: SecretStr | None = None

@@ -15,11 +15,13 @@ from types import ModuleType
 from slack_bolt import App
 from sqlalchemy import MetaData
 
+from bot.audit import handlers as audit
 from bot.checkins import handlers as checkins
 from bot.checkins import jobs as checkin_jobs
 from bot.checkins import models as checkin_models
 from bot.checkins import sections as checkin_sections
 from bot.crm import handlers as crm
+from bot.crm import jobs as crm_jobs
 from bot.crm.integrations import models as crm_connection_models
 from bot.db import Base
 from bot.delivery import jobs as delivery_jobs
@@ -31,6 +33,12 @@ from bot.digests import views as digest_views
 from bot.escalations import handlers as escalations
 from bot.escalations import jobs as escalation_jobs
 from bot.escalations import models as escalation_models
+from bot.exports import handlers as export_handlers
+from bot.exports import jobs as export_jobs
+from bot.exports import models as export_models
+from bot.exports import sets as export_sets
+from bot.exports import sets_more as more_export_sets
+from bot.exports.base import ExportSet
 from bot.feedback import handlers as feedback
 from bot.feedback import jobs as feedback_jobs
 from bot.feedback import models as feedback_models
@@ -77,10 +85,15 @@ class Feature:
     setup: SetupSection | None = None  # its fields of `/pacer setup`
     catalogs: Traversable | None = None  # the folder of its `en.toml` and `zh.toml`
     uploads: Sequence[Upload] = ()  # the files it reads when a person shares them in a DM with Pacer
+    exports: Sequence[ExportSet] = ()  # its data sets in `/pacer export` and `pacer export`
 
 
 def _home(app: App, deps: Deps, commands: Commands) -> None:
     home.register(app, deps)  # the Home tab has no subcommand
+
+
+def _exports(app: App, deps: Deps, commands: Commands) -> None:
+    export_handlers.register(app, deps, commands, all_exports())  # the sets every feature declares
 
 
 def _catalogs(package: str) -> Traversable:
@@ -103,8 +116,15 @@ FEATURES: tuple[Feature, ...] = (
         models=checkin_models,
         home=checkin_sections.HOME_SECTIONS,
         setup=checkin_sections.SETUP,
+        exports=(export_sets.CHECKINS,),
     ),
-    Feature("goals", goals.register, models=goal_models, home=goal_sections.HOME_SECTIONS),
+    Feature(
+        "goals",
+        goals.register,
+        models=goal_models,
+        home=goal_sections.HOME_SECTIONS,
+        exports=(export_sets.GOALS, export_sets.WEEKLY_TARGETS),
+    ),
     Feature(
         "digests",
         digests.register,
@@ -112,6 +132,7 @@ FEATURES: tuple[Feature, ...] = (
         home=digest_sections.HOME_SECTIONS,
         digest=digest_views.DIGEST_SECTIONS,
         setup=digest_sections.SETUP,
+        exports=(export_sets.FIGURES,),
     ),
     Feature(
         "feedback",
@@ -120,8 +141,15 @@ FEATURES: tuple[Feature, ...] = (
         models=feedback_models,
         setup=feedback_sections.SETUP,
         catalogs=_catalogs("bot.feedback"),
+        exports=(export_sets.MANAGER_FEEDBACK, export_sets.FIELD_FEEDBACK),
     ),
-    Feature("escalations", escalations.register, escalation_jobs.JOBS, models=escalation_models),
+    Feature(
+        "escalations",
+        escalations.register,
+        escalation_jobs.JOBS,
+        models=escalation_models,
+        exports=(export_sets.ESCALATIONS,),
+    ),
     Feature("home", _home),
     Feature("interactions", jobs=interaction_jobs.JOBS, models=interaction_models),
     Feature("delivery", jobs=delivery_jobs.JOBS, models=delivery_models),
@@ -133,6 +161,7 @@ FEATURES: tuple[Feature, ...] = (
         home=review_sections.HOME_SECTIONS,
         catalogs=reviews.CATALOGS,
         uploads=reviews.UPLOADS,
+        exports=(more_export_sets.SCORECARDS,),
     ),
     Feature(
         "recognition",
@@ -141,6 +170,7 @@ FEATURES: tuple[Feature, ...] = (
         home=recognition.HOME_SECTIONS,
         digest=recognition.DIGEST_SECTIONS,
         catalogs=recognition.CATALOGS,
+        exports=(more_export_sets.KUDOS,),
     ),
     Feature(
         "incentives",
@@ -149,11 +179,13 @@ FEATURES: tuple[Feature, ...] = (
         models=incentives.models,
         home=incentive_sections.HOME_SECTIONS,
         catalogs=incentives.CATALOGS,
+        exports=(more_export_sets.PAYOUTS,),
     ),
     Feature("installs", models=install_models),  # the OAuth install's tables (slack_sdk's stores)
     Feature(
         "crm",
         crm.register,
+        jobs=crm_jobs.JOBS,
         models=crm.models,
         home=crm.HOME_SECTIONS,
         digest=crm.DIGEST_SECTIONS,
@@ -171,8 +203,15 @@ FEATURES: tuple[Feature, ...] = (
         catalogs=training.CATALOGS,
         uploads=training.UPLOADS,
     ),
+    Feature("audit", audit.register, models=audit.models, catalogs=audit.CATALOGS),  # issue 16
+    Feature("exports", _exports, export_jobs.JOBS, models=export_models, catalogs=_catalogs("bot.exports")),
     Feature("links", links.register, catalogs=links.CATALOGS),  # the habits connected (issues 12–15)
 )
+
+
+def all_exports(features: Sequence[Feature] = FEATURES) -> tuple[ExportSet, ...]:
+    """Every feature's data sets, in the order of the list."""
+    return tuple(export for feature in features for export in feature.exports)
 
 
 def all_jobs(features: Sequence[Feature] = FEATURES) -> dict[str, Job]:

@@ -5,6 +5,8 @@
   numbers are the sheet's row numbers). Read-only, values not formulas, at most `max_rows` rows + 2 (enough
   for the importer to say "too long").
 - `first_row`: the header row of either, for telling one kind of file from another (`bot.slack.uploads`).
+- `safe_cell`: a cell Pacer writes that a spreadsheet will show as text, never run as a formula (every
+  CSV and XLSX export uses it: calibration, the incentives ledger, `bot.exports`).
 """
 
 from __future__ import annotations
@@ -18,6 +20,13 @@ from itertools import islice
 
 COLUMNS_MAX = 20
 UNPACKED_MAX = 30_000_000  # bytes of XML a 2 MB workbook may unpack to
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet would run these as a formula
+
+
+def safe_cell(value: object) -> str:
+    """A cell a spreadsheet shows as text: one starting like a formula gets a leading '."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def decode(data: bytes) -> str | None:

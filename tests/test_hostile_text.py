@@ -1,8 +1,10 @@
 """Hostile text over signed HTTP: mrkdwn injection, line breaks, right-to-left marks, CJK, emoji and
 10,000-character strings typed into every modal field and free-text argument, then every place that
 shows them: the digest, `/pacer status`, `/pacer goals`, `/pacer feedback list`, the voice of the field,
-the vendor's escalation DM, Home tabs, help. Nothing may ping, mention or link (tests/support/mrkdwn.py),
-the text must still be there (escaped once, readable), and no request may get a 5xx."""
+the vendor's escalation DM, Home tabs, help, and the reviews (the self and manager review modals, peer
+comments, the calibration listing, the scorecard DM, the vendor's summary). Nothing may ping, mention or
+link (tests/support/mrkdwn.py), the text must still be there (escaped once, readable), and no request may
+get a 5xx."""
 
 from __future__ import annotations
 
@@ -15,12 +17,19 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
+from bot.checkins.models import Confidence
 from bot.delivery.models import Delivery, DeliveryStatus
 from bot.i18n import LOCALES, t
+from bot.reviews import service as review_service
+from bot.reviews.models import ManagerReview, PeerRating, ReviewCycle, SelfReview, Stage
+from bot.roster.models import Member
+from bot.roster.service import VENDOR_NAME_MAX, add_vendor
 from bot.slack.commands import COMMAND_TEXT_MAX
 from bot.slack.state import clean
 from bot.text import lines, one_line, unescape
 from bot.workspaces.models import Workspace
+from tests.factories import TEAM, member, rep_with_goal
+from tests.reviews.support import Q4_WEEKS
 from tests.support.app_server import AppServer
 from tests.support.mrkdwn import (
     Finding,
@@ -441,3 +450,101 @@ def test_fuzzed_feedback_text_is_inert_in_the_managers_list(
     share_and_list()
     assert len(ran) == FUZZ_EXAMPLES and len(seen) > FUZZ_EXAMPLES // 2  # most were saved and shown
     assert unsafe_in_emulator(emulator) == []
+
+
+PEERS = ("UPEER1", "UPEER2", "UPEER3")
+REVIEW_NOW = datetime(2026, 12, 28, 10, tzinfo=UTC)
+
+
+def seed_review(run: Hostile) -> None:
+    """Q4 in its self review: Rita (her Slack name hostile) in Maria's team, of a vendor with a hostile
+    name, with a hostile self review, three hostile peer comments and a hostile manager review, as the
+    modals would have stored them (cleaned, within their limits)."""
+    typed = clean(run.text)
+    with run.app_server.session_factory.begin() as session:
+        boss = session.scalars(select(Member).where(Member.user_id == MARIA)).one()
+        vendor = add_vendor(
+            session, team_id=TEAM, name=" ".join(run.text.split())[:VENDOR_NAME_MAX], contact_user_id=VENDOR
+        )
+        results = {week: (9, Confidence.ON_TRACK, False, typed) for week in Q4_WEEKS}
+        rep = rep_with_goal(session, REP_EN, boss, vendor, dict.fromkeys(Q4_WEEKS, 10), results)
+        rep.display_name = one_line(run.text, 120)
+        raters = [member(session, peer) for peer in PEERS]
+        for rater in raters:
+            rater.on_team, rater.manager_id = True, boss.id
+        cycle = review_service.open_cycle(session, TEAM, "2026Q4", by=boss.id, now=REVIEW_NOW)
+        review_service.advance(session, cycle, by=boss.id, now=REVIEW_NOW)  # self review
+        session.add(
+            SelfReview(
+                team_id=TEAM,
+                cycle_id=cycle.id,
+                rep_id=rep.id,
+                wins=typed,
+                lessons=typed,
+                submitted_at=REVIEW_NOW,
+            )
+        )
+        for rater in raters:
+            session.add(
+                PeerRating(
+                    team_id=TEAM, cycle_id=cycle.id, rep_id=rep.id, rater_id=rater.id, rating=4, comment=typed
+                )
+            )
+        session.add(
+            ManagerReview(
+                team_id=TEAM,
+                cycle_id=cycle.id,
+                rep_id=rep.id,
+                manager_id=boss.id,
+                sales_level=5,
+                sales_reason=typed,
+                strengths=typed,
+                improvements=typed,
+                development_action=typed,
+                submitted_at=REVIEW_NOW,
+            )
+        )
+
+
+def advance_review(run: Hostile, to: Stage) -> None:
+    with run.app_server.session_factory.begin() as session:
+        cycle = session.scalars(select(ReviewCycle)).one()
+        while cycle.stage is not to:
+            review_service.advance(session, cycle, by=None, now=REVIEW_NOW)
+
+
+def review_modal(run: Hostile, text: str, *, user: str) -> dict[str, Any]:
+    """`/pacer text`: the review modal opens at once and is filled in (views.update) after."""
+    opened = run.modal(text, user=user)
+    return wait_for(lambda: dict(v) if (v := run.emulator.views[opened["id"]]).get("callback_id") else None)
+
+
+def test_hostile_text_is_inert_on_the_review_surfaces(hostile: Hostile) -> None:
+    """The reviews show what reps, peers and managers typed, and people's Slack names: the self and the
+    manager review modals, the peer comments, the calibration listing, the scorecard DM with its comment
+    summary, the vendor's summary. Nothing of it pings, mentions or links."""
+    run, emulator = hostile, hostile.emulator
+    for user_id in (REP_EN, *PEERS):
+        emulator.add_user(user_id, name=user_id.lower(), real_name=f"Rep {user_id}", tz="Europe/Berlin")
+    run.app_server.clock.set(REVIEW_NOW)
+    seed_review(run)
+    self_modal = review_modal(run, "review", user=REP_EN)
+    assert self_modal["callback_id"] == "review_self", self_modal
+    advance_review(run, Stage.MANAGER_REVIEW)
+    manager_modal = review_modal(run, f"review <@{REP_EN}>", user=MARIA)
+    run.visible("the manager review's self summary and peer comments", shown(manager_modal))
+    assert shown(manager_modal).count(lines(clean(run.text))[0][:30]) >= 2  # the self review and comments
+    advance_review(run, Stage.CALIBRATION)
+    listing = run.command("scorecards", user=ADMIN, hostile=0)
+    run.visible("the calibration listing", shown(listing))
+    publish = run.click(listing, "reviews_publish", user=ADMIN, channel="D" + ADMIN)
+    assert publish.status == 200
+    card = wait_for(lambda: [m for m in dms(emulator, REP_EN) if "2026Q4" in m["text"]], what="the DM")[0]
+    run.visible("the scorecard DM", shown(card))
+    summary = wait_for(lambda: dms(emulator, VENDOR), what="the vendor summary")[0]
+    run.visible("the vendor summary", shown(summary), limit=20)
+    charted = (REP_EN, *PEERS)  # drawn after the ack, on the listener's thread: waited for, then sent
+    wait_for(lambda: all(any(m.get("files") for m in dms(emulator, u)) for u in charted), what="the charts")
+    run.drained()
+    assert run.findings() == []
+    assert not [where for where, response in run.answers if response.status >= 500]

@@ -24,6 +24,7 @@ EXPECTED_BOT_SCOPES = {
     "channels:history",
     "groups:history",
     "users:read",
+    "users:read.email",
     "files:write",
     "files:read",
 }

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from slack_bolt import App
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from bot import calendar
@@ -39,6 +41,8 @@ from bot.slack.ids import Action, CallbackId, CheckinBlock
 from bot.slack.interaction import Interaction, Metadata, NoMetadata, acts, opens
 from bot.slack.state import submitted_values
 from bot.workspaces.models import Workspace
+
+log = logging.getLogger(__name__)
 
 
 def checkin_view(
@@ -193,8 +197,13 @@ def check_in(request: Interaction[CheckinMetadata]) -> None:
             caller.locale,
         )
         return
-    record(deps, caller, request.metadata.week, answers, accounts, reasons=reasons)  # refreshes Home
+    week = request.metadata.week
+    record(deps, caller, week, answers, accounts, reasons=reasons)  # CheckInRecorded refreshes the Home tabs
     request.ack()
+    try:
+        ask_for_help(deps, caller, week, asked=answers[0].needs_help)
+    except SQLAlchemyError:  # the check-in is saved: the rep hears so; the next check-in revises it again
+        log.exception("the help message of %s's manager for %s was not revised", caller.member.user_id, week)
     deps.kick()
     answer = checked_in_answer(deps, caller, request.metadata.week, needs_help=answers[0].needs_help)
     tell(request.client, caller.member.user_id, answer, response_url=request.metadata.response_url)
@@ -264,8 +273,8 @@ def record(
     *,
     reasons: dict[int, str] | None = None,
 ) -> None:
-    """Save the check-in (and the week's new accounts, when asked), turn the nudge into "done", and tell
-    the manager if the rep asked for help."""
+    """Save the check-in (and the week's new accounts, when asked) and turn the nudge into "done"; the
+    manager hears of a request for help after the ack (`ask_for_help`)."""
     now = deps.clock()
     with deps.session_factory.begin() as session:
         claim(session)
@@ -289,7 +298,15 @@ def record(
             ):
                 continue  # never queued, or stopped before it went out
             outgoing.append(messages.done(rep, key, week, goals, locale=caller.locale, now=now))
+        enqueue(session, outgoing, now=now)
+
+
+def ask_for_help(deps: Deps, caller: Caller, week: date, *, asked: bool) -> None:
+    """After the check-in committed and was acknowledged: the manager's help message for the week, posted
+    or revised from the week's check-ins. Revising holds that message's row, which every rep of the
+    manager shares, so it is never done before the ack (thirty reps checking in would queue on it)."""
+    with deps.session_factory.begin() as session:
+        rep = session.get_one(Member, caller.member.id)
         if rep.manager_id is not None:
             manager = session.get_one(Member, rep.manager_id)
-            messages.help_requests(session, manager, week, asked=answers[0].needs_help, now=now)
-        enqueue(session, outgoing, now=now)
+            messages.help_requests(session, manager, week, asked=asked, now=deps.clock())

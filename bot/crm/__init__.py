@@ -20,5 +20,16 @@ Modules:
   handlers; `checkin_views.fields` is the CRM line under a goal's result.
 - `differences`: `material`, `threshold`, `set_threshold`; `sections.HOME_SECTIONS` (managers, admins).
 - `handlers`: `/pacer crm import` (the template to the admin's DM, `messages`), `/pacer crm threshold`.
-- `demo.seed_actuals`. Benchmark: `python -m benchmarks.crm_import`.
+- `demo.seed_actuals`. Benchmarks: `python -m benchmarks.crm_import`, `python -m benchmarks.crm_sync`.
+
+Connecting and syncing (migration 0018: `CrmOwner`, `CrmConnectState`, `CrmConnection.connected_by`):
+- `settings.CrmSettings`: ZOHO_CLIENT_ID / ZOHO_CLIENT_SECRET / ZOHO_REDIRECT_URI (and test allow-lists).
+- `connecting` (no Slack): the Zoho state (hashed, bound to workspace and admin, 10 minutes, once), `save`
+  (credentials sealed with `bot.secrets.Vault`). `web.zoho_callback`: `GET /crm/zoho/callback`.
+- `connect_handlers`: `/pacer crm connect zoho` (a link button), `crm map [<owner> @rep]`, `crm status`;
+  `fxiaoke`: `/pacer crm connect fxiaoke`, a modal checked by fetching a token before saving.
+- `owners` (no Slack): CRM users kept, matched by Slack email or by hand, `owner_map`, `unmapped`.
+- `syncing` + `jobs`: `crm-sync` every 15 minutes (`sync.sync_connection` → `record_rows`); failures
+  reported to the admins once a day (`messages.sync_failed`). `status`: `/pacer crm status`, `pacer crm
+  status`. `pipeline`: a rep's open pipeline and its coverage of the target (Home, `/pacer status`).
 """

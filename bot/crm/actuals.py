@@ -214,7 +214,7 @@ def figures_of(rep_id: int, row: ClosedDeal | NewAccount) -> Iterator[Figure]:
 def _keep_pipeline(
     session: Session, team_id: str, source: str, figures: list[tuple[int, PipelineFigure]], *, now: datetime
 ) -> int:
-    """Each figure replaces the rep's pipeline of that day and currency."""
+    """Each figure replaces the rep's pipeline of that day and currency; an unchanged one writes nothing."""
     for rep_id, figure in figures:
         currency = figure.currency.upper()
         snapshot = session.scalars(
@@ -231,6 +231,7 @@ def _keep_pipeline(
                 team_id=team_id, rep_id=rep_id, source=source, as_of=figure.as_of, currency=currency
             )
             session.add(snapshot)
-        snapshot.amount, snapshot.deals, snapshot.updated_at = figure.amount, figure.deals, now
+        if snapshot.id is None or (snapshot.amount, snapshot.deals) != (figure.amount, figure.deals):
+            snapshot.amount, snapshot.deals, snapshot.updated_at = figure.amount, figure.deals, now
     session.flush()
     return len(figures)

@@ -1,6 +1,8 @@
 """`pacer import actuals FILE [--workspace T…] [--dry-run]`: a spreadsheet of actuals checked and imported
 from the command line. Every bad line is printed with its number and reason and nothing is written; the
-exit status is 1 then, 0 when the file imported (or would, with --dry-run)."""
+exit status is 1 then, 0 when the file imported (or would, with --dry-run).
+
+`pacer crm status [--workspace T…]`: each CRM connection's last sync, rows read, last error, next try."""
 
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from bot.config import Settings
-from bot.crm import importing
+from bot.crm import importing, status
 from bot.crm.importing import Checked, EmailLookup
 from bot.db import make_session_factory, utcnow
 from bot.i18n import t
@@ -34,6 +36,27 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     actuals.add_argument("file", type=Path, help="the CSV (UTF-8, UTF-8 with BOM, GB18030) or XLSX file")
     actuals.add_argument("--workspace", metavar="T…", help="the workspace's team id (needed when several)")
     actuals.add_argument("--dry-run", action="store_true", help="check and count, write nothing")
+    crm = sub.add_parser("crm", help="CRM connections", description="The workspaces' CRM connections.")
+    about = crm.add_subparsers(dest="crm_what", required=True, metavar="WHAT")
+    shown = about.add_parser(
+        "status",
+        help="per workspace and connector: last sync, rows read, errors, next try",
+        description="Each CRM connection's sync: last sync, rows read, the last error and the next try "
+        "(UTC). No credential is ever shown.",
+    )
+    shown.add_argument("--workspace", metavar="T…", help="only this workspace's team id")
+
+
+def crm_status(args: argparse.Namespace, engine: Engine, out: TextIO = sys.stdout) -> int:
+    """`pacer crm status`: one tab-separated line per connection, under a header."""
+    with make_session_factory(engine)() as session:
+        found = status.statuses(session, args.workspace)
+    out.write("workspace\tcrm\tlast sync\trows read\tlast error\tnext try\n")
+    for item in found:
+        out.write(status.plain(item) + "\n")
+    if not found:
+        out.write("no CRM connection\n")
+    return 0
 
 
 def import_actuals(

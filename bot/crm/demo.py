@@ -1,7 +1,8 @@
 """The demo's CRM actuals (`pacer demo`, bot/demo/seed.py calls `seed_actuals`): last week's closed deals
 from "Zoho" for every rep, through `record_rows` as a connector writes them. A rep who has not checked in
 yet sees the CRM's figure pre-filled in the check-in; a rep who reported more than the CRM says, with a
-reason, shows up on their manager's Home tab (Reported vs CRM)."""
+reason, shows up on their manager's Home tab (Reported vs CRM). Each rep also has an open pipeline as of
+the seed's day (three times the week's deals), shown with its coverage on their Home and `/pacer status`."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from sqlalchemy.orm import Session
 from bot.checkins.models import CheckIn
 from bot.crm import checkin
 from bot.crm.actuals import record_rows
-from bot.crm.rows import ClosedDeal
+from bot.crm.rows import ClosedDeal, CrmRow, PipelineFigure
 from bot.goals.models import Goal, Metric
 from bot.roster.models import Member
 
@@ -27,7 +28,7 @@ def seed_actuals(session: Session, reps: Sequence[Member], week: date, *, now: d
     """Three closed deals in `week` for each rep's revenue goal: the rep's reported result where they
     checked in (the first such rep: 20 % less, so their report differs), else the week's target."""
     owners = {f"zoho-{rep.user_id}": rep.id for rep in reps}
-    deals: list[ClosedDeal] = []
+    deals: list[CrmRow] = []
     differing: tuple[Member, int] | None = None
     for rep in reps:
         goal = session.scalars(
@@ -47,6 +48,7 @@ def seed_actuals(session: Session, reps: Sequence[Member], week: date, *, now: d
             deals.append(
                 ClosedDeal(f"zoho-{rep.user_id}", f"{rep.user_id}-{week}-{n}", amount, goal.unit, day)
             )
+        deals.append(PipelineFigure(f"zoho-{rep.user_id}", total * 3, goal.unit, now.date(), deals=7))
     record_rows(session, reps[0].team_id, "zoho", owners, deals, now=now)
     if differing is not None:
         rep, goal_id = differing

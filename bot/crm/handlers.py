@@ -8,7 +8,7 @@ from importlib import resources
 from slack_bolt import App
 
 from bot import format as fmt
-from bot.crm import differences, figures, importing, messages, models, uploads
+from bot.crm import connect_handlers, differences, figures, importing, messages, models, uploads
 from bot.crm.sections import DIGEST_SECTIONS, HOME_SECTIONS
 from bot.delivery.service import enqueue
 from bot.errors import Invalid
@@ -27,9 +27,10 @@ def register(app: App, deps: Deps, commands: Commands) -> None:
         Group.CRM,
         (10, "crm import", "crm.import.help", ADMINS, send_template),
         (20, "crm threshold <percent>", "crm.threshold.help", ADMINS, set_threshold),
-        (30, "crm figures reported|crm", "crm.figures.help", ADMINS, set_figures),
+        (25, "crm figures reported|crm", "crm.figures.help", ADMINS, set_figures),
     )
     uploads.register(app, deps)
+    connect_handlers.register(app, deps, commands)
 
 
 def send_template(request: CommandRequest) -> None:

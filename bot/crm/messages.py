@@ -4,15 +4,18 @@ its thread). Pure builders: no database, no Slack calls."""
 from __future__ import annotations
 
 import base64
-from datetime import datetime
+from datetime import date, datetime
 
 from bot.delivery.service import Outgoing, Recipient
 from bot.i18n import Locale, t
 from bot.slack import blocks
+from bot.text import one_line
 
 TEMPLATE = "crm-template"  # to the admin who asked: how to fill it in
 TEMPLATE_FILE = "crm-template-file"  # the CSV, in the note's thread
-KINDS = (TEMPLATE, TEMPLATE_FILE)
+CONNECTED = "crm-connected"  # to the admin who connected a CRM
+SYNC_FAILED = "crm-sync-failed"  # to the admins, at most once a day per workspace and connector
+KINDS = (TEMPLATE, TEMPLATE_FILE, CONNECTED, SYNC_FAILED)
 TEMPLATE_NAME = "pacer-actuals.csv"
 
 
@@ -39,3 +42,24 @@ def template(to: Recipient, content: bytes, *, now: datetime, locale: Locale) ->
             payload={"thread_of": key, "upload": upload, "text": title},
         ),
     ]
+
+
+def connected_key(to: Recipient, provider: str, now: datetime) -> str:
+    return f"{CONNECTED}:{provider}:{to.user_id}:{now.isoformat()}"
+
+
+def connected(to: Recipient, provider: str, *, now: datetime, locale: Locale) -> Outgoing:
+    text = t("crm.connect.connected", locale, crm=t(f"crm.provider.{provider}", locale))
+    key = connected_key(to, provider, now)
+    return Outgoing.dm(to, key=key, kind=CONNECTED, payload=blocks.notice(text))
+
+
+def sync_failed_key(team_id: str, provider: str, day: date) -> str:
+    """One report a workspace, connector and day, however many syncs fail that day."""
+    return f"{SYNC_FAILED}:{team_id}:{provider}:{day.isoformat()}"
+
+
+def sync_failed(to: Recipient, provider: str, error: str, *, day: date, locale: Locale) -> Outgoing:
+    text = t("crm.sync.failed", locale, crm=t(f"crm.provider.{provider}", locale), error=one_line(error, 200))
+    key = f"{sync_failed_key(to.team_id, provider, day)}:{to.user_id}"
+    return Outgoing.dm(to, key=key, kind=SYNC_FAILED, payload=blocks.notice(text), period=day.isoformat())

@@ -10,7 +10,7 @@ from bot import calendar
 from bot import format as fmt
 from bot.checkins.models import CheckIn
 from bot.checkins.views import week_label
-from bot.crm import differences
+from bot.crm import differences, pipeline
 from bot.crm.differences import Difference
 from bot.crm.models import CheckinSource
 from bot.i18n import Locale, t
@@ -60,6 +60,7 @@ HOME_SECTIONS: tuple[Section[HomeContext], ...] = (
         build=_differences_home,
         audience=frozenset({Role.MANAGER, Role.ADMIN}),
     ),
+    pipeline.HOME_SECTION,  # a rep's open pipeline and its coverage of the target
 )
 
 

@@ -15,6 +15,7 @@ from bot.checkins.service import Answer, save_checkin
 from bot.crm.demo import seed_actuals
 from bot.db import make_session_factory
 from bot.demo.people import DIGEST_CHANNEL, GENERAL_CHANNEL, PEOPLE, TEAM_ID, VENDORS, Person, reps
+from bot.exports.demo import seed_lifecycle
 from bot.feedback import service as feedback
 from bot.goals import form as goal_form
 from bot.goals import service as goals
@@ -64,6 +65,7 @@ def seed(engine: Engine, *, now: datetime, anonymity_key: bytes) -> None:
         seed_incentives(session, roster.caller_for(members["U0ADMIN"], workspace, ADMINS), now=now)
         seed_actuals(session, [members[r.user_id] for r in reps()], week - calendar.WEEK, now=now)
         seed_training(session, members["U0ADMIN"], teams, now=now)
+        seed_lifecycle(session, members["U0ADMIN"], [members["U0MARIA"], members["U0JAMES"]])
         seed_links(session, workspace.team_id, by=members["U0ADMIN"].id, now=now)
 
 

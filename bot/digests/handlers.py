@@ -8,6 +8,7 @@ from datetime import date
 from slack_bolt import App
 
 from bot import calendar
+from bot.crm import pipeline as crm_pipeline  # the rep's open pipeline (CRM)
 from bot.delivery.service import enqueue
 from bot.digests import messages, posting, service, views, weeks
 from bot.errors import Invalid, NotAllowed
@@ -119,6 +120,8 @@ def own_status(request: CommandRequest) -> None:
         week = weeks.status_week(session, scope, request.deps.clock())
         rows = goals.visible_goals(session, caller=caller, rep=None, through=week.start)
         text, body = goal_views.goals_list(rows, request.locale)
+        now, rep_id = request.deps.clock(), caller.member.id
+        body = [*body, *crm_pipeline.status_blocks(session, caller.team_id, rep_id, now, request.locale)]
     request.reply(text, body)
 
 

@@ -19,7 +19,7 @@ from bot.goals.models import Goal, GoalStatus
 from bot.goals.numbers import ID_RANGE, format_amount, read_whole
 from bot.i18n import t
 from bot.roster.models import Member
-from bot.roster.service import Caller, current_manager, locale_of, rep_and_manager
+from bot.roster.service import Caller, current_manager, rep_and_manager
 from bot.slack import blocks
 from bot.slack.answers import tell
 from bot.slack.commands import EVERYONE, CommandRequest, Commands, Group, mentions
@@ -30,7 +30,6 @@ from bot.slack.ids import Action, CallbackId
 from bot.slack.interaction import Interaction, Metadata, NoMetadata, acts, opens
 from bot.slack.state import values_of
 from bot.text import join
-from bot.workspaces.models import Workspace
 
 
 def open_goal_modal(request: CommandRequest, rep: Member, goal: Goal | None) -> None:
@@ -185,27 +184,24 @@ def _stretch_modal(
 
 def _decide(
     session: Session, action: Action, goal: Goal, caller: Caller, *, version: int, now: datetime, rep: Member
-) -> tuple[str, Member | None, str, dict[str, Any]]:
-    """Apply the decision; returns the clicker's confirmation and who to tell (and what)."""
-    manager = current_manager(session, rep)  # who manages the rep now, not who did when it was made
-    workspace = session.get_one(Workspace, rep.team_id)
+) -> tuple[str, Member | None, str]:
+    """Apply the decision; returns the clicker's confirmation, who to tell and what kind of news it is."""
     if action is Action.GOAL_APPROVE:
         service.approve(goal, caller, rep, version=version, now=now)
-        note = messages.approved_notice(goal, locale_of(rep, workspace))
-        done = t("goal.approved", caller.locale, title=goal.title, rep=rep.user_id)
-        return done, rep, messages.APPROVED, note
+        return t("goal.approved", caller.locale, title=goal.title, rep=rep.user_id), rep, messages.APPROVED
+    manager = current_manager(session, rep)  # who manages the rep now, not who did when it was made
     me = session.get_one(Member, caller.member.id)
     if action is Action.GOAL_AGREE:
         service.agree(goal, me, version=version, now=now)
-        note = messages.agreed_notice(goal, rep, locale_of(manager, workspace)) if manager else {}
-        return t("goal.agreed", caller.locale, title=goal.title), manager, messages.AGREED, note
+        return t("goal.agreed", caller.locale, title=goal.title), manager, messages.AGREED
     service.discuss(goal, me, version=version)
-    note = messages.discuss_notice(goal, rep, locale_of(manager, workspace)) if manager else {}
-    return t("goal.discussing", caller.locale, title=goal.title), manager, messages.DISCUSS, note
+    return t("goal.discussing", caller.locale, title=goal.title), manager, messages.DISCUSS
 
 
 def answer(request: Interaction[NoMetadata]) -> None:
-    """Agree, Discuss or Approve on a goal DM; the message is replaced by what was decided."""
+    """Agree, Discuss or Approve on a goal DM; the message is replaced by what was decided. The
+    manager's batch message is revised after this commits (`messages.BatchChanged`), so clicks never
+    queue on its row."""
     request.ack()
     deps, caller = request.deps, request.caller
     action, pressed = Action(request.action_id), request.value(GoalVersion.parse)
@@ -216,11 +212,9 @@ def answer(request: Interaction[NoMetadata]) -> None:
             session, Goal, pressed.goal_id, team_id=caller.team_id, missing=Stale("answers.stale.goal_gone")
         )
         rep = session.get_one(Member, goal.rep_id)
-        done, tell, kind, note = _decide(
-            session, action, goal, caller, version=pressed.version, now=now, rep=rep
-        )
+        done, tell, kind = _decide(session, action, goal, caller, version=pressed.version, now=now, rep=rep)
         if tell is not None:
-            messages.notify(session, goal, tell, kind, note, now=now)
+            messages.notify(session, goal, tell, kind, now=now)
         people = rep_and_manager(session, rep)
     request.replace_message(blocks.notice(join("\n", [done, views.summary(goal, caller.locale)])))
     deps.kick()
@@ -238,6 +232,7 @@ def open_edit(request: Interaction[NoMetadata]) -> None:
 
 
 def register(app: App, deps: Deps, commands: Commands) -> None:
+    messages.BatchRevisions(deps.session_factory, deps.events, kick=deps.kick).subscribe()
     commands.add_group(
         Group.GOALS,
         (10, "goals [@rep]", "help.goals", EVERYONE, goals_command),

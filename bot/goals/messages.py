@@ -5,11 +5,20 @@ What reps answer is not one DM each to their manager: it is one message per *bat
 ("12 of 30 agreed — waiting on: …") through `bot.delivery.service.revise`. A batch is the goals a
 manager's reps were set (by the manager or an admin, not proposed by the rep) for the same period (the
 same start and end dates) in the same ISO week (UTC) of the goal's creation: 200 goals set for Q1 on
-Monday are one message; more goals for Q1 set the week after are a second one."""
+Monday are one message; more goals for Q1 set the week after are a second one.
+
+The batch message is revised *after* the answer (or the goal's edit) commits, never inside it: revising
+holds the message's outbox row until its transaction ends, and thirty reps agreeing at once would queue
+thirty transactions (and thirty pooled connections, and the listener threads that acknowledge clicks) on
+that one row. The answer raises `BatchChanged`; `BatchRevisions` (subscribed by the goals' `register`)
+collects them on the events' background thread and revises each batch once per burst, rendered from what
+is committed by then, so every answer is counted (see `bot.delivery.service.revise`)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from typing import Any
 
@@ -17,7 +26,9 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from bot import calendar
+from bot.db import SessionFactory
 from bot.delivery.service import Outgoing, enqueue, find, revise
+from bot.events import Event, Events, raise_after_commit
 from bot.goals import views
 from bot.goals.models import Goal, GoalStatus
 from bot.i18n import Locale, t
@@ -58,18 +69,10 @@ def ask_next(session: Session, goal: Goal, by: Caller) -> list[Outgoing]:
         return [dm(goal, manager, APPROVAL, payload)]
     if goal.status is GoalStatus.AWAITING_AGREEMENT:
         if manager is not None:
-            _refresh_batch(session, goal, manager)
+            changed(session, goal, manager, start=False, now=goal.created_at)
         payload = views.agreement_message(goal, by.member.user_id, locale_of(rep, workspace))
         return [dm(goal, rep, AGREEMENT, payload)]
     return []
-
-
-def _refresh_batch(session: Session, goal: Goal, manager: Member) -> None:
-    """A goal set or edited in a batch whose message is out already: the message counts it (and a goal
-    edited after a rep asked to discuss it is waiting again). No message is started for it."""
-    started = find(session, team_id=manager.team_id, key=batch_key(manager, goal))
-    if started is not None:
-        batch_notice(session, goal, manager, now=started.created_at)
 
 
 def approved_notice(goal: Goal, locale: Locale) -> dict[str, Any]:
@@ -77,25 +80,85 @@ def approved_notice(goal: Goal, locale: Locale) -> dict[str, Any]:
     return blocks.notice(t("goal.approved_notice", locale, title=goal.title))
 
 
-def agreed_notice(goal: Goal, rep: Member, locale: Locale) -> dict[str, Any]:
-    """To the manager, in their language: the rep agreed to the goal."""
-    return blocks.notice(t("goal.agreed_notice", locale, rep=rep.user_id, title=goal.title))
-
-
-def discuss_notice(goal: Goal, rep: Member, locale: Locale) -> dict[str, Any]:
-    """To the manager: the rep wants to discuss the target (with the goal's buttons)."""
-    return views.discuss_message(goal, rep.user_id, locale)
-
-
-def notify(
-    session: Session, goal: Goal, to: Member, kind: str, note: dict[str, Any], *, now: datetime
-) -> None:
-    """Tell `to` what happened: a rep's agreement or wish to discuss updates their manager's batch message;
-    anything else (the rep told of an approval) is a DM of its own."""
+def notify(session: Session, goal: Goal, to: Member, kind: str, *, now: datetime) -> None:
+    """Tell `to` what happened: a rep's agreement or wish to discuss updates their manager's batch message
+    (after this transaction commits); the rep told of an approval gets a DM of its own."""
     if kind in {AGREED, DISCUSS}:
-        batch_notice(session, goal, to, now=now)
-    else:
-        enqueue(session, [dm(goal, to, kind, note)], now=now)
+        changed(session, goal, to, start=True, now=now)
+        return
+    note = approved_notice(goal, locale_of(to, session.get_one(Workspace, to.team_id)))
+    enqueue(session, [dm(goal, to, kind, note)], now=now)
+
+
+@dataclass(frozen=True)
+class BatchChanged(Event):
+    """A goal of a manager's batch changed (answered, edited): its message is to be revised. `start`:
+    post it if it is not out yet (an answer); else only a message already out is revised (an edit)."""
+
+    team_id: str
+    key: str
+    manager_id: int
+    goal_id: int
+    start: bool
+    now: datetime
+
+
+@dataclass(frozen=True)
+class BatchesDue(Event):
+    """The batches collected by `BatchRevisions` are to be revised now."""
+
+
+def changed(session: Session, goal: Goal, manager: Member, *, start: bool, now: datetime) -> None:
+    """Revise the manager's batch message about `goal` once this transaction has committed."""
+    key = batch_key(manager, goal)
+    raise_after_commit(session, BatchChanged(manager.team_id, key, manager.id, goal.id, start, now))
+
+
+class BatchRevisions:
+    """Coalesces `BatchChanged` events: each batch is revised once after a burst of them. The first event
+    of a burst queues a `BatchesDue` behind the events already queued, so one revision renders every
+    answer committed before it; an event arriving during a revision queues the next one."""
+
+    def __init__(
+        self, session_factory: SessionFactory, events: Events, *, kick: Callable[[], None] = lambda: None
+    ) -> None:
+        self.session_factory, self.events, self.kick = session_factory, events, kick
+        self._lock = threading.Lock()
+        self._due: dict[tuple[str, str], BatchChanged] = {}
+
+    def subscribe(self) -> None:
+        self.events.subscribe(BatchChanged, self.collect)
+        self.events.subscribe(BatchesDue, lambda _: self.revise())
+
+    def collect(self, event: BatchChanged) -> None:
+        with self._lock:
+            first = not self._due
+            known = self._due.get((event.team_id, event.key))
+            self._due[(event.team_id, event.key)] = (
+                event if known is None else replace(known, start=known.start or event.start)
+            )
+        if first:
+            self.events.dispatch(BatchesDue())
+
+    def revise(self) -> None:
+        with self._lock:
+            due, self._due = list(self._due.values()), {}
+        for event in due:
+            with self.session_factory.begin() as session:
+                revise_batch(session, event)
+        if due:
+            self.kick()  # the sender sends (or, once it settled, updates) the messages
+
+
+def revise_batch(session: Session, event: BatchChanged) -> None:
+    """Post or update the batch message of `event`'s goal, from the current state of its goals."""
+    goal, manager = session.get(Goal, event.goal_id), session.get(Member, event.manager_id)
+    if goal is None or manager is None or goal.team_id != event.team_id:
+        return
+    started = find(session, team_id=event.team_id, key=event.key)
+    if started is None and not event.start:
+        return  # an edit in a batch whose message is not out: nothing to count it in
+    batch_notice(session, goal, manager, now=started.created_at if started is not None else event.now)
 
 
 def batch_week(goal: Goal) -> date:

@@ -227,16 +227,6 @@ def approval_message(goal: Goal, rep_user_id: str, locale: Locale) -> dict[str, 
     )
 
 
-def discuss_message(goal: Goal, rep_user_id: str, locale: Locale) -> dict[str, Any]:
-    """To the manager: the rep wants to talk about the target."""
-    return _ask(
-        goal,
-        t("goal.discuss_intro", locale, rep=rep_user_id),
-        [(Action.GOAL_EDIT, t("goal.edit", locale), True)],
-        locale,
-    )
-
-
 STATUS_EMOJI = {
     GoalStatus.ACTIVE: "🎯",
     GoalStatus.PROPOSED: "📝",

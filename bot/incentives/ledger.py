@@ -23,6 +23,7 @@ from bot.incentives.models import IN_LEDGER, IncentivePlan, Payout, PayoutStatus
 from bot.incentives.plans import check_admin, record
 from bot.roster.models import Member, Role, Vendor
 from bot.roster.policy import Caller
+from bot.spreadsheets import safe_cell
 
 NEXT = {PayoutStatus.APPROVED: PayoutStatus.INVOICED, PayoutStatus.INVOICED: PayoutStatus.PAID}
 HEADER = (
@@ -168,16 +169,11 @@ def invoice_lines(found: list[Line]) -> list[tuple[str, ...]]:
     return rows
 
 
-def _safe(cell: str) -> str:
-    """A cell a spreadsheet will not run as a formula."""
-    return "'" + cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
-
-
 def export_csv(rows: list[tuple[str, ...]]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(HEADER)
-    writer.writerows([tuple(_safe(cell) for cell in row) for row in rows])
+    writer.writerows([tuple(safe_cell(cell) for cell in row) for row in rows])
     return out.getvalue().encode("utf-8-sig")
 
 
@@ -188,7 +184,7 @@ def export_xlsx(rows: list[tuple[str, ...]]) -> bytes:
     sheet.title = "ledger"
     sheet.append(HEADER)
     for row in rows:
-        cells: list[object] = [_safe(cell) for cell in row]
+        cells: list[object] = [safe_cell(cell) for cell in row]
         cells[5:8] = [Decimal(value) for value in row[5:8]]  # amounts as numbers
         sheet.append(cells)
     out = io.BytesIO()

@@ -13,6 +13,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from bot import calendar
+from bot.audit import service as audit
 from bot.db.scoped import get_in_workspace
 from bot.errors import Conflict, FieldErrors, Invalid, NotAllowed, NotFound
 from bot.goals.models import Metric
@@ -327,6 +328,7 @@ def reopen(session: Session, caller: Caller, plan: IncentivePlan, *, now: dateti
     plan.status, plan.computed_at = PlanStatus.ACTIVE, None
     plan.reopened_count += 1
     record(session, plan, "reopened", by=caller.member.id, now=now, payouts=dropped)
+    audit.record(session, plan.team_id, caller.member.id, "incentives.reopen", plan.name, payouts=dropped)
     return dropped
 
 

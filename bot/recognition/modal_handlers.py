@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
+from bot.audit import service as audit
 from bot.errors import FieldErrors, Invalid, NotAllowed, PacerError
 from bot.i18n import Locale, t
 from bot.recognition import modals, views
@@ -115,6 +116,7 @@ def save_settings(request: Interaction[ModalMetadata]) -> None:
     with request.deps.session_factory.begin() as session:
         claim(session)
         save_config(session, caller.team_id, config)
+        audit.record(session, caller.team_id, caller.member.id, "settings.recognition", "setup recognition")
     request.ack()
     tell(
         request.client,

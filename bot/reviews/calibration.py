@@ -31,11 +31,11 @@ from bot.reviews.scorecards import Card, read_figures, score
 from bot.reviews.settings import load_config
 from bot.roster.models import Member, Vendor
 from bot.roster.policy import Caller
+from bot.spreadsheets import safe_cell as cell
 
 LEVEL_GAP = 2
 OVERALL_GAP = Decimal("1.0")
 MIN_TEAM = 3
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet would run these as a formula
 
 
 @dataclass(frozen=True)
@@ -136,12 +136,6 @@ def _teams(of: list[Row]) -> dict[int | None, list[Row]]:
     for row in of:
         teams.setdefault(row.rep.manager_id, []).append(row)
     return teams
-
-
-def cell(value: object) -> str:
-    """A CSV cell a spreadsheet shows as text: one starting like a formula gets a leading '."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def export(of: list[Row], cycle: ReviewCycle, names: dict[int, str]) -> bytes:

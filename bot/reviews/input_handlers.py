@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import calendar
+from bot.audit import service as audit
 from bot.errors import FieldErrors, Invalid, NotAllowed
 from bot.goals.numbers import parse_amount
 from bot.i18n import t
@@ -113,6 +114,7 @@ def save_settings(request: Interaction[SetupMetadata]) -> None:
         claim(session)
         save_config(session, caller.team_id, config)
         expansion.save_asks_everyone(session, caller.team_id, ask)
+        audit.record(session, caller.team_id, caller.member.id, "settings.reviews", "setup reviews")
     request.ack()
     text = saved_message(config, ask, caller.locale)
     tell(request.client, caller.member.user_id, text, response_url=request.metadata.response_url)

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import calendar
+from bot.audit import service as audit
 from bot.errors import Conflict, FieldErrors, Invalid, NotAllowed, NotFound, Term
 from bot.reviews import policy
 from bot.reviews.models import STAGES, ReviewChange, ReviewCycle, Stage
@@ -171,6 +172,7 @@ def reopen(session: Session, cycle: ReviewCycle, caller: Caller, *, reason: str,
     )
     if cycle.stage in (Stage.PUBLISHED, Stage.CLOSED):
         _set_stage(session, cycle, Stage.CALIBRATION, by=by, now=now)
+    audit.record(session, cycle.team_id, by, "reviews.reopen", cycle.quarter, reason=reason)
 
 
 def check_due_dates(quarter: str, dates: Mapping[str, date | None]) -> FieldErrors:

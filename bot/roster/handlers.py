@@ -9,6 +9,7 @@ from slack_bolt import App, BoltContext
 
 from bot import calendar
 from bot import format as fmt
+from bot.audit import service as audit
 from bot.errors import Invalid
 from bot.goals.dates import date_window, read_date
 from bot.i18n import t
@@ -52,6 +53,7 @@ def manager_add(request: CommandRequest) -> None:
     member = _one_member(request)
     with request.deps.session_factory.begin() as session:
         service.add_manager(session.merge(member))
+        audit.record(session, member.team_id, request.caller.member.id, "role.manager", member.user_id)
     request.reply(request.t("manager.added", user=member.user_id))
 
 
@@ -59,6 +61,7 @@ def manager_remove(request: CommandRequest) -> None:
     member = _one_member(request)
     with request.deps.session_factory.begin() as session:
         orphans = service.remove_manager(session, session.merge(member), now=request.deps.clock())
+        audit.record(session, member.team_id, request.caller.member.id, "role.rep", member.user_id, n=orphans)
     request.reply(request.t("manager.removed", user=member.user_id, reps=orphans))
 
 

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
 OAUTH_PATHS = ("/slack/install", "/slack/oauth_redirect")  # bot.slack.oauth's INSTALL_PATH, REDIRECT_PATH
+CRM_CALLBACK_PATH = "/crm/zoho/callback"  # bot.crm.settings.CALLBACK_PATH
 MAX_HEADER_BYTES = 64 * 1024  # Slack's headers are well under 2 KiB
 # After refusing a request, what the client still sends is discarded until it pauses for LINGER_IDLE
 # seconds, for LINGER_TOTAL at most (nginx's lingering_timeout and lingering_time).
@@ -55,8 +56,8 @@ def make_wsgi(app: App | None, engine: Engine, settings: Settings) -> WSGIApplic
         path, method = environ.get("PATH_INFO"), environ.get("REQUEST_METHOD")
         if path == "/healthz" and method in ("GET", "HEAD"):
             return _health(engine, start_response)
-        if app is not None and app.oauth_flow is not None and method == "GET" and path in OAUTH_PATHS:
-            return _oauth(app.oauth_flow, environ, start_response)
+        if app is not None and method == "GET" and path in (CRM_CALLBACK_PATH, *OAUTH_PATHS):
+            return _browser(app, engine, settings, environ, start_response)
         if app is None or path != EVENTS_PATH:
             return _plain(start_response, HTTPStatus.NOT_FOUND)
         if method != "POST":
@@ -79,6 +80,19 @@ def make_wsgi(app: App | None, engine: Engine, settings: Settings) -> WSGIApplic
         return reply.get_body()
 
     return wsgi
+
+
+def _browser(
+    app: App, engine: Engine, settings: Settings, environ: WSGIEnvironment, start_response: StartResponse
+) -> Iterable[bytes]:
+    """A person's browser, not Slack: Slack's OAuth install (OAuth mode), or a CRM's OAuth callback."""
+    if environ.get("PATH_INFO") == CRM_CALLBACK_PATH:
+        from bot.crm.web import zoho_callback  # the CRM feature's: it loads only when a browser comes back
+
+        return zoho_callback(engine, settings, environ, start_response)
+    if app.oauth_flow is None:
+        return _plain(start_response, HTTPStatus.NOT_FOUND)
+    return _oauth(app.oauth_flow, environ, start_response)
 
 
 def _oauth(flow: OAuthFlow, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:

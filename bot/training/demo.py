@@ -1,7 +1,7 @@
 """The demo's training (`pacer demo`, bot/demo/seed.py calls `seed_training`): the sample courses loaded,
 "Product basics" assigned to every rep, the first rep part way through with a lesson and its question
-waiting in their DM, the second finished with a score, the rest not started; `/pacer training` and the
-Home tab show it at once."""
+waiting in their DM (and so is the first rep who reads Pacer in Chinese, in the Chinese course), the second
+finished with a score, the rest not started; `/pacer training` and the Home tab show it at once."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ DUE_IN_DAYS = 21
 def seed_training(
     session: Session, admin: Member, teams: Sequence[Sequence[Member]], *, now: datetime
 ) -> None:
-    """Courses, an assignment for everyone, one rep with a lesson waiting and one done."""
+    """Courses, an assignment for everyone, a rep (and a Chinese reader) with a lesson waiting, one done."""
     import_files(session, admin.team_id, [(p.name, p.read_bytes()) for p in files_at(SHIPPED)], now=now)
     workspace = session.get_one(Workspace, admin.team_id)
     due = calendar.days_after(calendar.zone_today(admin.timezone, workspace, now), DUE_IN_DAYS)
@@ -39,6 +39,9 @@ def seed_training(
     if len(reps) > 1:
         done = _part_way(session, reps[1], now=now, lessons=6)
         progress.finish(session, reps[1], done.id, done.next_position - 1, now=now)
+    reader = next((rep for rep in reps[2:] if rep.language == "zh"), None)
+    if reader is not None:
+        _part_way(session, reader, now=now, lessons=3)
 
 
 def _part_way(session: Session, rep: Member, *, now: datetime, lessons: int) -> Progress:

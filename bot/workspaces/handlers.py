@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from slack_bolt import App
 
+from bot.audit import service as audit
 from bot.errors import FieldErrors, NotAllowed
 from bot.roster.models import Role
 from bot.roster.policy import can_change_setup
@@ -64,6 +65,7 @@ def save_setup(deps: Deps, request: Interaction[SetupMetadata]) -> None:
     with deps.session_factory.begin() as session:
         claim(session)
         save_settings(session, team_id=caller.team_id, settings=result)
+        audit.record(session, caller.team_id, caller.member.id, "settings.workspace", "setup")
         for section in deps.pages.setup:
             section.save(session, caller.team_id, values)
     request.ack()

@@ -80,8 +80,9 @@ def upgrade() -> None:
     sa.Column('expire_at', sa.DateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_slack_oauth_states'))
     )
-    with op.batch_alter_table('workspaces', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('active', sa.Boolean(), nullable=False, server_default=sa.true()))
+    # A plain ADD COLUMN, not batch mode: on SQLite, batch mode would copy and drop `workspaces`, and with
+    # foreign keys on, dropping it deletes every member (ON DELETE CASCADE) of an existing database.
+    op.add_column('workspaces', sa.Column('active', sa.Boolean(), nullable=False, server_default=sa.true()))
 
 
 def downgrade() -> None:

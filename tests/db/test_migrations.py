@@ -42,3 +42,40 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path) -> None:
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
     engine.dispose()
+
+
+def test_no_migration_loses_an_existing_workspaces_members(tmp_path) -> None:
+    """Each migration after 0003, applied to a database with a workspace and a member, keeps them: on SQLite
+    a batch-mode rebuild of `workspaces` with foreign keys on would cascade-delete every member."""
+    from alembic.script import ScriptDirectory
+    from sqlalchemy import text
+
+    from bot.db import make_engine
+    from bot.db.migrate import alembic_config
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'kept.db'}")
+    upgrade(engine, "0003")
+    with engine.begin() as db:
+        db.execute(
+            text(
+                "INSERT INTO workspaces (team_id, timezone, nudge_weekday, nudge_time, reminder_delay_hours,"
+                " feedback_day, language, created_at, updated_at) VALUES ('T1', 'UTC', 0, '09:00:00', 24, 0,"
+                " 'en', '2026-01-01 00:00:00', '2026-01-01 00:00:00')"
+            )
+        )
+        db.execute(
+            text(
+                "INSERT INTO members (id, team_id, user_id, display_name, role, is_slack_admin, on_team,"
+                " manager_id, active, refreshed_at, created_at) VALUES (1, 'T1', 'U1', '', 'manager', 0, 0,"
+                " NULL, 1, '2026-11-30 00:00:00', '2026-02-01 00:00:00')"
+            )
+        )
+    kept = ("workspaces", "members")
+    script = ScriptDirectory.from_config(alembic_config(engine))
+    later = [s.revision for s in reversed(list(script.walk_revisions())) if s.revision > "0003"]
+    for revision in later:
+        upgrade(engine, revision)
+        with engine.connect() as db:
+            counts = [db.execute(text(f"SELECT count(*) FROM {table}")).scalar() for table in kept]
+        assert counts == [1, 1], revision
+    engine.dispose()

@@ -1,10 +1,15 @@
 """`pacer demo` in a real browser: one short story per role, in English and in Chinese, a screenshot a step.
 
-- a rep: the nudge → the check-in modal → its confirmation → the Home tab;
+- a rep: the nudge → the check-in modal (its result pre-filled from the demo's CRM) → its confirmation →
+  the Home tab;
 - a manager: `/pacer status` → the goal modal → its confirmation → the feedback modal;
 - an admin: `/pacer setup` with the current values → a field error → the saved settings;
 - reviews: the admin's `/pacer scorecards` (the demo's quarter in calibration) → Lock and publish → the
   rep's scorecard DM.
+- recognition and incentives: a manager's kudos → the rep's Home shows it; the rep's `/pacer incentives`
+  with what it takes to reach the next tier;
+- training: the seeded lesson waiting in a rep's DM → one quiz answer → right or wrong, with the
+  explanation (the English story answers right, the Chinese one wrong).
 
 Each step asserts what it shows (the words come from Pacer's catalogs, so the test reads the screen in
 either language), then writes `docs/screens/<role>-<step>-<name>-<lang>.png`: running this test retakes
@@ -31,6 +36,8 @@ from typing import Any
 import pytest
 
 from bot.i18n import Locale, catalog
+from bot.training.authoring import Question, read
+from bot.training.cli import SHIPPED
 from tests.support.local_slack import demo_command, get, messages, needs_local_slack
 from tests.support.net import free_port
 
@@ -76,7 +83,12 @@ MARIA = Person("U0MARIA", "Maria Garcia", "maria")
 JAMES = Person("U0JAMES", "James Chen", "james")
 EMMA = Person("U0REP5", "Emma Schulz", "emma")  # on James's team
 ALEX = Person("U0ADMIN", "Alex Admin", "alex")
+LIAM = Person("U0REP1", "Liam Turner", "liam")
 REPS = {"en": NOAH, "zh": WEI}
+LEARNERS = {
+    "en": LIAM,
+    "zh": WEI,
+}  # part way through "Product basics", lesson 3 waiting (bot/training/demo.py)
 MANAGERS = {"en": (MARIA, NOAH), "zh": (JAMES, EMMA)}
 
 
@@ -230,7 +242,12 @@ def test_a_rep_checks_in(page: Any, locale: Locale) -> None:
 
         button.click()
         expect(story.modal).to_contain_text(story.t("checkin.title"))
-        story.field(story.t("checkin.result"), partial=True).get_by_role("textbox").fill("12500")
+        expect(story.modal).to_contain_text(story.t("crm.checkin.revenue"))  # the demo's CRM has last week
+        result = story.field(story.t("checkin.result"), partial=True).get_by_role("textbox")
+        expect(result).not_to_have_value("")  # pre-filled with the CRM's figure, which the rep keeps
+        figure = result.input_value()  # local-slack submits a field's value only once it is typed in:
+        result.fill("")  # clear it and type it again (the same value typed over would not count)
+        result.fill(figure)
         story.modal.get_by_role("radio", name=story.t("confidence.on_track")).check()
         story.field(story.t("checkin.highlights")).get_by_role("textbox").fill(
             "Two new logos signed" if locale == "en" else "签下两家新客户"
@@ -392,3 +409,75 @@ def test_an_admin_calibrates_and_a_rep_gets_their_scorecard(page: Any, locale: L
 
 def rep_locale(rep: Person) -> Locale:
     return "zh" if rep is WEI else "en"
+
+
+@pytest.mark.parametrize("locale", LANGUAGES)
+def test_a_rep_gets_kudos_and_sees_their_incentives(page: Any, locale: Locale) -> None:
+    """A manager's kudos → the rep's Home (recognition) → `/pacer incentives` (the next tier)."""
+    story, rep, expect = Story(page, "recognition", locale), REPS[locale], sync_api.expect
+    reason = "Great prep for the Globex demo" if locale == "en" else "为 Globex 演示做了充分准备"
+    with failure_shot(page, f"recognition-{locale}"):
+        story.act_as(MARIA)  # their manager
+        story.open("general")
+        story.command(f"/pacer kudos @{rep.handle} 10 {reason} #teamwork")
+        expect(story.main.locator(".msg").filter(has_text=reason).last).to_be_visible()
+        story.act_as(rep)
+        story.open(rep.name)
+        story.open_home()
+        home = story.main.locator(".home")
+        received = home.get_by_text(story.t("recognition.home.received")).first
+        expect(received).to_be_visible()
+        expect(home).to_contain_text(reason)
+        received.scroll_into_view_if_needed()
+        story.shot("home")
+
+        tiers = Story(page, "incentives", locale)
+        story.open(rep.name)
+        story.command("/pacer incentives")
+        shown = story.main.locator(".msg").filter(has_text=tiers.t("incentives.rep.title")).last
+        expect(shown).to_contain_text(tiers.t("incentives.rep.now"))
+        expect(shown).to_contain_text(
+            re.compile("|".join(re.escape(tiers.t(k)) for k in ("incentives.rep.next", "incentives.rep.top")))
+        )
+        tiers.shot("next-tier")
+
+
+def waiting_question(locale: Locale) -> Question:
+    """The question of the demo's waiting lesson (the third of "Product basics" in `locale`)."""
+    course = read("product-basics", (SHIPPED / f"product-basics.{locale}.yaml").read_bytes()).course
+    assert course is not None
+    question = course.lessons[2].question
+    assert question is not None
+    return question
+
+
+@pytest.mark.parametrize("locale", LANGUAGES)
+def test_a_rep_answers_a_quiz_question(page: Any, locale: Locale) -> None:
+    """The seeded lesson in the rep's DM → one answer → right (English) or wrong (Chinese), explained."""
+    story, rep, expect = Story(page, "training", locale), LEARNERS[locale], sync_api.expect
+    question = waiting_question(locale)
+    chosen = question.answer if locale == "en" else (question.answer + 1) % len(question.options)
+    with failure_shot(page, f"training-{locale}"):
+        story.act_as(rep)
+        story.open(rep.name)
+        lesson = story.main.locator(".msg").filter(
+            has_text=story.t("training.lesson.title", n="3", count="6")
+        )
+        expect(lesson).to_contain_text(question.prompt)
+        option = lesson.get_by_role("button", name=re.compile(rf"^{chosen + 1}\. "))  # labels are capped
+        expect(option).to_be_visible()
+        option.scroll_into_view_if_needed()
+        story.shot("lesson")
+
+        option.click()
+        verdict = (
+            story.t("training.answer.right")
+            if chosen == question.answer
+            else story.t("training.answer.wrong", answer=question.options[question.answer])
+        )
+        expect(lesson).to_contain_text(verdict)
+        expect(lesson).to_contain_text(question.explain)
+        expect(lesson.get_by_role("button", name=re.compile(r"^\d\. "))).to_have_count(0)
+        expect(lesson.get_by_role("button", name=story.t("training.lesson.next"), exact=True)).to_be_visible()
+        lesson.scroll_into_view_if_needed()
+        story.shot("answered")

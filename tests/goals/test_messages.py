@@ -4,14 +4,20 @@ bounded, titles escaped, within Slack's limits."""
 
 from __future__ import annotations
 
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 
 from bot.delivery import service
+from bot.delivery.models import Delivery
+from bot.events import Event, Events
 from bot.goals import messages
 from bot.goals.models import Goal, GoalStatus
 from tests.support.app_server import AppServer
@@ -126,6 +132,35 @@ def test_a_second_batch_gets_its_own_message(
     assert "*1 of 30 agreed*" in dms(emulator, MARIA)[0]["text"]  # the first is left as it was
 
 
+@pytest.mark.e2e
+def test_clicks_are_acknowledged_while_the_summary_row_is_held(
+    team: SlackPeer, emulator: SlackEmulator, app_server: AppServer, engine: Engine
+) -> None:
+    """Another transaction holds the manager's summary row (a sender marking it sent, a slow revision):
+    the Agree clicks are still acknowledged at once, each recorded, and the summary counts them once the
+    row is free. Before, each answer revised the summary inside its own transaction, so the clicks' listener
+    threads queued on the row lock and the sixth click was never acknowledged (Bolt answered 404)."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("row locks are PostgreSQL's; SQLite's writers take turns on the whole database")
+    answer(team, emulator, REPS[0])
+    wait_for(lambda: [m for m in summary_of(emulator) if "*1 of 30 agreed*" in m["text"]], what="the summary")
+    with engine.connect() as holder:
+        holder.execute(
+            select(Delivery.id).where(Delivery.key.like(f"{messages.BATCH}:%")).with_for_update()
+        ).one()
+        for rep in REPS[1:9]:
+            began = time.monotonic()
+            response = team.click(ask_of(emulator, rep), "goal_agree", user_id=rep, channel_id="D" + rep)
+            assert response.status == 200 and time.monotonic() - began < 2.5, (rep, response.status)
+        wait_for(
+            lambda: [g.status for g in goals_of(app_server)][:9] == [GoalStatus.ACTIVE] * 9,
+            what="nine agreed while the summary was held",
+        )
+        holder.rollback()
+    wait_for(lambda: [m for m in summary_of(emulator) if "*9 of 30 agreed*" in m["text"]], what="9 of 30")
+    assert len(dms(emulator, MARIA)) == 1
+
+
 def batch(statuses: list[GoalStatus], title: str = "Open accounts") -> list[tuple[Goal, str]]:
     return [
         (Goal(id=n + 1, version=1, title=title, status=status), f"UREP{n + 1:02d}")
@@ -152,3 +187,35 @@ def test_titles_are_escaped_and_blocks_stay_within_fifty() -> None:
         "elements": [{"type": "mrkdwn", "text": "+180 more"}],
     }
     assert "Would like to discuss: " in payload["text"] and "+188 more" in payload["text"]
+
+
+def test_a_burst_of_answers_revises_each_batch_once_after_the_last(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Answers committed while the events' thread is busy are one revision per batch, made after all of
+    them (so it renders every one); an answer after that revision gets a revision of its own."""
+    events, busy, revised = Events(), threading.Event(), []
+
+    class Sessions:
+        @contextmanager
+        def begin(self) -> Iterator[None]:
+            yield None
+
+    monkeypatch.setattr(messages, "revise_batch", lambda session, event: revised.append(event))
+    revisions = messages.BatchRevisions(Sessions(), events)  # type: ignore[arg-type]
+    revisions.subscribe()
+    events.subscribe(Blocker, lambda _: busy.wait(10))
+    events.dispatch(Blocker())
+    now = datetime(2026, 10, 5, 9, tzinfo=UTC)
+    for goal_id, key in ((1, "a"), (2, "a"), (3, "b"), (4, "a")):
+        events.dispatch(messages.BatchChanged("T1", key, 7, goal_id, goal_id == 4, now))
+    busy.set()
+    events.drain()
+    assert sorted((e.key, e.start) for e in revised) == [("a", True), ("b", False)]
+    events.dispatch(messages.BatchChanged("T1", "a", 7, 5, False, now))
+    events.drain()
+    assert len(revised) == 3
+    events.shutdown()
+
+
+@dataclass(frozen=True)
+class Blocker(Event):
+    """Keeps the events' thread busy while answers are committed."""

@@ -40,6 +40,7 @@ EVERYONE = [
     "incentives ledger",  # admins, and a vendor's contact whatever their role; others are told who may
     "training [@rep | vendor <name> | course <name>]",
     "learn [<category>]",
+    "export",  # admins, managers, and a vendor's contact whatever their role; others are told who may
 ]
 ADMINS_AND_MANAGERS = [
     "vendor add <name> [@contact]",
@@ -73,6 +74,10 @@ HELP = {
         "setup recognition",
         "crm import",
         "crm threshold <percent>",
+        "crm connect zoho",
+        "crm connect fxiaoke",
+        "crm map [<owner> @rep]",
+        "crm status",
         "crm figures reported|crm",
         "manager add @user",
         "manager remove @user",
@@ -82,6 +87,8 @@ HELP = {
         "incentives contest",
         "course import",
         "setup training [days <tue,thu>] [time <HH:MM>] [escalate <days>]",
+        "audit [days]",
+        "retention [days|off]",
     ],
 }
 

@@ -159,6 +159,12 @@ class TokenCache:
             if self._token is not None and self._token.value == stale:
                 self._token = None
 
+    def fetch_with(self, fetch: Callable[[], tuple[str, float]]) -> None:
+        """Renew through `fetch` from now on (the newest connector's HTTP client): a cache outlives the
+        sync that made it, and that sync's client is closed when it ends. The cached token is kept."""
+        with self._lock:
+            self._fetch = fetch
+
 
 class TokenCaches:
     """One `TokenCache` per connection key (e.g. team id and provider), made on first use."""

@@ -9,6 +9,7 @@ connection whose `next_try_at` has come; reporting failures to admins once a day
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -81,13 +82,20 @@ def connector_for(
     """The connection's connector, its token cache shared by every sync of the connection."""
     fields = vault.open(connection.credentials)
     since = datetime.fromisoformat(connection.cursor) if connection.cursor else None
-    key = (connection.team_id, connection.provider.value)
+    # One cache per connection and credentials: connecting again (a new refresh token) starts a new one.
+    sealed = hashlib.sha256(connection.credentials.encode()).hexdigest()[:16]
+    key = (connection.team_id, f"{connection.provider.value}:{sealed}")
     if connection.provider is Provider.ZOHO:
         if zoho_app is None:
             raise ConnectorError("Zoho is not set up in Pacer (no client id)")
         oauth = ZohoOAuth(zoho_app, http, centres)
         refresh, location = fields["refresh_token"], connection.data_centre
-        tokens = caches.get(key, lambda: TokenCache(lambda: oauth.refresh(refresh, location)))
+
+        def renew() -> tuple[str, float]:
+            return oauth.refresh(refresh, location)
+
+        tokens = caches.get(key, lambda: TokenCache(renew))
+        tokens.fetch_with(renew)
         return ZohoConnector(http, tokens, connection.api_domain, modified_since=since, **options)
     credentials = FxiaokeCredentials(
         fields["app_id"].reveal(),
@@ -97,6 +105,7 @@ def connector_for(
     )
     connector = FxiaokeConnector(http, connection.api_domain, credentials, modified_since=since, **options)
     connector.tokens = caches.get(key, lambda: TokenCache(connector.fetch_token))
+    connector.tokens.fetch_with(connector.fetch_token)
     return connector
 
 

@@ -125,6 +125,7 @@ class FakeState:
     app_id: str = "FSAID_PACER"
     app_secret: str = "fx-app-secret"
     permanent_code: str = "fx-permanent-code"
+    location: str = "us"  # the data centre the consent page names in its redirect
     codes: set[str] = field(default_factory=set)  # Zoho grant codes issued
     refresh_tokens: set[str] = field(default_factory=set)
     access_tokens: set[str] = field(default_factory=set)  # valid for both APIs

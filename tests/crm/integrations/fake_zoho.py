@@ -1,4 +1,6 @@
-"""The Zoho side of the fake CRM: `/oauth/v2/token`, `GET /crm/v8/users`, `POST /crm/v8/coql`.
+"""The Zoho side of the fake CRM: `GET /oauth/v2/auth` (the consent page: it consents at once and
+redirects to the client's redirect URI with a code, the state, `location` and `accounts-server`, as the
+multi-DC flow does), `/oauth/v2/token`, `GET /crm/v8/users`, `POST /crm/v8/coql`.
 
 Shapes as documented (https://www.zoho.com/crm/developer/docs/api/v8/COQL-Overview.html, …/get-users.html,
 …/access-refresh.html): `{"data": [...], "info": {"count", "more_records"}}`, 204 when nothing matches,
@@ -10,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 from tests.crm.integrations.fake_book import (
     ZOHO_ID_BASE,
@@ -87,6 +90,20 @@ def _token(state: FakeState, form: dict[str, str], base: str) -> Reply:
         }
         return 200, body, {}
     return 200, {"error": "invalid_code"}, {}
+
+
+def _authorize(state: FakeState, query: dict[str, str], base: str) -> Reply:
+    if query.get("client_id") != state.client_id or query.get("response_type") != "code":
+        return 400, {"error": "invalid_client"}, {}
+    if query.get("access_type") != "offline" or not query.get("redirect_uri"):
+        return 400, {"error": "invalid_request"}, {}
+    answer = {
+        "code": state.grant_code(),
+        "state": query.get("state", ""),
+        "location": state.location,
+        "accounts-server": base,
+    }
+    return 302, None, {"Location": f"{query['redirect_uri']}?{urlencode(answer)}"}
 
 
 OPERATORS: dict[str, Callable[[Any, list[Any]], bool]] = {
@@ -167,6 +184,8 @@ def zoho_route(
 ) -> Reply:
     if path == "/oauth/v2/token" and method == "POST":
         return _token(state, form, base)
+    if path == "/oauth/v2/auth" and method == "GET":
+        return _authorize(state, query, base)
     if (
         not authorization.startswith("Zoho-oauthtoken ")
         or authorization.split(" ", 1)[1] not in state.access_tokens

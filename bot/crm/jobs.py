@@ -1,0 +1,41 @@
+"""`crm-sync`: every 15 minutes, each workspace's CRM connection whose next try has come is synced
+incrementally (`syncing.sync_one`), each in a transaction of its own; failures are backed off and reported
+to the admins once a day."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import httpx
+from sqlalchemy.orm import Session
+
+from bot.crm import syncing
+from bot.crm.integrations.sync import SyncResult
+from bot.crm.settings import CrmSettings
+from bot.scheduler import Job, JobContext, for_each_unit
+from bot.secrets import Vault
+
+HTTP_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
+
+
+def sync(context: JobContext, now: datetime) -> str:
+    with context.session_factory() as session:
+        due = syncing.due(session, now)
+    if not due:
+        return "no CRM connection due"
+    vault = Vault.from_settings(context.settings, purpose="CRM credentials are encrypted with it")
+    with httpx.Client(timeout=HTTP_TIMEOUT) as http:
+        tools = syncing.SyncTools(vault, CrmSettings(), http, syncing.slack_emails(context.client_for))
+
+        def one(session: Session, connection_id: int) -> SyncResult:
+            return syncing.sync_one(session, connection_id, tools, now=now)
+
+        done = for_each_unit(
+            context.session_factory, [(f"crm-sync:{team}:{cid}", cid) for cid, team in due], one
+        )
+    failed = sum(1 for result in done.results if result.error)
+    rows = sum(result.rows for result in done.results)
+    return f"{len(due)} CRM connections synced, {rows} rows read, {failed} failed{done.note()}"
+
+
+JOBS = (Job("crm-sync", "read each workspace's CRM (incremental) into actuals", 15, sync),)

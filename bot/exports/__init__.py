@@ -1,0 +1,17 @@
+"""Exports and the data lifecycle (issue 16, its data part).
+
+- `base`: `ExportSet(name, title key, header, rows(session, scope, since, until))` — what a feature declares
+  on its `Feature(exports=…)` — and `ExportScope` (a workspace, a manager's team, a vendor's reps;
+  `private`: anonymous feedback allowed); `streamed` (yield_per).
+- `sets`: the existing features' data sets (goals, weekly targets, check-ins, digest figures, manager
+  and field feedback — anonymous items carry no rep —, escalations, scorecards, kudos, payouts).
+- `writer`: CSV (UTF-8 with BOM) or XLSX (openpyxl write-only) into temporary files, split into parts past
+  `Settings.export_part_bytes` (50 MB); cells through `bot.spreadsheets.safe_cell`.
+- `service`: `choices` (the scopes a caller may pick), `read_request` (bounded dates: from ≤ to, ≤ 3
+  years), `run` (write and audit). `views`/`handlers`: `/pacer export` (modal → files in the DM) and
+  `/pacer retention [days|off]`. `cli`: `pacer export`, `pacer purge`, `pacer erase`.
+- Lifecycle: `lifecycle` (`counts` = the dry run, `purge`: every table with a team_id in dependency order,
+  the installation too), `erase` (a member: personal text removed, their row anonymised so figures stay
+  in totals), `retention` + `models.RetentionSetting` (migration 0017) + `jobs` (`retention`, daily).
+Every export, purge, erasure and retention run is recorded in the audit log (`bot.audit`).
+"""
