@@ -71,6 +71,36 @@ class FeedbackGiven(Event):
     rep_id: int | None
 
 
+@dataclass(frozen=True)
+class ReviewPublished(Event):
+    """A review cycle was locked and published: its manager reviews (and their development actions) are
+    final and the reps have their scorecards."""
+
+    team_id: str
+    cycle_id: int
+    by_id: int  # the admin who published it
+
+
+@dataclass(frozen=True)
+class PayoutApproved(Event):
+    """An incentive payout got its last approval (the admin's): the reward is the rep's."""
+
+    team_id: str
+    plan_id: int
+    payout_id: int
+    rep_id: int
+    by_id: int
+
+
+@dataclass(frozen=True)
+class ContestEnded(Event):
+    """A contest's window closed and its winners are known (`winners`: rep ids, best first)."""
+
+    team_id: str
+    contest_id: int
+    winners: tuple[int, ...]
+
+
 E = TypeVar("E", bound=Event)
 
 

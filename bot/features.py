@@ -52,6 +52,7 @@ from bot.incentives import sections as incentive_sections
 from bot.installs import models as install_models
 from bot.interactions import jobs as interaction_jobs
 from bot.interactions import models as interaction_models
+from bot.links import handlers as links
 from bot.recognition import handlers as recognition
 from bot.reviews import handlers as reviews
 from bot.reviews import sections as review_sections
@@ -204,6 +205,7 @@ FEATURES: tuple[Feature, ...] = (
     ),
     Feature("audit", audit.register, models=audit.models, catalogs=audit.CATALOGS),  # issue 16
     Feature("exports", _exports, export_jobs.JOBS, models=export_models, catalogs=_catalogs("bot.exports")),
+    Feature("links", links.register, catalogs=links.CATALOGS),  # the habits connected (issues 12–15)
 )
 
 

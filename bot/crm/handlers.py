@@ -8,7 +8,7 @@ from importlib import resources
 from slack_bolt import App
 
 from bot import format as fmt
-from bot.crm import connect_handlers, differences, importing, messages, models, uploads
+from bot.crm import connect_handlers, differences, figures, importing, messages, models, uploads
 from bot.crm.sections import DIGEST_SECTIONS, HOME_SECTIONS
 from bot.delivery.service import enqueue
 from bot.errors import Invalid
@@ -27,6 +27,7 @@ def register(app: App, deps: Deps, commands: Commands) -> None:
         Group.CRM,
         (10, "crm import", "crm.import.help", ADMINS, send_template),
         (20, "crm threshold <percent>", "crm.threshold.help", ADMINS, set_threshold),
+        (25, "crm figures reported|crm", "crm.figures.help", ADMINS, set_figures),
     )
     uploads.register(app, deps)
     connect_handlers.register(app, deps, commands)
@@ -50,3 +51,13 @@ def set_threshold(request: CommandRequest) -> None:
     with deps.session_factory.begin() as session:
         value = differences.set_threshold(session, caller.team_id, request.args[0], now=deps.clock())
     request.reply(request.t("crm.threshold.saved", threshold=fmt.percent(value / 100, caller.locale)))
+
+
+def set_figures(request: CommandRequest) -> None:
+    """`/pacer crm figures reported|crm`: where scorecards and incentives take sales figures from."""
+    caller, deps = request.caller, request.deps
+    if len(request.args) != 1:
+        raise Invalid("crm.figures.usage")
+    with deps.session_factory.begin() as session:
+        chosen = figures.set_source(session, caller.team_id, request.args[0], now=deps.clock())
+    request.reply(request.t(f"crm.figures.saved_{chosen.value}"))

@@ -97,4 +97,6 @@ class CrmSettings(Base):
         ForeignKey("workspaces.team_id", ondelete="CASCADE"), primary_key=True
     )
     threshold: Mapped[Decimal] = mapped_column(Numeric(6, 2), default=DEFAULT_THRESHOLD)
+    # where scorecards and incentives take sales figures (`bot.crm.figures.Source`, migration 0019)
+    figures: Mapped[str] = mapped_column(String(8), default="reported", server_default="reported")
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -21,6 +21,7 @@ from bot.goals import form as goal_form
 from bot.goals import service as goals
 from bot.goals.models import Goal
 from bot.incentives.demo import seed_incentives
+from bot.links.demo import seed_links
 from bot.recognition.demo import seed_recognition
 from bot.reviews.demo import seed_review
 from bot.roster import service as roster
@@ -65,6 +66,7 @@ def seed(engine: Engine, *, now: datetime, anonymity_key: bytes) -> None:
         seed_actuals(session, [members[r.user_id] for r in reps()], week - calendar.WEEK, now=now)
         seed_training(session, members["U0ADMIN"], teams, now=now)
         seed_lifecycle(session, members["U0ADMIN"], [members["U0MARIA"], members["U0JAMES"]])
+        seed_links(session, workspace.team_id, by=members["U0ADMIN"].id, now=now)
 
 
 def _settings(session: Session) -> None:

@@ -14,7 +14,7 @@ from bot import calendar
 from bot.db.scoped import get_in_workspace
 from bot.delivery.service import enqueue
 from bot.errors import FieldErrors, Invalid, Stale
-from bot.feedback import messages, service, views
+from bot.feedback import development, messages, service, views
 from bot.feedback.models import ManagerFeedback
 from bot.i18n import t
 from bot.roster.models import Member, Role
@@ -49,6 +49,7 @@ def give_view(deps: Deps, caller: Caller, rep_id: int, *, response_url: str = ""
         service.check_can_give(caller, rep)
         shown = calendar.previous_month(_month(deps, session, session.get_one(Member, caller.member.id)))
         figures = service.month_figures(session, rep_id=rep.id, month=shown)
+        courses = development.choices(session, caller.team_id, caller.locale)
     return views.manager_modal(
         rep.user_id,
         shown,
@@ -56,6 +57,7 @@ def give_view(deps: Deps, caller: Caller, rep_id: int, *, response_url: str = ""
         caller.locale,
         values={},
         metadata={"rep": rep_id, "response_url": response_url},
+        courses=courses,
     )
 
 
@@ -121,7 +123,7 @@ def check_reply(form: ReplyForm) -> str | FieldErrors:
     return FieldErrors(errors) if errors else text
 
 
-GIVE_FORM = Form.of(service.ManagerForm, service.validate_manager)
+GIVE_FORM = Form.of(service.ManagerForm, service.check_give)
 SHARE_FORM = Form.of(service.FieldForm, service.validate_field)
 REPLY_FORM = Form.of(ReplyForm, check_reply)
 
@@ -144,7 +146,12 @@ def submit_give(request: Interaction[GiveMetadata]) -> None:
         )
         manager = session.get_one(Member, caller.member.id)
         item = service.give(
-            session, caller=caller, rep=rep, answers=answers, month=_month(deps, session, manager)
+            session,
+            caller=caller,
+            rep=rep,
+            answers=answers.texts,
+            month=_month(deps, session, manager),
+            course_id=answers.course_id,
         )
         dm = messages.to_rep(
             item, rep, caller.member.user_id, locale_of(rep, session.get_one(Workspace, rep.team_id))

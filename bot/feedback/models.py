@@ -26,6 +26,8 @@ class ManagerFeedback(Base):
     improve: Mapped[str] = mapped_column(Text)
     next_step: Mapped[str] = mapped_column(Text)
     rating: Mapped[int | None] = mapped_column()
+    # a training course named as the development action (migration 0019): assigned to the rep once
+    course_id: Mapped[int | None] = mapped_column()
     acknowledged_at: Mapped[datetime | None] = mapped_column()
     reply: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

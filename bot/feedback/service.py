@@ -18,6 +18,7 @@ from bot.db.scoped import get_in_workspace
 from bot.errors import FieldErrors, NotAllowed
 from bot.events import FeedbackGiven, FeedbackKind, raise_after_commit
 from bot.feedback.anonymity import month_start, shown_anonymous
+from bot.feedback.development import COURSE_FIELD, read_course
 from bot.feedback.models import FieldFeedback, ManagerFeedback
 from bot.feedback.themes import theme_counts
 from bot.goals.models import Goal, WeeklyTarget
@@ -67,6 +68,13 @@ class ManagerForm:
     improve: str | None
     next_step: str | None
     rating: str | None
+    course: str | None = None  # a training course as the development action (`development.COURSE_FIELD`)
+
+
+@dataclass(frozen=True)
+class ManagerAnswers:
+    texts: tuple[str, str, str, int | None]  # strengths, improve, next step, rating
+    course_id: int | None = None
 
 
 def clean_text(value: str | None, name: str, errors: dict[str, str], *, required: bool) -> str:
@@ -91,6 +99,18 @@ def validate_manager(form: ManagerForm) -> tuple[str, str, str, int | None] | Fi
     return FieldErrors(errors) if errors else (strengths, improve, next_step, rating)
 
 
+def check_give(form: ManagerForm) -> ManagerAnswers | FieldErrors:
+    """The modal's answers: `validate_manager`'s, and the course picked, if any."""
+    texts = validate_manager(form)
+    course = read_course(form.course)
+    errors = FieldErrors(texts if isinstance(texts, FieldErrors) else {})
+    if isinstance(course, str):
+        errors[COURSE_FIELD] = course
+    if errors or isinstance(texts, FieldErrors) or isinstance(course, str):
+        return errors
+    return ManagerAnswers(texts, course)
+
+
 def give(
     session: Session,
     *,
@@ -98,6 +118,7 @@ def give(
     rep: Member,
     answers: tuple[str, str, str, int | None],
     month: date,
+    course_id: int | None = None,
 ) -> ManagerFeedback:
     check_can_give(caller, rep)
     strengths, improve, next_step, rating = answers
@@ -110,6 +131,7 @@ def give(
         improve=improve,
         next_step=next_step,
         rating=rating,
+        course_id=course_id,
     )
     session.add(item)
     session.flush()

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from bot import calendar
+from bot.feedback.development import COURSE_FIELD, NO_COURSE
 from bot.feedback.figures import last_month_figures, month_label
 from bot.feedback.models import FieldFeedback, ManagerFeedback
 from bot.feedback.service import TEXT_MAX, Figure, Visible
@@ -78,6 +79,7 @@ def manager_modal(
     *,
     values: dict[str, str],
     metadata: dict[str, Any],
+    courses: list[tuple[int, str]] | None = None,
 ) -> dict[str, Any]:
     v = values.get
     ratings = [blocks.option(t(f"feedback.rating.{n}", locale), str(n)) for n in range(1, 6)]
@@ -96,6 +98,7 @@ def manager_modal(
         blocks.input_block(
             FeedbackBlock.RATING.value, t("feedback.rating_label", locale), rating, optional=True
         ),
+        *_course_input(courses or [], locale),
     ]
     return blocks.modal(
         CallbackId.FEEDBACK_GIVE.value,
@@ -105,6 +108,20 @@ def manager_modal(
         body=body,
         metadata=metadata,
     )
+
+
+def _course_input(courses: list[tuple[int, str]], locale: Locale) -> list[blocks.Block]:
+    """An optional course as the development action (assigned to the rep once), when there are courses."""
+    if not courses:
+        return []
+    nothing = blocks.option(t("feedback.development.no_course", locale), NO_COURSE)
+    options = [nothing, *(blocks.option(title, str(course_id)) for course_id, title in courses)]
+    select = {"type": "static_select", "options": options}
+    label, hint = (
+        t("feedback.development.course_label", locale),
+        t("feedback.development.course_hint", locale),
+    )
+    return [blocks.input_block(COURSE_FIELD, label, select, optional=True, hint=hint)]
 
 
 def _field_inputs(values: dict[str, str], locale: Locale) -> list[blocks.Block]:

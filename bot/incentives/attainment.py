@@ -2,7 +2,8 @@
 scorecard stands on (`bot.reviews.scorecards`: sums of weekly targets and check-in results of *active*
 goals over the period's ISO weeks, `calendar.month_weeks`, through a day), here for the plan's metric only,
 and the ratio as `bot.reviews.scoring.attainment` gives it (per unit, averaged), kept to 6 decimals
-(`stored_ratio`). Two statements for any number of reps. No Slack."""
+(`stored_ratio`). The results are the CRM's actuals instead when the workspace chose them
+(`scorecards.crm_for`, one statement more). Two or three statements for any number of reps. No Slack."""
 
 from __future__ import annotations
 
@@ -14,7 +15,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import calendar
-from bot.checkins.models import CheckIn
 from bot.digests.service import Scope
 from bot.goals.models import Goal, GoalStatus, Metric, WeeklyTarget
 from bot.incentives.models import Audience, IncentivePlan
@@ -31,6 +31,7 @@ class Figure:
     targets: dict[str, Decimal]
     results: dict[str, Decimal]
     attainment: Decimal | None
+    crm: bool = False  # the results are the CRM's (the workspace's choice), not the reps' reports
 
     def single(self) -> tuple[str, Decimal, Decimal] | None:
         """(unit, target, result) when the rep's goals of the metric share one unit: what "more" is in."""
@@ -75,7 +76,7 @@ def figures_in(session: Session, scope: Scope, metric: Metric, weeks: tuple[date
     Mondays), by rep id: the sums per unit and the attainment."""
     start, end = weeks
     goals = (
-        select(Goal.id, Goal.rep_id, Goal.unit)
+        select(Goal.id, Goal.rep_id, Goal.unit, Goal.metric)
         .where(Goal.team_id == scope.team_id, Goal.status == GoalStatus.ACTIVE, Goal.metric == metric)
         .where(Goal.rep_id.in_(scope.rep_ids()))
         .where(Goal.start_date <= calendar.week_end(end), Goal.end_date >= start)
@@ -87,15 +88,14 @@ def figures_in(session: Session, scope: Scope, metric: Metric, weeks: tuple[date
             WeeklyTarget.target, WeeklyTarget.goal_id, WeeklyTarget.week_start, goals, (start, end)
         ),
     )
-    results = scorecards._sums(
-        session,
-        scorecards._summed(CheckIn.result, CheckIn.goal_id, CheckIn.week_start, goals, (start, end)),
-    )
+    crm = scorecards.crm_for(session, scope.team_id)
+    results = scorecards._sums(session, scorecards.results_query(crm, scope.team_id, goals, (start, end)))
     return {
         rep: Figure(
             dict(by_unit),
             dict(results.get(rep, {})),
             stored_ratio(scoring.attainment(by_unit, results.get(rep, {}))),
+            crm=crm is not None,
         )
         for rep, by_unit in targets.items()
     }

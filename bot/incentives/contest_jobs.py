@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from bot import calendar
 from bot.delivery.service import Outgoing, revise
+from bot.events import ContestEnded, raise_after_commit
 from bot.incentives import contest_views, contests
 from bot.incentives.models import Contest
 from bot.roster.service import locale_of
@@ -54,4 +55,6 @@ def post(session: Session, contest: Contest, workspace: Workspace, *, now: datet
     )
     if final:
         contest.ended_at = now
+        winners = tuple(place.rep.id for place in places if place.rank in prizes)
+        raise_after_commit(session, ContestEnded(contest.team_id, contest.id, winners))
     return final

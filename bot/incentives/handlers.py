@@ -17,7 +17,7 @@ from bot.delivery.service import enqueue
 from bot.errors import FieldErrors, Invalid, Stale
 from bot.goals.numbers import read_whole
 from bot.i18n import t
-from bot.incentives import contest_views, contests, ledger, models, plans, showing, views
+from bot.incentives import contest_views, contests, ledger, models, plans, seats, showing, views
 from bot.incentives import messages as outbox
 from bot.incentives.jobs import JOBS
 from bot.roster.models import Member, Role, Vendor
@@ -28,6 +28,7 @@ from bot.slack.deps import Deps
 from bot.slack.forms import Form, reject
 from bot.slack.idempotency import claim
 from bot.slack.interaction import Interaction, Metadata, NoMetadata, acts
+from bot.slack.state import submitted_values
 
 __all__ = ["CATALOGS", "JOBS", "models", "register"]
 CATALOGS = resources.files("bot.incentives") / "i18n"
@@ -52,10 +53,11 @@ def _plan_id(args: list[str]) -> int:
 
 def plan_command(request: CommandRequest) -> None:
     """Open the plan's modal: empty, or filled with plan `id` (refused once approved)."""
-    answers = plans.PlanAnswers()
+    answers, seat = plans.PlanAnswers(), None
     plan_id = _plan_id(request.args) if request.args else None
-    if plan_id is not None:
-        with request.deps.session_factory() as session:
+    with request.deps.session_factory() as session:
+        offered = seats.choices(session, request.caller.team_id, request.locale)
+        if plan_id is not None:
             plan = plans.get_plan(session, request.caller.team_id, plan_id)
             plans.check_changeable(plan)
             manager = session.get(Member, plan.manager_id) if plan.manager_id else None
@@ -63,16 +65,28 @@ def plan_command(request: CommandRequest) -> None:
             answers = plans.answers_of(
                 plan, manager.user_id if manager else None, vendor.name if vendor else None
             )
+            seat = plan.seat_course_id
     url = str(request.body.get("response_url") or "")
     view = views.plan_modal(answers, request.locale, plan_id=plan_id, response_url=url)
+    view["blocks"] += views.seat_input(offered, seat, request.locale)
     request.ack()
     request.client.views_open(trigger_id=request.body["trigger_id"], view=view)
 
 
+def _seat(request: Interaction[PlanMetadata]) -> int | FieldErrors | None:
+    """The course seat picked in a plan's or a contest's modal (None: none), or its field error."""
+    seat = seats.read_seat(submitted_values(request.view).get(seats.SEAT_FIELD))
+    return FieldErrors({seats.SEAT_FIELD: seat}) if isinstance(seat, str) else seat
+
+
+def _errors(*found: object) -> FieldErrors:
+    return FieldErrors({k: v for f in found if isinstance(f, FieldErrors) for k, v in f.items()})
+
+
 def submit(request: Interaction[PlanMetadata]) -> None:
-    data = PLAN.from_view(request.view)
-    if isinstance(data, FieldErrors):
-        return reject(request.ack, data, request.locale)
+    data, seat = PLAN.from_view(request.view), _seat(request)
+    if isinstance(data, FieldErrors) or isinstance(seat, FieldErrors):
+        return reject(request.ack, _errors(data, seat), request.locale)
     with request.deps.session_factory() as session:
         errors = plans.check_stored(session, request.caller.team_id, data, plan_id=request.metadata.plan_id)
     if errors:
@@ -83,6 +97,7 @@ def submit(request: Interaction[PlanMetadata]) -> None:
         plan = plans.save_plan(
             session, request.caller, data, plan_id=request.metadata.plan_id, now=request.deps.clock()
         )
+        plan.seat_course_id = seat
         said = t("incentives.plan.saved", request.locale, name=plan.name, period=plan.period, id=plan.id)
     tell(request.client, request.caller.member.user_id, said, response_url=request.metadata.response_url)
     return None
@@ -123,6 +138,7 @@ def _rep_lines(session: Session, request: CommandRequest, today: date) -> list[s
     lines: list[str] = []
     for found in showing.rep_plans(session, request.caller, today=today):
         lines += views.rep_plan(found.plan, found.figure, found.now, request.locale)
+        lines += views.seat_line(found.seat, request.locale)
     for payout, plan in showing.rep_payouts(session, request.caller):
         name = f"{plan.name} {plan.period}"
         lines.append(views.payout_line(payout, name, request.locale))
@@ -224,23 +240,28 @@ def contest_command(request: CommandRequest) -> None:
     """Open the contest's modal (admins)."""
     plans.check_admin(request.caller)
     url = str(request.body.get("response_url") or "")
+    with request.deps.session_factory() as session:
+        offered = seats.choices(session, request.caller.team_id, request.locale)
     request.ack()
     view = contest_views.contest_modal(contests.ContestAnswers(), request.locale, response_url=url)
+    view["blocks"] += views.seat_input(offered, None, request.locale)
     request.client.views_open(trigger_id=request.body["trigger_id"], view=view)
 
 
 def submit_contest_answers(request: Interaction[PlanMetadata]) -> None:
+    seat = _seat(request)
     with request.deps.session_factory() as session:
         today = showing.today_of(session, request.caller, request.deps.clock())
         data = CONTEST.from_view(request.view, today=today)
-        if isinstance(data, FieldErrors):
-            return reject(request.ack, data, request.locale)
+        if isinstance(data, FieldErrors) or isinstance(seat, FieldErrors):
+            return reject(request.ack, _errors(data, seat), request.locale)
         if contests.name_taken(session, request.caller.team_id, data.name):
             return reject(request.ack, {"name": "incentives.contest.name_taken"}, request.locale)
     request.ack()
     with request.deps.session_factory.begin() as session:
         claim(session)
         contest = contests.save_contest(session, request.caller, data, now=request.deps.clock())
+        contest.seat_course_id = seat
         said = t("incentives.contest.saved", request.locale, name=contest.name, channel=contest.channel_id)
     tell(request.client, request.caller.member.user_id, said, response_url=request.metadata.response_url)
     return None

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.errors import Conflict, NotAllowed
+from bot.events import PayoutApproved, raise_after_commit
 from bot.incentives.models import IN_LEDGER, IncentivePlan, Payout, PayoutStatus, PlanStatus
 from bot.incentives.plans import check_admin, record
 from bot.roster.models import Member, Role, Vendor
@@ -67,6 +68,9 @@ def approve(session: Session, caller: Caller, plan: IncentivePlan, *, now: datet
     for payout in moved:
         payout.status = to
         record(session, plan, to.value, by=caller.member.id, now=now, payout=payout)
+        if to is PayoutStatus.APPROVED:  # the reward is the rep's: a course seat follows (bot.links)
+            approved = PayoutApproved(plan.team_id, plan.id, payout.id, payout.rep_id, caller.member.id)
+            raise_after_commit(session, approved)
     session.flush()
     left = session.scalar(
         select(Payout.id).where(Payout.plan_id == plan.id, Payout.status.not_in(list(IN_LEDGER)))

@@ -85,6 +85,8 @@ class IncentivePlan(Base):
     vendor_percent: Mapped[Decimal] = mapped_column(PERCENT, default=Decimal(0))
     status: Mapped[PlanStatus] = mapped_column(string_enum(PlanStatus, "incentive_plan_status", length=8))
     reopened_count: Mapped[int] = mapped_column(default=0)  # each reopening is in the ledger's history
+    # a training course seat as the reward too (migration 0019): assigned once the payout is approved
+    seat_course_id: Mapped[int | None] = mapped_column()
     computed_at: Mapped[datetime | None] = mapped_column()
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -152,6 +154,8 @@ class Contest(Base):
     channel_id: Mapped[str] = mapped_column(String(32))
     top_n: Mapped[int] = mapped_column()
     prizes: Mapped[str] = mapped_column(Text, default="")  # one "rank: prize" line per prize, as checked
+    # a training course seat for each prized rank (migration 0019): assigned once the contest ends
+    seat_course_id: Mapped[int | None] = mapped_column()
     ended_at: Mapped[datetime | None] = mapped_column()  # the final leaderboard is posted
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -20,7 +20,10 @@ def build(context: HomeContext) -> list[Block]:
     found = showing.rep_plans(context.session, context.caller, today=today)
     if not found:
         return []
-    sections = [views.rep_plan(p.plan, p.figure, p.now, locale) for p in found[:BUDGET]]
+    sections = [
+        views.rep_plan(p.plan, p.figure, p.now, locale) + views.seat_line(p.seat, locale)
+        for p in found[:BUDGET]
+    ]
     sections[0] = [t("incentives.rep.home", locale), *sections[0]]
     return [blocks.section(join("\n", lines)) for lines in sections]
 

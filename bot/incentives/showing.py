@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
 from bot import calendar
-from bot.incentives import attainment
+from bot.incentives import attainment, seats
 from bot.incentives.attainment import Figure
 from bot.incentives.models import IncentivePlan, LedgerEntry, Payout, PlanStatus
 from bot.incentives.payout import Payout as Computed
@@ -29,6 +29,7 @@ class RepPlan:
     plan: IncentivePlan
     figure: Figure | None
     now: Computed
+    seat: str | None = None  # the course a seat in which is part of the reward (`seats`), by its title
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,10 @@ def rep_plans(session: Session, caller: Caller, *, today: date) -> list[RepPlan]
         if mine is None:
             continue
         figure = attainment.figures(session, plan, through=today, rep_id=caller.member.id).get(mine)
-        found.append(RepPlan(plan, figure, compute(terms_of(plan), figure.attainment if figure else None)))
+        computed = compute(terms_of(plan), figure.attainment if figure else None)
+        found.append(
+            RepPlan(plan, figure, computed, seats.name_of(session, plan.team_id, plan.seat_course_id))
+        )
     return found
 
 

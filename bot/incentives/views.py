@@ -18,6 +18,7 @@ from bot.incentives.models import Audience, IncentivePlan, Payout, PayoutStatus
 from bot.incentives.payout import Funder, Mode, minor_unit, next_tier
 from bot.incentives.payout import Payout as Computed
 from bot.incentives.plans import PlanAnswers, terms_of
+from bot.incentives.seats import NO_SEAT, SEAT_FIELD
 from bot.incentives.showing import Change
 from bot.slack import blocks
 from bot.text import Mrkdwn, mention
@@ -135,6 +136,8 @@ def rep_plan(plan: IncentivePlan, figure: Figure | None, now: Computed, locale: 
             payout=money(now.amount, plan.currency, locale),
         )
     )
+    if figure.crm:  # reported figures are the default, said nowhere
+        lines.append(t("incentives.rep.source_crm", locale))
     single = figure.single()
     step = (COUNT_STEP if single[0] == "count" else minor_unit(single[0])) if single else Decimal(0)
     found = next_tier(
@@ -284,3 +287,20 @@ def history_lines(changes: Sequence[Change], locale: Locale) -> list[str]:
         )
         for change in changes
     ]
+
+
+def seat_line(seat: str | None, locale: Locale) -> list[Mrkdwn]:
+    """ "🎓 The reward includes a seat in “Discovery calls”." when it does (the title escaped)."""
+    return [t("incentives.seat.line", locale, course=seat)] if seat else []
+
+
+def seat_input(courses: list[tuple[int, str]], chosen: int | None, locale: Locale) -> list[blocks.Block]:
+    """An optional training course seat as part of the reward (`seats`), when there are courses."""
+    if not courses:
+        return []
+    nothing = blocks.option(t("incentives.seat.none", locale), NO_SEAT)
+    options = [nothing, *(blocks.option(title, str(course_id)) for course_id, title in courses)]
+    initial = next((o for o in options if o["value"] == str(chosen)), nothing)
+    select = {"type": "static_select", "options": options, "initial_option": initial}
+    label, hint = t("incentives.seat.label", locale), t("incentives.seat.hint", locale)
+    return [blocks.input_block(SEAT_FIELD, label, select, optional=True, hint=hint)]

@@ -7,8 +7,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from bot.errors import Invalid
@@ -51,19 +52,21 @@ class Received:
 
 
 def kudos_received(
-    session: Session, team_id: str, rep_ids: Sequence[int], since: datetime, until: datetime
+    session: Session, team_id: str, rep_ids: Sequence[int] | Select[Any], since: datetime, until: datetime
 ) -> dict[int, Received]:
     """Accepted kudos each rep received from `since` (inclusive) to `until` (exclusive), for the review
-    scorecard's teamwork evidence: one statement; reps with none are left out."""
-    if not rep_ids:
+    scorecard's teamwork evidence: one statement; reps with none are left out. `rep_ids` may be a
+    `SELECT` of ids (a scorecard's scope)."""
+    if not isinstance(rep_ids, Select) and not rep_ids:
         return {}
+    wanted = rep_ids if isinstance(rep_ids, Select) else list(rep_ids)
     rows = session.execute(
         select(
             Kudos.receiver_id, func.count(), func.sum(Kudos.points), func.count(func.distinct(Kudos.giver_id))
         )
         .where(
             Kudos.team_id == team_id,
-            Kudos.receiver_id.in_(list(rep_ids)),
+            Kudos.receiver_id.in_(wanted),
             Kudos.status == Status.ACCEPTED,
             Kudos.created_at >= since,
             Kudos.created_at < until,

@@ -15,7 +15,7 @@ from bot.db.scoped import get_in_workspace
 from bot.delivery.service import enqueue
 from bot.errors import FieldErrors, Invalid, NotAllowed, Stale
 from bot.i18n import t
-from bot.reviews import figures, forms, messages, peers, policy, progress, reviewing, views
+from bot.reviews import development, figures, forms, messages, peers, policy, progress, reviewing, views
 from bot.reviews.models import ReviewCycle
 from bot.reviews.scoring import MIN_PEER_RATINGS
 from bot.reviews.service import check_stage
@@ -99,7 +99,12 @@ def open_manager_review(request: Opener, user_id: str) -> None:
             policy.viewer_of(caller, rep, vendor_contact=None), cycle.stage, comments=len(context[3])
         )
         view = views.manager_modal(
-            cycle, rep.user_id, context, request.locale, comments=policy.Part.PEER_COMMENTS in parts
+            cycle,
+            rep.user_id,
+            context,
+            request.locale,
+            comments=policy.Part.PEER_COMMENTS in parts,
+            choices=development.choices(session, caller.team_id, request.locale),
         )
     _fill(request, opened, view)
 

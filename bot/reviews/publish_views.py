@@ -15,7 +15,7 @@ from bot.reviews.calibration import Distribution, Outlier, Row
 from bot.reviews.development import DevelopmentAction, stored
 from bot.reviews.models import DIMENSIONS, Dimension, ManagerReview, Source
 from bot.reviews.policy import Part
-from bot.reviews.scorecards import Evidence, Level
+from bot.reviews.scorecards import Card, Evidence, Level
 from bot.text import Mrkdwn, join, one_line
 
 
@@ -69,6 +69,14 @@ def level_line(level: Level, locale: Locale, *, with_evidence: bool = True) -> M
     )
 
 
+def note_lines(card: Card, locale: Locale) -> list[Mrkdwn]:
+    """What other features add: "*Development*: 2 courses completed …", "*Teamwork*: 5 kudos …"."""
+    return [
+        t(f"reviews.notes.{note.section.value}", locale, evidence=evidence_text(note.evidence, locale))
+        for note in card.notes
+    ]
+
+
 def scorecard_lines(row: Row, shown: Shown, locale: Locale) -> list[Mrkdwn]:
     """The rep's own scorecard, as far as `shown.parts` go: each level with its source (and evidence), the
     overall, the manager's strengths, improvements and development action, and the peers' comments as an
@@ -80,6 +88,8 @@ def scorecard_lines(row: Row, shown: Shown, locale: Locale) -> list[Mrkdwn]:
             for d in DIMENSIONS
         ]
         found.append(t("reviews.publish.overall_line", locale, overall=overall_text(row.overall, locale)))
+    if Part.EVIDENCE in shown.parts:
+        found += note_lines(row.card, locale)
     review = shown.review if Part.MANAGER_REVIEW in shown.parts else None
     if review is not None:
         for key, text in (

@@ -18,6 +18,7 @@ from bot import calendar
 from bot.delivery.service import Outgoing, enqueue
 from bot.digests.service import Scope
 from bot.errors import NotAllowed
+from bot.events import ReviewPublished, raise_after_commit
 from bot.i18n import Locale
 from bot.reviews import calibration, conversation, development, policy, service, talk_messages, talk_views
 from bot.reviews import publish_messages as messages
@@ -84,6 +85,7 @@ def publish_cycle(
     if not cycle.locked:
         store_scorecards(session, cycle, [row.card for row in rows], now=now)
     service.publish(session, cycle, by=caller.member.id, now=now)
+    raise_after_commit(session, ReviewPublished(cycle.team_id, cycle.id, caller.member.id))
     workspace = session.get_one(Workspace, cycle.team_id)
     out = _scorecards(session, cycle, rows, workspace)
     vendors = _vendor_summaries(session, cycle, rows, workspace)

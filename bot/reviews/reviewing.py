@@ -15,7 +15,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.errors import Conflict, FieldErrors, NotAllowed, Term
-from bot.reviews.development import NONE, DevelopmentAction, stored
+from bot.reviews.development import (
+    NAMERS,
+    NONE,
+    REF_FIELD,
+    DevelopmentAction,
+    DevelopmentKind,
+    name_of,
+    stored,
+)
 from bot.reviews.models import DIMENSIONS, Dimension, ManagerReview, ReviewCycle, Scorecard, SelfReview, Stage
 from bot.reviews.service import check_stage, record_change
 from bot.roster.models import Member
@@ -115,7 +123,9 @@ def save_manager_review(
     """The manager's review of `rep`, or the reasons still needed (nothing is saved then). Each final
     level that changes is kept in the history, with its reason."""
     check_stage(cycle, *MANAGER_STAGES)
-    errors = check_reasons(auto, answers.levels, answers.reasons)
+    errors = check_reasons(auto, answers.levels, answers.reasons) or check_link(
+        session, cycle.team_id, answers.development
+    )
     if errors:
         return errors
     found = _one(session, ManagerReview, cycle, rep.id) or ManagerReview(
@@ -126,13 +136,22 @@ def save_manager_review(
     found.manager_id, found.submitted_at = by, now
     found.strengths, found.improvements = answers.strengths.strip(), answers.improvements.strip()
     found.development_action = answers.development_action.strip()
-    _set_development(session, cycle, found, answers.development, by=by, now=now)
+    link_development(session, cycle, found, answers.development, by=by, now=now)
     session.add(found)
     session.flush()
     return found
 
 
-def _set_development(
+def check_link(session: Session, team_id: str, action: DevelopmentAction) -> FieldErrors:
+    """A field error when a connected feature no longer knows what the action links to (a stale choice)."""
+    if action.kind is DevelopmentKind.NONE or action.kind not in NAMERS:
+        return FieldErrors()
+    if name_of(session, team_id, action) is None:
+        return FieldErrors({REF_FIELD: "reviews.development.unknown_ref"})
+    return FieldErrors()
+
+
+def link_development(
     session: Session,
     cycle: ReviewCycle,
     review: ManagerReview,
@@ -141,7 +160,8 @@ def _set_development(
     by: int,
     now: datetime,
 ) -> None:
-    """Keep what the action links to; a change is in the history ("none", "training:12")."""
+    """Keep what the action links to; a change is in the history ("none", "training:12"). (The demo links
+    its review this way too, `bot.links.demo`.)"""
     before = stored(review.development_kind, review.development_ref)
     review.development_kind, review.development_ref = action.kind.value, action.ref_id
     if action != before:

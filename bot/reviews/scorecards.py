@@ -10,15 +10,23 @@
 - Teamwork: the median of at least 3 peer ratings; fewer is "not enough input" (None).
 - A manager's final level replaces the computed one (source `manager`).
 - Overall: the weighted sum of the levels there are; a dimension without one is left out and the others
-  re-weighted to 100 %, which the overall's evidence says (`scoring.overall`)."""
+  re-weighted to 100 %, which the overall's evidence says (`scoring.overall`).
+- Figures from the CRM: a workspace that chose them (`CRM`, the CRM feature's queries connected by
+  `bot.links`) has its sales results summed from the CRM's actuals instead of the check-ins, and its new
+  accounts as the market expansion figure (source `crm`, after a manager's entry and an upload); the
+  evidence names the source.
+- More evidence from other features (training completed and quiz scores for the development section,
+  kudos received for teamwork): `EVIDENCE`, a fixed list of sources each of one statement for the whole
+  scope, connected by `bot.links`; this package never imports those features."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import Select, func, select
@@ -45,6 +53,9 @@ from bot.reviews.settings import ReviewConfig, load_config
 from bot.roster.models import Member
 
 INPUT_PRECEDENCE = {InputSource.MANAGER: 0, InputSource.UPLOAD: 1, InputSource.CHECKIN: 2, InputSource.CRM: 3}
+NoteSource = Callable[[Session, str, Select[Any], date, date], dict[int, list["Note"]]]
+EVIDENCE: list[NoteSource] = []  # (session, team_id, rep ids, first day, last day) → notes per rep
+CRM_OVERRIDES = (InputSource.CHECKIN, InputSource.CRM)  # what the CRM's new accounts replace, when chosen
 INPUT_DIMENSION = {InputKind.SATISFACTION: Dimension.SATISFACTION, InputKind.EXPANSION: Dimension.EXPANSION}
 
 
@@ -55,6 +66,51 @@ class Evidence:
 
     key: str
     values: dict[str, str] = field(default_factory=dict)
+
+
+class Section(StrEnum):
+    """Where a note from another feature is shown on the scorecard."""
+
+    DEVELOPMENT = "development"  # training completed, quiz scores
+    TEAMWORK = "teamwork"  # kudos received
+
+
+@dataclass(frozen=True)
+class Note:
+    section: Section
+    evidence: Evidence
+
+
+@dataclass(frozen=True)
+class CrmFigures:
+    """The CRM feature's side (connected by `bot.links`): whether a workspace takes its figures from the
+    CRM (one statement), its results query in the shape of `_summed`'s, and new accounts per rep."""
+
+    chosen: Callable[[Session, str], bool]
+    results: Callable[[str, Any, tuple[date, date]], Select[Any]]
+    new_accounts: Callable[[Session, str, Select[Any], tuple[date, date]], dict[int, Decimal]]
+
+
+CRM: list[CrmFigures] = []
+
+
+def connected_statements() -> int:
+    """The statements the connected hooks add to a scorecard's read (the CRM's choice read, each evidence
+    source); one more when a workspace chose the CRM (its new accounts). Fixed, whatever the team size."""
+    return len(EVIDENCE) + len(CRM)
+
+
+def crm_for(session: Session, team_id: str) -> CrmFigures | None:
+    """The CRM's figures when the workspace chose them (and the CRM feature is connected), else None."""
+    return next((crm for crm in CRM if crm.chosen(session, team_id)), None)
+
+
+def results_query(crm: CrmFigures | None, team_id: str, goals: Any, span: tuple[date, date]) -> Select[Any]:
+    """Per rep and unit, the results over `span`: the CRM's actuals when chosen, else the check-ins'. `goals`
+    has `id`, `rep_id`, `unit` and `metric`."""
+    if crm is not None:
+        return crm.results(team_id, goals, span)
+    return _summed(CheckIn.result, CheckIn.goal_id, CheckIn.week_start, goals, span)
 
 
 @dataclass(frozen=True)
@@ -76,6 +132,7 @@ class Card:
     overall: scoring.Overall | None = None
     attainment: Decimal | None = None  # sales results ÷ targets (1.0 = 100 %), None: no data
     ratings: list[int] = field(default_factory=list)  # the peer ratings given
+    notes: list[Note] = field(default_factory=list)  # from other features (`EVIDENCE`)
 
     def overall_evidence(self) -> Evidence | None:
         """When the overall score left dimensions out for having no data, which ones it stands on:
@@ -96,13 +153,16 @@ class Figures:
     inputs: dict[int, dict[Dimension, tuple[Decimal, Decimal | None, InputSource]]]
     final: dict[int, dict[Dimension, int]]
     weeks: int
+    notes: dict[int, list[Note]] = field(default_factory=dict)
+    crm: bool = False  # the results are the CRM's
 
 
 def build_scorecards(
     session: Session, team_id: str, quarter: str, *, through: date | None = None
 ) -> list[Card]:
     """Every rep's scorecard of `quarter` ("2026Q4") in the workspace, counting the weeks up to `through`
-    (default: the whole quarter), in the order the digest lists reps. Seven statements, for any team size."""
+    (default: the whole quarter), in the order the digest lists reps. Seven statements and one per
+    connected `EVIDENCE` source, for any team size."""
     key = check_quarter(quarter)
     config = load_config(session, team_id)
     scope = Scope(team_id)
@@ -128,10 +188,11 @@ def quarter_span(quarter: str, through: date | None) -> tuple[date, date]:
 
 
 def read_figures(session: Session, scope: Scope, quarter: str, through: date | None) -> Figures:
-    """The quarter's sums, ratings, inputs and final levels of the scope's reps (five statements)."""
+    """The quarter's sums, ratings, inputs, final levels and notes of the scope's reps (five statements and
+    one per `EVIDENCE` source)."""
     start, end = quarter_span(quarter, through)
     goals = (
-        select(Goal.id, Goal.rep_id, Goal.unit)
+        select(Goal.id, Goal.rep_id, Goal.unit, Goal.metric)
         .where(
             Goal.team_id == scope.team_id, Goal.status == GoalStatus.ACTIVE, Goal.rep_id.in_(scope.rep_ids())
         )
@@ -142,19 +203,39 @@ def read_figures(session: Session, scope: Scope, quarter: str, through: date | N
         session,
         _summed(WeeklyTarget.target, WeeklyTarget.goal_id, WeeklyTarget.week_start, goals, (start, end)),
     )
-    results = _sums(
-        session, _summed(CheckIn.result, CheckIn.goal_id, CheckIn.week_start, goals, (start, end))
-    )
+    crm = crm_for(session, scope.team_id)
+    results = _sums(session, results_query(crm, scope.team_id, goals, (start, end)))
     cycle = _cycle_of(scope.team_id, quarter)
     weeks = max(0, (end - start).days // 7 + 1)
+    inputs = _inputs(session, scope.team_id, quarter)
+    if crm is not None:
+        _crm_accounts(inputs, crm.new_accounts(session, scope.team_id, scope.rep_ids(), (start, end)))
     return Figures(
         targets,
         results,
         _ratings(session, scope.team_id, cycle),
-        _inputs(session, scope.team_id, quarter),
+        inputs,
         _final(session, scope.team_id, cycle),
         weeks,
+        _notes(session, scope, calendar.quarter_bounds(quarter)),
+        crm=crm is not None,
     )
+
+
+def _crm_accounts(inputs: dict[int, dict[Dimension, Any]], accounts: dict[int, Decimal]) -> None:
+    """The CRM's new accounts as the expansion figure, unless a manager or an upload gave one."""
+    for rep_id, count in accounts.items():
+        found = inputs[rep_id].get(Dimension.EXPANSION)
+        if found is None or found[2] in CRM_OVERRIDES:
+            inputs[rep_id][Dimension.EXPANSION] = (count, None, InputSource.CRM)
+
+
+def _notes(session: Session, scope: Scope, span: tuple[date, date]) -> dict[int, list[Note]]:
+    found: dict[int, list[Note]] = defaultdict(list)
+    for source in EVIDENCE:
+        for rep_id, notes in source(session, scope.team_id, scope.rep_ids(), *span).items():
+            found[rep_id] += notes
+    return found
 
 
 def _summed(value: Any, goal: Any, week: Any, goals: Any, span: tuple[date, date]) -> Select[Any]:
@@ -233,8 +314,9 @@ def score(card: Card, figures: Figures, config: ReviewConfig) -> None:
     """Fill `card`'s levels and overall from the quarter's figures."""
     card.attainment = _attainment(figures, card.rep_id)
     card.ratings = figures.ratings.get(card.rep_id, [])
+    card.notes = figures.notes.get(card.rep_id, [])
     computed = (
-        _sales(card.attainment, figures.weeks, config),
+        _sales(card.attainment, figures.weeks, config, crm=figures.crm),
         *(
             _from_input(d, figures.inputs.get(card.rep_id, {}).get(d))
             for d in (Dimension.SATISFACTION, Dimension.EXPANSION)
@@ -258,7 +340,7 @@ def _attainment(figures: Figures, rep_id: int) -> Decimal | None:
     return scoring.attainment(figures.targets.get(rep_id, {}), results) if results else None
 
 
-def _sales(attainment: Decimal | None, weeks: int, config: ReviewConfig) -> Level:
+def _sales(attainment: Decimal | None, weeks: int, config: ReviewConfig, *, crm: bool = False) -> Level:
     if attainment is None:
         return Level(Dimension.SALES, None, Source.AUTO, Evidence("reviews.evidence.sales_no_data"))
     shown = attainment.quantize(Decimal("0.0001")).normalize()  # 0.8, not 0.8000 nor 28 digits
@@ -267,7 +349,7 @@ def _sales(attainment: Decimal | None, weeks: int, config: ReviewConfig) -> Leve
         Dimension.SALES,
         scoring.sales_level(attainment, config.bands),
         Source.AUTO,
-        Evidence("reviews.evidence.sales", values),
+        Evidence("reviews.evidence.sales_crm" if crm else "reviews.evidence.sales", values),
     )
 
 

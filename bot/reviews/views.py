@@ -8,12 +8,20 @@ from typing import Any
 
 from bot.format import percent
 from bot.i18n import Locale, day, t
-from bot.reviews.development import KIND_FIELD, NONE, REF_FIELD, DevelopmentKind, stored
+from bot.reviews.development import (
+    NONE,
+    REF_FIELD,
+    DevelopmentAction,
+    DevelopmentKind,
+    choice_value,
+    stored,
+)
 from bot.reviews.figures import QuarterFigures
 from bot.reviews.forms import MANAGER_TEXTS, TEXT_MAX
 from bot.reviews.forms import SELF_TEXTS as TEXTS
 from bot.reviews.models import DIMENSIONS, Dimension, ManagerReview, PeerRating, ReviewCycle, SelfReview
 from bot.reviews.progress import RepProgress
+from bot.reviews.publish_views import note_lines
 from bot.reviews.reminders import Due, Owed
 from bot.reviews.reviewing import level_field, reason_field
 from bot.reviews.scorecards import Card, Evidence
@@ -22,6 +30,7 @@ from bot.slack import blocks
 from bot.text import Mrkdwn, join, mention, one_line, quoted
 
 LEVELS = ("1", "2", "3", "4", "5")
+Choices = dict[DevelopmentKind, list[tuple[int, str]]]  # `development.choices`
 
 
 class ReviewId(StrEnum):
@@ -76,7 +85,7 @@ def figures_lines(card: Card, locale: Locale) -> list[Mrkdwn]:
         )
         for d in DIMENSIONS
         if d in card.levels
-    ]
+    ] + note_lines(card, locale)
 
 
 def quarter_lines(figures: QuarterFigures, locale: Locale) -> list[Mrkdwn]:
@@ -123,27 +132,39 @@ def _text(block_id: str, label: str, initial: str | None, *, optional: bool = Tr
     return blocks.input_block(block_id, label, element, optional=optional)
 
 
-def _development_inputs(earlier: ManagerReview | None, locale: Locale) -> list[blocks.Block]:
-    """What the development action links to: a kind (none, a training course, an incentive) and its id."""
+def _development_inputs(
+    earlier: ManagerReview | None, choices: Choices, locale: Locale
+) -> list[blocks.Block]:
+    """What the development action links to: one select of "nothing" and, grouped by kind, the courses
+    and incentive plans the workspace has (`development.choices`); the earlier link already picked."""
     kept = stored(earlier.development_kind, earlier.development_ref) if earlier else NONE
-    options = [
-        blocks.option(t(f"reviews.development.kind_{k.value}", locale), k.value) for k in DevelopmentKind
+    nothing = blocks.option(t("reviews.development.kind_none", locale), DevelopmentKind.NONE.value)
+    if kept.ref_id is not None and kept.ref_id not in {ref for ref, _ in choices.get(kept.kind, [])}:
+        kept_name = f"{t(f'reviews.development.kind_{kept.kind.value}', locale)} #{kept.ref_id}"
+        choices = {**choices, kept.kind: [*choices.get(kept.kind, []), (kept.ref_id, kept_name)]}
+    groups: list[dict[str, Any]] = [
+        {
+            "label": blocks.plain(t(f"reviews.development.kind_{kind.value}", locale), 75),
+            "options": [
+                blocks.option(name, choice_value(DevelopmentAction(kind, ref))) for ref, name in offered
+            ],
+        }
+        for kind, offered in choices.items()
+        if offered
     ]
-    select = {
-        "type": "static_select",
-        "options": options,
-        "initial_option": options[list(DevelopmentKind).index(kept.kind)],
-    }
-    ref = blocks.text_input(None if kept.ref_id is None else str(kept.ref_id), max_length=10)
+    every = [nothing, *(o for g in groups for o in g["options"])]
+    initial = next((o for o in every if o["value"] == choice_value(kept)), nothing)
+    none_label = blocks.plain(t("reviews.development.kind_none", locale), 75)
+    groups.insert(0, {"label": none_label, "options": [nothing]})
+    select = {"type": "static_select", "option_groups": groups, "initial_option": initial}
     return [
-        blocks.input_block(KIND_FIELD, t("reviews.development.kind_label", locale), select, optional=True),
         blocks.input_block(
             REF_FIELD,
-            t("reviews.development.ref_label", locale),
-            ref,
+            t("reviews.development.choice_label", locale),
+            select,
             optional=True,
-            hint=t("reviews.development.ref_hint", locale),
-        ),
+            hint=t("reviews.development.choice_hint", locale),
+        )
     ]
 
 
@@ -215,6 +236,7 @@ def manager_modal(
     locale: Locale,
     *,
     comments: bool,
+    choices: Choices | None = None,
 ) -> dict[str, Any]:
     """The manager's review: auto levels, the self review and the peer median, then the final levels (the
     auto level, or their earlier answer, already picked), a reason per change and the three texts."""
@@ -238,7 +260,7 @@ def manager_modal(
         body.append(_level_select(level_field(d), _f("final_level", locale, dimension=name), initial))
         body.append(_text(reason_field(d), _f("reason", locale, dimension=name), reason))
     body += [_text(n, _f(n, locale), getattr(earlier, n) if earlier else None) for n in MANAGER_TEXTS]
-    body += _development_inputs(earlier, locale)
+    body += _development_inputs(earlier, choices or {}, locale)
     return blocks.modal(
         ReviewId.MANAGER.value,
         title=_f("manager_title", locale),

@@ -25,6 +25,7 @@ from bot.training.models import (
     DEFAULT_ESCALATE_AFTER,
     DEFAULT_TIME,
     Assignment,
+    Course,
     TrainingSettings,
 )
 from bot.workspaces.models import Workspace
@@ -203,3 +204,56 @@ def settings_of(session: Session, team_id: str) -> Settings:
         return DEFAULTS
     days = frozenset(int(d) for d in row.days.split(",") if d.strip().isdigit() and int(d) < 7)
     return Settings(days or DEFAULTS.weekdays, row.lesson_time, row.escalate_after_days)
+
+
+SEAT_DAYS = 30  # a course granted as a development action or a reward is due this many days later
+
+
+def grant(
+    session: Session, team_id: str, rep: Member, course_id: int, *, by_id: int | None, now: datetime
+) -> bool:
+    """Assign the course `course_id` names (in the rep's language) to `rep` once, due `SEAT_DAYS` after the
+    rep's today: for what another feature grants (a review's development action, a reward). True when it
+    is new; a rep who already has the course keeps their assignment as it is. An unknown course: False."""
+    named = session.get(Course, course_id)
+    if named is None or named.team_id != team_id or rep.team_id != team_id:
+        return False
+    course = in_language(session, team_id, named.slug, rep.language or _lang(rep)) or named
+    found = session.scalar(
+        select(Assignment.id)
+        .join(Course, Course.id == Assignment.course_id)
+        .where(Assignment.team_id == team_id, Assignment.rep_id == rep.id, Course.slug == named.slug)
+    )
+    if found is not None:
+        return False
+    workspace = session.get_one(Workspace, team_id)
+    due = calendar.days_after(calendar.zone_today(rep.timezone, workspace, now), SEAT_DAYS)
+    session.add(
+        Assignment(
+            team_id=team_id,
+            course_id=course.id,
+            rep_id=rep.id,
+            round=0,
+            due=due,
+            assigned_by_id=by_id,
+            assigned_at=now,
+        )
+    )
+    session.flush()
+    return True
+
+
+def course_choices(session: Session, team_id: str, language: str) -> list[tuple[int, str]]:
+    """The workspace's courses, one per slug (in `language` when there is one), by title: (id, title)."""
+    rows = session.execute(
+        select(Course.id, Course.slug, Course.language, Course.title).where(Course.team_id == team_id)
+    ).all()
+    best: dict[str, tuple[int, str]] = {}
+    for row in sorted(rows, key=lambda r: (r.slug, r.language != language, r.id)):
+        best.setdefault(row.slug, (row.id, row.title))
+    return sorted(best.values(), key=lambda c: c[1].casefold())
+
+
+def course_title(session: Session, team_id: str, course_id: int) -> str | None:
+    course = session.get(Course, course_id)
+    return course.title if course is not None and course.team_id == team_id else None

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from bot.reviews import service
 from bot.reviews.models import ManagerReview, PeerRating, ReviewChange, ReviewCycle, SelfReview
 from bot.roster.models import Member
+from bot.training.models import Category, Course
 from tests.conftest import TEAM_ID
 from tests.support.app_server import AppServer
 from tests.support.e2e import at, dms
@@ -50,6 +51,17 @@ def team(slack: SlackPeer, emulator: SlackEmulator, app_server: AppServer) -> Sl
     with app_server.session_factory.begin() as session:
         service.open_cycle(session, TEAM_ID, "2026Q4", by=None, now=at(21, 12))
     return slack
+
+
+def add_course(app_server: AppServer, title: str) -> int:
+    with app_server.session_factory.begin() as session:
+        course = Course(
+            team_id=TEAM_ID, slug="negotiation", language="en", title=title, category=Category.SALES_SKILLS
+        )
+        course.content_hash = "0" * 64
+        session.add(course)
+        session.flush()
+        return course.id
 
 
 def advance_to_manager_review(app_server: AppServer) -> None:
@@ -145,6 +157,7 @@ def test_self_review_then_peers_then_manager_review(
     assert "Self reviews 1 of 4 (due Dec 25) · peer ratings 3 of 3" in maria_home
     advance_to_manager_review(app_server)
     assert "4 manager reviews still to write" in texts(opened(team, emulator, MARIA))
+    course_id = add_course(app_server, "Negotiation & closing")  # offered by the training feature (bot.links)
     view = review_modal(team, emulator, f"review <@{REP_EN}>", user_id=MARIA)
     shown = str(view["blocks"])
     assert "*Peer median:* 4 (3 of 3 peers have rated)" in shown
@@ -164,26 +177,30 @@ def test_self_review_then_peers_then_manager_review(
     assert missing["response_action"] == "errors" and set(missing["errors"]) == {"teamwork_reason"}
     assert "reason is kept" in missing["errors"]["teamwork_reason"]
     both = final | reasons | written | {"teamwork_reason": "Led the team's handover"}
-    alone = {"development_kind": option("training")}
-    unlinked = team.view_submission(view, both | alone, user_id=MARIA).json()
-    assert unlinked["errors"] == {"development_ref": "Give the id of the training course or the incentive."}
-    typo = {"development_kind": option("training"), "development_ref": "12a"}
+    offered = next(b for b in view["blocks"] if b.get("block_id") == "development_ref")["element"]
+    groups = {g["label"]["text"]: [o["text"]["text"] for o in g["options"]] for g in offered["option_groups"]}
+    assert groups == {"Nothing": ["Nothing"], "A training course": ["Negotiation & closing"]}
+    assert offered["initial_option"]["value"] == "none"
+    gone = {"development_ref": option("training:99999")}  # a course deleted since the modal opened
+    stale = team.view_submission(view, both | gone, user_id=MARIA).json()
+    assert stale["errors"] == {"development_ref": "That course or plan is no longer in Pacer: pick another."}
+    typo = {"development_ref": option("training:12a")}
     assert set(team.view_submission(view, both | typo, user_id=MARIA).json()["errors"]) == {"development_ref"}
-    linked = {"development_kind": option("training"), "development_ref": "12"}
+    linked = {"development_ref": option(f"training:{course_id}")}
     assert team.view_submission(view, both | linked, user_id=MARIA).json() == {}
     with app_server.session_factory() as session:
         review = session.scalars(select(ManagerReview)).one()
         assert (review.teamwork_level, review.teamwork_reason) == (5, "Led the team's handover")
         assert review.development_action == "Negotiation course"
-        assert (review.development_kind, review.development_ref) == ("training", 12)
+        assert (review.development_kind, review.development_ref) == ("training", course_id)
         link = session.scalars(select(ReviewChange).where(ReviewChange.what == "development")).one()
-        assert (link.before, link.after) == ("none", "training:12")
+        assert (link.before, link.after) == ("none", f"training:{course_id}")
         change = session.scalars(select(ReviewChange).where(ReviewChange.what == "level.teamwork")).one()
         assert (change.before, change.after, change.reason) == ("4", "5", "Led the team's handover")
     again = review_modal(team, emulator, f"review <@{REP_EN}>", user_id=MARIA)  # shows what was kept
     kept = {b["block_id"]: b.get("element") for b in again["blocks"] if "block_id" in b}
-    assert kept["development_kind"]["initial_option"]["value"] == "training"
-    assert kept["development_ref"]["initial_value"] == "12"
+    assert kept["development_ref"]["initial_option"]["value"] == f"training:{course_id}"
+    assert "development_kind" not in kept
 
 
 def test_wrong_roles_and_a_rep_rating_themselves_are_refused(

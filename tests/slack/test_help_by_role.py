@@ -78,6 +78,7 @@ HELP = {
         "crm connect fxiaoke",
         "crm map [<owner> @rep]",
         "crm status",
+        "crm figures reported|crm",
         "manager add @user",
         "manager remove @user",
         "incentives plan [<id>]",
