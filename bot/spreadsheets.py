@@ -14,9 +14,11 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
 from itertools import islice
+from typing import Any
 
 COLUMNS_MAX = 20
 UNPACKED_MAX = 30_000_000  # bytes of XML a 2 MB workbook may unpack to
@@ -27,6 +29,15 @@ def safe_cell(value: object) -> str:
     """A cell a spreadsheet shows as text: one starting like a formula gets a leading '."""
     text = "" if value is None else str(value)
     return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+@dataclass(frozen=True)
+class LineError:
+    """What is wrong on line `line` of a file (from 1; 0: the file as a whole), as an i18n key and values."""
+
+    line: int
+    key: str
+    values: dict[str, Any] = field(default_factory=dict)
 
 
 def decode(data: bytes) -> str | None:

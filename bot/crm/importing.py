@@ -35,6 +35,7 @@ from bot.crm.models import COUNT_UNIT, IMPORT_SOURCE
 from bot.goals.models import Metric
 from bot.goals.numbers import read_amount
 from bot.roster.models import Member, Role
+from bot.spreadsheets import LineError
 
 MAX_LINES = 1_000_000
 MAX_ERRORS = 10_000  # a file that is wrong throughout: the first ones, then how many more
@@ -64,15 +65,6 @@ _USER = re.compile(r"<?@?([UW][A-Z0-9]{2,31})(?:\|[^>]*)?>?")
 
 # Emails → Slack user ids (Slack's `users.lookupByEmail`); an email it does not know is left out.
 EmailLookup = Callable[[Collection[str]], Mapping[str, str]]
-
-
-@dataclass(frozen=True, slots=True)
-class LineError:
-    """What is wrong on line `line` of the file (0: the file as a whole), as an i18n key and values."""
-
-    line: int
-    key: str
-    values: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(slots=True)

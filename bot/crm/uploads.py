@@ -9,14 +9,13 @@ from slack_bolt import App
 
 from bot.crm import importing, views
 from bot.crm.lookup import slack_emails
-from bot.errors import NotAllowed
 from bot.i18n import t
-from bot.slack import blocks, files
-from bot.slack.commands import ADMINS, role_names
+from bot.slack import blocks
+from bot.slack.commands import ADMINS
 from bot.slack.deps import Deps
 from bot.slack.idempotency import claim
 from bot.slack.interaction import Interaction, NoMetadata, acts
-from bot.slack.uploads import Upload, UploadRequest
+from bot.slack.uploads import Upload, UploadRequest, fetch_again
 
 
 def answer_file(request: UploadRequest) -> dict[str, Any]:
@@ -56,13 +55,8 @@ def register(app: App, deps: Deps) -> None:
 
 def import_now(request: Interaction[NoMetadata]) -> dict[str, Any]:
     """**Import**: the file fetched and checked again (it may have changed), imported in one unit of work."""
-    caller, deps = request.caller, request.deps
-    if caller.role not in ADMINS:
-        raise NotAllowed("error.only_roles", who=role_names(ADMINS, caller.locale), command="crm import")
-    shared = files.shared_file(request.client, request.value(str))
-    if shared.user_id != caller.member.user_id:
-        raise NotAllowed("crm.import.not_your_file", file=shared.name)  # a forged button
-    data = files.download(request.client, shared)
+    again = fetch_again(request, ADMINS, "crm import")
+    caller, deps, shared, data = request.caller, request.deps, again.shared, again.data
     emails = slack_emails(request.client)
     with deps.session_factory.begin() as session:
         claim(session)

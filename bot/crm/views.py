@@ -8,9 +8,10 @@ from enum import StrEnum
 from typing import Any
 
 from bot.crm.actuals import Counts
-from bot.crm.importing import Checked, LineError
+from bot.crm.importing import Checked
 from bot.i18n import Locale, t
 from bot.slack import blocks
+from bot.spreadsheets import LineError
 
 MAX_LINE_BLOCKS = 10
 

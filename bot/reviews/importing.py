@@ -12,9 +12,10 @@ from sqlalchemy.orm import Session
 
 from bot import spreadsheets
 from bot.reviews import upload
-from bot.reviews.upload import Change, LineError, Upload
+from bot.reviews.upload import Change, Upload
 from bot.roster.models import Member
 from bot.roster.policy import Caller, can_manage
+from bot.spreadsheets import LineError
 
 
 @dataclass

@@ -31,7 +31,7 @@ from bot.reviews.setup_views import (
 )
 from bot.roster.models import Member
 from bot.roster.policy import Caller, can_change_setup, check_manages
-from bot.slack import blocks, files
+from bot.slack import blocks
 from bot.slack.answers import tell
 from bot.slack.commands import ADMINS, MANAGERS, CommandRequest, Commands, Group, role_names, user_id_of
 from bot.slack.deps import Deps
@@ -39,7 +39,7 @@ from bot.slack.forms import reject
 from bot.slack.idempotency import claim
 from bot.slack.interaction import Interaction, Metadata, NoMetadata, acts
 from bot.slack.state import submitted_values
-from bot.slack.uploads import Upload, UploadRequest
+from bot.slack.uploads import Upload, UploadRequest, fetch_again
 from bot.workspaces.models import Workspace
 
 KINDS = {
@@ -145,13 +145,8 @@ FIGURES = Upload(
 
 def import_now(request: Interaction[NoMetadata]) -> dict[str, Any]:
     """**Import**: the file read again and imported if still clean, in one unit of work, once."""
-    caller, deps = request.caller, request.deps
-    if caller.role not in MANAGERS:
-        raise NotAllowed("error.only_roles", who=role_names(MANAGERS, caller.locale), command="review import")
-    shared = files.shared_file(request.client, request.value(str))
-    if shared.user_id != caller.member.user_id:
-        raise NotAllowed("reviews.import.not_your_file", file=shared.name)  # a forged button
-    data = files.download(request.client, shared)
+    again = fetch_again(request, MANAGERS, "review import")
+    caller, deps, shared, data = request.caller, request.deps, again.shared, again.data
     with deps.session_factory.begin() as session:
         claim(session)
         done = importing.run(session, caller, data, shared.kind, now=deps.clock())

@@ -14,6 +14,7 @@ from bot.reviews.models import InputKind
 from bot.reviews.settings import BANDS_FIELD, DAYS_FIELD, WEIGHTS_FIELD, ReviewConfig
 from bot.slack import blocks
 from bot.slack.blocks import Block
+from bot.spreadsheets import LineError
 from bot.text import Mrkdwn
 
 CHANGES_SHOWN = 20  # lines of a dry run or of an error list shown; the rest counted
@@ -110,7 +111,7 @@ def change_lines(changes: Sequence[upload.Change], names: Mapping[int, str], loc
     return shown + ([t("reviews.import.more", locale, count=more)] if more > 0 else [])
 
 
-def error_lines(errors: Sequence[upload.LineError], locale: Locale) -> list[Mrkdwn]:
+def error_lines(errors: Sequence[LineError], locale: Locale) -> list[Mrkdwn]:
     """Each bad line by its number with the reason (line 0: the file as a whole)."""
     shown = [
         t(error.key, locale, **error.values)
@@ -124,7 +125,7 @@ def error_lines(errors: Sequence[upload.LineError], locale: Locale) -> list[Mrkd
     return shown + ([t("reviews.import.more", locale, count=more)] if more > 0 else [])
 
 
-def refused_message(name: str, errors: Sequence[upload.LineError], locale: Locale) -> dict[str, Any]:
+def refused_message(name: str, errors: Sequence[LineError], locale: Locale) -> dict[str, Any]:
     """A file with bad lines: nothing imported, each bad line listed (a file that can't be read at all:
     only why)."""
     if len(errors) == 1 and errors[0].line == 0:

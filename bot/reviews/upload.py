@@ -35,7 +35,7 @@ from bot.reviews.inputs import Figure, check_figure, check_open
 from bot.reviews.models import InputKind, InputSource, ReviewInput
 from bot.reviews.service import check_quarter
 from bot.roster.models import Member, Role
-from bot.spreadsheets import decode
+from bot.spreadsheets import LineError, decode
 
 MAX_BYTES = 1_000_000
 MAX_LINES = 10_000
@@ -49,15 +49,6 @@ COLUMNS = {
     "new_accounts": ("new_accounts", "new accounts", "新客户"),
     "note": ("note", "备注"),
 }
-
-
-@dataclass(frozen=True)
-class LineError:
-    """What is wrong on line `line` of the file (0: the file as a whole), as an i18n key and values."""
-
-    line: int
-    key: str
-    values: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -21,13 +21,15 @@ from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
 from bot import spreadsheets
-from bot.errors import Invalid, PacerError
+from bot.errors import Invalid, NotAllowed, PacerError
 from bot.i18n import t
 from bot.roster.models import Role
 from bot.roster.policy import Caller
 from bot.slack import blocks
+from bot.slack.commands import role_names
 from bot.slack.deps import Deps
 from bot.slack.files import SharedFile, download, shared_file
+from bot.slack.interaction import Interaction, NoMetadata
 from bot.text import join
 
 log = logging.getLogger(__name__)
@@ -54,6 +56,19 @@ class Upload:
     recognizes: Callable[[SharedFile, bytes], bool]  # cheap: the name, the header row
     answer: Callable[[UploadRequest], dict[str, Any]]  # the DM's reply; a PacerError is said instead
     about: str  # i18n key: a line naming the file and its columns, for "Pacer reads these files"
+
+
+def fetch_again(request: Interaction[NoMetadata], roles: frozenset[Role], command: str) -> UploadRequest:
+    """An **Import** button under a dry run: the file (its id is the button's value) fetched and read again,
+    since it may have changed, for the person who shared it only, if their role may import it."""
+    caller = request.caller
+    if caller.role not in roles:
+        raise NotAllowed("error.only_roles", who=role_names(roles, caller.locale), command=command)
+    shared = shared_file(request.client, request.value(str))
+    if shared.user_id != caller.member.user_id:
+        raise NotAllowed("upload.not_your_file", file=shared.name)  # a forged button
+    data = download(request.client, shared)
+    return UploadRequest(request.deps, request.client, caller, shared, data, request.deps.clock())
 
 
 def register(app: App, deps: Deps, uploads: Sequence[Upload]) -> None:

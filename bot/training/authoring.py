@@ -22,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from typing import Any
 
 import yaml
@@ -30,6 +30,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from bot.format import count
 from bot.i18n import Locale, t
+from bot.spreadsheets import LineError
 from bot.training.models import LESSON_TEXT_MAX, Category
 
 FILE_MAX = 256 * 1024  # bytes of a course file
@@ -47,15 +48,6 @@ URL = re.compile(r"https?://[^\s<>|]+")
 TOP_KEYS = {"title", "category", "language", "pass_mark", "slug", "lessons"}
 LESSON_KEYS = {"text", "links", "image", "question"}
 QUESTION_KEYS = {"prompt", "options", "answer", "explain"}
-
-
-@dataclass(frozen=True)
-class LineError:
-    """A problem at `line` (from 1): an i18n key (`training.file.*`) and its values."""
-
-    line: int
-    key: str
-    values: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

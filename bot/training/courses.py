@@ -14,7 +14,8 @@ from sqlalchemy import and_, case, insert, select, update
 from sqlalchemy.orm import Session, aliased
 
 from bot.errors import NotFound
-from bot.training.authoring import CourseSpec, LineError, read
+from bot.spreadsheets import LineError
+from bot.training.authoring import CourseSpec, read
 from bot.training.models import Course, Lesson, Progress, QuizAnswer
 from bot.workspaces.service import ensure_workspace
 

@@ -21,7 +21,7 @@ from bot.goals.dates import read_date
 from bot.goals.numbers import read_whole
 from bot.roster.models import Member
 from bot.roster.policy import Caller, can_manage
-from bot.training.authoring import LineError
+from bot.spreadsheets import LineError
 from bot.training.courses import course_named
 from bot.training.models import Assignment, Course, Progress
 from bot.workspaces.models import Workspace

@@ -10,18 +10,18 @@ from typing import Any
 
 from slack_bolt import App
 
-from bot.errors import NotAllowed
 from bot.i18n import Locale, t
-from bot.slack import blocks, files
-from bot.slack.commands import ADMINS, MANAGERS, role_names
+from bot.slack import blocks
+from bot.slack.commands import ADMINS, MANAGERS
 from bot.slack.deps import Deps
 from bot.slack.files import SharedFile
 from bot.slack.idempotency import claim
 from bot.slack.interaction import Interaction, NoMetadata, acts
-from bot.slack.uploads import Upload, UploadRequest
+from bot.slack.uploads import Upload, UploadRequest, fetch_again
+from bot.spreadsheets import LineError
 from bot.text import Mrkdwn
 from bot.training import external, service
-from bot.training.authoring import CourseSpec, LineError, describe, read
+from bot.training.authoring import CourseSpec, describe, read
 from bot.training.courses import import_files, plan
 
 IMPORT = "training_import"  # value: the file's id
@@ -102,13 +102,8 @@ def register(app: App, deps: Deps) -> None:
 
 def import_now(request: Interaction[NoMetadata]) -> dict[str, Any]:
     """**Import**: the file read again and loaded if still clean, in one unit of work, once."""
-    caller, deps = request.caller, request.deps
-    if caller.role not in ADMINS:
-        raise NotAllowed("error.only_roles", who=role_names(ADMINS, caller.locale), command="course import")
-    shared = files.shared_file(request.client, request.value(str))
-    if shared.user_id != caller.member.user_id:
-        raise NotAllowed("training.upload.not_your_file", file=shared.name)  # a forged button
-    data = files.download(request.client, shared)
+    again = fetch_again(request, ADMINS, "course import")
+    caller, deps, shared, data = request.caller, request.deps, again.shared, again.data
     with deps.session_factory.begin() as session:
         claim(session)
         result = import_files(session, caller.team_id, [(shared.name, data)], now=deps.clock())[0]
@@ -151,15 +146,8 @@ def answer_completions(request: UploadRequest) -> dict[str, Any]:
 
 def import_completions(request: Interaction[NoMetadata]) -> dict[str, Any]:
     """**Import** under a completions file: read again, recorded if still clean, once."""
-    caller, deps = request.caller, request.deps
-    if caller.role not in MANAGERS:
-        raise NotAllowed(
-            "error.only_roles", who=role_names(MANAGERS, caller.locale), command="training import"
-        )
-    shared = files.shared_file(request.client, request.value(str))
-    if shared.user_id != caller.member.user_id:
-        raise NotAllowed("training.upload.not_your_file", file=shared.name)
-    data = files.download(request.client, shared)
+    again = fetch_again(request, MANAGERS, "training import")
+    caller, deps, shared, data = request.caller, request.deps, again.shared, again.data
     with deps.session_factory.begin() as session:
         claim(session)
         today = service.today_of(session, caller, deps.clock())
