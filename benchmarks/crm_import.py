@@ -25,7 +25,7 @@ from pathlib import Path
 from sqlalchemy import Engine, event, insert, text
 from sqlalchemy.orm import Session
 
-from benchmarks.reviews import database
+from benchmarks.seeding import measured_on
 from bot.crm import importing
 from bot.db import make_session_factory
 from bot.db.migrate import upgrade
@@ -181,15 +181,9 @@ def main() -> None:
         f"load average {os.getloadavg()[0]:.1f} (other work on the machine shows in wall time, not CPU)\n"
     )
     with tempfile.TemporaryDirectory(prefix="pacer-crm-bench-") as folder:
-        for kind in args.databases.split(","):
-            try:
-                with database(kind, args.postgres_url) as engine:
-                    runs, small_mb, big_mb = run(engine, args.rows, Path(folder))
-            except Exception as error:  # a database that is not there is a note, not a failure
-                if kind == "sqlite":
-                    raise
-                print(f"{kind}: skipped ({error.__class__.__name__}: {error})\n")
-                continue
+        for kind, (runs, small_mb, big_mb), _seconds in measured_on(
+            args.databases, args.postgres_url, lambda engine: run(engine, args.rows, Path(folder))
+        ):
             report(kind, runs, (small_mb, big_mb), args.rows)
 
 

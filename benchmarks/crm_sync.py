@@ -33,7 +33,7 @@ from sqlalchemy import Engine, event, insert, select
 from sqlalchemy.orm import Session
 
 from benchmarks.crm_import import _cpu_of
-from benchmarks.reviews import database
+from benchmarks.seeding import measured_on
 from bot.crm import connecting, syncing
 from bot.crm.integrations.base import TokenCaches
 from bot.crm.integrations.models import CrmConnection, Provider
@@ -234,15 +234,9 @@ def main() -> None:
         f"load average {os.getloadavg()[0]:.1f}\n"
     )
     os.chdir(Path(__file__).resolve().parents[1])  # `-m tests.…` runs from the repository
-    for kind in args.databases.split(","):
-        try:
-            with database(kind, args.postgres_url) as engine:
-                runs, small_mb, big_mb, rss = run(engine, args.deals)
-        except Exception as error:  # a database that is not there is a note, not a failure
-            if kind == "sqlite":
-                raise
-            print(f"{kind}: skipped ({error.__class__.__name__}: {error})\n")
-            continue
+    for kind, (runs, small_mb, big_mb, rss), _seconds in measured_on(
+        args.databases, args.postgres_url, lambda engine: run(engine, args.deals)
+    ):
         report(kind, runs, (small_mb, big_mb, rss))
 
 

@@ -17,7 +17,8 @@ from fractions import Fraction
 from sqlalchemy import Engine, event, insert, select, text
 from sqlalchemy.orm import Session
 
-from benchmarks.reviews import NOW, database, workspace_rows
+from benchmarks.reviews import NOW, workspace_rows
+from benchmarks.seeding import database
 from bot.checkins.models import CheckIn
 from bot.db import make_session_factory
 from bot.db.migrate import upgrade

@@ -14,14 +14,14 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import time
 from datetime import UTC, date, datetime
 from functools import partial
 from typing import Any
 
 from sqlalchemy import Engine, insert, text
 
-from benchmarks.reviews import database, measure
+from benchmarks.reviews import measure
+from benchmarks.seeding import measured_on
 from bot import calendar
 from bot.db import make_session_factory
 from bot.db.migrate import upgrade
@@ -158,17 +158,10 @@ def main() -> None:
         f"# {args.people:,} people × 12 months × {GIVEN_A_MONTH} kudos = {total:,} kudos; "
         "the month measured: Nov 2026\n"
     )
-    for kind in args.databases.split(","):
-        started = time.perf_counter()
-        try:
-            with database(kind, args.postgres_url) as engine:
-                rows = run(engine, args.people, args.runs)
-        except Exception as error:  # a database that is not there is a note, not a failure
-            if kind == "sqlite":
-                raise
-            print(f"{kind}: skipped ({error.__class__.__name__}: {error})\n")
-            continue
-        report(kind, rows, time.perf_counter() - started)
+    for kind, rows, seconds in measured_on(
+        args.databases, args.postgres_url, lambda engine: run(engine, args.people, args.runs)
+    ):
+        report(kind, rows, seconds)
 
 
 if __name__ == "__main__":

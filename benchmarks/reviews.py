@@ -13,21 +13,17 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import tempfile
-import time
-import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from functools import partial
 from typing import Any
 
-from sqlalchemy import Engine, insert, text
+from sqlalchemy import Engine, insert
 from sqlalchemy.orm import Session
 
 from benchmarks import seeding
-from bot.db import make_engine, make_session_factory
+from bot.db import make_session_factory
 from bot.db.migrate import upgrade
 from bot.goals.models import PeriodKind
 from bot.reviews import scorecards, service, store, upload
@@ -181,28 +177,6 @@ def run(engine: Engine, reps: int, runs: int) -> list[Row]:
     return rows + run_imports(engine, reps, runs)
 
 
-@contextmanager
-def database(kind: str, postgres_url: str) -> Iterator[Engine]:
-    """A fresh SQLite file, or a schema of its own on PostgreSQL (dropped afterwards)."""
-    if kind == "sqlite":
-        engine = make_engine(f"sqlite:///{tempfile.mkdtemp(prefix='pacer-bench-')}/reviews.db")
-        yield engine
-        engine.dispose()
-        return
-    schema = f"pacer_bench_{uuid.uuid4().hex[:8]}"
-    admin = make_engine(postgres_url)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    engine = make_engine(postgres_url, connect_args={"options": f"-csearch_path={schema}"})
-    try:
-        yield engine
-    finally:
-        engine.dispose()
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
-
-
 def report(kind: str, rows: list[Row], seconds: float) -> None:
     print(f"{kind} (seeded and measured in {seconds:.0f} s)")
     print(f"  {'what':<36} {'median ms':>10} {'CPU ms':>7} {'statements':>11}")
@@ -241,17 +215,10 @@ def main() -> None:
         f"# {args.reps:,} reps × 3 goals × 13 weeks = {args.reps * 39:,} weekly targets, as many check-ins, "
         "4 peer ratings a rep\n"
     )
-    for kind in args.databases.split(","):
-        started = time.perf_counter()
-        try:
-            with database(kind, args.postgres_url) as engine:
-                rows = run(engine, args.reps, args.runs)
-        except Exception as error:  # a database that is not there is a note, not a failure
-            if kind == "sqlite":
-                raise
-            print(f"{kind}: skipped ({error.__class__.__name__}: {error})\n")
-            continue
-        report(kind, rows, time.perf_counter() - started)
+    for kind, rows, seconds in seeding.measured_on(
+        args.databases, args.postgres_url, lambda engine: run(engine, args.reps, args.runs)
+    ):
+        report(kind, rows, seconds)
 
 
 if __name__ == "__main__":

@@ -1,22 +1,27 @@
 """What the database benchmarks share (`benchmarks.digest`, `benchmarks.reviews`): a workspace seeded in
 bulk — managers and reps, three goals a rep with weekly targets and check-ins — in a few executemany
 statements, the planner's statistics refreshed after the load, and `measure` (median wall and CPU time,
-and the SQL statements one run issues). Only rows and numbers: each benchmark picks its weeks and figures."""
+and the SQL statements one run issues), and the fresh databases they run on (`database`, `measured_on`).
+Only rows and numbers: each benchmark picks its weeks and figures."""
 
 from __future__ import annotations
 
 import statistics
+import tempfile
 import time
-from collections.abc import Callable, Sequence
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, event, insert, text
 
 from bot.checkins.models import CheckIn, Confidence
+from bot.db import make_engine
 from bot.goals.models import Goal, GoalStatus, Metric, PeriodKind, WeeklyTarget
 from bot.roster.models import Member, Role
 from bot.workspaces.models import Workspace
@@ -24,6 +29,7 @@ from bot.workspaces.models import Workspace
 GOALS = 3  # a rep's goals: revenue in USD, then two counts
 UNITS = ("USD", "count", "count")
 CHUNK = 20_000  # rows an executemany sends at most
+R = TypeVar("R")
 Rows = list[dict[str, Any]]
 GoalRows = tuple[Rows, Rows, Rows]  # goals, weekly targets, check-ins
 
@@ -218,3 +224,41 @@ def measure(
         wall.append((time.perf_counter() - start) * 1000)
         used.append((cpu() - start_cpu) * 1000)
     return statistics.median(wall), statistics.median(used), statements
+
+
+@contextmanager
+def database(kind: str, postgres_url: str) -> Iterator[Engine]:
+    """A fresh SQLite file, or a schema of its own on PostgreSQL (dropped afterwards)."""
+    if kind == "sqlite":
+        engine = make_engine(f"sqlite:///{tempfile.mkdtemp(prefix='pacer-bench-')}/bench.db")
+        yield engine
+        engine.dispose()
+        return
+    schema = f"pacer_bench_{uuid.uuid4().hex[:8]}"
+    admin = make_engine(postgres_url)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    engine = make_engine(postgres_url, connect_args={"options": f"-csearch_path={schema}"})
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def measured_on(kinds: str, postgres_url: str, work: Callable[[Engine], R]) -> Iterator[tuple[str, R, float]]:
+    """`work` on a fresh database of each kind in `kinds` ("sqlite,postgresql"): its result and the seconds
+    it took. A PostgreSQL that is not there is a printed note, not a failure; SQLite always is there."""
+    for kind in kinds.split(","):
+        started = time.perf_counter()
+        try:
+            with database(kind, postgres_url) as engine:
+                result = work(engine)
+        except Exception as error:  # a database that is not there is a note, not a failure
+            if kind == "sqlite":
+                raise
+            print(f"{kind}: skipped ({error.__class__.__name__}: {error})\n")
+            continue
+        yield kind, result, time.perf_counter() - started

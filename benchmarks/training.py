@@ -22,7 +22,8 @@ from typing import Any
 
 from sqlalchemy import Engine, insert, text
 
-from benchmarks.reviews import database, measure
+from benchmarks.reviews import measure
+from benchmarks.seeding import database
 from bot.db import make_session_factory
 from bot.db.migrate import upgrade
 from bot.roster.models import Member, Role, Vendor
