@@ -9,6 +9,7 @@ import threading
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any, cast
 
 import pytest
 from sqlalchemy import Engine, text
@@ -95,7 +96,7 @@ def make_settings(emulator: SlackEmulator, database_url: str, **overrides: objec
         "anonymity_key": ANONYMITY_KEY,
     }
     values.update(overrides)
-    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+    return Settings(_env_file=None, **cast(dict[str, Any], values))  # type: ignore[call-arg, unused-ignore]
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from bot.checkins import messages, service
 from bot.checkins.messages import NUDGE, REMINDER
 from bot.checkins.service import Due
 from bot.delivery.service import enqueue
-from bot.scheduler import Job, JobContext, Units, for_each_unit
+from bot.scheduler import Job, JobContext, Units, each_workspace, for_each_unit
 
 
 def _queue_each(context: JobContext, due: list[Due], kind: str, now: datetime) -> Units[int]:
@@ -43,12 +43,12 @@ JOBS = [
         "weekly-nudges",
         "DM each rep their weekly check-in nudge at their own local nudge time",
         5,
-        weekly_nudges,
+        each_workspace(weekly_nudges),
     ),
     Job(
         "checkin-reminders",
         "remind reps who have not checked in after the reminder delay",
         5,
-        checkin_reminders,
+        each_workspace(checkin_reminders),
     ),
 ]

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from bot.crm import syncing
 from bot.crm.integrations.sync import SyncResult
 from bot.crm.settings import CrmSettings
-from bot.scheduler import Job, JobContext, for_each_unit
+from bot.scheduler import Job, JobContext, each_workspace, for_each_unit
 from bot.secrets import Vault
 
 HTTP_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
@@ -38,4 +38,4 @@ def sync(context: JobContext, now: datetime) -> str:
     return f"{len(due)} CRM connections synced, {rows} rows read, {failed} failed{done.note()}"
 
 
-JOBS = (Job("crm-sync", "read each workspace's CRM (incremental) into actuals", 15, sync),)
+JOBS = (Job("crm-sync", "read each workspace's CRM (incremental) into actuals", 15, each_workspace(sync)),)

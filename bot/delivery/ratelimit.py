@@ -1,16 +1,28 @@
-"""Slack's posting limits, kept on our side: a workspace-wide rate, one message per second per channel,
-and a pause for everyone when Slack answers 429 with Retry-After."""
+"""Slack's posting limits, kept on our side, per workspace: Slack limits each workspace (and app) on its
+own, so each has its own rate, its own one message per second per channel, and its own pause when Slack
+answers it 429 with Retry-After. One workspace's pause or backlog never holds back another's messages.
+Single-workspace mode is the workspace "" (every call without a team)."""
 
 from __future__ import annotations
 
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
+
+CHANNELS_KEPT = 10_000  # per workspace: beyond this, channels whose slot has passed are forgotten
+
+
+@dataclass
+class _Workspace:
+    next_slot: float = 0.0
+    paused_until: float = 0.0
+    channel_next: dict[str, float] = field(default_factory=dict)
 
 
 class RateLimiter:
-    """Hands out send slots: each caller reserves the earliest slot that respects every limit, then sleeps
-    until it. Thread-safe; smooth (no bursts), so the achieved rate is the allowed rate."""
+    """Hands out send slots: each caller reserves the earliest slot that respects its workspace's limits,
+    then sleeps until it. Thread-safe; smooth (no bursts), so the achieved rate is the allowed rate."""
 
     def __init__(
         self,
@@ -22,38 +34,63 @@ class RateLimiter:
     ) -> None:
         if per_second <= 0:
             raise ValueError("the rate must be positive")
+        self.per_second = per_second
         self.interval = 1.0 / per_second
         self.per_channel_interval = per_channel_interval
         self.clock, self.sleep = clock, sleep
         self._lock = threading.Lock()
-        self._next_slot = 0.0
-        self._paused_until = 0.0
-        self._channel_next: dict[str, float] = {}
+        self._teams: dict[str, _Workspace] = {}
 
-    def reserve(self, channel: str) -> float:
-        """The time (by `clock`) at which a message to `channel` may go; the slot is then taken."""
+    def _team(self, team_id: str) -> _Workspace:
+        found = self._teams.get(team_id)
+        if found is None:
+            found = self._teams[team_id] = _Workspace()
+        return found
+
+    def reserve(self, channel: str, team_id: str = "") -> float:
+        """The time (by `clock`) at which a message to `channel` in `team_id` may go; the slot is taken."""
         with self._lock:
-            now = self.clock()
-            slot = max(now, self._next_slot, self._paused_until, self._channel_next.get(channel, 0.0))
-            self._next_slot = slot + self.interval
-            self._channel_next[channel] = slot + self.per_channel_interval
-            if len(self._channel_next) > 10_000:  # forget channels whose slot has passed
-                self._channel_next = {c: t for c, t in self._channel_next.items() if t > now}
+            now, team = self.clock(), self._team(team_id)
+            slot = max(now, team.next_slot, team.paused_until, team.channel_next.get(channel, 0.0))
+            team.next_slot = slot + self.interval
+            team.channel_next[channel] = slot + self.per_channel_interval
+            if len(team.channel_next) > CHANNELS_KEPT:
+                team.channel_next = {c: t for c, t in team.channel_next.items() if t > now}
             return slot
 
-    def wait(self, channel: str) -> None:
-        """Sleep until a slot; if a 429 paused everyone meanwhile, take a new slot after the pause."""
+    def paused(self, team_id: str = "", *, since: float | None = None) -> float:
+        """Seconds left of the workspace's pause (0 when none), or of a pause that began after `since`'s
+        slot was handed out (`since` inside the pause)."""
+        with self._lock:
+            team, now = self._team(team_id), self.clock()
+            if since is not None and team.paused_until <= since:
+                return 0.0
+            return max(0.0, team.paused_until - now)
+
+    def wait(self, channel: str, team_id: str = "") -> None:
+        """Sleep until a slot; if a 429 paused the workspace meanwhile, take a new slot after the pause."""
         while True:
-            slot = self.reserve(channel)
+            slot = self.reserve(channel, team_id)
             delay = slot - self.clock()
             if delay > 0:
                 self.sleep(delay)
-            with self._lock:
-                if self._paused_until <= slot or self._paused_until <= self.clock():
-                    return
+            if not self.paused(team_id, since=slot):
+                return
 
-    def pause(self, seconds: float) -> None:
-        """Slack said 429: nobody sends for `seconds`."""
+    def pause(self, seconds: float, team_id: str = "") -> None:
+        """Slack said 429 to `team_id`: nothing goes to that workspace for `seconds`; others go on."""
         with self._lock:
-            self._paused_until = max(self._paused_until, self.clock() + seconds)
-            self._next_slot = max(self._next_slot, self._paused_until)
+            team = self._team(team_id)
+            team.paused_until = max(team.paused_until, self.clock() + seconds)
+            team.next_slot = max(team.next_slot, team.paused_until)
+
+    def busy(self, horizon: float) -> set[str]:
+        """The workspaces with no free slot within `horizon` seconds (paused, or slots handed out that
+        far ahead): a sender claims none of their messages for now."""
+        with self._lock:
+            limit = self.clock() + horizon
+            return {t for t, team in self._teams.items() if max(team.next_slot, team.paused_until) > limit}
+
+    def per_claim(self, horizon: float) -> int:
+        """How many of one workspace's messages a claim may take: the slots it has within `horizon`."""
+        return max(1, int(self.per_second * horizon))

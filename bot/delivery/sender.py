@@ -15,6 +15,7 @@ import socket
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import wait as wait_futures
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -25,6 +26,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.db import SessionFactory
 from bot.delivery import service
+from bot.delivery.pacing import CLAIM_EVERY, HORIZON, PUT_BACK, Paced, Paused
 from bot.delivery.ratelimit import RateLimiter
 from bot.roster.service import deactivate
 from bot.slack.clients import Clients, NotInstalled
@@ -100,34 +102,70 @@ class Sender:
         lease: timedelta = timedelta(seconds=60),
         backoff: Callable[[int], timedelta] = service.backoff,
         clients: Clients | None = None,
+        window: int = 256,
     ) -> None:
-        """`clients`: a client per workspace (OAuth mode); without it every message goes by `client`."""
+        """`clients`: a client per workspace (OAuth mode); without it every message goes by `client`.
+        `window`: how many claimed messages may wait for their slot or be sent at once."""
         self.session_factory, self.client, self.limiter = session_factory, client, limiter
         self.clients = clients
         self._current = threading.local()  # the client of the message this thread is sending
         self.workers, self.lease, self.backoff = workers, lease, backoff
+        self.window = max(window, workers * 4)
         self.worker_id = f"{socket.gethostname()}:{os.getpid()}"
 
     def drain(self, *, linger: timedelta = timedelta(0), stop: threading.Event | None = None) -> DrainReport:
-        """Send everything due. With `linger`, keep waiting for retries due within that time."""
+        """Send everything due. With `linger`, keep waiting for retries due within that time.
+
+        Each workspace is paced on its own (`RateLimiter`): a claim takes only the messages whose
+        workspace has a slot within HORIZON seconds, each is given its slot as it is claimed, and it goes
+        to a sending thread only when that slot comes, so no thread ever sleeps on one workspace's limit
+        (or its 429 pause) while another workspace's messages wait."""
         report = DrainReport()
+        stop = stop or threading.Event()
+        paced = Paced()
         with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="sender") as pool:
-            while stop is None or not stop.is_set():
-                with _claim_lock(self.session_factory), self.session_factory.begin() as session:
-                    batch = service.claim(
-                        session,
-                        worker=self.worker_id,
-                        limit=self.workers * 4,
-                        lease=self.lease,
-                    )
-                if batch:
-                    list(pool.map(lambda item: report.add(self._deliver(item)), batch))
+            while not stop.is_set():
+                claimed = None  # not tried: a claim that found less than it could waits CLAIM_EVERY
+                if paced.room(self.window) and self.limiter.clock() >= paced.next_claim:
+                    claimed = self._claim_paced(paced)
+                for item, slot in paced.ready(self.limiter.clock()):
+                    paced.running.add(pool.submit(lambda i, s: report.add(self._deliver(i, s)), item, slot))
+                if claimed is None or claimed or paced.busy():
+                    stop.wait(paced.pause(self.limiter.clock(), claimed=bool(claimed)))
                     continue
                 wait = self._next_due_within(linger)
                 if wait is None:
                     break
-                (stop or threading.Event()).wait(wait)
+                stop.wait(wait)
+            wait_futures(paced.running)
+        for _, _, item in paced.waiting:  # stopped before their slot: back to the outbox, due now
+            self._retry_later(item, "the sender stopped", delay=timedelta(0), count_attempt=False)
         return report
+
+    def _claim_paced(self, paced: Paced) -> int:
+        """Claim what the workspaces' free slots allow, each message given its slot; how many."""
+        horizon = max(HORIZON, 2 * self.limiter.interval)
+        limit = paced.free(self.window)
+        with _claim_lock(self.session_factory), self.session_factory.begin() as session:
+            batch = service.claim(
+                session,
+                worker=self.worker_id,
+                limit=limit,
+                lease=self.lease,
+                per_team=self.limiter.per_claim(horizon),
+                skip_teams=self.limiter.busy(horizon),
+            )
+        now = self.limiter.clock()
+        if len(batch) < limit:  # nothing more due for now: the next claim need not come at once
+            paced.next_claim = now + CLAIM_EVERY
+        for item in batch:
+            slot = self.limiter.reserve(item.channel, item.team_id)
+            if slot - now > min(self.lease.total_seconds() / 2, PUT_BACK):
+                # paused since the claim, or a busy channel: back to the outbox until then, not held here
+                self._retry_later(item, "paced", delay=timedelta(seconds=slot - now), count_attempt=False)
+            else:
+                paced.add(slot, item)
+        return len(batch)
 
     def _next_due_within(self, linger: timedelta) -> float | None:
         if linger <= timedelta(0):
@@ -142,7 +180,9 @@ class Sender:
         client: WebClient = getattr(self._current, "client", None) or self.client
         return client
 
-    def _deliver(self, item: service.Claimed) -> str:
+    def _deliver(self, item: service.Claimed, slot: float | None = None) -> str:
+        """Send one claimed message in its slot (reserved now when none was given)."""
+        self._current.slot = slot if slot is not None else self.limiter.reserve(item.channel, item.team_id)
         try:
             self._current.client = self.clients.for_team(item.team_id) if self.clients else self.client
         except NotInstalled:
@@ -151,6 +191,8 @@ class Sender:
             return "cancelled"
         try:
             return self._attempt(item)
+        except Paused as paused:  # the workspace got a 429 after this slot was handed out
+            return self._retry_later(item, "ratelimited", delay=paused.delay, count_attempt=False)
         except SlackApiError as error:
             return self._after_slack_error(item, error)
         except (URLError, TimeoutError, ConnectionError) as error:
@@ -178,7 +220,7 @@ class Sender:
             self._finish(item, *found, revision=item.revision if item.revision == 0 else -1)
             logger.info("delivery %s was already in Slack (%s)", item.key, found[1])
             return "recovered"
-        self.limiter.wait(channel)
+        self._wait_for_slot(item, channel)
         if "upload" in item.payload:
             return self._upload(item, channel, thread_ts)
         try:
@@ -205,8 +247,21 @@ class Sender:
             metadata={"event_type": METADATA_TYPE, "event_payload": {"key": item.key}},
         )
 
+    def _wait_for_slot(self, item: service.Claimed, channel: str) -> None:
+        """Sleep until the message's slot (its workspace's pace); `Paused` when Slack paused the
+        workspace after the slot was handed out, so this thread does not sit out the pause."""
+        slot: float | None = self._current.slot
+        if slot is None:  # a second call for one message: a slot of its own
+            slot = self.limiter.reserve(channel, item.team_id)
+        self._current.slot = None
+        delay = slot - self.limiter.clock()
+        if delay > 0:
+            self.limiter.sleep(delay)
+        if left := self.limiter.paused(item.team_id, since=slot):
+            raise Paused(timedelta(seconds=max(1.0, left)))
+
     def _update(self, item: service.Claimed, channel: str, ts: str) -> str:
-        self.limiter.wait(channel)
+        self._wait_for_slot(item, channel)
         self._client().chat_update(
             channel=channel, ts=ts, text=item.payload["text"], blocks=item.payload.get("blocks")
         )
@@ -291,7 +346,7 @@ class Sender:
             retry_after = int(
                 error.response.headers.get("Retry-After", error.response.headers.get("retry-after", 1))
             )
-            self.limiter.pause(retry_after)
+            self.limiter.pause(retry_after, item.team_id)
             return self._retry_later(
                 item, "ratelimited", delay=timedelta(seconds=retry_after), count_attempt=False
             )

@@ -7,12 +7,12 @@ whose own clock runs ahead can never take a row another sender still holds."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select, update
+from sqlalchemy import ColumnElement, Select, and_, case, func, literal, or_, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import ReturningUpdate
 
@@ -229,16 +229,31 @@ def _take(ids: list[int], due: ColumnElement[bool], *, worker: str, until: datet
     )
 
 
-def claim(session: Session, *, worker: str, limit: int, lease: timedelta) -> list[Claimed]:
+def claim(
+    session: Session,
+    *,
+    worker: str,
+    limit: int,
+    lease: timedelta,
+    per_team: int | None = None,
+    skip_teams: Collection[str] = (),
+) -> list[Claimed]:
     """Take up to `limit` due messages for this worker, each claimed by exactly one sender. On PostgreSQL,
     rows another process is claiming are skipped (FOR UPDATE SKIP LOCKED); on SQLite, whose reads take
     no lock, the UPDATE itself checks again that each row is still due, under the database's write lock,
     and only the rows it changed are this sender's. Due and leased are judged on the database's clock,
-    so a sender whose own clock is ahead takes nothing early."""
+    so a sender whose own clock is ahead takes nothing early.
+
+    Slack limits each workspace on its own: `per_team` takes at most that many of one workspace's messages,
+    round robin, and `skip_teams` (paused, or no free slot) none: one workspace's backlog never fills it."""
     now = database_now(session)
     due = _due(now)
-    query = select(Delivery.id).where(due).order_by(Delivery.next_attempt_at, Delivery.id).limit(limit)
+    if skip_teams:
+        due = and_(due, Delivery.team_id.not_in(list(skip_teams)))
+    query = _due_ids(due, limit, per_team)
     if session.get_bind().dialect.name == "postgresql":
+        if per_team is not None:  # FOR UPDATE takes no window function: lock the chosen rows by id
+            query = select(Delivery.id).where(Delivery.id.in_(query)).order_by(Delivery.id)
         query = query.with_for_update(skip_locked=True)
     ids = list(session.scalars(query))
     if not ids:
@@ -254,6 +269,20 @@ def claim(session: Session, *, worker: str, limit: int, lease: timedelta) -> lis
         )
         for r in sorted(taken, key=lambda r: order[r.id])
     ]
+
+
+def _due_ids(due: ColumnElement[bool], limit: int, per_team: int | None) -> Select[Any]:
+    oldest_first = (Delivery.next_attempt_at, Delivery.id)
+    if per_team is None:
+        return select(Delivery.id).where(due).order_by(*oldest_first).limit(limit)
+    rank = func.row_number().over(partition_by=Delivery.team_id, order_by=oldest_first).label("rank")
+    ranked = select(Delivery.id, Delivery.next_attempt_at, rank).where(due).subquery()
+    return (
+        select(ranked.c.id)
+        .where(ranked.c.rank <= per_team)
+        .order_by(ranked.c.rank, ranked.c.next_attempt_at, ranked.c.id)
+        .limit(limit)
+    )
 
 
 def mark_sent(session: Session, delivery_id: int, *, channel: str, ts: str, revision: int = 0) -> None:

@@ -15,7 +15,7 @@ from bot.digests import messages, service, views
 from bot.i18n import Locale
 from bot.roster.models import Member, Role, Vendor
 from bot.roster.service import locale_of
-from bot.scheduler import Job, JobContext, for_each_unit
+from bot.scheduler import Job, JobContext, each_workspace, for_each_unit
 from bot.slack.sections import DigestContext, Section
 from bot.workspaces.models import Workspace
 
@@ -84,6 +84,9 @@ def weekly_digest(context: JobContext, now: datetime) -> str:
 
 JOBS = [
     Job(
-        "weekly-digest", "post last week's digest to each digest channel at the digest time", 5, weekly_digest
+        "weekly-digest",
+        "post last week's digest to each digest channel at the digest time",
+        5,
+        each_workspace(weekly_digest),
     )
 ]

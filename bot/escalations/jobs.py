@@ -15,7 +15,7 @@ from bot.digests.service import Scope
 from bot.escalations import messages, service
 from bot.escalations.models import Escalation, EscalationStatus
 from bot.roster.models import Member, Vendor
-from bot.scheduler import Job, JobContext, for_each_unit
+from bot.scheduler import Job, JobContext, each_workspace, for_each_unit
 from bot.workspaces.models import Workspace
 
 
@@ -92,6 +92,6 @@ JOBS = [
         "escalation-resends",
         "re-send escalations the vendor left unanswered for 2 working days; flag them in the next digest",
         15,
-        escalation_resends,
+        each_workspace(escalation_resends),
     )
 ]

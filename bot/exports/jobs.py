@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from bot.exports import retention
-from bot.scheduler import Job, JobContext, for_each_unit
+from bot.scheduler import Job, JobContext, each_workspace, for_each_unit
 
 
 def blank_checkin_text(context: JobContext, now: datetime) -> str:
@@ -25,5 +25,10 @@ def blank_checkin_text(context: JobContext, now: datetime) -> str:
 
 
 JOBS = (
-    Job("retention", "blank check-in text older than each workspace's retention", 1440, blank_checkin_text),
+    Job(
+        "retention",
+        "blank check-in text older than each workspace's retention",
+        1440,
+        each_workspace(blank_checkin_text),
+    ),
 )

@@ -15,7 +15,7 @@ from bot.feedback import messages, service, summary
 from bot.feedback.messages import ASK, GIVE
 from bot.roster.models import Member, Role
 from bot.roster.service import locale_of
-from bot.scheduler import Job, JobContext, Units, for_each_unit
+from bot.scheduler import Job, JobContext, Units, each_workspace, for_each_unit
 from bot.workspaces.models import Workspace
 
 
@@ -145,13 +145,18 @@ JOBS = [
         "monthly-feedback",
         "DM monthly feedback prompts on the feedback day, 10:00 in each person's zone",
         5,
-        monthly_feedback,
+        each_workspace(monthly_feedback),
     ),
     Job(
         "feedback-reminders",
         "remind, once, those who have not given feedback 3 days after the prompt",
         30,
-        feedback_reminders,
+        each_workspace(feedback_reminders),
     ),
-    Job("field-summary", "post last month's voice of the field to the digest channel", 60, field_summary),
+    Job(
+        "field-summary",
+        "post last month's voice of the field to the digest channel",
+        60,
+        each_workspace(field_summary),
+    ),
 ]

@@ -19,6 +19,7 @@ from bot.roster.models import Member
 from bot.roster.policy import can_post_digest
 from bot.roster.service import Caller, rep_and_manager
 from bot.slack.answers import tell
+from bot.slack.clients import NotInstalled
 from bot.slack.deps import Deps
 from bot.slack.ids import Action
 from bot.slack.interaction import Interaction, NoMetadata, opens
@@ -57,16 +58,27 @@ def _new_goal_modal(deps: Deps, caller: Caller, rep_id: int) -> dict[str, Any]:
     )
 
 
+def publish_in(deps: Deps, team_id: str, user_ids: Iterable[str]) -> None:
+    """`publish` outside a Slack request (after a commit, on a domain event): with the workspace's own
+    client (OAuth mode), since no request brought one; nothing when Pacer left the workspace."""
+    try:
+        client = deps.client_for(team_id)
+    except NotInstalled:
+        logger.info("no home tab refresh in workspace %s: Pacer is not installed there", team_id)
+        return
+    publish(deps, client, team_id, user_ids)
+
+
 def refresh_rep(deps: Deps, team_id: str, rep_id: int) -> None:
     """The Home tabs of a rep and their manager again, after an event about the rep's data committed."""
     with deps.session_factory() as session:
         rep = session.get(Member, rep_id)
         people = rep_and_manager(session, rep) if rep is not None else []
-    publish(deps, deps.client, team_id, people)
+    publish_in(deps, team_id, people)
 
 
 def register(app: App, deps: Deps) -> None:
-    deps.on_change = lambda team_id, user_ids: publish(deps, deps.client, team_id, user_ids)
+    deps.on_change = lambda team_id, user_ids: publish_in(deps, team_id, user_ids)
     deps.events.subscribe(CheckInRecorded, lambda event: refresh_rep(deps, event.team_id, event.rep_id))
 
     @app.event("app_home_opened")

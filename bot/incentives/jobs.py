@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from bot.incentives.computing import compute_plan, due_plans
 from bot.incentives.contest_jobs import update_boards
-from bot.scheduler import Job, JobContext, for_each_unit
+from bot.scheduler import Job, JobContext, each_workspace, for_each_unit
 
 
 def close_plans(context: JobContext, now: datetime) -> str:
@@ -30,6 +30,16 @@ def close_plans(context: JobContext, now: datetime) -> str:
 
 
 JOBS: tuple[Job, ...] = (
-    Job("incentives-close", "compute incentive payouts at each plan's period end", 15, close_plans),
-    Job("incentives-leaderboard", "keep each running contest's leaderboard up to date", 60, update_boards),
+    Job(
+        "incentives-close",
+        "compute incentive payouts at each plan's period end",
+        15,
+        each_workspace(close_plans),
+    ),
+    Job(
+        "incentives-leaderboard",
+        "keep each running contest's leaderboard up to date",
+        60,
+        each_workspace(update_boards),
+    ),
 )

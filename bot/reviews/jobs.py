@@ -25,7 +25,7 @@ from bot.reviews.models import ReviewCycle
 from bot.reviews.reminders import Due
 from bot.reviews.service import open_due_cycle
 from bot.roster.models import Member
-from bot.scheduler import Job, JobContext, for_each_unit
+from bot.scheduler import Job, JobContext, each_workspace, for_each_unit
 from bot.workspaces.models import Workspace
 
 
@@ -134,8 +134,23 @@ def resume_charts(context: JobContext, now: datetime) -> str:
 
 
 JOBS = [
-    Job("reviews-open", "open each workspace's quarterly review on its day", 60, open_cycles),
-    Job("reviews-ask", "ask each peer to rate at their own 10:00 on a working day", 15, ask_peers),
-    Job("reviews-remind", "remind whoever owes review input, once a day at their 10:00", 60, remind),
-    Job("reviews-charts", "finish the scorecard charts of a publishing cut short", 10, resume_charts),
+    Job("reviews-open", "open each workspace's quarterly review on its day", 60, each_workspace(open_cycles)),
+    Job(
+        "reviews-ask",
+        "ask each peer to rate at their own 10:00 on a working day",
+        15,
+        each_workspace(ask_peers),
+    ),
+    Job(
+        "reviews-remind",
+        "remind whoever owes review input, once a day at their 10:00",
+        60,
+        each_workspace(remind),
+    ),
+    Job(
+        "reviews-charts",
+        "finish the scorecard charts of a publishing cut short",
+        10,
+        each_workspace(resume_charts),
+    ),
 ]

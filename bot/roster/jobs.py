@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from bot.roster.models import Member
 from bot.roster.service import PROFILE_MAX_AGE, save_profile
-from bot.scheduler import Job, JobContext, for_each_unit
+from bot.scheduler import Job, JobContext, each_workspace, for_each_unit
 
 logger = logging.getLogger(__name__)
 BATCH = 200
@@ -52,5 +52,10 @@ def refresh_profiles(context: JobContext, now: datetime) -> str:
 
 
 JOBS = [
-    Job("roster-refresh", "refresh members' time zone, language and status from Slack", 60, refresh_profiles)
+    Job(
+        "roster-refresh",
+        "refresh members' time zone, language and status from Slack",
+        60,
+        each_workspace(refresh_profiles),
+    )
 ]

@@ -1,5 +1,6 @@
 """Scheduled jobs: thin ticks that ask a service who is due now. `pacer jobs run NAME --now …` runs one.
-Each feature lists its jobs (`bot.features`); a job is a `Job` (`bot.scheduler.job`, a leaf module)."""
+Each feature lists its jobs (`bot.features`); a job is a `Job` (`bot.scheduler.job`, a leaf module), its
+work run once per active workspace, each on its own (`each_workspace`, `bot.scheduler.workspaces`)."""
 
 from __future__ import annotations
 
@@ -11,9 +12,10 @@ from sqlalchemy.orm import Session
 
 from bot.scheduler.job import Job, JobContext
 from bot.scheduler.units import Units, for_each_unit
+from bot.scheduler.workspaces import each_workspace
 from bot.workspaces.models import Workspace
 
-__all__ = ["Job", "JobContext", "Units", "active_workspaces", "for_each_unit", "run_once"]
+__all__ = ["Job", "JobContext", "Units", "active_workspaces", "each_workspace", "for_each_unit", "run_once"]
 
 
 def active_workspaces(session: Session) -> Sequence[Workspace]:

@@ -28,6 +28,7 @@ class JobContext:
     sender: Sender
     pages: Pages | None = None  # the features' sections (the digest's); None: each feature's own only
     clients: Clients | None = None  # a client per workspace (OAuth mode); None: `client` for every one
+    team_id: str | None = None  # the one workspace this context is scoped to (`scheduler.workspaces`)
 
     def client_for(self, team_id: str) -> WebClient:
         """The client that acts in `team_id`: its own in OAuth mode, else the one `client`."""

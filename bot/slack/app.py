@@ -82,6 +82,7 @@ def create_app(
         clock=clock,
         pages=pages(features),
         events=events or Events(),
+        clients=clients if clients.multi else None,
     )
     deps.events.attach(session_factory)  # events raised in the listeners' sessions reach the subscribers
     router = commands.Commands()

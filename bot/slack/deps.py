@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from slack_sdk import WebClient
@@ -20,6 +20,9 @@ from bot.roster.snapshot import WorkspaceRow
 from bot.slack.directory import Directory
 from bot.slack.sections import Pages
 from bot.workspaces.models import Workspace
+
+if TYPE_CHECKING:
+    from bot.slack.clients import Clients
 
 CALLER_KEY = "pacer_caller"  # the Bolt context's slot for the request's resolved caller
 
@@ -57,6 +60,14 @@ class Deps:
     )  # the Home, digest and setup sections of every feature in the list
     # Domain events (bot/events.py): features subscribe here; the app factory attaches it to the sessions.
     events: Events = field(default_factory=Events)
+    # A client per workspace (OAuth mode): what code outside Bolt's request (after-commit handlers,
+    # event subscribers, error reports) acts with. None: `client` for every workspace.
+    clients: Clients | None = None
+
+    def client_for(self, team_id: str) -> WebClient:
+        """The client that acts in `team_id` (its own token in OAuth mode); NotInstalled when Pacer is
+        not installed there."""
+        return self.clients.for_team(team_id) if self.clients is not None else self.client
 
     def caller(self, team_id: str, user_id: str) -> Caller:
         """The verified user behind a request, as a member of `team_id` (created on first sight)."""

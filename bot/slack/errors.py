@@ -118,10 +118,9 @@ def reported_after_ack(deps: Deps) -> Callable[[Listener], Listener]:
                     raise  # not acknowledged yet: the app's error handler answers in the ack
                 body = kwargs["body"]
                 text, _, _ = _explain(deps, error, body, kwargs.get("context") or BoltContext())
-                respond = kwargs.get("respond")
-                _tell(
-                    text, respond=respond, client=kwargs.get("client") or deps.client, user_id=_ids(body)[1]
-                )
+                team_id, user_id = _ids(body)
+                client = kwargs.get("client") or (deps.client_for(team_id) if team_id else deps.client)
+                _tell(text, respond=kwargs.get("respond"), client=client, user_id=user_id)
 
         return guarded
 

@@ -13,7 +13,7 @@ from bot.delivery.service import Outgoing, enqueue
 from bot.escalations import messages as escalation_messages
 from bot.escalations.service import vendor_of
 from bot.roster.models import Member
-from bot.scheduler import Job, JobContext, for_each_unit
+from bot.scheduler import Job, JobContext, each_workspace, for_each_unit
 from bot.training import messages, overdue, progress
 from bot.training.overdue import Overdue
 
@@ -73,12 +73,12 @@ JOBS = [
         "training-lessons",
         "DM each rep their next lesson on the training days, at their own local time, one a day",
         5,
-        training_lessons,
+        each_workspace(training_lessons),
     ),
     Job(
         "training-overdue",
         "remind reps before a course is due, tell managers on the due date, escalate to the vendor when late",
         15,
-        training_overdue,
+        each_workspace(training_overdue),
     ),
 ]

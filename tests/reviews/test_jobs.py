@@ -48,12 +48,12 @@ def test_each_workspace_opens_on_its_own_day_once(engine: Engine, context: JobCo
         settings.save_config(session, "TLATER", settings.ReviewConfig(days_before=5))
     job = all_jobs()["reviews-open"]
     before = datetime(2026, 12, 20, 15, 0, tzinfo=UTC)  # 23:00 on the 20th in Shanghai
-    assert job.run(context, before) == "0 quarterly reviews opened"
+    assert job.run(context, before) == "0 quarterly reviews opened (in 3 workspaces)"
     at = datetime(2026, 12, 20, 16, 30, tzinfo=UTC)  # 00:30 on the 21st in Shanghai
-    assert job.run(context, at) == "1 quarterly reviews opened"
+    assert job.run(context, at) == "1 quarterly reviews opened (in 3 workspaces)"
     day = datetime(2026, 12, 21, 9, 0, tzinfo=UTC)
-    assert job.run(context, day) == "1 quarterly reviews opened"
-    assert job.run(context, day) == "0 quarterly reviews opened"
+    assert job.run(context, day) == "1 quarterly reviews opened (in 3 workspaces)"
+    assert job.run(context, day) == "0 quarterly reviews opened (in 3 workspaces)"
     with context.session_factory() as session:
         opened = session.execute(select(ReviewCycle.team_id, ReviewCycle.quarter, ReviewCycle.stage)).all()
     assert sorted(opened) == [("TSHANGHAI", "2026Q4", Stage.OPEN), ("TUTC", "2026Q4", Stage.OPEN)]

@@ -176,6 +176,8 @@ class SlackEmulator:
         self._chaos: tuple[float, tuple[int, ...], random.Random, set[str] | None, int] | None = None
         self._limits: dict[str, tuple[float, bool]] = {}
         self._team_limits: dict[tuple[str, str], tuple[float, bool]] = {}  # (team, method) → override
+        self._bursts: dict[tuple[str | None, str], float] = {}  # (team or None, method) → bucket size
+        self._refusing: dict[str, int] = {}  # team → Retry-After: every call of that team is answered 429
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
         self._handlers: dict[str, Callable[[Params], dict[str, Any]]] = {
@@ -354,11 +356,18 @@ class SlackEmulator:
             self._chaos = (rate, statuses, random.Random(seed), methods, retry_after) if rate > 0 else None
 
     def set_rate_limit(
-        self, method: str, per_second: float, *, per_channel: bool = False, team_id: str | None = None
+        self,
+        method: str,
+        per_second: float,
+        *,
+        per_channel: bool = False,
+        team_id: str | None = None,
+        burst: float | None = None,
     ) -> None:
-        """A token bucket (burst max(1, per_second)); calls beyond it are answered 429. As Slack's, the
-        buckets are per workspace: each team has its own. `team_id` sets that team's rate alone."""
+        """A token bucket (burst max(1, per_second), or `burst`); calls beyond it are answered 429. As
+        Slack's, the buckets are per workspace: each team has its own. `team_id` sets that team's alone."""
         with self._lock:
+            self._bursts[(team_id, method)] = burst or max(1.0, per_second)
             if team_id is None:
                 self._limits[method] = (per_second, per_channel)
             else:
@@ -369,8 +378,19 @@ class SlackEmulator:
                 if key[1] != method or team_id not in (None, key[0])
             }
 
+    def refuse(self, team_id: str, *, retry_after: int = 30) -> None:
+        """Every call made in `team_id` is answered 429 with this Retry-After (0: no longer): a workspace
+        over its limits, or whose Slack is down for the app."""
+        with self._lock:
+            if retry_after:
+                self._refusing[team_id] = retry_after
+            else:
+                self._refusing.pop(team_id, None)
+
     def _injected_failure(self, method: str, params: Params) -> tuple[int, int] | None:
-        """(status, Retry-After) when this call is to fail: fail_next, failure rate, rate limit."""
+        """(status, Retry-After) when this call is to fail: refuse, fail_next, failure rate, rate limit."""
+        if self._team in self._refusing:
+            return 429, self._refusing[self._team]
         if queue := self._fail_queue.get(method):
             return queue.popleft()
         if self._chaos is not None:
@@ -382,7 +402,10 @@ class SlackEmulator:
             return None
         rate, per_channel = limit
         key = (self._team, method, str(params.get("channel", "")) if per_channel else "")
-        now, capacity = self.clock(), max(1.0, rate)
+        now = self.clock()
+        capacity = (
+            self._bursts.get((self._team, method)) or self._bursts.get((None, method)) or max(1.0, rate)
+        )
         tokens, last = self._buckets.get(key, (capacity, now))
         tokens = min(capacity, tokens + (now - last) * rate)
         self._buckets[key] = (tokens - 1.0, now) if tokens >= 1.0 else (tokens, now)

@@ -1,0 +1,102 @@
+"""`each_workspace`: a job's work once per active workspace, each in sessions that see only its own rows
+and with its own client; a workspace that fails is logged and tried again at the next tick, one that is
+slow is left behind after the tick's budget (and skipped until it is done) while the others finish."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from datetime import datetime
+from unittest.mock import MagicMock
+
+import pytest
+from sqlalchemy import Engine, select, update
+from sqlalchemy.orm import aliased
+
+from bot.db import SessionFactory, make_session_factory, utcnow
+from bot.roster.models import Member
+from bot.scheduler import JobContext, each_workspace
+from bot.scheduler.workspaces import active_team_ids, combined
+from bot.workspaces.models import Workspace
+from tests.conftest import wipe
+from tests.factories import member
+
+TEAMS = ("T0000001", "T0000002", "T0000003")
+
+
+@pytest.fixture
+def factory(engine: Engine) -> Iterator[SessionFactory]:
+    wipe(engine)
+    factory = make_session_factory(engine)
+    with factory.begin() as session:
+        for n, team_id in enumerate((*TEAMS, "T0000GONE")):
+            member(session, f"U{n}", team_id=team_id)
+        session.execute(update(Workspace).where(Workspace.team_id == "T0000GONE").values(active=False))
+    yield factory
+    wipe(engine)
+
+
+def _context(factory: SessionFactory) -> JobContext:
+    clients = MagicMock()
+    clients.for_team.side_effect = lambda team_id: f"client of {team_id}"
+    return JobContext(MagicMock(), factory, MagicMock(), MagicMock(), MagicMock(), clients=clients)
+
+
+def test_each_active_workspace_sees_only_its_own_rows_and_client(factory: SessionFactory) -> None:
+    seen: dict[str, tuple[list[str], object]] = {}
+
+    def work(context: JobContext, now: datetime) -> str:
+        with context.session_factory.begin() as session:
+            users = list(session.scalars(select(Member.user_id)))
+            other = aliased(Member)  # a second Member in one statement (a rep and their rater) is scoped too
+            assert list(session.scalars(select(other.user_id))) == users
+            session.execute(update(Member).values(display_name="touched"))  # its own rows only
+        assert context.team_id is not None
+        seen[context.team_id] = (users, context.client)
+        return f"{len(users)} members"
+
+    summary = each_workspace(work)(_context(factory), utcnow())
+    assert summary == "3 members (in 3 workspaces)"
+    assert seen == {team: ([f"U{n}"], f"client of {team}") for n, team in enumerate(TEAMS)}
+    with factory() as session:
+        untouched = session.scalars(select(Member.team_id).where(Member.display_name != "touched")).all()
+    assert untouched == ["T0000GONE"]  # not active: not worked on
+
+
+def test_a_failing_workspace_is_retried_next_tick_and_holds_back_no_other(
+    factory: SessionFactory, caplog: pytest.LogCaptureFixture
+) -> None:
+    def work(context: JobContext, now: datetime) -> str:
+        if context.team_id == "T0000002":
+            raise ValueError("secret user text")
+        return "1 nudge"
+
+    summary = each_workspace(work)(_context(factory), utcnow())
+    assert summary == "2 nudge (in 3 workspaces); failed in T0000002, tried again at the next tick"
+    assert "ValueError" in caplog.text and "secret user text" not in caplog.text
+
+
+def test_a_slow_workspace_is_left_behind_and_skipped_until_done(factory: SessionFactory) -> None:
+    release = threading.Event()
+
+    def work(context: JobContext, now: datetime) -> str:
+        if context.team_id == "T0000001":
+            release.wait(10)
+        return "1 nudge"
+
+    job = each_workspace(work, budget=0.5)
+    first = job(_context(factory), utcnow())
+    assert first == "2 nudge (in 3 workspaces); still at work in T0000001, left to the next tick"
+    second = job(_context(factory), utcnow())  # the slow one has not finished: not started again
+    assert second.endswith("still at work in T0000001, left to the next tick")
+    release.set()
+
+
+def test_workspaces_are_read_in_batches(factory: SessionFactory) -> None:
+    assert list(active_team_ids(factory, batch=2)) == list(TEAMS)
+
+
+def test_summaries_alike_add_up_and_others_are_listed() -> None:
+    assert combined(["3 due, 1 new", "2 due, 0 new"]) == "5 due, 1 new"
+    assert combined(["3 due", "nothing"]) == "3 due; nothing"
+    assert combined([]) == ""
