@@ -161,7 +161,7 @@ class Contest(Base):
     ends_on: Mapped[date] = mapped_column()
     channel_id: Mapped[str] = mapped_column(String(32))
     top_n: Mapped[int] = mapped_column()
-    # one "rank: prize" line per prize, or one "threshold: prize" line per threshold (`prize_kind`), as checked
+    # one "rank: prize" or "threshold: prize" line per prize (`prize_kind`), as checked
     prizes: Mapped[str] = mapped_column(Text, default="")
     prize_kind: Mapped[PrizeKind] = mapped_column(  # migration 0020
         string_enum(PrizeKind, "incentive_contest_prize_kind", length=9),
