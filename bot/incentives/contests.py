@@ -94,8 +94,7 @@ class Standing:
     highest threshold reached and the next one (None: none reached / the top one reached)."""
 
     contest: Contest
-    figure: Figure | None  # None: no target of the metric in the window
-    total: Decimal | None  # None: no target, or the goals of the metric have several units
+    total: Decimal | None  # None: no target of the metric in the window, or its goals have several units
     unit: str
     reached: Threshold | None
     next: Threshold | None
@@ -316,7 +315,7 @@ def standings(session: Session, team_id: str, rep_id: int, *, today: date) -> li
         .where(Contest.ended_at.is_(None), Contest.starts_on <= today)
         .order_by(Contest.ends_on, Contest.id)
         .limit(MAX_RUNNING)
-    )
+    ).all()
     found: list[Standing] = []
     for contest in running:
         thresholds = thresholds_of(contest)
@@ -326,7 +325,7 @@ def standings(session: Session, team_id: str, rep_id: int, *, today: date) -> li
         best = highest_reached(total, thresholds)
         above = [t for t in thresholds if total is not None and t.at > total]
         unit = single[0] if single is not None else ""
-        found.append(Standing(contest, figure, total, unit, best, above[0] if above else None))
+        found.append(Standing(contest, total, unit, best, above[0] if above else None))
     return found
 
 
