@@ -1,6 +1,7 @@
 """`incentives-leaderboard`: each running contest's leaderboard, one message per contest kept up to date in
 its channel (`delivery.revise`: posted once, then edited); after its window, the final board, once (the
-contest is marked ended in the same transaction)."""
+contest is marked ended in the same transaction), and `ContestEnded` with its winners: the prized ranks, or
+each rep who reached a threshold."""
 
 from __future__ import annotations
 
@@ -42,7 +43,9 @@ def post(session: Session, contest: Contest, workspace: Workspace, *, now: datet
     today = calendar.local_date(now, calendar.workspace_zone(workspace))
     final = today > contest.ends_on
     locale = locale_of(None, workspace)
-    places = contests.leaderboard(session, contest, through=min(today, contest.ends_on))
+    found = contests.figures(session, contest, through=min(today, contest.ends_on))
+    places = contests.ranked(session, contest, found)
+    reached = contests.reached(contests.totals_of(found), contests.thresholds_of(contest))
     message = Outgoing(
         team_id=contest.team_id, key=board_key(contest), kind=BOARD, channel=contest.channel_id, payload={}
     )
@@ -50,11 +53,13 @@ def post(session: Session, contest: Contest, workspace: Workspace, *, now: datet
     revise(
         session,
         message,
-        lambda: contest_views.leaderboard_message(contest, places, prizes, locale, final=final),
+        lambda: contest_views.leaderboard_message(
+            contest, places, prizes, locale, final=final, reached=reached
+        ),
         now=now,
     )
     if final:
         contest.ended_at = now
-        winners = tuple(place.rep.id for place in places if place.rank in prizes)
+        winners = contests.winners(contest, places, found)
         raise_after_commit(session, ContestEnded(contest.team_id, contest.id, winners))
     return final

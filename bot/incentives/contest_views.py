@@ -1,17 +1,21 @@
 """A contest's modal and its leaderboard, in the reader's language: the top N only, each rep's attainment
-and prize, never anyone below; pure builders (names escaped by `t`)."""
+and prize, never anyone below; for prizes per threshold, how many have reached each one (a count, never who
+has not); and a rep's own standing against the thresholds. Pure builders (names escaped by `t`)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
 from bot import format as fmt
 from bot.goals.models import Metric
+from bot.goals.numbers import plain_amount
 from bot.i18n import Locale, day, t
-from bot.incentives.contests import ContestAnswers, Place
-from bot.incentives.models import Contest
+from bot.incentives.contests import ContestAnswers, Place, Reached, Standing, highest_reached
+from bot.incentives.models import Contest, PrizeKind
 from bot.slack import blocks
+from bot.text import Mrkdwn
 
 CONTEST_CALLBACK = "incentives_contest"
 
@@ -24,8 +28,15 @@ def _text(
         t(f"incentives.contest.field_{block}", locale),
         blocks.text_input(initial, multiline=multiline, max_length=length),
         hint=t(f"incentives.contest.hint_{block}", locale),
-        optional=block == "prizes",
+        optional=block in {"prizes", "thresholds"},
     )
+
+
+def _prize_kind(locale: Locale, initial: str | None) -> blocks.Block:
+    options = [blocks.option(t(f"incentives.contest.kind_{k.value}", locale), k.value) for k in PrizeKind]
+    chosen = next((o for o in options if o["value"] == (initial or PrizeKind.RANK.value)), options[0])
+    element = {"type": "radio_buttons", "options": options, "initial_option": chosen}
+    return blocks.input_block("prize_kind", t("incentives.contest.field_prize_kind", locale), element)
 
 
 def contest_modal(answers: ContestAnswers, locale: Locale, *, response_url: str = "") -> dict[str, Any]:
@@ -52,7 +63,9 @@ def contest_modal(answers: ContestAnswers, locale: Locale, *, response_url: str 
         ),
         blocks.input_block("channel", t("incentives.contest.field_channel", locale), channel),
         _text("top_n", locale, answers.top_n or "3", length=2),
+        _prize_kind(locale, answers.prize_kind),
         _text("prizes", locale, answers.prizes, multiline=True, length=600),
+        _text("thresholds", locale, answers.thresholds, multiline=True, length=600),
     ]
     return blocks.modal(
         CONTEST_CALLBACK,
@@ -64,8 +77,29 @@ def contest_modal(answers: ContestAnswers, locale: Locale, *, response_url: str 
     )
 
 
+def threshold_text(value: Decimal, locale: Locale, unit: str = "") -> str:
+    """A threshold or a result as people read it: in the rep's unit when known, else grouped ("10,000")."""
+    if unit:
+        return fmt.amount(value, unit, locale)
+    return fmt.count(value, locale) if value == value.to_integral_value() else plain_amount(value)
+
+
+def _prize(contest: Contest, place: Place, prizes: dict[int, str], reached: Sequence[Reached]) -> str:
+    """The prize a place on the board has won so far: its rank's, or its highest threshold's."""
+    if contest.prize_kind is PrizeKind.THRESHOLD:
+        best = highest_reached(place.total, [r.threshold for r in reached])
+        return best.prize if best is not None else ""
+    return prizes.get(place.rank, "")
+
+
 def leaderboard_message(
-    contest: Contest, places: Sequence[Place], prizes: dict[int, str], locale: Locale, *, final: bool
+    contest: Contest,
+    places: Sequence[Place],
+    prizes: dict[int, str],
+    locale: Locale,
+    *,
+    final: bool,
+    reached: Sequence[Reached] = (),
 ) -> dict[str, Any]:
     key = "incentives.contest.final" if final else "incentives.contest.board"
     title = t(key, locale, name=contest.name, top=contest.top_n)
@@ -78,14 +112,70 @@ def leaderboard_message(
     )
     lines = [
         t(
-            "incentives.contest.place" if place.rank not in prizes else "incentives.contest.place_prize",
+            "incentives.contest.place_prize" if prize else "incentives.contest.place",
             locale,
             rank=place.rank,
             rep=place.rep.user_id,
             attainment=fmt.percent(place.attainment, locale),
-            prize=prizes.get(place.rank, ""),
+            prize=prize,
         )
         for place in places
+        for prize in [_prize(contest, place, prizes, reached)]
     ] or [t("incentives.contest.nobody", locale)]
     body = [blocks.header(title), blocks.context(window), *blocks.sections_from_lines(lines, max_blocks=5)]
+    if reached:
+        rule = t(
+            "incentives.contest.reached_rule",
+            locale,
+            metric=t(f"metric.{contest.metric.value}", locale),
+            end=day(contest.ends_on, locale),
+        )
+        counts = [
+            t(
+                "incentives.contest.reached",
+                locale,
+                threshold=threshold_text(r.threshold.at, locale),
+                prize=r.threshold.prize,
+                count=fmt.count(r.count, locale),
+            )
+            for r in reached
+        ]
+        body += [blocks.context(rule), *blocks.sections_from_lines(counts, max_blocks=2)]
     return blocks.message(title, body)
+
+
+def rep_standing(standing: Standing, locale: Locale) -> list[Mrkdwn]:
+    """A rep's own threshold contest: their result so far, the highest threshold reached, and what it takes
+    to reach the next one — the motivating number."""
+    contest = standing.contest
+    values = {
+        "name": contest.name,
+        "metric": t(f"metric.{contest.metric.value}", locale),
+        "end": day(contest.ends_on, locale),
+    }
+    if standing.total is None:
+        return [t("incentives.contest.rep_no_total", locale, **values)]
+    lines = [
+        t("incentives.contest.rep_contest", locale, **values, total=_in(standing.total, standing, locale))
+    ]
+    if standing.reached is not None:
+        lines.append(
+            t(
+                "incentives.contest.rep_reached",
+                locale,
+                threshold=_in(standing.reached.at, standing, locale),
+                prize=standing.reached.prize,
+            )
+        )
+    if standing.next is None:
+        return [*lines, t("incentives.contest.rep_top", locale)]
+    more = _in(standing.next.at - standing.total, standing, locale)
+    threshold = _in(standing.next.at, standing, locale)
+    return [
+        *lines,
+        t("incentives.contest.rep_next", locale, more=more, threshold=threshold, prize=standing.next.prize),
+    ]
+
+
+def _in(value: Decimal, standing: Standing, locale: Locale) -> str:
+    return threshold_text(value, locale, standing.unit)

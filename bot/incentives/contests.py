@@ -1,11 +1,15 @@
 """Contests (SPIFFs): reps ranked by attainment of one goal metric over a window (from Pacer's own goals and
-check-ins: the ISO weeks whose Monday falls in it), a prize per rank, and a leaderboard of the top N only —
-never a public bottom — kept up to date in a channel (one message, edited in place) until the window ends,
-when it is final. Setting one up is checked without Slack, each error under its field. No Slack."""
+check-ins: the ISO weeks whose Monday falls in it), and a leaderboard of the top N only — never a public
+bottom — kept up to date in a channel (one message, edited in place) until the window ends, when it is final.
+A contest pays a prize per rank, or per threshold of the metric's result over the window ("everyone who
+reaches 10 deals wins 200 USD"): each rep wins the prize of the highest threshold they reach, and the board
+shows only how many have reached each one. Setting one up is checked without Slack, each error under its
+field. No Slack."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -18,16 +22,20 @@ from bot.digests.service import Scope
 from bot.errors import FieldErrors, Invalid
 from bot.goals.dates import read_date
 from bot.goals.models import Metric
-from bot.goals.numbers import read_whole
+from bot.goals.numbers import plain_amount, read_amount, read_whole
 from bot.incentives import attainment
-from bot.incentives.models import Contest
+from bot.incentives.attainment import Figure
+from bot.incentives.models import Contest, PrizeKind
 from bot.incentives.plans import NAME_MAX, check_admin
 from bot.roster.models import Member
 from bot.roster.policy import Caller
 from bot.workspaces.models import Workspace
 
 PRIZE_LINE = re.compile(r"^\s*(\d{1,2})\s*[:.)]\s*(\S.{0,79})$")
+THRESHOLD_LINE = re.compile(r"^\s*([^:]{1,40}?)\s*:\s*(\S.{0,79})$")
 MAX_DAYS = 366
+MAX_THRESHOLDS = 10
+MAX_RUNNING = 5  # threshold contests shown in a rep's own view
 
 
 @dataclass(frozen=True)
@@ -38,7 +46,9 @@ class ContestAnswers:
     ends_on: str | None = None
     channel: str | None = None
     top_n: str | None = None
+    prize_kind: str | None = None
     prizes: str | None = None
+    thresholds: str | None = None
 
 
 @dataclass(frozen=True)
@@ -50,6 +60,16 @@ class ContestInput:
     channel: str
     top_n: int
     prizes: dict[int, str]
+    prize_kind: PrizeKind = PrizeKind.RANK
+    thresholds: tuple[Threshold, ...] = ()
+
+
+@dataclass(frozen=True)
+class Threshold:
+    """A result of the metric over the window (in the rep's goals' unit) and the prize for reaching it."""
+
+    at: Decimal
+    prize: str
 
 
 @dataclass(frozen=True)
@@ -57,6 +77,27 @@ class Place:
     rank: int
     rep: Member
     attainment: Decimal
+    total: Decimal | None = None  # the result over the window, when the rep's goals share one unit
+
+
+@dataclass(frozen=True)
+class Reached:
+    """A threshold on the board: how many reps have reached it (at least it), never who has not."""
+
+    threshold: Threshold
+    count: int
+
+
+@dataclass(frozen=True)
+class Standing:
+    """One rep's place against a threshold contest's thresholds (their own view): their result so far, the
+    highest threshold reached and the next one (None: none reached / the top one reached)."""
+
+    contest: Contest
+    total: Decimal | None  # None: no target of the metric in the window, or its goals have several units
+    unit: str
+    reached: Threshold | None
+    next: Threshold | None
 
 
 def read_prizes(text: str, top_n: int) -> dict[int, str] | Invalid:
@@ -68,6 +109,52 @@ def read_prizes(text: str, top_n: int) -> dict[int, str] | Invalid:
             return Invalid("incentives.contest.prize_line", row=row, top=top_n)
         prizes[int(match[1])] = match[2].strip()
     return prizes
+
+
+def read_thresholds(text: str) -> tuple[Threshold, ...] | Invalid:
+    """Lines "10: 200 USD" (a result above zero, then its prize), each above the one before; at least one,
+    at most `MAX_THRESHOLDS`; the first bad row named."""
+    rows = [line for line in text.splitlines() if line.strip()]
+    if not rows:
+        return Invalid("incentives.contest.thresholds_needed", max=MAX_THRESHOLDS)
+    if len(rows) > MAX_THRESHOLDS:
+        return Invalid("incentives.contest.thresholds_many", max=MAX_THRESHOLDS)
+    found: list[Threshold] = []
+    for row, line in enumerate(rows, 1):
+        match = THRESHOLD_LINE.match(line)
+        at = read_amount(match[1], positive=True) if match else None
+        if match is None or at is None:
+            return Invalid("incentives.contest.threshold_line", row=row)
+        if found and at <= found[-1].at:
+            return Invalid("incentives.contest.threshold_order", row=row, previous=row - 1)
+        found.append(Threshold(at, match[2].strip()))
+    return tuple(found)
+
+
+def _prizes(
+    answers: ContestAnswers, top_n: int | None, errors: FieldErrors
+) -> tuple[PrizeKind, dict[int, str], tuple[Threshold, ...]] | None:
+    """The prizes of the kind chosen, each error under its own field; the other kind's field must be empty."""
+    try:
+        kind = PrizeKind(answers.prize_kind or PrizeKind.RANK.value)
+    except ValueError:
+        errors["prize_kind"] = "incentives.contest.prize_kind"
+        return None
+    if kind is PrizeKind.RANK:
+        if (answers.thresholds or "").strip():
+            errors["thresholds"] = "incentives.contest.thresholds_unused"
+        prizes = read_prizes(answers.prizes or "", top_n or 10)
+        if isinstance(prizes, Invalid):
+            errors["prizes"] = prizes
+            return None
+        return kind, prizes, ()
+    if (answers.prizes or "").strip():
+        errors["prizes"] = "incentives.contest.prizes_unused"
+    thresholds = read_thresholds(answers.thresholds or "")
+    if isinstance(thresholds, Invalid):
+        errors["thresholds"] = thresholds
+        return None
+    return kind, {}, thresholds
 
 
 def check_contest(answers: ContestAnswers, *, today: date) -> ContestInput | FieldErrors:
@@ -89,19 +176,11 @@ def check_contest(answers: ContestAnswers, *, today: date) -> ContestInput | Fie
     top_n = read_whole(answers.top_n, range(1, 11))
     if top_n is None:
         errors["top_n"] = "incentives.contest.top_n"
-    prizes = read_prizes(answers.prizes or "", top_n or 10)
-    if isinstance(prizes, Invalid):
-        errors["prizes"] = prizes
-    if (
-        errors
-        or metric is None
-        or starts is None
-        or ends is None
-        or top_n is None
-        or isinstance(prizes, Invalid)
-    ):
+    prizes = _prizes(answers, top_n, errors)
+    if errors or metric is None or starts is None or ends is None or top_n is None or prizes is None:
         return errors
-    return ContestInput(name, metric, starts, ends, answers.channel or "", top_n, prizes)
+    kind, by_rank, thresholds = prizes
+    return ContestInput(name, metric, starts, ends, answers.channel or "", top_n, by_rank, kind, thresholds)
 
 
 def name_taken(session: Session, team_id: str, name: str) -> bool:
@@ -120,7 +199,11 @@ def save_contest(session: Session, caller: Caller, data: ContestInput, *, now: d
         ends_on=data.ends_on,
         channel_id=data.channel,
         top_n=data.top_n,
-        prizes="\n".join(f"{rank}: {prize}" for rank, prize in sorted(data.prizes.items())),
+        prize_kind=data.prize_kind,
+        prizes="\n".join(
+            [f"{rank}: {prize}" for rank, prize in sorted(data.prizes.items())]
+            + [f"{plain_amount(t.at)}: {t.prize}" for t in data.thresholds]
+        ),
         created_by_id=caller.member.id,
         created_at=now,
     )
@@ -130,16 +213,86 @@ def save_contest(session: Session, caller: Caller, data: ContestInput, *, now: d
 
 
 def prizes_of(contest: Contest) -> dict[int, str]:
+    """The prize per rank ({} for a contest with prizes per threshold)."""
+    if contest.prize_kind is not PrizeKind.RANK:
+        return {}
     found = read_prizes(contest.prizes, contest.top_n)
     return {} if isinstance(found, Invalid) else found
+
+
+def thresholds_of(contest: Contest) -> tuple[Threshold, ...]:
+    """The thresholds, lowest first (() for a contest with prizes per rank)."""
+    if contest.prize_kind is not PrizeKind.THRESHOLD:
+        return ()
+    found = read_thresholds(contest.prizes)
+    return () if isinstance(found, Invalid) else found
+
+
+def figures(
+    session: Session, contest: Contest, *, through: date, rep_id: int | None = None
+) -> dict[int, Figure]:
+    """Each rep (or only `rep_id`) with a target of the contest's metric in its window's weeks so far."""
+    end = min(calendar.iso_week_start(contest.ends_on), calendar.iso_week_start(through))
+    weeks = (calendar.iso_week_start(contest.starts_on + 6 * calendar.DAY), end)
+    return attainment.figures_in(session, Scope(contest.team_id, rep_id=rep_id), contest.metric, weeks)
+
+
+def total_of(figure: Figure) -> Decimal | None:
+    """What a threshold is compared with: the rep's result over the window, when their goals of the metric
+    share one unit (None otherwise: sums of different currencies mean nothing)."""
+    single = figure.single()
+    return single[2] if single is not None else None
+
+
+def totals_of(found: Mapping[int, Figure]) -> dict[int, Decimal | None]:
+    """Each rep's result over the window (`total_of`), by rep id."""
+    return {rep_id: total_of(figure) for rep_id, figure in found.items()}
+
+
+def highest_reached(total: Decimal | None, thresholds: Sequence[Threshold]) -> Threshold | None:
+    """The highest threshold `total` reaches (exactly at it counts), or None."""
+    if total is None:
+        return None
+    return next((t for t in reversed(thresholds) if total >= t.at), None)
+
+
+def threshold_winners(
+    totals: Mapping[int, Decimal | None], thresholds: Sequence[Threshold]
+) -> list[tuple[Threshold, tuple[int, ...]]]:
+    """Each threshold with the reps who win its prize — those whose highest threshold reached it is, each rep
+    under one threshold only — best result first (ties by id); lowest threshold first."""
+    won: dict[Decimal, list[tuple[Decimal, int]]] = {t.at: [] for t in thresholds}
+    for rep_id, total in totals.items():
+        best = highest_reached(total, thresholds)
+        if best is not None and total is not None:
+            won[best.at].append((total, rep_id))
+    return [(t, tuple(rep for _, rep in sorted(won[t.at], key=lambda w: (-w[0], w[1])))) for t in thresholds]
+
+
+def reached(totals: Mapping[int, Decimal | None], thresholds: Sequence[Threshold]) -> list[Reached]:
+    """How many reps have reached each threshold (at least it): counts only, never a name."""
+    values = [v for v in totals.values() if v is not None]
+    return [Reached(t, sum(1 for v in values if v >= t.at)) for t in thresholds]
+
+
+def winners(contest: Contest, places: Sequence[Place], found: Mapping[int, Figure]) -> tuple[int, ...]:
+    """The rep ids who win a prize at the end, best first: prized ranks, or every threshold's winners
+    (highest threshold first)."""
+    if contest.prize_kind is PrizeKind.THRESHOLD:
+        by_threshold = threshold_winners(totals_of(found), thresholds_of(contest))
+        return tuple(rep for _, reps in reversed(by_threshold) for rep in reps)
+    prizes = prizes_of(contest)
+    return tuple(place.rep.id for place in places if place.rank in prizes)
 
 
 def leaderboard(session: Session, contest: Contest, *, through: date) -> list[Place]:
     """The top N by attainment over the window's weeks so far (ties share a rank; names break them for the
     order shown); reps with no target in the window are not ranked. Three statements."""
-    end = min(calendar.iso_week_start(contest.ends_on), calendar.iso_week_start(through))
-    weeks = (calendar.iso_week_start(contest.starts_on + 6 * calendar.DAY), end)
-    found = attainment.figures_in(session, Scope(contest.team_id), contest.metric, weeks)
+    return ranked(session, contest, figures(session, contest, through=through))
+
+
+def ranked(session: Session, contest: Contest, found: Mapping[int, Figure]) -> list[Place]:
+    """The top N of `found` (`leaderboard`), with each one's result over the window. One statement."""
     scored = {rep_id: f.attainment for rep_id, f in found.items() if f.attainment is not None}
     reps = {m.id: m for m in session.scalars(select(Member).where(Member.id.in_(list(scored))))}
     ranked = sorted(scored.items(), key=lambda item: (-item[1], reps[item[0]].display_name, item[0]))
@@ -148,8 +301,32 @@ def leaderboard(session: Session, contest: Contest, *, through: date) -> list[Pl
         rank = places[-1].rank if places and places[-1].attainment == value else index + 1
         if rank > contest.top_n:
             break
-        places.append(Place(rank, reps[rep_id], value))
+        places.append(Place(rank, reps[rep_id], value, total_of(found[rep_id])))
     return places
+
+
+def standings(session: Session, team_id: str, rep_id: int, *, today: date) -> list[Standing]:
+    """A rep's own place in the workspace's threshold contests running today (started, not yet final):
+    their result so far, the highest threshold reached and what the next one takes. One statement, and
+    two or three per contest."""
+    running = session.scalars(
+        select(Contest)
+        .where(Contest.team_id == team_id, Contest.prize_kind == PrizeKind.THRESHOLD)
+        .where(Contest.ended_at.is_(None), Contest.starts_on <= today)
+        .order_by(Contest.ends_on, Contest.id)
+        .limit(MAX_RUNNING)
+    ).all()
+    found: list[Standing] = []
+    for contest in running:
+        thresholds = thresholds_of(contest)
+        figure = figures(session, contest, through=min(today, contest.ends_on), rep_id=rep_id).get(rep_id)
+        single = figure.single() if figure is not None else None
+        total = total_of(figure) if figure is not None else None
+        best = highest_reached(total, thresholds)
+        above = [t for t in thresholds if total is not None and t.at > total]
+        unit = single[0] if single is not None else ""
+        found.append(Standing(contest, total, unit, best, above[0] if above else None))
+    return found
 
 
 def due(session: Session, now: datetime) -> list[tuple[Contest, Workspace, date]]:

@@ -139,6 +139,10 @@ def _rep_lines(session: Session, request: CommandRequest, today: date) -> list[s
     for found in showing.rep_plans(session, request.caller, today=today):
         lines += views.rep_plan(found.plan, found.figure, found.now, request.locale)
         lines += views.seat_line(found.seat, request.locale)
+    for standing in contests.standings(
+        session, request.caller.team_id, request.caller.member.id, today=today
+    ):
+        lines += contest_views.rep_standing(standing, request.locale)
     for payout, plan in showing.rep_payouts(session, request.caller):
         name = f"{plan.name} {plan.period}"
         lines.append(views.payout_line(payout, name, request.locale))

@@ -19,6 +19,14 @@ RATIO = Numeric(14, 6)  # attainment as a ratio, 1 = 100 %
 PERCENT = Numeric(5, 2)  # the vendor's share of a split, 0–100
 
 
+class PrizeKind(StrEnum):
+    """How a contest's prizes are won: by rank on the leaderboard, or by reaching a threshold of the metric
+    (each rep wins the prize of the highest threshold they reach)."""
+
+    RANK = "rank"
+    THRESHOLD = "threshold"
+
+
 class PeriodKind(StrEnum):
     QUARTER = "quarter"  # "2026Q4"
     MONTH = "month"  # "2026-11"
@@ -137,7 +145,7 @@ class LedgerEntry(Base):
 
 class Contest(Base):
     """A contest (SPIFF): reps ranked by attainment of one goal metric over a window; a leaderboard of the
-    top N only is kept up to date in a channel, with a prize per rank."""
+    top N only is kept up to date in a channel, with a prize per rank or per threshold of the metric."""
 
     __tablename__ = "incentive_contests"
     __table_args__ = (
@@ -153,7 +161,13 @@ class Contest(Base):
     ends_on: Mapped[date] = mapped_column()
     channel_id: Mapped[str] = mapped_column(String(32))
     top_n: Mapped[int] = mapped_column()
-    prizes: Mapped[str] = mapped_column(Text, default="")  # one "rank: prize" line per prize, as checked
+    # one "rank: prize" or "threshold: prize" line per prize (`prize_kind`), as checked
+    prizes: Mapped[str] = mapped_column(Text, default="")
+    prize_kind: Mapped[PrizeKind] = mapped_column(  # migration 0020
+        string_enum(PrizeKind, "incentive_contest_prize_kind", length=9),
+        default=PrizeKind.RANK,
+        server_default=PrizeKind.RANK.value,
+    )
     # a training course seat for each prized rank (migration 0019): assigned once the contest ends
     seat_course_id: Mapped[int | None] = mapped_column()
     ended_at: Mapped[datetime | None] = mapped_column()  # the final leaderboard is posted
