@@ -103,4 +103,4 @@ def test_the_crm_adds_a_fixed_number_of_statements(engine: Engine, session: Sess
         figures.set_source(session, TEAM, "crm", now=NOW)
         counts.append(count_statements(engine, lambda: build_scorecards(session, TEAM, "2026Q4")))
         session.rollback()
-    assert counts == [11, 11]  # seven, two evidence sources, the choice, the CRM's new accounts
+    assert counts == [12, 12]  # seven, three evidence sources, the choice, the CRM's new accounts
