@@ -17,7 +17,9 @@ through the hooks and domain events they expose:
   0019): assigned once when the payout is approved (`PayoutApproved`) or the contest ends (`ContestEnded`).
 - `crm`: a workspace's choice of figures (`/pacer crm figures reported|crm`, `bot.crm.figures`): with the
   CRM, the scorecard's sales attainment and the incentives' attainment sum the CRM's actuals, and its new
-  accounts are the market expansion figure (`bot.reviews.scorecards.CRM`); the source is shown beside.
+  accounts are the market expansion figure (`bot.reviews.scorecards.CRM`); the source is shown beside. The
+  CRM's figure in the check-in modal (`bot.checkins.extras`) and the rep's pipeline under their own
+  `/pacer status` (`bot.digests.extras`), so neither core feature imports the CRM.
 
 `handlers.register` connects the hooks and subscribes to the events (one line in bot/features.py);
 `connect()` connects the hooks alone (for the CLI's jobs and for tests)."""
