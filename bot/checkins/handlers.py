@@ -12,10 +12,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from bot import calendar
-from bot.checkins import messages, service, views
+from bot.checkins import extras, messages, service, views
 from bot.checkins.models import CheckIn, Confidence
-from bot.crm import checkin as crm
-from bot.crm.checkin_views import fields as crm_fields
 from bot.delivery.service import cancel, enqueue, find
 from bot.errors import FieldErrors, Invalid, NotAllowed, Stale
 from bot.goals.numbers import (
@@ -65,11 +63,12 @@ def checkin_view(
             raise Invalid("checkin.no_goals")
         given = {c.goal_id: c for c in service.checkins_of(session, rep_id=rep.id, week_start=week)}
         extra = _accounts_field(session, rep, goals, week, caller.locale)
-        from_crm = crm.figures(session, rep.team_id, rep.id, week, (item.goal for item in goals))
+        of = extras.RepWeek(rep.team_id, rep.id, week)
+        shown = extras.shown(session, of, [item.goal for item in goals], caller.locale)
     previous = {
         goal_id: _as_strings(c, goals_unit(goals, goal_id), caller.locale) for goal_id, c in given.items()
     }
-    crm.prefill(previous, from_crm)  # a goal not answered yet shows the CRM's figure
+    extras.prefill(previous, shown)  # a goal not answered yet shows, e.g., the CRM's figure
     help_requested = any(c.needs_help for c in given.values())
     metadata = {"week": week.isoformat(), "rep": caller.member.id, "response_url": response_url}
     return views.checkin_modal(
@@ -81,7 +80,7 @@ def checkin_view(
         metadata=metadata,
         notice=notice,
         extra=extra,
-        per_goal=crm_fields(from_crm, caller.locale),
+        per_goal=shown.fields,
     )
 
 
@@ -186,9 +185,9 @@ def check_in(request: Interaction[CheckinMetadata]) -> None:
         raise NotAllowed("checkin.not_yours")
     answers = CHECKIN_FORM.from_view(request.view)
     accounts = _accounts_of(request.view)
-    reasons = crm.reasons_of(submitted_values(request.view))
+    submitted = submitted_values(request.view)
     if not isinstance(answers, FieldErrors):
-        answers = _crm_reasons_missing(deps, caller, request.metadata.week, answers, reasons) or answers
+        answers = _extras_refused(deps, caller, request.metadata.week, answers, submitted) or answers
     if isinstance(answers, FieldErrors) or isinstance(accounts, str):
         errors = answers if isinstance(answers, FieldErrors) else FieldErrors()
         reject(
@@ -198,7 +197,7 @@ def check_in(request: Interaction[CheckinMetadata]) -> None:
         )
         return
     week = request.metadata.week
-    record(deps, caller, week, answers, accounts, reasons=reasons)  # CheckInRecorded refreshes the Home tabs
+    record(deps, caller, week, answers, accounts, submitted=submitted)  # CheckInRecorded refreshes Home tabs
     request.ack()
     try:
         ask_for_help(deps, caller, week, asked=answers[0].needs_help)
@@ -209,12 +208,14 @@ def check_in(request: Interaction[CheckinMetadata]) -> None:
     tell(request.client, caller.member.user_id, answer, response_url=request.metadata.response_url)
 
 
-def _crm_reasons_missing(
-    deps: Deps, caller: Caller, week: date, answers: list[service.Answer], reasons: dict[int, str]
+def _extras_refused(
+    deps: Deps, caller: Caller, week: date, answers: list[service.Answer], submitted: Values
 ) -> FieldErrors:
-    """A result that differs from the CRM's figure needs a reason (`bot.crm.checkin`)."""
+    """What other features' fields refuse (`extras`: e.g. a result that differs from the CRM's figure
+    needs a reason)."""
     with deps.session_factory() as session:
-        return crm.check_reasons(session, caller.team_id, caller.member.id, week, answers, reasons=reasons)
+        of = extras.RepWeek(caller.team_id, caller.member.id, week)
+        return extras.check(session, of, answers, submitted)
 
 
 def _accounts_of(view: dict[str, Any]) -> int | str | bool | None:
@@ -271,10 +272,11 @@ def record(
     answers: list[service.Answer],
     accounts: int | bool | None = False,
     *,
-    reasons: dict[int, str] | None = None,
+    submitted: Values | None = None,
 ) -> None:
-    """Save the check-in (and the week's new accounts, when asked) and turn the nudge into "done"; the
-    manager hears of a request for help after the ack (`ask_for_help`)."""
+    """Save the check-in (and the week's new accounts, when asked, and what other features keep beside it
+    from the modal's `submitted` values: `extras.keep`) and turn the nudge into "done"; the manager hears
+    of a request for help after the ack (`ask_for_help`)."""
     now = deps.clock()
     with deps.session_factory.begin() as session:
         claim(session)
@@ -284,7 +286,8 @@ def record(
             closed_at = calendar.digest_time(workspace, week)
             raise Stale("answers.stale.week_closed", week=views.week_label(week, caller.locale), at=closed_at)
         service.save_checkin(session, rep=rep, week_start=week, answers=answers, now=now)
-        crm.keep(session, rep.team_id, rep.id, week, reasons or {}, now=now)  # the CRM's figure beside it
+        of = extras.RepWeek(rep.team_id, rep.id, week)
+        extras.keep(session, of, submitted or {}, now=now)  # e.g. the CRM's figure and the reason
         if accounts is not False:
             expansion.record_week(
                 session, rep, week, int(accounts) if accounts is not None else None, now=now

@@ -16,8 +16,9 @@ Modules:
   (the import or its dry run), `template`, `recognizes`, `read_day` (dates and ISO weeks).
 - `cli`: `pacer import actuals FILE [--workspace T…] [--dry-run]`. `lookup`: emails → Slack ids.
 - `uploads`: the `crm.actuals` `Upload` (admins) and its **Import** / **Cancel** buttons; `views`.
-- `checkin` (no Slack): `figures`, `prefill`, `reasons_of`, `check_reasons`, `keep` — called by the check-in
-  handlers; `checkin_views.fields` is the CRM line under a goal's result.
+- `checkin` (no Slack): `figures`, `prefill`, `reasons_of`, `check_reasons`, `keep` — the check-in's hooks
+  (`bot.checkins.extras`), connected by `bot.links.crm`; `checkin_views.fields` is the CRM line under a
+  goal's result. The check-ins and digests never import this package (an import-linter contract).
 - `differences`: `material`, `threshold`, `set_threshold`; `sections.HOME_SECTIONS` (managers, admins).
 - `handlers`: `/pacer crm import` (the template to the admin's DM, `messages`), `/pacer crm threshold`.
 - `demo.seed_actuals`. Benchmarks: `python -m benchmarks.crm_import`, `python -m benchmarks.crm_sync`.
@@ -31,5 +32,6 @@ Connecting and syncing (migration 0018: `CrmOwner`, `CrmConnectState`, `CrmConne
 - `owners` (no Slack): CRM users kept, matched by Slack email or by hand, `owner_map`, `unmapped`.
 - `syncing` + `jobs`: `crm-sync` every 15 minutes (`sync.sync_connection` → `record_rows`); failures
   reported to the admins once a day (`messages.sync_failed`). `status`: `/pacer crm status`, `pacer crm
-  status`. `pipeline`: a rep's open pipeline and its coverage of the target (Home, `/pacer status`).
+  status`. `pipeline`: a rep's open pipeline and its coverage of the target (Home; `/pacer status` through
+  `bot.digests.extras`, connected by `bot.links.crm`).
 """

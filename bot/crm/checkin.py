@@ -1,7 +1,7 @@
 """What CRM actuals do in a check-in: the week's CRM figure for each goal whose metric the CRM counts, the
 result pre-filled with it, a reason required when the rep reports something else, and both values kept
-(`CheckinSource`, beside the check-in's own result). The check-in feature calls these few functions; no
-Slack here (the field itself: `bot.crm.checkin_views`)."""
+(`CheckinSource`, beside the check-in's own result). `bot.links.crm` connects these few functions to the
+check-in's hooks (`bot.checkins.extras`); no Slack here (the field itself: `bot.crm.checkin_views`)."""
 
 from __future__ import annotations
 

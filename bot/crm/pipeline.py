@@ -135,7 +135,7 @@ HOME_SECTION: Section[HomeContext] = Section(
 
 
 def status_blocks(session: Session, team_id: str, rep_id: int, now: datetime, locale: Locale) -> list[Block]:
-    """Under a rep's own `/pacer status` (the digests feature asks)."""
+    """Under a rep's own `/pacer status` (`bot.digests.extras.OWN_STATUS`, connected by `bot.links.crm`)."""
     workspace = session.get_one(Workspace, team_id)
     today = calendar.local_date(now, calendar.workspace_zone(workspace))
     return pipeline_blocks(session, team_id, rep_id, today, locale)

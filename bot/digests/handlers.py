@@ -8,9 +8,8 @@ from datetime import date
 from slack_bolt import App
 
 from bot import calendar
-from bot.crm import pipeline as crm_pipeline  # the rep's open pipeline (CRM)
 from bot.delivery.service import enqueue
-from bot.digests import messages, posting, service, views, weeks
+from bot.digests import extras, messages, posting, service, views, weeks
 from bot.errors import Invalid, NotAllowed
 from bot.goals import service as goals
 from bot.goals import views as goal_views
@@ -113,7 +112,8 @@ def status(request: CommandRequest) -> None:
 
 
 def own_status(request: CommandRequest) -> None:
-    """A rep's own goals: result, pace, projection and what each week still needs."""
+    """A rep's own goals: result, pace, projection and what each week still needs; under them, what other
+    features add (`extras.OWN_STATUS`: the CRM's open pipeline)."""
     caller = request.caller
     with request.deps.session_factory() as session:
         scope = service.Scope(caller.team_id, rep_id=caller.member.id)
@@ -121,7 +121,7 @@ def own_status(request: CommandRequest) -> None:
         rows = goals.visible_goals(session, caller=caller, rep=None, through=week.start)
         text, body = goal_views.goals_list(rows, request.locale)
         now, rep_id = request.deps.clock(), caller.member.id
-        body = [*body, *crm_pipeline.status_blocks(session, caller.team_id, rep_id, now, request.locale)]
+        body = [*body, *extras.own_status(session, caller.team_id, rep_id, now, request.locale)]
     request.reply(text, body)
 
 

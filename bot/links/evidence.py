@@ -1,6 +1,9 @@
 """More evidence on the quarterly scorecard, from the training and recognition features: courses completed
-in the quarter and their average quiz score (the development section), kudos received (teamwork). One
-statement each for the whole scope, whatever its size (`bot.reviews.scorecards.EVIDENCE`). No Slack."""
+in the quarter and their average quiz score, and the self-study reps logged (`/pacer learn log`: how many
+times, for how long, the latest takeaways) for the development section; kudos received for teamwork. One
+statement each for the whole scope, whatever its size (`bot.reviews.scorecards.EVIDENCE`). Like the rest
+of the evidence, the notes are shown to the rep (their published scorecard, their self review) and to
+their manager and admins (the manager review), never in the vendor's summary. No Slack."""
 
 from __future__ import annotations
 
@@ -15,7 +18,10 @@ from bot import calendar
 from bot.recognition.service import kudos_received
 from bot.reviews import scorecards
 from bot.reviews.scorecards import Evidence, Note, Section
+from bot.training import library
 from bot.training.models import Progress
+
+TAKEAWAYS_JOINED_BY = " "  # between the quoted takeaways: “…” “…”
 
 
 def _instants(first: date, last: date) -> tuple[datetime, datetime]:
@@ -59,6 +65,22 @@ def training_notes(
     return found
 
 
+def study_notes(
+    session: Session, team_id: str, rep_ids: Select[Any], first: date, last: date
+) -> dict[int, list[Note]]:
+    """Per rep who logged self-study in the quarter: how many times, the minutes in all, and their latest
+    takeaways, quoted (the rep's text: `t` escapes it when the note is shown)."""
+    found: dict[int, list[Note]] = {}
+    for rep_id, got in library.studied(session, team_id, rep_ids, *_instants(first, last)).items():
+        values = {"count": str(got.count), "minutes": str(got.minutes)}
+        key = "links.evidence.study"
+        if got.takeaways:
+            values["takeaways"] = TAKEAWAYS_JOINED_BY.join(f"“{text}”" for text in got.takeaways)
+            key = "links.evidence.study_takeaways"
+        found[rep_id] = [Note(Section.DEVELOPMENT, Evidence(key, values))]
+    return found
+
+
 def kudos_notes(
     session: Session, team_id: str, rep_ids: Select[Any], first: date, last: date
 ) -> dict[int, list[Note]]:
@@ -78,11 +100,11 @@ def kudos_notes(
     }
 
 
-SOURCES = (training_notes, kudos_notes)
+SOURCES = (training_notes, study_notes, kudos_notes)  # the development notes first
 
 
 def connect() -> None:
-    """Add the two sources to the scorecard's evidence, once."""
+    """Add the sources to the scorecard's evidence, once."""
     for source in SOURCES:
         if source not in scorecards.EVIDENCE:
             scorecards.EVIDENCE.append(source)

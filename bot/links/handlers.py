@@ -18,7 +18,8 @@ CATALOGS = resources.files("bot.links") / "i18n"
 
 def connect() -> None:
     """Every hook, idempotent: the manager review's and the feedback's choices and names, the scorecard's
-    evidence, the incentives' course seats, the CRM's figures for scorecards and incentives."""
+    evidence, the incentives' course seats, the CRM's figures for scorecards and incentives and its part of
+    the check-in and of a rep's `/pacer status`."""
     development.connect()
     feedback.connect()
     evidence.connect()

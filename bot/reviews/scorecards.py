@@ -15,9 +15,9 @@
   `bot.links`) has its sales results summed from the CRM's actuals instead of the check-ins, and its new
   accounts as the market expansion figure (source `crm`, after a manager's entry and an upload); the
   evidence names the source.
-- More evidence from other features (training completed and quiz scores for the development section,
-  kudos received for teamwork): `EVIDENCE`, a fixed list of sources each of one statement for the whole
-  scope, connected by `bot.links`; this package never imports those features."""
+- More evidence from other features (training completed, quiz scores and self-study for the development
+  section, kudos received for teamwork): `EVIDENCE`, a fixed list of sources each of one statement for the
+  whole scope, connected by `bot.links`; this package never imports those features."""
 
 from __future__ import annotations
 
@@ -71,7 +71,7 @@ class Evidence:
 class Section(StrEnum):
     """Where a note from another feature is shown on the scorecard."""
 
-    DEVELOPMENT = "development"  # training completed, quiz scores
+    DEVELOPMENT = "development"  # training completed, quiz scores, self-study
     TEAMWORK = "teamwork"  # kudos received
 
 

@@ -1,7 +1,9 @@
 """CRM figures in the check-in, over HTTP against the emulator: the modal shows "CRM: $12,500 closed this
 week (3 deals)" under the result and pre-fills it; keeping it needs no reason, a different result does
-(the modal stays open with the error under the CRM field), and both values are kept. `/pacer crm import`
-sends the template to the admin's DM; a rep may not run it."""
+(the modal stays open with the error under the CRM field), and both values are kept. A rep's own
+`/pacer status` shows their open pipeline under their goals, and nobody else's status does. (The check-ins
+and digests never import the CRM: `bot.links.crm` connects it to their hooks.) `/pacer crm import` sends
+the template to the admin's DM; a rep may not run it."""
 
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from bot.checkins.models import CheckIn
 from bot.crm.actuals import record_rows
 from bot.crm.importing import template
 from bot.crm.models import CheckinSource
-from bot.crm.rows import ClosedDeal
+from bot.crm.rows import ClosedDeal, PipelineFigure
 from bot.goals.models import Goal, GoalStatus
 from bot.roster.models import Member
 from tests.support.app_server import AppServer
@@ -120,6 +122,24 @@ def test_without_crm_figures_the_check_in_is_unchanged(
     assert slack.view_submission(view, answers, user_id=REP_EN).status == 200
     with app_server.session_factory() as session:
         assert session.scalars(select(CheckinSource)).all() == []
+
+
+def test_a_reps_own_status_shows_their_open_pipeline(
+    slack: SlackPeer, emulator: SlackEmulator, app_server: AppServer
+) -> None:
+    agreed_goal(slack, emulator, app_server)
+    before = slack.command("status", user_id=REP_EN).json()
+    assert "Open pipeline" not in str(before["blocks"])  # no snapshot from the CRM yet: nothing said
+    with app_server.session_factory.begin() as session:
+        rep = session.scalars(select(Member).where(Member.user_id == REP_EN)).one()
+        figure = PipelineFigure("z1", Decimal(260000), "USD", date(2026, 12, 1), deals=7)
+        record_rows(session, TEAM, "zoho", {"z1": rep.id}, [figure], now=at(1))
+    app_server.clock.set(at(4, 15))
+    own = str(slack.command("status", user_id=REP_EN).json()["blocks"])
+    assert "*Open pipeline* (CRM, Dec 1)" in own and "$260,000 in 7 open deals" in own
+    assert "200% of the $130,000 left to reach your target of $130,000" in own
+    manager = str(slack.command(f"status <@{REP_EN}|rita>", user_id=MARIA).json())
+    assert "Open pipeline" not in manager  # the digest's view of the rep, without the rep's pipeline
 
 
 def test_crm_import_sends_the_template_to_the_admin(

@@ -2,7 +2,8 @@
 PostgreSQL: by default the reps' reports count; once a workspace chooses the CRM, sales attainment and
 incentive attainment sum the CRM's actuals and its new accounts are the market expansion figure (a
 manager's entry still wins), the evidence naming the source; a rep without CRM rows has no data, never
-0 %; a constant number of statements."""
+0 %; a constant number of statements. And the CRM's part of the check-in and of `/pacer status`, connected
+to their hooks once however often the links connect."""
 
 from __future__ import annotations
 
@@ -13,12 +14,15 @@ import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from bot.crm import figures
+from bot.checkins.extras import EXTRAS
+from bot.crm import figures, pipeline
 from bot.crm.models import Actual
+from bot.digests.extras import OWN_STATUS
 from bot.digests.service import Scope
 from bot.errors import Invalid
 from bot.goals.models import Metric
 from bot.incentives.attainment import figures_in
+from bot.links import crm
 from bot.reviews.models import Dimension, InputKind, InputSource, ReviewInput
 from bot.reviews.publish_views import evidence_text
 from bot.reviews.scorecards import build_scorecards, quarter_span
@@ -103,4 +107,10 @@ def test_the_crm_adds_a_fixed_number_of_statements(engine: Engine, session: Sess
         figures.set_source(session, TEAM, "crm", now=NOW)
         counts.append(count_statements(engine, lambda: build_scorecards(session, TEAM, "2026Q4")))
         session.rollback()
-    assert counts == [11, 11]  # seven, two evidence sources, the choice, the CRM's new accounts
+    assert counts == [12, 12]  # seven, three evidence sources, the choice, the CRM's new accounts
+
+
+def test_the_crm_is_connected_to_the_check_in_and_the_status_once() -> None:
+    connected()
+    connected()
+    assert EXTRAS.count(crm.CHECKIN) == 1 and OWN_STATUS.count(pipeline.status_blocks) == 1
