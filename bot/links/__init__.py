@@ -17,6 +17,8 @@ through the hooks and domain events they expose:
 - `crm`: a workspace's choice of figures (`/pacer crm figures reported|crm`, `bot.crm.figures`): with the
   CRM, the scorecard's sales attainment and the incentives' attainment sum the CRM's actuals, and its new
   accounts are the market expansion figure (`bot.reviews.scorecards.CRM`); the source is shown beside.
+  The digest, `/pacer status` and the Home team table mark each week's figure the rep confirmed from the
+  CRM (`bot.digests.sources.LOOKUPS` ← `bot.crm.differences.kept_figures`).
 
 `handlers.register` connects the hooks and subscribes to the events (one line in bot/features.py);
 `connect()` connects the hooks alone (for the CLI's jobs and for tests)."""
