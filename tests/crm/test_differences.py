@@ -69,7 +69,7 @@ def test_under_the_threshold_nothing_is_listed(session: Session) -> None:
     assert sections.HOME_SECTIONS[0].build(HomeContext(session, caller(boss, Role.MANAGER), NOW)) == []
 
 
-@pytest.mark.parametrize("typed", ["-1", "1001", "ten", "1e3"])
+@pytest.mark.parametrize("typed", ["-1", "1001", "ten", "1e3", "nan", "1000.01"])
 def test_a_bad_threshold_is_refused(session: Session, typed: str) -> None:
     member(session, "UADMIN", role=Role.ADMIN)
     with pytest.raises(Invalid):
