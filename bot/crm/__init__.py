@@ -19,7 +19,10 @@ Modules:
 - `checkin` (no Slack): `figures`, `prefill`, `reasons_of`, `check_reasons`, `keep` — the check-in's hooks
   (`bot.checkins.extras`), connected by `bot.links.crm`; `checkin_views.fields` is the CRM line under a
   goal's result. The check-ins and digests never import this package (an import-linter contract).
-- `differences`: `material`, `threshold`, `set_threshold`; `sections.HOME_SECTIONS` (managers, admins).
+  admins); `kept_figures`: the figures reps confirmed from the CRM, which the digest, `/pacer status` and the
+  Home team table mark "(✓ CRM)" (`bot.digests.sources`, connected by `bot.links.crm`). `notices` + the
+  `crm-differences` job: at the digest time, each manager's differences of the digest's week in one DM
+  (`messages.differences`, keyed per manager and week); never in the channel.
 - `handlers`: `/pacer crm import` (the template to the admin's DM, `messages`), `/pacer crm threshold`.
 - `demo.seed_actuals`. Benchmarks: `python -m benchmarks.crm_import`, `python -m benchmarks.crm_sync`.
 

@@ -14,7 +14,7 @@ from bot import calendar
 from bot.checkins.views import week_label
 from bot.digests import posting, service, weeks
 from bot.digests.messages import digest_channel
-from bot.digests.views import BADGES, badge_of, summary_lines
+from bot.digests.views import BADGES, badge_of, marked, summary_lines
 from bot.feedback import service as feedback
 from bot.goals import service as goals
 from bot.goals.models import Goal, GoalStatus
@@ -80,7 +80,7 @@ def _feedback_due(context: HomeContext) -> set[int]:
 
 def _figures(line: service.RepLine, locale: Locale, *, week: bool) -> Mrkdwn:
     parts = [
-        table.of(a.week_result, a.week_target, unit, locale)
+        marked(table.of(a.week_result, a.week_target, unit, locale), line.sources.get(unit), locale)
         if week
         else table.of(a.result_to_date, a.target_to_date, unit, locale)
         for unit, a in sorted(line.by_unit.items())

@@ -15,6 +15,8 @@ from sqlalchemy.orm import Session
 
 from bot import calendar
 from bot.checkins.models import CheckIn, Confidence
+from bot.digests import sources
+from bot.digests.sources import FigureSource
 from bot.goals.models import Goal, GoalStatus, WeeklyTarget
 from bot.goals.numbers import stored
 from bot.roster.models import Member, Role, Vendor
@@ -54,6 +56,8 @@ class RepLine:
     needs_help: bool = False
     blockers: list[str] = field(default_factory=list)
     last_week_attainment: Decimal | None = None
+    # the week's figures that had another source (the CRM's) beside them, by unit (`bot.digests.sources`)
+    sources: dict[str, FigureSource] = field(default_factory=dict)
 
     @property
     def pace(self) -> Decimal | None:
@@ -91,6 +95,11 @@ class Digest:
     @property
     def missing(self) -> list[RepLine]:
         return [line for line in self.lines if not line.checked_in]
+
+    @property
+    def sourced(self) -> bool:
+        """Some figure of the week had another source beside it: the digest says what its marks mean."""
+        return any(line.sources for line in self.lines)
 
     @property
     def help_requests(self) -> list[RepLine]:
@@ -158,6 +167,9 @@ def build(session: Session, scope: Scope, week_start: date) -> Digest:
         sums = _grouped_sums(goals, weeks)
     _add_amounts(lines, session.execute(sums))
     _add_answers(session, lines, goals, week_start)
+    for rep_id, by_unit in sources.of(session, scope.team_id, week_start, scope.rep_ids()).items():
+        if rep_id in lines:
+            lines[rep_id].sources = by_unit
     return _totals(scope.team_id, week_start, list(lines.values()))
 
 

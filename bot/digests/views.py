@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from bot.checkins.views import week_label
 from bot.digests.service import Amounts, Digest, RepLine, Series, status_of
+from bot.digests.sources import FigureSource
 from bot.goals.numbers import format_amount, format_ratio
 from bot.i18n import Locale, t
 from bot.slack import blocks
@@ -35,18 +36,37 @@ def legend(locale: Locale) -> Mrkdwn:
     return t("badge.legend", locale)
 
 
-def _amounts(by_unit: dict[str, Amounts], locale: Locale, *, week: bool, compact: bool = False) -> Mrkdwn:
+def sources_legend(digest: Digest, locale: Locale) -> Mrkdwn | None:
+    """What the source mark means, where some figure of the week had the CRM's beside it."""
+    return t("digest.sources_legend", locale) if digest.sourced else None
+
+
+def marked(figure: Mrkdwn, source: FigureSource | None, locale: Locale) -> Mrkdwn:
+    """A week's figure with its source: marked when it is the CRM's figure the rep confirmed; as the rep
+    reported it otherwise (the legend says so). Never whether it differs: that is for the manager alone."""
+    if source is not FigureSource.CRM:
+        return figure
+    return t("digest.source_crm", locale, figure=figure)
+
+
+def _amounts(
+    by_unit: dict[str, Amounts],
+    locale: Locale,
+    *,
+    week: bool,
+    compact: bool = False,
+    sources: dict[str, FigureSource] | None = None,
+) -> Mrkdwn:
     parts = []
     for unit, a in sorted(by_unit.items()):
         result, target = (a.week_result, a.week_target) if week else (a.result_to_date, a.target_to_date)
-        parts.append(
-            t(
-                "digest.of",
-                locale,
-                result=format_amount(result, unit, locale, compact=compact),
-                target=format_amount(target, unit, locale, compact=compact),
-            )
+        figure = t(
+            "digest.of",
+            locale,
+            result=format_amount(result, unit, locale, compact=compact),
+            target=format_amount(target, unit, locale, compact=compact),
         )
+        parts.append(marked(figure, (sources or {}).get(unit), locale))
     return join(" · ", parts) or Mrkdwn("—")
 
 
@@ -61,7 +81,7 @@ def rep_line(line: RepLine, locale: Locale) -> Mrkdwn:
         locale,
         emoji=BADGES[badge_of(line)],
         rep=line.rep.user_id,
-        week=_amounts(line.by_unit, locale, week=True),
+        week=_amounts(line.by_unit, locale, week=True, sources=line.sources),
         pace=format_ratio(line.pace, locale),
         confidence=confidence,
     )
@@ -131,6 +151,8 @@ def summary_lines(digest: Digest, locale: Locale) -> list[Mrkdwn]:
         t("digest.counts", locale, **counts, missing=len(digest.missing)),
         legend(locale),
     ]
+    sourced = sources_legend(digest, locale)
+    out += [sourced] if sourced is not None else []
     out += _vendor_lines(digest, locale)
     if digest.missing:
         names = join(", ", [blocks.mention(line.rep.user_id) for line in digest.missing])
@@ -193,7 +215,8 @@ def digest_messages(
         for start in range(0, len(sections_), BLOCKS_PER_REPLY):
             part = sections_[start : start + BLOCKS_PER_REPLY]
             text = join("\n", [Mrkdwn(block["text"]["text"]) for block in part])  # already escaped
-            messages.append(blocks.message(text, [*part, blocks.context(legend(locale))]))
+            notes = join("\n", [legend(locale), *filter(None, [sources_legend(digest, locale)])])
+            messages.append(blocks.message(text, [*part, blocks.context(notes)]))
     return messages
 
 

@@ -20,6 +20,8 @@ through the hooks and domain events they expose:
   accounts are the market expansion figure (`bot.reviews.scorecards.CRM`); the source is shown beside. The
   CRM's figure in the check-in modal (`bot.checkins.extras`) and the rep's pipeline under their own
   `/pacer status` (`bot.digests.extras`), so neither core feature imports the CRM.
+  The digest, `/pacer status` and the Home team table mark each week's figure the rep confirmed from the
+  CRM (`bot.digests.sources.LOOKUPS` ← `bot.crm.differences.kept_figures`).
 
 `handlers.register` connects the hooks and subscribes to the events (one line in bot/features.py);
 `connect()` connects the hooks alone (for the CLI's jobs and for tests)."""

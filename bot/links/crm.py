@@ -7,7 +7,9 @@
   pre-filled with it, a different result needs a reason, and both are kept beside the check-in
   (`bot.crm.checkin`, `bot.crm.checkin_views`).
 - `/pacer status` (`bot.digests.extras`): under a rep's own goals, their open pipeline and its coverage of
-  the target (`bot.crm.pipeline`)."""
+  the target (`bot.crm.pipeline`).
+- The digest, `/pacer status` and the Home team table (`bot.digests.sources`): each week's figure the
+  rep confirmed from the CRM is marked (`bot.crm.differences.kept_figures`)."""
 
 from __future__ import annotations
 
@@ -19,8 +21,9 @@ from sqlalchemy.orm import Session
 from bot.checkins import extras as checkin_extras
 from bot.checkins.extras import RepWeek
 from bot.checkins.service import Answer
-from bot.crm import checkin, checkin_views, figures, pipeline
+from bot.crm import checkin, checkin_views, differences, figures, pipeline
 from bot.digests import extras as digest_extras
+from bot.digests import sources
 from bot.errors import FieldErrors
 from bot.goals.models import Goal
 from bot.i18n import Locale
@@ -63,9 +66,10 @@ CHECKIN = checkin_extras.GoalExtra(checkin_shown, checkin_refused, checkin_kept)
 
 def connect() -> None:
     """The CRM's queries for the scorecards (and, through them, incentives), its part of the check-in and
-    of a rep's `/pacer status`; once each."""
+    of a rep's `/pacer status`, and the digest's source marks; once each."""
     scorecards.CRM[:] = [CRM_FIGURES]
     if CHECKIN not in checkin_extras.EXTRAS:
         checkin_extras.EXTRAS.append(CHECKIN)
     if pipeline.status_blocks not in digest_extras.OWN_STATUS:
         digest_extras.OWN_STATUS.append(pipeline.status_blocks)
+    sources.LOOKUPS[:] = [differences.kept_figures]

@@ -10,6 +10,7 @@ from decimal import Decimal as D
 from bot.checkins.models import Confidence
 from bot.digests import views
 from bot.digests.service import Amounts, Digest, RepLine
+from bot.digests.sources import FigureSource
 from bot.roster.models import Member
 
 WEEK = date(2026, 11, 23)  # ISO week 48
@@ -98,3 +99,22 @@ def test_titles_have_one_pair_of_brackets() -> None:
         for locale in ("en", "zh"):
             title = views.digest_messages(digest(), locale, title_key=key)[0]["blocks"][0]["text"]["text"]
             assert sum(title.count(c) for c in "(（") == 1, title
+
+
+def test_a_big_teams_thread_replies_say_what_the_source_mark_means() -> None:
+    figures = Amounts(
+        week_target=D(7000), week_result=D(7000), target_to_date=D(7000), result_to_date=D(7000)
+    )
+    lines = [line(f"U{n:03d}", figures, Confidence.ON_TRACK) for n in range(views.LINES_IN_MAIN + 5)]
+    lines[0].sources = {"USD": FigureSource.CRM}
+    lines[1].sources = {"USD": FigureSource.REPORTED}  # corrected: shown as reported, never as differing
+    big = Digest("T1", WEEK, lines, {"USD": figures}, {"": {"USD": figures}})
+    first, *replies = views.digest_messages(big, "en")
+    assert replies and "(✓ CRM): the rep confirmed the CRM's figure" in first["text"]
+    reply = "\n".join(m["text"] for m in replies)
+    assert "<@U000> · this week $7,000 of $7,000 (✓ CRM) ·" in reply
+    assert "<@U001> · this week $7,000 of $7,000 · pace" in reply
+    assert all(m["blocks"][-1]["elements"][0]["text"].split("\n")[1].startswith("(✓ CRM):") for m in replies)
+    assert all(len(m["blocks"]) <= 50 for m in [first, *replies])
+    unmarked = Digest("T1", WEEK, lines[2:], {"USD": figures}, {"": {"USD": figures}})
+    assert "✓ CRM" not in "".join(str(m) for m in views.digest_messages(unmarked, "zh"))
