@@ -6,7 +6,8 @@
   for the importer to say "too long").
 - `first_row`: the header row of either, for telling one kind of file from another (`bot.slack.uploads`).
 - `safe_cell`: a cell Pacer writes that a spreadsheet will show as text, never run as a formula (every
-  CSV and XLSX export uses it: calibration, the incentives ledger, `bot.exports`).
+  CSV and XLSX export uses it: calibration, the incentives ledger, `bot.exports`); `xlsx_cell`, the same
+  for a workbook, without the control characters XLSX cannot hold (openpyxl refuses them).
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from decimal import Decimal
 from itertools import islice
 from typing import Any
 
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # type: ignore[import-untyped]
+
 COLUMNS_MAX = 20
 UNPACKED_MAX = 30_000_000  # bytes of XML a 2 MB workbook may unpack to
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet would run these as a formula
@@ -29,6 +32,12 @@ def safe_cell(value: object) -> str:
     """A cell a spreadsheet shows as text: one starting like a formula gets a leading '."""
     text = "" if value is None else str(value)
     return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def xlsx_cell(value: object) -> str:
+    """`safe_cell` for a workbook: control characters XLSX cannot hold (\\x00-\\x08, \\x0b, \\x0c,
+    \\x0e-\\x1f: a soft line break pasted from Word, say) dropped, so one of them never fails the file."""
+    return safe_cell(ILLEGAL_CHARACTERS_RE.sub("", "" if value is None else str(value)))
 
 
 @dataclass(frozen=True)

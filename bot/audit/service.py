@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from bot.audit.models import AuditEvent
 from bot.db import database_now
 from bot.errors import Invalid
+from bot.goals.numbers import read_whole
 
 SECRET_WORDS = ("token", "secret", "password", "key")
 DAYS_DEFAULT, DAYS_MAX = 30, 366
@@ -53,9 +54,10 @@ def read_days(words: Sequence[str]) -> int:
     """`/pacer audit [days]`: 1–366 days, 30 unless told."""
     if not words:
         return DAYS_DEFAULT
-    if len(words) > 1 or not words[0].isdigit() or not 1 <= int(words[0]) <= DAYS_MAX:
+    days = read_whole(words[0], range(1, DAYS_MAX + 1)) if len(words) == 1 else None
+    if days is None:
         raise Invalid("audit.errors.days", max=DAYS_MAX)
-    return int(words[0])
+    return days
 
 
 def latest(session: Session, team_id: str, *, days: int, limit: int = LIST_MAX) -> list[AuditEvent]:

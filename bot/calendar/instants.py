@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from bot.calendar.weeks import DAY, WEEK, iso_week_start, month_of, previous_month
@@ -118,6 +118,15 @@ def field_summary_month(workspace: Schedule, now: datetime) -> date | None:
     if local >= datetime.combine(month, FIELD_SUMMARY_TIME, tzinfo=in_zone):
         return previous_month(month)
     return None
+
+
+LAST_ZONE = timezone(-timedelta(hours=12))  # UTC−12: the last place on earth where a day ends
+
+
+def feedback_months_closed_before(now: datetime) -> date:
+    """The first month whose feedback may still be given or edited somewhere (each person writes for
+    their own month, and UTC−12 is the last to leave one): the months before it are closed everywhere."""
+    return month_of(now.astimezone(LAST_ZONE).date())
 
 
 def feedback_window_open(member: Person, workspace: Schedule, now: datetime) -> bool:

@@ -87,7 +87,7 @@ def period_bounds(kind: str, anchor: date) -> tuple[date, date]:
 
 def quarter_bounds(key: str) -> tuple[date, date]:
     """The first and last day of a review quarter named like "2026Q4"; ValueError for any other name."""
-    if not (len(key) == 6 and key[:4].isdigit() and key[4] in "Qq" and key[5] in "1234"):
+    if not (len(key) == 6 and key.isascii() and key[:4].isdigit() and key[4] in "Qq" and key[5] in "1234"):
         raise ValueError(f"not a quarter: {key!r}")
     return period_bounds("quarter", date(int(key[:4]), 3 * int(key[5]) - 2, 1))
 

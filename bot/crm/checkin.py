@@ -18,7 +18,7 @@ from bot.checkins.models import CheckIn
 from bot.crm.models import COUNT_UNIT, IMPORT_SOURCE, Actual, CheckinSource
 from bot.errors import FieldErrors
 from bot.goals.models import Goal, Metric
-from bot.goals.numbers import plain_amount
+from bot.goals.numbers import plain_amount, read_whole
 
 REASON_FIELD = "crm_reason"  # block id prefix: `crm_reason:<goal id>`
 REASON_MAX = 500
@@ -94,8 +94,9 @@ def reasons_of(values: Mapping[str, str | None]) -> dict[int, str]:
     found: dict[int, str] = {}
     for block_id, value in values.items():
         prefix, _, goal_id = block_id.partition(":")
-        if prefix == REASON_FIELD and goal_id.isdigit() and value and value.strip():
-            found[int(goal_id)] = value.strip()
+        number = read_whole(goal_id, range(1, 2_147_483_648))
+        if prefix == REASON_FIELD and number is not None and value and value.strip():
+            found[number] = value.strip()
     return found
 
 

@@ -2,7 +2,10 @@
 
 Removed where personal: their check-in text, the feedback text they wrote (field feedback, their replies,
 and as a manager what they wrote to reps), kudos reasons they gave or got, review comments and texts
-they wrote or that were written about them, escalation descriptions about them, their queued messages.
+they wrote or that were written about them, escalation descriptions about them, their study log's words,
+their queued messages. Unlinked where they were named by id, email or name: the CRM owner that was them
+(email and name blanked, counting for no one), a vendor they were the contact of, the CRM connection and
+connect under way they started, the escalation steps they took, the installation they made.
 Anonymised where aggregated: their member row stays with an anonymous label and no Slack id, so their
 figures (check-in results, targets, payouts) stay in team totals without naming them."""
 
@@ -16,14 +19,17 @@ from sqlalchemy.orm import Session
 from bot.audit import service as audit
 from bot.audit.models import AuditEvent
 from bot.checkins.models import CheckIn
+from bot.crm.integrations.models import CrmConnection, CrmConnectState, CrmOwner, OwnerMatch
 from bot.delivery.models import Delivery
 from bot.errors import NotFound
-from bot.escalations.models import Escalation
+from bot.escalations.models import Escalation, EscalationEvent
 from bot.feedback.models import FieldFeedback, ManagerFeedback
+from bot.installs.models import INSTALLATIONS
 from bot.recognition.models import Kudos
 from bot.reviews.models import ManagerReview, PeerRating, ReviewChange, ReviewInput, SelfReview
-from bot.roster.models import Member
+from bot.roster.models import Member, Vendor
 from bot.roster.service import find_member
+from bot.training.models import StudyLog
 
 ANONYMOUS = "erased member {id}"
 FIELD_TEXTS = ("market", "competitor", "competitor_moves", "customers", "problems", "suggestions")
@@ -48,6 +54,7 @@ def erase(session: Session, team_id: str, user_id: str, *, actor: int | None) ->
     label = ANONYMOUS.format(id=member.id)
     where = (AuditEvent.team_id == team_id, AuditEvent.subject == user_id)
     done["audit_events"] = _run(session, update(AuditEvent).where(*where).values(subject=label))
+    done |= _links(session, team_id, member.id, user_id)
     _anonymise(member, label)
     audit.record(session, team_id, actor, "erase", label, rows=sum(done.values()))
     return done
@@ -94,6 +101,35 @@ def _reviews(session: Session, team_id: str, member_id: int) -> dict[str, int]:
         "review_inputs": update(ReviewInput)
         .where(ReviewInput.team_id == team_id, ReviewInput.rep_id == member_id)
         .values(note=""),
+    }
+    return {name: _run(session, step) for name, step in steps.items()}
+
+
+def _links(session: Session, team_id: str, member_id: int, user_id: str) -> dict[str, int]:
+    """Where the person is named by their Slack id, email or name outside their own rows."""
+    installed = (INSTALLATIONS.c.team_id == team_id, INSTALLATIONS.c.user_id == user_id)
+    steps = {
+        "crm_owners": update(CrmOwner)
+        .where(CrmOwner.team_id == team_id, CrmOwner.member_id == member_id)
+        .values(member_id=None, email="", name="", matched=OwnerMatch.NONE),
+        "training_study_logs": update(StudyLog)
+        .where(StudyLog.team_id == team_id, StudyLog.rep_id == member_id)
+        .values(what="", takeaway=""),
+        "vendor_contacts": update(Vendor)
+        .where(Vendor.team_id == team_id, Vendor.contact_user_id == user_id)
+        .values(contact_user_id=None),
+        "crm_connections": update(CrmConnection)
+        .where(CrmConnection.team_id == team_id, CrmConnection.connected_by == user_id)
+        .values(connected_by=""),
+        "crm_connect_states": delete(CrmConnectState).where(
+            CrmConnectState.team_id == team_id, CrmConnectState.user_id == user_id
+        ),
+        "escalation_events": update(EscalationEvent)
+        .where(EscalationEvent.team_id == team_id, EscalationEvent.actor_user_id == user_id)
+        .values(actor_user_id=None),
+        "slack_installations": update(INSTALLATIONS)
+        .where(*installed)
+        .values(user_id=f"X{member_id}", user_token=None, user_refresh_token=None, user_scopes=None),
     }
     return {name: _run(session, step) for name, step in steps.items()}
 

@@ -17,6 +17,7 @@ from bot.audit import service as audit
 from bot.checkins.models import CheckIn
 from bot.errors import Invalid
 from bot.exports.models import RetentionSetting
+from bot.goals.numbers import read_whole
 from bot.workspaces.service import ensure_workspace
 
 DAYS_MAX = 3650
@@ -27,9 +28,10 @@ def read_days(words: Sequence[str]) -> int | None:
     """`off` → None (keep for good), else 1–3650 days; anything else is refused."""
     if len(words) == 1 and words[0].lower() == OFF:
         return None
-    if len(words) != 1 or not words[0].isdigit() or not 1 <= int(words[0]) <= DAYS_MAX:
+    days = read_whole(words[0], range(1, DAYS_MAX + 1)) if len(words) == 1 else None
+    if days is None:
         raise Invalid("exports.errors.retention", max=DAYS_MAX)
-    return int(words[0])
+    return days
 
 
 def load_days(session: Session, team_id: str) -> int | None:

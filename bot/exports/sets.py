@@ -6,15 +6,19 @@ leaves it out entirely. Review scorecards export levels and the overall only: no
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session, aliased
 
+from bot import calendar
 from bot.checkins.models import CheckIn
+from bot.db import database_now
 from bot.escalations.models import Escalation
 from bot.exports.base import ExportScope, ExportSet, Row, streamed
+from bot.feedback.anonymity import shown_anonymous
 from bot.feedback.models import FieldFeedback, ManagerFeedback
 from bot.goals.models import Goal, WeeklyTarget
 from bot.roster.models import Member, Vendor
@@ -102,21 +106,41 @@ FIELD_TEXT = (
 
 
 def _field_feedback(session: Session, scope: ExportScope, since: date, until: date) -> Iterator[Row]:
-    """Rep → company feedback. An anonymous item: "anonymous", no rep, no manager; out of a vendor
-    contact's scope entirely. A manager's scope: their team's items (anonymous ones by the team stored)."""
-    author = Rep.user_id
+    """Rep → company feedback, month by month: named items with their rep, then the anonymous items the
+    app itself would show (see `_anonymous_field_feedback`), as "anonymous" with no rep."""
     query = (
-        select(FieldFeedback.month, FieldFeedback.anonymous, Rep.display_name, author, *FIELD_TEXT)
-        .outerjoin(Rep, and_(Rep.id == FieldFeedback.author_id, FieldFeedback.anonymous.is_(False)))
+        select(FieldFeedback.month, Rep.display_name, Rep.user_id, *FIELD_TEXT)
+        .outerjoin(Rep, Rep.id == FieldFeedback.author_id)
         .where(FieldFeedback.team_id == scope.team_id, FieldFeedback.month.between(_month(since), until))
+        .where(FieldFeedback.anonymous.is_(False))
         .order_by(FieldFeedback.month, FieldFeedback.id)
     )
     if scope.manager_id is not None:
         query = query.where(FieldFeedback.manager_id == scope.manager_id)
     if scope.vendor_id is not None or not scope.private:
-        query = query.where(FieldFeedback.anonymous.is_(False), scope.covers(FieldFeedback.author_id))
-    for month, anonymous, name, user_id, *text in streamed(session, query):
-        yield (month, "anonymous" if anonymous else name, None if anonymous else user_id, *text)
+        query = query.where(scope.covers(FieldFeedback.author_id))
+    anonymous = _anonymous_field_feedback(session, scope, since, until)
+    yield from heapq.merge(streamed(session, query), anonymous, key=lambda row: row[0])
+
+
+def _anonymous_field_feedback(session: Session, scope: ExportScope, since: date, until: date) -> list[Row]:
+    """The anonymous items released by the app's own rule (`anonymity.shown_anonymous`): a manager's team
+    (a manager, or an admin's "team" scope) or the workspace (an admin's "all") with at least three that
+    month, and only closed months (an export taken before and after a new item must not single it out).
+    Never in a vendor's scope. Sorted by their text, so the order says nothing of who wrote first."""
+    if scope.vendor_id is not None or not scope.private:
+        return []
+    closed = calendar.feedback_months_closed_before(database_now(session))
+    query = (
+        select(FieldFeedback.month, FieldFeedback.manager_id, *FIELD_TEXT)
+        .where(FieldFeedback.team_id == scope.team_id, FieldFeedback.anonymous.is_(True))
+        .where(FieldFeedback.month.between(_month(since), until), FieldFeedback.month < closed)
+    )
+    items = session.execute(query).all()
+    shown = shown_anonymous(items, group_of=lambda item: item.manager_id, month_of=lambda item: item.month)
+    released = shown.workspace if scope.manager_id is None else shown.by_group.get(scope.manager_id, [])
+    rows = [(month, "anonymous", None, *text) for month, _, *text in released]
+    return sorted(rows, key=lambda row: (row[0], *(text or "" for text in row[3:])))
 
 
 def _escalations(session: Session, scope: ExportScope, since: date, until: date) -> Iterator[Row]:

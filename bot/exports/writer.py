@@ -20,7 +20,7 @@ from typing import Any, BinaryIO
 
 from openpyxl import Workbook  # type: ignore[import-untyped]
 
-from bot.spreadsheets import safe_cell
+from bot.spreadsheets import safe_cell, xlsx_cell
 
 BOM = "\ufeff".encode()
 SHEET_ROWS_MAX = 1_048_576  # Excel's limit, header included
@@ -58,14 +58,14 @@ def csv_value(value: Any) -> str:
 
 def xlsx_value(value: Any) -> Any:
     """A cell for a workbook: numbers and dates stay typed (a zone dropped: Excel knows none), text is
-    neutralised."""
+    neutralised and rid of the control characters a workbook cannot hold."""
     if isinstance(value, bool | int | float | Decimal) or value is None:
         return value
     if isinstance(value, datetime):
         return value.replace(tzinfo=None)
     if isinstance(value, date):
         return value
-    return safe_cell(value.value if isinstance(value, Enum) else value)
+    return xlsx_cell(value.value if isinstance(value, Enum) else value)
 
 
 @dataclass

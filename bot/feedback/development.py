@@ -9,6 +9,8 @@ from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
+from bot.goals.numbers import read_whole
+
 COURSE_FIELD = "course"  # the modal's block id, and the form's field
 NO_COURSE = "none"
 MAX_CHOICES = 99  # a static select takes 100 options, "none" included
@@ -26,6 +28,5 @@ def read_course(value: str | None) -> int | str | None:
     text = (value or "").strip()
     if text in {"", NO_COURSE}:
         return None
-    if text.isdigit() and 1 <= int(text) <= 2_147_483_647:
-        return int(text)
-    return "feedback.development.course_unknown"
+    course_id = read_whole(text, range(1, 2_147_483_648))
+    return "feedback.development.course_unknown" if course_id is None else course_id

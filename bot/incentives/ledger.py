@@ -23,7 +23,7 @@ from bot.incentives.models import IN_LEDGER, IncentivePlan, Payout, PayoutStatus
 from bot.incentives.plans import check_admin, record
 from bot.roster.models import Member, Role, Vendor
 from bot.roster.policy import Caller
-from bot.spreadsheets import safe_cell
+from bot.spreadsheets import safe_cell, xlsx_cell
 
 NEXT = {PayoutStatus.APPROVED: PayoutStatus.INVOICED, PayoutStatus.INVOICED: PayoutStatus.PAID}
 HEADER = (
@@ -193,7 +193,7 @@ def export_xlsx(rows: list[tuple[str, ...]]) -> bytes:
     sheet.title = "ledger"
     sheet.append(HEADER)
     for row in rows:
-        cells: list[object] = [safe_cell(cell) for cell in row]
+        cells: list[object] = [xlsx_cell(cell) for cell in row]
         cells[5:8] = [Decimal(value) for value in row[5:8]]  # amounts as numbers
         sheet.append(cells)
     out = io.BytesIO()

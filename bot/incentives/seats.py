@@ -9,6 +9,8 @@ from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
+from bot.goals.numbers import read_whole
+
 SEAT_FIELD = "seat"  # the plan's and the contest's modal block id, and the answers' field
 NO_SEAT = "none"
 MAX_CHOICES = 99
@@ -34,6 +36,5 @@ def read_seat(value: str | None) -> int | str | None:
     text = (value or "").strip()
     if text in {"", NO_SEAT}:
         return None
-    if text.isdigit() and 1 <= int(text) <= 2_147_483_647:
-        return int(text)
-    return "incentives.seat.unknown"
+    course_id = read_whole(text, range(1, 2_147_483_648))
+    return "incentives.seat.unknown" if course_id is None else course_id

@@ -123,7 +123,10 @@ def suggestions(session: Session, workspace: Workspace, scope: BadgeScope, month
     digest = digests.build(session, scope.digest_scope(workspace.team_id), last_week)
     rep_ids = [line.rep.id for line in digest.lines]
     runs = streaks(session, workspace.team_id, rep_ids, last_week)
-    received = kudos_received(session, workspace.team_id, rep_ids, *month_span(workspace, month))
+    # Public kudos only, as on the leaderboard: a manager must not learn who was thanked privately.
+    received = kudos_received(
+        session, workspace.team_id, rep_ids, *month_span(workspace, month), public_only=True
+    )
     most = max((r.points for r in received.values()), default=0)
     found = [
         Suggestion(

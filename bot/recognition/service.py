@@ -52,15 +52,22 @@ class Received:
 
 
 def kudos_received(
-    session: Session, team_id: str, rep_ids: Sequence[int] | Select[Any], since: datetime, until: datetime
+    session: Session,
+    team_id: str,
+    rep_ids: Sequence[int] | Select[Any],
+    since: datetime,
+    until: datetime,
+    *,
+    public_only: bool = False,
 ) -> dict[int, Received]:
     """Accepted kudos each rep received from `since` (inclusive) to `until` (exclusive), for the review
     scorecard's teamwork evidence: one statement; reps with none are left out. `rep_ids` may be a
-    `SELECT` of ids (a scorecard's scope)."""
+    `SELECT` of ids (a scorecard's scope). `public_only`: private kudos left out, for what others than
+    the receiver see (rep-of-the-month suggestions), as on the leaderboard."""
     if not isinstance(rep_ids, Select) and not rep_ids:
         return {}
     wanted = rep_ids if isinstance(rep_ids, Select) else list(rep_ids)
-    rows = session.execute(
+    query = (
         select(
             Kudos.receiver_id, func.count(), func.sum(Kudos.points), func.count(func.distinct(Kudos.giver_id))
         )
@@ -73,4 +80,5 @@ def kudos_received(
         )
         .group_by(Kudos.receiver_id)
     )
+    rows = session.execute(query.where(Kudos.public.is_(True)) if public_only else query)
     return {rep: Received(int(count), int(total), int(givers)) for rep, count, total, givers in rows}

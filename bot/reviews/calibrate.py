@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from bot.db.scoped import get_in_workspace
 from bot.errors import Invalid, NotFound, Stale
+from bot.goals.numbers import read_whole
 from bot.i18n import Locale, t
 from bot.reviews import calibration, publishing, reviewing, service
 from bot.reviews import publish_messages as messages
@@ -199,8 +200,8 @@ def export(request: Interaction[NoMetadata]) -> None:
         claim(session)
         cycle = service.get_cycle(session, request.caller.team_id, quarter)
         vendor = (
-            get_in_workspace(session, Vendor, int(vendor_id), team_id=cycle.team_id, missing=Stale())
-            if vendor_id.isdigit()
+            get_in_workspace(session, Vendor, picked, team_id=cycle.team_id, missing=Stale())
+            if (picked := read_whole(vendor_id, range(1, 2_147_483_648))) is not None
             else None
         )
         publishing.send_export(session, request.caller, cycle, vendor, now=request.deps.clock())

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from bot import calendar
 from bot.goals.models import Metric
+from bot.goals.numbers import read_whole
 from bot.reviews.inputs import existing
 from bot.reviews.models import InputKind, InputSource, ReviewInput, ReviewSettings, WeeklyAccounts
 from bot.reviews.scorecards import quarter_span
@@ -34,9 +35,8 @@ def read_count(typed: str | None) -> int | str | None:
     text = (typed or "").strip()
     if not text:
         return None
-    if not text.isdigit() or int(text) > COUNT_MAX:
-        return "reviews.settings.accounts_invalid"
-    return int(text)
+    count = read_whole(text, range(COUNT_MAX + 1))
+    return "reviews.settings.accounts_invalid" if count is None else count
 
 
 def given(session: Session, rep_id: int, week_start: date) -> int | None:

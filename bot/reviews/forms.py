@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from bot.errors import FieldErrors
+from bot.goals.numbers import read_whole
 from bot.reviews.development import read_action
 from bot.reviews.models import DIMENSIONS
 from bot.reviews.reviewing import Levels, ManagerAnswers, read_levels, reason_field
@@ -46,11 +47,13 @@ def check_manager(values: Values) -> ManagerAnswers | FieldErrors:
 
 def check_peer(values: Values) -> tuple[int, str] | FieldErrors:
     errors = FieldErrors()
-    typed = (values.get(RATING) or "").strip()
-    if not (typed.isdigit() and 1 <= int(typed) <= 5):
+    rating = read_whole(values.get(RATING), range(1, 6))
+    if rating is None:
         errors[RATING] = "reviews.errors.rating_range"
     comment = _texts(values, (COMMENT,), errors)[COMMENT]
-    return errors or (int(typed), comment)
+    if errors or rating is None:
+        return errors
+    return rating, comment
 
 
 SELF = Form(dict, check_self)

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.errors import Conflict, FieldErrors, NotAllowed, Term
+from bot.goals.numbers import read_whole
 from bot.reviews.development import (
     NAMERS,
     NONE,
@@ -53,8 +54,8 @@ def read_levels(values: Mapping[str, str | None], *, required: bool) -> Levels |
             levels[dimension] = None
             if required:
                 errors[level_field(dimension)] = "reviews.errors.level_range"
-        elif typed.isdigit() and 1 <= int(typed) <= 5:
-            levels[dimension] = int(typed)
+        elif (level := read_whole(typed, range(1, 6))) is not None:
+            levels[dimension] = level
         else:
             errors[level_field(dimension)] = "reviews.errors.level_range"
     return errors or levels

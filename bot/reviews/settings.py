@@ -10,6 +10,7 @@ from itertools import pairwise
 from sqlalchemy.orm import Session
 
 from bot.errors import FieldErrors, Invalid
+from bot.goals.numbers import read_whole
 from bot.reviews.models import DIMENSIONS, Dimension, ReviewSettings
 
 DEFAULT_BANDS = (70, 90, 100, 120)  # the attainment % where levels 2, 3, 4 and 5 start
@@ -57,9 +58,10 @@ def load_config(session: Session, team_id: str) -> ReviewConfig:
 def _numbers(text: str | None) -> tuple[int, ...] | None:
     """Four whole numbers written with commas, spaces or "%" between them; None for anything else."""
     parts = (text or "").replace("%", " ").replace(",", " ").replace("，", " ").split()
-    if len(parts) != 4 or not all(part.isdigit() and len(part) <= 4 for part in parts):
+    numbers = [read_whole(part, range(10_000)) for part in parts]
+    if len(numbers) != 4 or None in numbers:
         return None
-    return tuple(int(part) for part in parts)
+    return tuple(n for n in numbers if n is not None)
 
 
 def check_config(values: Mapping[str, str | None]) -> ReviewConfig | FieldErrors:
@@ -73,12 +75,12 @@ def check_config(values: Mapping[str, str | None]) -> ReviewConfig | FieldErrors
         errors[WEIGHTS_FIELD] = "reviews.setup.weights_invalid"
     elif sum(weights) != 100:
         errors[WEIGHTS_FIELD] = Invalid("reviews.setup.weights_sum", total=sum(weights))
-    days = (values.get(DAYS_FIELD) or "").strip()
-    if not (days.isdigit() and 1 <= int(days) <= DAYS_BEFORE_MAX):
+    days = read_whole(values.get(DAYS_FIELD), range(1, DAYS_BEFORE_MAX + 1))
+    if days is None:
         errors[DAYS_FIELD] = "reviews.setup.days_invalid"
-    if errors or bands is None or weights is None:
+    if errors or bands is None or weights is None or days is None:
         return errors
-    return ReviewConfig(bands, weights, int(days))
+    return ReviewConfig(bands, weights, days)
 
 
 def save_config(session: Session, team_id: str, config: ReviewConfig) -> None:

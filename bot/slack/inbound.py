@@ -49,7 +49,7 @@ def read_body(stream: IO[bytes], content_length: str | None, *, max_body: int) -
     """The body, reading at most `max_body` + 1 bytes: a declared length over the cap is refused before
     reading anything, and a body without a length (chunked) is cut off one byte past the cap."""
     if content_length:
-        if not content_length.isdigit() or len(content_length) > 18:
+        if not (content_length.isascii() and content_length.isdigit()) or len(content_length) > 18:
             raise Refused(HTTPStatus.BAD_REQUEST, "malformed Content-Length")
         if int(content_length) > max_body:
             raise Refused(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, f"Content-Length over {max_body} bytes")

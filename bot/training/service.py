@@ -202,7 +202,7 @@ def settings_of(session: Session, team_id: str) -> Settings:
     row = session.get(TrainingSettings, team_id)
     if row is None:
         return DEFAULTS
-    days = frozenset(int(d) for d in row.days.split(",") if d.strip().isdigit() and int(d) < 7)
+    days = frozenset(d for d in (read_whole(d, range(7)) for d in row.days.split(",")) if d is not None)
     return Settings(days or DEFAULTS.weekdays, row.lesson_time, row.escalate_after_days)
 
 

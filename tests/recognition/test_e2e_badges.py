@@ -140,3 +140,18 @@ def test_a_manager_chooses_for_their_reps_of_a_vendor(
         lambda: [p for _, p in emulator.responses if "Only the team's manager or an admin" in p["text"]],
         what="the refusal",
     )
+
+
+def test_private_kudos_do_not_count_in_the_suggestions(slack: SlackPeer, app_server: AppServer) -> None:
+    """As on the leaderboard: the manager reading the suggestions must not learn who was thanked privately."""
+    team(slack, app_server)
+    goals(app_server, {REP_EN: [10] * 5, REP_LA: [10] * 5})
+    app_server.clock.set(at(20, month=11))
+    kudos(slack, f"<@{REP_EN}|rita> 30 thanks for the quiet help private", user_id=BEN)
+    kudos(slack, f"<@{REP_LA}|sam> 10 great demo", user_id=BEN)
+    app_server.clock.set(at(10))
+    answer = slack.command("kudos badge", user_id=MARIA).json()
+    lines = [b["text"]["text"] for b in answer["blocks"] if b["type"] == "section"][1:]
+    rita = next(line for line in lines if f"<@{REP_EN}>" in line)
+    assert rita.endswith(", 0 points of kudos"), rita
+    assert lines[0].startswith(f"1. <@{REP_LA}>") and lines[0].endswith(", 10 points of kudos")

@@ -74,8 +74,8 @@ def retry_after_seconds(header: str | None, default: float, *, now: float | None
     if not header:
         return default
     value = header.strip()
-    if value.isdigit():
-        return float(value)
+    if value.isascii() and value.isdigit():
+        return float(value) if len(value) <= 9 else default  # 5,000 digits: not a real wait
     try:
         when = parsedate_to_datetime(value)
     except (TypeError, ValueError):

@@ -65,7 +65,7 @@ def _owner_id(record: dict[str, Any]) -> str:
 def _record_id(record: dict[str, Any]) -> str:
     """A record id, to page on: Zoho's are digits; anything else is refused rather than put in a query."""
     value = str(record.get("id", ""))
-    if not value.isdigit():
+    if not (value.isascii() and value.isdigit()):
         raise ConnectorError("Zoho sent a record id that is not a number")
     return value
 
