@@ -38,6 +38,7 @@ from bot.exports import jobs as export_jobs
 from bot.exports import models as export_models
 from bot.exports import sets as export_sets
 from bot.exports import sets_more as more_export_sets
+from bot.exports import uninstalled
 from bot.exports.base import ExportSet
 from bot.feedback import handlers as feedback
 from bot.feedback import jobs as feedback_jobs
@@ -204,7 +205,13 @@ FEATURES: tuple[Feature, ...] = (
         uploads=training.UPLOADS,
     ),
     Feature("audit", audit.register, models=audit.models, catalogs=audit.CATALOGS),  # issue 16
-    Feature("exports", _exports, export_jobs.JOBS, models=export_models, catalogs=_catalogs("bot.exports")),
+    Feature(
+        "exports",
+        _exports,
+        (*export_jobs.JOBS, *uninstalled.JOBS),
+        models=export_models,
+        catalogs=_catalogs("bot.exports"),
+    ),
     Feature("links", links.register, catalogs=links.CATALOGS),  # the habits connected (issues 12–15)
 )
 

@@ -23,12 +23,12 @@ DAYS_MAX = 3650
 OFF = "off"
 
 
-def read_days(words: Sequence[str]) -> int | None:
-    """`off` → None (keep for good), else 1–3650 days; anything else is refused."""
+def read_days(words: Sequence[str], error: str = "exports.errors.retention") -> int | None:
+    """`off` → None (keep for good), else 1–3650 days; anything else is refused (`error`)."""
     if len(words) == 1 and words[0].lower() == OFF:
         return None
     if len(words) != 1 or not words[0].isdigit() or not 1 <= int(words[0]) <= DAYS_MAX:
-        raise Invalid("exports.errors.retention", max=DAYS_MAX)
+        raise Invalid(error, max=DAYS_MAX)
     return int(words[0])
 
 
