@@ -37,6 +37,7 @@ from bot.exports import handlers as export_handlers
 from bot.exports import jobs as export_jobs
 from bot.exports import models as export_models
 from bot.exports import sets as export_sets
+from bot.exports import sets_later as later_export_sets
 from bot.exports import sets_more as more_export_sets
 from bot.exports import uninstalled
 from bot.exports.base import ExportSet
@@ -180,7 +181,7 @@ FEATURES: tuple[Feature, ...] = (
         models=incentives.models,
         home=incentive_sections.HOME_SECTIONS,
         catalogs=incentives.CATALOGS,
-        exports=(more_export_sets.PAYOUTS,),
+        exports=(more_export_sets.PAYOUTS, later_export_sets.INCENTIVE_LEDGER),
     ),
     Feature("installs", models=install_models),  # the OAuth install's tables (slack_sdk's stores)
     Feature(
@@ -192,6 +193,7 @@ FEATURES: tuple[Feature, ...] = (
         digest=crm.DIGEST_SECTIONS,
         catalogs=crm.CATALOGS,
         uploads=crm.UPLOADS,
+        exports=(later_export_sets.CRM_ACTUALS,),
     ),
     Feature("crm_connections", models=crm_connection_models),  # the CRM connectors' table (issue 13)
     Feature(
@@ -203,6 +205,7 @@ FEATURES: tuple[Feature, ...] = (
         digest=training.DIGEST_SECTIONS,
         catalogs=training.CATALOGS,
         uploads=training.UPLOADS,
+        exports=(later_export_sets.TRAINING, later_export_sets.STUDY_LOGS),
     ),
     Feature("audit", audit.register, models=audit.models, catalogs=audit.CATALOGS),  # issue 16
     Feature(

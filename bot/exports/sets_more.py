@@ -57,8 +57,9 @@ def _scorecards(session: Session, scope: ExportScope, since: date, until: date) 
 
 
 def _kudos(session: Session, scope: ExportScope, since: date, until: date) -> Iterator[Row]:
-    """Kudos given or received in scope. For a vendor's contact (`private` false): only public kudos their
-    reps received, and a giver from outside the vendor is not named."""
+    """Kudos given or received in scope. A private kudos (the receiver's DM only) is in an admin's export
+    only. For a vendor's contact (`private` false): only public kudos their reps received, and a giver from
+    outside the vendor is not named."""
     giver = aliased(Member, name="giver")
     named = (
         giver.user_id if scope.private else case((scope.covers(Kudos.giver_id), giver.user_id), else_=None)
@@ -74,7 +75,9 @@ def _kudos(session: Session, scope: ExportScope, since: date, until: date) -> It
     if scope.private:
         query = query.where(scope.covers(Kudos.receiver_id) | scope.covers(Kudos.giver_id))
     else:
-        query = query.where(scope.covers(Kudos.receiver_id), Kudos.public.is_(True))
+        query = query.where(scope.covers(Kudos.receiver_id))
+    if not scope.admin:
+        query = query.where(Kudos.public.is_(True))
     return streamed(session, query)
 
 
