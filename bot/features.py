@@ -163,7 +163,7 @@ FEATURES: tuple[Feature, ...] = (
         home=review_sections.HOME_SECTIONS,
         catalogs=reviews.CATALOGS,
         uploads=reviews.UPLOADS,
-        exports=(more_export_sets.SCORECARDS,),
+        exports=(more_export_sets.SCORECARDS, later_export_sets.REVIEWS),
     ),
     Feature(
         "recognition",

@@ -1,5 +1,6 @@
 """The data sets of the features that came after the first exports: training (assignments with their
-progress and quiz score, study logs), CRM actuals (each figure with its source) and the incentive ledger.
+progress and quiz score, study logs), CRM actuals (each figure with its source), the incentive ledger, and
+the reviews' text (the manager's review and the rep's self review; never peer ratings or comments).
 
 Figures and what people wrote about their own work, never anything secret: a CRM connection's credentials
 and cursor are not read (only `crm_actuals`), nor any Slack token. A vendor's contact sees their vendor's
@@ -17,7 +18,9 @@ from sqlalchemy.orm import Session, aliased
 from bot.crm.models import Actual
 from bot.exports.base import ExportScope, ExportSet, Row, streamed
 from bot.exports.sets import DAY, Rep, _start
+from bot.exports.sets_more import cycles_in_range
 from bot.incentives.models import IncentivePlan, LedgerEntry, Payout
+from bot.reviews.models import DIMENSIONS, ManagerReview, ReviewCycle, Scorecard, SelfReview
 from bot.roster.models import Member
 from bot.training.models import Assignment, Course, Progress, StudyLog
 
@@ -132,4 +135,56 @@ INCENTIVE_LEDGER = ExportSet(
     "exports.sets.incentive_ledger",
     ("at", "plan", "period", "rep", "slack_id", "what", "detail", "by_slack_id"),
     _incentive_ledger,
+)
+
+
+def _reviews(session: Session, scope: ExportScope, since: date, until: date) -> Iterator[Row]:
+    """A line per rep per quarter: the manager's review (levels, reasons, strengths, improvements, the
+    development action) beside the rep's self review (wins, lessons, support wanted). Never the peer
+    ratings or comments; nothing for a vendor's contact, who sees neither in Pacer (`bot.reviews.policy`)."""
+    if not scope.private:
+        return
+    cycles = cycles_in_range(session, scope, since, until)
+    if not cycles:
+        return
+    mine = and_(SelfReview.cycle_id == Scorecard.cycle_id, SelfReview.rep_id == Scorecard.rep_id)
+    theirs = and_(ManagerReview.cycle_id == Scorecard.cycle_id, ManagerReview.rep_id == Scorecard.rep_id)
+    boss = aliased(Member, name="boss")
+    query = (
+        select(ReviewCycle.quarter, Rep.display_name, Rep.user_id, boss.display_name)
+        .add_columns(*(getattr(ManagerReview, f"{d.value}_level") for d in DIMENSIONS))
+        .add_columns(*(getattr(ManagerReview, f"{d.value}_reason") for d in DIMENSIONS))
+        .add_columns(ManagerReview.strengths, ManagerReview.improvements, ManagerReview.development_action)
+        .add_columns(SelfReview.wins, SelfReview.lessons, SelfReview.support_wanted)
+        .select_from(Scorecard)
+        .join(ReviewCycle, ReviewCycle.id == Scorecard.cycle_id)
+        .join(Rep, Rep.id == Scorecard.rep_id)
+        .outerjoin(ManagerReview, theirs)
+        .outerjoin(boss, boss.id == ManagerReview.manager_id)
+        .outerjoin(SelfReview, mine)
+        .where(Scorecard.team_id == scope.team_id, Scorecard.cycle_id.in_(cycles))
+        .where(scope.covers(Scorecard.rep_id))
+        .order_by(ReviewCycle.quarter, Rep.display_name, Scorecard.id)
+    )
+    yield from streamed(session, query)
+
+
+REVIEWS = ExportSet(
+    "reviews",
+    "exports.sets.reviews",
+    (
+        "quarter",
+        "rep",
+        "slack_id",
+        "manager",
+        *(f"{d.value}_level" for d in DIMENSIONS),
+        *(f"{d.value}_reason" for d in DIMENSIONS),
+        "strengths",
+        "improvements",
+        "development_action",
+        "self_wins",
+        "self_lessons",
+        "self_support_wanted",
+    ),
+    _reviews,
 )

@@ -14,17 +14,20 @@ from bot.exports.base import ExportScope, ExportSet, Row, streamed
 from bot.exports.sets import Rep
 from bot.incentives.models import IncentivePlan, Payout
 from bot.recognition.models import Kudos
-from bot.reviews.models import DIMENSIONS, ReviewCycle, Scorecard, ScorecardLevel
+from bot.reviews.models import DIMENSIONS, ReviewCycle, Scorecard, ScorecardLevel, Stage
 from bot.roster.models import Member
 
 Receiver = aliased(Member, name="receiver")
+PUBLISHED = (Stage.PUBLISHED, Stage.CLOSED)
 
 
-def _quarters(session: Session, scope: ExportScope, since: date, until: date) -> list[int]:
-    """The review cycles whose quarter meets the range (a workspace has a few)."""
-    cycles = session.execute(
-        select(ReviewCycle.id, ReviewCycle.quarter).where(ReviewCycle.team_id == scope.team_id)
-    )
+def cycles_in_range(session: Session, scope: ExportScope, since: date, until: date) -> list[int]:
+    """The review cycles whose quarter meets the range (a workspace has a few); for a vendor's contact only
+    those published (as `bot.reviews.policy` shows them the levels)."""
+    found_cycles = select(ReviewCycle.id, ReviewCycle.quarter).where(ReviewCycle.team_id == scope.team_id)
+    if not scope.private:
+        found_cycles = found_cycles.where(ReviewCycle.stage.in_(PUBLISHED))
+    cycles = session.execute(found_cycles)
     found = []
     for cycle_id, quarter in cycles:
         first, last = calendar.quarter_bounds(quarter)
@@ -35,7 +38,7 @@ def _quarters(session: Session, scope: ExportScope, since: date, until: date) ->
 
 def _scorecards(session: Session, scope: ExportScope, since: date, until: date) -> Iterator[Row]:
     """A line per scorecard: the quarter, the rep, each dimension's level and source, the overall."""
-    cycles = _quarters(session, scope, since, until)
+    cycles = cycles_in_range(session, scope, since, until)
     if not cycles:
         return
     query = (

@@ -1,6 +1,7 @@
 """The data the later export sets read, on top of `support.seed`: a course assigned to Rita (Acme) and Sam
 (Beta) with their progress and quiz scores, a study log and a CRM figure each, a Q4 incentive plan
 computed for the three reps (its ledger: created, computed, each payout approved by the rep's manager),
+Q4's review (manager and self reviews, a peer's comment),
 and the secrets no export may hold: a CRM connection's credentials (sealed, as stored) and a Slack
 installation's tokens."""
 
@@ -18,6 +19,7 @@ from bot.goals.models import Metric
 from bot.incentives import ledger, plans
 from bot.incentives.computing import compute_plan
 from bot.installs.models import INSTALLATIONS
+from bot.reviews.models import ManagerReview, PeerRating, ReviewCycle, Scorecard, SelfReview, Stage
 from bot.roster.models import Member, Role
 from bot.roster.policy import Caller
 from bot.secrets import Secret, Vault
@@ -28,6 +30,7 @@ COMPUTED = datetime(2027, 1, 1, 12, tzinfo=UTC)
 CRM_REFRESH = "1000.18e983526f0ca8575ea9c53b0cd5bb58.1bd83a6f2e22c3a7e1309d96ae439cc1"
 BOT_TOKEN = "xoxb-1111-2222-exportsmustneverholdthis"
 BOT_REFRESH = "xoxe-1-exportsmustneverholdthiseither"
+PEER_COMMENT = "between us, rita talks too much"
 PLAN = plans.PlanAnswers(
     name="Q4 accounts",
     period="2026Q4",
@@ -38,6 +41,48 @@ PLAN = plans.PlanAnswers(
     currency="USD",
     funder="vendor",
 )
+
+
+def review(session: Session, people: dict[str, Member], stage: Stage = Stage.MANAGER_REVIEW) -> ReviewCycle:
+    """Q4's review, not yet published: Rita's and Sam's scorecards, each with their manager's review and
+    their self review, and a peer's comment on Rita (which no export may hold)."""
+    cycle = ReviewCycle(
+        team_id=TEAM,
+        quarter="2026Q4",
+        stage=stage,
+        opens_on=date(2026, 12, 1),
+        self_due=date(2026, 12, 8),
+        peer_due=date(2026, 12, 15),
+        manager_due=date(2026, 12, 22),
+    )
+    session.add(cycle)
+    session.flush()
+    for key, boss in (("rita", "maria"), ("sam", "ben")):
+        rep = people[key]
+        session.add(Scorecard(team_id=TEAM, cycle_id=cycle.id, rep_id=rep.id, overall=Decimal("3.5")))
+        session.add(
+            ManagerReview(
+                team_id=TEAM,
+                cycle_id=cycle.id,
+                rep_id=rep.id,
+                manager_id=people[boss].id,
+                sales_level=4,
+                strengths=f"{key} closes well",
+            )
+        )
+        session.add(SelfReview(team_id=TEAM, cycle_id=cycle.id, rep_id=rep.id, wins=f"{key} won Acme"))
+    session.add(
+        PeerRating(
+            team_id=TEAM,
+            cycle_id=cycle.id,
+            rep_id=people["rita"].id,
+            rater_id=people["li"].id,
+            rating=3,
+            comment=PEER_COMMENT,
+        )
+    )
+    session.flush()
+    return cycle
 
 
 def seed_later(session: Session, people: dict[str, Member]) -> list[str]:
@@ -125,5 +170,6 @@ def seed_later(session: Session, people: dict[str, Member]) -> list[str]:
         ledger.approve(
             session, Caller(member=people[boss], role=Role.MANAGER, locale="en"), plan, now=COMPUTED
         )
+    review(session, people)
     session.flush()
     return [CRM_REFRESH, sealed, sealed[4:40], BOT_TOKEN, BOT_REFRESH]

@@ -29,8 +29,8 @@ from tests.support.waiting import wait_for
 pytestmark = pytest.mark.e2e
 NOW = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
 # goals, weekly targets, check-ins, figures, 2 × feedback, escalations, scorecards, kudos, payouts, the
-# incentive ledger, CRM actuals, training, study logs
-SETS = 14
+# incentive ledger, CRM actuals, training, study logs, reviews
+SETS = 15
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 """The later features' data sets on both databases, by role: training (assignments with progress and quiz
-scores, study logs), CRM actuals with their source, the incentive ledger; private kudos only in an
+scores, study logs), CRM actuals with their source, the incentive ledger, the reviews' text (never peer
+comments; nothing for a vendor's contact, who gets scorecards once published); private kudos only in an
 admin's export. An admin gets everything, a manager their team, a vendor's contact their vendor's reps
 only (never who changed a payout); and no export, in CSV or XLSX, holds a CRM credential or a Slack
 token."""
@@ -12,14 +13,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.exports import service
 from bot.exports.base import ExportScope
 from bot.features import all_exports
+from bot.reviews.models import ReviewCycle, Stage
 from bot.roster.models import Member, Role
 from bot.roster.policy import Caller
-from tests.exports.later import BOT_REFRESH, BOT_TOKEN, CRM_REFRESH, seed_later
+from tests.exports.later import BOT_REFRESH, BOT_TOKEN, CRM_REFRESH, PEER_COMMENT, seed_later
 from tests.exports.support import CONTACT, PRIVATE_THANKS, seed
 from tests.factories import member
 from tests.support.people import REP_EN, REP_LA, REP_ZH
@@ -53,7 +56,15 @@ def slack_ids(session: Session, name: str, scope: ExportScope) -> set[str]:
 
 def test_every_feature_with_data_has_an_export_set() -> None:
     names = {export.name for export in all_exports()}
-    assert {"training", "study_logs", "crm_actuals", "incentive_ledger", "kudos", "scorecards"} <= names
+    assert {
+        "training",
+        "study_logs",
+        "crm_actuals",
+        "incentive_ledger",
+        "reviews",
+        "kudos",
+        "scorecards",
+    } <= names
     assert len(names) == len(all_exports())  # one file name each
 
 
@@ -83,6 +94,28 @@ def test_each_role_gets_its_own_scope_of_the_later_sets(session: Session, people
     assert {row[7] for row in theirs} == {None}
 
 
+def test_reviews_carry_the_managers_and_self_review_never_peer_comments(
+    session: Session, people: dict[str, Member]
+) -> None:
+    admin = scope_of(session, people["admin"], Role.ADMIN)
+    manager = scope_of(session, people["maria"], Role.MANAGER)
+    contact = scope_of(session, people["contact"], Role.REP)
+    found = rows(session, "reviews", admin)
+    header = list(next(e for e in all_exports() if e.name == "reviews").header)
+    line = {row[2]: dict(zip(header, row, strict=True)) for row in found}
+    assert set(line) == {REP_EN, REP_LA}
+    assert (line[REP_EN]["strengths"], line[REP_EN]["self_wins"]) == ("rita closes well", "rita won Acme")
+    assert line[REP_EN]["sales_level"] == 4 and line[REP_EN]["manager"] == people["maria"].display_name
+    assert PEER_COMMENT not in str(found)
+    assert slack_ids(session, "reviews", manager) == {REP_EN}
+    assert rows(session, "reviews", contact) == []  # neither review is shown to a vendor's contact
+    assert rows(session, "scorecards", contact) == []  # not yet published
+    assert {row[2] for row in rows(session, "scorecards", admin)} == {REP_EN, REP_LA}
+    session.scalars(select(ReviewCycle)).one().stage = Stage.PUBLISHED
+    session.flush()
+    assert {row[2] for row in rows(session, "scorecards", contact)} == {REP_EN}  # Acme's, once published
+
+
 def test_private_kudos_are_in_an_admins_export_only(session: Session, people: dict[str, Member]) -> None:
     reasons = {
         who: {row[4] for row in rows(session, "kudos", scope_of(session, people[who], role))}
@@ -106,7 +139,7 @@ def _contents(path: Path) -> bytes:
 def test_no_export_holds_a_crm_credential_or_a_slack_token(
     session: Session, people: dict[str, Member], tmp_path: Path, kind: str
 ) -> None:
-    stored = [CRM_REFRESH, BOT_TOKEN, BOT_REFRESH]
+    stored = [CRM_REFRESH, BOT_TOKEN, BOT_REFRESH, PEER_COMMENT]
     for person, role in ((people["admin"], Role.ADMIN), (people["maria"], Role.MANAGER)):
         for choice in service.choices(session, Caller(member=person, role=role, locale="en")):
             request = service.Request(choice.scope, all_exports(), SINCE, UNTIL, kind, choice.value)
