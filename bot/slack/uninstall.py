@@ -13,6 +13,7 @@ from slack_sdk.oauth.installation_store import InstallationStore
 from sqlalchemy import update
 
 from bot.db import SessionFactory
+from bot.db.engine import upsert_statement
 from bot.delivery import service as outbox
 from bot.exports import uninstalled
 from bot.slack.clients import Clients
@@ -22,18 +23,20 @@ logger = logging.getLogger(__name__)
 
 
 def set_active(session_factory: SessionFactory, team_id: str, *, active: bool) -> None:
-    """Mark the workspace (in)active, creating its row on a first install; leaving schedules the purge of
-    its data (by its setting), coming back calls a pending one off."""
+    """Mark the workspace (in)active, creating its row on a first install. Leaving schedules the purge of
+    its data (by its setting) once — Slack sends both `app_uninstalled` and `tokens_revoked`, handled at
+    once: only the one whose conditional UPDATE changed the row schedules — and coming back calls a
+    pending purge off."""
     with session_factory.begin() as session:
-        workspace = session.get(Workspace, team_id)
-        if workspace is None:
-            session.add(Workspace(team_id=team_id, active=active))
-            session.flush()
-        else:
-            session.execute(update(Workspace).where(Workspace.team_id == team_id).values(active=active))
+        insert = upsert_statement(session, Workspace).values(team_id=team_id, active=active)
+        created = session.scalar(insert.on_conflict_do_nothing().returning(Workspace.team_id))
+        changed = created is not None
+        if not changed:
+            flip = update(Workspace).where(Workspace.team_id == team_id, Workspace.active != active)
+            changed = session.scalar(flip.values(active=active).returning(Workspace.team_id)) is not None
         if active:
             uninstalled.cancel(session, team_id)
-        else:
+        elif changed:
             uninstalled.schedule(session, team_id)
 
 

@@ -6,6 +6,7 @@ forward here by wrapping `database_now`). Installing again calls the purge off."
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -76,12 +77,18 @@ def purge_job(server: AppServer) -> list[str]:
     return server.run_job("uninstalled-purge", datetime.now(UTC))
 
 
-def uninstall(server: AppServer, emulator: SlackEmulator, team_id: str) -> None:
+def uninstall(
+    server: AppServer, emulator: SlackEmulator, team_id: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Slack's two events, both handled before the test goes on (each logs that Pacer left)."""
+    caplog.set_level(logging.INFO, logger="bot.slack.uninstall")
     peer = SlackPeer(server.events_url, SIGNING_SECRET, emulator, team_id=team_id)
     assert peer.event({"type": "app_uninstalled"}).status == 200
     revoked = {"type": "tokens_revoked", "tokens": {"oauth": [], "bot": ["UBOT0002"]}}
     assert peer.event(revoked).status == 200
-    wait_for(lambda: not _active(server, team_id), what="the workspace left")
+    left = f"left workspace {team_id}"
+    wait_for(lambda: caplog.text.count(left) == 2, what="both events handled")
+    assert not _active(server, team_id)
 
 
 def _active(server: AppServer, team_id: str) -> bool:
@@ -107,11 +114,14 @@ def actions(server: AppServer, team_id: str) -> list[str]:
 
 
 def test_an_uninstalled_workspace_is_kept_30_days_then_purged_once_and_alone(
-    two: AppServer, emulator: SlackEmulator, monkeypatch: pytest.MonkeyPatch
+    two: AppServer,
+    emulator: SlackEmulator,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     acme, beta = rows(two, ACME), rows(two, BETA, data_only=True)
     assert beta == {"members": 2, "vendors": 1} and acme["checkins"] == 12
-    uninstall(two, emulator, BETA)
+    uninstall(two, emulator, BETA, caplog)
     due = due_at(two, BETA)
     assert due is not None and abs(due - (db_now(two) + timedelta(days=30))) < timedelta(minutes=1)
     assert actions(two, BETA).count("uninstall") == 1  # both events, one purge scheduled
@@ -136,10 +146,13 @@ def test_an_uninstalled_workspace_is_kept_30_days_then_purged_once_and_alone(
 
 
 def test_installing_again_within_the_window_calls_the_purge_off(
-    two: AppServer, emulator: SlackEmulator, monkeypatch: pytest.MonkeyPatch
+    two: AppServer,
+    emulator: SlackEmulator,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     beta = rows(two, BETA, data_only=True)
-    uninstall(two, emulator, BETA)
+    uninstall(two, emulator, BETA, caplog)
     assert due_at(two, BETA) is not None
     install(two, emulator, BETA)  # an OAuth install of the same team
     assert _active(two, BETA) and due_at(two, BETA) is None
@@ -157,7 +170,10 @@ def say(peer: SlackPeer, text: str, user_id: str) -> str:
 
 
 def test_an_admin_sets_how_long_the_data_is_kept_after_an_uninstall(
-    two: AppServer, emulator: SlackEmulator, monkeypatch: pytest.MonkeyPatch
+    two: AppServer,
+    emulator: SlackEmulator,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     peer = SlackPeer(two.events_url, SIGNING_SECRET, emulator, team_id=BETA)
     shown = say(peer, "retention", BETA_ADMIN)
@@ -169,7 +185,7 @@ def test_an_admin_sets_how_long_the_data_is_kept_after_an_uninstall(
         assert uninstalled.load_days(session, BETA) == 10 and uninstalled.load_days(session, ACME) == 30
         event = session.scalars(select(AuditEvent).where(AuditEvent.action == "settings.retention")).one()
     assert (event.team_id, event.subject, event.details) == (BETA, "after_uninstall", {"days": 10})
-    uninstall(two, emulator, BETA)
+    uninstall(two, emulator, BETA, caplog)
     due = due_at(two, BETA)
     assert due is not None and abs(due - (db_now(two) + timedelta(days=10))) < timedelta(minutes=1)
     later(monkeypatch, 11)
@@ -178,13 +194,17 @@ def test_an_admin_sets_how_long_the_data_is_kept_after_an_uninstall(
 
 
 def test_off_keeps_an_uninstalled_workspaces_data_for_good(
-    two: AppServer, emulator: SlackEmulator, monkeypatch: pytest.MonkeyPatch
+    two: AppServer,
+    emulator: SlackEmulator,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     with two.session_factory.begin() as session:
         uninstalled.save_days(session, BETA, None, actor=None)
     beta = rows(two, BETA, data_only=True)
-    uninstall(two, emulator, BETA)
+    uninstall(two, emulator, BETA, caplog)
     assert due_at(two, BETA) is None
+    assert actions(two, BETA).count("uninstall") == 1  # both events, recorded once
     later(monkeypatch, 4000)
     assert purge_job(two)[0].startswith("uninstalled-purge: 0 ")
     assert rows(two, BETA, data_only=True) == beta
