@@ -37,7 +37,9 @@ from bot.exports import handlers as export_handlers
 from bot.exports import jobs as export_jobs
 from bot.exports import models as export_models
 from bot.exports import sets as export_sets
+from bot.exports import sets_later as later_export_sets
 from bot.exports import sets_more as more_export_sets
+from bot.exports import uninstalled
 from bot.exports.base import ExportSet
 from bot.feedback import handlers as feedback
 from bot.feedback import jobs as feedback_jobs
@@ -161,7 +163,7 @@ FEATURES: tuple[Feature, ...] = (
         home=review_sections.HOME_SECTIONS,
         catalogs=reviews.CATALOGS,
         uploads=reviews.UPLOADS,
-        exports=(more_export_sets.SCORECARDS,),
+        exports=(more_export_sets.SCORECARDS, later_export_sets.REVIEWS),
     ),
     Feature(
         "recognition",
@@ -179,7 +181,7 @@ FEATURES: tuple[Feature, ...] = (
         models=incentives.models,
         home=incentive_sections.HOME_SECTIONS,
         catalogs=incentives.CATALOGS,
-        exports=(more_export_sets.PAYOUTS,),
+        exports=(more_export_sets.PAYOUTS, later_export_sets.INCENTIVE_LEDGER),
     ),
     Feature("installs", models=install_models),  # the OAuth install's tables (slack_sdk's stores)
     Feature(
@@ -191,6 +193,7 @@ FEATURES: tuple[Feature, ...] = (
         digest=crm.DIGEST_SECTIONS,
         catalogs=crm.CATALOGS,
         uploads=crm.UPLOADS,
+        exports=(later_export_sets.CRM_ACTUALS,),
     ),
     Feature("crm_connections", models=crm_connection_models),  # the CRM connectors' table (issue 13)
     Feature(
@@ -202,9 +205,16 @@ FEATURES: tuple[Feature, ...] = (
         digest=training.DIGEST_SECTIONS,
         catalogs=training.CATALOGS,
         uploads=training.UPLOADS,
+        exports=(later_export_sets.TRAINING, later_export_sets.STUDY_LOGS),
     ),
     Feature("audit", audit.register, models=audit.models, catalogs=audit.CATALOGS),  # issue 16
-    Feature("exports", _exports, export_jobs.JOBS, models=export_models, catalogs=_catalogs("bot.exports")),
+    Feature(
+        "exports",
+        _exports,
+        (*export_jobs.JOBS, *uninstalled.JOBS),
+        models=export_models,
+        catalogs=_catalogs("bot.exports"),
+    ),
     Feature("links", links.register, catalogs=links.CATALOGS),  # the habits connected (issues 12–15)
 )
 

@@ -21,12 +21,14 @@ Row = tuple[Any, ...]
 class ExportScope:
     """Whose data: a workspace (an admin), one manager's team, or one vendor's reps (its contact).
     `private` is whether peer comments' authors and anonymous feedback may be included: never for a vendor
-    contact (an anonymous item stays anonymous only among many; a vendor's few reps are not many)."""
+    contact (an anonymous item stays anonymous only among many; a vendor's few reps are not many).
+    `admin`: an admin (or the operator's command line) asked, whatever the scope: private kudos too."""
 
     team_id: str
     manager_id: int | None = None
     vendor_id: int | None = None
     private: bool = True
+    admin: bool = False
 
     @property
     def everything(self) -> bool:

@@ -74,7 +74,7 @@ def _export(session: Session, args: argparse.Namespace, sets: Sequence[ExportSet
     values = {service.SCOPE_FIELD: service.EVERYTHING, service.FROM_FIELD: since.isoformat()}
     values |= {service.TO_FIELD: until.isoformat(), service.SETS_FIELD: ",".join(names)}
     values[service.FORMAT_FIELD] = args.format
-    everything = service.Choice(service.EVERYTHING, "", "", ExportScope(args.workspace))
+    everything = service.Choice(service.EVERYTHING, "", "", ExportScope(args.workspace, admin=True))
     request = service.read_request(values, [everything], sets, today=today)
     if not isinstance(request, service.Request):
         raise SystemExit(

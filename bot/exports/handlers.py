@@ -16,7 +16,7 @@ from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot.errors import FieldErrors
-from bot.exports import retention, service, views
+from bot.exports import retention, service, uninstalled, views
 from bot.exports.base import ExportSet
 from bot.exports.writer import Part
 from bot.i18n import Locale
@@ -60,21 +60,38 @@ def register(app: App, deps: Deps, commands: Commands, sets: Sequence[ExportSet]
 
 
 def retention_command(request: CommandRequest) -> None:
-    """No argument: the setting; `<days>` or `off`: saved (recorded)."""
+    """No argument: both settings; `<days>` or `off`: check-in text's, saved (recorded);
+    `uninstall <days>` or `uninstall off`: how long the data is kept after an uninstall (recorded)."""
     team_id = request.caller.team_id
     if not request.args:
         with request.deps.session_factory() as session:
             days = retention.load_days(session, team_id)
-        return request.reply(
+            kept = uninstalled.load_days(session, team_id)
+        text = (
             request.t("exports.retention.shown", days=days)
             if days
             else request.t("exports.retention.shown_off")
         )
+        after = request.t("exports.retention.uninstall_shown", days=kept) if kept else None
+        return request.reply(f"{text}\n{after or request.t('exports.retention.uninstall_shown_off')}")
+    if request.args[0].lower() == uninstalled.WORD:
+        return _after_uninstall(request)
     days = retention.read_days(request.args)
     with request.deps.session_factory.begin() as session:
         retention.save_days(session, team_id, days, actor=request.caller.member.id)
     request.reply(
         request.t("exports.retention.saved", days=days) if days else request.t("exports.retention.saved_off")
+    )
+
+
+def _after_uninstall(request: CommandRequest) -> None:
+    days = retention.read_days(request.args[1:], "exports.errors.after_uninstall")
+    with request.deps.session_factory.begin() as session:
+        uninstalled.save_days(session, request.caller.team_id, days, actor=request.caller.member.id)
+    request.reply(
+        request.t("exports.retention.uninstall_saved", days=days)
+        if days
+        else request.t("exports.retention.uninstall_saved_off")
     )
 
 

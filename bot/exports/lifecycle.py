@@ -27,11 +27,13 @@ def counts(session: Session, metadata: MetaData, team_id: str) -> dict[str, int]
     return found
 
 
-def purge(session: Session, metadata: MetaData, team_id: str) -> dict[str, int]:
-    """Delete the workspace's rows, table by table in dependency order; recorded. Returns the counts."""
+def purge(session: Session, metadata: MetaData, team_id: str, *, cause: str = "command") -> dict[str, int]:
+    """Delete the workspace's rows, table by table in dependency order; recorded with its `cause` (the
+    command line, or "uninstalled": the job, once the kept days ran out). Returns the counts."""
     deleted = {}
     for table in team_tables(metadata):
         result = session.execute(delete(table).where(table.c.team_id == team_id))
         deleted[table.name] = result.rowcount or 0  # type: ignore[attr-defined]
-    audit.record(session, team_id, None, "purge", team_id, rows=sum(deleted.values()), tables=len(deleted))
+    rows, tables = sum(deleted.values()), len(deleted)
+    audit.record(session, team_id, None, "purge", team_id, rows=rows, tables=tables, cause=cause)
     return deleted

@@ -24,13 +24,13 @@ DAYS_MAX = 3650
 OFF = "off"
 
 
-def read_days(words: Sequence[str]) -> int | None:
-    """`off` → None (keep for good), else 1–3650 days; anything else is refused."""
+def read_days(words: Sequence[str], error: str = "exports.errors.retention") -> int | None:
+    """`off` → None (keep for good), else 1–3650 days; anything else is refused (`error`)."""
     if len(words) == 1 and words[0].lower() == OFF:
         return None
     days = read_whole(words[0], range(1, DAYS_MAX + 1)) if len(words) == 1 else None
     if days is None:
-        raise Invalid("exports.errors.retention", max=DAYS_MAX)
+        raise Invalid(error, max=DAYS_MAX)
     return days
 
 

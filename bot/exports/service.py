@@ -3,7 +3,8 @@ files in constant memory. No Slack: the handlers deliver the parts, the CLI copi
 
 Scope by role: an admin, the whole workspace (or one manager's team, or one vendor's reps); a manager,
 their own team; a vendor's contact, that vendor's reps only, without anonymous feedback (see
-`ExportScope.private`). Anything else is refused. The date range is bounded: from ≤ to, at most
+`ExportScope.private`). Private kudos (between giver and receiver) only in an admin's export
+(`ExportScope.admin`). Anything else is refused. The date range is bounded: from ≤ to, at most
 `SPAN_MAX_DAYS` (three years)."""
 
 from __future__ import annotations
@@ -53,12 +54,17 @@ def choices(session: Session, caller: Caller) -> list[Choice]:
     """What the caller may export, the widest first; empty: they may not export at all."""
     team_id, found = caller.team_id, []
     if caller.is_admin():
-        found.append(Choice(EVERYTHING, "exports.scope.all", "", ExportScope(team_id)))
+        found.append(Choice(EVERYTHING, "exports.scope.all", "", ExportScope(team_id, admin=True)))
         managers = select(Member).where(Member.team_id == team_id, Member.role == Role.MANAGER)
         for manager in session.scalars(managers.order_by(Member.display_name, Member.id)):
             name = manager.display_name or manager.user_id
             found.append(
-                Choice(f"team:{manager.id}", "exports.scope.team_of", name, _team(team_id, manager.id))
+                Choice(
+                    f"team:{manager.id}",
+                    "exports.scope.team_of",
+                    name,
+                    _team(team_id, manager.id, admin=True),
+                )
             )
     elif caller.role is Role.MANAGER:
         found.append(
@@ -68,13 +74,14 @@ def choices(session: Session, caller: Caller) -> list[Choice]:
     if not caller.is_admin():
         vendors = vendors.where(Vendor.contact_user_id == caller.member.user_id)
     for vendor in session.scalars(vendors):
-        scope = ExportScope(team_id, vendor_id=vendor.id, private=caller.is_admin())
+        admin = caller.is_admin()
+        scope = ExportScope(team_id, vendor_id=vendor.id, private=admin, admin=admin)
         found.append(Choice(f"vendor:{vendor.id}", "exports.scope.vendor", vendor.name, scope))
     return found
 
 
-def _team(team_id: str, manager_id: int) -> ExportScope:
-    return ExportScope(team_id, manager_id=manager_id)
+def _team(team_id: str, manager_id: int, *, admin: bool = False) -> ExportScope:
+    return ExportScope(team_id, manager_id=manager_id, admin=admin)
 
 
 def check_allowed(found: Sequence[Choice]) -> None:

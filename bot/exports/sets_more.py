@@ -14,17 +14,20 @@ from bot.exports.base import ExportScope, ExportSet, Row, streamed
 from bot.exports.sets import Rep
 from bot.incentives.models import IncentivePlan, Payout
 from bot.recognition.models import Kudos
-from bot.reviews.models import DIMENSIONS, ReviewCycle, Scorecard, ScorecardLevel
+from bot.reviews.models import DIMENSIONS, ReviewCycle, Scorecard, ScorecardLevel, Stage
 from bot.roster.models import Member
 
 Receiver = aliased(Member, name="receiver")
+PUBLISHED = (Stage.PUBLISHED, Stage.CLOSED)
 
 
-def _quarters(session: Session, scope: ExportScope, since: date, until: date) -> list[int]:
-    """The review cycles whose quarter meets the range (a workspace has a few)."""
-    cycles = session.execute(
-        select(ReviewCycle.id, ReviewCycle.quarter).where(ReviewCycle.team_id == scope.team_id)
-    )
+def cycles_in_range(session: Session, scope: ExportScope, since: date, until: date) -> list[int]:
+    """The review cycles whose quarter meets the range (a workspace has a few); for a vendor's contact only
+    those published (as `bot.reviews.policy` shows them the levels)."""
+    found_cycles = select(ReviewCycle.id, ReviewCycle.quarter).where(ReviewCycle.team_id == scope.team_id)
+    if not scope.private:
+        found_cycles = found_cycles.where(ReviewCycle.stage.in_(PUBLISHED))
+    cycles = session.execute(found_cycles)
     found = []
     for cycle_id, quarter in cycles:
         first, last = calendar.quarter_bounds(quarter)
@@ -35,7 +38,7 @@ def _quarters(session: Session, scope: ExportScope, since: date, until: date) ->
 
 def _scorecards(session: Session, scope: ExportScope, since: date, until: date) -> Iterator[Row]:
     """A line per scorecard: the quarter, the rep, each dimension's level and source, the overall."""
-    cycles = _quarters(session, scope, since, until)
+    cycles = cycles_in_range(session, scope, since, until)
     if not cycles:
         return
     query = (
@@ -57,8 +60,9 @@ def _scorecards(session: Session, scope: ExportScope, since: date, until: date) 
 
 
 def _kudos(session: Session, scope: ExportScope, since: date, until: date) -> Iterator[Row]:
-    """Kudos given or received in scope. For a vendor's contact (`private` false): only public kudos their
-    reps received, and a giver from outside the vendor is not named."""
+    """Kudos given or received in scope. A private kudos (the receiver's DM only) is in an admin's export
+    only. For a vendor's contact (`private` false): only public kudos their reps received, and a giver from
+    outside the vendor is not named."""
     giver = aliased(Member, name="giver")
     named = (
         giver.user_id if scope.private else case((scope.covers(Kudos.giver_id), giver.user_id), else_=None)
@@ -74,7 +78,9 @@ def _kudos(session: Session, scope: ExportScope, since: date, until: date) -> It
     if scope.private:
         query = query.where(scope.covers(Kudos.receiver_id) | scope.covers(Kudos.giver_id))
     else:
-        query = query.where(scope.covers(Kudos.receiver_id), Kudos.public.is_(True))
+        query = query.where(scope.covers(Kudos.receiver_id))
+    if not scope.admin:
+        query = query.where(Kudos.public.is_(True))
     return streamed(session, query)
 
 

@@ -1,6 +1,7 @@
 """`app_uninstalled` and `tokens_revoked`: Pacer leaves a workspace. Its tokens are deleted, its queued
-messages cancelled and the workspace marked inactive so jobs skip it; its data is kept (a retention
-setting to purge it is still to come). Installing again makes it active again."""
+messages cancelled and the workspace marked inactive so jobs skip it; its data is kept for the
+workspace's `after_uninstall_days` (30 unless set) and then purged by the `uninstalled-purge` job (see
+`bot.exports.uninstalled`). Installing again makes it active again and calls the purge off."""
 
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ from slack_sdk.oauth.installation_store import InstallationStore
 from sqlalchemy import update
 
 from bot.db import SessionFactory
+from bot.db.engine import upsert_statement
 from bot.delivery import service as outbox
+from bot.exports import uninstalled
 from bot.slack.clients import Clients
 from bot.workspaces.models import Workspace
 
@@ -20,13 +23,21 @@ logger = logging.getLogger(__name__)
 
 
 def set_active(session_factory: SessionFactory, team_id: str, *, active: bool) -> None:
-    """Mark the workspace (in)active, creating its row on a first install."""
+    """Mark the workspace (in)active, creating its row on a first install. Leaving schedules the purge of
+    its data (by its setting) once — Slack sends both `app_uninstalled` and `tokens_revoked`, handled at
+    once: only the one whose conditional UPDATE changed the row schedules — and coming back calls a
+    pending purge off."""
     with session_factory.begin() as session:
-        workspace = session.get(Workspace, team_id)
-        if workspace is None:
-            session.add(Workspace(team_id=team_id, active=active))
-        else:
-            session.execute(update(Workspace).where(Workspace.team_id == team_id).values(active=active))
+        insert = upsert_statement(session, Workspace).values(team_id=team_id, active=active)
+        created = session.scalar(insert.on_conflict_do_nothing().returning(Workspace.team_id))
+        changed = created is not None
+        if not changed:
+            flip = update(Workspace).where(Workspace.team_id == team_id, Workspace.active != active)
+            changed = session.scalar(flip.values(active=active).returning(Workspace.team_id)) is not None
+        if active:
+            uninstalled.cancel(session, team_id)
+        elif changed:
+            uninstalled.schedule(session, team_id)
 
 
 def leave(

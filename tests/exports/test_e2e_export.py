@@ -18,6 +18,8 @@ from openpyxl import load_workbook  # type: ignore[import-untyped]
 from sqlalchemy import select
 
 from bot.audit.models import AuditEvent
+from bot.roster.models import Member
+from tests.exports.later import seed_later
 from tests.exports.support import CONTACT, FORMULA, PRIVATE_THANKS, SECRET_TEXT, csv_rows, seed, shared_files
 from tests.support.app_server import AppServer
 from tests.support.people import ADMIN, MARIA, REP_EN, REP_LA, REP_ZH
@@ -27,7 +29,9 @@ from tests.support.waiting import wait_for
 
 pytestmark = pytest.mark.e2e
 NOW = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
-SETS = 10  # goals, weekly targets, check-ins, figures, 2 × feedback, escalations, scorecards, kudos, payouts
+# goals, weekly targets, check-ins, figures, 2 × feedback, escalations, scorecards, kudos, payouts, the
+# incentive ledger, CRM actuals, training, study logs, reviews
+SETS = 15
 
 
 @pytest.fixture
@@ -152,3 +156,23 @@ def test_a_large_data_set_comes_in_parts(
         for part, n in zip(parts, names, strict=True)
     )
     assert sum(len(part) - 1 for part in parts) == 3 * 13
+
+
+def test_the_later_features_sets_come_too_and_no_export_holds_a_secret(
+    slack: SlackPeer, emulator: SlackEmulator, ready: dict[str, int], app_server: AppServer
+) -> None:
+    with app_server.session_factory.begin() as session:
+        people = {name: session.get_one(Member, member_id) for name, member_id in ready.items()}
+        secrets = seed_later(session, people)  # a CRM connection's credentials, a Slack installation's tokens
+    view = slack.open_modal("export", user_id=ADMIN)
+    assert slack.view_submission(view, {"until": "2027-01-31"}, user_id=ADMIN).status == 200
+    files = files_of(emulator, ADMIN, SETS)
+    stem = "pacer-2026-09-02-2027-01-31"
+    training = csv_rows(files[f"{stem}-training.csv"])
+    assert sorted((row[4], row[11]) for row in training[1:]) == [(REP_EN, "90"), (REP_LA, "60")]
+    actuals = csv_rows(files[f"{stem}-crm_actuals.csv"])
+    assert actuals[0][-2:] == ["source", "source_id"] and len(actuals) == 3
+    assert len(csv_rows(files[f"{stem}-incentive_ledger.csv"])) > 3
+    assert len(csv_rows(files[f"{stem}-study_logs.csv"])) == 3
+    everything = b"".join(files.values())
+    assert [secret for secret in secrets if secret.encode() in everything] == []

@@ -1,25 +1,27 @@
 """The data lifecycle on both databases: `pacer purge` (a dry run that counts, then every table's rows of
 that workspace gone, the installation too, another workspace untouched), `pacer erase` (a member's text
-removed, their figures kept under an anonymous label), check-in text retention and its job, each recorded
+removed, their figures kept under an anonymous label), check-in text retention and its job, the purge of
+an uninstalled workspace once its kept days have passed (once, even when two runs overlap), each recorded
 in the audit log; and `pacer export` from the command line."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, func, insert, select
+from sqlalchemy import Engine, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from bot import cli
 from bot.audit.models import AuditEvent
 from bot.checkins.models import CheckIn
-from bot.db import make_session_factory
+from bot.db import database_now, make_session_factory
 from bot.errors import Invalid
 from bot.exports import cli as export_cli
-from bot.exports import erase, jobs, lifecycle, retention
+from bot.exports import erase, jobs, lifecycle, retention, uninstalled
+from bot.exports.models import RetentionSetting
 from bot.features import all_exports, metadata
 from bot.feedback.models import FieldFeedback
 from bot.installs.models import INSTALLATIONS
@@ -190,3 +192,58 @@ def test_the_command_line_exports_purges_and_erases(committed: Engine, tmp_path:
         assert session.scalar(select(func.count()).select_from(Member)) == 0
         actions = session.scalars(select(AuditEvent.action)).all()
         assert actions == ["purge"]
+
+
+def leave(session: Session, team_id: str) -> datetime | None:
+    session.get_one(Workspace, team_id).active = False
+    return uninstalled.schedule(session, team_id)
+
+
+def test_an_uninstalled_workspace_is_purged_once_its_days_have_passed(session: Session) -> None:
+    seed(session)
+    install(session, TEAM)
+    other_workspace(session)
+    before_other = rows_of(session, OTHER)
+    due = leave(session, TEAM)
+    assert due is not None and leave(session, TEAM) == due  # the second event leaves it be
+    assert due - database_now(session) > timedelta(days=29, hours=23)
+    assert uninstalled.due(session) == [] and uninstalled.purge_if_due(session, TEAM) is None
+    session.get_one(RetentionSetting, TEAM).purge_due_at = database_now(session) - timedelta(seconds=1)
+    session.get_one(Workspace, OTHER).active = False  # uninstalled too, but its purge is not due
+    session.flush()
+    assert uninstalled.due(session) == [TEAM]
+    deleted = uninstalled.purge_if_due(session, TEAM)
+    assert deleted is not None and deleted["checkins"] == 12
+    assert rows_of(session, TEAM) == {"audit_events": 1}
+    assert uninstalled.purge_if_due(session, TEAM) is None  # once
+    assert rows_of(session, OTHER) == before_other
+
+
+def test_a_workspace_installed_again_is_not_purged(session: Session) -> None:
+    seed(session)
+    leave(session, TEAM)
+    session.get_one(RetentionSetting, TEAM).purge_due_at = database_now(session) - timedelta(days=1)
+    session.get_one(Workspace, TEAM).active = True  # installed again, its purge not yet called off
+    session.flush()
+    assert uninstalled.purge_if_due(session, TEAM) is None
+    assert uninstalled.cancel(session, TEAM) and not uninstalled.cancel(session, TEAM)
+    assert uninstalled.due(session) == [] and rows_of(session, TEAM)["checkins"] == 12
+
+
+def test_overlapping_purge_runs_purge_once(committed: Engine) -> None:
+    if committed.dialect.name != "postgresql":
+        pytest.skip("SQLite has one writer at a time: nothing to overlap")
+    factory = make_session_factory(committed)
+    with factory.begin() as session:
+        seed(session)
+        leave(session, TEAM)
+        session.get_one(RetentionSetting, TEAM).purge_due_at = database_now(session) - timedelta(days=1)
+    with factory.begin() as first:
+        assert uninstalled.purge_if_due(first, TEAM) is not None
+        with factory.begin() as second:  # the next run, while the first is still at work
+            second.execute(text("SET LOCAL lock_timeout = '2s'"))
+            assert uninstalled.purge_if_due(second, TEAM) is None
+    with factory.begin() as third:
+        assert uninstalled.purge_if_due(third, TEAM) is None
+        purges = third.scalars(select(AuditEvent).where(AuditEvent.action == "purge")).all()
+        assert [event.details["cause"] for event in purges] == ["uninstalled"]
