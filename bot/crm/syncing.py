@@ -71,9 +71,11 @@ class SyncTools:
 
 
 def due(session: Session, now: datetime) -> list[tuple[int, str]]:
-    """(connection id, team id) of each connection whose next try has come."""
+    """(connection id, team id) of each connection whose next try has come (and that has credentials:
+    none after an uninstall, `connecting.forget`)."""
     query = select(CrmConnection.id, CrmConnection.team_id).where(
-        or_(CrmConnection.next_try_at.is_(None), CrmConnection.next_try_at <= now)
+        or_(CrmConnection.next_try_at.is_(None), CrmConnection.next_try_at <= now),
+        CrmConnection.credentials != "",
     )
     return [(row.id, row.team_id) for row in session.execute(query.order_by(CrmConnection.id))]
 
