@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -22,6 +23,9 @@ from typing import Any
 
 COLUMNS_MAX = 20
 UNPACKED_MAX = 30_000_000  # bytes of XML a 2 MB workbook may unpack to
+# A sheet that is not what it claims: broken XML (ElementTree's and lxml's parse errors are SyntaxErrors),
+# a damaged compressed part, or cells openpyxl cannot make sense of.
+CORRUPT = (SyntaxError, zlib.error, zipfile.BadZipFile, EOFError, KeyError, ValueError, TypeError, OSError)
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet would run these as a formula
 
 
@@ -101,6 +105,8 @@ def as_csv(data: bytes, *, max_rows: int) -> str | None:
                 cells.pop()  # read-only rows are padded to `max_col`
             writer.writerow(cells)
         return out.getvalue()
+    except CORRUPT:  # read-only mode parses the sheet's XML only now, as its rows are read
+        return None
     finally:
         book.close()
 
