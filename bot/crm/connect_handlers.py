@@ -14,7 +14,7 @@ from slack_bolt import App
 from bot.crm import connecting, owners, status, syncing
 from bot.crm.integrations.zoho import ZohoOAuth
 from bot.crm.settings import CrmSettings
-from bot.db import utcnow
+from bot.db import database_now
 from bot.errors import Invalid
 from bot.slack import blocks
 from bot.slack.commands import ADMINS, CommandRequest, Commands, Group, mentions
@@ -50,7 +50,8 @@ def connect_zoho(request: CommandRequest) -> None:
         raise Invalid("crm.connect.zoho_not_set_up")
     caller = request.caller
     with request.deps.session_factory.begin() as session:
-        state = connecting.start_zoho(session, caller.team_id, caller.member.user_id, now=utcnow())
+        now = database_now(session)  # the callback may reach another process: both read this clock
+        state = connecting.start_zoho(session, caller.team_id, caller.member.user_id, now=now)
     with httpx.Client() as http:  # building the URL calls nothing
         url = ZohoOAuth(app, http, CrmSettings().centres()).authorize_url(state)
     text = request.t("crm.connect.zoho_link")

@@ -2,9 +2,10 @@
 
 Zoho: `start_zoho` keeps a pending authorization — a random state, of which only the SHA-256 is stored,
 bound to the workspace and the admin, valid `STATE_LIFETIME` — and `take_state` gives it back once, on
-the callback, if it has not expired. `save` stores the credentials sealed with the vault (never plain),
-resetting the sync's state so the next `crm-sync` tick reads everything again. `forget` (Pacer removed
-from the workspace) deletes them: a connection without credentials is never synced.
+the callback, if it has not expired (both are given the database's clock: the callback may reach another
+process). `save` stores the credentials sealed with the vault (never plain), resetting the sync's state
+so the next `crm-sync` tick reads everything again. `forget` (Pacer removed from the workspace) deletes
+them: a connection without credentials is never synced.
 """
 
 from __future__ import annotations
