@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -25,6 +26,9 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # type: ignore[import-unty
 
 COLUMNS_MAX = 20
 UNPACKED_MAX = 30_000_000  # bytes of XML a 2 MB workbook may unpack to
+# A sheet that is not what it claims: broken XML (ElementTree's and lxml's parse errors are SyntaxErrors),
+# a damaged compressed part, or cells openpyxl cannot make sense of.
+CORRUPT = (SyntaxError, zlib.error, zipfile.BadZipFile, EOFError, KeyError, ValueError, TypeError, OSError)
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet would run these as a formula
 
 
@@ -110,6 +114,8 @@ def as_csv(data: bytes, *, max_rows: int) -> str | None:
                 cells.pop()  # read-only rows are padded to `max_col`
             writer.writerow(cells)
         return out.getvalue()
+    except CORRUPT:  # read-only mode parses the sheet's XML only now, as its rows are read
+        return None
     finally:
         book.close()
 

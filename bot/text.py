@@ -76,6 +76,12 @@ def mention(user_id: str) -> Mrkdwn:
     return Mrkdwn(f"<@{user_id}>")
 
 
+def safe_mention(user_id: str) -> Mrkdwn:
+    """A mention of a stored member's id, which may no longer be a Slack id (`pacer erase` leaves "X12"):
+    then the id as plain, escaped text, never an error that would sink the whole message."""
+    return mention(user_id) if _USER_ID.fullmatch(user_id) else escape(user_id)
+
+
 def channel_mention(channel_id: str) -> Mrkdwn:
     """A link to a Slack channel; the id must look like one."""
     if not _CHANNEL_ID.fullmatch(channel_id):

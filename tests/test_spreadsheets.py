@@ -68,3 +68,18 @@ def test_a_workbook_is_told_from_other_bytes() -> None:
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("word/document.xml", "<w/>")  # a zip, but a Word file
     assert not spreadsheets.is_workbook(buffer.getvalue())
+
+
+def test_a_workbook_with_a_corrupt_sheet_reads_as_not_a_workbook() -> None:
+    """The sheet's XML is parsed only while its rows are read: a truncated sheet must not raise there
+    (every upload recognizer calls first_row), it is a file Pacer can't read."""
+    good = workbook(["rep", "quarter"], ["U1", "2026Q4"])
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(good)) as source, zipfile.ZipFile(buffer, "w") as broken:
+        for info in source.infolist():
+            part = source.read(info.filename)
+            broken.writestr(info, part[: len(part) // 2] if info.filename.endswith("sheet1.xml") else part)
+    data = buffer.getvalue()
+    assert spreadsheets.is_workbook(data)
+    assert spreadsheets.as_csv(data, max_rows=9) is None
+    assert spreadsheets.first_row("xlsx", data) == []

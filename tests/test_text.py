@@ -22,6 +22,7 @@ from bot.text import (
     one_line,
     quoted,
     render,
+    safe_mention,
     unescape,
 )
 from tests.support.mrkdwn import find_unsafe, unsafe_in_emulator
@@ -82,6 +83,13 @@ def test_mentions_and_channels_accept_only_slack_ids() -> None:
     for bad in ("C1> <!channel", "U1", ""):
         with pytest.raises(ValueError, match="not a Slack channel id"):
             channel_mention(bad)
+
+
+def test_a_stored_id_that_is_no_longer_a_slack_id_is_shown_as_text() -> None:
+    """`pacer erase` leaves "X12" where a Slack id was: a listing shows it rather than failing."""
+    assert safe_mention("U0REP1") == "<@U0REP1>"
+    assert safe_mention("X12") == "X12"
+    assert safe_mention("U1><!channel>") == "U1&gt;&lt;!channel&gt;"
 
 
 def test_one_line_collapses_every_line_separator_and_caps_with_an_ellipsis() -> None:

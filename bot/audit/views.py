@@ -9,7 +9,7 @@ from bot import format as fmt
 from bot.audit.models import AuditEvent
 from bot.i18n import Locale, t
 from bot.slack import blocks
-from bot.text import cap, join, mention, one_line, render
+from bot.text import cap, join, one_line, render, safe_mention
 
 DETAILS_MAX = 200  # characters of an event's details shown
 
@@ -17,7 +17,7 @@ DETAILS_MAX = 200  # characters of an event's details shown
 def event_line(event: AuditEvent, actor_user: str | None, locale: Locale) -> str:
     """One event: when (each reader's zone), who (a mention, or "the command line"), what, on what."""
     when = fmt.slack_date(event.at, "{date_short} {time}", fmt.day_text(event.at.date(), locale))
-    who = mention(actor_user) if actor_user else t("audit.cli", locale)
+    who = safe_mention(actor_user) if actor_user else t("audit.cli", locale)  # may have been erased
     details = json.dumps(event.details, ensure_ascii=False, sort_keys=True) if event.details else ""
     return render(
         "{when} · {who} · `{action}` {subject} {details}",

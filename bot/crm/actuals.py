@@ -5,8 +5,9 @@ No Slack; the caller's unit of work commits."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from itertools import islice
@@ -16,11 +17,12 @@ from sqlalchemy.orm import Session
 
 from bot.calendar import iso_week_start
 from bot.crm.models import COUNT_UNIT, Actual, PipelineSnapshot, crm_source
-from bot.crm.rows import ClosedDeal, CrmRow, NewAccount, PipelineFigure
+from bot.crm.rows import CENT, ClosedDeal, CrmRow, NewAccount, PipelineFigure, column_amount
+from bot.goals import numbers
 from bot.goals.models import Metric
 
+logger = logging.getLogger(__name__)
 BATCH = 2_000
-CENT = Decimal("0.01")
 TABLE: Table = Actual.__table__  # type: ignore[assignment]
 UPDATE = (
     update(TABLE)
@@ -146,7 +148,8 @@ def _stored(
 
 
 def _cents(amount: Decimal | float) -> Decimal:
-    return Decimal(amount).quantize(CENT)  # SQLite hands back a float: compare at the column's scale
+    # SQLite hands back a float: compare at the column's scale; an infinity stored before reads as 0
+    return numbers.stored(amount).quantize(CENT)
 
 
 def _values(team_id: str, source: str, figure: Figure) -> dict[str, object]:
@@ -165,11 +168,13 @@ def _values(team_id: str, source: str, figure: Figure) -> dict[str, object]:
 
 @dataclass
 class Recorded:
-    """What `record_rows` did: the actuals' counts, pipeline figures kept, owners no member is mapped to."""
+    """What `record_rows` did: the actuals' counts, pipeline figures kept, owners no member is mapped to,
+    and records skipped because their amount was not one a column holds (NaN, an infinity, too large)."""
 
     counts: Counts = field(default_factory=Counts)
     pipeline: int = 0
     unmapped: set[str] = field(default_factory=set)
+    skipped: int = 0
 
 
 def record_rows(
@@ -184,22 +189,33 @@ def record_rows(
     """A connector's rows as actuals of source "crm:<provider>": a closed deal counts its amount towards
     `revenue` and once towards `deals_closed`, a new account once towards `new_accounts`; an open pipeline
     figure is kept as the rep's pipeline. `owner_map` maps CRM owner ids to member ids; rows of an unmapped
-    owner are skipped and their owner ids returned."""
+    owner are skipped and their owner ids returned. An amount is stored rounded to the cent; a row whose
+    amount no column holds is skipped and counted (one typo in the CRM must not stop every sync after)."""
     recorded = Recorded()
     pipeline: list[tuple[int, PipelineFigure]] = []
 
     def figures() -> Iterator[Figure]:
         for row in rows:
             rep_id = owner_map.get(row.owner_id)
+            if isinstance(row, PipelineFigure):
+                recorded.skipped += row.skipped
             if rep_id is None:
                 recorded.unmapped.add(row.owner_id)
-            elif isinstance(row, PipelineFigure):
-                pipeline.append((rep_id, row))
-            else:
+            elif isinstance(row, NewAccount):
                 yield from figures_of(rep_id, row)
+            elif (amount := column_amount(row.amount)) is None:
+                recorded.skipped += 1
+            elif isinstance(row, PipelineFigure):
+                pipeline.append((rep_id, replace(row, amount=amount)))
+            else:
+                yield from figures_of(rep_id, replace(row, amount=amount))
 
     recorded.counts = store(session, team_id, crm_source(provider), figures(), now=now)
     recorded.pipeline = _keep_pipeline(session, team_id, crm_source(provider), pipeline, now=now)
+    if recorded.skipped:
+        logger.warning(
+            "%s: %d CRM records skipped, their amount not a number a column holds", team_id, recorded.skipped
+        )
     return recorded
 
 

@@ -2,8 +2,9 @@
 
 `connect zoho` answers the admin alone with a link button to Zoho's consent page (the state bound to the
 workspace and the admin, `connecting.start_zoho`); the browser comes back to `bot.crm.web`. `connect
-fxiaoke` opens a modal (`fxiaoke.py`). `map` lists the CRM owners no member is matched to (after trying
-their emails against the members' Slack emails), or maps one by hand: `/pacer crm map <owner> @rep`."""
+fxiaoke` opens a modal (`fxiaoke.py`). `map` lists the CRM owners no member is matched to in the ack (no
+Slack call before it), then tries their emails against the members' Slack emails and, when that matched
+some, answers again with who is left; or it maps one by hand: `/pacer crm map <owner> @rep`."""
 
 from __future__ import annotations
 
@@ -13,13 +14,13 @@ from slack_bolt import App
 from bot.crm import connecting, owners, status, syncing
 from bot.crm.integrations.zoho import ZohoOAuth
 from bot.crm.settings import CrmSettings
-from bot.db import utcnow
+from bot.db import database_now
 from bot.errors import Invalid
 from bot.slack import blocks
 from bot.slack.commands import ADMINS, CommandRequest, Commands, Group, mentions
 from bot.slack.deps import Deps
 from bot.slack.interaction import Interaction, NoMetadata, acts
-from bot.text import mention, one_line
+from bot.text import join, mention, one_line
 
 CONNECT_LINK = "crm_connect_link"
 MAX_LISTED = 40
@@ -49,7 +50,8 @@ def connect_zoho(request: CommandRequest) -> None:
         raise Invalid("crm.connect.zoho_not_set_up")
     caller = request.caller
     with request.deps.session_factory.begin() as session:
-        state = connecting.start_zoho(session, caller.team_id, caller.member.user_id, now=utcnow())
+        now = database_now(session)  # the callback may reach another process: both read this clock
+        state = connecting.start_zoho(session, caller.team_id, caller.member.user_id, now=now)
     with httpx.Client() as http:  # building the URL calls nothing
         url = ZohoOAuth(app, http, CrmSettings().centres()).authorize_url(state)
     text = request.t("crm.connect.zoho_link")
@@ -64,14 +66,33 @@ def map_owners(request: CommandRequest) -> None:
             raise Invalid("crm.map.usage")
         rep = deps.directory.active_member(caller.team_id, mentions(request.args[1:])[0])
         with deps.session_factory.begin() as session:
-            owner = owners.map_by_hand(session, caller.team_id, request.args[0], session.merge(rep))
+            owner = owners.map_by_hand(
+                session, caller.team_id, request.args[0], session.merge(rep), now=deps.clock()
+            )
             label = one_line(owner.email or owner.name or owner.external_id, 80)
         request.reply(request.t("crm.map.mapped", owner=label, rep=mention(rep.user_id)))
         return
+    request.reply(*_unmapped(request))
+    # After the ack: one users.info per member to look up (many, in a large workspace).
     emails = syncing.slack_emails(lambda team_id: request.client)
     with deps.session_factory.begin() as session:
-        syncing.match_members(session, caller.team_id, emails)
-        left = owners.unmapped(session, caller.team_id)
+        matched = syncing.match_members(session, caller.team_id, emails, now=deps.clock())
+    if matched:
+        text, more = _unmapped(request)
+        head = request.t("crm.map.matched", count=matched)
+        request.respond(
+            **blocks.message(
+                join("\n", [head, text]), [blocks.section(head), *(more or [blocks.section(text)])]
+            ),
+            response_type="ephemeral",
+            replace_original=False,
+        )
+
+
+def _unmapped(request: CommandRequest) -> tuple[str, list[blocks.Block]]:
+    """The CRM owners no member is matched to, a line each (the first `MAX_LISTED`); or that none is."""
+    with request.deps.session_factory() as session:
+        left = owners.unmapped(session, request.caller.team_id)
         lines = [
             request.t(
                 "crm.map.owner", name=one_line(o.name, 60), email=one_line(o.email, 80), id=o.external_id
@@ -79,10 +100,9 @@ def map_owners(request: CommandRequest) -> None:
             for o in left[:MAX_LISTED]
         ]
     if not left:
-        request.reply(request.t("crm.map.none"))
-        return
+        return request.t("crm.map.none"), []
     head = request.t("crm.map.unmapped", count=len(left))
-    request.reply(head, [blocks.section(head), *blocks.sections_from_lines(lines, max_blocks=8)])
+    return head, [blocks.section(head), *blocks.sections_from_lines(lines, max_blocks=8)]
 
 
 def show_status(request: CommandRequest) -> None:

@@ -2,8 +2,10 @@
 
 Zoho: `start_zoho` keeps a pending authorization — a random state, of which only the SHA-256 is stored,
 bound to the workspace and the admin, valid `STATE_LIFETIME` — and `take_state` gives it back once, on
-the callback, if it has not expired. `save` stores the credentials sealed with the vault (never plain),
-resetting the sync's state so the next `crm-sync` tick reads everything again.
+the callback, if it has not expired (both are given the database's clock: the callback may reach another
+process). `save` stores the credentials sealed with the vault (never plain), resetting the sync's state
+so the next `crm-sync` tick reads everything again. `forget` (Pacer removed from the workspace) deletes
+them: a connection without credentials is never synced.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from bot.crm.integrations.models import CrmConnection, CrmConnectState, Provider
@@ -118,6 +120,18 @@ def save(
     connection.next_try_at, connection.updated_at = now, now
     session.flush()
     return connection
+
+
+def forget(session: Session, team_id: str) -> int:
+    """The workspace's CRM credentials deleted and its syncs stopped (Pacer was uninstalled); the
+    connections' history, the owners and the figures stay. Returns how many connections there were."""
+    found = session.execute(
+        update(CrmConnection)
+        .where(CrmConnection.team_id == team_id)
+        .values(credentials="", next_try_at=None)
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(found, "rowcount", 0) or 0)
 
 
 def connections(session: Session, team_id: str) -> list[CrmConnection]:

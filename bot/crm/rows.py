@@ -8,7 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
+
+from bot.goals.numbers import fits_column
+
+CENT = Decimal("0.01")
 
 
 @dataclass(frozen=True)
@@ -40,6 +44,17 @@ class PipelineFigure:
     currency: str  # ISO 4217
     as_of: date
     deals: int = 0
+    skipped: int = 0  # open deals left out: their amount was not a number a column holds
 
 
 CrmRow = ClosedDeal | NewAccount | PipelineFigure
+
+
+def column_amount(amount: Decimal) -> Decimal | None:
+    """A CRM's amount rounded to the cent, when an amount column holds it; None for NaN, an infinity or
+    an amount past the column (a typo in the CRM): that row is skipped and counted, never stored."""
+    try:
+        cents = amount.quantize(CENT)
+    except InvalidOperation:  # an infinity, or more digits than the context keeps
+        return None
+    return cents if fits_column(cents) else None

@@ -22,7 +22,7 @@ from bot.crm.integrations.base import ConnectorError
 from bot.crm.integrations.models import Provider
 from bot.crm.integrations.zoho import ZohoOAuth
 from bot.crm.settings import CrmSettings
-from bot.db import make_session_factory, utcnow
+from bot.db import database_now, make_session_factory, utcnow
 from bot.delivery.service import enqueue
 from bot.i18n import DEFAULT_LOCALE, Locale, t
 from bot.roster.models import Member
@@ -58,8 +58,8 @@ def zoho_callback(
     query = {name: values[0] for name, values in parse_qs(raw).items()}
     factory = make_session_factory(engine)
     now = utcnow()
-    with factory.begin() as session:
-        pending = connecting.take_state(session, query.get("state", ""), now=now)
+    with factory.begin() as session:  # the state's expiry on the clock the process that made it used
+        pending = connecting.take_state(session, query.get("state", ""), now=database_now(session))
         admin = _admin(session, pending) if pending is not None else None
         locale = locale_of(admin, session.get_one(Workspace, pending.team_id)) if pending else DEFAULT_LOCALE
     if pending is None or admin is None or pending.provider is not Provider.ZOHO:

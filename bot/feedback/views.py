@@ -17,7 +17,7 @@ from bot.i18n import Locale, moment, t
 from bot.roster.models import Member
 from bot.slack import blocks
 from bot.slack.ids import Action, CallbackId, FeedbackBlock
-from bot.text import FULL_LINE_MAX, Mrkdwn, cap, join, lines, one_line, render
+from bot.text import FULL_LINE_MAX, Mrkdwn, cap, join, lines, one_line, render, safe_mention
 
 MAX_REPS_IN_PROMPT = 40
 
@@ -258,7 +258,7 @@ def reply_notice(rep_user_id: str, text: str, locale: Locale) -> dict[str, Any]:
 
 
 def _shared_line(item: FieldFeedback, author: Member | None, locale: Locale) -> Mrkdwn:
-    who = blocks.mention(author.user_id) if author else t("feedback.anonymous", locale)
+    who = safe_mention(author.user_id) if author else t("feedback.anonymous", locale)
     parts = [
         (t("feedback.theme.market", locale), item.market),
         (
@@ -370,7 +370,7 @@ def summary_message(summary: FieldSummary, locale: Locale) -> dict[str, Any]:
         )
         out.append(t("field.competitors", locale, names=names))
     problems = [
-        render("• {text} — {who}", text=one_line(text, 400), who=blocks.mention(user))
+        render("• {text} — {who}", text=one_line(text, 400), who=safe_mention(user))
         for text, user in summary.problems
     ]
     if problems:

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from bot.delivery.service import enqueue
 from bot.errors import FieldErrors, Invalid, Stale
 from bot.goals.numbers import read_whole
-from bot.i18n import t
+from bot.i18n import Locale, t
 from bot.incentives import contest_views, contests, ledger, models, plans, seats, showing, views
 from bot.incentives import messages as outbox
 from bot.incentives.jobs import JOBS
@@ -151,7 +151,7 @@ def _rep_lines(session: Session, request: CommandRequest, today: date) -> list[s
 
 def _team_blocks(session: Session, request: CommandRequest, today: date) -> list[blocks.Block]:
     caller, locale = request.caller, request.locale
-    found: list[blocks.Block] = []
+    found: list[list[blocks.Block]] = []  # each plan's blocks
     for plan in showing.running(session, caller.team_id):
         rows = showing.team_rows(session, caller, plan, today=today)
         head = t(
@@ -160,22 +160,37 @@ def _team_blocks(session: Session, request: CommandRequest, today: date) -> list
         lines = [
             views.team_line(r.rep.display_name or r.rep.user_id, r.figure, r.now, plan, locale) for r in rows
         ]
-        found += blocks.sections_from_lines(
-            [head, views.tier_summary(plan, locale), *lines[:MAX_LINES]], max_blocks=6
+        found.append(
+            blocks.sections_from_lines(
+                [head, views.tier_summary(plan, locale), *lines[:MAX_LINES]], max_blocks=6
+            )
         )
     for plan in showing.closed(session, caller.team_id):
         rows2 = showing.plan_payouts(session, caller, plan)
         head = t("incentives.team.computed", locale, id=plan.id, name=plan.name, period=plan.period)
         lines = [views.payout_line(p, r.display_name or r.user_id, locale) for p, r in rows2[:MAX_LINES]]
-        found += blocks.sections_from_lines([head, *lines], max_blocks=6)
-        found.append(
-            {
-                "type": "actions",
-                "block_id": f"incentives_approve_{plan.id}",
-                "elements": [views.approve_button(plan, locale)],
-            }
-        )
-    return found or [blocks.section(t("incentives.team.none", locale))]
+        approve = {
+            "type": "actions",
+            "block_id": f"incentives_approve_{plan.id}",
+            "elements": [views.approve_button(plan, locale)],
+        }
+        found.append([*blocks.sections_from_lines([head, *lines], max_blocks=6), approve])
+    if not found:
+        return [blocks.section(t("incentives.team.none", locale))]
+    return whole_plans(found, blocks.MESSAGE_BLOCKS_MAX - 1, locale)  # the header takes one
+
+
+def whole_plans(plans: list[list[blocks.Block]], room: int, locale: Locale) -> list[blocks.Block]:
+    """Each plan's blocks whole (never a plan without its Approve button) while they fit in `room`; then
+    a line saying how many plans are left out and where their buttons are, rather than cutting silently."""
+    if sum(len(plan) for plan in plans) <= room:
+        return [block for plan in plans for block in plan]
+    shown: list[blocks.Block] = []
+    for n, plan in enumerate(plans):
+        if len(shown) + len(plan) > room - 1:
+            return [*shown, blocks.context(t("incentives.team.more", locale, count=len(plans) - n))]
+        shown += plan
+    return shown
 
 
 def approve(request: Interaction[NoMetadata]) -> None:

@@ -21,7 +21,7 @@ from bot.incentives.plans import PlanAnswers, terms_of
 from bot.incentives.seats import NO_SEAT, SEAT_FIELD
 from bot.incentives.showing import Change
 from bot.slack import blocks
-from bot.text import Mrkdwn, mention
+from bot.text import Mrkdwn, safe_mention
 
 PLAN_CALLBACK = "incentives_plan"
 APPROVE = "incentives_approve"  # value: "<plan id>:<times reopened>"
@@ -281,7 +281,7 @@ def history_lines(changes: Sequence[Change], locale: Locale) -> list[str]:
             "incentives.history.line" if change.rep is None else "incentives.history.line_rep",
             locale,
             at=moment(change.at, None, locale),
-            by=mention(change.by) if change.by else t("incentives.history.pacer", locale),
+            by=safe_mention(change.by) if change.by else t("incentives.history.pacer", locale),
             what=t(f"incentives.history.{change.what}", locale),
             rep=change.rep or "",
         )

@@ -17,7 +17,7 @@ from bot.recognition.settings import (
 from bot.recognition.views import RecognitionIds
 from bot.slack import blocks
 from bot.slack.blocks import Block
-from bot.text import join, mention, one_line, quoted
+from bot.text import join, one_line, quoted, safe_mention
 
 RECEIVER_FIELD = "kudos_receiver"
 POINTS_FIELD = "kudos_points"
@@ -29,7 +29,7 @@ QUOTE_MAX = 200
 
 def _quote(author: str | None, text: str, locale: Locale) -> Block:
     head = (
-        t("recognition.give.from", locale, user=mention(author))
+        t("recognition.give.from", locale, user=safe_mention(author))
         if author
         else t("recognition.give.from_someone", locale)
     )

@@ -27,7 +27,7 @@ from bot.reviews.reviewing import level_field, reason_field
 from bot.reviews.scorecards import Card, Evidence
 from bot.reviews.scoring import peer_median
 from bot.slack import blocks
-from bot.text import Mrkdwn, join, mention, one_line, quoted
+from bot.text import Mrkdwn, join, mention, one_line, quoted, safe_mention
 
 LEVELS = ("1", "2", "3", "4", "5")
 Choices = dict[DevelopmentKind, list[tuple[int, str]]]  # `development.choices`
@@ -329,7 +329,7 @@ def team_listing(
         _f(
             "team_line",
             locale,
-            rep=mention(row.rep.user_id),
+            rep=safe_mention(row.rep.user_id),
             self=_done(row.self_done, locale),
             rated=row.peers_rated,
             asked=row.peers_asked,

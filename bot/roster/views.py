@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from bot.i18n import Locale, t
 from bot.roster.models import Member, Vendor
 from bot.slack import blocks
-from bot.text import Mrkdwn, join, one_line
+from bot.text import Mrkdwn, join, one_line, safe_mention
 
 MAX_SECTIONS = 45  # leaves room for the header and footer inside Slack's 50 blocks
 
@@ -28,7 +28,7 @@ def team_list(reps: Sequence[Member], locale: Locale, *, by_manager: bool) -> tu
     for rep in reps:
         if by_manager and rep.manager_id != manager_id:
             manager_id = rep.manager_id
-            owner = blocks.mention(rep.manager.user_id) if rep.manager else t("team.no_manager", locale)
+            owner = safe_mention(rep.manager.user_id) if rep.manager else t("team.no_manager", locale)
             lines.append(t("team.heading", locale, manager=owner))
         lines.append(_rep_line(rep, locale))
     title = t("team.title", locale, count=len(reps))

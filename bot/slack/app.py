@@ -90,8 +90,7 @@ def create_app(
     retries.register(app, deps)
     commands.register(app, deps, router)
     uploads.register(app, deps, all_uploads(features))
-    store = app.installation_store if settings.oauth_mode else None
-    uninstall.register(app, session_factory, store, clients if clients.multi else None)
+    uninstall.register(app, session_factory, clients.store, clients if clients.multi else None)
     for feature in features:
         if feature.catalogs is not None:
             add_catalogs(feature.catalogs)

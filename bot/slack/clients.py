@@ -113,7 +113,7 @@ class Clients:
 
     def _bot(self, team_id: str) -> Bot:
         assert self.store is not None  # noqa: S101 - OAuth mode
-        bot = self.store.find_bot(enterprise_id=None, team_id=team_id)
+        bot = self.store.find_bot_by_team(team_id)  # an Enterprise Grid org's workspace too
         if bot is None or not bot.bot_token:
             raise NotInstalled(team_id)
         return bot

@@ -100,9 +100,42 @@ class EncryptedInstallationStore(InstallationStore):
     def delete_all(self, *, enterprise_id: str | None, team_id: str | None) -> None:
         self.inner.delete_all(enterprise_id=enterprise_id, team_id=team_id)
 
+    # By the workspace alone: a workspace of an Enterprise Grid org is stored with its org's id, which the
+    # jobs, the outbox and the uninstall events do not carry (slack_sdk's own `enterprise_id=None` finds
+    # only workspaces outside any org). Team ids are unique across Slack.
+
+    def find_bot_by_team(self, team_id: str) -> Bot | None:
+        """The workspace's latest bot installation that has a token, whatever org it belongs to."""
+        c = self.inner.bots.c
+        query = (
+            self.inner.bots.select()
+            .where(c.client_id == self.inner.client_id, c.team_id == team_id, c.bot_token.is_not(None))
+            .order_by(c.installed_at.desc(), c.id.desc())
+            .limit(1)
+        )
+        with self.inner.engine.connect() as connection:
+            row = connection.execute(query).mappings().first()
+        if row is None:
+            return None
+        return Bot(**self._open(self.inner.build_bot_entity(row).to_dict_for_copying()))
+
+    def delete_team(self, team_id: str, *, user_id: str | None = None) -> None:
+        """The workspace's installations and bots (every token of it), or with `user_id` that person's."""
+        tables = (
+            [self.inner.installations] if user_id is not None else [self.inner.bots, self.inner.installations]
+        )
+        with self.inner.engine.begin() as connection:
+            for table in tables:
+                query = table.delete().where(
+                    table.c.client_id == self.inner.client_id, table.c.team_id == team_id
+                )
+                if user_id is not None:
+                    query = query.where(table.c.user_id == user_id)
+                connection.execute(query)
+
     def reveal_token(self, team_id: str) -> Secret | None:
         """The workspace's bot token, hidden from logs until revealed (for `bot.slack.clients`)."""
-        bot = self.find_bot(enterprise_id=None, team_id=team_id)
+        bot = self.find_bot_by_team(team_id)
         return Secret(bot.bot_token) if bot is not None and bot.bot_token else None
 
 

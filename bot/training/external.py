@@ -1,6 +1,6 @@
 """Training done elsewhere: a CSV (or XLSX) of `rep, course, completed, score`, shared in a DM. Every line
-is checked (the rep by Slack id, mention or name; the course by slug or title; a completed date not in the
-future; a score from 0 to 100 or empty), each bad line is reported by its number and nothing is recorded
+is checked (the rep by Slack id, mention or name; the course by slug or title; a completed date from 2000
+to today; a score from 0 to 100 or empty), each bad line is reported by its number and nothing is recorded
 until the file is clean; the dry run says what would be recorded. A manager's lines may only name their
 own reps. A completion is recorded as the rep's progress through the course's current round. No Slack."""
 
@@ -28,6 +28,7 @@ from bot.workspaces.models import Workspace
 
 COLUMNS = ("rep", "course", "completed", "score")
 MAX_LINES = 5000
+EARLIEST = date(2000, 1, 1)  # as the CRM's days: an older date is a typo (0226-11-01), not a completion
 NOON = time(12)  # a completion known by its day is recorded at noon of it, in the workspace's zone
 MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 
@@ -66,7 +67,10 @@ def check(session: Session, caller: Caller, data: bytes, kind: str, *, today: da
     text = _text(data, kind)
     if text is None:
         return Checked([], [LineError(1, "training.external.unreadable")])
-    rows = list(csv.reader(io.StringIO(text)))[1 : MAX_LINES + 2]
+    try:
+        rows = list(csv.reader(io.StringIO(text)))[1 : MAX_LINES + 2]
+    except csv.Error:  # e.g. an unclosed quote that swallows the rest past the field limit
+        return Checked([], [LineError(1, "training.external.unreadable")])
     if len(rows) > MAX_LINES:
         return Checked([], [LineError(1, "training.external.too_many", {"max": MAX_LINES})])
     found: list[Completion] = []
@@ -96,7 +100,7 @@ def _line(
     except NotFound:
         return LineError(number, "training.external.bad_course", {"course": cells[1][:60]})
     completed = read_date(cells[2])
-    if completed is None or completed > today:
+    if completed is None or not EARLIEST <= completed <= today:
         return LineError(number, "training.external.bad_date", {"value": cells[2][:20]})
     score = read_whole(cells[3], range(101)) if cells[3] else None
     if cells[3] and score is None:

@@ -13,7 +13,7 @@ from bot.roster.models import Role
 from bot.slack import blocks
 from bot.slack.blocks import Block
 from bot.slack.sections import DigestContext, HomeContext, Section
-from bot.text import Mrkdwn, mention
+from bot.text import Mrkdwn, safe_mention
 from bot.training import tracking
 from bot.training.tracking import Row, Scope, Tally
 from bot.workspaces.models import Workspace
@@ -41,7 +41,7 @@ def row_line(row: Row, today: date, locale: Locale, *, who: bool = True) -> Mrkd
         "due": t(due_key, locale, due=day(row.assignment.due, locale)),
     }
     if who:
-        return t("training.report.line", locale, user=mention(row.rep.user_id), **values)
+        return t("training.report.line", locale, user=safe_mention(row.rep.user_id), **values)
     return t("training.report.own_line", locale, **values)
 
 

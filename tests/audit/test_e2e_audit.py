@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from bot.audit import service as audit
 from bot.audit.models import AuditEvent
+from bot.exports import erase
 from bot.roster.models import Member
 from tests.factories import TEAM
 from tests.support.app_server import AppServer
@@ -62,3 +63,20 @@ def test_bad_days_and_other_roles_are_refused(slack: SlackPeer) -> None:
 def test_a_secret_never_lands_in_the_log() -> None:
     with pytest.raises(ValueError, match="secrets"):
         audit.record(None, TEAM, None, "settings.crm", "hubspot", api_token="xoxb-1")  # type: ignore[arg-type]
+
+
+def test_the_log_still_reads_once_an_admin_who_acted_is_erased(
+    slack: SlackPeer, app_server: AppServer
+) -> None:
+    """`pacer erase` leaves the actor's row under an id that is no Slack id ("X12"): the listing shows it
+    as plain text instead of failing for everyone."""
+    assert "is now a manager" in str(say(slack, f"manager add <@{MARIA}|maria>", ADMIN)["text"])
+    with app_server.session_factory.begin() as session:
+        maria = session.scalars(select(Member).where(Member.user_id == MARIA)).one()
+        audit.record(session, TEAM, maria.id, "settings.retention", "30")
+        erase.erase(session, TEAM, MARIA, actor=None)
+        erased = maria.user_id
+    assert erased.startswith("X")
+    listing = say(slack, "audit", ADMIN)
+    assert "settings.retention" in str(listing["blocks"]) and erased in str(listing["blocks"])
+    assert f"<@{erased}>" not in str(listing)

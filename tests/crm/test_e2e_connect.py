@@ -150,3 +150,19 @@ def test_fxiaoke_credentials_are_checked_before_saving_and_never_shown(
         assert connection.api_domain == crm.url and crm.state.app_secret not in connection.credentials
     shown = str([call.params for call in emulator.calls_to("views.open")]) + str(dms(emulator, ADMIN))
     assert crm.state.app_secret not in shown and crm.state.permanent_code not in shown
+
+
+def test_the_zoho_state_lives_on_the_database_clock_not_a_process_clock(
+    slack: SlackPeer,
+    emulator: SlackEmulator,
+    app_server: AppServer,
+    zoho: FakeCrmServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The process that answers the command may run an hour behind the one the browser comes back to:
+    the state's ten minutes are counted on the database's clock, which both share."""
+    behind = utcnow() - timedelta(hours=1)
+    monkeypatch.setattr("bot.crm.connect_handlers.utcnow", lambda: behind, raising=False)
+    link = link_of(slack.command("crm connect zoho", user_id=ADMIN).json())
+    page = httpx.get(link, follow_redirects=True, timeout=10)
+    assert page.status_code == 200 and "Zoho CRM is connected" in page.text

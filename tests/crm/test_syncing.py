@@ -10,12 +10,12 @@ from datetime import timedelta
 
 import httpx
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from bot.crm import connecting, syncing
+from bot.crm import connecting, owners, syncing
 from bot.crm.integrations.base import TokenCaches
-from bot.crm.integrations.models import CrmConnection, Provider
+from bot.crm.integrations.models import CrmConnection, CrmOwner, Provider
 from bot.crm.integrations.zoho import ZohoOAuth
 from bot.crm.models import Actual, PipelineSnapshot
 from bot.crm.settings import CrmSettings
@@ -126,3 +126,62 @@ def test_a_later_sync_renews_the_token_with_its_own_client(session: Session, crm
     with httpx.Client() as http:
         tools = syncing.SyncTools(VAULT, settings, http, SlackEmails(), caches)
         assert syncing.sync_one(session, connection.id, tools, now=later).error == ""
+
+
+def _actuals_of(session: Session, user_id: str) -> int:
+    rep = session.scalars(select(Member.id).where(Member.user_id == user_id)).one()
+    return session.scalar(select(func.count()).select_from(Actual).where(Actual.rep_id == rep)) or 0
+
+
+def test_an_owner_mapped_after_the_first_sync_gets_their_earlier_rows(
+    session: Session, crm: FakeCrmServer
+) -> None:
+    """rep3's CRM email is not their Slack email: the first sync skips their rows and moves the cursor
+    past them. Mapping them by hand makes the connection due at once and read the whole window again."""
+    for user_id in ("UADMIN", "UREP1", "UREP2", "UREP3"):
+        member(session, user_id)
+    settings = crm_settings(crm)
+    connection = connect(session, crm, settings)
+    with httpx.Client() as http:
+        tools = syncing.SyncTools(VAULT, settings, http, SlackEmails(), TokenCaches())
+        assert not syncing.sync_one(session, connection.id, tools, now=NOW).error
+        assert connection.cursor and _actuals_of(session, "UREP3") == 0
+        rep1_rows = _actuals_of(session, "UREP1")
+        rep3 = session.scalars(select(Member).where(Member.user_id == "UREP3")).one()
+        later = NOW + timedelta(minutes=1)
+        owners.map_by_hand(session, TEAM, "rep3@example.com", rep3, now=later)
+        assert syncing.due(session, later) == [(connection.id, TEAM)]
+        assert not syncing.sync_one(session, connection.id, tools, now=later).error
+    assert _actuals_of(session, "UREP3") == rep1_rows > 0  # the fake's owners have as many rows each
+    assert connection.cursor
+
+
+def test_an_owner_matched_by_email_in_a_sync_gets_their_earlier_rows_in_that_sync(
+    session: Session, crm: FakeCrmServer
+) -> None:
+    """A CRM user who appears (again) while the cursor is set, and whose email is a member's: the sync
+    that matches them reads the whole window, not only what changed since the cursor."""
+    for user_id in ("UADMIN", "UREP1", "UREP2"):
+        member(session, user_id)
+    settings = crm_settings(crm)
+    connection = connect(session, crm, settings)
+    with httpx.Client() as http:
+        tools = syncing.SyncTools(VAULT, settings, http, SlackEmails(), TokenCaches())
+        assert not syncing.sync_one(session, connection.id, tools, now=NOW).error
+        rep2_rows = _actuals_of(session, "UREP2")
+        rep2 = session.scalars(select(CrmOwner).where(CrmOwner.email == "rep2@example.com")).one()
+        session.execute(delete(Actual).where(Actual.rep_id == rep2.member_id))
+        session.delete(rep2)  # as if rep2 were a CRM user the sync had not seen yet
+        session.flush()
+        later = NOW + timedelta(minutes=15)
+        assert not syncing.sync_one(session, connection.id, tools, now=later).error
+    assert _actuals_of(session, "UREP2") == rep2_rows > 0
+
+
+def test_more_members_than_one_matching_looks_up_are_looked_up_in_turns() -> None:
+    """Not always the same first 300 ids: three quarter hours in a row cover 700 members."""
+    ids = [f"U{n:05d}" for n in range(700)]
+    turns = [syncing.this_turn(ids, NOW + timedelta(minutes=15 * n)) for n in range(3)]
+    assert [len(turn) for turn in turns] == [syncing.MAX_EMAIL_LOOKUPS] * 3
+    assert set().union(*turns) == set(ids)
+    assert syncing.this_turn(ids[:5], NOW) == ids[:5]

@@ -267,3 +267,38 @@ def test_revoking_the_bot_token_leaves_the_workspace_and_jobs_skip_it(
         context.client_for(BETA)
     install(oauth_server, emulator, BETA)  # installing again makes it active again
     assert _active(oauth_server) == [ACME, BETA]
+
+
+GRID, ORG = "T0000003", "E0000001"
+
+
+def _installations(engine: Engine) -> list[tuple[str, str]]:
+    with engine.connect() as connection:
+        rows = connection.execute(text("SELECT team_id, enterprise_id FROM slack_installations"))
+        return [(str(a), str(b)) for a, b in rows]
+
+
+def test_a_workspace_of_an_enterprise_grid_org_is_served_and_left_like_any_other(
+    oauth_server: AppServer, emulator: SlackEmulator, engine: Engine
+) -> None:
+    """oauth.v2.access names the org for a Grid workspace and the store keeps its enterprise id: the
+    outbox and the jobs still find the workspace's token by its team id, and leaving deletes it."""
+    emulator.add_team(GRID, name="Grid West", enterprise_id=ORG)
+    for n in range(3):
+        emulator.add_user(f"UG{n:03d}", name=f"grid{n}", team_id=GRID)
+    install(oauth_server, emulator, ACME)
+    status, _, _ = install(oauth_server, emulator, GRID)
+    assert status == 200 and (GRID, ORG) in _installations(engine)
+    _queue(oauth_server, GRID, ["UG000", "UG001"], "hello")
+    report = oauth_server.sender.drain()
+    assert report.sent == 2 and report.cancelled == 0
+    assert [m["team"] for m in emulator.messages["DUG000"]] == [GRID]
+    assert oauth_server.job_context().client_for(GRID).auth_test()["team_id"] == GRID
+
+    peer = SlackPeer(oauth_server.events_url, SIGNING_SECRET, emulator, team_id=GRID, enterprise_id=ORG)
+    assert peer.event({"type": "app_uninstalled"}).status == 200
+    wait_for(lambda: _active(oauth_server) == [ACME], what="the workspace left")
+    assert [team for team, _, _ in _bots(engine)] == [ACME]
+    assert [team for team, _ in _installations(engine)] == [ACME]
+    with pytest.raises(NotInstalled):
+        oauth_server.job_context().client_for(GRID)

@@ -55,6 +55,12 @@ class Team:
     refresh_tokens: set[str] = field(default_factory=set)
     expire_after: int | None = None  # calls left before the current tokens expire (see expire_after)
     revoke_after: int | None = None  # calls left before the app is uninstalled (see revoke)
+    enterprise_id: str | None = None  # an Enterprise Grid org's workspace: oauth.v2.access names the org
+
+    @property
+    def enterprise(self) -> dict[str, str] | None:
+        """`enterprise` as oauth.v2.access answers it: the org, or None outside Enterprise Grid."""
+        return {"id": self.enterprise_id, "name": "Grid Org"} if self.enterprise_id else None
 
 
 @dataclass
@@ -767,12 +773,20 @@ class SlackEmulator:
     # -- several workspaces, OAuth and token rotation --
 
     def add_team(
-        self, team_id: str, *, name: str, bot_token: str | None = None, bot_user_id: str | None = None
+        self,
+        team_id: str,
+        *,
+        name: str,
+        bot_token: str | None = None,
+        bot_user_id: str | None = None,
+        enterprise_id: str | None = None,
     ) -> Team:
         """Another workspace. With `bot_token` the app is installed there already; else install it by
-        OAuth (`configure_oauth`, then the authorize stand-in). Its bot user is added as a user of it."""
+        OAuth (`configure_oauth`, then the authorize stand-in). Its bot user is added as a user of it.
+        `enterprise_id`: a workspace of that Enterprise Grid org (installed per workspace all the same)."""
         bot_user_id = bot_user_id or f"UBOT{team_id[-4:]}"
         team = Team(team_id, name, bot_user_id, {bot_token: None} if bot_token else {})
+        team.enterprise_id = enterprise_id
         with self._lock:
             self.teams[team_id] = team
         self.add_user(bot_user_id, name="pacer", real_name="Pacer", is_bot=True, team_id=team_id)
@@ -917,7 +931,7 @@ class SlackEmulator:
         team = self.teams[team_id]
         assert self.oauth_app is not None
         response = self._ok(scope=self.oauth_app.scopes, bot_user_id=team.bot_user_id, app_id=APP_ID)
-        response |= {"team": {"id": team_id, "name": team.name}, "enterprise": None}
+        response |= {"team": {"id": team_id, "name": team.name}, "enterprise": team.enterprise}
         response |= {"authed_user": {"id": f"U{team_id[1:]}I"}, "is_enterprise_install": False}
         return response | self._issue(team)
 
@@ -926,7 +940,7 @@ class SlackEmulator:
         if team is None:
             raise SlackError("invalid_refresh_token")
         team.refresh_tokens.discard(refresh_token)
-        response = self._ok(team={"id": team.team_id, "name": team.name}, enterprise=None)
+        response = self._ok(team={"id": team.team_id, "name": team.name}, enterprise=team.enterprise)
         return response | {"bot_user_id": team.bot_user_id, "app_id": APP_ID} | self._issue(team)
 
     def _issue(self, team: Team) -> dict[str, Any]:

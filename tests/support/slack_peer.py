@@ -57,6 +57,7 @@ class SlackPeer:
         team_id: str = "T0000001",
         team_domain: str = "acme",
         timeout: float = 10.0,
+        enterprise_id: str | None = None,
     ) -> None:
         self.app_url = app_url
         self.signing_secret = signing_secret
@@ -64,6 +65,7 @@ class SlackPeer:
         self.team_id = team_id
         self.team_domain = team_domain
         self.timeout = timeout
+        self.enterprise_id = enterprise_id  # a workspace of an Enterprise Grid org: events name the org
         self._event_ids = itertools.count(1)
 
     # -- what Slack sends --
@@ -179,9 +181,10 @@ class SlackPeer:
             "type": "event_callback",
             "event_id": event_id or f"Ev{next(self._event_ids):08d}",
             "event_time": now,
+            **({"enterprise_id": self.enterprise_id} if self.enterprise_id else {}),
             "authorizations": [
                 {
-                    "enterprise_id": None,
+                    "enterprise_id": self.enterprise_id,
                     "team_id": self.team_id,
                     "user_id": self.emulator.bot_user_id,
                     "is_bot": True,

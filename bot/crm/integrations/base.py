@@ -19,7 +19,7 @@ from decimal import Decimal
 from email.utils import parsedate_to_datetime
 from typing import Protocol, TypeVar
 
-from bot.crm.rows import ClosedDeal, NewAccount, PipelineFigure
+from bot.crm.rows import ClosedDeal, NewAccount, PipelineFigure, column_amount
 
 T = TypeVar("T")
 
@@ -219,14 +219,19 @@ class Limiter:
 
 
 def pipeline(deals: Iterable[tuple[str, str, Decimal]], as_of: date) -> list[PipelineFigure]:
-    """Open deals (owner, currency, amount) summed per owner and currency, with how many there were."""
-    totals: dict[tuple[str, str], tuple[Decimal, int]] = {}
+    """Open deals (owner, currency, amount) summed per owner and currency, with how many there were. A
+    deal whose amount no column holds (`column_amount`) is left out of the sum and counted as skipped."""
+    totals: dict[tuple[str, str], tuple[Decimal, int, int]] = {}
     for owner, currency, amount in deals:
-        total, count = totals.get((owner, currency), (Decimal(0), 0))
-        totals[(owner, currency)] = (total + amount, count + 1)
+        total, count, skipped = totals.get((owner, currency), (Decimal(0), 0, 0))
+        cents = column_amount(amount)
+        if cents is None:
+            totals[(owner, currency)] = (total, count, skipped + 1)
+        else:
+            totals[(owner, currency)] = (total + cents, count + 1, skipped)
     return [
-        PipelineFigure(owner, total, currency, as_of, deals=count)
-        for (owner, currency), (total, count) in sorted(totals.items())
+        PipelineFigure(owner, total, currency, as_of, deals=count, skipped=skipped)
+        for (owner, currency), (total, count, skipped) in sorted(totals.items())
     ]
 
 

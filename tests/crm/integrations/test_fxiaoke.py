@@ -12,13 +12,20 @@ from decimal import Decimal
 import httpx
 import pytest
 import respx
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
+from bot.crm.actuals import record_rows
 from bot.crm.integrations.base import AuthExpired, Backoff, ConnectorError, Limiter, RateLimited, UnknownHost
 from bot.crm.integrations.fxiaoke import OLD_OPPORTUNITY, FxiaokeConnector, FxiaokeCredentials
+from bot.crm.models import Actual, PipelineSnapshot
 from bot.secrets import Secret
 from tests.crm.integrations import recorded
+from tests.crm.support import NOW, reps
+from tests.factories import TEAM
 
 CLOUD = "https://open.fxiaoke.com"
+NOV_30 = date(2026, 11, 30)
 TOKEN_URL = f"{CLOUD}/cgi/corpAccessToken/get/V2"
 QUERY_URL = f"{CLOUD}/cgi/crm/v2/data/query"
 CREDENTIALS = FxiaokeCredentials(
@@ -210,3 +217,34 @@ def test_a_tenant_on_the_old_opportunity_object_is_detected(respx_mock: respx.Mo
     assert [(d.amount, d.currency, d.closed_on) for d in deals] == [
         (Decimal("880.50"), "CNY", date(2026, 11, 30))
     ]
+
+
+@respx.mock
+def test_a_deal_whose_amount_no_column_holds_is_skipped_and_counted(
+    respx_mock: respx.MockRouter, session: Session
+) -> None:
+    """Fxiaoke sends amounts as text: "NaN", "Infinity", "1e16" or words are skipped and counted when
+    recorded, never failing the read or the batch; the good deal is recorded."""
+    ana, _ = reps(session)
+    respx_mock.post(TOKEN_URL).respond(200, json=recorded.FX_TOKEN)
+    amounts = ["880.50", "NaN", "Infinity", "-Infinity", "1e16", "about 900"]
+    deals = [
+        {
+            "_id": f"d{n}",
+            "owner": ["FSUID_1"],
+            "amount": amount,
+            "close_date": 1795996800000,
+            "sales_status": "2",
+        }
+        for n, amount in enumerate(amounts)
+    ]
+    respx_mock.post(QUERY_URL).respond(200, json=recorded.fx_page(deals))
+    connector = _connector()
+    rows = [*connector.closed_deals(date(2026, 11, 1), date(2026, 11, 30)), *connector.open_pipeline(NOV_30)]
+    for _ in range(2):
+        done = record_rows(session, TEAM, "fxiaoke", {"FSUID_1": ana.id}, rows, now=NOW)
+        assert done.skipped == 2 * (len(amounts) - 1)  # as closed deals, and as open ones (same page)
+    stored = session.scalars(select(Actual.amount).where(Actual.metric == "revenue")).all()
+    assert [Decimal(str(a)) for a in stored] == [Decimal("880.50")]
+    pipeline = session.scalars(select(PipelineSnapshot)).one()
+    assert (Decimal(str(pipeline.amount)), pipeline.deals) == (Decimal("880.50"), 1)

@@ -11,13 +11,20 @@ from urllib.parse import parse_qs, urlparse
 import httpx
 import pytest
 import respx
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
+from bot.crm.actuals import record_rows
 from bot.crm.integrations.base import AuthExpired, Backoff, CreditsExhausted, TokenCache, UnknownHost
 from bot.crm.integrations.zoho import ZohoClientApp, ZohoConnector, ZohoOAuth, data_centre
+from bot.crm.models import Actual, PipelineSnapshot
 from bot.secrets import Secret
 from tests.crm.integrations import recorded
+from tests.crm.support import NOW, reps
+from tests.factories import TEAM
 
 EU_API = "https://www.zohoapis.eu"
+OWNER, NOV_30 = "5725767000000411001", date(2026, 11, 30)
 APP = ZohoClientApp(
     "1000.GMB0YULZHJK411248S8I5GZ4CHUEX0", Secret("zoho-client-secret"), "https://pacer.example/zoho"
 )
@@ -226,3 +233,33 @@ def test_owners_come_from_the_users_api_page_by_page(respx_mock: respx.MockRoute
     assert [(o.external_id, o.email) for o in owners] == [("1", "li@example.com"), ("2", "ana@example.com")]
     assert users.calls[1].request.url.params["page"] == "2"
     assert users.calls[0].request.url.params["type"] == "ActiveUsers"
+
+
+BAD_AMOUNTS = ("NaN", "Infinity", "-Infinity", "1e16", "12345678901234567.5")
+
+
+@respx.mock
+def test_a_record_whose_amount_no_column_holds_is_skipped_and_counted(
+    respx_mock: respx.MockRouter, session: Session
+) -> None:
+    """Zoho's JSON may carry NaN, Infinity or an amount past Numeric(18,2) (json.loads takes them all):
+    those records are skipped and counted, never failing the batch, and the good ones are recorded, again
+    and again (the second sync compares with what is stored)."""
+    ana, _ = reps(session)
+    deals = [recorded.zoho_deal(n) for n in range(len(BAD_AMOUNTS) + 1)]
+    body = json.dumps(recorded.coql_page(deals, more=False))
+    for n, bad in enumerate(BAD_AMOUNTS):  # the text Zoho would send, not what json.dumps writes
+        body = body.replace(f'"{deals[n]["id"]}", "Owner": {{"id": "{OWNER}"}}, "Amount": 1250.5', "@", 1)
+        body = body.replace("@", f'"{deals[n]["id"]}", "Owner": {{"id": "{OWNER}"}}, "Amount": {bad}', 1)
+    assert "NaN" in body and "1e16" in body
+    respx_mock.post(f"{EU_API}/crm/v8/coql").respond(200, content=body.encode())
+    connector = _connector(httpx.Client(), TokenCache(lambda: ("t", 3600.0)))
+    rows = [*connector.closed_deals(date(2026, 11, 1), date(2026, 11, 30)), *connector.open_pipeline(NOV_30)]
+    assert len(rows) == len(deals) + 1
+    for _ in range(2):
+        done = record_rows(session, TEAM, "zoho", {OWNER: ana.id}, rows, now=NOW)
+        assert done.skipped == 2 * len(BAD_AMOUNTS)  # as closed deals, and as open ones (same page)
+    stored = session.scalars(select(Actual.amount).where(Actual.metric == "revenue")).all()
+    assert [Decimal(str(a)) for a in stored] == [Decimal("1250.50")]
+    pipeline = session.scalars(select(PipelineSnapshot)).one()  # the open "deals": good ones only
+    assert (Decimal(str(pipeline.amount)), pipeline.deals) == (Decimal("1250.50"), 1)

@@ -104,8 +104,8 @@ def _ms(day: date, *, end: bool = False) -> str:
 def _amount(value: object) -> Decimal:
     try:
         return Decimal(str(value)) if value not in (None, "") else Decimal(0)
-    except InvalidOperation:
-        raise ConnectorError("Fxiaoke sent an amount that is not a number") from None
+    except InvalidOperation:  # not a number: the row is skipped and counted (`rows.column_amount`)
+        return Decimal("NaN")
 
 
 def _owner(record: Mapping[str, Any]) -> str:

@@ -73,8 +73,8 @@ def _record_id(record: dict[str, Any]) -> str:
 def _amount(value: object) -> Decimal:
     try:
         return Decimal(str(value)) if value is not None else Decimal(0)
-    except InvalidOperation:
-        raise ConnectorError("Zoho sent an amount that is not a number") from None
+    except InvalidOperation:  # not a number: the row is skipped and counted (`rows.column_amount`)
+        return Decimal("NaN")
 
 
 class ZohoConnector:
