@@ -1,7 +1,7 @@
 """purge after uninstall: how long a workspace's data is kept once Pacer is uninstalled, and when it is due
 
 Revision ID: 0022
-Revises: 0019
+Revises: 0020
 Create Date: 2026-12-01 21:30:00
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 
 import bot.db.base  # noqa: F401  (custom column types)
 
-revision: str = '0022'
-down_revision: str | None = '0019'
+revision: str = "0022"
+down_revision: str | None = "0020"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
