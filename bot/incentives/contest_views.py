@@ -94,6 +94,57 @@ def _prize(contest: Contest, place: Place, prizes: dict[int, str], reached: Sequ
     return prizes.get(place.rank, "")
 
 
+def _place_lines(
+    contest: Contest,
+    places: Sequence[Place],
+    prizes: dict[int, str],
+    reached: Sequence[Reached],
+    locale: Locale,
+) -> list[Mrkdwn]:
+    """The places named (at most N, each with its prize), and a tie past N counted, not named."""
+    named, tied = on_board(places, contest.top_n)
+    lines = [
+        t(
+            "incentives.contest.place_prize" if prize else "incentives.contest.place",
+            locale,
+            rank=place.rank,
+            rep=place.rep.user_id,
+            attainment=fmt.percent(place.attainment, locale),
+            prize=prize,
+        )
+        for place in named
+        for prize in [_prize(contest, place, prizes, reached)]
+    ] or [t("incentives.contest.nobody", locale)]
+    if tied:
+        lines.append(
+            t("incentives.contest.tied_more", locale, count=fmt.count(tied, locale), rank=named[-1].rank)
+        )
+    return lines
+
+
+def _reached_blocks(contest: Contest, reached: Sequence[Reached], locale: Locale) -> list[blocks.Block]:
+    """For prizes per threshold: the rule, and how many have reached each threshold (none otherwise)."""
+    if not reached:
+        return []
+    rule = t(
+        "incentives.contest.reached_rule",
+        locale,
+        metric=t(f"metric.{contest.metric.value}", locale),
+        end=day(contest.ends_on, locale),
+    )
+    counts = [
+        t(
+            "incentives.contest.reached",
+            locale,
+            threshold=threshold_text(r.threshold.at, locale),
+            prize=r.threshold.prize,
+            count=fmt.count(r.count, locale),
+        )
+        for r in reached
+    ]
+    return [blocks.context(rule), *blocks.sections_from_lines(counts, max_blocks=2)]
+
+
 def leaderboard_message(
     contest: Contest,
     places: Sequence[Place],
@@ -112,44 +163,11 @@ def leaderboard_message(
         start=day(contest.starts_on, locale),
         end=day(contest.ends_on, locale),
     )
-    named, tied = on_board(places, contest.top_n)
-    lines = [
-        t(
-            "incentives.contest.place_prize" if prize else "incentives.contest.place",
-            locale,
-            rank=place.rank,
-            rep=place.rep.user_id,
-            attainment=fmt.percent(place.attainment, locale),
-            prize=prize,
-        )
-        for place in named
-        for prize in [_prize(contest, place, prizes, reached)]
-    ] or [t("incentives.contest.nobody", locale)]
-    if tied:
-        lines.append(
-            t("incentives.contest.tied_more", locale, count=fmt.count(tied, locale), rank=named[-1].rank)
-        )
+    lines = _place_lines(contest, places, prizes, reached, locale)
     body = [blocks.header(title), blocks.context(window), *blocks.sections_from_lines(lines, max_blocks=5)]
     if contest.prize_kind is PrizeKind.RANK:
         body.append(blocks.context(t("incentives.contest.tie_rule", locale, top=contest.top_n)))
-    if reached:
-        rule = t(
-            "incentives.contest.reached_rule",
-            locale,
-            metric=t(f"metric.{contest.metric.value}", locale),
-            end=day(contest.ends_on, locale),
-        )
-        counts = [
-            t(
-                "incentives.contest.reached",
-                locale,
-                threshold=threshold_text(r.threshold.at, locale),
-                prize=r.threshold.prize,
-                count=fmt.count(r.count, locale),
-            )
-            for r in reached
-        ]
-        body += [blocks.context(rule), *blocks.sections_from_lines(counts, max_blocks=2)]
+    body += _reached_blocks(contest, reached, locale)
     return blocks.message(title, body)
 
 

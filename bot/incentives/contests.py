@@ -13,7 +13,7 @@ most N reps; when a tie at the last place shown would run past N, the first N by
 others tied at that place are counted ("+k tied"), not named. A place's prize goes to every rep tied at
 it, named or counted, as long as the place itself is within the top N (a place below N holds nobody).
 At the end each winner gets their own DM (`bot.incentives.contest_awards`), and sees the contest, won or
-ended, in their own view for `ENDED_SHOWN_DAYS`."""
+ended, in their own view for 30 days."""
 
 from __future__ import annotations
 
@@ -45,8 +45,6 @@ THRESHOLD_LINE = re.compile(r"^\s*([^:]{1,40}?)\s*:\s*(\S.{0,79})$")
 MAX_DAYS = 366
 MAX_THRESHOLDS = 10
 MAX_RUNNING = 5  # threshold contests shown in a rep's own view
-MAX_ENDED = 5  # ended contests shown in a rep's own view
-ENDED_SHOWN_DAYS = 30  # how long after its last day an ended contest stays in a rep's own view
 
 
 @dataclass(frozen=True)
@@ -89,18 +87,6 @@ class Place:
     rep: Member
     attainment: Decimal
     total: Decimal | None = None  # the result over the window, when the rep's goals share one unit
-
-
-@dataclass(frozen=True)
-class Award:
-    """A prize won at a contest's end: the rep, the prize, and what won it: a place (`rank`), or a
-    threshold (`threshold`, in the rep's `unit`)."""
-
-    rep_id: int
-    prize: str
-    rank: int | None = None
-    threshold: Decimal | None = None
-    unit: str = ""
 
 
 @dataclass(frozen=True)
@@ -298,31 +284,6 @@ def reached(totals: Mapping[int, Decimal | None], thresholds: Sequence[Threshold
     return [Reached(t, sum(1 for v in values if v >= t.at)) for t in thresholds]
 
 
-def awards(contest: Contest, places: Sequence[Place], found: Mapping[int, Figure]) -> list[Award]:
-    """The prizes won at the end, best first: each prized place's reps (every rep tied at it, see the
-    module's rule: `places` is `ranked`, not only the names shown), or every threshold's winners (highest
-    threshold first)."""
-    if contest.prize_kind is PrizeKind.THRESHOLD:
-        by_threshold = threshold_winners(totals_of(found), thresholds_of(contest))
-        return [
-            Award(rep, t.prize, threshold=t.at, unit=_unit(found[rep]))
-            for t, reps in reversed(by_threshold)
-            for rep in reps
-        ]
-    prizes = prizes_of(contest)
-    return [Award(p.rep.id, prizes[p.rank], rank=p.rank) for p in places if p.rank in prizes]
-
-
-def winners(contest: Contest, places: Sequence[Place], found: Mapping[int, Figure]) -> tuple[int, ...]:
-    """The rep ids who win a prize at the end, best first (`awards`)."""
-    return tuple(award.rep_id for award in awards(contest, places, found))
-
-
-def _unit(figure: Figure) -> str:
-    single = figure.single()
-    return single[0] if single is not None else ""
-
-
 def leaderboard(session: Session, contest: Contest, *, through: date) -> list[Place]:
     """Every rep holding a place within the top N by attainment over the window's weeks so far (`ranked`);
     reps with no target in the window are not ranked. Three statements."""
@@ -377,20 +338,6 @@ def standings(session: Session, team_id: str, rep_id: int, *, today: date) -> li
         unit = single[0] if single is not None else ""
         found.append(Standing(contest, total, unit, best, above[0] if above else None))
     return found
-
-
-def ended(session: Session, team_id: str, *, today: date) -> list[Contest]:
-    """The workspace's contests whose final board is posted and whose last day is at most
-    `ENDED_SHOWN_DAYS` before `today`, latest first (at most `MAX_ENDED`). One statement."""
-    return list(
-        session.scalars(
-            select(Contest)
-            .where(Contest.team_id == team_id, Contest.ended_at.is_not(None))
-            .where(Contest.ends_on >= today - ENDED_SHOWN_DAYS * calendar.DAY)
-            .order_by(Contest.ends_on.desc(), Contest.id.desc())
-            .limit(MAX_ENDED)
-        )
-    )
 
 
 def due(session: Session, now: datetime) -> list[tuple[Contest, Workspace, date]]:

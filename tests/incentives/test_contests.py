@@ -12,11 +12,13 @@ from decimal import Decimal
 from sqlalchemy.orm import Session
 
 from bot.checkins.models import Confidence
+from bot.delivery.service import enqueue
 from bot.errors import PacerError
-from bot.incentives import contest_views, contests
+from bot.incentives import contest_awards, contest_views, contests
 from bot.incentives.models import Contest, PrizeKind
 from bot.roster.models import Member, Role
 from bot.roster.policy import Caller
+from bot.workspaces.models import Workspace
 from tests.factories import TEAM, member, rep_with_goal
 from tests.reviews.support import Q4_WEEKS
 from tests.support.people import ADMIN, MARIA
@@ -61,7 +63,9 @@ def test_nobody_at_zero_is_ranked_shown_or_wins(session: Session) -> None:
     found = contests.figures(session, contest, through=date(2026, 12, 21))
     assert len(found) == 40 and {f.attainment for f in found.values()} == {0}
     assert contests.ranked(session, contest, found) == []
-    assert contests.awards(contest, [], found) == [] and contests.winners(contest, [], found) == ()
+    assert (
+        contest_awards.awards(contest, [], found) == [] and contest_awards.winners(contest, [], found) == ()
+    )
     board = contest_views.leaderboard_message(contest, [], contests.prizes_of(contest), "en", final=True)
     assert "No results yet" in str(board) and "<@UR" not in str(board)
 
@@ -86,13 +90,23 @@ def test_a_tie_at_the_last_place_is_counted_not_named_and_shares_its_prize(sessi
     assert "另有 9 人并列第 3 名" in str(
         contest_views.leaderboard_message(contest, places, prizes, "zh", final=True)
     )
-    won = contests.awards(contest, places, found)
+    won = contest_awards.awards(contest, places, found)
     assert [(a.rank, a.prize) for a in won] == [(1, "500 USD"), (2, "300 USD"), *[(3, "a mug")] * 10]
+    workspace = session.get_one(Workspace, TEAM)
+    told = contest_awards.dms(session, contest, won, workspace)
+    assert len({m.key for m in told}) == 12 and all(
+        m.key.startswith(f"incentive-contest-won:{contest.id}:") for m in told
+    )
+    assert told[-1].payload["text"] == "🏆 You won place 3 in contest *Sprint 3*: prize a mug."
+    assert enqueue(session, told, now=NOW) == 12
+    assert (
+        enqueue(session, contest_awards.dms(session, contest, won, workspace), now=NOW) == 0
+    )  # once per rep
     # a tie at place 2 of the top 3 (1, 2, 2, 2, 2): three named, three counted; no 3rd place, no 3rd prize
     reps = [Member(id=n, team_id=TEAM, user_id=f"UX{n}") for n in range(5)]
     tie = [contests.Place(1 if n == 0 else 2, reps[n], Decimal(2 if n == 0 else 1)) for n in range(5)]
     assert [p.rank for p in contests.on_board(tie, 3)[0]] == [1, 2, 2] and contests.on_board(tie, 3)[1] == 2
-    assert [(a.rep_id, a.rank) for a in contests.awards(contest, tie, {})] == [
+    assert [(a.rep_id, a.rank) for a in contest_awards.awards(contest, tie, {})] == [
         (0, 1),
         (1, 2),
         (2, 2),
@@ -213,7 +227,11 @@ def test_a_threshold_contest_from_the_database(session: Session) -> None:
         (trip, ()),
     ]
     places = contests.ranked(session, contest, found)
-    assert contests.winners(contest, places, found) == (reps[0].id, reps[2].id, reps[1].id)  # best first
+    assert contest_awards.winners(contest, places, found) == (
+        reps[0].id,
+        reps[2].id,
+        reps[1].id,
+    )  # best first
     (standing,) = contests.standings(session, TEAM, reps[1].id, today=date(2026, 12, 21))
     assert (standing.total, standing.unit, standing.reached, standing.next) == (108, "count", mug, usd)
     assert contest_views.rep_standing(standing, "en") == [
