@@ -4,7 +4,7 @@ Removed where personal: their check-in text, the feedback text they wrote (field
 and as a manager what they wrote to reps), kudos reasons they gave or got, review comments and texts
 they wrote or that were written about them, escalation descriptions about them, their queued messages.
 Anonymised where aggregated: their member row stays with an anonymous label and no Slack id, so their
-figures (check-in results, targets, payouts) stay in team totals without naming them."""
+figures (check-in results, targets, payouts, contest awards) stay in team totals without naming them."""
 
 from __future__ import annotations
 

@@ -1,27 +1,27 @@
-"""A contest's awards once it ends: each winner (a prized place, or a threshold reached) is told in a private
-DM through the outbox, in their own language, once per contest and rep (the key); and that DM's outbox row
-is the record a rep's own view reads for `ENDED_SHOWN_DAYS` ("You won …", else "Ended"), so what
-they see matches what they were told even when late check-ins move the figures after the final board.
-The row carries the prize under "award" (the sender reads only its text and blocks)."""
+"""A contest's awards once it ends: each winner (a prized place, or a threshold reached) is recorded in
+`ContestAward` in the transaction that ends the contest (once: one row per contest and rep), and told in a
+private DM queued from that record, in their own language, once per contest and rep (the key). A rep's own
+view reads the record for `ENDED_SHOWN_DAYS` ("You won …", else "Ended"), so what they see matches what they
+were told even when late check-ins move the figures after the final board, and whatever becomes of the
+outbox's rows."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import calendar
-from bot.delivery.models import Delivery
 from bot.delivery.service import Outgoing
 from bot.i18n import t
 from bot.incentives import contest_views
 from bot.incentives.attainment import Figure
 from bot.incentives.contests import Place, prizes_of, threshold_winners, thresholds_of, totals_of
-from bot.incentives.models import Contest, PrizeKind
+from bot.incentives.models import Contest, ContestAward, PrizeKind
 from bot.roster.models import Member
 from bot.roster.service import locale_of
 from bot.slack import blocks
@@ -88,8 +88,34 @@ def won_key(contest: Contest, rep_id: int) -> str:
     return f"{WON}:{contest.id}:{rep_id}"
 
 
-def dms(session: Session, contest: Contest, awards: Sequence[Award], workspace: Workspace) -> list[Outgoing]:
-    """Each winner's DM, in their language. One statement (none without winners)."""
+def record(
+    session: Session, contest: Contest, awards: Sequence[Award], *, now: datetime
+) -> list[ContestAward]:
+    """Write the contest's awards, in the caller's transaction (the one marking it ended); a second
+    attempt for the same contest and rep breaks the unique key and rolls that transaction back."""
+    rows = [
+        ContestAward(
+            team_id=contest.team_id,
+            contest_id=contest.id,
+            rep_id=a.rep_id,
+            rank=a.rank,
+            threshold=a.threshold,
+            unit=a.unit,
+            prize=a.prize,
+            awarded_at=now,
+        )
+        for a in awards
+    ]
+    session.add_all(rows)
+    session.flush()
+    return rows
+
+
+def dms(
+    session: Session, contest: Contest, awards: Sequence[ContestAward], workspace: Workspace
+) -> list[Outgoing]:
+    """Each winner's DM from their recorded award, in their language. One statement (none without
+    winners)."""
     if not awards:
         return []
     reps = {
@@ -115,26 +141,22 @@ def dms(session: Session, contest: Contest, awards: Sequence[Award], workspace: 
             text = t(
                 "incentives.contest.won_rank", locale, name=contest.name, rank=award.rank, prize=award.prize
             )
-        payload = blocks.notice(text) | {"award": {"contest": contest.id, "prize": award.prize}}
-        found.append(
-            Outgoing.dm(rep, key=won_key(contest, rep.id), kind=WON, payload=payload, period=str(contest.id))
-        )
+        found.append(Outgoing.dm(rep, key=won_key(contest, rep.id), kind=WON, payload=blocks.notice(text)))
     return found
 
 
 def recent(session: Session, team_id: str, rep_id: int, *, today: date) -> list[tuple[Contest, str | None]]:
-    """The workspace's recently ended contests (`ended`), each with the prize the rep was told
-    they won (None: they won nothing). Two statements (one without ended contests)."""
+    """The workspace's recently ended contests (`ended_contests`), each with the prize recorded for the
+    rep (None: they won nothing). Two statements (one without ended contests)."""
     ended = ended_contests(session, team_id, today=today)
     if not ended:
         return []
     rows = session.execute(
-        select(Delivery.period, Delivery.payload).where(
-            Delivery.team_id == team_id,
-            Delivery.kind == WON,
-            Delivery.member_id == rep_id,
-            Delivery.period.in_([str(c.id) for c in ended]),
+        select(ContestAward.contest_id, ContestAward.prize).where(
+            ContestAward.team_id == team_id,
+            ContestAward.rep_id == rep_id,
+            ContestAward.contest_id.in_([c.id for c in ended]),
         )
     )
-    prizes = {period: str((payload.get("award") or {}).get("prize", "")) for period, payload in rows}
-    return [(contest, prizes.get(str(contest.id))) for contest in ended]
+    prizes = {contest_id: prize for contest_id, prize in rows}
+    return [(contest, prizes.get(contest.id)) for contest in ended]

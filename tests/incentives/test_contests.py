@@ -9,6 +9,8 @@ from dataclasses import replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
+import pytest
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.checkins.models import Confidence
@@ -18,6 +20,7 @@ from bot.incentives import contest_awards, contest_views, contests
 from bot.incentives.models import Contest, PrizeKind
 from bot.roster.models import Member, Role
 from bot.roster.policy import Caller
+from bot.slack import blocks
 from bot.workspaces.models import Workspace
 from tests.factories import TEAM, member, rep_with_goal
 from tests.reviews.support import Q4_WEEKS
@@ -93,15 +96,18 @@ def test_a_tie_at_the_last_place_is_counted_not_named_and_shares_its_prize(sessi
     won = contest_awards.awards(contest, places, found)
     assert [(a.rank, a.prize) for a in won] == [(1, "500 USD"), (2, "300 USD"), *[(3, "a mug")] * 10]
     workspace = session.get_one(Workspace, TEAM)
-    told = contest_awards.dms(session, contest, won, workspace)
+    recorded = contest_awards.record(session, contest, won, now=NOW)
+    told = contest_awards.dms(session, contest, recorded, workspace)
     assert len({m.key for m in told}) == 12 and all(
         m.key.startswith(f"incentive-contest-won:{contest.id}:") for m in told
     )
-    assert told[-1].payload["text"] == "🏆 You won place 3 in contest *Sprint 3*: prize a mug."
+    assert told[-1].payload == blocks.notice("🏆 You won place 3 in contest *Sprint 3*: prize a mug.")
     assert enqueue(session, told, now=NOW) == 12
     assert (
-        enqueue(session, contest_awards.dms(session, contest, won, workspace), now=NOW) == 0
+        enqueue(session, contest_awards.dms(session, contest, recorded, workspace), now=NOW) == 0
     )  # once per rep
+    with pytest.raises(IntegrityError), session.begin_nested():  # recorded once per contest and rep
+        contest_awards.record(session, contest, won[:1], now=NOW)
     # a tie at place 2 of the top 3 (1, 2, 2, 2, 2): three named, three counted; no 3rd place, no 3rd prize
     reps = [Member(id=n, team_id=TEAM, user_id=f"UX{n}") for n in range(5)]
     tie = [contests.Place(1 if n == 0 else 2, reps[n], Decimal(2 if n == 0 else 1)) for n in range(5)]

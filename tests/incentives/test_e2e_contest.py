@@ -1,8 +1,9 @@
 """A contest over HTTP, on both databases: an admin sets it up in its modal (a leaderboard too long, a prize
 for a rank outside it and a window ending before it starts refused on their fields); the job keeps one
 leaderboard message in the channel with the top N only — never the bottom — and, after the window, makes it
-final once; each winner is told in a private DM in their language, once, and sees the ended contest in
-their own view for 30 days ("you won", or "ended" for the others). A contest with prizes per threshold
+final once; each winner's award is recorded, they are told in a private DM in their language, once, and
+see the ended contest in their own view for 30 days ("you won", or "ended" for the others), read from that
+record even once the outbox's rows are gone. A contest with prizes per threshold
 too: its rows refused by field, the board's counts, the rep's next threshold, and the winners' awards (a
 course seat and a DM) at the end, once."""
 
@@ -11,9 +12,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
-from bot.incentives.models import Contest
+from bot.delivery.models import Delivery
+from bot.incentives.models import Contest, ContestAward
 from bot.roster.models import Member
 from bot.training.models import Assignment
 from tests.incentives.test_e2e_plan import MID_QUARTER, everything, seed
@@ -74,8 +76,15 @@ def test_a_contest_leaderboard_shows_the_top_only(
     later = app_server.run_job("incentives-leaderboard", datetime(2027, 1, 3, 12, tzinfo=UTC))
     assert "incentives-leaderboard: 0 contest leaderboards updated, 0 final" in later  # final once
     assert len(won(emulator, REP_ZH)) == len(won(emulator, REP_EN)) == 1  # told once
-    with app_server.session_factory() as session:
+    with app_server.session_factory.begin() as session:
         assert session.scalars(select(Contest)).one().ended_at is not None
+        recorded = session.execute(
+            select(Member.user_id, ContestAward.rank, ContestAward.prize)
+            .join(Member, Member.id == ContestAward.rep_id)
+            .order_by(ContestAward.rank)
+        ).all()
+        assert recorded == [(REP_ZH, 1, "500 USD"), (REP_EN, 2, "a day off")]
+        session.execute(delete(Delivery))  # the outbox pruned: the view reads the awards, not the DMs
     rita = everything(slack.command("incentives", user_id=REP_EN).json())
     assert "*Q4 accounts sprint* (a contest on New accounts, ended Dec 31): you won a day off." in rita
     sam = everything(slack.command("incentives", user_id=REP_LA).json())
