@@ -7,7 +7,7 @@ their queued messages. Unlinked where they were named by id, email or name: the 
 (email and name blanked, counting for no one), a vendor they were the contact of, the CRM connection and
 connect under way they started, the escalation steps they took, the installation they made.
 Anonymised where aggregated: their member row stays with an anonymous label and no Slack id, so their
-figures (check-in results, targets, payouts) stay in team totals without naming them."""
+figures (check-in results, targets, payouts, contest awards) stay in team totals without naming them."""
 
 from __future__ import annotations
 

@@ -1,7 +1,8 @@
 """`incentives-leaderboard`: each running contest's leaderboard, one message per contest kept up to date in
 its channel (`delivery.revise`: posted once, then edited); after its window, the final board, once (the
-contest is marked ended in the same transaction), and `ContestEnded` with its winners: the prized ranks, or
-each rep who reached a threshold."""
+contest is marked ended in the same transaction, and its awards recorded in it), each winner's DM queued
+from that record (`contest_awards`, once per contest and rep), and `ContestEnded` with its winners: every
+rep at a prized place, or each rep who reached a threshold."""
 
 from __future__ import annotations
 
@@ -10,9 +11,9 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from bot import calendar
-from bot.delivery.service import Outgoing, revise
+from bot.delivery.service import Outgoing, enqueue, revise
 from bot.events import ContestEnded, raise_after_commit
-from bot.incentives import contest_views, contests
+from bot.incentives import contest_awards, contest_views, contests
 from bot.incentives.models import Contest
 from bot.roster.service import locale_of
 from bot.scheduler import JobContext, for_each_unit
@@ -31,6 +32,8 @@ def update_boards(context: JobContext, now: datetime) -> str:
 
     def update(session: Session, unit: tuple[int, str]) -> bool:
         contest = session.get_one(Contest, unit[0])
+        if contest.ended_at is not None:  # ended by another run since `due` read it: nothing more to do
+            return False
         workspace = session.get_one(Workspace, unit[1])
         return post(session, contest, workspace, now=now)
 
@@ -60,6 +63,10 @@ def post(session: Session, contest: Contest, workspace: Workspace, *, now: datet
     )
     if final:
         contest.ended_at = now
-        winners = contests.winners(contest, places, found)
+        awards = contest_awards.record(
+            session, contest, contest_awards.awards(contest, places, found), now=now
+        )
+        enqueue(session, contest_awards.dms(session, contest, awards, workspace), now=now)
+        winners = tuple(award.rep_id for award in awards)
         raise_after_commit(session, ContestEnded(contest.team_id, contest.id, winners))
     return final

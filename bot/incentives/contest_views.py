@@ -1,6 +1,8 @@
-"""A contest's modal and its leaderboard, in the reader's language: the top N only, each rep's attainment
-and prize, never anyone below; for prizes per threshold, how many have reached each one (a count, never who
-has not); and a rep's own standing against the thresholds. Pure builders (names escaped by `t`)."""
+"""A contest's modal and its leaderboard, in the reader's language: the top N only (results above 0), each
+rep's attainment and prize, never anyone below; a tie at the last place past N counted, not named, with
+the tie rule stated (`bot.incentives.contests`); for prizes per threshold, how many have reached each one
+(a count, never who has not); a rep's own standing against the thresholds, and each recently ended contest
+with what they won. Pure builders (names escaped by `t`)."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from bot import format as fmt
 from bot.goals.models import Metric
 from bot.goals.numbers import plain_amount
 from bot.i18n import Locale, day, t
-from bot.incentives.contests import ContestAnswers, Place, Reached, Standing, highest_reached
+from bot.incentives.contests import ContestAnswers, Place, Reached, Standing, highest_reached, on_board
 from bot.incentives.models import Contest, PrizeKind
 from bot.slack import blocks
 from bot.text import Mrkdwn
@@ -92,6 +94,57 @@ def _prize(contest: Contest, place: Place, prizes: dict[int, str], reached: Sequ
     return prizes.get(place.rank, "")
 
 
+def _place_lines(
+    contest: Contest,
+    places: Sequence[Place],
+    prizes: dict[int, str],
+    reached: Sequence[Reached],
+    locale: Locale,
+) -> list[Mrkdwn]:
+    """The places named (at most N, each with its prize), and a tie past N counted, not named."""
+    named, tied = on_board(places, contest.top_n)
+    lines = [
+        t(
+            "incentives.contest.place_prize" if prize else "incentives.contest.place",
+            locale,
+            rank=place.rank,
+            rep=place.rep.user_id,
+            attainment=fmt.percent(place.attainment, locale),
+            prize=prize,
+        )
+        for place in named
+        for prize in [_prize(contest, place, prizes, reached)]
+    ] or [t("incentives.contest.nobody", locale)]
+    if tied:
+        lines.append(
+            t("incentives.contest.tied_more", locale, count=fmt.count(tied, locale), rank=named[-1].rank)
+        )
+    return lines
+
+
+def _reached_blocks(contest: Contest, reached: Sequence[Reached], locale: Locale) -> list[blocks.Block]:
+    """For prizes per threshold: the rule, and how many have reached each threshold (none otherwise)."""
+    if not reached:
+        return []
+    rule = t(
+        "incentives.contest.reached_rule",
+        locale,
+        metric=t(f"metric.{contest.metric.value}", locale),
+        end=day(contest.ends_on, locale),
+    )
+    counts = [
+        t(
+            "incentives.contest.reached",
+            locale,
+            threshold=threshold_text(r.threshold.at, locale),
+            prize=r.threshold.prize,
+            count=fmt.count(r.count, locale),
+        )
+        for r in reached
+    ]
+    return [blocks.context(rule), *blocks.sections_from_lines(counts, max_blocks=2)]
+
+
 def leaderboard_message(
     contest: Contest,
     places: Sequence[Place],
@@ -110,37 +163,11 @@ def leaderboard_message(
         start=day(contest.starts_on, locale),
         end=day(contest.ends_on, locale),
     )
-    lines = [
-        t(
-            "incentives.contest.place_prize" if prize else "incentives.contest.place",
-            locale,
-            rank=place.rank,
-            rep=place.rep.user_id,
-            attainment=fmt.percent(place.attainment, locale),
-            prize=prize,
-        )
-        for place in places
-        for prize in [_prize(contest, place, prizes, reached)]
-    ] or [t("incentives.contest.nobody", locale)]
+    lines = _place_lines(contest, places, prizes, reached, locale)
     body = [blocks.header(title), blocks.context(window), *blocks.sections_from_lines(lines, max_blocks=5)]
-    if reached:
-        rule = t(
-            "incentives.contest.reached_rule",
-            locale,
-            metric=t(f"metric.{contest.metric.value}", locale),
-            end=day(contest.ends_on, locale),
-        )
-        counts = [
-            t(
-                "incentives.contest.reached",
-                locale,
-                threshold=threshold_text(r.threshold.at, locale),
-                prize=r.threshold.prize,
-                count=fmt.count(r.count, locale),
-            )
-            for r in reached
-        ]
-        body += [blocks.context(rule), *blocks.sections_from_lines(counts, max_blocks=2)]
+    if contest.prize_kind is PrizeKind.RANK:
+        body.append(blocks.context(t("incentives.contest.tie_rule", locale, top=contest.top_n)))
+    body += _reached_blocks(contest, reached, locale)
     return blocks.message(title, body)
 
 
@@ -179,3 +206,14 @@ def rep_standing(standing: Standing, locale: Locale) -> list[Mrkdwn]:
 
 def _in(value: Decimal, standing: Standing, locale: Locale) -> str:
     return threshold_text(value, locale, standing.unit)
+
+
+def ended_line(contest: Contest, prize: str | None, locale: Locale) -> Mrkdwn:
+    """A recently ended contest in a rep's own view: what they won (`contest_awards.recent`), or that it
+    has ended."""
+    values = {"name": contest.name, "metric": t(f"metric.{contest.metric.value}", locale)}
+    if prize is not None:
+        return t(
+            "incentives.contest.rep_won", locale, **values, end=day(contest.ends_on, locale), prize=prize
+        )
+    return t("incentives.contest.rep_ended", locale, **values, end=day(contest.ends_on, locale))

@@ -4,7 +4,16 @@ bottom — kept up to date in a channel (one message, edited in place) until the
 A contest pays a prize per rank, or per threshold of the metric's result over the window ("everyone who
 reaches 10 deals wins 200 USD"): each rep wins the prize of the highest threshold they reach, and the board
 shows only how many have reached each one. Setting one up is checked without Slack, each error under its
-field. No Slack."""
+field. No Slack.
+
+Places (the board's rule, stated on it too): only a result above 0 is ranked, so a rep with nothing yet is
+never shown (no public bottom) and never wins. Ranking is standard competition ranking ("1, 2, 2, 4"):
+reps tied on attainment share a place, and the next place skips as many as shared it. The board names at
+most N reps; when a tie at the last place shown would run past N, the first N by name are named and the
+others tied at that place are counted ("+k tied"), not named. A place's prize goes to every rep tied at
+it, named or counted, as long as the place itself is within the top N (a place below N holds nobody).
+At the end each winner gets their own DM (`bot.incentives.contest_awards`), and sees the contest, won or
+ended, in their own view for 30 days."""
 
 from __future__ import annotations
 
@@ -275,25 +284,21 @@ def reached(totals: Mapping[int, Decimal | None], thresholds: Sequence[Threshold
     return [Reached(t, sum(1 for v in values if v >= t.at)) for t in thresholds]
 
 
-def winners(contest: Contest, places: Sequence[Place], found: Mapping[int, Figure]) -> tuple[int, ...]:
-    """The rep ids who win a prize at the end, best first: prized ranks, or every threshold's winners
-    (highest threshold first)."""
-    if contest.prize_kind is PrizeKind.THRESHOLD:
-        by_threshold = threshold_winners(totals_of(found), thresholds_of(contest))
-        return tuple(rep for _, reps in reversed(by_threshold) for rep in reps)
-    prizes = prizes_of(contest)
-    return tuple(place.rep.id for place in places if place.rank in prizes)
-
-
 def leaderboard(session: Session, contest: Contest, *, through: date) -> list[Place]:
-    """The top N by attainment over the window's weeks so far (ties share a rank; names break them for the
-    order shown); reps with no target in the window are not ranked. Three statements."""
+    """Every rep holding a place within the top N by attainment over the window's weeks so far (`ranked`);
+    reps with no target in the window are not ranked. Three statements."""
     return ranked(session, contest, figures(session, contest, through=through))
 
 
 def ranked(session: Session, contest: Contest, found: Mapping[int, Figure]) -> list[Place]:
-    """The top N of `found` (`leaderboard`), with each one's result over the window. One statement."""
-    scored = {rep_id: f.attainment for rep_id, f in found.items() if f.attainment is not None}
+    """Every rep of `found` holding a place within the top N, with each one's result over the window: a
+    result above 0 only, ties sharing a place ("1, 2, 2, 4"; names break them for the order shown). A tie
+    at the last place may make this longer than N: `on_board` names N of them. One statement."""
+    scored = {
+        rep_id: f.attainment for rep_id, f in found.items() if f.attainment is not None and f.attainment > 0
+    }
+    if not scored:
+        return []
     reps = {m.id: m for m in session.scalars(select(Member).where(Member.id.in_(list(scored))))}
     ranked = sorted(scored.items(), key=lambda item: (-item[1], reps[item[0]].display_name, item[0]))
     places: list[Place] = []
@@ -303,6 +308,12 @@ def ranked(session: Session, contest: Contest, found: Mapping[int, Figure]) -> l
             break
         places.append(Place(rank, reps[rep_id], value, total_of(found[rep_id])))
     return places
+
+
+def on_board(places: Sequence[Place], top_n: int) -> tuple[list[Place], int]:
+    """The places the board names (at most `top_n`), and how many more reps are tied at the last one
+    named (counted on the board, never named). Past `top_n`, `ranked` holds only reps tied with the last."""
+    return list(places[:top_n]), max(len(places) - top_n, 0)
 
 
 def standings(session: Session, team_id: str, rep_id: int, *, today: date) -> list[Standing]:

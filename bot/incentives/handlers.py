@@ -17,7 +17,17 @@ from bot.delivery.service import enqueue
 from bot.errors import FieldErrors, Invalid, Stale
 from bot.goals.numbers import read_whole
 from bot.i18n import Locale, t
-from bot.incentives import contest_views, contests, ledger, models, plans, seats, showing, views
+from bot.incentives import (
+    contest_awards,
+    contest_views,
+    contests,
+    ledger,
+    models,
+    plans,
+    seats,
+    showing,
+    views,
+)
 from bot.incentives import messages as outbox
 from bot.incentives.jobs import JOBS
 from bot.roster.models import Member, Role, Vendor
@@ -143,6 +153,10 @@ def _rep_lines(session: Session, request: CommandRequest, today: date) -> list[s
         session, request.caller.team_id, request.caller.member.id, today=today
     ):
         lines += contest_views.rep_standing(standing, request.locale)
+    for contest, prize in contest_awards.recent(
+        session, request.caller.team_id, request.caller.member.id, today=today
+    ):
+        lines.append(contest_views.ended_line(contest, prize, request.locale))
     for payout, plan in showing.rep_payouts(session, request.caller):
         name = f"{plan.name} {plan.period}"
         lines.append(views.payout_line(payout, name, request.locale))

@@ -173,3 +173,26 @@ class Contest(Base):
     ended_at: Mapped[datetime | None] = mapped_column()  # the final leaderboard is posted
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ContestAward(Base):
+    """What a rep won at a contest's end (migration 0027): a prize for a place (`rank`), or for the highest
+    threshold they reached (`threshold`, in `unit`). Written once, in the transaction that ends the
+    contest; the record a rep's own view reads (the winner's DM is queued from it)."""
+
+    __tablename__ = "incentive_contest_awards"
+    __table_args__ = (
+        UniqueConstraint("contest_id", "rep_id"),
+        CheckConstraint("(rank IS NULL) <> (threshold IS NULL)", name="rank_or_threshold"),
+        Index("ix_incentive_contest_awards_team_id_rep_id", "team_id", "rep_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(ForeignKey("workspaces.team_id", ondelete="CASCADE"))
+    contest_id: Mapped[int] = mapped_column(ForeignKey("incentive_contests.id", ondelete="CASCADE"))
+    rep_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    rank: Mapped[int | None] = mapped_column()
+    threshold: Mapped[Decimal | None] = mapped_column(AMOUNT)
+    unit: Mapped[str] = mapped_column(String(8), default="")  # the threshold's unit when the rep's is known
+    prize: Mapped[str] = mapped_column(Text)
+    awarded_at: Mapped[datetime] = mapped_column()

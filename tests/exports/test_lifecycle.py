@@ -24,6 +24,8 @@ from bot.exports import erase, jobs, lifecycle, retention, uninstalled
 from bot.exports.models import RetentionSetting
 from bot.features import all_exports, metadata
 from bot.feedback.models import FieldFeedback
+from bot.goals.models import Metric
+from bot.incentives.models import Contest, ContestAward
 from bot.installs.models import INSTALLATIONS
 from bot.roster.models import Member, Vendor
 from bot.roster.service import add_vendor
@@ -54,8 +56,31 @@ def rows_of(session: Session, team_id: str) -> dict[str, int]:
     return {name: count for name, count in lifecycle.counts(session, metadata(), team_id).items() if count}
 
 
+def award(session: Session, rep: Member) -> ContestAward:
+    """An ended contest in the workspace and the prize `rep` won in it."""
+    contest = Contest(
+        team_id=TEAM,
+        name="Sprint",
+        metric=Metric.NEW_ACCOUNTS,
+        starts_on=date(2026, 10, 1),
+        ends_on=date(2026, 11, 30),
+        channel_id="C0DIGEST",
+        top_n=3,
+        prizes="1: a mug",
+        ended_at=NOW,
+    )
+    session.add(contest)
+    session.flush()
+    won = ContestAward(
+        team_id=TEAM, contest_id=contest.id, rep_id=rep.id, rank=1, prize="a mug", awarded_at=NOW
+    )
+    session.add(won)
+    session.flush()
+    return won
+
+
 def test_purge_counts_first_then_deletes_one_workspace_only(session: Session) -> None:
-    seed(session)
+    award(session, seed(session)["rita"])
     install(session, TEAM)
     retention.save_days(session, TEAM, 30, actor=None)
     other_workspace(session)
@@ -63,6 +88,7 @@ def test_purge_counts_first_then_deletes_one_workspace_only(session: Session) ->
     dry = rows_of(session, TEAM)
     assert dry["checkins"] == 12 and dry["field_feedback"] == 2 and dry["slack_installations"] == 1
     assert dry["workspaces"] == 1 and dry["retention_settings"] == 1 and dry["audit_events"] == 1
+    assert dry["incentive_contests"] == dry["incentive_contest_awards"] == 1
     assert rows_of(session, TEAM) == dry  # a dry run changes nothing
 
     deleted = lifecycle.purge(session, metadata(), TEAM)
@@ -77,8 +103,10 @@ def test_purge_counts_first_then_deletes_one_workspace_only(session: Session) ->
 def test_erase_removes_a_members_text_and_keeps_their_figures_anonymously(session: Session) -> None:
     people = seed(session)
     rita = people["rita"]
+    won = award(session, rita)
     total = session.scalar(select(func.sum(CheckIn.result)).where(CheckIn.team_id == TEAM))
     done = erase.erase(session, TEAM, REP_EN, actor=people["admin"].id)
+    assert session.get_one(ContestAward, won.id).rep_id == rita.id  # a prize won: kept, like a payout
     assert done["checkins"] == 4
     texts = session.execute(
         select(CheckIn.highlights, CheckIn.blockers).where(CheckIn.rep_id == rita.id)

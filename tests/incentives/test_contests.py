@@ -9,14 +9,19 @@ from dataclasses import replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
+import pytest
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.checkins.models import Confidence
+from bot.delivery.service import enqueue
 from bot.errors import PacerError
-from bot.incentives import contest_views, contests
+from bot.incentives import contest_awards, contest_views, contests
 from bot.incentives.models import Contest, PrizeKind
-from bot.roster.models import Role
+from bot.roster.models import Member, Role
 from bot.roster.policy import Caller
+from bot.slack import blocks
+from bot.workspaces.models import Workspace
 from tests.factories import TEAM, member, rep_with_goal
 from tests.reviews.support import Q4_WEEKS
 from tests.support.people import ADMIN, MARIA
@@ -24,7 +29,7 @@ from tests.support.people import ADMIN, MARIA
 NOW = datetime(2026, 12, 21, 9, tzinfo=UTC)
 
 
-def contest_of(session: Session, top_n: int) -> Contest:
+def contest_of(session: Session, top_n: int, prizes: str = "1: 500 USD") -> Contest:
     admin = member(session, ADMIN, role=Role.ADMIN)
     answers = contests.ContestAnswers(
         name=f"Sprint {top_n}",
@@ -33,7 +38,7 @@ def contest_of(session: Session, top_n: int) -> Contest:
         ends_on="2026-12-31",
         channel="C0DIGEST",
         top_n=str(top_n),
-        prizes="1: 500 USD",
+        prizes=prizes,
     )
     data = contests.check_contest(answers, today=NOW.date())
     assert isinstance(data, contests.ContestInput)
@@ -50,6 +55,70 @@ def test_ties_share_a_rank_and_only_the_top_is_shown(session: Session) -> None:
     assert [(p.rank, p.rep.user_id) for p in two] == [(1, "UR0"), (1, "UR2")]  # a tie: by name
     three = contests.leaderboard(session, contest_of(session, 3), through=date(2026, 12, 21))
     assert [p.rank for p in three] == [1, 1, 3] and three[-1].rep.user_id == "UR1"
+
+
+def test_nobody_at_zero_is_ranked_shown_or_wins(session: Session) -> None:
+    """40 reps with a target and no result yet (0 %): no place, an empty board saying so, no winner."""
+    boss = member(session, MARIA, role=Role.MANAGER)
+    for n in range(40):
+        rep_with_goal(session, f"UR{n:02}", boss, None, dict.fromkeys(Q4_WEEKS, 10), {})
+    contest = contest_of(session, 3, "1: 500 USD\n2: 300 USD\n3: a mug")
+    found = contests.figures(session, contest, through=date(2026, 12, 21))
+    assert len(found) == 40 and {f.attainment for f in found.values()} == {0}
+    assert contests.ranked(session, contest, found) == []
+    assert (
+        contest_awards.awards(contest, [], found) == [] and contest_awards.winners(contest, [], found) == ()
+    )
+    board = contest_views.leaderboard_message(contest, [], contests.prizes_of(contest), "en", final=True)
+    assert "No results yet" in str(board) and "<@UR" not in str(board)
+
+
+def test_a_tie_at_the_last_place_is_counted_not_named_and_shares_its_prize(session: Session) -> None:
+    """Top 3: 120 %, 110 %, then ten reps at 100 %: places 1, 2 and ten times 3. The board names three
+    and counts the nine others tied at 3; all ten win the 3rd prize, the place being within the top 3."""
+    boss = member(session, MARIA, role=Role.MANAGER)
+    for n, weekly in enumerate((12, 11, *[10] * 10)):
+        results = {week: (weekly, Confidence.ON_TRACK, False, "") for week in Q4_WEEKS}
+        rep_with_goal(session, f"UR{n:02}", boss, None, dict.fromkeys(Q4_WEEKS, 10), results)  # type: ignore[arg-type]
+    contest = contest_of(session, 3, "1: 500 USD\n2: 300 USD\n3: a mug")
+    found = contests.figures(session, contest, through=date(2026, 12, 21))
+    places = contests.ranked(session, contest, found)
+    assert [p.rank for p in places] == [1, 2, *[3] * 10]
+    named, tied = contests.on_board(places, contest.top_n)
+    assert [p.rep.user_id for p in named] == ["UR00", "UR01", "UR02"] and tied == 9
+    prizes = contests.prizes_of(contest)
+    shown = str(contest_views.leaderboard_message(contest, places, prizes, "en", final=True))
+    assert shown.count("<@UR") == 3 and "3. <@UR02>: 100% — a mug" in shown
+    assert "+9 more tied at place 3, not named here." in shown and "Ties share a place (1, 2, 2, 4)" in shown
+    assert "另有 9 人并列第 3 名" in str(
+        contest_views.leaderboard_message(contest, places, prizes, "zh", final=True)
+    )
+    won = contest_awards.awards(contest, places, found)
+    assert [(a.rank, a.prize) for a in won] == [(1, "500 USD"), (2, "300 USD"), *[(3, "a mug")] * 10]
+    workspace = session.get_one(Workspace, TEAM)
+    recorded = contest_awards.record(session, contest, won, now=NOW)
+    told = contest_awards.dms(session, contest, recorded, workspace)
+    assert len({m.key for m in told}) == 12 and all(
+        m.key.startswith(f"incentive-contest-won:{contest.id}:") for m in told
+    )
+    assert told[-1].payload == blocks.notice("🏆 You won place 3 in contest *Sprint 3*: prize a mug.")
+    assert enqueue(session, told, now=NOW) == 12
+    assert (
+        enqueue(session, contest_awards.dms(session, contest, recorded, workspace), now=NOW) == 0
+    )  # once per rep
+    with pytest.raises(IntegrityError), session.begin_nested():  # recorded once per contest and rep
+        contest_awards.record(session, contest, won[:1], now=NOW)
+    # a tie at place 2 of the top 3 (1, 2, 2, 2, 2): three named, three counted; no 3rd place, no 3rd prize
+    reps = [Member(id=n, team_id=TEAM, user_id=f"UX{n}") for n in range(5)]
+    tie = [contests.Place(1 if n == 0 else 2, reps[n], Decimal(2 if n == 0 else 1)) for n in range(5)]
+    assert [p.rank for p in contests.on_board(tie, 3)[0]] == [1, 2, 2] and contests.on_board(tie, 3)[1] == 2
+    assert [(a.rep_id, a.rank) for a in contest_awards.awards(contest, tie, {})] == [
+        (0, 1),
+        (1, 2),
+        (2, 2),
+        (3, 2),
+        (4, 2),
+    ]
 
 
 def test_prize_lines() -> None:
@@ -164,7 +233,11 @@ def test_a_threshold_contest_from_the_database(session: Session) -> None:
         (trip, ()),
     ]
     places = contests.ranked(session, contest, found)
-    assert contests.winners(contest, places, found) == (reps[0].id, reps[2].id, reps[1].id)  # best first
+    assert contest_awards.winners(contest, places, found) == (
+        reps[0].id,
+        reps[2].id,
+        reps[1].id,
+    )  # best first
     (standing,) = contests.standings(session, TEAM, reps[1].id, today=date(2026, 12, 21))
     assert (standing.total, standing.unit, standing.reached, standing.next) == (108, "count", mug, usd)
     assert contest_views.rep_standing(standing, "en") == [

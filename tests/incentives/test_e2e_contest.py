@@ -1,22 +1,27 @@
 """A contest over HTTP, on both databases: an admin sets it up in its modal (a leaderboard too long, a prize
 for a rank outside it and a window ending before it starts refused on their fields); the job keeps one
 leaderboard message in the channel with the top N only — never the bottom — and, after the window, makes it
-final once. A contest with prizes per threshold too: its rows refused by field, the board's counts, the rep's
-next threshold, and the winners' awards (a course seat) at the end, once."""
+final once; each winner's award is recorded, they are told in a private DM in their language, once, and
+see the ended contest in their own view for 30 days ("you won", or "ended" for the others), read from that
+record even once the outbox's rows are gone. A contest with prizes per threshold
+too: its rows refused by field, the board's counts, the rep's next threshold, and the winners' awards (a
+course seat and a DM) at the end, once."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
-from bot.incentives.models import Contest
+from bot.delivery.models import Delivery
+from bot.incentives.models import Contest, ContestAward
 from bot.roster.models import Member
 from bot.training.models import Assignment
 from tests.incentives.test_e2e_plan import MID_QUARTER, everything, seed
 from tests.links.support import add_course
 from tests.support.app_server import AppServer
+from tests.support.e2e import dms
 from tests.support.home import opened, texts
 from tests.support.people import ADMIN, MARIA, REP_EN, REP_LA, REP_ZH
 from tests.support.slack_emulator import SlackEmulator
@@ -64,10 +69,33 @@ def test_a_contest_leaderboard_shows_the_top_only(
     app_server.run_job("incentives-leaderboard", datetime(2027, 1, 2, 12, tzinfo=UTC))
     final = wait_for(lambda: "final top 2" in board(emulator) and board(emulator), what="the final board")
     assert "1. <@UREPZH>: 120%" in final and len(emulator.messages["C0DIGEST"]) == 1  # edited in place
+    li = wait_for(lambda: won(emulator, REP_ZH), what="Li's DM")
+    assert li == ["🏆 你在竞赛 *Q4 accounts sprint* 中获得第 1 名：奖品 500 USD。"]  # in Li's language
+    assert won(emulator, REP_EN) == ["🏆 You won place 2 in contest *Q4 accounts sprint*: prize a day off."]
+    assert won(emulator, REP_LA) == []  # below the top 2: nothing
     later = app_server.run_job("incentives-leaderboard", datetime(2027, 1, 3, 12, tzinfo=UTC))
     assert "incentives-leaderboard: 0 contest leaderboards updated, 0 final" in later  # final once
-    with app_server.session_factory() as session:
+    assert len(won(emulator, REP_ZH)) == len(won(emulator, REP_EN)) == 1  # told once
+    with app_server.session_factory.begin() as session:
         assert session.scalars(select(Contest)).one().ended_at is not None
+        recorded = session.execute(
+            select(Member.user_id, ContestAward.rank, ContestAward.prize)
+            .join(Member, Member.id == ContestAward.rep_id)
+            .order_by(ContestAward.rank)
+        ).all()
+        assert recorded == [(REP_ZH, 1, "500 USD"), (REP_EN, 2, "a day off")]
+        session.execute(delete(Delivery))  # the outbox pruned: the view reads the awards, not the DMs
+    rita = everything(slack.command("incentives", user_id=REP_EN).json())
+    assert "*Q4 accounts sprint* (a contest on New accounts, ended Dec 31): you won a day off." in rita
+    sam = everything(slack.command("incentives", user_id=REP_LA).json())
+    assert "*Q4 accounts sprint* (a contest on New accounts): ended Dec 31." in sam and "you won" not in sam
+    app_server.clock.set(datetime(2027, 1, 31, 12, tzinfo=UTC))  # 31 days after its last day: gone
+    assert "Q4 accounts sprint" not in everything(slack.command("incentives", user_id=REP_EN).json())
+
+
+def won(emulator: SlackEmulator, user_id: str) -> list[str]:
+    """The contest DMs Pacer sent `user_id`."""
+    return [str(m["text"]) for m in dms(emulator, user_id) if "🏆" in str(m["text"])]
 
 
 def test_a_contest_ending_today_in_the_admins_zone_is_accepted(
@@ -151,6 +179,15 @@ def test_a_contest_with_prizes_per_threshold_from_its_modal_to_its_awards(
 
     expected = sorted([(ids[REP_ZH], course), (ids[REP_EN], course)])
     assert wait_for(lambda: seats() == expected and seats(), what="the winners' seats") == expected
+    li_dm = wait_for(lambda: won(emulator, REP_ZH), what="Li's DM")
+    assert li_dm == ["🏆 你在竞赛 *Q4 accounts thresholds* 中达到门槛 150：奖品 a trip。"]
+    assert won(emulator, REP_EN) == [
+        "🏆 You won the 100 threshold in contest *Q4 accounts thresholds*: prize 200 USD."
+    ]
+    assert won(emulator, REP_LA) == []  # 65: no threshold reached
     later = app_server.run_job("incentives-leaderboard", datetime(2027, 1, 3, 12, tzinfo=UTC))
     assert "0 contest leaderboards updated, 0 final" in later[0]  # awarded once
     assert seats() == expected
+    assert len(won(emulator, REP_ZH)) == len(won(emulator, REP_EN)) == 1  # told once
+    li_view = everything(slack.command("incentives", user_id=REP_ZH).json())
+    assert "*Q4 accounts thresholds*（新客户竞赛，已于" in li_view and "你赢得了 a trip" in li_view
