@@ -1,4 +1,4 @@
-"""The data lifecycle's settings (migrations 0017, 0022): how long a workspace keeps check-in text, and how
+"""The data lifecycle's settings (migrations 0017, 0021): how long a workspace keeps check-in text, and how
 long its data is kept once Pacer is uninstalled (with the purge that is then due)."""
 
 from __future__ import annotations

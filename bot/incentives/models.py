@@ -176,7 +176,7 @@ class Contest(Base):
 
 
 class ContestAward(Base):
-    """What a rep won at a contest's end (migration 0027): a prize for a place (`rank`), or for the highest
+    """What a rep won at a contest's end (migration 0022): a prize for a place (`rank`), or for the highest
     threshold they reached (`threshold`, in `unit`). Written once, in the transaction that ends the
     contest; the record a rep's own view reads (the winner's DM is queued from it)."""
 

@@ -1,7 +1,7 @@
 """contest awards: what each winner won at a contest's end, a record of its own (not the outbox)
 
-Revision ID: 0027
-Revises: 0022
+Revision ID: 0022
+Revises: 0021
 Create Date: 2026-12-01 22:20:00
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 
 import bot.db.base  # noqa: F401  (custom column types)
 
-revision: str = "0027"
-down_revision: str | None = "0022"
+revision: str = "0022"
+down_revision: str | None = "0021"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

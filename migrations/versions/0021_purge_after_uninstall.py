@@ -1,6 +1,6 @@
 """purge after uninstall: how long a workspace's data is kept once Pacer is uninstalled, and when it is due
 
-Revision ID: 0022
+Revision ID: 0021
 Revises: 0020
 Create Date: 2026-12-01 21:30:00
 """
@@ -12,7 +12,7 @@ from alembic import op
 
 import bot.db.base  # noqa: F401  (custom column types)
 
-revision: str = "0022"
+revision: str = "0021"
 down_revision: str | None = "0020"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
