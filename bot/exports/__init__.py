@@ -15,7 +15,7 @@
 - Lifecycle: `lifecycle` (`counts` = the dry run, `purge`: every table with a team_id in dependency order,
   the installation too), `erase` (a member: personal text removed, their row anonymised so figures stay
   in totals), `retention` + `models.RetentionSetting` (migration 0017) + `jobs` (`retention`, daily);
-  `uninstalled` (migration 0022): an uninstalled workspace's data kept its `after_uninstall_days` (30
+  `uninstalled` (migration 0021): an uninstalled workspace's data kept its `after_uninstall_days` (30
   unless set by `/pacer retention uninstall`), then purged by the hourly `uninstalled-purge` job with
   `lifecycle.purge`, once; an OAuth reinstall calls the purge off.
 Every export, purge, erasure and retention run is recorded in the audit log (`bot.audit`).
