@@ -123,7 +123,7 @@ def _load(session: Session, figures: Iterable[Figure]) -> None:
     """The figures into `crm_incoming`: COPY on PostgreSQL (psycopg), executemany in batches elsewhere;
     then a key given twice keeps only its last figure."""
     rows = (_row(seq, figure) for seq, figure in enumerate(figures))
-    driver = session.connection().connection.driver_connection
+    driver: Any = session.connection().connection.driver_connection
     if session.get_bind().dialect.name == "postgresql" and hasattr(driver, "pgconn"):
         columns = ", ".join(LOADED)
         with driver.cursor() as cursor, cursor.copy(f"COPY crm_incoming ({columns}) FROM STDIN") as copy:
