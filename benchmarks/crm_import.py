@@ -175,6 +175,8 @@ def report(kind: str, runs: list[Run], memory: tuple[float, float], size: int) -
     print(f"  peak memory (tracemalloc): 1,000 rows {memory[0]:.1f} MB, {size:,} rows {memory[1]:.1f} MB")
     ratio = (big.seconds / big.rows) / (base.seconds / base.rows)
     print(f"  ratio per row, big ÷ baseline: {ratio:.2f}×")
+    busy = big.cpu + (big.server_cpu or 0.0)
+    print(f"  {big.label}: {busy:.2f} s of CPU, this process and the database server together")
     met = big.seconds < 10 and memory[1] < 200 and again.written == again.writes == 0
     print(f"  goal: under 10 s and 200 MB, re-import writes nothing: {'met' if met else 'NOT met'}\n")
 
