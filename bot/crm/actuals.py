@@ -130,9 +130,17 @@ def _load(session: Session, figures: Iterable[Figure]) -> None:
             for row in rows:
                 copy.write_row(row)
         session.execute(text("ANALYZE crm_incoming"))  # no autovacuum for a temporary table: its size
-    else:
-        while chunk := [dict(zip(LOADED, row, strict=True)) for row in islice(rows, BATCH)]:
-            session.execute(insert(INCOMING), chunk)
+    else:  # the DB-API's executemany with the columns' own conversions: no dict and no Core work a row
+        dialect = session.get_bind().dialect
+        compiled = insert(INCOMING).compile(dialect=dialect)
+        if list(compiled.positiontup or ()) != LOADED:
+            raise RuntimeError("crm_incoming is loaded with a positional paramstyle, in column order")
+        convert = [column.type.bind_processor(dialect) for column in INCOMING.columns]
+        while chunk := [
+            tuple(value if to is None else to(value) for to, value in zip(convert, row, strict=True))
+            for row in islice(rows, BATCH)
+        ]:
+            session.connection().exec_driver_sql(str(compiled), chunk)
     later = INCOMING.alias("later")
     repeated = exists().where(
         later.c.metric == INCOMING.c.metric,
