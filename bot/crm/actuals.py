@@ -113,16 +113,23 @@ def store(
     connection = session.connection()
     connection.execute(text("DROP TABLE IF EXISTS crm_incoming"))  # left by a store that failed
     INCOMING.create(connection)
-    _load(session, figures)
-    counts = _merge(session, team_id, source, now=now, dry_run=dry_run)
+    total = _load(session, figures)
+    counts = _merge(session, team_id, source, total, now=now, dry_run=dry_run)
     INCOMING.drop(connection)
     return counts
 
 
-def _load(session: Session, figures: Iterable[Figure]) -> None:
+def _load(session: Session, figures: Iterable[Figure]) -> int:
     """The figures into `crm_incoming`: COPY on PostgreSQL (psycopg), executemany in batches elsewhere;
-    then a key given twice keeps only its last figure."""
-    rows = (_row(seq, figure) for seq, figure in enumerate(figures))
+    then a key given twice keeps only its last figure. Returns how many keys there are."""
+    loaded = 0
+
+    def numbered() -> Iterator[tuple[Any, ...]]:
+        nonlocal loaded
+        for loaded, figure in enumerate(figures, start=1):
+            yield _row(loaded, figure)
+
+    rows = numbered()
     driver: Any = session.connection().connection.driver_connection
     if session.get_bind().dialect.name == "postgresql" and hasattr(driver, "pgconn"):
         columns = ", ".join(LOADED)
@@ -147,7 +154,7 @@ def _load(session: Session, figures: Iterable[Figure]) -> None:
         later.c.external_id == INCOMING.c.external_id,
         later.c.seq > INCOMING.c.seq,
     )
-    session.execute(delete(INCOMING).where(repeated))
+    return loaded - session.connection().execute(delete(INCOMING).where(repeated)).rowcount
 
 
 def _row(seq: int, figure: Figure) -> tuple[Any, ...]:
@@ -164,9 +171,13 @@ def _row(seq: int, figure: Figure) -> tuple[Any, ...]:
     )
 
 
-def _merge(session: Session, team_id: str, source: str, *, now: datetime, dry_run: bool) -> Counts:
-    """Count the new, changed and unchanged figures against the stored ones; unless `dry_run`, insert the
-    new and update the changed (a statement only when there is something to write)."""
+def _merge(
+    session: Session, team_id: str, source: str, total: int, *, now: datetime, dry_run: bool
+) -> Counts:
+    """Update the changed figures and insert the new ones, counted by the rows each statement wrote (the
+    rest of the `total` are unchanged); `dry_run` counts them in one query instead. Writing first matters on
+    SQLite: a transaction that read the table before writing it fails at once when another connection wrote
+    in between, where one that starts with the write waits its turn (busy_timeout)."""
     same_key = and_(
         TABLE.c.team_id == team_id,
         TABLE.c.source == source,
@@ -180,34 +191,34 @@ def _merge(session: Session, team_id: str, source: str, *, now: datetime, dry_ru
         TABLE.c.currency != INCOMING.c.currency,
     )
     joined = INCOMING.outerjoin(TABLE, same_key)
-    total, stored, updated = session.execute(
-        select(func.count(), func.count(TABLE.c.id), func.count(case((changed, 1)))).select_from(joined)
-    ).one()
-    counts = Counts(total - stored, updated, stored - updated)
     if dry_run:
-        return counts
-    if counts.created:
-        created_at = literal(now, TABLE.c.created_at.type)
-        new = select(
-            literal(team_id, TABLE.c.team_id.type),
-            INCOMING.c.rep_id,
-            INCOMING.c.week_start,
-            INCOMING.c.day,
-            INCOMING.c.metric,
-            INCOMING.c.amount,
-            INCOMING.c.currency,
-            literal(source, TABLE.c.source.type),
-            INCOMING.c.external_id,
-            created_at,
-            created_at,
-        ).select_from(joined)
-        names = ["team_id", "rep_id", "week_start", "day", "metric", "amount", "currency", "source"]
-        names += ["external_id", "created_at", "updated_at"]
-        session.execute(insert(TABLE).from_select(names, new.where(TABLE.c.id.is_(None))))
-    if counts.updated:
-        values = {name: INCOMING.c[name] for name in ("rep_id", "week_start", "day", "amount", "currency")}
-        session.execute(update(TABLE).where(same_key, changed).values(values | {"updated_at": now}))
-    return counts
+        everything, stored, changes = session.execute(
+            select(func.count(), func.count(TABLE.c.id), func.count(case((changed, 1)))).select_from(joined)
+        ).one()
+        return Counts(everything - stored, changes, stored - changes)
+    connection = session.connection()
+    values = {name: INCOMING.c[name] for name in ("rep_id", "week_start", "day", "amount", "currency")}
+    update_changed = update(TABLE).where(same_key, changed).values(values | {"updated_at": now})
+    updated = connection.execute(update_changed).rowcount
+    created_at = literal(now, TABLE.c.created_at.type)
+    new = select(
+        literal(team_id, TABLE.c.team_id.type),
+        INCOMING.c.rep_id,
+        INCOMING.c.week_start,
+        INCOMING.c.day,
+        INCOMING.c.metric,
+        INCOMING.c.amount,
+        INCOMING.c.currency,
+        literal(source, TABLE.c.source.type),
+        INCOMING.c.external_id,
+        created_at,
+        created_at,
+    ).select_from(joined)
+    names = ["team_id", "rep_id", "week_start", "day", "metric", "amount", "currency", "source"]
+    names += ["external_id", "created_at", "updated_at"]
+    insert_new = insert(TABLE).from_select(names, new.where(TABLE.c.id.is_(None)))
+    created = connection.execute(insert_new).rowcount
+    return Counts(created, updated, total - created - updated)
 
 
 @dataclass
