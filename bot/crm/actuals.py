@@ -217,6 +217,7 @@ def _merge(
     names = ["team_id", "rep_id", "week_start", "day", "metric", "amount", "currency", "source"]
     names += ["external_id", "created_at", "updated_at"]
     insert_new = insert(TABLE).from_select(names, new.where(TABLE.c.id.is_(None)))
+    insert_new = insert_new.execution_options(preserve_rowcount=True)  # an INSERT's is not kept otherwise
     created = connection.execute(insert_new).rowcount
     return Counts(created, updated, total - created - updated)
 
