@@ -8,9 +8,10 @@ currency or "count", source `import` / `crm:<provider>`, external id unique per 
 
 Modules:
 - `rows`: `ClosedDeal`, `NewAccount`, `PipelineFigure` — what a connector yields.
-- `actuals` (no Slack): `Figure`, `Counts`, `store` (batched upsert: bulk INSERT of new keys, bulk UPDATE
-  of changed ones, nothing for unchanged; `dry_run`), `record_rows(session, team_id, provider, owner_map,
-  rows, now=)` → `Recorded(counts, pipeline, unmapped)`, `natural_key`.
+- `actuals` (no Slack): `Figure`, `Counts`, `store` (bulk upsert through a temporary table: one INSERT …
+  SELECT of new keys, one UPDATE … FROM of changed ones, nothing for unchanged; `dry_run`),
+  `record_rows(session, team_id, provider, owner_map, rows, now=)` → `Recorded(counts, pipeline,
+  unmapped)`, `natural_key`.
 - `importing` (no Slack): `check(session, team_id, stream, emails=)` streams a CSV (UTF-8, BOM, GB18030)
   into `Checked(figures, errors: LineError, lines)`; `check_bytes` (XLSX via `bot.spreadsheets`), `run`
   (the import or its dry run), `template`, `recognizes`, `read_day` (dates and ISO weeks).

@@ -1,6 +1,7 @@
-"""Storing actuals: a batch of figures is compared with what is stored under the same keys, and only new
-and changed figures are written (bulk INSERT and bulk UPDATE by primary key, a few thousand a statement),
-so re-importing the same rows writes nothing. Connectors' typed rows come in through `record_rows`.
+"""Storing actuals: a batch of figures is loaded into a temporary table (`COPY` on PostgreSQL, executemany
+on SQLite), compared with what is stored in one joined query, and only new and changed figures are written
+(one INSERT … SELECT and one UPDATE … FROM, each skipped when there is nothing to write), so re-importing
+the same rows writes nothing. Connectors' typed rows come in through `record_rows`.
 No Slack; the caller's unit of work commits."""
 
 from __future__ import annotations
@@ -11,29 +12,55 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from itertools import islice
+from typing import Any
 
-from sqlalchemy import Table, bindparam, insert, select, text, update
+from sqlalchemy import (
+    Column,
+    Date,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    and_,
+    case,
+    delete,
+    exists,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from bot.calendar import iso_week_start
 from bot.crm.models import COUNT_UNIT, Actual, PipelineSnapshot, crm_source
 from bot.crm.rows import CENT, ClosedDeal, CrmRow, NewAccount, PipelineFigure, column_amount
-from bot.goals import numbers
-from bot.goals.models import Metric
+from bot.goals.models import AMOUNT, Metric
 
 logger = logging.getLogger(__name__)
-BATCH = 2_000
+BATCH = 5_000  # figures an executemany loads at most (SQLite)
 TABLE: Table = Actual.__table__  # type: ignore[assignment]
-UPDATE = (
-    update(TABLE)
-    .where(TABLE.c.id == bindparam("row_id"))
-    .values(
-        {
-            name: bindparam(name)
-            for name in ("rep_id", "week_start", "day", "amount", "currency", "updated_at")
-        }
-    )
+# The figures of one `store`, in the order they came (`seq`: of a repeated key, the last wins). Created
+# and dropped by each `store` on its own connection; a temporary table is no one else's to see.
+INCOMING = Table(
+    "crm_incoming",
+    MetaData(),
+    Column("seq", Integer, nullable=False),
+    Column("rep_id", Integer, nullable=False),
+    Column("week_start", Date, nullable=False),
+    Column("day", Date, nullable=False),
+    Column("metric", String(24), nullable=False),
+    Column("amount", AMOUNT, nullable=False),
+    Column("currency", String(8), nullable=False),
+    Column("external_id", String(128), nullable=False),
+    Index("crm_incoming_key", "metric", "external_id", "seq"),  # a key's later figures, found by index
+    prefixes=["TEMPORARY"],
 )
+LOADED = [column.name for column in INCOMING.columns]
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,88 +109,118 @@ def store(
     now: datetime,
     dry_run: bool = False,
 ) -> Counts:
-    """Upsert `figures` as `source`'s actuals in batches; `dry_run` counts without writing."""
-    counts = Counts()
-    if session.get_bind().dialect.name == "postgresql":
-        # Each batch's lookup has the same shape; a cached generic plan of it cannot hash or index its
-        # IN list (thousands of keys) and scans the table key by key. Plan each with its keys instead.
-        session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
-    for batch in _batches(figures):
-        counts.add(_store_batch(session, team_id, source, batch, now=now, dry_run=dry_run))
+    """Upsert `figures` as `source`'s actuals (of a key given twice, the last); `dry_run` counts without
+    writing. The figures go into a temporary table, and the database compares and writes them in bulk."""
+    connection = session.connection()
+    connection.execute(text("DROP TABLE IF EXISTS crm_incoming"))  # left by a store that failed
+    INCOMING.create(connection)
+    total = _load(session, figures)
+    counts = _merge(session, team_id, source, total, now=now, dry_run=dry_run)
+    INCOMING.drop(connection)
     return counts
 
 
-def _batches(figures: Iterable[Figure]) -> Iterator[dict[tuple[str, str], Figure]]:
-    it = iter(figures)
-    while chunk := list(islice(it, BATCH)):
-        yield {figure.key: figure for figure in chunk}  # the last of a repeated key wins
+def _load(session: Session, figures: Iterable[Figure]) -> int:
+    """The figures into `crm_incoming`: COPY on PostgreSQL (psycopg), executemany in batches elsewhere;
+    then a key given twice keeps only its last figure. Returns how many keys there are."""
+    loaded = 0
 
+    def numbered() -> Iterator[tuple[Any, ...]]:
+        nonlocal loaded
+        for loaded, figure in enumerate(figures, start=1):
+            yield _row(loaded, figure)
 
-def _store_batch(
-    session: Session,
-    team_id: str,
-    source: str,
-    batch: dict[tuple[str, str], Figure],
-    *,
-    now: datetime,
-    dry_run: bool,
-) -> Counts:
-    stored = _stored(session, team_id, source, batch)
-    new: list[dict[str, object]] = []
-    changed: list[dict[str, object]] = []
-    for key, figure in batch.items():
-        row = stored.get(key)
-        if row is None:
-            new.append(_values(team_id, source, figure) | {"created_at": now, "updated_at": now})
-        elif row[1:] != (figure.rep_id, figure.day, _cents(figure.amount), figure.currency):
-            changed.append(_values(team_id, source, figure) | {"row_id": row[0], "updated_at": now})
-    if not dry_run:  # Core executemany: one statement a batch, no ORM bookkeeping per row
-        if new:
-            session.execute(insert(TABLE), new)
-        if changed:
-            session.execute(UPDATE, changed)
-    return Counts(len(new), len(changed), len(batch) - len(new) - len(changed))
-
-
-def _stored(
-    session: Session, team_id: str, source: str, batch: Mapping[tuple[str, str], Figure]
-) -> dict[tuple[str, str], tuple[int, int, date, Decimal, str]]:
-    """{(metric, external id): (id, rep, day, amount, currency)} of the batch's keys already stored."""
-    ids = {external_id for _, external_id in batch}
-    rows = session.execute(
-        select(
-            Actual.metric,
-            Actual.external_id,
-            Actual.id,
-            Actual.rep_id,
-            Actual.day,
-            Actual.amount,
-            Actual.currency,
-        ).where(Actual.team_id == team_id, Actual.source == source, Actual.external_id.in_(ids))
+    rows = numbered()
+    driver: Any = session.connection().connection.driver_connection
+    if session.get_bind().dialect.name == "postgresql" and hasattr(driver, "pgconn"):
+        columns = ", ".join(LOADED)
+        with driver.cursor() as cursor, cursor.copy(f"COPY crm_incoming ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        session.execute(text("ANALYZE crm_incoming"))  # no autovacuum for a temporary table: its size
+    else:  # the DB-API's executemany with the columns' own conversions: no dict and no Core work a row
+        dialect = session.get_bind().dialect
+        compiled = insert(INCOMING).compile(dialect=dialect)
+        if list(compiled.positiontup or ()) != LOADED:
+            raise RuntimeError("crm_incoming is loaded with a positional paramstyle, in column order")
+        convert = [column.type.bind_processor(dialect) for column in INCOMING.columns]
+        while chunk := [
+            tuple(value if to is None else to(value) for to, value in zip(convert, row, strict=True))
+            for row in islice(rows, BATCH)
+        ]:
+            session.connection().exec_driver_sql(str(compiled), chunk)
+    later = INCOMING.alias("later")
+    repeated = exists().where(
+        later.c.metric == INCOMING.c.metric,
+        later.c.external_id == INCOMING.c.external_id,
+        later.c.seq > INCOMING.c.seq,
     )
-    return {
-        (metric, external_id): (row_id, rep_id, day, _cents(amount), currency)
-        for metric, external_id, row_id, rep_id, day, amount, currency in rows
-    }
+    return loaded - session.connection().execute(delete(INCOMING).where(repeated)).rowcount
 
 
-def _cents(amount: Decimal | float) -> Decimal:
-    # SQLite hands back a float: compare at the column's scale; an infinity stored before reads as 0
-    return numbers.stored(amount).quantize(CENT)
+def _row(seq: int, figure: Figure) -> tuple[Any, ...]:
+    day = figure.day
+    return (
+        seq,
+        figure.rep_id,
+        iso_week_start(day),
+        day,
+        figure.metric.value,
+        figure.amount.quantize(CENT),  # the column's scale, so a re-import compares equal
+        figure.currency,
+        figure.external_id,
+    )
 
 
-def _values(team_id: str, source: str, figure: Figure) -> dict[str, object]:
-    return {
-        "team_id": team_id,
-        "rep_id": figure.rep_id,
-        "week_start": iso_week_start(figure.day),
-        "day": figure.day,
-        "metric": figure.metric,
-        "amount": figure.amount,
-        "currency": figure.currency,
-        "source": source,
-        "external_id": figure.external_id,
-    }
+def _merge(
+    session: Session, team_id: str, source: str, total: int, *, now: datetime, dry_run: bool
+) -> Counts:
+    """Update the changed figures and insert the new ones, counted by the rows each statement wrote (the
+    rest of the `total` are unchanged); `dry_run` counts them in one query instead. Writing first matters on
+    SQLite: a transaction that read the table before writing it fails at once when another connection wrote
+    in between, where one that starts with the write waits its turn (busy_timeout)."""
+    same_key = and_(
+        TABLE.c.team_id == team_id,
+        TABLE.c.source == source,
+        TABLE.c.external_id == INCOMING.c.external_id,
+        TABLE.c.metric == INCOMING.c.metric,
+    )
+    changed = or_(
+        TABLE.c.rep_id != INCOMING.c.rep_id,
+        TABLE.c.day != INCOMING.c.day,
+        TABLE.c.amount != INCOMING.c.amount,
+        TABLE.c.currency != INCOMING.c.currency,
+    )
+    joined = INCOMING.outerjoin(TABLE, same_key)
+    if dry_run:
+        everything, stored, changes = session.execute(
+            select(func.count(), func.count(TABLE.c.id), func.count(case((changed, 1)))).select_from(joined)
+        ).one()
+        return Counts(everything - stored, changes, stored - changes)
+    connection = session.connection()
+    values = {name: INCOMING.c[name] for name in ("rep_id", "week_start", "day", "amount", "currency")}
+    update_changed = update(TABLE).where(same_key, changed).values(values | {"updated_at": now})
+    updated = connection.execute(update_changed).rowcount
+    created_at = literal(now, TABLE.c.created_at.type)
+    new = select(
+        literal(team_id, TABLE.c.team_id.type),
+        INCOMING.c.rep_id,
+        INCOMING.c.week_start,
+        INCOMING.c.day,
+        INCOMING.c.metric,
+        INCOMING.c.amount,
+        INCOMING.c.currency,
+        literal(source, TABLE.c.source.type),
+        INCOMING.c.external_id,
+        created_at,
+        created_at,
+    ).select_from(joined)
+    names = ["team_id", "rep_id", "week_start", "day", "metric", "amount", "currency", "source"]
+    names += ["external_id", "created_at", "updated_at"]
+    insert_new = insert(TABLE).from_select(names, new.where(TABLE.c.id.is_(None)))
+    insert_new = insert_new.execution_options(preserve_rowcount=True)  # an INSERT's is not kept otherwise
+    created = connection.execute(insert_new).rowcount
+    return Counts(created, updated, total - created - updated)
 
 
 @dataclass

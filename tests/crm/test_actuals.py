@@ -4,12 +4,14 @@ skipped and named; the same rows again write nothing; each workspace's rows are 
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.crm import actuals
 from bot.crm.actuals import record_rows
 from bot.crm.models import Actual, PipelineSnapshot
 from bot.crm.rows import ClosedDeal, NewAccount, PipelineFigure
@@ -60,3 +62,38 @@ def test_another_source_or_workspace_keeps_its_own_rows(session: Session) -> Non
     assert record_rows(session, TEAM, "zoho", {"o1": ana.id}, [deal], now=NOW).counts.created == 2
     assert record_rows(session, TEAM, "fxiaoke", {"o1": ana.id}, [deal], now=NOW).counts.created == 2
     assert record_rows(session, OTHER_TEAM, "zoho", {"o1": ana.id}, [deal], now=NOW).counts.created == 2
+
+
+def test_a_key_given_twice_keeps_its_last_figure_across_load_batches(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The figures go to the database in loads of `BATCH` (SQLite's executemany): a deal read twice, in
+    different loads, is stored once with its last figure; an update keeps `created_at`."""
+    monkeypatch.setattr(actuals, "BATCH", 2)
+    ana, wang = reps(session)
+    owners = {"z-ana": ana.id, "z-wang": wang.id}
+    rows = [
+        ClosedDeal("z-ana", "D1", Decimal(100), "USD", DAY),
+        ClosedDeal("z-wang", "D2", Decimal(200), "USD", DAY),
+        ClosedDeal("z-wang", "D1", Decimal("150.25"), "EUR", DAY),  # D1 again: moved to Wang, changed
+    ]
+    done = record_rows(session, TEAM, "zoho", owners, rows, now=NOW)
+    assert (done.counts.created, done.counts.updated, done.counts.unchanged) == (4, 0, 0)
+    stored = session.execute(
+        select(Actual.external_id, Actual.metric, Actual.rep_id, Actual.amount, Actual.currency)
+        .where(Actual.team_id == TEAM)
+        .order_by(Actual.external_id, Actual.metric)
+    ).all()
+    assert [tuple(row) for row in stored] == [
+        ("D1", Metric.DEALS_CLOSED, wang.id, Decimal(1), "count"),
+        ("D1", Metric.REVENUE, wang.id, Decimal("150.25"), "EUR"),
+        ("D2", Metric.DEALS_CLOSED, wang.id, Decimal(1), "count"),
+        ("D2", Metric.REVENUE, wang.id, Decimal(200), "USD"),
+    ]
+    later = NOW + timedelta(hours=1)
+    moved = record_rows(session, TEAM, "zoho", owners, [rows[0], rows[1]], now=later)
+    assert (moved.counts.created, moved.counts.updated, moved.counts.unchanged) == (0, 2, 2)
+    d1 = session.scalars(select(Actual).where(Actual.external_id == "D1")).all()
+    assert {(a.rep_id, a.created_at, a.updated_at) for a in d1} == {(ana.id, NOW, later)}
+    d2 = session.scalars(select(Actual).where(Actual.external_id == "D2")).all()
+    assert {a.updated_at for a in d2} == {NOW}  # unchanged: not written

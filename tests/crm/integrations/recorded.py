@@ -30,6 +30,9 @@ ZOHO_INVALID_TOKEN = {
     "message": "invalid oauth token",
     "status": "error",
 }
+# Zoho Accounts' name for an access token it deleted or that belongs to another data centre
+# (help.zoho.com, "Why am I getting INVALID_OAUTHTOKEN error on API access?"), in the case it is written in.
+ZOHO_INVALID_OAUTHTOKEN = {"code": "invalid_oauthtoken", "message": "invalid oauth token", "status": "error"}
 ZOHO_TOO_MANY = {
     "code": "TOO_MANY_REQUESTS",
     "details": {},

@@ -105,16 +105,21 @@ def test_the_authorization_url_asks_for_offline_access_at_the_data_centre() -> N
     assert "ZohoCRM.coql.READ" in query["scope"][0]
 
 
+@pytest.mark.parametrize(
+    "refused",
+    [recorded.ZOHO_INVALID_TOKEN, recorded.ZOHO_INVALID_OAUTHTOKEN],
+    ids=["INVALID_TOKEN", "invalid_oauthtoken"],
+)
 @respx.mock
 def test_a_rejected_access_token_is_refreshed_once_and_the_call_repeated(
-    respx_mock: respx.MockRouter,
+    respx_mock: respx.MockRouter, refused: dict[str, object]
 ) -> None:
     refresh = respx_mock.post("https://accounts.zoho.eu/oauth/v2/token").respond(
         200, json=recorded.ZOHO_REFRESHED
     )
     coql = respx_mock.post(f"{EU_API}/crm/v8/coql").mock(
         side_effect=[
-            httpx.Response(401, json=recorded.ZOHO_INVALID_TOKEN),
+            httpx.Response(401, json=refused),
             httpx.Response(200, json=recorded.coql_page([recorded.zoho_deal(1)], more=False)),
         ]
     )

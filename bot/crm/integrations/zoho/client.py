@@ -43,7 +43,13 @@ from bot.crm.rows import ClosedDeal, NewAccount, PipelineFigure
 
 PAGE = 2000
 OFFSET_LIMIT = 100_000
-TOKEN_CODES = frozenset({"INVALID_TOKEN", "AUTHENTICATION_FAILURE"})
+# Codes are compared upper-cased: Zoho Accounts writes its own in lower case ("invalid_oauthtoken": an
+# access token deleted, e.g. the 11th made from one refresh token, or from another data centre; help.zoho.com
+# "Why am I getting INVALID_OAUTHTOKEN error on API access?").
+TOKEN_CODES = frozenset({"INVALID_TOKEN", "INVALID_OAUTHTOKEN", "AUTHENTICATION_FAILURE"})
+# TOO_MANY_REQUESTS is the concurrency limit (help.zoho.com Kaizen #203, "Handling API Limits and Error
+# Responses"); the credit codes below are not confirmed against a published page (the v8 status-codes page
+# was not available to check): kept as data.
 CREDIT_CODES = frozenset({"LIMIT_EXCEEDED", "LIMIT_REACHED", "API_LIMIT_EXCEEDED"})
 DAY = 24 * 3600.0
 
@@ -230,7 +236,7 @@ def _code(response: httpx.Response) -> str:
         body = response.json()
     except ValueError:
         return ""
-    return str(body.get("code", "")) if isinstance(body, dict) else ""
+    return str(body.get("code", "")).upper() if isinstance(body, dict) else ""
 
 
 def _body(response: httpx.Response) -> dict[str, Any]:
