@@ -35,6 +35,8 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.dml import Insert
+from sqlalchemy.sql.selectable import Join
 
 from bot.calendar import iso_week_start
 from bot.crm.models import COUNT_UNIT, Actual, PipelineSnapshot, crm_source
@@ -201,6 +203,12 @@ def _merge(
     values = {name: INCOMING.c[name] for name in ("rep_id", "week_start", "day", "amount", "currency")}
     update_changed = update(TABLE).where(same_key, changed).values(values | {"updated_at": now})
     updated = connection.execute(update_changed).rowcount
+    created = connection.execute(_insert_new(joined, team_id, source, now)).rowcount
+    return Counts(created, updated, total - created - updated)
+
+
+def _insert_new(joined: Join, team_id: str, source: str, now: datetime) -> Insert:
+    """INSERT … SELECT of the incoming figures no stored row has the key of."""
     created_at = literal(now, TABLE.c.created_at.type)
     new = select(
         literal(team_id, TABLE.c.team_id.type),
@@ -218,9 +226,7 @@ def _merge(
     names = ["team_id", "rep_id", "week_start", "day", "metric", "amount", "currency", "source"]
     names += ["external_id", "created_at", "updated_at"]
     insert_new = insert(TABLE).from_select(names, new.where(TABLE.c.id.is_(None)))
-    insert_new = insert_new.execution_options(preserve_rowcount=True)  # an INSERT's is not kept otherwise
-    created = connection.execute(insert_new).rowcount
-    return Counts(created, updated, total - created - updated)
+    return insert_new.execution_options(preserve_rowcount=True)  # an INSERT's is not kept otherwise
 
 
 @dataclass
