@@ -191,6 +191,14 @@ class Events:
         self._executor.shutdown(wait=True)
 
 
+def carry(source: sessionmaker[Session], target: sessionmaker[Session]) -> None:
+    """`target` (a factory made from `source`'s settings, e.g. one workspace's scoped sessions) sends its
+    sessions' events where `source`'s go: the listeners that dispatch them are per factory, not copied."""
+    hub = source.kw.get("info", {}).get(_HUB)
+    if isinstance(hub, Events):
+        hub.attach(target)
+
+
 def _committed(session: Session) -> None:
     if session.in_nested_transaction():
         return  # a savepoint was released: its events wait for the outermost commit

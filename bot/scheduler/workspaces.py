@@ -24,6 +24,7 @@ from typing import Any
 from sqlalchemy import event, select
 from sqlalchemy.orm import ORMExecuteState, sessionmaker, with_loader_criteria
 
+from bot import events
 from bot.db import Base, SessionFactory
 from bot.scheduler.job import JobContext
 from bot.workspaces.models import Workspace
@@ -49,6 +50,7 @@ def scoped(session_factory: SessionFactory, team_id: str) -> SessionFactory:
     """A session factory whose sessions see only `team_id`'s rows: every ORM statement (SELECT, UPDATE,
     DELETE) gets `team_id = …` on each workspace-owned table it reads, however the job wrote it."""
     factory: SessionFactory = sessionmaker(**session_factory.kw)
+    events.carry(session_factory, factory)  # a job's domain events still reach their subscribers
     criteria = [
         with_loader_criteria(model, lambda cls: cls.team_id == team_id, include_aliases=True)
         for model in team_models()

@@ -14,6 +14,7 @@ from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import aliased
 
 from bot.db import SessionFactory, make_session_factory, utcnow
+from bot.events import ContestEnded, Events, raise_after_commit
 from bot.roster.models import Member
 from bot.scheduler import JobContext, each_workspace
 from bot.scheduler.workspaces import active_team_ids, combined
@@ -100,3 +101,21 @@ def test_summaries_alike_add_up_and_others_are_listed() -> None:
     assert combined(["3 due, 1 new", "2 due, 0 new"]) == "5 due, 1 new"
     assert combined(["3 due", "nothing"]) == "3 due; nothing"
     assert combined([]) == ""
+
+
+def test_a_jobs_domain_events_reach_their_subscribers(factory: SessionFactory) -> None:
+    """The scoped sessions are a factory of their own: the events raised in them must still be
+    dispatched after commit (they were silently dropped, so a contest's course seats were never given)."""
+    hub = Events(synchronous=True)
+    hub.attach(factory)
+    heard: list[str] = []
+    hub.subscribe(ContestEnded, lambda event: heard.append(event.team_id))
+
+    def work(context: JobContext, now: datetime) -> str:
+        assert context.team_id is not None
+        with context.session_factory.begin() as session:
+            raise_after_commit(session, ContestEnded(context.team_id, 1, ()))
+        return "ended"
+
+    each_workspace(work)(_context(factory), utcnow())
+    assert sorted(heard) == list(TEAMS)
