@@ -47,12 +47,19 @@ class RateLimiter:
             found = self._teams[team_id] = _Workspace()
         return found
 
-    def reserve(self, channel: str, team_id: str = "") -> float:
-        """The time (by `clock`) at which a message to `channel` in `team_id` may go; the slot is taken."""
+    def reserve(self, channel: str, team_id: str = "", *, within: float | None = None) -> float:
+        """The time (by `clock`) at which a message to `channel` in `team_id` may go; the slot is taken.
+        The message takes the workspace's next slot even when its channel's own slot comes later, so one
+        busy channel (a rep with a dozen DMs queued) never holds back the workspace's other channels.
+        With `within`, a slot further off than that is only told, nothing taken: the caller puts the
+        message back until then rather than hold a slot it may never use."""
         with self._lock:
             now, team = self.clock(), self._team(team_id)
-            slot = max(now, team.next_slot, team.paused_until, team.channel_next.get(channel, 0.0))
-            team.next_slot = slot + self.interval
+            workspace = max(now, team.next_slot, team.paused_until)
+            slot = max(workspace, team.channel_next.get(channel, 0.0))
+            if within is not None and slot - now > within:
+                return slot
+            team.next_slot = workspace + self.interval
             team.channel_next[channel] = slot + self.per_channel_interval
             if len(team.channel_next) > CHANNELS_KEPT:
                 team.channel_next = {c: t for c, t in team.channel_next.items() if t > now}

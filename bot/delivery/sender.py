@@ -158,9 +158,10 @@ class Sender:
         now = self.limiter.clock()
         if len(batch) < limit:  # nothing more due for now: the next claim need not come at once
             paced.next_claim = now + CLAIM_EVERY
+        within = min(self.lease.total_seconds() / 2, PUT_BACK)
         for item in batch:
-            slot = self.limiter.reserve(item.channel, item.team_id)
-            if slot - now > min(self.lease.total_seconds() / 2, PUT_BACK):
+            slot = self.limiter.reserve(item.channel, item.team_id, within=within)
+            if slot - now > within:
                 # paused since the claim, or a busy channel: back to the outbox until then, not held here
                 self._retry_later(item, "paced", delay=timedelta(seconds=slot - now), count_attempt=False)
             else:

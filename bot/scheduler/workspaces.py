@@ -13,6 +13,7 @@ import logging
 import re
 import threading
 import traceback
+import weakref
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import wait as wait_all
@@ -39,6 +40,8 @@ Work = Callable[[JobContext, datetime], str]
 # factory's, so two apps in one process (the tests) never hold back each other's workspaces
 _running: set[tuple[int, str, str]] = set()
 _running_lock = threading.Lock()
+_scoped: weakref.WeakKeyDictionary[SessionFactory, dict[str, SessionFactory]] = weakref.WeakKeyDictionary()
+_scoped_lock = threading.Lock()
 
 
 def team_models() -> list[Any]:
@@ -48,7 +51,18 @@ def team_models() -> list[Any]:
 
 def scoped(session_factory: SessionFactory, team_id: str) -> SessionFactory:
     """A session factory whose sessions see only `team_id`'s rows: every ORM statement (SELECT, UPDATE,
-    DELETE) gets `team_id = …` on each workspace-owned table it reads, however the job wrote it."""
+    DELETE) gets `team_id = …` on each workspace-owned table it reads, however the job wrote it. Made once
+    per workspace and kept: its listeners are registered under a lock, never while another thread
+    registers (SQLAlchemy's event registry is not safe for that; an event was seen to go missing)."""
+    with _scoped_lock:
+        per_team = _scoped.setdefault(session_factory, {})
+        found = per_team.get(team_id)
+        if found is None:
+            found = per_team[team_id] = _scoped_factory(session_factory, team_id)
+        return found
+
+
+def _scoped_factory(session_factory: SessionFactory, team_id: str) -> SessionFactory:
     factory: SessionFactory = sessionmaker(**session_factory.kw)
     events.carry(session_factory, factory)  # a job's domain events still reach their subscribers
     criteria = [

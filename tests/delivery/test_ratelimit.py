@@ -3,6 +3,8 @@ that holds back even those already waiting for their slot."""
 
 from __future__ import annotations
 
+import pytest
+
 from bot.delivery.ratelimit import RateLimiter
 
 
@@ -24,6 +26,24 @@ def test_slots_follow_the_rate_and_the_channel_interval() -> None:
     limiter = RateLimiter(10, clock=fake.clock, sleep=fake.sleep)
     assert [limiter.reserve(f"C{n}") for n in range(3)] == [0.0, 0.1, 0.2]
     assert limiter.reserve("C0") == 1.0  # one message per second per channel
+
+
+def test_a_busy_channel_holds_back_no_other_channel() -> None:
+    """A rep with three DMs queued gets them a second apart; the workspace's next message, to another
+    channel, still takes the workspace's next slot (it waited behind the busy channel's last one)."""
+    fake = FakeTime()
+    limiter = RateLimiter(10, clock=fake.clock, sleep=fake.sleep)
+    assert [limiter.reserve("D1") for _ in range(3)] == [0.0, 1.0, 2.0]
+    assert limiter.reserve("C0") == pytest.approx(0.3)
+
+
+def test_a_slot_further_off_than_within_is_told_and_not_taken() -> None:
+    fake = FakeTime()
+    limiter = RateLimiter(10, clock=fake.clock, sleep=fake.sleep)
+    assert limiter.reserve("D1") == 0.0
+    assert limiter.reserve("D1", within=0.5) == 1.0  # the caller puts it back until then
+    assert limiter.reserve("C0") == pytest.approx(0.1)  # nothing was taken for it
+    assert limiter.reserve("D1") == 1.0  # nor its channel's slot
 
 
 def test_a_pause_holds_back_a_sender_already_waiting() -> None:

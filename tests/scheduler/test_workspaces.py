@@ -117,5 +117,5 @@ def test_a_jobs_domain_events_reach_their_subscribers(factory: SessionFactory) -
             raise_after_commit(session, ContestEnded(context.team_id, 1, ()))
         return "ended"
 
-    each_workspace(work)(_context(factory), utcnow())
-    assert sorted(heard) == list(TEAMS)
+    summary = each_workspace(work)(_context(factory), utcnow())
+    assert sorted(heard) == list(TEAMS), summary
