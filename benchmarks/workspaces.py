@@ -34,6 +34,7 @@ from bot.db import SessionFactory, make_engine, make_session_factory
 from bot.db.migrate import upgrade
 from bot.delivery.models import Delivery, DeliveryStatus
 from bot.delivery.worker import make_sender
+from bot.features import leave_hooks
 from bot.scheduler import JobContext, each_workspace
 from bot.slack.client import make_client
 from bot.slack.clients import make_clients
@@ -167,7 +168,7 @@ def _run(
 
         def uninstall() -> None:  # Slack revokes the tokens, then tells the app (`app_uninstalled`)
             slack.revoke(leaving)
-            leave(leaving, factory, store, sender.clients)
+            leave(leaving, factory, store, sender.clients, leave_hooks())
 
         threading.Timer(5.0, uninstall).start()
     summary = each_workspace(weekly_nudges)(context, NOW)

@@ -20,6 +20,7 @@ from bot.checkins import handlers as checkins
 from bot.checkins import jobs as checkin_jobs
 from bot.checkins import models as checkin_models
 from bot.checkins import sections as checkin_sections
+from bot.crm import connecting as crm_connecting
 from bot.crm import handlers as crm
 from bot.crm import jobs as crm_jobs
 from bot.crm.integrations import models as crm_connection_models
@@ -65,6 +66,7 @@ from bot.scheduler.job import Job
 from bot.slack.commands import Commands
 from bot.slack.deps import Deps
 from bot.slack.sections import DigestContext, HomeContext, Pages, Section, SetupSection
+from bot.slack.uninstall import WorkspaceHook
 from bot.slack.uploads import Upload
 from bot.training import handlers as training
 from bot.workspaces import handlers as workspaces
@@ -88,6 +90,8 @@ class Feature:
     catalogs: Traversable | None = None  # the folder of its `en.toml` and `zh.toml`
     uploads: Sequence[Upload] = ()  # the files it reads when a person shares them in a DM with Pacer
     exports: Sequence[ExportSet] = ()  # its data sets in `/pacer export` and `pacer export`
+    on_leave: Sequence[WorkspaceHook] = ()  # what it does when Pacer is uninstalled from a workspace
+    on_return: Sequence[WorkspaceHook] = ()  # and when Pacer is installed there again
 
 
 def _home(app: App, deps: Deps, commands: Commands) -> None:
@@ -195,7 +199,9 @@ FEATURES: tuple[Feature, ...] = (
         uploads=crm.UPLOADS,
         exports=(later_export_sets.CRM_ACTUALS,),
     ),
-    Feature("crm_connections", models=crm_connection_models),  # the CRM connectors' table (issue 13)
+    Feature(  # the CRM connectors' table (issue 13); on uninstall their credentials go, the figures stay
+        "crm_connections", models=crm_connection_models, on_leave=(crm_connecting.forget,)
+    ),
     Feature(
         "training",
         training.register,
@@ -214,6 +220,8 @@ FEATURES: tuple[Feature, ...] = (
         (*export_jobs.JOBS, *uninstalled.JOBS),
         models=export_models,
         catalogs=_catalogs("bot.exports"),
+        on_leave=(uninstalled.schedule,),  # the data kept `after_uninstall_days`, then purged
+        on_return=(uninstalled.cancel,),
     ),
     Feature("links", links.register, catalogs=links.CATALOGS),  # the habits connected (issues 12–15)
 )
@@ -222,6 +230,16 @@ FEATURES: tuple[Feature, ...] = (
 def all_exports(features: Sequence[Feature] = FEATURES) -> tuple[ExportSet, ...]:
     """Every feature's data sets, in the order of the list."""
     return tuple(export for feature in features for export in feature.exports)
+
+
+def leave_hooks(features: Sequence[Feature] = FEATURES) -> tuple[WorkspaceHook, ...]:
+    """What every feature does when Pacer leaves a workspace, in the order of the list."""
+    return tuple(hook for feature in features for hook in feature.on_leave)
+
+
+def return_hooks(features: Sequence[Feature] = FEATURES) -> tuple[WorkspaceHook, ...]:
+    """What every feature does when Pacer is installed in a workspace again, in the order of the list."""
+    return tuple(hook for feature in features for hook in feature.on_return)
 
 
 def all_jobs(features: Sequence[Feature] = FEATURES) -> dict[str, Job]:

@@ -13,7 +13,7 @@ from slack_sdk import WebClient
 from bot.config import Settings
 from bot.db import SessionFactory, utcnow
 from bot.events import Events
-from bot.features import FEATURES, Feature, all_uploads, pages
+from bot.features import FEATURES, Feature, all_uploads, leave_hooks, pages, return_hooks
 from bot.i18n import add_catalogs
 from bot.slack import commands, errors, oauth, retries, uninstall, uploads
 from bot.slack.client import make_client
@@ -38,23 +38,34 @@ def _bolt_app(settings: Settings, client: WebClient, oauth: OAuthSettings | None
     )
 
 
-def _oauth_app(settings: Settings, session_factory: SessionFactory, client: WebClient) -> tuple[App, Clients]:
-    """OAuth mode: Bolt's install flow over the encrypted store, and a client per workspace."""
+def _oauth_app(
+    settings: Settings,
+    session_factory: SessionFactory,
+    client: WebClient,
+    features: Sequence[Feature],
+) -> tuple[App, Clients]:
+    """OAuth mode: Bolt's install flow over the encrypted store, and a client per workspace. An install
+    makes the workspace active and runs the features' `on_return` hooks."""
     engine = session_factory.kw["bind"]
     store = oauth.installation_store(settings, engine)
     app = _bolt_app(settings, client, oauth.oauth_settings(settings, engine, store))
     flow = app.oauth_flow
     assert flow is not None  # noqa: S101 - built from the OAuth settings
-    oauth.on_install(flow, lambda team_id: uninstall.set_active(session_factory, team_id, active=True))
+    hooks = return_hooks(features)
+
+    def installed(team_id: str) -> None:
+        uninstall.set_active(session_factory, team_id, active=True, hooks=hooks)
+
+    oauth.on_install(flow, installed)
     clients = Clients(store=store, rotator=oauth.token_rotator(settings), template=client)
     return app, clients
 
 
 def _bolt_and_clients(
-    settings: Settings, session_factory: SessionFactory, client: WebClient
+    settings: Settings, session_factory: SessionFactory, client: WebClient, features: Sequence[Feature]
 ) -> tuple[App, Clients]:
     if settings.oauth_mode:
-        return _oauth_app(settings, session_factory, client)
+        return _oauth_app(settings, session_factory, client, features)
     return _bolt_app(settings, client), Clients(single=client)
 
 
@@ -72,7 +83,7 @@ def create_app(
     `events` runs the features' event subscribers; whoever passes it shuts it down with the app."""
     settings.require_slack()
     client = client or make_client(settings, purpose="listener")
-    app, clients = _bolt_and_clients(settings, session_factory, client)
+    app, clients = _bolt_and_clients(settings, session_factory, client, features)
     deps = Deps(
         settings=settings,
         session_factory=session_factory,
@@ -90,7 +101,8 @@ def create_app(
     retries.register(app, deps)
     commands.register(app, deps, router)
     uploads.register(app, deps, all_uploads(features))
-    uninstall.register(app, session_factory, clients.store, clients if clients.multi else None)
+    multi = clients if clients.multi else None
+    uninstall.register(app, session_factory, clients.store, multi, leave_hooks(features))
     for feature in features:
         if feature.catalogs is not None:
             add_catalogs(feature.catalogs)
