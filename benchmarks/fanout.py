@@ -46,8 +46,10 @@ floor s: posts ÷ allowed rate + 1 s per 429 (Slack's rule: nobody posts for Ret
   the rules allow (a bound: pauses may overlap); ÷floor: how much of that the sender achieved.
 t99 s: drain start until 99 % were sent. tick2 s: the job's next tick 5 min later, all already queued
   (both jobs tick every 5 min). 429/5xx: posts refused, each retried.
-in RA: posts Slack got within Retry-After of a 429 (real Slack refuses them). <1s/ch: posts less than 1 s
-  after the previous one to the same channel. CPU: the run's process, emulator included.
+in RA: posts Slack got within Retry-After of a 429 (real Slack refuses them); known: of those, the posts
+  the sender let go after it had taken note of the 429 (the others were on their way already).
+<1s/ch: posts less than 1 s after the previous one to the same channel.
+CPU: the run's process, emulator included.
 RSS0: held when the job began; peak: ru_maxrss since then (one process per run, peak reset after setup)."""
 
 
@@ -216,6 +218,7 @@ COLUMNS: list[Column] = [
     ("429", 4, lambda r, _: r.answers.get(429, 0), ">"),
     ("5xx", 4, lambda r, _: sum(n for status, n in r.answers.items() if status >= 500), ">"),
     ("in RA", 5, lambda r, _: r.in_pause, ">"),
+    ("known", 5, lambda r, _: r.in_pause_known, ">"),
     ("<1s/ch", 6, lambda r, _: r.too_soon, ">"),
     ("CPU ms/msg", 10, lambda r, _: r.cpu_ms_per_message, ">.2f"),
     ("RSS0 MiB", 8, lambda r, _: r.rss_start_kib / 1024, ">.0f"),

@@ -5,6 +5,7 @@ database. Peak memory is the process's (`ru_maxrss`), reset before each run."""
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import gc
 import math
@@ -30,7 +31,7 @@ from benchmarks.fanout_jobs import FANOUTS
 from bot.db import SessionFactory, make_session_factory, utcnow
 from bot.delivery.models import Delivery, DeliveryStatus
 from bot.delivery.ratelimit import RateLimiter
-from bot.delivery.sender import METADATA_TYPE
+from bot.delivery.sender import METADATA_TYPE, Sender
 from bot.delivery.service import counts
 from bot.delivery.worker import make_sender
 from bot.features import all_jobs
@@ -62,6 +63,10 @@ class Run:
     stray: int = 0  # messages anywhere else
     too_soon: int = 0  # posts to a channel less than 1 s after the one before (Slack allows 1/s)
     in_pause: int = 0  # posts within Retry-After of a 429: Slack would refuse them
+    in_pause_known: int = 0  # of those, posts the sender let go after it had taken note of the 429
+    pauses: list[float] = field(default_factory=list, repr=False)  # when the sender took note of a 429
+    # when the sender last let a post to each channel go (its check of the pause passed), by channel
+    let_go: dict[str, list[float]] = field(default_factory=dict, repr=False)
     answers: Counter[int] = field(default_factory=Counter)  # chat.postMessage answers by HTTP status
     other_calls: Counter[str] = field(default_factory=Counter)  # other Web API methods called
     t99_s: float = math.nan  # from the start of the drain until 99 % of the messages were sent
@@ -128,18 +133,30 @@ def reset_peak_rss() -> bool:
 # --- checking what Slack got ----------------------------------------------------------------------------
 
 
-def _unruly(posts: Sequence[tuple[float, str, int]]) -> tuple[int, int]:
-    """Posts that came too soon after the last one to their channel, and posts inside a Retry-After."""
+def _unruly(
+    posts: Sequence[tuple[float, str, int]], pauses: Sequence[float], let_go: dict[str, list[float]]
+) -> tuple[int, int, int]:
+    """Posts that came too soon after the last one to their channel; posts inside a Retry-After; and of
+    those, the posts the sender let go (`let_go`, its last check before the post) after it had taken
+    note of the 429 (`pauses`): a fault of the sender. The others were on their way when Slack answered
+    429 or when the sender heard of it; no sender can call them back. All by one clock."""
     last: dict[str, float] = {}
-    too_soon = in_pause = 0
-    quiet_until = -math.inf
+    too_soon = in_pause = known = 0
+    quiet_from, quiet_until = -math.inf, -math.inf
+    noted = sorted(pauses)
     for at, channel, status in sorted(posts):
         too_soon += at - last.get(channel, -math.inf) < 1.0
-        in_pause += at < quiet_until
+        if at < quiet_until:
+            in_pause += 1
+            checks = let_go.get(channel, [])
+            went = checks[bisect.bisect_right(checks, at) - 1] if bisect.bisect_right(checks, at) else at
+            known += bisect.bisect_right(noted, went) > bisect.bisect_left(noted, quiet_from)
         last[channel] = at
         if status == 429:
+            if at >= quiet_until:
+                quiet_from = at
             quiet_until = max(quiet_until, at + RETRY_AFTER_S)
-    return too_soon, in_pause
+    return too_soon, in_pause, known
 
 
 def tally(run: Run, slack: setup.RecordingEmulator, reps: Sequence[str]) -> None:
@@ -153,7 +170,9 @@ def tally(run: Run, slack: setup.RecordingEmulator, reps: Sequence[str]) -> None
     run.answers = Counter(call.status for call in calls if call.method == setup.POST)
     run.other_calls = Counter(call.method for call in calls if call.method != setup.POST)
     run.emulator_errors = len(slack.errors)
-    run.too_soon, run.in_pause = _unruly(list(slack.posts))
+    run.too_soon, run.in_pause, run.in_pause_known = _unruly(
+        list(slack.posts), run.pauses, {c: sorted(t) for c, t in run.let_go.items()}
+    )
 
 
 def _outbox(run: Run, factory: SessionFactory, drain_began: datetime, keep_payloads: bool) -> None:
@@ -173,6 +192,23 @@ def _outbox(run: Run, factory: SessionFactory, drain_began: datetime, keep_paylo
 
 
 # --- the runs -------------------------------------------------------------------------------------------
+
+
+def _note_pauses(sender: Sender, run: Run) -> None:
+    """Note (by the limiter's clock, the emulator's too) when the sender takes note of each 429, and when
+    it lets each post go (its last look at the pause before the call)."""
+    limiter, pause, wait = sender.limiter, sender.limiter.pause, sender._wait_for_slot
+
+    def noting(seconds: float, team_id: str = "") -> None:
+        run.pauses.append(limiter.clock())  # before: a post that raced the note counts against us
+        pause(seconds, team_id)
+
+    def letting_go(item: Any, channel: str) -> None:
+        wait(item, channel)
+        run.let_go.setdefault(channel, []).append(limiter.clock())  # after: counts against us too
+
+    limiter.pause = noting  # type: ignore[method-assign]
+    sender._wait_for_slot = letting_go  # type: ignore[method-assign]
 
 
 def _marking(job_run: Callable[[JobContext, datetime], str], marks: dict[str, Any], trace: bool) -> Any:
@@ -219,6 +255,7 @@ def fanout(
         url = engine.url.render_as_string(hide_password=False)
         config = setup.settings(slack, url, rate=run.rate, workers=run.workers)
         sender = make_sender(config, factory)
+        _note_pauses(sender, run)
         client = make_client(config, purpose="job")
         context = JobContext(config, factory, client, Directory(client, factory), sender)
         app_job = all_jobs()[job]
