@@ -286,8 +286,10 @@ def run(settings: Settings) -> int:
 
     settings.require_slack()  # the tokens first: `.env.example` copied unchanged names SLACK_BOT_TOKEN
     settings.require_anonymity_key()
-    _check_token(settings)  # before the migrations log anything, so a refused token is the first line
+    team_id = _check_token(settings)  # before the migrations log anything: a refused token is the first line
     context = _job_context(settings)
+    if team_id:
+        _serving(context, team_id)
     worker = DeliveryWorker(context.sender).start()
     events = Events()  # the subscribers' worker thread, stopped (after what is queued) with the app
     app = create_app(settings, session_factory=context.session_factory, kick=worker.kick, events=events)
@@ -306,10 +308,21 @@ def run(settings: Settings) -> int:
     return 0
 
 
-def _check_token(settings: Settings) -> None:
-    """`auth.test` once at start: a refused token or an unreachable Slack is one line, with no SDK logs."""
-    if settings.oauth_mode:  # no token of its own: each workspace's comes from its install
-        return
+def _serving(context: JobContext, team_id: str) -> None:
+    """Single-workspace mode: the token's workspace is served, so it is active (again), and a purge its
+    uninstall scheduled is called off. There is no OAuth install to say so: an operator who put a new
+    token in the environment after `app_uninstalled` or `tokens_revoked` restarts Pacer."""
+    from bot.features import return_hooks
+    from bot.slack.uninstall import set_active
+
+    set_active(context.session_factory, team_id, active=True, hooks=return_hooks())
+
+
+def _check_token(settings: Settings) -> str | None:
+    """`auth.test` once at start: a refused token or an unreachable Slack is one line, with no SDK logs.
+    Returns the token's workspace (None in OAuth mode: each workspace's token comes from its install)."""
+    if settings.oauth_mode:
+        return None
     from slack_sdk import WebClient
     from slack_sdk.errors import SlackApiError
     from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler
@@ -331,6 +344,7 @@ def _check_token(settings: Settings) -> None:
     except (URLError, TimeoutError, ConnectionError) as error:
         raise _unreachable(settings, error) from None
     logger.info("connected to Slack workspace %s as %s", identity.get("team_id"), identity.get("user_id"))
+    return str(identity.get("team_id") or "") or None
 
 
 def _unreachable(settings: Settings, error: OSError) -> ConfigError:

@@ -8,11 +8,15 @@ import subprocess
 import sys
 import time
 import urllib.request
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ANONYMITY_KEY, BOT_TOKEN, SIGNING_SECRET
+from bot.db import make_engine, make_session_factory
+from bot.exports.models import RetentionSetting
+from bot.workspaces.models import Workspace
+from tests.conftest import ANONYMITY_KEY, BOT_TOKEN, SIGNING_SECRET, TEAM_ID
 from tests.support.net import free_port
 from tests.support.people import REP_EN, REP_ZH, add_people
 from tests.support.slack_emulator import SlackEmulator
@@ -164,7 +168,32 @@ def test_jobs_run_refreshes_profiles_against_slack(tmp_path: Path) -> None:
         assert rows == {REP_EN: "Europe/Berlin"}
 
 
+def _uninstalled_earlier(tmp_path: Path, env: dict[str, str]) -> str:
+    """The workspace as `app_uninstalled` left it: inactive, its purge due in 30 days."""
+    assert pacer("migrate", env=env).returncode == 0
+    url = env["DATABASE_URL"]
+    engine = make_engine(url)
+    with make_session_factory(engine).begin() as session:
+        session.add(Workspace(team_id=TEAM_ID, active=False))
+        session.flush()  # no relationship() between them to order the two INSERTs
+        session.add(RetentionSetting(team_id=TEAM_ID, purge_due_at=datetime(2027, 1, 1, tzinfo=UTC)))
+    engine.dispose()
+    return url
+
+
+def _served_again(url: str) -> tuple[bool, datetime | None]:
+    engine = make_engine(url)
+    try:
+        with make_session_factory(engine)() as session:
+            active = session.get_one(Workspace, TEAM_ID).active
+            return active, session.get_one(RetentionSetting, TEAM_ID).purge_due_at
+    finally:
+        engine.dispose()
+
+
 def test_pacer_run_serves_help_in_both_languages_and_stops_on_sigterm(tmp_path: Path) -> None:
+    """Also: in single-workspace mode the token's workspace is served again after an uninstall (a new token
+    in the environment, Pacer restarted), so its jobs run and the purge its uninstall scheduled is off."""
     with SlackEmulator() as emulator:
         add_people(emulator)
         port = free_port()
@@ -177,6 +206,7 @@ def test_pacer_run_serves_help_in_both_languages_and_stops_on_sigterm(tmp_path: 
             HOST="127.0.0.1",
             LOG_LEVEL="INFO",
         )
+        url = _uninstalled_earlier(tmp_path, env)
         process = subprocess.Popen(
             [sys.executable, "-m", "bot", "run"],
             env=env,
@@ -207,6 +237,7 @@ def test_pacer_run_serves_help_in_both_languages_and_stops_on_sigterm(tmp_path: 
         assert process.returncode == 0, stderr
         assert "serving HTTP on http://127.0.0.1" in stderr
         assert BOT_TOKEN not in stderr and SIGNING_SECRET not in stderr
+        assert _served_again(url) == (True, None)
 
 
 def test_socket_mode_refused_app_token_is_one_clear_line(tmp_path: Path) -> None:

@@ -37,8 +37,9 @@ POSTING = ("chat.postMessage", "chat.update", "files.getUploadURLExternal", "fil
 # Slack refused the token itself: when the workspace's installation is gone too, Pacer was uninstalled.
 REVOKED = {"invalid_auth", "account_inactive", "token_revoked", "not_authed", "team_disabled"}
 HISTORY_PAGES = 5  # how far back a recovering sender looks: 1,000 messages
-# Errors that no retry will cure; the first group also means the person left Slack.
-GONE = {"user_disabled", "user_not_found", "account_inactive", "cannot_dm_bot"}
+# Errors that no retry will cure; the first group also means the person left Slack. Not `account_inactive`:
+# Slack says it of the token (a deleted workspace or bot user), never of the recipient; see REVOKED.
+GONE = {"user_disabled", "user_not_found", "cannot_dm_bot"}
 PERMANENT = GONE | {
     "channel_not_found",
     "is_archived",

@@ -64,13 +64,15 @@ def leave(
     clients: Clients | None,
     hooks: Sequence[WorkspaceHook] = (),
 ) -> int:
-    """Delete the workspace's tokens, cancel its queued messages, mark it inactive and run the features'
-    `on_leave` hooks; returns how many messages were cancelled."""
+    """Cancel the workspace's queued messages, mark it inactive and run the features' `on_leave` hooks
+    (one transaction), then delete its tokens; returns how many messages were cancelled. The tokens go
+    last: when a hook fails nothing has changed, and Slack's retry of the event (or the other of the
+    pair) finds the workspace as it was."""
+    cancelled = set_active(session_factory, team_id, active=False, hooks=hooks, cancel_queued=True)
     if store is not None:
         store.delete_team(team_id)  # by the workspace alone: an Enterprise Grid org's workspace too
     if clients is not None:
         clients.forget(team_id)
-    cancelled = set_active(session_factory, team_id, active=False, hooks=hooks, cancel_queued=True)
     logger.info("left workspace %s: tokens deleted, %d queued messages cancelled", team_id, cancelled)
     return cancelled
 

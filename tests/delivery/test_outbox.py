@@ -297,6 +297,21 @@ def test_a_person_who_left_slack_fails_at_once_and_is_deactivated(outbox: Outbox
     assert outcome(sender.drain()) == (0, 0, 0, 0)  # never tried again
 
 
+def test_account_inactive_is_the_tokens_fault_never_the_recipients(outbox: Outbox) -> None:
+    """Slack answers `account_inactive` for a token of a deleted workspace or bot user: the recipient did
+    not leave, so they stay active and the message waits (single-workspace mode: no install to look up)."""
+    here = outbox.people("U100")["U100"]
+    outbox.put(dm("U100", here))
+    outbox.emulator.fail_next("chat.postMessage", status=200, error="account_inactive")
+
+    assert outcome(outbox.sender().drain()) == (0, 0, 1, 0)
+
+    row = outbox.row("test:U100")
+    assert row.status is DeliveryStatus.PENDING and row.last_error == "200 account_inactive"
+    with outbox.factory() as session:
+        assert session.get_one(Member, here).active is True
+
+
 # 6 ------------------------------------------------------------------------------------------------
 
 

@@ -176,7 +176,7 @@ class SlackEmulator:
         self.channels: dict[str, dict[str, Any]] = {}
         self._lock = threading.RLock()
         self._ids = itertools.count(1)
-        self._fail_queue: dict[str, deque[tuple[int, int]]] = {}
+        self._fail_queue: dict[str, deque[tuple[int, int, str | None]]] = {}
         self._stalls: dict[str, deque[float]] = {}
         self.broken_images: set[str] = set()  # image URLs Slack cannot download: a message with one fails
         self._chaos: tuple[float, tuple[int, ...], random.Random, set[str] | None, int] | None = None
@@ -338,9 +338,19 @@ class SlackEmulator:
 
     # -- fault injection --
 
-    def fail_next(self, method: str, *, status: int = 429, retry_after: int = 1, count: int = 1) -> None:
+    def fail_next(
+        self,
+        method: str,
+        *,
+        status: int = 429,
+        retry_after: int = 1,
+        count: int = 1,
+        error: str | None = None,
+    ) -> None:
+        """The next `count` calls to `method` fail with `status` (and `error`, e.g. `account_inactive`
+        with status 200; by default `ratelimited` or `http_<status>`)."""
         with self._lock:
-            self._fail_queue.setdefault(method, deque()).extend([(status, retry_after)] * count)
+            self._fail_queue.setdefault(method, deque()).extend([(status, retry_after, error)] * count)
 
     def stall_next(self, method: str, seconds: float, *, count: int = 1) -> None:
         """The next `count` calls to `method` are carried out, then answered only after `seconds`:
@@ -393,16 +403,17 @@ class SlackEmulator:
             else:
                 self._refusing.pop(team_id, None)
 
-    def _injected_failure(self, method: str, params: Params) -> tuple[int, int] | None:
-        """(status, Retry-After) when this call is to fail: refuse, fail_next, failure rate, rate limit."""
+    def _injected_failure(self, method: str, params: Params) -> tuple[int, int, str | None] | None:
+        """(status, Retry-After, error) when this call is to fail: refuse, fail_next, failure rate, rate
+        limit."""
         if self._team in self._refusing:
-            return 429, self._refusing[self._team]
+            return 429, self._refusing[self._team], None
         if queue := self._fail_queue.get(method):
             return queue.popleft()
         if self._chaos is not None:
             rate, statuses, rng, methods, retry_after = self._chaos
             if (methods is None or method in methods) and rng.random() < rate:
-                return rng.choice(statuses), retry_after
+                return rng.choice(statuses), retry_after, None
         limit = self._team_limits.get((self._team, method)) or self._limits.get(method)
         if limit is None:
             return None
@@ -415,7 +426,7 @@ class SlackEmulator:
         tokens, last = self._buckets.get(key, (capacity, now))
         tokens = min(capacity, tokens + (now - last) * rate)
         self._buckets[key] = (tokens - 1.0, now) if tokens >= 1.0 else (tokens, now)
-        return None if tokens >= 1.0 else (429, max(1, math.ceil((1.0 - tokens) / rate)))
+        return None if tokens >= 1.0 else (429, max(1, math.ceil((1.0 - tokens) / rate)), None)
 
     # -- request dispatch --
 
@@ -475,8 +486,8 @@ class SlackEmulator:
     ) -> tuple[int, dict[str, Any], int]:
         injected = self._injected_failure(method, params)
         if injected is not None:
-            status, retry_after = injected
-            error = "ratelimited" if status == 429 else f"http_{status}"
+            status, retry_after, code = injected
+            error = code or ("ratelimited" if status == 429 else f"http_{status}")
             return status, {"ok": False, "error": error}, retry_after
         try:
             if method in self._tokenless:
