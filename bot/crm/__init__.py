@@ -36,6 +36,7 @@ Connecting and syncing (migration 0018: `CrmOwner`, `CrmConnectState`, `CrmConne
 - `owners` (no Slack): CRM users kept, matched by Slack email or by hand, `owner_map`, `unmapped`.
 - `syncing` + `jobs`: `crm-sync` every 15 minutes (`sync.sync_connection` → `record_rows`); failures
   reported to the admins once a day (`messages.sync_failed`). `status`: `/pacer crm status`, `pacer crm
-  status`. `pipeline`: a rep's open pipeline and its coverage of the target (Home; `/pacer status` through
-  `bot.digests.extras`, connected by `bot.links.crm`).
+  status`. `pipeline`: a rep's open pipeline and its coverage of the target (Home; their `/pacer status`
+  and their manager's or an admin's `/pacer status @rep`, through `bot.digests.extras`, connected by
+  `bot.links.crm`).
 """

@@ -1,5 +1,6 @@
 """A rep's open pipeline from the CRM (what `record_rows` keeps in `crm_pipeline`) and how much of what
-is left of their revenue target it covers: on their Home tab and under their `/pacer status`.
+is left of their revenue target it covers: on their Home tab and under their `/pacer status`, and under
+their status seen by their manager or an admin (`/pacer status @rep`), worded for them ("their target").
 
 The pipeline shown is the latest snapshot of each currency; the target is the rep's active revenue goal
 in that currency whose period holds today, and what is left of it is the target less the results they
@@ -92,7 +93,8 @@ def coverage(session: Session, team_id: str, rep_id: int, today: date) -> list[C
     return found
 
 
-def lines(item: Coverage, locale: Locale) -> list[str]:
+def lines(item: Coverage, locale: Locale, *, own: bool = True) -> list[str]:
+    """The pipeline and its coverage, said to the rep ("your target"), or about them (`own=False`)."""
     shown: list[str] = [
         t(
             "crm.pipeline.line",
@@ -103,24 +105,33 @@ def lines(item: Coverage, locale: Locale) -> list[str]:
     ]
     if item.target is not None and item.remaining is not None:
         target = fmt.amount(item.target, item.currency, locale)
+        about = "" if own else "_of"  # the "_of" keys speak about the rep, to their manager or an admin
         if item.ratio is None:
-            shown.append(t("crm.pipeline.reached", locale, target=target))
+            shown.append(t(f"crm.pipeline.reached{about}", locale, target=target))
         else:
             remaining = fmt.amount(item.remaining, item.currency, locale)
             ratio = fmt.percent(item.ratio, locale)
             shown.append(
-                t("crm.pipeline.coverage", locale, coverage=ratio, remaining=remaining, target=target)
+                t(f"crm.pipeline.coverage{about}", locale, coverage=ratio, remaining=remaining, target=target)
             )
     return shown
 
 
-def pipeline_blocks(session: Session, team_id: str, rep_id: int, today: date, locale: Locale) -> list[Block]:
-    """The rep's pipeline and its coverage (nothing when the CRM gave none): `/pacer status` and Home."""
+def pipeline_blocks(
+    session: Session, team_id: str, rep_id: int, today: date, locale: Locale, *, of: str | None = None
+) -> list[Block]:
+    """The rep's pipeline and its coverage (nothing when the CRM gave none): `/pacer status` and Home.
+    `of` is the rep's Slack id when someone else looks (their manager, an admin): the title names them."""
     found = coverage(session, team_id, rep_id, today)
     if not found:
         return []
-    head = t("crm.pipeline.title", locale, day=fmt.day_text(found[0].as_of, locale))
-    body = [line for item in found for line in lines(item, locale)]
+    day = fmt.day_text(found[0].as_of, locale)
+    head = (
+        t("crm.pipeline.title", locale, day=day)
+        if of is None
+        else t("crm.pipeline.title_of", locale, day=day, rep=of)
+    )
+    body = [line for item in found for line in lines(item, locale, own=of is None)]
     return [blocks.section(head), *blocks.sections_from_lines(body, max_blocks=1)]
 
 
@@ -134,8 +145,11 @@ HOME_SECTION: Section[HomeContext] = Section(
 )
 
 
-def status_blocks(session: Session, team_id: str, rep_id: int, now: datetime, locale: Locale) -> list[Block]:
-    """Under a rep's own `/pacer status` (`bot.digests.extras.OWN_STATUS`, connected by `bot.links.crm`)."""
+def status_blocks(
+    session: Session, team_id: str, rep_id: int, now: datetime, locale: Locale, *, of: str | None = None
+) -> list[Block]:
+    """Under a rep's `/pacer status` (`bot.digests.extras.STATUS`, connected by `bot.links.crm`) and on
+    their Home tab: today is the workspace's. `of`: as in `pipeline_blocks`."""
     workspace = session.get_one(Workspace, team_id)
     today = calendar.local_date(now, calendar.workspace_zone(workspace))
-    return pipeline_blocks(session, team_id, rep_id, today, locale)
+    return pipeline_blocks(session, team_id, rep_id, today, locale, of=of)

@@ -87,17 +87,21 @@ def cancel_post(request: Interaction[NoMetadata]) -> None:
 
 
 def status(request: CommandRequest) -> None:
+    """A manager's team (an admin's workspace), one rep or a vendor's reps, as the digest shows them; under
+    one rep the caller may see (`can_manage`), what other features add (`extras.STATUS`: the CRM's open
+    pipeline), in the caller's language."""
     caller, args = request.caller, request.args
     rep_ids = mentions(args) if args and args[0].lower() != "vendor" else []
     if caller.role is Role.REP or (rep_ids and rep_ids[0] == caller.member.user_id):
         return own_status(request)
     with request.deps.session_factory() as session:
-        scope = service.own_scope(request.caller)
+        scope, seen = service.own_scope(request.caller), None
         if rep_ids:
             rep = request.deps.directory.member(caller.team_id, rep_ids[0])
             if not can_manage(caller, rep):
                 raise NotAllowed("goal.not_your_rep", user=rep.user_id)
             scope = service.Scope(caller.team_id, rep_id=rep.id)
+            seen = extras.RepStatus(caller.team_id, rep.id, rep.user_id, caller, request.deps.clock())
         elif args:
             if len(args) < 2:
                 raise Invalid("status.vendor_name")
@@ -108,21 +112,24 @@ def status(request: CommandRequest) -> None:
         parts = views.digest_messages(
             service.build(session, scope, week.start), request.locale, title_key=title
         )
-    request.reply(parts[0]["text"], parts[0]["blocks"])
+        added = extras.status_parts(session, seen) if seen is not None else []
+    request.reply(parts[0]["text"], views.under_status(parts[0]["blocks"], added, request.locale))
 
 
 def own_status(request: CommandRequest) -> None:
     """A rep's own goals: result, pace, projection and what each week still needs; under them, what other
-    features add (`extras.OWN_STATUS`: the CRM's open pipeline)."""
+    features add (`extras.STATUS`: the CRM's open pipeline), as under their status seen by their manager."""
     caller = request.caller
     with request.deps.session_factory() as session:
         scope = service.Scope(caller.team_id, rep_id=caller.member.id)
         week = weeks.status_week(session, scope, request.deps.clock())
         rows = goals.visible_goals(session, caller=caller, rep=None, through=week.start)
         text, body = goal_views.goals_list(rows, request.locale)
-        now, rep_id = request.deps.clock(), caller.member.id
-        body = [*body, *extras.own_status(session, caller.team_id, rep_id, now, request.locale)]
-    request.reply(text, body)
+        own = extras.RepStatus(
+            caller.team_id, caller.member.id, caller.member.user_id, caller, request.deps.clock()
+        )
+        added = extras.status_parts(session, own)
+    request.reply(text, views.under_status(body, added, request.locale))
 
 
 def _channel_arg(word: str) -> str:

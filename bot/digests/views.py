@@ -14,7 +14,7 @@ from bot.digests.sources import FigureSource
 from bot.goals.numbers import format_amount, format_ratio
 from bot.i18n import Locale, t
 from bot.slack import blocks
-from bot.slack.sections import DigestContext, Section, assemble
+from bot.slack.sections import DigestContext, Section, assemble, within
 from bot.text import Mrkdwn, join, one_line, render
 
 # One badge per rep: their pace to date (`status_of`), ⚪ while nothing is due yet. Shown with `legend`
@@ -23,6 +23,7 @@ from bot.text import Mrkdwn, join, one_line, render
 BADGES = {"on": "🟢", "close": "🟡", "behind": "🔴", "none": "⚪"}
 LINES_IN_MAIN = 25  # rep lines shown in the digest itself; all of them go in the thread beyond that
 BLOCKS_PER_REPLY = 45
+STATUS_PARTS_BUDGET = 6  # blocks other features add under one rep's status (the CRM's pipeline: 2)
 
 
 def badge_of(line: RepLine, *, in_progress: bool = False) -> str:
@@ -218,6 +219,16 @@ def digest_messages(
             notes = join("\n", [legend(locale), *filter(None, [sources_legend(digest, locale)])])
             messages.append(blocks.message(text, [*part, blocks.context(notes)]))
     return messages
+
+
+def under_status(body: list[blocks.Block], parts: list[blocks.Block], locale: Locale) -> list[blocks.Block]:
+    """One rep's status (`body`, its header first) with what other features add under it
+    (`bot.digests.extras`) after a divider: the parts within their budget and the whole within Slack's
+    50 blocks, cut with a "more…" context rather than refused. Nothing added when no part has anything."""
+    if not parts:
+        return body
+    added = [*body, {"type": "divider"}, *within(parts, STATUS_PARTS_BUDGET, locale)]
+    return within(added, blocks.MESSAGE_BLOCKS_MAX, locale)
 
 
 def chart_title(series: Series, locale: Locale) -> str:

@@ -6,8 +6,9 @@
 - Check-ins (`bot.checkins.extras`): a goal the CRM counts shows the week's CRM figure, its result is
   pre-filled with it, a different result needs a reason, and both are kept beside the check-in
   (`bot.crm.checkin`, `bot.crm.checkin_views`).
-- `/pacer status` (`bot.digests.extras`): under a rep's own goals, their open pipeline and its coverage of
-  the target (`bot.crm.pipeline`).
+- `/pacer status` (`bot.digests.extras`): under a rep's own goals, and under the rep's status seen by their
+  manager or an admin (`/pacer status @rep`), their open pipeline and its coverage of the target
+  (`bot.crm.pipeline`), in the viewer's language.
 - The digest, `/pacer status` and the Home team table (`bot.digests.sources`): each week's figure the
   rep confirmed from the CRM is marked (`bot.crm.differences.kept_figures`)."""
 
@@ -28,6 +29,7 @@ from bot.errors import FieldErrors
 from bot.goals.models import Goal
 from bot.i18n import Locale
 from bot.reviews import scorecards
+from bot.slack.blocks import Block
 from bot.slack.forms import Values
 
 
@@ -64,12 +66,19 @@ def checkin_kept(session: Session, of: RepWeek, submitted: Values, now: datetime
 CHECKIN = checkin_extras.GoalExtra(checkin_shown, checkin_refused, checkin_kept)
 
 
+def status_pipeline(session: Session, status: digest_extras.RepStatus) -> list[Block]:
+    """The rep's open pipeline under their status: said to them, or about them to whoever else looks (the
+    handler let them: their manager or an admin), in the viewer's language."""
+    of = None if status.own else status.rep_user_id
+    return pipeline.status_blocks(session, status.team_id, status.rep_id, status.now, status.locale, of=of)
+
+
 def connect() -> None:
     """The CRM's queries for the scorecards (and, through them, incentives), its part of the check-in and
     of a rep's `/pacer status`, and the digest's source marks; once each."""
     scorecards.CRM[:] = [CRM_FIGURES]
     if CHECKIN not in checkin_extras.EXTRAS:
         checkin_extras.EXTRAS.append(CHECKIN)
-    if pipeline.status_blocks not in digest_extras.OWN_STATUS:
-        digest_extras.OWN_STATUS.append(pipeline.status_blocks)
+    if status_pipeline not in digest_extras.STATUS:
+        digest_extras.STATUS.append(status_pipeline)
     sources.LOOKUPS[:] = [differences.kept_figures]

@@ -1,7 +1,8 @@
 """CRM figures in the check-in, over HTTP against the emulator: the modal shows "CRM: $12,500 closed this
 week (3 deals)" under the result and pre-fills it; keeping it needs no reason, a different result does
 (the modal stays open with the error under the CRM field), and both values are kept. A rep's own
-`/pacer status` shows their open pipeline under their goals, and nobody else's status does. (The check-ins
+`/pacer status` shows their open pipeline under their goals, and their manager's `/pacer status @rep`
+shows it about them (tests/crm/test_e2e_rep_status.py). (The check-ins
 and digests never import the CRM: `bot.links.crm` connects it to their hooks.) `/pacer crm import` sends
 the template to the admin's DM; a rep may not run it."""
 
@@ -139,7 +140,7 @@ def test_a_reps_own_status_shows_their_open_pipeline(
     assert "*Open pipeline* (CRM, Dec 1)" in own and "$260,000 in 7 open deals" in own
     assert "200% of the $130,000 left to reach your target of $130,000" in own
     manager = str(slack.command(f"status <@{REP_EN}|rita>", user_id=MARIA).json())
-    assert "Open pipeline" not in manager  # the digest's view of the rep, without the rep's pipeline
+    assert f"*Open pipeline* of <@{REP_EN}>" in manager and "reach their target of $130,000" in manager
 
 
 def test_crm_import_sends_the_template_to_the_admin(

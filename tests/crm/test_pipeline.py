@@ -80,6 +80,25 @@ def test_a_reached_target_and_no_goal_say_so(session: Session) -> None:
     assert "reached" in pipeline.lines(reached, "en")[1]
 
 
+def test_said_about_the_rep_to_whoever_else_looks(session: Session) -> None:
+    rep = member(session, "UREP")
+    revenue_goal(session, rep, target=100_000, done=70_000)
+    snapshot(session, rep, 60_000, TODAY)
+    own = pipeline.pipeline_blocks(session, TEAM, rep.id, TODAY, "en")
+    seen = pipeline.pipeline_blocks(session, TEAM, rep.id, TODAY, "en", of=rep.user_id)
+    assert own[1] != seen[1] and "your target" in own[1]["text"]["text"]
+    assert seen[0]["text"]["text"].startswith("*Open pipeline* of <@UREP> (CRM, ")
+    assert "200% of the $30,000 left to reach their target of $100,000" in seen[1]["text"]["text"]
+    zh = pipeline.pipeline_blocks(session, TEAM, rep.id, TODAY, "zh", of=rep.user_id)
+    assert (
+        zh[0]["text"]["text"].startswith("*未结商机*：<@UREP>（CRM，") and "其目标" in zh[1]["text"]["text"]
+    )
+    [item] = pipeline.coverage(session, TEAM, rep.id, TODAY)
+    item = pipeline.Coverage(item.amount, item.currency, item.deals, item.as_of, item.target, Decimal(0))
+    assert pipeline.lines(item, "en", own=False)[1] == "• Their target of $100,000 is reached"
+    assert pipeline.lines(item, "zh", own=False)[1] == "• 其目标 US$100,000 已达成"
+
+
 def test_home_shows_it_to_the_rep_only_and_nothing_without_a_snapshot(session: Session) -> None:
     rep, other = member(session, "UREP"), member(session, "UOTHERREP")
     snapshot(session, rep, 60_000, TODAY)

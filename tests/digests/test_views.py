@@ -118,3 +118,14 @@ def test_a_big_teams_thread_replies_say_what_the_source_mark_means() -> None:
     assert all(len(m["blocks"]) <= 50 for m in [first, *replies])
     unmarked = Digest("T1", WEEK, lines[2:], {"USD": figures}, {"": {"USD": figures}})
     assert "✓ CRM" not in "".join(str(m) for m in views.digest_messages(unmarked, "zh"))
+
+
+def test_what_features_add_under_a_status_keeps_to_its_budget_and_slacks_limit() -> None:
+    body = [{"type": "section", "text": {"type": "mrkdwn", "text": f"line {n}"}} for n in range(12)]
+    assert views.under_status(body, [], "en") == body  # nothing added, not even a divider
+    added = [{"type": "section", "text": {"type": "mrkdwn", "text": f"part {n}"}} for n in range(9)]
+    shown = views.under_status(body, added, "en")
+    assert shown[:12] == body and shown[12] == {"type": "divider"}
+    assert len(shown) == 12 + 1 + views.STATUS_PARTS_BUDGET and shown[-1]["type"] == "context"
+    long = views.under_status(body * 4, added[:2], "zh")  # 48 blocks of status: Slack's 50 at most
+    assert len(long) == 50 and long[:48] == body * 4 and long[-1]["type"] == "context"

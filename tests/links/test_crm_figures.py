@@ -15,9 +15,9 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from bot.checkins.extras import EXTRAS
-from bot.crm import figures, pipeline
+from bot.crm import figures
 from bot.crm.models import Actual
-from bot.digests.extras import OWN_STATUS
+from bot.digests.extras import STATUS
 from bot.digests.service import Scope
 from bot.errors import Invalid
 from bot.goals.models import Metric
@@ -113,4 +113,4 @@ def test_the_crm_adds_a_fixed_number_of_statements(engine: Engine, session: Sess
 def test_the_crm_is_connected_to_the_check_in_and_the_status_once() -> None:
     connected()
     connected()
-    assert EXTRAS.count(crm.CHECKIN) == 1 and OWN_STATUS.count(pipeline.status_blocks) == 1
+    assert EXTRAS.count(crm.CHECKIN) == 1 and STATUS.count(crm.status_pipeline) == 1
