@@ -15,7 +15,7 @@ from slack_bolt import App
 
 from bot.crm import connecting, messages
 from bot.crm.connecting import Pending, Where
-from bot.crm.integrations.base import AuthExpired, ConnectorError
+from bot.crm.integrations.base import ConnectorError, Refused
 from bot.crm.integrations.fxiaoke import FxiaokeConnector, FxiaokeCredentials
 from bot.crm.integrations.models import Provider
 from bot.crm.settings import CrmSettings
@@ -114,7 +114,7 @@ def token_problem(filled: Filled, clouds: frozenset[str], *, seconds: float = CH
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fxiaoke-check")
     try:
         pool.submit(fetch).result(timeout=seconds)
-    except AuthExpired:
+    except Refused:  # the credentials, or the app disabled or not authorised for the company
         return FieldErrors({"app_secret": "crm.fxiaoke.refused"})
     except (ConnectorError, FutureTimeout):
         return FieldErrors({"cloud": "crm.fxiaoke.unreachable"})

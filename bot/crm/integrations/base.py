@@ -28,7 +28,12 @@ class ConnectorError(Exception):
     """A CRM call failed in a way retrying now will not fix. Messages never carry a credential."""
 
 
-class AuthExpired(ConnectorError):
+class Refused(ConnectorError):
+    """The CRM refused for a reason only an admin can fix (a permission, the app disabled or not allowed,
+    no API quota bought): asking again soon will not help, so the sync asks again daily and says why."""
+
+
+class AuthExpired(Refused):
     """The CRM refused the credentials even after a token renewal: an admin must connect again."""
 
 
@@ -41,7 +46,8 @@ class RateLimited(ConnectorError):
 
 
 class CreditsExhausted(RateLimited):
-    """The CRM's API allowance for its window (Zoho: 24 hours) is used up: try again after it."""
+    """The CRM's API allowance for its window is used up (Zoho: a rolling 24 hours; Fxiaoke: the day, from
+    midnight): not retried within the sync, which tries again `retry_after` seconds later."""
 
 
 class UnknownHost(ConnectorError):

@@ -20,10 +20,10 @@ from sqlalchemy.orm import Session
 
 from bot.crm.integrations.base import (
     TOKEN_CACHES,
-    AuthExpired,
     Connector,
     ConnectorError,
     RateLimited,
+    Refused,
     TokenCache,
     TokenCaches,
 )
@@ -35,7 +35,7 @@ from bot.secrets import Vault
 
 SYNC_EVERY = timedelta(minutes=15)
 RETRY_CAP = timedelta(hours=6)
-RECONNECT_WAIT = timedelta(hours=24)  # refused credentials: an admin must connect again; ask daily
+RECONNECT_WAIT = timedelta(hours=24)  # refused (credentials, a permission): an admin must act; ask daily
 ERROR_CHARS = 200
 
 
@@ -152,7 +152,7 @@ def failed(connection: CrmConnection, error: ConnectorError, now: datetime) -> N
 
 
 def retry_delay(error: ConnectorError, failures: int) -> timedelta:
-    if isinstance(error, AuthExpired):
+    if isinstance(error, Refused):  # `AuthExpired` is one
         return RECONNECT_WAIT
     step: timedelta = min(SYNC_EVERY * 2.0 ** max(failures - 1, 0), RETRY_CAP)
     if isinstance(error, RateLimited):

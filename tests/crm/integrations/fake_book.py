@@ -112,7 +112,7 @@ class Knobs:
     credits_exhausted: bool = False
     token_lifetime: int = 3600
     old_opportunity_object: bool = False  # the tenant has OpportunityObj, not NewOpportunityObj
-    fx_rate_code: int = 20037
+    fx_rate_code: int = 14001  # 接口调用超过限制 (the global return codes)
     fx_token_expired_code: int = 20016
 
 

@@ -65,7 +65,7 @@ def _token(state: FakeState, body: dict[str, Any]) -> Reply:
     state.token_calls += 1
     wanted = (state.app_id, state.app_secret, state.permanent_code)
     if (body.get("appId"), body.get("appSecret"), body.get("permanentCode")) != wanted:
-        return _fail(20001, "appId, appSecret or permanentCode is wrong")
+        return _fail(20006, "appId or appSecret is wrong")
     return _ok(corpAccessToken=state.new_access_token(), corpId="FSCID_PACER", expiresIn=7200)
 
 

@@ -4,7 +4,8 @@ multi-DC flow does), `/oauth/v2/token`, `GET /crm/v8/users`, `POST /crm/v8/coql`
 
 Shapes as documented (https://www.zoho.com/crm/developer/docs/api/v8/COQL-Overview.html, …/get-users.html,
 …/access-refresh.html): `{"data": [...], "info": {"count", "more_records"}}`, 204 when nothing matches,
-401 INVALID_TOKEN, 429 with Retry-After, a credit error, LIMIT/OFFSET up to 100,000 rows.
+401 INVALID_TOKEN, 429 with Retry-After, 429 with no credits left (X-API-CREDITS-REMAINING: 0), LIMIT/OFFSET
+up to 100,000 rows.
 """
 
 from __future__ import annotations
@@ -192,9 +193,8 @@ def zoho_route(
     ):
         return _error(401, "INVALID_TOKEN", "invalid oauth token")
     if state.knobs.credits_exhausted:
-        return _error(
-            429, "LIMIT_EXCEEDED", "API credits exhausted for the 24-hour window", {"Retry-After": "3600"}
-        )
+        message = "Number of API requests for the 24 hour period is exceeded"
+        return _error(429, "TOO_MANY_REQUESTS", message, {"X-API-CREDITS-REMAINING": "0"})
     if state.throttled():
         return _error(429, "TOO_MANY_REQUESTS", "too many requests", {"Retry-After": state.knobs.retry_after})
     if path == "/crm/v8/users" and method == "GET":

@@ -2,9 +2,11 @@
 
 Zoho: https://www.zoho.com/crm/developer/docs/api/v8/COQL-Overview.html (COQL),
 https://www.zoho.com/crm/developer/docs/api/v8/access-refresh.html (tokens),
-https://www.zoho.com/crm/developer/docs/api/v8/status-codes.html (errors).
+https://www.zoho.com/crm/developer/docs/api/v8/status-codes.html (errors; the 400 and 401 bodies as in Zoho's
+OpenAPI examples, https://github.com/zoho/crm-oas v8.0/related_records/mds/examples/delinkRelatedRecords.md).
 Fxiaoke: https://www.fxiaoke.com/mob/guide/openapi/dist/en/pages/open-api/collection/object/AccountObj/query-acc/
-(query), https://developer.fxiaoke.com/openapi_v2/en/FAQ/deep-paging.html (errorCode 10013).
+(query), https://developer.fxiaoke.com/openapi_v2/en/FAQ/deep-paging.html (errorCode 10013),
+https://developer.fxiaoke.com/openapi_v2/start/guide/codes.html (the other errorCodes).
 """
 
 from __future__ import annotations
@@ -39,10 +41,36 @@ ZOHO_TOO_MANY = {
     "message": "too many requests",
     "status": "error",
 }
+# Used-up credits and too many concurrent calls share the code (status-codes page); the header tells them
+# apart (`zoho.client.CREDITS_HEADER`).
 ZOHO_CREDITS = {
-    "code": "LIMIT_EXCEEDED",
+    "code": "TOO_MANY_REQUESTS",
     "details": {},
-    "message": "API credits exhausted for the 24-hour window",
+    "message": "Number of API requests for the 24 hour period is exceeded",
+    "status": "error",
+}
+ZOHO_AUTHENTICATION_FAILURE = {
+    "code": "AUTHENTICATION_FAILURE",
+    "details": {},
+    "message": "Authentication failed",
+    "status": "error",
+}
+ZOHO_SCOPE_MISMATCH = {
+    "code": "OAUTH_SCOPE_MISMATCH",
+    "message": "The access token you have used to make this API call does not have the required scope.",
+    "status": "error",
+    "details": {},
+}
+ZOHO_NO_PERMISSION = {
+    "code": "NO_PERMISSION",
+    "message": "Permission denied to read records",
+    "status": "error",
+    "details": {},
+}
+ZOHO_LIMIT_EXCEEDED = {  # a 400: too many ids in one call, not used-up credits
+    "code": "LIMIT_EXCEEDED",
+    "details": {"limit": "100", "param_name": "ids"},
+    "message": "Limit Exceeded, You cannot give more than 100 record ids",
     "status": "error",
 }
 

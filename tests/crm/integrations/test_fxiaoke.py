@@ -1,12 +1,13 @@
-"""Fxiaoke contract tests (respx, no network): corpAccessToken cached single-flight and renewed on the
-token-expired errorCode, errors as HTTP 200 with an errorCode, paging by `_id` past the offset limit,
-the rate limit, and the old opportunity object."""
+"""Fxiaoke contract tests (respx, no network): corpAccessToken cached single-flight and renewed on a
+token errorCode, errors as HTTP 200 with an errorCode (each documented code answered as documented: renew
+once, back off, wait for the day, or stop for an admin), paging by `_id` past the offset limit, the rate
+limit, and the old opportunity object."""
 
 from __future__ import annotations
 
 import json
 import threading
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import httpx
@@ -16,8 +17,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.crm.actuals import record_rows
-from bot.crm.integrations.base import AuthExpired, Backoff, ConnectorError, Limiter, RateLimited, UnknownHost
+from bot.crm.integrations.base import (
+    AuthExpired,
+    Backoff,
+    ConnectorError,
+    CreditsExhausted,
+    Limiter,
+    RateLimited,
+    Refused,
+    UnknownHost,
+)
 from bot.crm.integrations.fxiaoke import OLD_OPPORTUNITY, FxiaokeConnector, FxiaokeCredentials
+from bot.crm.integrations.fxiaoke.client import until_midnight
 from bot.crm.models import Actual, PipelineSnapshot
 from bot.secrets import Secret
 from tests.crm.integrations import recorded
@@ -84,9 +95,10 @@ def test_concurrent_reads_never_call_the_token_endpoint_at_the_same_time(
     assert token.call_count == 1
 
 
+@pytest.mark.parametrize("code", [20016, 20005, 11014])
 @respx.mock
-def test_the_token_expired_error_code_renews_the_token_and_repeats_the_call(
-    respx_mock: respx.MockRouter,
+def test_a_token_error_code_renews_the_token_and_repeats_the_call(
+    respx_mock: respx.MockRouter, code: int
 ) -> None:
     fresh = {**recorded.FX_TOKEN, "corpAccessToken": "FRESH"}
     token = respx_mock.post(TOKEN_URL).mock(
@@ -94,7 +106,7 @@ def test_the_token_expired_error_code_renews_the_token_and_repeats_the_call(
     )
     query = respx_mock.post(QUERY_URL).mock(
         side_effect=[
-            httpx.Response(200, json=recorded.FX_TOKEN_EXPIRED),
+            httpx.Response(200, json={**recorded.FX_TOKEN_EXPIRED, "errorCode": code}),
             httpx.Response(200, json=recorded.fx_page([recorded.fx_account(1)])),
         ]
     )
@@ -104,11 +116,79 @@ def test_the_token_expired_error_code_renews_the_token_and_repeats_the_call(
 
 
 @respx.mock
-def test_wrong_app_credentials_are_auth_expired_without_the_secret(respx_mock: respx.MockRouter) -> None:
-    respx_mock.post(TOKEN_URL).respond(200, json={"errorCode": 20001, "errorMessage": "appSecret wrong"})
+def test_a_token_refused_again_after_the_renewal_is_auth_expired(respx_mock: respx.MockRouter) -> None:
+    token = respx_mock.post(TOKEN_URL).respond(200, json=recorded.FX_TOKEN)
+    query = respx_mock.post(QUERY_URL).respond(200, json=recorded.FX_TOKEN_EXPIRED)
+    with pytest.raises(AuthExpired, match="20016"):
+        _connector().new_accounts(date(2026, 11, 1), date(2026, 11, 30))
+    assert token.call_count == 2 and query.call_count == 2
+
+
+@pytest.mark.parametrize("code", [20006, 20015, 11013, 10012, 20012])
+@respx.mock
+def test_wrong_app_credentials_are_auth_expired_without_the_secret(
+    respx_mock: respx.MockRouter, code: int
+) -> None:
+    token = respx_mock.post(TOKEN_URL).respond(200, json={"errorCode": code, "errorMessage": "wrong"})
     with pytest.raises(AuthExpired) as caught:
         _connector().list_owners()
     assert "app-secret" not in str(caught.value) and "permanent-code" not in str(caught.value)
+    assert token.call_count == 1
+
+
+@pytest.mark.parametrize("code", [15003, 20014, 20020, 20021, 20022, 20023, 30003])
+@respx.mock
+def test_what_only_an_admin_can_fix_stops_the_read_at_once(respx_mock: respx.MockRouter, code: int) -> None:
+    respx_mock.post(TOKEN_URL).respond(200, json=recorded.FX_TOKEN)
+    query = respx_mock.post(QUERY_URL).respond(200, json={"errorCode": code, "errorMessage": "no"})
+    slept: list[float] = []
+    with pytest.raises(Refused, match=str(code)) as caught:
+        _connector(backoff=Backoff(sleep=slept.append)).new_accounts(date(2026, 11, 1), date(2026, 11, 30))
+    assert not isinstance(caught.value, AuthExpired) and query.call_count == 1 and slept == []
+
+
+@respx.mock
+def test_the_days_calls_used_up_wait_for_midnight_in_china(respx_mock: respx.MockRouter) -> None:
+    respx_mock.post(TOKEN_URL).respond(200, json=recorded.FX_TOKEN)
+    query = respx_mock.post(QUERY_URL).respond(200, json={"errorCode": 30002, "errorMessage": "quota"})
+    slept: list[float] = []
+    with pytest.raises(CreditsExhausted) as caught:
+        _connector(backoff=Backoff(sleep=slept.append)).new_accounts(date(2026, 11, 1), date(2026, 11, 30))
+    assert 0 < caught.value.retry_after <= 24 * 3600 and query.call_count == 1 and slept == []
+
+
+def test_midnight_is_counted_in_china_standard_time() -> None:
+    assert until_midnight(datetime(2026, 12, 1, 15, 0, tzinfo=UTC)) == 3600  # 23:00 in Beijing
+    assert until_midnight(datetime(2026, 12, 1, 16, 0, tzinfo=UTC)) == 24 * 3600  # midnight just struck
+
+
+@pytest.mark.parametrize("code", [-1, -2, 50009, 20037, 10016, 99999])
+@respx.mock
+def test_an_unknown_or_server_error_code_is_left_to_the_syncs_backoff(
+    respx_mock: respx.MockRouter, code: int
+) -> None:
+    """Neither a refusal (no admin needed, nothing to connect again) nor retried within the read."""
+    token = respx_mock.post(TOKEN_URL).respond(200, json=recorded.FX_TOKEN)
+    query = respx_mock.post(QUERY_URL).respond(200, json={"errorCode": code, "errorMessage": "busy"})
+    slept: list[float] = []
+    with pytest.raises(ConnectorError, match=str(code)) as caught:
+        _connector(backoff=Backoff(sleep=slept.append)).new_accounts(date(2026, 11, 1), date(2026, 11, 30))
+    assert not isinstance(caught.value, (Refused, RateLimited))
+    assert query.call_count == 1 and token.call_count == 1 and slept == []
+
+
+@pytest.mark.parametrize(
+    ("code", "kind"), [(14001, RateLimited), (-1, ConnectorError), (20037, ConnectorError)]
+)
+@respx.mock
+def test_the_token_endpoint_refuses_only_for_the_credentials(
+    respx_mock: respx.MockRouter, code: int, kind: type[ConnectorError]
+) -> None:
+    """Being busy or limited is not a refusal: no "connect again" for it."""
+    respx_mock.post(TOKEN_URL).respond(200, json={"errorCode": code, "errorMessage": "later"})
+    with pytest.raises(kind) as caught:
+        _connector(backoff=Backoff(attempts=1)).list_owners()
+    assert not isinstance(caught.value, Refused)
 
 
 @respx.mock
@@ -151,12 +231,13 @@ def test_the_documented_offset_limit_is_never_crossed(respx_mock: respx.MockRout
     assert max(offsets) <= 10_000 - 100
 
 
+@pytest.mark.parametrize("code", [14001, 30004])
 @respx.mock
-def test_a_rate_error_code_backs_off_then_succeeds(respx_mock: respx.MockRouter) -> None:
+def test_a_rate_error_code_backs_off_then_succeeds(respx_mock: respx.MockRouter, code: int) -> None:
     respx_mock.post(TOKEN_URL).respond(200, json=recorded.FX_TOKEN)
     respx_mock.post(QUERY_URL).mock(
         side_effect=[
-            httpx.Response(200, json={"errorCode": 20037, "errorMessage": "over the limit"}),
+            httpx.Response(200, json={"errorCode": code, "errorMessage": "over the limit"}),
             httpx.Response(200, json=recorded.fx_page([recorded.fx_account(1)])),
         ]
     )

@@ -11,7 +11,14 @@ import httpx
 import pytest
 from sqlalchemy.orm import Session
 
-from bot.crm.integrations.base import AuthExpired, ConnectorError, RateLimited, TokenCaches
+from bot.crm.integrations.base import (
+    AuthExpired,
+    ConnectorError,
+    CreditsExhausted,
+    RateLimited,
+    Refused,
+    TokenCaches,
+)
 from bot.crm.integrations.fxiaoke import FxiaokeConnector
 from bot.crm.integrations.models import CrmConnection, Provider
 from bot.crm.integrations.sync import (
@@ -156,8 +163,33 @@ def test_retries_back_off_doubling_and_as_long_as_the_crm_asks() -> None:
     assert retry_delay(ConnectorError("down"), 1) == SYNC_EVERY
     assert retry_delay(ConnectorError("down"), 3) == SYNC_EVERY * 4
     assert retry_delay(ConnectorError("down"), 30) == timedelta(hours=6)
-    assert retry_delay(RateLimited("credits", 7200.0), 1) == timedelta(hours=2)
+    assert retry_delay(RateLimited("busy", 7200.0), 1) == timedelta(hours=2)
+    assert retry_delay(CreditsExhausted("credits", 3600.0), 1) == timedelta(hours=1)
+    assert retry_delay(CreditsExhausted("credits", 3600.0), 4) == timedelta(hours=2)
     assert retry_delay(AuthExpired("refused"), 1) == RECONNECT_WAIT
+    assert retry_delay(Refused("no permission"), 1) == RECONNECT_WAIT
+
+
+def test_used_up_zoho_credits_are_stored_plainly_and_tried_again_in_an_hour(
+    session: Session, crm: FakeCrmServer
+) -> None:
+    with httpx.Client(timeout=10) as http:
+        connection, app = _zoho_connection(session, crm, http)
+        centres = {"eu": DataCentre("eu", crm.url, crm.url)}
+        connector = connector_for(
+            connection, VAULT, http, zoho_app=app, caches=TokenCaches(), centres=centres
+        )
+        crm.state.knobs.credits_exhausted = True
+        calls = len(crm.state.queries)
+        try:
+            result = sync_connection(
+                session, connection, connector, owner_map={}, record_rows=Recorder(), window=WINDOW, now=NOW
+            )
+        finally:
+            crm.state.knobs.credits_exhausted = False
+    assert result.rows == 0 and connection.failures == 1 and len(crm.state.queries) == calls
+    assert connection.last_error == "CreditsExhausted: Zoho: the API credits of the last 24 hours are used up"
+    assert connection.next_try_at == NOW + timedelta(hours=1) and connection.credentials
 
 
 def test_zoho_without_the_client_app_set_up_is_a_clear_error(session: Session) -> None:

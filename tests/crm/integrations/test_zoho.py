@@ -1,5 +1,6 @@
 """Zoho CRM contract tests (respx, no network): data-centre selection, token exchange and refresh,
-COQL paging past the offset limit, 429 with backoff, exhausted credits."""
+COQL paging past the offset limit, and each documented error answered as documented: a token code renews
+the token once, a 401 or 403 otherwise stops for an admin, a 429 backs off, used-up credits wait."""
 
 from __future__ import annotations
 
@@ -15,7 +16,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.crm.actuals import record_rows
-from bot.crm.integrations.base import AuthExpired, Backoff, CreditsExhausted, TokenCache, UnknownHost
+from bot.crm.integrations.base import (
+    AuthExpired,
+    Backoff,
+    ConnectorError,
+    CreditsExhausted,
+    RateLimited,
+    Refused,
+    TokenCache,
+    UnknownHost,
+)
 from bot.crm.integrations.zoho import ZohoClientApp, ZohoConnector, ZohoOAuth, data_centre
 from bot.crm.models import Actual, PipelineSnapshot
 from bot.secrets import Secret
@@ -107,8 +117,8 @@ def test_the_authorization_url_asks_for_offline_access_at_the_data_centre() -> N
 
 @pytest.mark.parametrize(
     "refused",
-    [recorded.ZOHO_INVALID_TOKEN, recorded.ZOHO_INVALID_OAUTHTOKEN],
-    ids=["INVALID_TOKEN", "invalid_oauthtoken"],
+    [recorded.ZOHO_INVALID_TOKEN, recorded.ZOHO_INVALID_OAUTHTOKEN, recorded.ZOHO_AUTHENTICATION_FAILURE],
+    ids=["INVALID_TOKEN", "invalid_oauthtoken", "AUTHENTICATION_FAILURE"],
 )
 @respx.mock
 def test_a_rejected_access_token_is_refreshed_once_and_the_call_repeated(
@@ -200,10 +210,15 @@ def test_429_backs_off_as_long_as_retry_after_says(respx_mock: respx.MockRouter)
     assert len(slept) == 1 and slept[0] >= 9
 
 
+@pytest.mark.parametrize(("headers", "wait"), [({}, 3600.0), ({"Retry-After": "7200"}, 7200.0)])
 @respx.mock
-def test_exhausted_credits_stop_the_read_until_the_window_turns(respx_mock: respx.MockRouter) -> None:
+def test_a_429_with_no_credits_left_stops_the_read_for_an_hour_or_as_asked(
+    respx_mock: respx.MockRouter, headers: dict[str, str], wait: float
+) -> None:
+    """The credits of a rolling 24 hours come back as day-old calls age out: the sync looks again in an
+    hour (or when Zoho says), never within the read."""
     route = respx_mock.post(f"{EU_API}/crm/v8/coql").respond(
-        429, json=recorded.ZOHO_CREDITS, headers={"Retry-After": "3600"}
+        429, json=recorded.ZOHO_CREDITS, headers={"X-API-CREDITS-REMAINING": "0", **headers}
     )
     slept: list[float] = []
     connector = ZohoConnector(
@@ -211,7 +226,96 @@ def test_exhausted_credits_stop_the_read_until_the_window_turns(respx_mock: resp
     )
     with pytest.raises(CreditsExhausted) as caught:
         connector.closed_deals(date(2026, 11, 1), date(2026, 11, 30))
-    assert caught.value.retry_after == 3600 and route.call_count == 1 and slept == []
+    assert caught.value.retry_after == wait and route.call_count == 1 and slept == []
+    assert "credits" in str(caught.value)
+
+
+@pytest.mark.parametrize("left", [None, "120", "lots"], ids=["no header", "credits left", "unreadable"])
+@respx.mock
+def test_a_429_that_does_not_say_the_credits_are_gone_is_backed_off_then_given_up(
+    respx_mock: respx.MockRouter, left: str | None
+) -> None:
+    """TOO_MANY_REQUESTS is also the concurrency limit: backed off a few times, growing, then left to the
+    sync's own backoff; never a tight loop, never mistaken for the day's credits."""
+    headers = {"X-API-CREDITS-REMAINING": left} if left else {}
+    route = respx_mock.post(f"{EU_API}/crm/v8/coql").respond(
+        429, json=recorded.ZOHO_TOO_MANY, headers=headers
+    )
+    slept: list[float] = []
+    connector = ZohoConnector(
+        httpx.Client(),
+        TokenCache(lambda: ("t", 3600.0)),
+        EU_API,
+        backoff=Backoff(sleep=slept.append, max_wait=120.0),
+    )
+    with pytest.raises(RateLimited) as caught:
+        connector.closed_deals(date(2026, 11, 1), date(2026, 11, 30))
+    assert not isinstance(caught.value, CreditsExhausted)
+    assert route.call_count == 4 and len(slept) == 3 and all(wait >= 60 for wait in slept)
+
+
+@respx.mock
+def test_limit_exceeded_is_a_bad_request_not_used_up_credits(respx_mock: respx.MockRouter) -> None:
+    route = respx_mock.post(f"{EU_API}/crm/v8/coql").respond(400, json=recorded.ZOHO_LIMIT_EXCEEDED)
+    with pytest.raises(ConnectorError, match="LIMIT_EXCEEDED") as caught:
+        _connector(httpx.Client(), TokenCache(lambda: ("t", 3600.0))).closed_deals(
+            date(2026, 11, 1), date(2026, 11, 30)
+        )
+    assert not isinstance(caught.value, (RateLimited, Refused)) and route.call_count == 1
+
+
+@respx.mock
+def test_a_missing_scope_needs_a_new_connection_not_a_new_token(respx_mock: respx.MockRouter) -> None:
+    route = respx_mock.post(f"{EU_API}/crm/v8/coql").respond(401, json=recorded.ZOHO_SCOPE_MISMATCH)
+    tokens = TokenCache(lambda: ("t", 3600.0))
+    with pytest.raises(AuthExpired, match="OAUTH_SCOPE_MISMATCH"):
+        _connector(httpx.Client(), tokens).closed_deals(date(2026, 11, 1), date(2026, 11, 30))
+    assert route.call_count == 1 and tokens.fetches == 1
+
+
+@respx.mock
+def test_no_permission_stops_for_an_admin_without_retrying(respx_mock: respx.MockRouter) -> None:
+    route = respx_mock.post(f"{EU_API}/crm/v8/coql").respond(403, json=recorded.ZOHO_NO_PERMISSION)
+    tokens = TokenCache(lambda: ("t", 3600.0))
+    with pytest.raises(Refused, match="NO_PERMISSION") as caught:
+        _connector(httpx.Client(), tokens).closed_deals(date(2026, 11, 1), date(2026, 11, 30))
+    assert not isinstance(caught.value, AuthExpired)
+    assert route.call_count == 1 and tokens.fetches == 1
+
+
+@respx.mock
+def test_too_many_token_requests_wait_out_zohos_ten_minute_block(respx_mock: respx.MockRouter) -> None:
+    """Zoho blocks new access tokens for the rest of ten minutes: the read gives up at once (the sync
+    tries again later) instead of asking again inside the block."""
+    throttled = {
+        "error": "Access Denied",
+        "error_description": "You have made too many requests continuously",
+    }
+    token = respx_mock.post("https://accounts.zoho.eu/oauth/v2/token").respond(400, json=throttled)
+    coql = respx_mock.post(f"{EU_API}/crm/v8/coql")
+    oauth = ZohoOAuth(APP, httpx.Client())
+    tokens = TokenCache(lambda: oauth.refresh(Secret(recorded.ZOHO_TOKEN["refresh_token"]), "eu"))
+    slept: list[float] = []
+    connector = ZohoConnector(httpx.Client(), tokens, EU_API, backoff=Backoff(sleep=slept.append))
+    with pytest.raises(RateLimited) as caught:
+        connector.closed_deals(date(2026, 11, 1), date(2026, 11, 30))
+    assert caught.value.retry_after == 600 and token.call_count == 1 and slept == []
+    assert coql.call_count == 0
+
+
+@respx.mock
+def test_an_accounts_server_failure_is_not_a_refused_grant(respx_mock: respx.MockRouter) -> None:
+    respx_mock.post("https://accounts.zoho.eu/oauth/v2/token").respond(503, text="unavailable")
+    with pytest.raises(ConnectorError, match="503") as caught:
+        ZohoOAuth(APP, httpx.Client()).refresh(Secret("1000.r"), "eu")
+    assert not isinstance(caught.value, Refused)
+
+
+@respx.mock
+def test_a_revoked_refresh_token_is_auth_expired(respx_mock: respx.MockRouter) -> None:
+    respx_mock.post("https://accounts.zoho.eu/oauth/v2/token").respond(200, json={"error": "invalid_code"})
+    with pytest.raises(AuthExpired, match="invalid_code"):
+        ZohoOAuth(APP, httpx.Client()).refresh(Secret("1000.revoked"), "eu")
 
 
 @respx.mock

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from decimal import Decimal, InvalidOperation
 from functools import partial
 from typing import Any
@@ -31,9 +31,11 @@ from bot.crm.integrations.base import (
     AuthExpired,
     Backoff,
     ConnectorError,
+    CreditsExhausted,
     Limiter,
     Owner,
     RateLimited,
+    Refused,
     TokenCache,
     UnknownHost,
     iso_date,
@@ -55,12 +57,31 @@ PAGE = 100  # the documented largest `limit`
 OFFSET_LIMIT = 10_000
 OFFSET_OUT_OF_RANGE = 10013
 TOKEN_LIFETIME = 7200.0
-# errorCodes that mean "get a new corpAccessToken" and "slow down". Kept as data, and NOT confirmed: the
-# published error-code list (open.fxiaoke.com, 全局错误码) could not be checked when this was written; what
-# is confirmed is the token's 7,200 s and the 60 calls / 20 s per interface (the guide summarised above).
-# A code a tenant is answered with goes here.
-TOKEN_CODES = frozenset({20016, 20005})
-RATE_CODES = frozenset({20037, 10016})
+# errorCodes, from the global return codes (全局返回码, https://developer.fxiaoke.com/openapi_v2/start/guide/codes.html,
+# read here as transcribed in https://github.com/api-evangelist/fxiaoke errors/fxiaoke-problem-types.yml; the
+# same numbers and meanings in Fxiaoke's demo, https://github.com/openfxiaoke/demo fs-open-demo/src/main/java/
+# com/facishare/open/demo/utils/Constants.java, which drops its cached token on 20005 and 20016).
+# The token is no good (20005 accessToken, 20016 corpAccessToken "does not exist or has expired", 11014
+# corpAccessToken invalid): renewed once, then `AuthExpired`.
+TOKEN_CODES = frozenset({20005, 20016, 11014})
+# The pasted credentials are wrong (appId, appSecret, permanentCode missing or invalid; 20006 appId or
+# appSecret wrong; 20015 permanentCode wrong; 20012 openUserId not found): `AuthExpired`, connect again.
+CREDENTIAL_CODES = frozenset({10001, 10002, 10012, 11001, 11002, 11013, 20006, 20012, 20015})
+# Only an admin can fix these, in Fxiaoke: 15003 the app has no access; 20014, 20020, 20023 no permission
+# for the employee's, the company's, the department's data; 20021 the app is disabled; 20022 the company
+# has not authorised it; 30003 no Open API quota bought. `Refused`: asked again daily.
+REFUSED_CODES = frozenset({15003, 20014, 20020, 20021, 20022, 20023, 30003})
+# 14001 calls over the limit, 30004 the per-second limit: `RateLimited`, a window (`PER`) later.
+RATE_CODES = frozenset({14001, 30004})
+# 30002: the day's calls are used up, "counted again from 0 o'clock" (0点重新统计): `CreditsExhausted` until
+# the next midnight, taken as China Standard Time (UTC+8; the zone is NOT stated).
+DAILY_CODE = 30002
+MIDNIGHT_ZONE = timezone(timedelta(hours=8))
+# Anything else (-1 busy, -2 system error, 50009 service error, codes in no source) is a `ConnectorError`,
+# tried again later by the sync's doubling backoff. 20037 and 10016, read as rate limits before, are in no
+# source found.
+# 60 calls / 20 s per interface: the guide summarised above; the rate page
+# (https://developer.fxiaoke.com/openapi_v2/start/guide/rate.html, as transcribed) allows 100.
 CALLS, PER = 60, 20.0
 
 
@@ -263,7 +284,7 @@ class FxiaokeConnector:
         }
         body = self._post("/cgi/corpAccessToken/get/V2", payload)
         if body.get("errorCode", 0) != 0:
-            _raise(body, refused_credentials=True)
+            _raise(body)
         # The cache holds one string: the corporation id travels with its token (a shared cache serves
         # connectors made later, which have not seen the token response).
         packed = f"{body.get('corpId') or ''}\n{body['corpAccessToken']}"
@@ -314,11 +335,25 @@ def _filter(field: str, operator: str, *values: str) -> dict[str, Any]:
     return {"field_name": field, "operator": operator, "field_values": list(values)}
 
 
-def _raise(body: Mapping[str, Any], *, refused_credentials: bool = False) -> None:
+def until_midnight(now: datetime) -> float:
+    """Seconds from `now` to the next midnight in `MIDNIGHT_ZONE`, when the day's calls are counted anew."""
+    local = now.astimezone(MIDNIGHT_ZONE)
+    midnight = datetime.combine(local.date() + timedelta(days=1), time.min, tzinfo=MIDNIGHT_ZONE)
+    return (midnight - local).total_seconds()
+
+
+def _raise(body: Mapping[str, Any]) -> None:
+    """The typed error for a non-zero errorCode (see the code sets above). A token code here (after the
+    renewal, or from the token endpoint itself) is `AuthExpired`."""
     code = body.get("errorCode")
     message = str(body.get("errorMessage") or "")[:80]
-    if code in TOKEN_CODES or refused_credentials:
+    if code in TOKEN_CODES or code in CREDENTIAL_CODES:
         raise AuthExpired(f"Fxiaoke refused the credentials (errorCode {code}: {message})")
+    if code in REFUSED_CODES:
+        raise Refused(f"Fxiaoke refused the read (errorCode {code}: {message})")
+    if code == DAILY_CODE:
+        wait = until_midnight(datetime.now(UTC))
+        raise CreditsExhausted(f"Fxiaoke: the day's API calls are used up (errorCode {code})", wait)
     if code in RATE_CODES:
         raise RateLimited(f"Fxiaoke: too many calls (errorCode {code})", retry_after=PER)
     raise ConnectorError(f"Fxiaoke errorCode {code}: {message}")

@@ -156,8 +156,18 @@ class ZohoOAuth:
         return _token_body(response)
 
 
+# "Using a refresh token, your app can create up to ten access tokens in a span of ten minutes. If the limit
+# is reached, the access token creation will be blocked for the rest of the ten minutes."
+# (https://www.zoho.com/accounts/protocol/oauth/web-apps/access-token-expiry.html). The answer is then
+# `{"error": "Access Denied", "error_description": "You have made too many requests continuously…"}`: seen
+# in public code, not on a Zoho page. Asking again within the block is pointless: wait it out.
+TOKEN_BLOCK = 600.0
+
+
 def _token_body(response: httpx.Response) -> dict[str, Any]:
-    """The token response, or the typed error: Zoho answers `{"error": …}` (often with HTTP 200)."""
+    """The token response, or the typed error: Zoho answers `{"error": …}` (often with HTTP 200). An error
+    code (invalid_code: the refresh token revoked or unknown; invalid_client) is `AuthExpired`; a server
+    failure with no error code is a `ConnectorError`, tried again later, not a refusal."""
     try:
         body = response.json()
     except ValueError:
@@ -165,8 +175,10 @@ def _token_body(response: httpx.Response) -> dict[str, Any]:
     if not isinstance(body, dict):
         body = {}
     error = body.get("error")
-    if response.status_code == 429 or error == "Access Denied":  # too many refreshes in a short time
-        raise RateLimited("Zoho: too many token requests", retry_after=60.0)
+    if response.status_code == 429 or error == "Access Denied":  # too many tokens in a short time
+        raise RateLimited("Zoho: too many token requests", retry_after=TOKEN_BLOCK)
+    if response.status_code >= 500 and not error:
+        raise ConnectorError(f"Zoho accounts server answered {response.status_code}")
     if error or response.status_code >= 400 or "access_token" not in body:
         raise AuthExpired(f"Zoho refused the grant ({str(error or response.status_code)[:40]})")
     return body
