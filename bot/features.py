@@ -38,8 +38,10 @@ from bot.exports import handlers as export_handlers
 from bot.exports import jobs as export_jobs
 from bot.exports import models as export_models
 from bot.exports import sets as export_sets
+from bot.exports import sets_last as last_export_sets
 from bot.exports import sets_later as later_export_sets
 from bot.exports import sets_more as more_export_sets
+from bot.exports import sets_reviews as review_export_sets
 from bot.exports import uninstalled
 from bot.exports.base import ExportSet
 from bot.feedback import handlers as feedback
@@ -129,7 +131,7 @@ FEATURES: tuple[Feature, ...] = (
         goals.register,
         models=goal_models,
         home=goal_sections.HOME_SECTIONS,
-        exports=(export_sets.GOALS, export_sets.WEEKLY_TARGETS),
+        exports=(export_sets.GOALS, export_sets.WEEKLY_TARGETS, last_export_sets.GOAL_HISTORY),
     ),
     Feature(
         "digests",
@@ -167,7 +169,15 @@ FEATURES: tuple[Feature, ...] = (
         home=review_sections.HOME_SECTIONS,
         catalogs=reviews.CATALOGS,
         uploads=reviews.UPLOADS,
-        exports=(more_export_sets.SCORECARDS, later_export_sets.REVIEWS),
+        exports=(
+            more_export_sets.SCORECARDS,
+            later_export_sets.REVIEWS,
+            review_export_sets.SELF_REVIEWS,
+            review_export_sets.REVIEW_INPUTS,
+            review_export_sets.NEW_ACCOUNTS,
+            review_export_sets.REVIEW_HISTORY,
+            review_export_sets.REVIEW_CONVERSATIONS,
+        ),
     ),
     Feature(
         "recognition",
@@ -176,7 +186,7 @@ FEATURES: tuple[Feature, ...] = (
         home=recognition.HOME_SECTIONS,
         digest=recognition.DIGEST_SECTIONS,
         catalogs=recognition.CATALOGS,
-        exports=(more_export_sets.KUDOS,),
+        exports=(more_export_sets.KUDOS, last_export_sets.BADGES),
     ),
     Feature(
         "incentives",
@@ -185,7 +195,11 @@ FEATURES: tuple[Feature, ...] = (
         models=incentives.models,
         home=incentive_sections.HOME_SECTIONS,
         catalogs=incentives.CATALOGS,
-        exports=(more_export_sets.PAYOUTS, later_export_sets.INCENTIVE_LEDGER),
+        exports=(
+            more_export_sets.PAYOUTS,
+            later_export_sets.INCENTIVE_LEDGER,
+            last_export_sets.CONTEST_AWARDS,
+        ),
     ),
     Feature("installs", models=install_models),  # the OAuth install's tables (slack_sdk's stores)
     Feature(
@@ -197,7 +211,11 @@ FEATURES: tuple[Feature, ...] = (
         digest=crm.DIGEST_SECTIONS,
         catalogs=crm.CATALOGS,
         uploads=crm.UPLOADS,
-        exports=(later_export_sets.CRM_ACTUALS,),
+        exports=(
+            later_export_sets.CRM_ACTUALS,
+            last_export_sets.CRM_PIPELINE,
+            last_export_sets.CHECKIN_CRM,
+        ),
     ),
     Feature(  # the CRM connectors' table (issue 13); on uninstall their credentials go, the figures stay
         "crm_connections", models=crm_connection_models, on_leave=(crm_connecting.forget,)
@@ -211,7 +229,11 @@ FEATURES: tuple[Feature, ...] = (
         digest=training.DIGEST_SECTIONS,
         catalogs=training.CATALOGS,
         uploads=training.UPLOADS,
-        exports=(later_export_sets.TRAINING, later_export_sets.STUDY_LOGS),
+        exports=(
+            later_export_sets.TRAINING,
+            later_export_sets.STUDY_LOGS,
+            last_export_sets.QUIZ_ANSWERS,
+        ),
     ),
     Feature("audit", audit.register, models=audit.models, catalogs=audit.CATALOGS),  # issue 16
     Feature(

@@ -6,7 +6,12 @@
 - `sets`: the existing features' data sets (goals, weekly targets, check-ins, digest figures, manager
   and field feedback — anonymous items carry no rep —, escalations, scorecards, kudos, payouts);
   `sets_later`: the later features' (training assignments with progress and quiz scores, study logs, CRM
-  actuals with their source — never a connection's credentials —, the incentive ledger).
+  actuals with their source — never a connection's credentials —, the incentive ledger); `sets_last`:
+  badges, contest awards, quiz answers, CRM pipeline snapshots, the CRM beside each check-in, goal history;
+  `sets_reviews`: self reviews, the review's figures, weekly new accounts, history (never who was asked to
+  rate) and conversations.
+- `coverage`: every table holding a person's data is in some set's `tables` or in `NOT_EXPORTED` with
+  the reason (tests/exports/test_coverage.py checks it table by table, and the SQL each set emits).
 - `writer`: CSV (UTF-8 with BOM) or XLSX (openpyxl write-only) into temporary files, split into parts past
   `Settings.export_part_bytes` (50 MB); cells through `bot.spreadsheets.safe_cell`.
 - `service`: `choices` (the scopes a caller may pick), `read_request` (bounded dates: from ≤ to, ≤ 3

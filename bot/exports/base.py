@@ -56,12 +56,17 @@ Rows = Callable[[Session, ExportScope, date, date], Iterator[Row]]
 @dataclass(frozen=True)
 class ExportSet:
     """One data set of an export: its `name` (the file's name and the modal's option), the i18n key of
-    its title, the header row, and its rows in scope between two days (inclusive), streamed."""
+    its title, the header row, its rows in scope between two days (inclusive), streamed, and the `tables`
+    whose people's data those rows carry (the roster's `members` and `vendors`, which every set reads to
+    name people, aside). Every table holding a person's data is in some set's `tables` or says in
+    `bot.exports.coverage.NOT_EXPORTED` why it is in none; tests/exports/test_coverage.py checks both, and
+    that each set's queries really read the tables it declares."""
 
     name: str
     title: str
     header: Sequence[str]
     rows: Rows
+    tables: tuple[str, ...] = ()
 
 
 def streamed(session: Session, query: Select[*tuple[Any, ...]], batch: int = 1000) -> Iterator[Row]:

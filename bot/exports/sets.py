@@ -171,30 +171,35 @@ GOALS = ExportSet(
     "exports.sets.goals",
     ("goal_id", "rep", "slack_id", "vendor", "title", "metric", "target", "start", "end", "status"),
     _goals,
+    ("goals",),
 )
 WEEKLY_TARGETS = ExportSet(
     "weekly_targets",
     "exports.sets.weekly_targets",
     ("goal_id", "slack_id", "week", "target"),
     _weekly_targets,
+    ("weekly_targets", "goals"),
 )
 CHECKINS = ExportSet(
     "checkins",
     "exports.sets.checkins",
     ("week", "rep", "slack_id", "goal_id", "result", "confidence", "highlights", "blockers", "needs_help"),
     _checkins,
+    ("checkins",),
 )
 FIGURES = ExportSet(
     "figures",
     "exports.sets.figures",
     ("week", "rep", "slack_id", "goal_id", "metric", "target", "result"),
     _figures,
+    ("weekly_targets", "goals", "checkins"),
 )
 MANAGER_FEEDBACK = ExportSet(
     "manager_feedback",
     "exports.sets.manager_feedback",
     ("month", "rep", "slack_id", "manager", "strengths", "improve", "next_step", "rating", "reply"),
     _manager_feedback,
+    ("manager_feedback",),
 )
 FIELD_FEEDBACK = ExportSet(
     "field_feedback",
@@ -211,6 +216,7 @@ FIELD_FEEDBACK = ExportSet(
         "suggestions",
     ),
     _field_feedback,
+    ("field_feedback",),
 )
 ESCALATIONS = ExportSet(
     "escalations",
@@ -228,4 +234,5 @@ ESCALATIONS = ExportSet(
         "resolved_at",
     ),
     _escalations,
+    ("escalations",),
 )

@@ -117,24 +117,28 @@ TRAINING = ExportSet(
         "confidence_after",
     ),
     _training,
+    ("training_assignments", "training_progress", "training_courses"),
 )
 STUDY_LOGS = ExportSet(
     "study_logs",
     "exports.sets.study_logs",
     ("at", "rep", "slack_id", "what", "minutes", "takeaway"),
     _study_logs,
+    ("training_study_logs",),
 )
 CRM_ACTUALS = ExportSet(
     "crm_actuals",
     "exports.sets.crm_actuals",
     ("day", "week", "rep", "slack_id", "metric", "amount", "currency", "source", "source_id"),
     _crm_actuals,
+    ("crm_actuals",),
 )
 INCENTIVE_LEDGER = ExportSet(
     "incentive_ledger",
     "exports.sets.incentive_ledger",
     ("at", "plan", "period", "rep", "slack_id", "what", "detail", "by_slack_id"),
     _incentive_ledger,
+    ("incentive_ledger_entries", "incentive_plans", "incentive_payouts"),
 )
 
 
@@ -187,4 +191,5 @@ REVIEWS = ExportSet(
         "self_support_wanted",
     ),
     _reviews,
+    ("review_cycles", "scorecards", "manager_reviews", "self_reviews"),
 )

@@ -108,12 +108,14 @@ SCORECARDS = ExportSet(
         "overall",
     ),
     _scorecards,
+    ("review_cycles", "scorecards", "scorecard_levels"),
 )
 KUDOS = ExportSet(
     "kudos",
     "exports.sets.kudos",
     ("at", "giver_slack_id", "receiver_slack_id", "points", "reason", "values", "public", "status"),
     _kudos,
+    ("kudos",),
 )
 PAYOUTS = ExportSet(
     "payouts",
@@ -131,4 +133,5 @@ PAYOUTS = ExportSet(
         "status",
     ),
     _payouts,
+    ("incentive_plans", "incentive_payouts"),
 )

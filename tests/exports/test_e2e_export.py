@@ -19,6 +19,7 @@ from sqlalchemy import select
 
 from bot.audit.models import AuditEvent
 from bot.roster.models import Member
+from tests.exports.last import seed_last
 from tests.exports.later import seed_later
 from tests.exports.support import CONTACT, FORMULA, PRIVATE_THANKS, SECRET_TEXT, csv_rows, seed, shared_files
 from tests.support.app_server import AppServer
@@ -29,9 +30,11 @@ from tests.support.waiting import wait_for
 
 pytestmark = pytest.mark.e2e
 NOW = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
-# goals, weekly targets, check-ins, figures, 2 × feedback, escalations, scorecards, kudos, payouts, the
-# incentive ledger, CRM actuals, training, study logs, reviews
-SETS = 15
+# goals, weekly targets, goal history, check-ins, figures, 2 × feedback, escalations, scorecards, reviews,
+# self reviews, review figures, new accounts, review history, review conversations, kudos, badges, payouts,
+# the incentive ledger, contest awards, CRM actuals, CRM pipeline, check-ins beside the CRM, training,
+# study logs, quiz answers
+SETS = 26
 
 
 @pytest.fixture
@@ -164,6 +167,7 @@ def test_the_later_features_sets_come_too_and_no_export_holds_a_secret(
     with app_server.session_factory.begin() as session:
         people = {name: session.get_one(Member, member_id) for name, member_id in ready.items()}
         secrets = seed_later(session, people)  # a CRM connection's credentials, a Slack installation's tokens
+        seed_last(session, people)  # badges, contest awards, quiz answers, the review's history…
     view = slack.open_modal("export", user_id=ADMIN)
     assert slack.view_submission(view, {"until": "2027-01-31"}, user_id=ADMIN).status == 200
     files = files_of(emulator, ADMIN, SETS)
@@ -174,5 +178,9 @@ def test_the_later_features_sets_come_too_and_no_export_holds_a_secret(
     assert actuals[0][-2:] == ["source", "source_id"] and len(actuals) == 3
     assert len(csv_rows(files[f"{stem}-incentive_ledger.csv"])) > 3
     assert len(csv_rows(files[f"{stem}-study_logs.csv"])) == 3
+    assert [row[4] for row in csv_rows(files[f"{stem}-badges.csv"])[1:]] == [REP_EN, REP_LA]
+    history = csv_rows(files[f"{stem}-review_history.csv"])
+    assert [row[4] for row in history[1:]] == ["stage", "level.sales", "talk.proposed"]  # no peer asked
+    assert len(csv_rows(files[f"{stem}-self_reviews.csv"])) == 4
     everything = b"".join(files.values())
     assert [secret for secret in secrets if secret.encode() in everything] == []
