@@ -30,12 +30,16 @@ UNPACKED_MAX = 30_000_000  # bytes of XML a 2 MB workbook may unpack to
 # a damaged compressed part, or cells openpyxl cannot make sense of.
 CORRUPT = (SyntaxError, zlib.error, zipfile.BadZipFile, EOFError, KeyError, ValueError, TypeError, OSError)
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet would run these as a formula
+# What a spreadsheet may skip before it reads a cell as a formula: spaces and control characters.
+_SKIPPED = "".join(map(chr, range(0x21))) + "\x7f"
 
 
 def safe_cell(value: object) -> str:
-    """A cell a spreadsheet shows as text: one starting like a formula gets a leading '."""
+    """A cell a spreadsheet shows as text: one starting like a formula, even behind spaces or control
+    characters (`"\\x0b=HYPERLINK(…)"` in a CSV file), gets a leading '."""
     text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    formula = text.startswith(FORMULA_STARTS) or text.lstrip(_SKIPPED).startswith(FORMULA_STARTS)
+    return "'" + text if formula else text
 
 
 def xlsx_cell(value: object) -> str:

@@ -1,11 +1,12 @@
 """`pacer erase`: a member's data erased on request. No Slack.
 
-Removed where personal: their check-in text, the feedback text they wrote (field feedback, their replies,
-and as a manager what they wrote to reps), kudos reasons they gave or got, review comments and texts
-they wrote or that were written about them, escalation descriptions about them, their study log's words,
-their queued messages. Unlinked where they were named by id, email or name: the CRM owner that was them
-(email and name blanked, counting for no one), a vendor they were the contact of, the CRM connection and
-connect under way they started, the escalation steps they took, the installation they made.
+Removed where personal: their check-in text (and why it differed from the CRM's figure), the feedback
+text they wrote (field feedback, their replies, and as a manager what they wrote to reps), kudos reasons
+they gave or got, review comments and texts they wrote or that were written about them, escalation
+descriptions about them, their study log's words, their queued messages. Unlinked where they were named
+by id, email or name: the CRM owner that was them (email and name blanked, counting for no one), a vendor
+they were the contact of, the CRM connection and connect under way they started, the escalation steps they
+took, the installation they made.
 Anonymised where aggregated: their member row stays with an anonymous label and no Slack id, so their
 figures (check-in results, targets, payouts, contest awards) stay in team totals without naming them."""
 
@@ -13,13 +14,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, CursorResult, delete, or_, update
+from sqlalchemy import ColumnElement, CursorResult, delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.audit import service as audit
 from bot.audit.models import AuditEvent
 from bot.checkins.models import CheckIn
 from bot.crm.integrations.models import CrmConnection, CrmConnectState, CrmOwner, OwnerMatch
+from bot.crm.models import CheckinSource
 from bot.delivery.models import Delivery
 from bot.errors import NotFound
 from bot.escalations.models import Escalation, EscalationEvent
@@ -67,6 +69,12 @@ def _texts(session: Session, team_id: str, member_id: int) -> dict[str, int]:
         "checkins": update(CheckIn)
         .where(*in_team, CheckIn.rep_id == member_id)
         .values(highlights="", blockers=""),
+        "checkin_sources": update(CheckinSource)  # why their report differed from the CRM's figure
+        .where(
+            CheckinSource.team_id == team_id,
+            CheckinSource.checkin_id.in_(select(CheckIn.id).where(*in_team, CheckIn.rep_id == member_id)),
+        )
+        .values(reason=""),
         "field_feedback": update(FieldFeedback)
         .where(FieldFeedback.team_id == team_id, FieldFeedback.author_id == member_id)
         .values(_blank(FIELD_TEXTS)),

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from bot.audit import service as audit
 from bot.checkins.models import CheckIn
+from bot.crm.models import CheckinSource
 from bot.errors import Invalid
 from bot.exports.models import RetentionSetting
 from bot.goals.numbers import read_whole
@@ -57,6 +58,17 @@ def blank_old_text(session: Session, team_id: str, days: int, today: date) -> in
         update(CheckIn).where(*old).values(highlights="", blockers="")
     )  # type: ignore[assignment]
     changed = result.rowcount
+    session.execute(  # why those weeks' reports differed from the CRM's figure: check-in text too
+        update(CheckinSource)
+        .where(
+            CheckinSource.team_id == team_id,
+            CheckinSource.reason != "",
+            CheckinSource.checkin_id.in_(
+                select(CheckIn.id).where(CheckIn.team_id == team_id, CheckIn.week_start < before)
+            ),
+        )
+        .values(reason="")
+    )
     audit.record(
         session, team_id, None, "retention", "checkin_text", days=days, before=before, blanked=changed
     )

@@ -16,7 +16,7 @@ from bot.exports import writer
 from bot.exports.base import ExportScope
 from bot.exports.sets import CHECKINS
 from bot.incentives import ledger
-from bot.spreadsheets import xlsx_cell
+from bot.spreadsheets import safe_cell, xlsx_cell
 from tests.exports.support import seed
 from tests.factories import TEAM
 from tests.reviews.support import Q4_WEEKS
@@ -29,6 +29,12 @@ def test_the_helper_drops_what_a_workbook_cannot_hold_and_keeps_formulas_text() 
     assert xlsx_cell("\x0b=HYPERLINK(1)") == "'=HYPERLINK(1)"  # the formula check sees the cleaned text
     assert xlsx_cell("line\nnext\ttab") == "line\nnext\ttab"  # what a workbook holds stays
     assert xlsx_cell(None) == ""
+
+
+def test_a_formula_behind_spaces_or_control_characters_is_text_in_a_csv_file_too() -> None:
+    for hidden in ("\x0b=HYPERLINK(1)", " =1+1", "\x00\x1f @SUM(A1)", "\x7f+1", "\n-2"):
+        assert safe_cell(hidden) == "'" + hidden, repr(hidden)
+    assert safe_cell("a =1") == "a =1" and safe_cell(" ok") == " ok" and safe_cell(7) == "7"
 
 
 def test_an_export_with_a_control_character_is_written(session: Session, tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ from sqlalchemy.orm import Session
 from bot import cli
 from bot.audit.models import AuditEvent
 from bot.checkins.models import CheckIn
+from bot.crm.models import CheckinSource
 from bot.db import database_now, make_session_factory
 from bot.errors import Invalid
 from bot.exports import cli as export_cli
@@ -104,8 +106,10 @@ def test_erase_removes_a_members_text_and_keeps_their_figures_anonymously(sessio
     people = seed(session)
     rita = people["rita"]
     won = award(session, rita)
+    explained = explain(session, rita.id)
     total = session.scalar(select(func.sum(CheckIn.result)).where(CheckIn.team_id == TEAM))
     done = erase.erase(session, TEAM, REP_EN, actor=people["admin"].id)
+    assert done["checkin_sources"] == 1 and session.get_one(CheckinSource, explained).reason == ""
     assert session.get_one(ContestAward, won.id).rep_id == rita.id  # a prize won: kept, like a payout
     assert done["checkins"] == 4
     texts = session.execute(
@@ -124,11 +128,27 @@ def test_erase_removes_a_members_text_and_keeps_their_figures_anonymously(sessio
     assert sorted(actions) == ["erase", "erase"]
 
 
+def explain(session: Session, rep_id: int) -> int:
+    """The rep's reason beside their first check-in, for a report that differed from the CRM's figure."""
+    first = session.scalars(
+        select(CheckIn).where(CheckIn.rep_id == rep_id).order_by(CheckIn.week_start)
+    ).first()
+    assert first is not None
+    session.add(
+        CheckinSource(
+            checkin_id=first.id, team_id=TEAM, crm_amount=Decimal(5), source="zoho", reason="Deal slipped"
+        )
+    )
+    session.flush()
+    return first.id
+
+
 def test_retention_blanks_old_check_in_text_only(session: Session) -> None:
     people = seed(session)
     for checkin in session.scalars(select(CheckIn)):
         checkin.blockers = "a blocker"
     session.flush()
+    first_week = explain(session, people["rita"].id)
     assert retention.read_days(["off"]) is None and retention.read_days(["30"]) == 30
     with pytest.raises(Invalid):
         retention.read_days(["0"])
@@ -139,6 +159,8 @@ def test_retention_blanks_old_check_in_text_only(session: Session) -> None:
     ).all()
     assert [c.blockers for c in kept] == ["", "a blocker", "a blocker", "a blocker"]
     assert all(c.result == 9 for c in kept)  # the figures stay
+    reasons = session.execute(select(CheckinSource.checkin_id, CheckinSource.reason)).all()
+    assert dict(reasons)[first_week] == ""  # why it differed from the CRM: check-in text too
 
 
 @pytest.fixture
