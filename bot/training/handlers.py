@@ -15,6 +15,7 @@ from typing import Any
 from slack_bolt import App
 from sqlalchemy.orm import Session
 
+from bot import calendar
 from bot.delivery.service import enqueue
 from bot.roster.models import Member
 from bot.slack.commands import ADMINS, EVERYONE, MANAGERS, REPS, Commands, Group
@@ -26,6 +27,7 @@ from bot.training.courses import lesson_at
 from bot.training.jobs import JOBS
 from bot.training.sections import DIGEST_SECTIONS, HOME_SECTIONS
 from bot.training.upload import UPLOADS
+from bot.workspaces.models import Workspace
 
 __all__ = ["CATALOGS", "DIGEST_SECTIONS", "HOME_SECTIONS", "JOBS", "UPLOADS", "models", "register"]
 CATALOGS = resources.files("bot.training") / "i18n"
@@ -134,14 +136,15 @@ def _finish(deps: Deps, request: Interaction[NoMetadata]) -> dict[str, Any]:
 
 
 def _confidence_given(deps: Deps, request: Interaction[NoMetadata]) -> dict[str, Any]:
-    """The confidence level, before or after; before, the first lesson follows at once."""
+    """The confidence level, before or after; before, the first lesson follows at once, counted as the
+    lesson of the rep's own today (not of the intro's day), so no other comes the same day without Next."""
     progress_id, when, level = request.value(_confidence)
     with deps.session_factory.begin() as session:
         claim(session)
         rep = _rep(session, request)
         rated, course = progress.rate_confidence(session, rep, progress_id, when, level)
         if when == "before" and rated.next_position == 0:
-            today = rated.last_sent_on or deps.clock().date()
+            today = calendar.member_today(rep, session.get_one(Workspace, rep.team_id), deps.clock())
             step = progress.advance(session, rep, course, rated, today)
             if step is not None:
                 enqueue(session, [messages.step_message(session, step)], now=deps.clock())
