@@ -1,7 +1,8 @@
-"""The training feature's listeners and `/pacer` subcommands: `/pacer train` (assign), `/pacer training`
-(the report), `/pacer courses`, `/pacer course import` (how to upload a course), `/pacer learn` (the
-library, `learn add`, `learn log`), `/pacer setup training`; the lesson buttons (an answer, "Next lesson",
-"Finish", the confidence levels) and, in `upload`, **Import** under a shared file. `handlers` also holds
+"""The training feature's listeners and `/pacer` subcommands: `/pacer train` (assign; alone, the assignment
+modal, in `assigning`), `/pacer training` (the report), `/pacer courses`, `/pacer course import` (how to
+upload a course), `/pacer learn` (the library, `learn add`, `learn log`), `/pacer setup training`; the
+lesson buttons (an answer, "Next lesson", "Finish", the confidence levels) and, in `upload`, **Import**
+under a shared file. `handlers` also holds
 what bot/features.py names (`JOBS`, `UPLOADS`, `models`, `CATALOGS`, the sections), so the feature is one
 entry there."""
 
@@ -22,7 +23,7 @@ from bot.slack.commands import ADMINS, EVERYONE, MANAGERS, REPS, Commands, Group
 from bot.slack.deps import Deps
 from bot.slack.idempotency import claim
 from bot.slack.interaction import Interaction, NoMetadata, acts
-from bot.training import learn, messages, models, progress, report, upload, views
+from bot.training import assigning, learn, messages, models, progress, report, upload, views
 from bot.training.courses import lesson_at
 from bot.training.jobs import JOBS
 from bot.training.sections import DIGEST_SECTIONS, HOME_SECTIONS
@@ -37,6 +38,7 @@ def register(app: App, deps: Deps, commands: Commands) -> None:
     """Training's subcommands and lesson buttons."""
     _add_commands(commands)
     upload.register(app, deps)
+    assigning.register(app, deps)
 
     @app.action(re.compile(f"^{views.ANSWER}[0-5]$"))
     @acts(deps)
@@ -77,11 +79,11 @@ def _add_commands(commands: Commands) -> None:
         ),
         (
             20,
-            "train @rep|team <name>|vendor <name>|everyone <course> due <YYYY-MM-DD> [optional] "
-            "[recertify <N> days]",
+            "train [@rep|team <name>|vendor <name>|everyone <course> due <YYYY-MM-DD> [optional] "
+            "[recertify <N> days]]",
             "training.help.train",
             MANAGERS,
-            report.train,
+            assigning.train_command,
         ),
         (30, "courses", "training.help.courses", MANAGERS, report.list_courses),
         (40, "course import", "training.help.import", ADMINS, report.explain_import),
