@@ -2,9 +2,8 @@
 modal, in `assigning`), `/pacer training` (the report), `/pacer courses`, `/pacer course import` (how to
 upload a course), `/pacer learn` (the library, `learn add`, `learn log`), `/pacer setup training`; the
 lesson buttons (an answer, "Next lesson", "Finish", the confidence levels) and, in `upload`, **Import**
-under a shared file. `handlers` also holds
-what bot/features.py names (`JOBS`, `UPLOADS`, `models`, `CATALOGS`, the sections), so the feature is one
-entry there."""
+under a shared file. `handlers` also holds what bot/features.py names (`JOBS`, `UPLOADS`, `models`,
+`CATALOGS`, the sections), so the feature is one entry there."""
 
 from __future__ import annotations
 
