@@ -48,6 +48,7 @@ from bot.calendar.training import (
     due_reminder_day,
     lesson_day,
     member_today,
+    next_lesson,
     zone_today,
 )
 from bot.calendar.weeks import (
@@ -146,6 +147,7 @@ __all__ = [
     "month_end",
     "month_of",
     "month_weeks",
+    "next_lesson",
     "next_month",
     "next_nudge",
     "next_working_hour",

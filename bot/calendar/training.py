@@ -1,12 +1,13 @@
 """Training's instants: the day a rep's lesson is due (the workspace's training weekdays, at the lesson
-time in the rep's own zone, a working day of theirs and not away), the one reminder before a course's due
-date, and how many days a course is overdue in the rep's zone."""
+time in the rep's own zone, a working day of theirs and not away) and when the next one comes, the one
+reminder before a course's due date, and how many days a course is overdue in the rep's zone."""
 
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
 from bot.calendar.instants import WORKING_HOURS, next_working_hour
+from bot.calendar.weeks import DAY
 from bot.calendar.workdays import holiday_country, is_away, is_working_day
 from bot.calendar.zones import Person, Schedule, first_zone, local_date, member_zone
 
@@ -25,6 +26,33 @@ def lesson_day(
     if not is_working_day(today, holiday_country(member, workspace)) or is_away(member, today):
         return None
     return today
+
+
+def next_lesson(
+    member: Person,
+    workspace: Schedule,
+    weekdays: frozenset[int],
+    at: time,
+    now: datetime,
+    *,
+    sent_on: date | None,
+) -> datetime | None:
+    """When the member's next lesson comes (what the Home tab tells them): `at` in their own zone on the
+    first day from today that `lesson_day` allows and on which nothing was sent to them yet (`sent_on`:
+    the day of the latest), a moment already past when today's is still on its way; None without a
+    training day within a year."""
+    in_zone = member_zone(member, workspace)
+    day, country = local_date(now, in_zone), holiday_country(member, workspace)
+    for _ in range(366):
+        if (
+            day.weekday() in weekdays
+            and day != sent_on
+            and is_working_day(day, country)
+            and not is_away(member, day)
+        ):
+            return datetime.combine(day, at, tzinfo=in_zone)
+        day += DAY
+    return None
 
 
 def member_today(member: Person, workspace: Schedule, now: datetime) -> date:

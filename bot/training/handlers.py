@@ -1,9 +1,9 @@
-"""The training feature's listeners and `/pacer` subcommands: `/pacer train` (assign), `/pacer training`
-(the report), `/pacer courses`, `/pacer course import` (how to upload a course), `/pacer learn` (the
-library, `learn add`, `learn log`), `/pacer setup training`; the lesson buttons (an answer, "Next lesson",
-"Finish", the confidence levels) and, in `upload`, **Import** under a shared file. `handlers` also holds
-what bot/features.py names (`JOBS`, `UPLOADS`, `models`, `CATALOGS`, the sections), so the feature is one
-entry there."""
+"""The training feature's listeners and `/pacer` subcommands: `/pacer train` (assign; alone, the assignment
+modal, in `assigning`), `/pacer training` (the report), `/pacer courses`, `/pacer course import` (how to
+upload a course), `/pacer learn` (the library, `learn add`, `learn log`), `/pacer setup training`; the
+lesson buttons (an answer, "Next lesson", "Finish", the confidence levels) and, in `upload`, **Import**
+under a shared file. `handlers` also holds what bot/features.py names (`JOBS`, `UPLOADS`, `models`,
+`CATALOGS`, the sections), so the feature is one entry there."""
 
 from __future__ import annotations
 
@@ -15,17 +15,19 @@ from typing import Any
 from slack_bolt import App
 from sqlalchemy.orm import Session
 
+from bot import calendar
 from bot.delivery.service import enqueue
 from bot.roster.models import Member
 from bot.slack.commands import ADMINS, EVERYONE, MANAGERS, REPS, Commands, Group
 from bot.slack.deps import Deps
 from bot.slack.idempotency import claim
 from bot.slack.interaction import Interaction, NoMetadata, acts
-from bot.training import learn, messages, models, progress, report, upload, views
+from bot.training import assigning, learn, messages, models, progress, report, upload, views
 from bot.training.courses import lesson_at
 from bot.training.jobs import JOBS
 from bot.training.sections import DIGEST_SECTIONS, HOME_SECTIONS
 from bot.training.upload import UPLOADS
+from bot.workspaces.models import Workspace
 
 __all__ = ["CATALOGS", "DIGEST_SECTIONS", "HOME_SECTIONS", "JOBS", "UPLOADS", "models", "register"]
 CATALOGS = resources.files("bot.training") / "i18n"
@@ -35,6 +37,7 @@ def register(app: App, deps: Deps, commands: Commands) -> None:
     """Training's subcommands and lesson buttons."""
     _add_commands(commands)
     upload.register(app, deps)
+    assigning.register(app, deps)
 
     @app.action(re.compile(f"^{views.ANSWER}[0-5]$"))
     @acts(deps)
@@ -75,11 +78,11 @@ def _add_commands(commands: Commands) -> None:
         ),
         (
             20,
-            "train @rep|team <name>|vendor <name>|everyone <course> due <YYYY-MM-DD> [optional] "
-            "[recertify <N> days]",
+            "train [@rep|team <name>|vendor <name>|everyone <course> due <YYYY-MM-DD> [optional] "
+            "[recertify <N> days]]",
             "training.help.train",
             MANAGERS,
-            report.train,
+            assigning.train_command,
         ),
         (30, "courses", "training.help.courses", MANAGERS, report.list_courses),
         (40, "course import", "training.help.import", ADMINS, report.explain_import),
@@ -134,14 +137,15 @@ def _finish(deps: Deps, request: Interaction[NoMetadata]) -> dict[str, Any]:
 
 
 def _confidence_given(deps: Deps, request: Interaction[NoMetadata]) -> dict[str, Any]:
-    """The confidence level, before or after; before, the first lesson follows at once."""
+    """The confidence level, before or after; before, the first lesson follows at once, counted as the
+    lesson of the rep's own today (not of the intro's day), so no other comes the same day without Next."""
     progress_id, when, level = request.value(_confidence)
     with deps.session_factory.begin() as session:
         claim(session)
         rep = _rep(session, request)
         rated, course = progress.rate_confidence(session, rep, progress_id, when, level)
         if when == "before" and rated.next_position == 0:
-            today = rated.last_sent_on or deps.clock().date()
+            today = calendar.member_today(rep, session.get_one(Workspace, rep.team_id), deps.clock())
             step = progress.advance(session, rep, course, rated, today)
             if step is not None:
                 enqueue(session, [messages.step_message(session, step)], now=deps.clock())

@@ -1,8 +1,9 @@
 """What an open assignment is due, by the rep's own calendar: one reminder in the two days before the due
-date (in their working hours), the manager told from the due date on, and after the workspace's N days
-overdue an escalation to the vendor's contact through the escalation service (opened in the manager's name,
-with the rep's progress in its description). Recertification: a completed course comes round again
-`recertify_days` after completion. No Slack."""
+date (in their working hours), the manager told from the due date on (in the manager's own working hours:
+their zone, working days and holidays, not while away), and after the workspace's N days overdue an
+escalation to the vendor's contact through the escalation service (opened in the manager's name, with the
+rep's progress in its description, written in the contact's language: the vendor reads it). Recertification:
+a completed course comes round again `recertify_days` after completion. No Slack."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import calendar
+from bot.escalations import messages as escalation_messages
 from bot.escalations import service as escalations
 from bot.escalations.models import Escalation, Severity, Source
 from bot.i18n import t
@@ -75,7 +77,7 @@ def _evaluate(
     workspace = lookups.workspace(rep.team_id)
     late = calendar.days_overdue(rep, workspace, now, assignment.due)
     remind = calendar.due_reminder_day(rep, workspace, now, assignment.due) is not None
-    tell = late >= 0 and rep.manager_id is not None
+    tell = late >= 0 and _manager_at_work(lookups, rep, workspace, now)
     escalate = (
         assignment.required
         and assignment.escalation_id is None
@@ -85,6 +87,15 @@ def _evaluate(
         return None
     position = progress.next_position if progress else 0
     return Overdue(assignment, rep, course, position, remind, tell, escalate)
+
+
+def _manager_at_work(lookups: Lookups, rep: Member, workspace: Workspace, now: datetime) -> bool:
+    """The rep's manager may be told now: within their working hours, as every reminder (a manager read
+    once per run: `session.get` finds them in the identity map after the first)."""
+    manager = lookups.session.get(Member, rep.manager_id) if rep.manager_id is not None else None
+    if manager is None:
+        return False
+    return calendar.next_working_hour(manager, workspace, now, calendar.WORKING_HOURS[0].hour) == now
 
 
 def escalate(session: Session, item: Overdue, *, now: datetime) -> Escalation | None:
@@ -97,10 +108,11 @@ def escalate(session: Session, item: Overdue, *, now: datetime) -> Escalation | 
         return None
     workspace = session.get_one(Workspace, rep.team_id)
     locale = locale_of(manager, workspace)
+    contact = vendor.contact_user_id if vendor is not None else None
     description = unescape(
         t(
             "training.escalation.description",
-            locale,
+            escalation_messages.locale_for(session, rep.team_id, contact),
             course=item.course.title,
             due=item.assignment.due.isoformat(),
             n=item.position,

@@ -1,4 +1,5 @@
-"""The training subcommands: `/pacer train …` (assign; acknowledged at once, confirmed with `answers.tell`),
+"""The training subcommands: `/pacer train …` (assign; acknowledged at once, confirmed with `answers.tell`;
+`/pacer train` alone opens `assigning`'s modal),
 `/pacer training [@rep | vendor <name> | course <name>]` (completion, scores, overdue: an admin sees
 everyone, a manager their reps, a rep their own), `/pacer courses` and `/pacer course import`."""
 
@@ -8,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from bot import calendar
 from bot.errors import Invalid, NotAllowed, NotFound
-from bot.i18n import Locale, day, t
+from bot.i18n import Locale, t
 from bot.roster.models import Role
 from bot.roster.policy import Caller, can_manage
 from bot.roster.service import find_member, vendor_named
@@ -17,6 +18,7 @@ from bot.slack.answers import tell
 from bot.slack.commands import CommandRequest, user_id_of
 from bot.text import Mrkdwn, join
 from bot.training import learn, sections, service, settings, tracking
+from bot.training.assign_views import assigned_text
 from bot.training.courses import all_courses, course_named
 from bot.training.models import Course
 from bot.training.tracking import Scope
@@ -33,17 +35,7 @@ def train(request: CommandRequest) -> None:
     request.ack()
     with request.deps.session_factory.begin() as session:
         done = service.assign(session, caller, asked, now=now)
-    key = "training.train.done_optional" if not asked.required else "training.train.done"
-    text = t(
-        key,
-        caller.locale,
-        course=done.course_title,
-        new=done.new,
-        moved=done.moved,
-        due=day(done.due, caller.locale),
-    )
-    if asked.recertify_days:
-        text = join(" ", [text, t("training.train.recertify", caller.locale, days=asked.recertify_days)])
+    text = assigned_text(done, asked, caller.locale)
     tell(
         request.client, caller.member.user_id, text, response_url=str(request.body.get("response_url") or "")
     )

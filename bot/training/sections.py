@@ -1,6 +1,7 @@
-"""Training on the Home tab (a rep: the next lesson and the due dates; a manager: their team's completion;
-an admin: completion per vendor), in the weekly digest (completion % per vendor and the overdue count), and
-the lines of `/pacer training`. Each built from `tracking.rows`: one statement, whatever the numbers."""
+"""Training on the Home tab (a rep: where they are, the due dates and when the next lesson comes; a
+manager: their team's completion; an admin: completion per vendor), in the weekly digest (completion % per
+vendor and the overdue count), and the lines of `/pacer training`. Each built from `tracking.rows`: one
+statement, whatever the numbers."""
 
 from __future__ import annotations
 
@@ -8,13 +9,14 @@ from datetime import date
 from decimal import Decimal
 
 from bot import calendar, format
-from bot.i18n import Locale, day, t
+from bot.i18n import Locale, day, moment, t
 from bot.roster.models import Role
 from bot.slack import blocks
 from bot.slack.blocks import Block
 from bot.slack.sections import DigestContext, HomeContext, Section
 from bot.text import Mrkdwn, safe_mention
 from bot.training import tracking
+from bot.training.service import settings_of
 from bot.training.tracking import Row, Scope, Tally
 from bot.workspaces.models import Workspace
 
@@ -91,7 +93,31 @@ def _rep(context: HomeContext) -> list[Block]:
     return [
         blocks.section(t("training.home.rep_title", locale)),
         *blocks.sections_from_lines(lines, max_blocks=4),
+        *_next_lesson(context, found),
     ]
+
+
+def _next_lesson(context: HomeContext, found: list[Row]) -> list[Block]:
+    """When the rep's next lesson comes, as the lesson job picks it: of their first course in line (the
+    earliest due with a lesson still to send), on the next training day of theirs with nothing sent yet
+    (any course before it in line that had a lesson today holds the day), at the lesson time in their zone."""
+    open_rows = [row for row in found if not row.done]
+    ahead = next((n for n, row in enumerate(open_rows) if row.sent < row.course.lesson_count), None)
+    if ahead is None:
+        return []
+    row, sent = open_rows[ahead], [r.progress.last_sent_on for r in open_rows[: ahead + 1] if r.progress]
+    latest = max((day for day in sent if day is not None), default=None)
+    workspace = context.session.get_one(Workspace, context.caller.team_id)
+    settings = settings_of(context.session, context.caller.team_id)
+    when = calendar.next_lesson(
+        row.rep, workspace, settings.weekdays, settings.lesson_time, context.now, sent_on=latest
+    )
+    if when is None:
+        return []
+    locale, zone = context.caller.locale, calendar.member_zone(row.rep, workspace)
+    values = {"course": row.course.title, "n": row.sent + 1, "count": row.course.lesson_count}
+    key = "training.home.next_lesson" if row.progress else "training.home.next_start"
+    return [blocks.context(t(key, locale, when=moment(when, zone, locale), **values))]
 
 
 def _team(context: HomeContext) -> list[Block]:

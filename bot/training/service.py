@@ -73,15 +73,29 @@ def parse_train(args: list[str], user_of: dict[str, str], *, today: date) -> Tra
     rest = lowered[at + 1 :]
     if not course_words or not rest:
         raise Invalid("training.train.usage")
-    due = read_date(rest[0])
+    due = read_due(rest[0], today=today)
+    required, recertify = _options(rest[1:])
+    return TrainRequest(kind, name, " ".join(course_words), due, required, recertify)
+
+
+def read_due(text: str, *, today: date) -> date:
+    """A due date, from the caller's today to two years on (`/pacer train`'s and the modal's one rule)."""
+    due = read_date(text)
     if due is None:
-        raise Invalid("training.errors.bad_date", value=rest[0][:20])
+        raise Invalid("training.errors.bad_date", value=text[:20])
     if due < today:
         raise Invalid("training.errors.past_due", due=due.isoformat())
     if due > add_years(today, 2):
         raise Invalid("training.errors.far_due", due=due.isoformat())
-    required, recertify = _options(rest[1:])
-    return TrainRequest(kind, name, " ".join(course_words), due, required, recertify)
+    return due
+
+
+def read_recertify(text: str) -> int:
+    """Days between recertifications, 1 to `RECERTIFY_MAX` (the command's and the modal's one rule)."""
+    recertify = read_whole(text, range(1, RECERTIFY_MAX + 1))
+    if recertify is None:
+        raise Invalid("training.errors.bad_recertify", max=RECERTIFY_MAX)
+    return recertify
 
 
 def _target(words: list[str], user_of: dict[str, str]) -> tuple[TargetKind, str, list[str]]:
@@ -106,9 +120,7 @@ def _options(words: list[str]) -> tuple[bool, int | None]:
         if words[0] == "optional":
             required, words = False, words[1:]
         elif words[0] == "recertify" and len(words) >= 2:
-            recertify = read_whole(words[1], range(1, RECERTIFY_MAX + 1))
-            if recertify is None:
-                raise Invalid("training.errors.bad_recertify", max=RECERTIFY_MAX)
+            recertify = read_recertify(words[1])
             words = words[3:] if len(words) >= 3 and words[2] in {"days", "day"} else words[2:]
         else:
             raise Invalid("training.train.usage")

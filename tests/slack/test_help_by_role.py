@@ -57,7 +57,8 @@ ADMINS_AND_MANAGERS = [
     "review import",
     "scorecards [vendor <name>] [quarter <YYYYQn>]",
     "kudos badge [vendor <name>]",
-    "train @rep|team <name>|vendor <name>|everyone <course> due <YYYY-MM-DD> [optional] [recertify <N> days]",
+    "train [@rep|team <name>|vendor <name>|everyone <course> due <YYYY-MM-DD> [optional] "
+    "[recertify <N> days]]",
     "courses",
     "learn add <category> <url> <title>",
 ]

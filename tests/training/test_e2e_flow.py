@@ -226,3 +226,23 @@ def test_a_lesson_whose_image_does_not_load_still_arrives(
     assert [b for b in first["blocks"] if b["type"] == "image"] == []
     press(slack, emulator, first, "training_next")
     assert "lesson 2 of 6" in everything(latest(emulator, REP_EN, 3))
+
+
+def test_rating_confidence_on_a_later_day_counts_as_that_days_lesson(
+    ready: SlackPeer, emulator: SlackEmulator, app_server: AppServer
+) -> None:
+    """The intro arrives on Tuesday; Rita rates her confidence on Thursday at 09:00 in Berlin, before the
+    day's 11:00 lessons: lesson 1 follows at once and is Thursday's, so the 11:00 run sends her nothing
+    more that day (no two lessons in a day without Next); lesson 2 comes on the next training day."""
+    slack = ready
+    answer_to(emulator, slack.command(f"train <@{REP_EN}|rita> product-basics due 2026-12-31", user_id=MARIA))
+    app_server.run_job("training-lessons", at(8, 10, 5))
+    intro = latest(emulator, REP_EN, 1)
+    app_server.clock.set(at(10, 8))  # Thursday, 09:00 in Berlin
+    press(slack, emulator, intro, "training_confidence_3")
+    assert "lesson 1 of 6" in everything(latest(emulator, REP_EN, 2))
+    app_server.run_job("training-lessons", at(10, 10, 5))
+    app_server.run_job("training-lessons", at(10, 16))
+    assert len(dms(emulator, REP_EN)) == 2
+    app_server.run_job("training-lessons", at(15, 10, 5))  # Tuesday
+    assert "lesson 2 of 6" in everything(latest(emulator, REP_EN, 3))

@@ -1,6 +1,7 @@
 """Training where people look, over HTTP on both databases: the rep's Home (their course, where they are,
-the due date), the manager's (their team's completion), the admin's (completion per vendor), the weekly
-digest's training line, and `/pacer training vendor …` and `course …`."""
+the due date, when the next lesson comes), the manager's (their team's completion), the admin's
+(completion per vendor), the weekly digest's training line, and `/pacer training vendor …` and
+`course …`."""
 
 from __future__ import annotations
 
@@ -20,10 +21,12 @@ from bot.training.service import TargetKind, TrainRequest
 from bot.workspaces.models import Workspace
 from tests.factories import TEAM, member, rep_with_goal
 from tests.support.app_server import AppServer
+from tests.support.e2e import at
 from tests.support.home import opened, texts
 from tests.support.people import ADMIN, MARIA, REP_EN, REP_LA, REP_ZH
 from tests.support.slack_emulator import SlackEmulator
 from tests.support.slack_peer import SlackPeer
+from tests.training.test_e2e_flow import answer_to, latest, seed
 
 pytestmark = pytest.mark.e2e
 WEEK = date(2026, 11, 30)
@@ -109,3 +112,31 @@ def test_a_vendor_digest_shows_only_that_vendors_training(
     assert "Beta" not in acme_digest
     everyone = str(emulator.messages["C0DIGEST"][0]["blocks"])
     assert "Acme 50%, Beta 0%; 2 overdue." in everyone
+
+
+def test_the_reps_home_says_when_the_next_lesson_comes(
+    slack: SlackPeer, app_server: AppServer, engine: Engine, emulator: SlackEmulator
+) -> None:
+    """Beside where the rep is and the due date, when the next lesson comes: 11:00 on their next training
+    day, in their own zone, shown as Pacer shows moments (Slack's date formatting, the rep's language)."""
+    seed(app_server)
+    assert run_import(engine, SHIPPED, TEAM) == 0
+    app_server.clock.set(at(7, 15))  # Monday
+    answer_to(emulator, slack.command("train vendor Acme product-basics due 2026-12-31", user_id=MARIA))
+    rita = texts(opened(slack, emulator, REP_EN))
+    assert "*Product basics* · not started · due" in rita
+    tuesday = "<!date^1796724000^{date_short_pretty} at {time}|Tue, Dec 8 at 11:00\u202fAM>"
+    assert f"*Product basics* starts {tuesday}" in rita
+
+    app_server.run_job("training-lessons", at(8, 10, 5))  # the intro, 11:05 in Berlin (18:05 in Shanghai)
+    intro = latest(emulator, REP_EN, 1)
+    answer_to(emulator, slack.click(intro, "training_confidence_3", user_id=REP_EN, channel_id="D" + REP_EN))
+    assert "lesson 1 of 6" in str(latest(emulator, REP_EN, 2)["blocks"])  # Tuesday's lesson, at once
+    app_server.clock.set(at(8, 12))
+    rita = texts(opened(slack, emulator, REP_EN))
+    thursday = "<!date^1796896800^{date_short_pretty} at {time}|Thu, Dec 10 at 11:00\u202fAM>"
+    assert "*Product basics* · lesson 1 of 6 · due" in rita
+    assert f"Next lesson: lesson 2 of 6 of *Product basics*, {thursday}." in rita
+    li = texts(opened(slack, emulator, REP_ZH))
+    assert "*产品基础* · 未开始 · 截止" in li and "下一课：*产品基础* 第 1 / 6 课，" in li
+    assert "<!date^1796871600^{date_short_pretty} {time}|12月10日周四 11:00>" in li  # 11:00 in Shanghai

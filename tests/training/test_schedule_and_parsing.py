@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -60,6 +61,40 @@ def test_no_lesson_while_away_or_on_a_holiday() -> None:
     assert day_at(Person(timezone="Europe/London", country="GB"), christmas) is None
     assert day_at(Person(timezone="Europe/London"), christmas, Place(country="GB")) is None
     assert day_at(Person(timezone="Europe/London"), christmas) == date(2025, 12, 25)
+
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def next_at(
+    person: Person, when: datetime, sent_on: date | None = None, days: frozenset[int] = TUE_THU
+) -> datetime | None:
+    return calendar.next_lesson(person, Place(), days, time(11), when, sent_on=sent_on)
+
+
+def test_when_the_next_lesson_comes() -> None:
+    """The Home tab's "next lesson": 11:00 on the next training day in the rep's own zone that had no lesson
+    yet; today's, even once 11:00 has passed, while it is on its way; never while away or on a holiday."""
+    monday_evening = datetime(2026, 12, 7, 12, tzinfo=UTC)  # 20:00 in Shanghai
+    tuesday_morning, tuesday_afternoon = (
+        datetime(2026, 12, 8, 1, tzinfo=UTC),
+        datetime(2026, 12, 8, 5, tzinfo=UTC),
+    )
+    assert next_at(Person(), monday_evening) == datetime(2026, 12, 8, 11, tzinfo=SHANGHAI)
+    assert next_at(Person(), tuesday_morning) == datetime(2026, 12, 8, 11, tzinfo=SHANGHAI)
+    assert next_at(Person(), tuesday_afternoon, date(2026, 12, 3)) == datetime(
+        2026, 12, 8, 11, tzinfo=SHANGHAI
+    )
+    assert next_at(Person(), tuesday_afternoon, date(2026, 12, 8)) == datetime(
+        2026, 12, 10, 11, tzinfo=SHANGHAI
+    )
+    berlin = next_at(Person(timezone="Europe/Berlin"), tuesday_afternoon, date(2026, 12, 8))
+    assert berlin == datetime(2026, 12, 10, 10, tzinfo=UTC)
+    away = Person(away_from=date(2026, 12, 9), away_until=date(2026, 12, 11))
+    assert next_at(away, tuesday_afternoon, date(2026, 12, 8)) == datetime(2026, 12, 15, 11, tzinfo=SHANGHAI)
+    new_year = next_at(Person(country="CN"), datetime(2026, 12, 30, 12, tzinfo=UTC), days=frozenset({4}))
+    assert new_year == datetime(2027, 1, 8, 11, tzinfo=SHANGHAI)  # Friday 1 January is a holiday in China
+    assert next_at(Person(), monday_evening, days=frozenset()) is None
 
 
 def test_the_reminder_window() -> None:
