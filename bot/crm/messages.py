@@ -12,8 +12,9 @@ from decimal import Decimal
 from bot import format as fmt
 from bot.checkins.views import week_label
 from bot.crm.differences import Difference
+from bot.crm.integrations.sync import failure_kind
 from bot.delivery.service import Outgoing, Recipient
-from bot.i18n import Locale, t
+from bot.i18n import Locale, catalog, t
 from bot.slack import blocks
 from bot.text import Mrkdwn, join, one_line
 
@@ -68,7 +69,12 @@ def sync_failed_key(team_id: str, provider: str, day: date) -> str:
 
 
 def sync_failed(to: Recipient, provider: str, error: str, *, day: date, locale: Locale) -> Outgoing:
+    """The failure, and for the kinds an admin should understand (credits used up, credentials refused,
+    access refused) what it means and what to do, in the admin's language."""
     text = t("crm.sync.failed", locale, crm=t(f"crm.provider.{provider}", locale), error=one_line(error, 200))
+    hint = f"crm.sync.hint.{failure_kind(error)}"
+    if hint in catalog(locale):
+        text = join("\n", [text, t(hint, locale, provider=provider)])
     key = f"{sync_failed_key(to.team_id, provider, day)}:{to.user_id}"
     return Outgoing.dm(to, key=key, kind=SYNC_FAILED, payload=blocks.notice(text), period=day.isoformat())
 

@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection, Iterator, Mapping
-from datetime import timedelta
+from datetime import date, timedelta
 
 import httpx
 import pytest
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from bot.crm import connecting, owners, syncing
+from bot.crm import connecting, messages, owners, syncing
 from bot.crm.integrations.base import TokenCaches
 from bot.crm.integrations.models import CrmConnection, CrmOwner, Provider
 from bot.crm.integrations.zoho import ZohoOAuth
@@ -107,9 +107,32 @@ def test_failures_are_backed_off_and_reported_once_a_day(session: Session, crm: 
     assert connection.next_try_at > NOW + timedelta(days=1, hours=1)
     sent = session.scalars(select(Delivery).where(Delivery.kind == "crm-sync-failed")).all()
     assert [d.channel for d in sent] == ["UADMIN", "UADMIN"]
-    said = json.dumps([d.payload for d in sent])
+    said = json.dumps([d.payload for d in sent], ensure_ascii=False)
     assert "revoked" not in said and crm.state.client_secret not in said and "Zoho CRM" in said
     assert "revoked" not in connection.last_error
+    assert "connects again with `/pacer crm connect zoho`" in said  # what the failure means, and what to do
+
+
+@pytest.mark.parametrize(
+    ("error", "locale", "said"),
+    [
+        (
+            "CreditsExhausted: Zoho: the API credits of the last 24 hours are used up",
+            "en",
+            "allowance is used up",
+        ),
+        ("CreditsExhausted: Fxiaoke: the day's calls are used up", "zh", "API 额度暂时用完了"),
+        ("Refused: Zoho: NO_PERMISSION", "zh", "只有它的管理员能解决"),
+        ("AuthExpired: Fxiaoke: 20016", "en", "`/pacer crm connect fxiaoke`"),
+    ],
+)
+def test_the_failure_report_says_what_the_kind_of_failure_means(error: str, locale: str, said: str) -> None:
+    admin = Member(id=1, team_id=TEAM, user_id="UADMIN")
+    provider = "fxiaoke" if "Fxiaoke" in error else "zoho"
+    sent = messages.sync_failed(admin, provider, error, day=date(2026, 12, 2), locale=locale)  # type: ignore[arg-type]
+    assert said in sent.payload["text"]
+    plain = messages.sync_failed(admin, "zoho", "ConnectorError: 503", day=date(2026, 12, 2), locale="en")
+    assert plain.payload["text"].count("\n") == 0  # nothing to add to an outage
 
 
 def test_a_later_sync_renews_the_token_with_its_own_client(session: Session, crm: FakeCrmServer) -> None:

@@ -151,6 +151,11 @@ def failed(connection: CrmConnection, error: ConnectorError, now: datetime) -> N
     connection.next_try_at = now + retry_delay(error, connection.failures)
 
 
+def failure_kind(last_error: str) -> str:
+    """The kind of failure `failed` recorded: the error's class (`CreditsExhausted`, `AuthExpired`, …)."""
+    return last_error.split(":", 1)[0]
+
+
 def retry_delay(error: ConnectorError, failures: int) -> timedelta:
     if isinstance(error, Refused):  # `AuthExpired` is one
         return RECONNECT_WAIT
