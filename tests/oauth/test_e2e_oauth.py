@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 
 import pytest
 from cryptography.fernet import Fernet
+from slack_sdk.errors import SlackApiError
 from sqlalchemy import Engine, func, select, text
 
 from bot.db import make_session_factory
@@ -267,6 +268,41 @@ def test_revoking_the_bot_token_leaves_the_workspace_and_jobs_skip_it(
         context.client_for(BETA)
     install(oauth_server, emulator, BETA)  # installing again makes it active again
     assert _active(oauth_server) == [ACME, BETA]
+
+
+def test_a_long_lived_job_client_takes_the_new_token_after_a_reinstall(
+    oauth_server: AppServer, emulator: SlackEmulator
+) -> None:
+    """`pacer run` makes the jobs' clients once: after an uninstall and a reinstall, the workspace's cached
+    client meets `invalid_auth`, drops its token and calls again with the one the reinstall stored. While
+    the token is revoked and nothing new is stored, the error stands, after a single call."""
+    install(oauth_server, emulator, ACME)
+    install(oauth_server, emulator, BETA)
+    context = oauth_server.job_context()  # made once, as `pacer run` does
+    held = context.client_for(BETA)  # a job may keep the client it was given
+    assert held.auth_test()["team_id"] == BETA
+    emulator.revoke(BETA)
+    peer = SlackPeer(oauth_server.events_url, SIGNING_SECRET, emulator, team_id=BETA)
+    assert peer.event({"type": "app_uninstalled"}).status == 200
+    wait_for(lambda: _active(oauth_server) == [ACME], what="the workspace left")
+    install(oauth_server, emulator, BETA)
+    assert _active(oauth_server) == [ACME, BETA]
+    (token,) = [t for t in emulator.bot_tokens(BETA) if t.startswith("xoxe.")]
+    emulator.reset()
+    assert context.client_for(BETA).auth_test()["team_id"] == BETA
+    assert [(c.token == token, c.response.get("error")) for c in emulator.calls_to("auth.test")] == [
+        (False, "invalid_auth"),
+        (True, None),
+    ]
+    assert context.client_for(BETA).token == token  # cached again, with the new token
+    assert held.auth_test()["team_id"] == BETA and held.token == token
+    assert context.client_for(ACME).auth_test()["team_id"] == ACME  # the other workspace untouched
+    emulator.revoke(BETA)  # revoked again, nothing new stored yet
+    emulator.reset()
+    with pytest.raises(SlackApiError) as refused:
+        context.client_for(BETA).auth_test()
+    assert refused.value.response["error"] == "invalid_auth"
+    assert len(emulator.calls_to("auth.test")) == 1  # the store holds the same token: no second try
 
 
 GRID, ORG = "T0000003", "E0000001"
