@@ -4,8 +4,8 @@ The modal is opened before any slow work; its submission is checked (field error
 acknowledged, and only then is the export written (streamed, in a temporary folder) and each part
 uploaded with `files_upload_v2` to the person's DM. The duplicate-submission check commits in its own
 short transaction and the export reads from a `read_only` session, so a long export never holds SQLite's
-write lock (other writers would wait, then fail); the audit event is a second short transaction. The parts are not stored in the outbox: a part may
-be 50 MB, and the outbox keeps each payload in a row."""
+write lock (other writers would wait, then fail); the audit event is a second short transaction. The
+parts are not stored in the outbox: a part may be 50 MB, and the outbox keeps each payload in a row."""
 
 from __future__ import annotations
 

@@ -50,6 +50,7 @@ def test_a_read_only_session_writes_nothing(clean: Engine) -> None:
             session.flush()
     if clean.dialect.name == "postgresql":  # the server refuses a statement that bypasses the session too
         with read_only(factory) as session, pytest.raises(DBAPIError, match="read-only transaction"):
-            session.execute(text("INSERT INTO workspaces (team_id, timezone) VALUES (:t, 'UTC')"), {"t": TEAM})
+            insert = "INSERT INTO workspaces (team_id, timezone) VALUES (:t, 'UTC')"
+            session.execute(text(insert), {"t": TEAM})
     with factory() as session:
         assert _languages(session) == []
