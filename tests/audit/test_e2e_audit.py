@@ -1,7 +1,7 @@
 """The audit log over HTTP, on both databases: an admin's role change and settings save are recorded with
 who did them (the CRM's and training's settings too: connecting a CRM and mapping its owners are in
-tests/crm/test_e2e_connect.py and test_e2e_map.py); `/pacer audit` lists them newest first, escaped, in at most 50 blocks; a bad number of days
-is refused in one line, and only admins may read it."""
+tests/crm/test_e2e_connect.py and test_e2e_map.py); `/pacer audit` lists them newest first, escaped, in
+at most 50 blocks; a bad number of days is refused in one line, and only admins may read it."""
 
 from __future__ import annotations
 

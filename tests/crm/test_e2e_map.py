@@ -14,8 +14,8 @@ from bot.audit.models import AuditEvent
 from bot.crm import owners
 from bot.crm.integrations.base import Owner
 from bot.crm.integrations.models import CrmOwner, Provider
-from tests.support.app_server import AppServer
 from bot.roster.models import Member
+from tests.support.app_server import AppServer
 from tests.support.people import ADMIN, REP_EN, REP_ZH
 from tests.support.slack_emulator import SlackEmulator
 from tests.support.slack_peer import SlackPeer
