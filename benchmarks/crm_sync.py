@@ -122,7 +122,7 @@ def seed(engine: Engine, crm: FakeCrm, team_ids: list[str]) -> dict[str, int]:
             pending = connecting.Pending(team_id, "UADMIN", Provider.ZOHO)
             where = connecting.Where(grant.api_domain, grant.location)
             fields = {"refresh_token": Secret(grant.refresh_token.reveal())}
-            made[team_id] = connecting.save(session, VAULT, pending, fields, where, now=NOW).id
+            made[team_id] = connecting.save(session, VAULT, pending, fields, where, now=NOW, actor=None).id
     return made
 
 

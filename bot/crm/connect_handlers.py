@@ -11,6 +11,7 @@ from __future__ import annotations
 import httpx
 from slack_bolt import App
 
+from bot.audit import service as audit
 from bot.crm import connecting, owners, status, syncing
 from bot.crm.integrations.zoho import ZohoOAuth
 from bot.crm.settings import CrmSettings
@@ -70,6 +71,16 @@ def map_owners(request: CommandRequest) -> None:
                 session, caller.team_id, request.args[0], session.merge(rep), now=deps.clock()
             )
             label = one_line(owner.email or owner.name or owner.external_id, 80)
+            # the rep's Slack id as the subject: `pacer erase` relabels it (the owner's CRM id is no person)
+            audit.record(
+                session,
+                caller.team_id,
+                caller.member.id,
+                "crm.map",
+                rep.user_id,
+                provider=owner.provider,
+                owner=owner.external_id,
+            )
         request.reply(request.t("crm.map.mapped", owner=label, rep=mention(rep.user_id)))
         return
     request.reply(*_unmapped(request))
@@ -77,6 +88,8 @@ def map_owners(request: CommandRequest) -> None:
     emails = syncing.slack_emails(lambda team_id: request.client)
     with deps.session_factory.begin() as session:
         matched = syncing.match_members(session, caller.team_id, emails, now=deps.clock())
+        if matched:
+            audit.record(session, caller.team_id, caller.member.id, "crm.map", "by email", matched=matched)
     if matched:
         text, more = _unmapped(request)
         head = request.t("crm.map.matched", count=matched)

@@ -4,7 +4,8 @@ Zoho: `start_zoho` keeps a pending authorization — a random state, of which on
 bound to the workspace and the admin, valid `STATE_LIFETIME` — and `take_state` gives it back once, on
 the callback, if it has not expired (both are given the database's clock: the callback may reach another
 process). `save` stores the credentials sealed with the vault (never plain), resetting the sync's state
-so the next `crm-sync` tick reads everything again. `forget` (Pacer removed from the workspace) deletes
+so the next `crm-sync` tick reads everything again, and records who connected it in the audit log
+(where the CRM lives, never a credential). `forget` (Pacer removed from the workspace) deletes
 them: a connection without credentials is never synced.
 """
 
@@ -19,6 +20,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from bot.audit import service as audit
 from bot.crm.integrations.models import CrmConnection, CrmConnectState, Provider
 from bot.crm.integrations.zoho import Grant
 from bot.secrets import Secret, Vault
@@ -102,6 +104,7 @@ def save(
     where: Where,
     *,
     now: datetime,
+    actor: int | None,
 ) -> CrmConnection:
     """The workspace's connection to the provider, made or replaced; the next sync is due at once."""
     connection = session.scalars(
@@ -119,6 +122,8 @@ def save(
     connection.failures, connection.rows_read = 0, 0
     connection.next_try_at, connection.updated_at = now, now
     session.flush()
+    place = {"api_domain": where.api_domain, "data_centre": where.data_centre}
+    audit.record(session, pending.team_id, actor, "crm.connect", pending.provider.value, **place)
     return connection
 
 

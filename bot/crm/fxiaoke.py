@@ -137,7 +137,8 @@ def submit(request: Interaction[NoMetadata]) -> None:
     pending = Pending(caller.team_id, caller.member.user_id, Provider.FXIAOKE)
     with request.deps.session_factory.begin() as session:
         claim(session)
-        connecting.save(session, vault, pending, fields_of(filled), Where(filled.cloud), now=now)
+        where = Where(filled.cloud)
+        connecting.save(session, vault, pending, fields_of(filled), where, now=now, actor=caller.member.id)
         admin = session.get_one(Member, caller.member.id)
         enqueue(session, [messages.connected(admin, "fxiaoke", now=now, locale=request.locale)], now=now)
     request.deps.kick()

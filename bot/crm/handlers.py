@@ -8,6 +8,7 @@ from importlib import resources
 from slack_bolt import App
 
 from bot import format as fmt
+from bot.audit import service as audit
 from bot.crm import connect_handlers, differences, figures, importing, messages, models, uploads
 from bot.crm.sections import DIGEST_SECTIONS, HOME_SECTIONS
 from bot.delivery.service import enqueue
@@ -50,6 +51,7 @@ def set_threshold(request: CommandRequest) -> None:
         raise Invalid("crm.threshold.usage")
     with deps.session_factory.begin() as session:
         value = differences.set_threshold(session, caller.team_id, request.args[0], now=deps.clock())
+        audit.record(session, caller.team_id, caller.member.id, "settings.crm", "threshold", percent=value)
     request.reply(request.t("crm.threshold.saved", threshold=fmt.percent(value / 100, caller.locale)))
 
 
@@ -60,4 +62,5 @@ def set_figures(request: CommandRequest) -> None:
         raise Invalid("crm.figures.usage")
     with deps.session_factory.begin() as session:
         chosen = figures.set_source(session, caller.team_id, request.args[0], now=deps.clock())
+        audit.record(session, caller.team_id, caller.member.id, "settings.crm", "figures", source=chosen)
     request.reply(request.t(f"crm.figures.saved_{chosen.value}"))

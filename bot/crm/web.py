@@ -79,7 +79,8 @@ def zoho_callback(
         return _page(start_response, "502 Bad Gateway", "crm.connect.refused", locale)
     where = connecting.Where(grant.api_domain, grant.location)
     with factory.begin() as session:
-        connecting.save(session, vault, pending, connecting.zoho_fields(grant), where, now=now)
+        fields = connecting.zoho_fields(grant)
+        connecting.save(session, vault, pending, fields, where, now=now, actor=admin.id)
         admin = session.get_one(Member, admin.id)
         enqueue(session, [messages.connected(admin, "zoho", now=now, locale=locale)], now=now)
     return _page(start_response, "200 OK", "crm.connect.done", locale)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, make_url
@@ -52,6 +54,35 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 def make_session_factory(engine: Engine) -> SessionFactory:
     return sessionmaker(engine, expire_on_commit=False)
+
+
+class ReadOnly(RuntimeError):
+    """Something tried to write in a `read_only` session."""
+
+
+@contextmanager
+def read_only(factory: SessionFactory) -> Iterator[Session]:
+    """A session for a long read (an export): one snapshot of the database, and no write lock held, so
+    other writers go on meanwhile. PostgreSQL: a REPEATABLE READ, READ ONLY transaction (the server
+    refuses any write). SQLite: a deferred BEGIN, a read transaction, which in WAL mode never blocks a
+    writer (a write in it would take SQLite's write lock: the session refuses to flush one). Always
+    rolled back."""
+    with factory() as session:
+        connection = session.connection()
+        if connection.dialect.name == "postgresql":
+            connection.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        else:
+            connection.exec_driver_sql("BEGIN")  # pysqlite begins only before a write: begin the read now
+        event.listen(session, "before_flush", _refuse_flush)
+        try:
+            yield session
+        finally:
+            session.rollback()
+
+
+def _refuse_flush(session: Session, *_args: Any) -> None:
+    if session.new or session.dirty or session.deleted:
+        raise ReadOnly("a read-only session must not write")
 
 
 def upsert_statement(session: Session, model: type[Any]) -> Any:

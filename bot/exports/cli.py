@@ -81,7 +81,8 @@ def _export(session: Session, args: argparse.Namespace, sets: Sequence[ExportSet
             "pacer: " + "; ".join(f"--{name}: {_said(error)}" for name, error in request.items())
         )
     args.out.mkdir(parents=True, exist_ok=True)
-    parts = service.run(session, request, args.out, part_bytes=part_bytes, actor=None)
+    parts = service.run(session, request, args.out, part_bytes=part_bytes)
+    service.record(session, request, parts, actor=None)
     return "\n".join(f"{part.path} ({part.rows} rows)" for part in parts)
 
 

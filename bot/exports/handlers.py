@@ -2,8 +2,10 @@
 
 The modal is opened before any slow work; its submission is checked (field errors keep the rest), then
 acknowledged, and only then is the export written (streamed, in a temporary folder) and each part
-uploaded with `files_upload_v2` to the person's DM. The parts are not stored in the outbox: a part may
-be 50 MB, and the outbox keeps each payload in a row."""
+uploaded with `files_upload_v2` to the person's DM. The duplicate-submission check commits in its own
+short transaction and the export reads from a `read_only` session, so a long export never holds SQLite's
+write lock (other writers would wait, then fail); the audit event is a second short transaction. The
+parts are not stored in the outbox: a part may be 50 MB, and the outbox keeps each payload in a row."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from pathlib import Path
 from slack_bolt import App
 from slack_sdk import WebClient
 
+from bot.db import read_only
 from bot.errors import FieldErrors
 from bot.exports import retention, service, uninstalled, views
 from bot.exports.base import ExportSet
@@ -107,9 +110,11 @@ def export(request: Interaction[ExportMetadata], sets: Sequence[ExportSet]) -> N
     request.ack()
     with tempfile.TemporaryDirectory(prefix="pacer-export-") as folder:
         with deps.session_factory.begin() as session:
-            claim(session)  # a retried submission exports once
-            part_bytes = deps.settings.export_part_bytes
-            parts = service.run(session, asked, Path(folder), part_bytes=part_bytes, actor=caller.member.id)
+            claim(session)  # a retried submission exports once: committed now, not held through the export
+        with read_only(deps.session_factory) as session:
+            parts = service.run(session, asked, Path(folder), part_bytes=deps.settings.export_part_bytes)
+        with deps.session_factory.begin() as session:
+            service.record(session, asked, parts, actor=caller.member.id)
         deliver(request.client, caller.member.user_id, parts, caller.locale)
     text = views.done(len(parts), sum(part.rows for part in parts), caller.locale)
     tell(request.client, caller.member.user_id, text, response_url=request.metadata.response_url)

@@ -136,29 +136,30 @@ def check_range(since: date | None, until: date | None, today: date) -> FieldErr
     return errors
 
 
-def run(
-    session: Session, request: Request, folder: Path, *, part_bytes: int, actor: int | None
-) -> list[Part]:
-    """Write the export's parts into `folder` (streamed: one data set's rows at a time), and audit it."""
+def run(session: Session, request: Request, folder: Path, *, part_bytes: int) -> list[Part]:
+    """Write the export's parts into `folder` (streamed: one data set's rows at a time). Only reads: the
+    caller may pass a `read_only` session, so a long export holds no write lock."""
     scope = request.scope
     tables = (
         Table(export.name, export.header, export.rows(session, scope, request.since, request.until))
         for export in request.sets
     )
     stem = f"pacer-{request.since.isoformat()}-{request.until.isoformat()}"
-    parts = write(request.kind, tables, folder, stem, part_bytes=part_bytes)
-    names = [export.name for export in request.sets]
+    return write(request.kind, tables, folder, stem, part_bytes=part_bytes)
+
+
+def record(session: Session, request: Request, parts: Sequence[Part], *, actor: int | None) -> None:
+    """The export in the audit log: who, which scope, sets, days and format, how many files and rows."""
     audit.record(
         session,
-        scope.team_id,
+        request.scope.team_id,
         actor,
         "export",
         request.scope_value,
-        sets=names,
+        sets=[export.name for export in request.sets],
         since=request.since,
         until=request.until,
         format=request.kind,
         files=len(parts),
         rows=sum(part.rows for part in parts),
     )
-    return parts

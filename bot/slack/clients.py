@@ -2,7 +2,12 @@
 workspace's bot token from the installation store, rotated with slack_sdk's `TokenRotator` before use when
 it is near expiry (Bolt rotates only for incoming requests; jobs and the outbox sender rotate here), and
 rotated at once when Slack answers `token_expired`. Clients are cached per workspace, thread-safely, and
-a workspace's rotation happens once at a time: refresh tokens are single-use."""
+a workspace's rotation happens once at a time: refresh tokens are single-use.
+
+A cached client may outlive its token: after an uninstall and a reinstall the store holds a new token,
+while a long-lived `Clients` (the jobs' in `pacer run`) still has the old, revoked one. When Slack answers
+one of `REVOKED`, the cached client is dropped and, if the store now holds a different token, the call is
+tried once more with it; else the error stands (the workspace left: the caller decides)."""
 
 from __future__ import annotations
 
@@ -24,6 +29,9 @@ from bot.slack.oauth import EncryptedInstallationStore, installation_store, toke
 logger = logging.getLogger(__name__)
 ROTATE_MINUTES = 120  # rotate a token that expires within this (TokenRotator's default)
 EXPIRED = "token_expired"
+# What Slack answers for a token that no longer works (revoked, its workspace left or disabled); the
+# outbox sender cancels a workspace's messages on these once its installation is gone.
+REVOKED = frozenset({"invalid_auth", "account_inactive", "token_revoked", "not_authed", "team_disabled"})
 
 
 class NotInstalled(Exception):
@@ -35,8 +43,9 @@ class NotInstalled(Exception):
 
 
 class _TeamClient(WebClient):
-    """A workspace's client: when Slack says its token expired, rotate and try the call once more (Slack
-    refused the call, so nothing was done twice)."""
+    """A workspace's client: when Slack says its token expired, rotate and try the call once more; when
+    Slack says it was revoked and the store holds another (a reinstall), try once more with that one
+    (Slack refused the call either way, so nothing was done twice)."""
 
     owner: Clients
     team_id: str
@@ -45,9 +54,17 @@ class _TeamClient(WebClient):
         try:
             return super().api_call(api_method, **kwargs)
         except SlackApiError as error:
-            if error.response.get("error") != EXPIRED:
+            code = error.response.get("error")
+            if code == EXPIRED:
+                self.token = self.owner.refresh(self.team_id, stale=self.token)
+            elif code in REVOKED:
+                newer = self.owner.reload(self.team_id, stale=self.token)
+                if newer is None:
+                    raise
+                logger.info("workspace %s has a new bot token (reinstalled): calling again", self.team_id)
+                self.token = newer
+            else:
                 raise
-            self.token = self.owner.refresh(self.team_id, stale=self.token)
             return super().api_call(api_method, **kwargs)
 
 
@@ -102,6 +119,19 @@ class Clients:
                 bot = self._rotate(bot, force=True)
             self._remember(team_id, bot)
             return str(bot.bot_token)
+
+    def reload(self, team_id: str, *, stale: str | None) -> str | None:
+        """After Slack refused `stale` as revoked: drop the cached client and return the token the store
+        holds now when it is another one (Pacer was installed again), else None."""
+        self.forget(team_id)
+        try:
+            token = self.for_team(team_id).token
+        except NotInstalled:
+            return None
+        if token == stale:
+            self.forget(team_id)  # still the refused token: read the store again next time
+            return None
+        return token
 
     def forget(self, team_id: str) -> None:
         """Drop the cached client (after an uninstall)."""

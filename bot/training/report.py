@@ -8,6 +8,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from bot import calendar
+from bot.audit import service as audit
 from bot.errors import Invalid, NotAllowed, NotFound
 from bot.i18n import Locale, t
 from bot.roster.models import Role
@@ -136,6 +137,16 @@ def setup_training(request: CommandRequest) -> None:
     with request.deps.session_factory.begin() as session:
         if request.args:
             current = settings.save(session, request.caller.team_id, changes, now=request.deps.clock())
+            audit.record(
+                session,
+                request.caller.team_id,
+                request.caller.member.id,
+                "settings.training",
+                "setup training",
+                days=sorted(current.weekdays),
+                time=current.lesson_time,
+                escalate_after_days=current.escalate_after_days,
+            )
         else:
             current = service.settings_of(session, request.caller.team_id)
     days = ", ".join(t(f"training.settings.day_{n}", request.locale) for n in sorted(current.weekdays))

@@ -1,6 +1,7 @@
 """The audit log over HTTP, on both databases: an admin's role change and settings save are recorded with
-who did them; `/pacer audit` lists them newest first, escaped, in at most 50 blocks; a bad number of days
-is refused in one line, and only admins may read it."""
+who did them (the CRM's and training's settings too: connecting a CRM and mapping its owners are in
+tests/crm/test_e2e_connect.py and test_e2e_map.py); `/pacer audit` lists them newest first, escaped, in
+at most 50 blocks; a bad number of days is refused in one line, and only admins may read it."""
 
 from __future__ import annotations
 
@@ -41,6 +42,32 @@ def test_admin_actions_are_recorded_and_listed_newest_first(slack: SlackPeer, ap
     assert text.index("reviews.reopen") < text.index("settings.retention") < text.index("role.manager")
     assert "&lt;!channel&gt;" in text and "<!channel>" not in text and "&amp;" in text
     assert f"<@{ADMIN}>" in text and "the command line" in text and MARIA in text
+
+
+def test_crm_and_training_settings_are_recorded_with_their_values(
+    slack: SlackPeer, app_server: AppServer
+) -> None:
+    assert "Saved" in str(say(slack, "crm threshold 12.5%", ADMIN)["text"])
+    assert say(slack, "crm figures crm", ADMIN)["text"]
+    saved = say(slack, "setup training days mon,fri time 9:30 escalate 3", ADMIN)
+    assert str(saved["text"]).startswith("Saved.")
+    say(slack, "setup training", ADMIN)  # only shown: nothing changed, nothing recorded
+    say(slack, "crm threshold 2000", ADMIN)  # refused: nothing recorded
+    with app_server.session_factory() as session:
+        admin = session.scalars(select(Member).where(Member.user_id == ADMIN)).one()
+        events = session.scalars(select(AuditEvent).order_by(AuditEvent.id)).all()
+    assert [(e.action, e.subject, e.actor_id) for e in events] == [
+        ("settings.crm", "threshold", admin.id),
+        ("settings.crm", "figures", admin.id),
+        ("settings.training", "setup training", admin.id),
+    ]
+    assert [e.details for e in events] == [
+        {"percent": "12.5"},
+        {"source": "crm"},
+        {"days": [0, 4], "time": "09:30:00", "escalate_after_days": 3},
+    ]
+    listing = str(say(slack, "audit", ADMIN)["blocks"])
+    assert "settings.training" in listing and "settings.crm" in listing
 
 
 def test_the_listing_stays_within_slacks_limits(slack: SlackPeer, app_server: AppServer) -> None:

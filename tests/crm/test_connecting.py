@@ -49,9 +49,11 @@ def test_saving_seals_the_credentials_and_makes_the_sync_due(session: Session) -
     pending = connecting.Pending(TEAM, "UADMIN", Provider.FXIAOKE)
     fields = connecting.fxiaoke_fields("FSAID_1", "the-app-secret", "the-permanent-code", "FSUID_1")
     where = connecting.Where("https://open.fxiaoke.com")
-    first = connecting.save(session, VAULT, pending, fields, where, now=NOW)
+    first = connecting.save(session, VAULT, pending, fields, where, now=NOW, actor=None)
     first.cursor, first.failures, first.last_error = "2026-11-01T00:00:00+00:00", 3, "AuthExpired: refused"
-    again = connecting.save(session, VAULT, pending, fields, where, now=NOW + timedelta(minutes=1))
+    again = connecting.save(
+        session, VAULT, pending, fields, where, now=NOW + timedelta(minutes=1), actor=None
+    )
     assert again.id == first.id
     row = session.scalars(select(CrmConnection)).one()
     assert "the-app-secret" not in row.credentials and "the-permanent-code" not in row.credentials

@@ -18,6 +18,7 @@ from pydantic import SecretStr
 from sqlalchemy import select
 
 from bot import format as fmt
+from bot.audit.models import AuditEvent
 from bot.crm.integrations.models import CrmConnection, CrmOwner
 from bot.db import utcnow
 from bot.secrets import Vault
@@ -82,6 +83,12 @@ def test_zoho_connected_from_slack_is_synced_into_the_check_in(
         connection = session.scalars(select(CrmConnection)).one()
         assert connection.connected_by == ADMIN
         assert not any(token in connection.credentials for token in zoho.state.refresh_tokens)
+        (event,) = session.scalars(select(AuditEvent).where(AuditEvent.action == "crm.connect")).all()
+        assert event.subject == "zoho" and event.actor_id is not None
+        assert set(event.details) == {"api_domain", "data_centre"}  # where the CRM lives, no credential
+        recorded = str(event.details)
+        assert not any(token in recorded for token in zoho.state.refresh_tokens)
+        assert zoho.state.client_secret not in recorded
 
     now = max(utcnow() + timedelta(seconds=1), at(4, 15))
     summary = app_server.run_job("crm-sync", now)
@@ -148,6 +155,8 @@ def test_fxiaoke_credentials_are_checked_before_saving_and_never_shown(
     with app_server.session_factory() as session:
         connection = session.scalars(select(CrmConnection)).one()
         assert connection.api_domain == crm.url and crm.state.app_secret not in connection.credentials
+        (event,) = session.scalars(select(AuditEvent).where(AuditEvent.action == "crm.connect")).all()
+        assert event.subject == "fxiaoke" and event.details == {"api_domain": crm.url, "data_centre": ""}
     shown = str([call.params for call in emulator.calls_to("views.open")]) + str(dms(emulator, ADMIN))
     assert crm.state.app_secret not in shown and crm.state.permanent_code not in shown
 

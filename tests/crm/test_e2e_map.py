@@ -10,9 +10,11 @@ import time
 import pytest
 from sqlalchemy import select
 
+from bot.audit.models import AuditEvent
 from bot.crm import owners
 from bot.crm.integrations.base import Owner
 from bot.crm.integrations.models import CrmOwner, Provider
+from bot.roster.models import Member
 from tests.support.app_server import AppServer
 from tests.support.people import ADMIN, REP_EN, REP_ZH
 from tests.support.slack_emulator import SlackEmulator
@@ -54,3 +56,13 @@ def test_the_map_list_comes_in_the_ack_and_the_email_match_after_it(
         assert session.scalars(select(CrmOwner.external_id).where(CrmOwner.member_id.is_not(None))).all() == [
             "z1"
         ]
+
+    by_hand = slack.command(f"crm map nobody@crm.example <@{REP_ZH}|li>", user_id=ADMIN).json()
+    assert REP_ZH in by_hand["text"]
+    with app_server.session_factory() as session:
+        admin = session.scalars(select(Member.id).where(Member.user_id == ADMIN)).one()
+        events = session.scalars(select(AuditEvent).where(AuditEvent.action == "crm.map")).all()
+    assert sorted((e.subject, e.actor_id, e.details) for e in events) == [
+        (REP_ZH, admin, {"provider": "zoho", "owner": "z2"}),
+        ("by email", admin, {"matched": 1}),
+    ]

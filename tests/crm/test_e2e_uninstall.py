@@ -38,7 +38,9 @@ def test_leaving_a_workspace_deletes_its_crm_credentials_and_stops_its_syncs(
         for provider in Provider:
             pending = connecting.Pending(TEAM, ADMIN, provider)
             fields = {"refresh_token": Secret("1000.refresh.secret")}
-            connecting.save(session, vault, pending, fields, connecting.Where("https://crm.example"), now=now)
+            connecting.save(
+                session, vault, pending, fields, connecting.Where("https://crm.example"), now=now, actor=None
+            )
         owners.remember(session, TEAM, Provider.ZOHO, [Owner("z1", "rita@crm.example", "Rita Rep")])
         assert len(syncing.due(session, now)) == 2
 

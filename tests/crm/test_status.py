@@ -24,7 +24,7 @@ def connect(session: Session, team_id: str, provider: Provider) -> None:
     fields = connecting.fxiaoke_fields("FSAID_1", "s3cret-app", "s3cret-code", "FSUID_1")
     where = connecting.Where("https://open.fxiaoke.com")
     made = connecting.save(
-        session, VAULT, connecting.Pending(team_id, "UADMIN", provider), fields, where, now=NOW
+        session, VAULT, connecting.Pending(team_id, "UADMIN", provider), fields, where, now=NOW, actor=None
     )
     made.last_sync_at, made.rows_read = NOW, 1234
     made.next_try_at = NOW + timedelta(minutes=15)

@@ -64,7 +64,7 @@ def connect(session: Session, crm: FakeCrmServer, settings: CrmSettings) -> CrmC
         grant = ZohoOAuth(app, http, settings.centres()).exchange(crm.state.grant_code(), "us", crm.url)
     pending = connecting.Pending(TEAM, "UADMIN", Provider.ZOHO)
     where = connecting.Where(grant.api_domain, grant.location)
-    return connecting.save(session, VAULT, pending, connecting.zoho_fields(grant), where, now=NOW)
+    return connecting.save(session, VAULT, pending, connecting.zoho_fields(grant), where, now=NOW, actor=None)
 
 
 def test_a_sync_keeps_owners_matches_them_and_records_rows_once(session: Session, crm: FakeCrmServer) -> None:

@@ -30,7 +30,7 @@ def test_the_demo_has_an_audit_log_a_retention_and_exports(engine: Engine, tmp_p
         request = service.Request(
             ExportScope(TEAM_ID), all_exports(), date(2026, 1, 1), NOW.date(), "xlsx", "all"
         )
-        parts = service.run(session, request, tmp_path, part_bytes=50 << 20, actor=None)
+        parts = service.run(session, request, tmp_path, part_bytes=50 << 20)
         assert len(parts) == 1 and parts[0].rows > 100
         session.rollback()
     wipe(engine)

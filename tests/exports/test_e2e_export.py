@@ -10,14 +10,19 @@ tests/exports/test_field_feedback_anonymity.py."""
 from __future__ import annotations
 
 import io
-from datetime import UTC, datetime
+import threading
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
 from openpyxl import load_workbook  # type: ignore[import-untyped]
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from bot.audit.models import AuditEvent
+from bot.exports.base import ExportScope, Row
+from bot.exports.sets import CHECKINS
 from bot.roster.models import Member
 from tests.exports.last import seed_last
 from tests.exports.later import seed_later
@@ -184,3 +189,38 @@ def test_the_later_features_sets_come_too_and_no_export_holds_a_secret(
     assert len(csv_rows(files[f"{stem}-self_reviews.csv"])) == 4
     everything = b"".join(files.values())
     assert [secret for secret in secrets if secret.encode() in everything] == []
+
+
+def test_another_writer_goes_on_while_an_export_reads(
+    slack: SlackPeer, emulator: SlackEmulator, ready: dict[str, int], app_server: AppServer
+) -> None:
+    """A slow data set: while the export reads it, another session renames a member and commits at once.
+    Before, the export's one write transaction (its duplicate-submission check) held SQLite's write lock
+    to the end, and such a writer waited (busy_timeout, 30 s) then failed."""
+    original = CHECKINS.rows
+    waited: list[bool] = []
+
+    def rename() -> None:
+        with app_server.session_factory.begin() as session:
+            session.get_one(Member, ready["maria"]).display_name = "Maria, renamed mid-export"
+
+    def slow(session: Session, scope: ExportScope, since: date, until: date) -> Iterator[Row]:
+        writer = threading.Thread(target=rename, daemon=True)
+        writer.start()
+        writer.join(10)
+        waited.append(writer.is_alive())
+        yield from original(session, scope, since, until)
+
+    object.__setattr__(CHECKINS, "rows", slow)  # the app's own data set (frozen), made slow for this test
+    try:
+        view = slack.open_modal("export", user_id=ADMIN)
+        assert slack.view_submission(view, {"sets": ["checkins"]}, user_id=ADMIN).status == 200
+        files = files_of(emulator, ADMIN, 1)
+    finally:
+        object.__setattr__(CHECKINS, "rows", original)
+    assert waited == [False]  # the writer committed while the export was reading
+    assert len(csv_rows(files["pacer-2026-09-02-2026-12-01-checkins.csv"])) == 1 + 3 * 4
+    with app_server.session_factory() as session:
+        assert session.get_one(Member, ready["maria"]).display_name == "Maria, renamed mid-export"
+        event = session.scalars(select(AuditEvent).where(AuditEvent.action == "export")).one()
+        assert event.details["sets"] == ["checkins"] and event.details["rows"] == 3 * 4

@@ -138,7 +138,7 @@ def test_no_export_holds_a_crm_credential_or_a_slack_token(
             request = service.Request(choice.scope, all_exports(), SINCE, UNTIL, kind, choice.value)
             folder = tmp_path / f"{person.user_id}-{choice.value.replace(':', '-')}"
             folder.mkdir()
-            parts = service.run(session, request, folder, part_bytes=50_000_000, actor=person.id)
+            parts = service.run(session, request, folder, part_bytes=50_000_000)
             everything = b"".join(_contents(part.path) for part in parts)
             if choice.value == service.EVERYTHING:
                 assert b"deal-rita" in everything and b"Handling objections" in everything

@@ -124,10 +124,10 @@ def test_a_large_export_from_the_database_is_streamed(session: Session, tmp_path
     last = date(2026, 12, 31)
     (tmp_path / "part").mkdir()
     fifth = service.Request(ExportScope(TEAM), (CHECKINS,), first, first + timedelta(weeks=29), "csv", "all")
-    service.run(session, fifth, tmp_path / "part", part_bytes=512 << 10, actor=None)  # compiled, cached
-    small, _ = peak(lambda: service.run(session, fifth, tmp_path / "part", part_bytes=512 << 10, actor=None))
+    service.run(session, fifth, tmp_path / "part", part_bytes=512 << 10)  # compiled, cached
+    small, _ = peak(lambda: service.run(session, fifth, tmp_path / "part", part_bytes=512 << 10))
     request = service.Request(ExportScope(TEAM), (CHECKINS,), first, last, "csv", "all")
-    used, parts = peak(lambda: service.run(session, request, tmp_path, part_bytes=512 << 10, actor=None))
+    used, parts = peak(lambda: service.run(session, request, tmp_path, part_bytes=512 << 10))
     written = sum(part.path.stat().st_size for part in parts)
     print(
         f"database → CSV: peak {small} B for 3,000 rows, {used} B for 15,000 rows",

@@ -11,10 +11,11 @@ import threading
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from cryptography.fernet import Fernet
+from slack_sdk.errors import SlackApiError
 from sqlalchemy import Engine, func, select, text
 
 from bot.db import make_session_factory
@@ -176,6 +177,33 @@ def test_a_forged_state_or_a_used_code_installs_nothing(
     assert [team for team, _, _ in _bots(engine)] == [BETA]
 
 
+def test_an_expired_state_gets_a_clear_page_and_installs_nothing(
+    oauth_server: AppServer, emulator: SlackEmulator, engine: Engine, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The person took longer than SLACK_STATE_EXPIRATION_SECONDS on Slack's page: the state (in the
+    cookie and the database alike) is refused, the code is never exchanged, nothing is installed."""
+    jar = _jar()
+    no_redirect = urllib.request.build_opener(_NoRedirect, urllib.request.HTTPCookieProcessor(jar))
+    with pytest.raises(urllib.error.HTTPError):
+        no_redirect.open(f"{oauth_server.base_url}/slack/install", timeout=10)
+    state = next(c.value for c in jar if c.name == "slack-app-oauth-state")
+    past = datetime.now(UTC).replace(tzinfo=None) - timedelta(minutes=1)  # stored as naive UTC
+    with engine.begin() as connection:
+        expired = connection.execute(text("UPDATE slack_oauth_states SET expire_at = :past"), {"past": past})
+        assert expired.rowcount == 1
+    code = emulator.authorize(BETA)
+    status, _, page = _get(
+        _browser(jar), f"{oauth_server.base_url}/slack/oauth_redirect?code={code}&state={state}"
+    )
+    assert status == 401 and "Something Went Wrong" in page and "invalid_state" in page
+    assert "an install failed: invalid_state" in caplog.text
+    assert emulator.calls_to("oauth.v2.access") == [] and _bots(engine) == []
+    with oauth_server.session_factory() as session:
+        assert session.scalars(select(Workspace)).all() == []
+    status, _, page = install(oauth_server, emulator, BETA)  # a fresh start installs as usual
+    assert status == 200 and "Thank you" in page and [team for team, _, _ in _bots(engine)] == [BETA]
+
+
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args: object, **kwargs: object) -> None:
         return None
@@ -247,8 +275,30 @@ def test_each_workspace_is_served_with_its_own_token_and_an_unknown_one_gets_a_2
     emulator.add_team("T0000009", name="Stranger")
     emulator.add_user("UZ000", name="zed", team_id="T0000009")
     stranger = SlackPeer(oauth_server.events_url, SIGNING_SECRET, emulator, team_id="T0000009")
+    caplog.set_level(logging.DEBUG)  # the worst case: everything a request may log
+    caplog.clear()
     assert stranger.command("help", user_id="UZ000").status == 200
     assert not [c for c in emulator.calls_to("users.info") if c.params.get("user") == "UZ000"]
+    logged = [(r.name, r.levelno, r.getMessage()) for r in caplog.records]
+    assert (
+        "slack_bolt.MultiTeamsAuthorization",
+        logging.ERROR,
+        "Although the app should be installed into this workspace, the AuthorizeResult (returned value"
+        " from authorize) for it was not found.",
+    ) in logged
+    assert (
+        "bot.slack.oauth",
+        logging.DEBUG,
+        "No installation data found for enterprise_id: None team_id: T0000009",
+    ) in logged
+    tokens = [*emulator.bot_tokens(ACME), *emulator.bot_tokens(BETA), *emulator.bot_tokens("T0000009")]
+    refresh = [r for team in (ACME, BETA) for r in emulator.teams[team].refresh_tokens]
+    said = caplog.text
+    assert (
+        len(tokens) >= 3
+        and [t for t in [*tokens, *refresh, SIGNING_SECRET, CLIENT_SECRET] if t in said] == []
+    )
+    assert "xox" not in said
 
 
 def test_revoking_the_bot_token_leaves_the_workspace_and_jobs_skip_it(
@@ -267,6 +317,41 @@ def test_revoking_the_bot_token_leaves_the_workspace_and_jobs_skip_it(
         context.client_for(BETA)
     install(oauth_server, emulator, BETA)  # installing again makes it active again
     assert _active(oauth_server) == [ACME, BETA]
+
+
+def test_a_long_lived_job_client_takes_the_new_token_after_a_reinstall(
+    oauth_server: AppServer, emulator: SlackEmulator
+) -> None:
+    """`pacer run` makes the jobs' clients once: after an uninstall and a reinstall, the workspace's cached
+    client meets `invalid_auth`, drops its token and calls again with the one the reinstall stored. While
+    the token is revoked and nothing new is stored, the error stands, after a single call."""
+    install(oauth_server, emulator, ACME)
+    install(oauth_server, emulator, BETA)
+    context = oauth_server.job_context()  # made once, as `pacer run` does
+    held = context.client_for(BETA)  # a job may keep the client it was given
+    assert held.auth_test()["team_id"] == BETA
+    emulator.revoke(BETA)
+    peer = SlackPeer(oauth_server.events_url, SIGNING_SECRET, emulator, team_id=BETA)
+    assert peer.event({"type": "app_uninstalled"}).status == 200
+    wait_for(lambda: _active(oauth_server) == [ACME], what="the workspace left")
+    install(oauth_server, emulator, BETA)
+    assert _active(oauth_server) == [ACME, BETA]
+    (token,) = [t for t in emulator.bot_tokens(BETA) if t.startswith("xoxe.")]
+    emulator.reset()
+    assert context.client_for(BETA).auth_test()["team_id"] == BETA
+    assert [(c.token == token, c.response.get("error")) for c in emulator.calls_to("auth.test")] == [
+        (False, "invalid_auth"),
+        (True, None),
+    ]
+    assert context.client_for(BETA).token == token  # cached again, with the new token
+    assert held.auth_test()["team_id"] == BETA and held.token == token
+    assert context.client_for(ACME).auth_test()["team_id"] == ACME  # the other workspace untouched
+    emulator.revoke(BETA)  # revoked again, nothing new stored yet
+    emulator.reset()
+    with pytest.raises(SlackApiError) as refused:
+        context.client_for(BETA).auth_test()
+    assert refused.value.response["error"] == "invalid_auth"
+    assert len(emulator.calls_to("auth.test")) == 1  # the store holds the same token: no second try
 
 
 GRID, ORG = "T0000003", "E0000001"

@@ -1,19 +1,27 @@
 """Two workspaces installed side by side by OAuth, end to end (signed requests, the real app and sender,
 the emulator; SQLite and PostgreSQL): each sees only its own people and goals in its commands, and one
 `weekly-nudges` run (once per workspace, `each_workspace`) sends each workspace's reps their own nudge
-with that workspace's own token, and nobody else's."""
+with that workspace's own token, and nobody else's; each one's exports (the modal, an admin's and a
+manager's, and `pacer export --workspace`) hold its own data only."""
 
 from __future__ import annotations
 
+import argparse
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 
+from bot.exports import cli as export_cli
+from bot.features import all_exports, metadata
 from bot.goals.models import Goal, GoalStatus, Metric, PeriodKind
 from bot.roster.models import Role
+from bot.roster.service import add_vendor
 from tests.conftest import SIGNING_SECRET
+from tests.exports.support import csv_rows, shared_files
 from tests.factories import member
 from tests.oauth.test_e2e_oauth import ACME, BETA, _bots, install, oauth_server  # noqa: F401
 from tests.support.app_server import AppServer
+from tests.support.people import ADMIN
 from tests.support.slack_emulator import SlackEmulator
 from tests.support.slack_peer import SlackPeer
 from tests.support.waiting import wait_for
@@ -82,3 +90,69 @@ def test_two_workspaces_each_see_only_their_own(oauth_server: AppServer, emulato
             sent = wait_for(lambda u=user_id: _dm_calls(emulator, u), what=f"the nudge to {user_id}")
             assert [token for token, _ in sent] == tokens[team_id]  # once, with its own workspace's token
     assert oauth_server.run_job("weekly-nudges", MONDAY)[0].startswith("weekly-nudges: 0 reps due a nudge")
+
+
+def _vendors(server: AppServer) -> None:
+    with server.session_factory.begin() as session:
+        for team_id in PEOPLE:
+            add_vendor(session, team_id=team_id, name=f"Vendor of {team_id}", contact_user_id=None)
+
+
+def _goal_rows(content: bytes) -> list[tuple[str, str]]:
+    """(rep's Slack id, goal title) of each row of a goals CSV."""
+    return sorted((row[2], row[4]) for row in csv_rows(content)[1:])
+
+
+def _expected(team_id: str) -> list[tuple[str, str]]:
+    return sorted((user_id, f"{team_id} accounts for {user_id}") for user_id in PEOPLE[team_id][1])
+
+
+def test_two_workspaces_each_export_only_their_own(
+    oauth_server: AppServer,  # noqa: F811
+    emulator: SlackEmulator,
+    tmp_path: Path,
+) -> None:
+    for team_id in (ACME, BETA):
+        assert install(oauth_server, emulator, team_id)[0] == 200
+    _seed(oauth_server)
+    _vendors(oauth_server)
+    emulator.add_user(ADMIN, name="admin", team_id=ACME)
+    oauth_server.clock.set(MONDAY)
+    acme = SlackPeer(oauth_server.events_url, SIGNING_SECRET, emulator, team_id=ACME)
+    beta = SlackPeer(oauth_server.events_url, SIGNING_SECRET, emulator, team_id=BETA)
+    answers = {"sets": ["goals", "checkins"], "until": "2026-12-31"}
+    stem = "pacer-2026-09-01-2026-12-31"
+
+    view = acme.open_modal("export", user_id=ADMIN)  # Acme's admin: the whole workspace
+    scopes = next(b for b in view["blocks"] if b.get("block_id") == "scope")["element"]["options"]
+    labels = str([option["text"] for option in scopes])
+    assert "Vendor of T0000001" in labels and "Vendor of T0000002" not in labels
+    assert len(scopes) == 3  # all, its one manager's team, its one vendor
+    assert acme.view_submission(view, answers, user_id=ADMIN).status == 200
+    files = wait_for(lambda: len(f := shared_files(emulator, ADMIN)) >= 2 and f, what="Acme's export")
+    assert _goal_rows(files[f"{stem}-goals.csv"]) == _expected(ACME)
+
+    boss = PEOPLE[BETA][0]  # Beta's manager: their team
+    view = beta.open_modal("export", user_id=boss)
+    assert beta.view_submission(view, answers, user_id=boss).status == 200
+    files = wait_for(lambda: len(f := shared_files(emulator, boss)) >= 2 and f, what="Beta's export")
+    assert _goal_rows(files[f"{stem}-goals.csv"]) == _expected(BETA)
+    uploads = [c for c in emulator.calls if c.method.startswith("files.") and c.response.get("ok")]
+    assert uploads and {c.token for c in uploads} <= {*emulator.bot_tokens(ACME), *emulator.bot_tokens(BETA)}
+
+    engine = oauth_server.session_factory.kw["bind"]
+    for team_id in (ACME, BETA):  # `pacer export --workspace T…`
+        out = tmp_path / team_id
+        args = argparse.Namespace(
+            command="export",
+            workspace=team_id,
+            sets="goals",
+            since=date(2026, 11, 1),
+            until=date(2026, 12, 31),
+            format="csv",
+            out=out,
+            part_bytes=None,
+        )
+        export_cli.run(args, engine, metadata(), all_exports(), 50 << 20)
+        (written,) = out.iterdir()
+        assert _goal_rows(written.read_bytes()) == _expected(team_id)
