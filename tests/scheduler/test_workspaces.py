@@ -142,11 +142,12 @@ class _Hang:
 
 
 def test_hung_workspaces_delay_the_others_only_by_their_allowance(factory: SessionFactory) -> None:
-    """Five workspaces hang (more than the four worked on at once): the healthy ones still run within a
-    second, each hung one is started once, and the tick reports them as left to the next tick."""
+    """Five workspaces hang (more than the four worked on at once): the healthy ones still start after
+    about one allowance (0.5 s; under 3 s on a busy machine), long before the budget (5 s) they used to
+    wait out; each hung one is started once, and the tick reports them as left to the next tick."""
     teams = _more_workspaces(factory, 7)
     hang = _Hang(teams[:5])
-    job = each_workspace(hang, threads=4, allowance=0.5, budget=3.0)
+    job = each_workspace(hang, threads=4, allowance=0.5, budget=5.0)
     try:
         began = time.monotonic()
         summary = job(_context(factory), utcnow())
@@ -156,8 +157,8 @@ def test_hung_workspaces_delay_the_others_only_by_their_allowance(factory: Sessi
             == f"2 nudge (in 7 workspaces); still at work in {', '.join(teams[:5])}, left to the next tick"
         )
         waited = {team: round(hang.at[team] - began, 2) for team in teams[5:]}
-        assert all(seconds < 1.5 for seconds in waited.values()), waited  # one allowance, not the budget
-        assert took < 3.5  # the tick itself keeps to its budget
+        assert all(seconds < 3 for seconds in waited.values()), waited
+        assert took < 6  # the tick itself keeps to its budget
         assert hang.started == dict.fromkeys(teams, 1)
         again = job(_context(factory), utcnow())  # the hung ones are still at work: not started twice
         assert again.startswith("2 nudge (in 7 workspaces); still at work in")
