@@ -19,10 +19,16 @@ LEADER_LOCK = 0x5041_4345  # "PACE"
 
 
 class Leadership:
-    """Whether this process runs the ticks. SQLite: always (one process is the supported setup)."""
+    """Whether this process runs the ticks. SQLite: always (one process is the supported setup).
 
-    def __init__(self, engine: Engine) -> None:
+    PostgreSQL: whoever holds a session-level advisory lock on a connection kept for it. The lock lives as
+    long as that session, not the `Connection` object: a connection given back to the pool keeps it, so
+    the lock is given up by `pg_advisory_unlock`, and a connection that failed is invalidated (closed on
+    the server, which ends its session and its locks), never given back."""
+
+    def __init__(self, engine: Engine, key: int = LEADER_LOCK) -> None:
         self.engine = engine
+        self.key = key  # the tests take a key of their own: advisory locks are the whole database's
         self._connection: Connection | None = None
         self._lock = threading.Lock()
 
@@ -30,29 +36,49 @@ class Leadership:
         if self.engine.dialect.name != "postgresql":
             return True
         with self._lock:
+            connection = self._connection
             try:
-                if self._connection is None:
+                if connection is None:
                     connection = self.engine.connect()
                     if not connection.execute(
-                        text("SELECT pg_try_advisory_lock(:key)"), {"key": LEADER_LOCK}
+                        text("SELECT pg_try_advisory_lock(:key)"), {"key": self.key}
                     ).scalar():
-                        connection.close()
+                        connection.close()  # holds no lock: back to the pool
                         return False
                     connection.commit()
                     self._connection = connection
                     logger.info("this process now runs the scheduled jobs")
-                self._connection.execute(text("SELECT 1"))  # still connected, so still holding the lock
+                connection.execute(text("SELECT 1"))  # still connected, so still holding the lock
                 return True
             except Exception:
                 logger.exception("lost the scheduler lock's connection; another process may take over")
                 self._connection = None
+                if connection is not None:
+                    _drop(connection)
                 return False
 
     def release(self) -> None:
+        """Give up the lock, so another process takes over at its next tick rather than never."""
         with self._lock:
-            if self._connection is not None:
-                self._connection.close()
-                self._connection = None
+            connection, self._connection = self._connection, None
+            if connection is None:
+                return
+            try:
+                connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": self.key})
+                connection.commit()
+                connection.close()
+            except Exception:
+                logger.warning("could not unlock the scheduler lock; closing its connection instead")
+                _drop(connection)
+
+
+def _drop(connection: Connection) -> None:
+    """Close `connection` on the server, whatever its state: its session ends, and its locks with it."""
+    try:
+        connection.invalidate()
+        connection.close()
+    except Exception:
+        logger.warning("could not close the scheduler lock's connection", exc_info=True)
 
 
 def tick(job: Job, context: JobContext, leadership: Leadership) -> None:

@@ -1,19 +1,27 @@
 """Every workspace at once, each on its own: a job's tick runs its work once per active workspace, in a
 context scoped to that workspace (its sessions see only that workspace's rows; its client is the
-workspace's own), a few workspaces at a time on a small pool of threads. The workspaces are read in
-bounded batches. A workspace whose work raises is logged (the exception's type and where, never its
-message, which may quote user text) and tried again at the next tick; one still running when the tick's
-budget is spent is left to finish in the background and skipped by the next tick until it has, and those
-not started by then are left for the next tick: a slow or failing workspace never holds back another's
-messages past their minute. Every job's once-only keys make a workspace's next try safe."""
+workspace's own), a few workspaces at a time. The workspaces are read in bounded batches. A workspace
+whose work raises is logged (the exception's type and where, never its message, which may quote user
+text) and tried again at the next tick.
+
+A slow workspace holds back no other: each counts against the few at once (`THREADS`) only for its
+allowance (`ALLOWANCE`); past it, it goes on on its own thread and the next workspace starts beside it,
+so four hung workspaces delay the rest by seconds, not by the tick's budget. Threads stay bounded: a job
+has at most `MOST_THREADS` at work, its slow workspaces from earlier ticks included; only when that many
+are stuck do the others wait (for one to end, or for the next tick). One still running when the tick's
+budget is spent is left to finish in the background and is never started again while it runs (the next
+tick skips it until it has); those not started by then are left for the next tick. Every job's once-only
+keys make a workspace's next try safe."""
 
 from __future__ import annotations
 
 import logging
 import re
 import threading
+import time
 import traceback
 import weakref
+from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import wait as wait_all
@@ -32,14 +40,18 @@ from bot.workspaces.models import Workspace
 
 logger = logging.getLogger(__name__)
 BATCH = 100  # workspaces read per query
-THREADS = 4  # workspaces worked on at once
+THREADS = 4  # workspaces worked on at once, each while within its allowance
+ALLOWANCE = 5.0  # seconds a workspace counts against THREADS; past them the next starts beside it
+MOST_THREADS = 12  # threads a job has at work at once, its slow workspaces from earlier ticks included
 BUDGET = 50.0  # seconds a tick waits for its workspaces: within the minute of the nudges it queues
 Work = Callable[[JobContext, datetime], str]
 
 # (database, job, workspace) still at work, perhaps from an earlier tick; the database is the session
 # factory's, so two apps in one process (the tests) never hold back each other's workspaces
 _running: set[tuple[int, str, str]] = set()
-_running_lock = threading.Lock()
+# threads at work per (database, job), whichever tick started them
+_live: Counter[tuple[int, str]] = Counter()
+_changed = threading.Condition()  # guards both; notified whenever a workspace's work ends
 _scoped: weakref.WeakKeyDictionary[SessionFactory, dict[str, SessionFactory]] = weakref.WeakKeyDictionary()
 _scoped_lock = threading.Lock()
 
@@ -139,28 +151,44 @@ def combined(summaries: list[str]) -> str:
     return "; ".join(dict.fromkeys(summaries))
 
 
-def each_workspace(work: Work, *, threads: int = THREADS, budget: float = BUDGET) -> Work:
+def each_workspace(
+    work: Work,
+    *,
+    threads: int = THREADS,
+    budget: float = BUDGET,
+    allowance: float = ALLOWANCE,
+    most: int = MOST_THREADS,
+) -> Work:
     """`work` as a job that runs once per active workspace, each on its own (see the module)."""
     name = getattr(work, "__name__", repr(work))
 
     @wraps(work)
     def tick(context: JobContext, now: datetime) -> str:
         done, count = Tick(), 0
-        pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix=f"job-{name}")
+        job = (id(context.session_factory), name)
+        deadline = time.monotonic() + budget
+        pool = ThreadPoolExecutor(max_workers=most, thread_name_prefix=f"job-{name}")
         futures: dict[Future[str], str] = {}
+        within: dict[tuple[int, str, str], float] = {}  # this tick's workspaces in their allowance, till when
         for team_id in active_team_ids(context.session_factory):
             count += 1
-            if not _start((id(context.session_factory), name, team_id)):
-                done.late.append(team_id)
+            key = (*job, team_id)
+            if not _turn(key, within, threads=threads, most=most, deadline=deadline):
+                done.late.append(team_id)  # still at work since an earlier tick, or no turn within the budget
                 continue
-            futures[pool.submit(_one, work, name, context, team_id, now)] = team_id
-        unfinished = wait_all(futures, timeout=budget).not_done
+            within[key] = time.monotonic() + allowance
+            try:
+                futures[pool.submit(_one, work, name, context, team_id, now)] = team_id
+            except BaseException:
+                _finish(key)
+                raise
+        unfinished = wait_all(futures, timeout=max(0.0, deadline - time.monotonic())).not_done
         pool.shutdown(wait=False, cancel_futures=True)
         for future, team_id in futures.items():
             if future in unfinished:
                 done.late.append(team_id)
                 if future.cancelled():
-                    _finish((id(context.session_factory), name, team_id))
+                    _finish((*job, team_id))
             elif future.exception() is not None:
                 done.failed.append(team_id)
             else:
@@ -170,17 +198,43 @@ def each_workspace(work: Work, *, threads: int = THREADS, budget: float = BUDGET
     return tick
 
 
-def _start(key: tuple[int, str, str]) -> bool:
-    with _running_lock:
-        if key in _running:
-            return False
-        _running.add(key)
-        return True
+def _turn(
+    key: tuple[int, str, str],
+    within: dict[tuple[int, str, str], float],
+    *,
+    threads: int,
+    most: int,
+    deadline: float,
+) -> bool:
+    """Wait until `key`'s workspace may start, and mark it at work: fewer than `threads` of the tick's
+    workspaces still within their allowance (`within`, pruned here), and fewer than `most` threads at work
+    in its job. False, at once, if it is still at work since an earlier tick; or if the budget ends first."""
+    job = key[:2]
+    with _changed:
+        while True:
+            if key in _running:
+                return False
+            now = time.monotonic()
+            if now >= deadline:
+                return False
+            for other, until in list(within.items()):
+                if other not in _running or until <= now:
+                    del within[other]  # done, or past its allowance: it no longer holds back the others
+            if len(within) < threads and _live[job] < most:
+                _running.add(key)
+                _live[job] += 1
+                return True
+            wake = min(deadline, *within.values()) if len(within) >= threads else deadline
+            _changed.wait(wake - now)  # or until some workspace's work ends
 
 
 def _finish(key: tuple[int, str, str]) -> None:
-    with _running_lock:
+    with _changed:
         _running.discard(key)
+        _live[key[:2]] -= 1
+        if not _live[key[:2]]:
+            del _live[key[:2]]
+        _changed.notify_all()
 
 
 def _one(work: Work, name: str, context: JobContext, team_id: str, now: datetime) -> str:
