@@ -29,13 +29,11 @@ from bot.delivery import service
 from bot.delivery.pacing import CLAIM_EVERY, HORIZON, PUT_BACK, Paced, Paused
 from bot.delivery.ratelimit import RateLimiter
 from bot.roster.service import deactivate
-from bot.slack.clients import Clients, NotInstalled
+from bot.slack.clients import REVOKED, Clients, NotInstalled
 
 logger = logging.getLogger(__name__)
 METADATA_TYPE = "pacer_delivery"
 POSTING = ("chat.postMessage", "chat.update", "files.getUploadURLExternal", "files.completeUploadExternal")
-# Slack refused the token itself: when the workspace's installation is gone too, Pacer was uninstalled.
-REVOKED = {"invalid_auth", "account_inactive", "token_revoked", "not_authed", "team_disabled"}
 HISTORY_PAGES = 5  # how far back a recovering sender looks: 1,000 messages
 # Errors that no retry will cure; the first group also means the person left Slack. Not `account_inactive`:
 # Slack says it of the token (a deleted workspace or bot user), never of the recipient; see REVOKED.
@@ -352,7 +350,7 @@ class Sender:
             return self._retry_later(
                 item, "ratelimited", delay=timedelta(seconds=retry_after), count_attempt=False
             )
-        if code in REVOKED and self._left(item.team_id):
+        if code in REVOKED and self._left(item.team_id):  # the token refused, and its installation gone
             with self.session_factory.begin() as session:
                 service.mark_cancelled(session, item.id, reason=f"the workspace's token is gone: {code}")
             return "cancelled"
