@@ -179,6 +179,10 @@ def each_workspace(
             within[key] = time.monotonic() + allowance
             try:
                 futures[pool.submit(_one, work, name, context, team_id, now)] = team_id
+            except RuntimeError:  # no new thread: the process is stopping (or out of threads); next tick
+                _finish(key)
+                done.late.append(team_id)
+                break
             except BaseException:
                 _finish(key)
                 raise

@@ -8,7 +8,9 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
+from typing import Any
 from unittest.mock import MagicMock
 
 import pytest
@@ -77,6 +79,28 @@ def test_a_failing_workspace_is_retried_next_tick_and_holds_back_no_other(
     summary = each_workspace(work)(_context(factory), utcnow())
     assert summary == "2 nudge (in 3 workspaces); failed in T0000002, tried again at the next tick"
     assert "ValueError" in caplog.text and "secret user text" not in caplog.text
+
+
+def test_a_tick_while_the_process_stops_leaves_the_rest_for_the_next_start(
+    factory: SessionFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At interpreter shutdown no thread can start ('cannot schedule new futures after interpreter
+    shutdown'): the tick says which workspaces it left, raises nothing, and holds none of them."""
+    submit = ThreadPoolExecutor.submit
+    started: list[int] = []
+
+    def stopping(pool: ThreadPoolExecutor, *args: Any, **kwargs: Any) -> Any:
+        if started:
+            raise RuntimeError("cannot schedule new futures after interpreter shutdown")
+        started.append(1)
+        return submit(pool, *args, **kwargs)
+
+    work = each_workspace(lambda context, now: "1 nudge")
+    monkeypatch.setattr(ThreadPoolExecutor, "submit", stopping)
+    summary = work(_context(factory), utcnow())
+    assert summary.startswith("1 nudge (in 2 workspaces)") and "T0000002" in summary
+    monkeypatch.setattr(ThreadPoolExecutor, "submit", submit)
+    assert work(_context(factory), utcnow()) == "3 nudge (in 3 workspaces)"  # none held as still at work
 
 
 def test_a_slow_workspace_is_left_behind_and_skipped_until_done(factory: SessionFactory) -> None:
