@@ -1,7 +1,9 @@
 """A rep's way through a course: which lesson is due today (the workspace's training days, the rep's own
 zone, away and holidays as for nudges, one a day), "Next lesson" on demand, quiz answers (recorded once per
 rep, lesson and round), the confidence question at the start and end, and completion with its score.
-Buttons on an old lesson are refused with where the rep is now. No Slack."""
+Buttons on an old lesson are refused with where the rep is now. After a new version of the course, an
+answer on a lesson of the old one counts for the lesson as it is now when it asks the same question; a
+lesson the import set the rep back to (`bot.training.courses`) is said to come again. No Slack."""
 
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ from sqlalchemy.orm import Session
 from bot import calendar
 from bot.errors import Invalid, NotFound
 from bot.roster.models import Member
-from bot.training.courses import lesson_at
+from bot.training.courses import lesson_at, same_question
 from bot.training.models import Assignment, Course, Lesson, Progress, QuizAnswer
 from bot.training.service import Settings, settings_of
 from bot.workspaces.models import Workspace
@@ -245,11 +247,19 @@ def where_now(progress: Progress, course: Course) -> Invalid:
     )
 
 
+def refused(progress: Progress, course: Course, position: int) -> Invalid:
+    """The refusal of a button on the lesson at `position`: where the rep is now; a lesson at or past it
+    is one the course changed under (an import set the rep back to send it again as it is now)."""
+    if progress.completed_at is None and position >= progress.next_position:
+        return Invalid("training.where.again", course=course.title, lesson=progress.next_position + 1)
+    return where_now(progress, course)
+
+
 def request_next(session: Session, rep: Member, progress_id: int, position: int, *, now: datetime) -> Step:
     """ "Next lesson" pressed on the lesson at `position`: the following one, if that is where the rep is."""
     progress, course = own_progress(session, rep, progress_id)
     if progress.completed_at is not None or progress.next_position != position + 1:
-        raise where_now(progress, course)
+        raise refused(progress, course, position)
     workspace = session.get_one(Workspace, rep.team_id)
     step = advance(session, rep, course, progress, calendar.member_today(rep, workspace, now))
     if step is None:
@@ -260,18 +270,19 @@ def request_next(session: Session, rep: Member, progress_id: int, position: int,
 def answer(
     session: Session, rep: Member, progress_id: int, lesson_id: int, chosen: int, *, now: datetime
 ) -> Answered:
-    """Record the rep's answer once; a second answer is not recorded and the first one is shown again."""
+    """Record the rep's answer once; a second answer is not recorded and the first one is shown again. An
+    answer on a lesson of an earlier version counts for the lesson as it is now (`as_now`)."""
     progress, course = own_progress(session, rep, progress_id)
     lesson = session.get(Lesson, lesson_id)
     if (
         lesson is None
         or lesson.course_id != course.id
-        or lesson.version != progress.version
         or lesson.prompt is None
+        or not 0 <= chosen < len(lesson.options)
     ):
         raise where_now(progress, course)
-    if not 0 <= chosen < len(lesson.options):
-        raise where_now(progress, course)
+    if lesson.version != progress.version:
+        lesson = as_now(session, progress, course, lesson)
     last = lesson.position == course.lesson_count - 1
     found = session.scalar(
         select(QuizAnswer).where(
@@ -294,6 +305,26 @@ def answer(
     )
     session.flush()
     return Answered(lesson, chosen, correct, True, last)
+
+
+def as_now(session: Session, progress: Progress, course: Course, held: Lesson) -> Lesson:
+    """The lesson a rep holds from an earlier version, as it is now: the current version's lesson at the
+    same position, when it asks the same question (its answer counts there). Otherwise the answer is
+    refused: the lesson comes again when the rep is on it (an import set them back to send it), else the
+    question has changed and where they are is said."""
+    if progress.completed_at is not None or held.version > progress.version:
+        raise where_now(progress, course)
+    current = lesson_at(session, course, progress.version, held.position)
+    if current is not None and same_question(held, current):
+        return current
+    if held.position >= progress.next_position:
+        raise refused(progress, course, held.position)
+    raise Invalid(
+        "training.where.changed",
+        course=course.title,
+        lesson=progress.next_position,
+        count=course.lesson_count,
+    )
 
 
 def score_of(session: Session, progress: Progress) -> int | None:
@@ -330,7 +361,7 @@ def finish(
         or position != course.lesson_count - 1
         or progress.next_position != course.lesson_count
     ):
-        raise where_now(progress, course)
+        raise refused(progress, course, position)
     progress.completed_at, progress.score = now, score_of(session, progress)
     session.flush()
     return progress, course
