@@ -15,6 +15,7 @@ from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import Session
 
 from bot import calendar
+from bot.db.engine import upsert_statement
 from bot.errors import Invalid, NotFound
 from bot.roster.models import Member
 from bot.training.courses import lesson_at, same_question
@@ -270,12 +271,14 @@ def request_next(session: Session, rep: Member, progress_id: int, position: int,
 def answer(
     session: Session, rep: Member, progress_id: int, lesson_id: int, chosen: int, *, now: datetime
 ) -> Answered:
-    """Record the rep's answer once; a second answer is not recorded and the first one is shown again. An
-    answer on a lesson of an earlier version counts for the lesson as it is now (`as_now`)."""
+    """Record the rep's answer once; a second answer is not recorded and the first one is shown again (also
+    when two answers are tapped at the same moment: the one stored first counts). An answer on a lesson of
+    an earlier version counts for the lesson as it is now (`as_now`)."""
     progress, course = own_progress(session, rep, progress_id)
     lesson = session.get(Lesson, lesson_id)
     if (
         lesson is None
+        or lesson.team_id != rep.team_id
         or lesson.course_id != course.id
         or lesson.prompt is None
         or not 0 <= chosen < len(lesson.options)
@@ -284,16 +287,10 @@ def answer(
     if lesson.version != progress.version:
         lesson = as_now(session, progress, course, lesson)
     last = lesson.position == course.lesson_count - 1
-    found = session.scalar(
-        select(QuizAnswer).where(
-            QuizAnswer.rep_id == rep.id, QuizAnswer.lesson_id == lesson.id, QuizAnswer.round == progress.round
-        )
-    )
-    if found is not None:
-        return Answered(lesson, found.chosen, found.correct, False, last)
     correct = chosen == lesson.answer
-    session.add(
-        QuizAnswer(
+    stored = session.execute(
+        upsert_statement(session, QuizAnswer)
+        .values(
             team_id=rep.team_id,
             rep_id=rep.id,
             lesson_id=lesson.id,
@@ -302,9 +299,20 @@ def answer(
             correct=correct,
             answered_at=now,
         )
-    )
-    session.flush()
-    return Answered(lesson, chosen, correct, True, last)
+        .on_conflict_do_nothing(index_elements=["rep_id", "lesson_id", "round"])
+        .returning(QuizAnswer.id)
+    ).first()
+    if stored is not None:
+        return Answered(lesson, chosen, correct, True, last)
+    first = session.execute(
+        select(QuizAnswer.chosen, QuizAnswer.correct).where(
+            QuizAnswer.team_id == rep.team_id,
+            QuizAnswer.rep_id == rep.id,
+            QuizAnswer.lesson_id == lesson.id,
+            QuizAnswer.round == progress.round,
+        )
+    ).one()
+    return Answered(lesson, first.chosen, first.correct, False, last)
 
 
 def as_now(session: Session, progress: Progress, course: Course, held: Lesson) -> Lesson:
@@ -333,6 +341,7 @@ def score_of(session: Session, progress: Progress) -> int | None:
         select(func.count())
         .select_from(Lesson)
         .where(
+            Lesson.team_id == progress.team_id,
             Lesson.course_id == progress.course_id,
             Lesson.version == progress.version,
             Lesson.prompt.is_not(None),
@@ -344,7 +353,8 @@ def score_of(session: Session, progress: Progress) -> int | None:
         select(func.count())
         .select_from(QuizAnswer)
         .join(Lesson, Lesson.id == QuizAnswer.lesson_id)
-        .where(QuizAnswer.rep_id == progress.rep_id, QuizAnswer.round == progress.round)
+        .where(QuizAnswer.team_id == progress.team_id, QuizAnswer.rep_id == progress.rep_id)
+        .where(QuizAnswer.round == progress.round)
         .where(Lesson.course_id == progress.course_id, Lesson.version == progress.version)
         .where(QuizAnswer.correct.is_(True))
     )
