@@ -2,7 +2,9 @@
 is checked (the rep by Slack id, mention or name; the course by slug or title; a completed date from 2000
 to today; a score from 0 to 100 or empty), each bad line is reported by its number and nothing is recorded
 until the file is clean; the dry run says what would be recorded. A manager's lines may only name their
-own reps. A completion is recorded as the rep's progress through the course's current round. No Slack."""
+own reps. A completion is recorded as the rep's progress through the course's current round, on the course
+in the language the rep takes it (that of their assignment of it, else the language Pacer speaks to them).
+No Slack."""
 
 from __future__ import annotations
 
@@ -24,6 +26,7 @@ from bot.roster.policy import Caller, can_manage
 from bot.spreadsheets import LineError
 from bot.training.courses import course_named
 from bot.training.models import Assignment, Course, Progress
+from bot.training.service import course_for
 from bot.workspaces.models import Workspace
 
 COLUMNS = ("rep", "course", "completed", "score")
@@ -75,10 +78,11 @@ def check(session: Session, caller: Caller, data: bytes, kind: str, *, today: da
         return Checked([], [LineError(1, "training.external.too_many", {"max": MAX_LINES})])
     found: list[Completion] = []
     errors: list[LineError] = []
+    workspace = session.get_one(Workspace, caller.team_id)
     for number, row in enumerate(rows, start=2):
         if not any(cell.strip() for cell in row):
             continue
-        result = _line(session, caller, number, row, today)
+        result = _line(session, caller, workspace, number, row, today=today)
         if isinstance(result, Completion):
             found.append(result)
         else:
@@ -89,16 +93,18 @@ def check(session: Session, caller: Caller, data: bytes, kind: str, *, today: da
 
 
 def _line(
-    session: Session, caller: Caller, number: int, row: list[str], today: date
+    session: Session, caller: Caller, workspace: Workspace, number: int, row: list[str], *, today: date
 ) -> Completion | LineError:
+    """One line checked; its course (named in any language) is the one the rep takes (`course_for`)."""
     cells = [cell.strip() for cell in row] + [""] * 4
     rep = _rep(session, caller.team_id, cells[0])
     if rep is None or not can_manage(caller, rep):
         return LineError(number, "training.external.bad_rep", {"rep": cells[0][:60]})
     try:
-        course = course_named(session, caller.team_id, cells[1], rep.language)
+        named = course_named(session, caller.team_id, cells[1])
     except NotFound:
         return LineError(number, "training.external.bad_course", {"course": cells[1][:60]})
+    course = course_for(session, rep, named.slug, workspace) or named
     completed = read_date(cells[2])
     if completed is None or not EARLIEST <= completed <= today:
         return LineError(number, "training.external.bad_date", {"value": cells[2][:20]})
