@@ -3,8 +3,8 @@ is checked (the rep by Slack id, mention or name; the course by slug or title; a
 to today; a score from 0 to 100 or empty), each bad line is reported by its number and nothing is recorded
 until the file is clean; the dry run says what would be recorded. A manager's lines may only name their
 own reps. A completion is recorded as the rep's progress through the course's current round, on the course
-in the language the rep takes it (that of their assignment of it, else the language Pacer speaks to them).
-No Slack."""
+in the language the rep takes it (that of their assignment of it, else the language Pacer speaks to them);
+a rep without an assignment of it gets an optional one, due the day they completed it. No Slack."""
 
 from __future__ import annotations
 
@@ -126,21 +126,23 @@ def _rep(session: Session, team_id: str, word: str) -> Member | None:
     return matches[0] if len(matches) == 1 else None
 
 
-def _round(session: Session, rep: Member, course: Course) -> int:
-    assignment = session.scalar(
-        select(Assignment).where(Assignment.rep_id == rep.id, Assignment.course_id == course.id)
+def _assignment(session: Session, rep: Member, course: Course) -> Assignment | None:
+    return session.scalar(
+        select(Assignment).where(
+            Assignment.team_id == rep.team_id, Assignment.rep_id == rep.id, Assignment.course_id == course.id
+        )
     )
-    return assignment.round if assignment else 0
 
 
 def _progress(session: Session, rep: Member, course: Course) -> Progress | None:
     """The rep's completed progress in the current round, if any."""
+    assignment = _assignment(session, rep, course)
     return session.scalar(
         select(Progress).where(
             Progress.team_id == rep.team_id,
             Progress.rep_id == rep.id,
             Progress.course_id == course.id,
-            Progress.round == _round(session, rep, course),
+            Progress.round == (assignment.round if assignment else 0),
             Progress.completed_at.is_not(None),
         )
     )
@@ -154,27 +156,46 @@ def run(session: Session, caller: Caller, data: bytes, kind: str, *, today: date
     workspace = session.get_one(Workspace, caller.team_id)
     for done in checked.completions:
         if not done.known:
-            _record(session, done, workspace)
+            _record(session, done, workspace, by_id=caller.member.id)
     session.flush()
     return checked
 
 
-def _record(session: Session, done: Completion, workspace: Workspace) -> None:
+def _record(session: Session, done: Completion, workspace: Workspace, *, by_id: int) -> None:
+    """The completion as the rep's progress in the current round of their assignment; a rep without one
+    gets an optional assignment due the day they completed it, so that the report, the Home tab and the
+    digest, which start from assignments, show the training done elsewhere."""
+    rep, course = done.rep, done.course
     at = datetime.combine(done.completed, NOON, tzinfo=calendar.workspace_zone(workspace))
-    round_ = _round(session, done.rep, done.course)
+    assignment = _assignment(session, rep, course)
+    if assignment is None:
+        assignment = Assignment(
+            team_id=rep.team_id,
+            course_id=course.id,
+            rep_id=rep.id,
+            due=done.completed,
+            required=False,
+            round=0,
+            assigned_by_id=by_id,
+            assigned_at=at,
+        )
+        session.add(assignment)
     progress = session.scalar(
         select(Progress).where(
-            Progress.rep_id == done.rep.id, Progress.course_id == done.course.id, Progress.round == round_
+            Progress.team_id == rep.team_id,
+            Progress.rep_id == rep.id,
+            Progress.course_id == course.id,
+            Progress.round == assignment.round,
         )
     )
     if progress is None:
         progress = Progress(
-            team_id=done.rep.team_id,
-            rep_id=done.rep.id,
-            course_id=done.course.id,
-            round=round_,
-            version=done.course.version,
+            team_id=rep.team_id,
+            rep_id=rep.id,
+            course_id=course.id,
+            round=assignment.round,
+            version=course.version,
             started_at=at,
         )
         session.add(progress)
-    progress.next_position, progress.completed_at, progress.score = done.course.lesson_count, at, done.score
+    progress.next_position, progress.completed_at, progress.score = course.lesson_count, at, done.score

@@ -1,7 +1,7 @@
 """A course's language and training done elsewhere, over HTTP on both databases. In a Chinese workspace, a
 rep whose Slack is Chinese and one without a Slack language both get the Chinese course (the language Pacer
 speaks to them); a CSV line naming the course records the completion on the course they were assigned, so
-their lessons stop."""
+their lessons stop. Training done elsewhere by a rep without an assignment shows in the report."""
 
 from __future__ import annotations
 
@@ -64,3 +64,20 @@ def test_a_rep_gets_the_course_in_the_language_pacer_speaks_to_them(
     assert len(dms(emulator, REP_LA)) == 2 and len(dms(emulator, REP_ZH)) == 1
     own = everything(slack.command("training", user_id=REP_ZH).json())
     assert "*产品基础* · 已完成，得分 90%" in own and "1 项分配中已完成 1 项" in own
+
+
+def test_training_done_elsewhere_without_an_assignment_shows(
+    ready: SlackPeer, emulator: SlackEmulator
+) -> None:
+    slack = ready
+    completed = "rep,course,completed,score\nUREPEN,discovery-calls,2026-11-20,80\n"
+    dry = share(slack, emulator, MARIA, "done.csv", completed.encode())
+    done = answer_to(
+        emulator, slack.click(dry, "training_import_completions", user_id=MARIA, channel_id="D" + MARIA)
+    )
+    assert done["text"] == "Imported done.csv: 1 completions recorded."
+    report = everything(slack.command("training", user_id=MARIA).json())
+    assert "1 of 1 assignments completed (100%); 0 overdue" in report
+    assert f"<@{REP_EN}> · *Discovery calls* · completed, score 80%" in report
+    own = everything(slack.command("training", user_id=REP_EN).json())
+    assert "*Discovery calls* · completed, score 80%" in own
