@@ -1,9 +1,8 @@
 """A rep's way through a course: which lesson is due today (the workspace's training days, the rep's own
 zone, away and holidays as for nudges, one a day), "Next lesson" on demand, quiz answers (recorded once per
 rep, lesson and round), the confidence question at the start and end, and completion with its score.
-Buttons on an old lesson are refused with where the rep is now. After a new version of the course, an
-answer on a lesson of the old one counts for the lesson as it is now when it asks the same question; a
-lesson the import set the rep back to (`bot.training.courses`) is said to come again. No Slack."""
+Buttons on an old lesson are refused with where the rep is now. After a new version, an answer on a lesson
+of the old one counts for the lesson as it is now if it asks the same question (`as_now`). No Slack."""
 
 from __future__ import annotations
 
@@ -286,33 +285,34 @@ def answer(
         raise where_now(progress, course)
     if lesson.version != progress.version:
         lesson = as_now(session, progress, course, lesson)
+    given = QuizAnswer(
+        team_id=rep.team_id,
+        rep_id=rep.id,
+        lesson_id=lesson.id,
+        round=progress.round,
+        chosen=chosen,
+        correct=chosen == lesson.answer,
+        answered_at=now,
+    )
+    first = _first(session, given)
     last = lesson.position == course.lesson_count - 1
-    correct = chosen == lesson.answer
+    return Answered(lesson, first.chosen, first.correct, first is given, last)
+
+
+def _first(session: Session, given: QuizAnswer) -> QuizAnswer:
+    """`given` stored, unless an answer to its question was stored before (also by a tap at the same moment:
+    the unique answer per rep, lesson and round decides, without an error): then that one."""
+    columns = ("team_id", "rep_id", "lesson_id", "round", "chosen", "correct", "answered_at")
     stored = session.execute(
         upsert_statement(session, QuizAnswer)
-        .values(
-            team_id=rep.team_id,
-            rep_id=rep.id,
-            lesson_id=lesson.id,
-            round=progress.round,
-            chosen=chosen,
-            correct=correct,
-            answered_at=now,
-        )
+        .values({name: getattr(given, name) for name in columns})
         .on_conflict_do_nothing(index_elements=["rep_id", "lesson_id", "round"])
         .returning(QuizAnswer.id)
     ).first()
     if stored is not None:
-        return Answered(lesson, chosen, correct, True, last)
-    first = session.execute(
-        select(QuizAnswer.chosen, QuizAnswer.correct).where(
-            QuizAnswer.team_id == rep.team_id,
-            QuizAnswer.rep_id == rep.id,
-            QuizAnswer.lesson_id == lesson.id,
-            QuizAnswer.round == progress.round,
-        )
-    ).one()
-    return Answered(lesson, first.chosen, first.correct, False, last)
+        return given
+    key = {name: getattr(given, name) for name in ("team_id", "rep_id", "lesson_id", "round")}
+    return session.scalars(select(QuizAnswer).filter_by(**key)).one()
 
 
 def as_now(session: Session, progress: Progress, course: Course, held: Lesson) -> Lesson:
@@ -327,12 +327,8 @@ def as_now(session: Session, progress: Progress, course: Course, held: Lesson) -
         return current
     if held.position >= progress.next_position:
         raise refused(progress, course, held.position)
-    raise Invalid(
-        "training.where.changed",
-        course=course.title,
-        lesson=progress.next_position,
-        count=course.lesson_count,
-    )
+    count = course.lesson_count
+    raise Invalid("training.where.changed", course=course.title, lesson=progress.next_position, count=count)
 
 
 def score_of(session: Session, progress: Progress) -> int | None:
