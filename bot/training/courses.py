@@ -1,7 +1,9 @@
 """Loading course files into the database, and finding courses by name. A re-import of the same content
 writes nothing; changed content is a new version: its lessons are added beside the old ones, completed
 progress keeps its version, and reps part way through continue on the new version at the same position.
-No Slack."""
+An answer counts for the new version where its lesson asks the same question (`same_question`: prompt,
+options and right answer); the lesson a rep is on is sent again, as it is now, when they could not go on
+with the one they have (the course got shorter, or that lesson asks a new question). No Slack."""
 
 from __future__ import annotations
 
@@ -9,9 +11,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import and_, case, insert, select, update
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import ColumnElement, and_, case, insert, select, update
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from bot.errors import NotFound
 from bot.spreadsheets import LineError
@@ -64,7 +67,6 @@ def load(session: Session, team_id: str, spec: CourseSpec, *, now: datetime) -> 
     session.add_all(_lessons(course, spec))
     if outcome is Outcome.UPDATED:
         session.flush()
-        _carry_answers(session, course)
         _move_in_progress(session, course)
     return Loaded(course, outcome)
 
@@ -102,56 +104,96 @@ def _lessons(course: Course, spec: CourseSpec) -> list[Lesson]:
     ]
 
 
-def _carry_answers(session: Session, course: Course) -> None:
-    """Reps part way through keep their answers: each is copied to the new version's lesson at the same
-    position when that lesson still asks a question (one statement), so their score counts them."""
-    old, new = aliased(Lesson), aliased(Lesson)
+def same_question(old: Lesson, new: Lesson) -> bool:
+    """Whether `new` asks what `old` asked: the same prompt, options and right answer. Only then is an answer
+    to one an answer to the other (a reworded prompt, new options or another right answer is a new
+    question)."""
+    return old.prompt is not None and (old.prompt, list(old.options), old.answer) == (
+        new.prompt,
+        list(new.options),
+        new.answer,
+    )
+
+
+def _move_in_progress(session: Session, course: Course) -> None:
+    """Reps part way through go on with the new version at the same position: their answers count where
+    the question is the same, and the lesson they are on is sent again when they could not go on with the
+    one they have (see `_moved`)."""
+    current = {lesson.position: lesson for lesson in lessons_of(session, course)}
+    versions = session.scalars(
+        select(Progress.version)
+        .distinct()
+        .where(Progress.team_id == course.team_id, Progress.course_id == course.id)
+        .where(Progress.completed_at.is_(None), Progress.version != course.version)
+    ).all()
+    for version in versions:
+        before = {lesson.position: lesson for lesson in lessons_of(session, course, version)}
+        same = {
+            old.id: current[position].id
+            for position, old in before.items()
+            if position in current and same_question(old, current[position])
+        }
+        _carry_answers(session, course, version, same)
+        kept = set(same.values())
+        asks_anew = [
+            position
+            for position, lesson in current.items()
+            if lesson.prompt is not None and lesson.id not in kept
+        ]
+        session.execute(
+            update(Progress)
+            .where(Progress.team_id == course.team_id, Progress.course_id == course.id)
+            .where(Progress.completed_at.is_(None), Progress.version == version)
+            .values(version=course.version, next_position=_moved(len(before), course.lesson_count, asks_anew))
+        )
+
+
+def _carry_answers(session: Session, course: Course, version: int, same: dict[int, int]) -> None:
+    """The answers of reps part way through `version` are copied to the new version's lessons that ask the
+    same question (`same`: old lesson id → new; one statement), so their score counts them."""
+    if not same:
+        return
     carried = (
         select(
             QuizAnswer.team_id,
             QuizAnswer.rep_id,
-            new.id,
+            case(same, value=QuizAnswer.lesson_id),
             QuizAnswer.round,
             QuizAnswer.chosen,
             QuizAnswer.correct,
             QuizAnswer.answered_at,
         )
-        .join(old, old.id == QuizAnswer.lesson_id)
         .join(
             Progress,
             and_(
+                Progress.team_id == QuizAnswer.team_id,
                 Progress.rep_id == QuizAnswer.rep_id,
-                Progress.course_id == old.course_id,
-                Progress.version == old.version,
+                Progress.course_id == course.id,
+                Progress.version == version,
                 Progress.round == QuizAnswer.round,
                 Progress.completed_at.is_(None),
             ),
         )
-        .join(
-            new,
-            and_(
-                new.course_id == old.course_id,
-                new.version == course.version,
-                new.position == old.position,
-                new.prompt.is_not(None),
-            ),
-        )
-        .where(QuizAnswer.team_id == course.team_id, old.course_id == course.id)
+        .where(QuizAnswer.team_id == course.team_id, QuizAnswer.lesson_id.in_(same))
     )
     columns = ["team_id", "rep_id", "lesson_id", "round", "chosen", "correct", "answered_at"]
     session.execute(insert(QuizAnswer).from_select(columns, carried))
 
 
-def _move_in_progress(session: Session, course: Course) -> None:
-    """Reps part way through go on with the new version at the same position (or its end, if shorter)."""
-    count = course.lesson_count
-    shorter = case((Progress.next_position > count, count), else_=Progress.next_position)
-    session.execute(
-        update(Progress)
-        .where(Progress.team_id == course.team_id, Progress.course_id == course.id)
-        .where(Progress.completed_at.is_(None))
-        .values(version=course.version, next_position=shorter)
-    )
+def _moved(before: int, count: int, asks_anew: list[int]) -> ColumnElement[int] | InstrumentedAttribute[int]:
+    """A rep's next position in the new version (of `count` lessons; their old one had `before`). The
+    lesson they are on (the one before `next_position`) is sent again, as it is now, when they could not go
+    on with the one they have: the course got shorter and it is past the new last lesson or was the new
+    last one with "Next lesson" instead of "Finish" (they get the new last lesson), or it now asks a
+    question other than the one it asked (`asks_anew`: so that they can answer it). Its key names the
+    version, so the lesson job sends it again on the next training day."""
+    position = Progress.next_position
+    moves: list[tuple[ColumnElement[bool], Any]] = []
+    if before > count:
+        moves.append((position >= count, count - 1))
+    if asks_anew:
+        moves.append(((position - 1).in_(asks_anew), position - 1))
+    return case(*moves, else_=position) if moves else position
 
 
 def import_files(

@@ -2,7 +2,9 @@
 is checked (the rep by Slack id, mention or name; the course by slug or title; a completed date from 2000
 to today; a score from 0 to 100 or empty), each bad line is reported by its number and nothing is recorded
 until the file is clean; the dry run says what would be recorded. A manager's lines may only name their
-own reps. A completion is recorded as the rep's progress through the course's current round. No Slack."""
+own reps. A completion is recorded as the rep's progress through the course's current round, on the course
+in the language the rep takes it (that of their assignment of it, else the language Pacer speaks to them);
+a rep without an assignment of it gets an optional one, due the day they completed it. No Slack."""
 
 from __future__ import annotations
 
@@ -24,6 +26,7 @@ from bot.roster.policy import Caller, can_manage
 from bot.spreadsheets import LineError
 from bot.training.courses import course_named
 from bot.training.models import Assignment, Course, Progress
+from bot.training.service import course_for
 from bot.workspaces.models import Workspace
 
 COLUMNS = ("rep", "course", "completed", "score")
@@ -75,10 +78,11 @@ def check(session: Session, caller: Caller, data: bytes, kind: str, *, today: da
         return Checked([], [LineError(1, "training.external.too_many", {"max": MAX_LINES})])
     found: list[Completion] = []
     errors: list[LineError] = []
+    workspace = session.get_one(Workspace, caller.team_id)
     for number, row in enumerate(rows, start=2):
         if not any(cell.strip() for cell in row):
             continue
-        result = _line(session, caller, number, row, today)
+        result = _line(session, caller, workspace, number, row, today=today)
         if isinstance(result, Completion):
             found.append(result)
         else:
@@ -89,16 +93,18 @@ def check(session: Session, caller: Caller, data: bytes, kind: str, *, today: da
 
 
 def _line(
-    session: Session, caller: Caller, number: int, row: list[str], today: date
+    session: Session, caller: Caller, workspace: Workspace, number: int, row: list[str], *, today: date
 ) -> Completion | LineError:
+    """One line checked; its course (named in any language) is the one the rep takes (`course_for`)."""
     cells = [cell.strip() for cell in row] + [""] * 4
     rep = _rep(session, caller.team_id, cells[0])
     if rep is None or not can_manage(caller, rep):
         return LineError(number, "training.external.bad_rep", {"rep": cells[0][:60]})
     try:
-        course = course_named(session, caller.team_id, cells[1], rep.language)
+        named = course_named(session, caller.team_id, cells[1])
     except NotFound:
         return LineError(number, "training.external.bad_course", {"course": cells[1][:60]})
+    course = course_for(session, rep, named.slug, workspace) or named
     completed = read_date(cells[2])
     if completed is None or not EARLIEST <= completed <= today:
         return LineError(number, "training.external.bad_date", {"value": cells[2][:20]})
@@ -120,21 +126,23 @@ def _rep(session: Session, team_id: str, word: str) -> Member | None:
     return matches[0] if len(matches) == 1 else None
 
 
-def _round(session: Session, rep: Member, course: Course) -> int:
-    assignment = session.scalar(
-        select(Assignment).where(Assignment.rep_id == rep.id, Assignment.course_id == course.id)
+def _assignment(session: Session, rep: Member, course: Course) -> Assignment | None:
+    return session.scalar(
+        select(Assignment).where(
+            Assignment.team_id == rep.team_id, Assignment.rep_id == rep.id, Assignment.course_id == course.id
+        )
     )
-    return assignment.round if assignment else 0
 
 
 def _progress(session: Session, rep: Member, course: Course) -> Progress | None:
     """The rep's completed progress in the current round, if any."""
+    assignment = _assignment(session, rep, course)
     return session.scalar(
         select(Progress).where(
             Progress.team_id == rep.team_id,
             Progress.rep_id == rep.id,
             Progress.course_id == course.id,
-            Progress.round == _round(session, rep, course),
+            Progress.round == (assignment.round if assignment else 0),
             Progress.completed_at.is_not(None),
         )
     )
@@ -148,27 +156,46 @@ def run(session: Session, caller: Caller, data: bytes, kind: str, *, today: date
     workspace = session.get_one(Workspace, caller.team_id)
     for done in checked.completions:
         if not done.known:
-            _record(session, done, workspace)
+            _record(session, done, workspace, by_id=caller.member.id)
     session.flush()
     return checked
 
 
-def _record(session: Session, done: Completion, workspace: Workspace) -> None:
+def _record(session: Session, done: Completion, workspace: Workspace, *, by_id: int) -> None:
+    """The completion as the rep's progress in the current round of their assignment; a rep without one
+    gets an optional assignment due the day they completed it, so that the report, the Home tab and the
+    digest, which start from assignments, show the training done elsewhere."""
+    rep, course = done.rep, done.course
     at = datetime.combine(done.completed, NOON, tzinfo=calendar.workspace_zone(workspace))
-    round_ = _round(session, done.rep, done.course)
+    assignment = _assignment(session, rep, course)
+    if assignment is None:
+        assignment = Assignment(
+            team_id=rep.team_id,
+            course_id=course.id,
+            rep_id=rep.id,
+            due=done.completed,
+            required=False,
+            round=0,
+            assigned_by_id=by_id,
+            assigned_at=at,
+        )
+        session.add(assignment)
     progress = session.scalar(
         select(Progress).where(
-            Progress.rep_id == done.rep.id, Progress.course_id == done.course.id, Progress.round == round_
+            Progress.team_id == rep.team_id,
+            Progress.rep_id == rep.id,
+            Progress.course_id == course.id,
+            Progress.round == assignment.round,
         )
     )
     if progress is None:
         progress = Progress(
-            team_id=done.rep.team_id,
-            rep_id=done.rep.id,
-            course_id=done.course.id,
-            round=round_,
-            version=done.course.version,
+            team_id=rep.team_id,
+            rep_id=rep.id,
+            course_id=course.id,
+            round=assignment.round,
+            version=course.version,
             started_at=at,
         )
         session.add(progress)
-    progress.next_position, progress.completed_at, progress.score = done.course.lesson_count, at, done.score
+    progress.next_position, progress.completed_at, progress.score = course.lesson_count, at, done.score

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from bot import calendar
 from bot.i18n import Locale, day, t
 from bot.roster.models import Member
 from bot.slack import blocks
@@ -14,6 +15,7 @@ from bot.slack.commands import CommandRequest
 from bot.text import Mrkdwn, escape
 from bot.training import library
 from bot.training.models import Resource
+from bot.workspaces.models import Workspace
 
 
 def browse(request: CommandRequest) -> None:
@@ -57,15 +59,16 @@ def log(request: CommandRequest) -> None:
 
 
 def self_study(session: Session, team_id: str, rep_id: int, locale: Locale) -> list[Block]:
-    """A rep's latest self-study, under their courses in `/pacer training`."""
+    """A rep's latest self-study, under their courses in `/pacer training`, each on the rep's own day."""
     logs = library.study_logs(session, team_id, rep_id)
     if not logs:
         return []
+    rep, workspace = session.get_one(Member, rep_id), session.get_one(Workspace, team_id)
     lines = [
         t(
             "training.learn.log_line",
             locale,
-            day=day(entry.logged_at.date(), locale),
+            day=day(calendar.member_today(rep, workspace, entry.logged_at), locale),
             what=entry.what,
             minutes=entry.minutes,
             takeaway=entry.takeaway or "—",

@@ -1,7 +1,8 @@
 """A rep's way through a course: which lesson is due today (the workspace's training days, the rep's own
 zone, away and holidays as for nudges, one a day), "Next lesson" on demand, quiz answers (recorded once per
 rep, lesson and round), the confidence question at the start and end, and completion with its score.
-Buttons on an old lesson are refused with where the rep is now. No Slack."""
+Buttons on an old lesson are refused with where the rep is now. After a new version, an answer on a lesson
+of the old one counts for the lesson as it is now if it asks the same question (`as_now`). No Slack."""
 
 from __future__ import annotations
 
@@ -13,9 +14,10 @@ from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import Session
 
 from bot import calendar
+from bot.db.engine import upsert_statement
 from bot.errors import Invalid, NotFound
 from bot.roster.models import Member
-from bot.training.courses import lesson_at
+from bot.training.courses import lesson_at, same_question
 from bot.training.models import Assignment, Course, Lesson, Progress, QuizAnswer
 from bot.training.service import Settings, settings_of
 from bot.workspaces.models import Workspace
@@ -245,11 +247,19 @@ def where_now(progress: Progress, course: Course) -> Invalid:
     )
 
 
+def refused(progress: Progress, course: Course, position: int) -> Invalid:
+    """The refusal of a button on the lesson at `position`: where the rep is now; a lesson at or past it
+    is one the course changed under (an import set the rep back to send it again as it is now)."""
+    if progress.completed_at is None and position >= progress.next_position:
+        return Invalid("training.where.again", course=course.title, lesson=progress.next_position + 1)
+    return where_now(progress, course)
+
+
 def request_next(session: Session, rep: Member, progress_id: int, position: int, *, now: datetime) -> Step:
     """ "Next lesson" pressed on the lesson at `position`: the following one, if that is where the rep is."""
     progress, course = own_progress(session, rep, progress_id)
     if progress.completed_at is not None or progress.next_position != position + 1:
-        raise where_now(progress, course)
+        raise refused(progress, course, position)
     workspace = session.get_one(Workspace, rep.team_id)
     step = advance(session, rep, course, progress, calendar.member_today(rep, workspace, now))
     if step is None:
@@ -260,40 +270,65 @@ def request_next(session: Session, rep: Member, progress_id: int, position: int,
 def answer(
     session: Session, rep: Member, progress_id: int, lesson_id: int, chosen: int, *, now: datetime
 ) -> Answered:
-    """Record the rep's answer once; a second answer is not recorded and the first one is shown again."""
+    """Record the rep's answer once; a second answer is not recorded and the first one is shown again (also
+    when two answers are tapped at the same moment: the one stored first counts). An answer on a lesson of
+    an earlier version counts for the lesson as it is now (`as_now`)."""
     progress, course = own_progress(session, rep, progress_id)
     lesson = session.get(Lesson, lesson_id)
     if (
         lesson is None
+        or lesson.team_id != rep.team_id
         or lesson.course_id != course.id
-        or lesson.version != progress.version
         or lesson.prompt is None
+        or not 0 <= chosen < len(lesson.options)
     ):
         raise where_now(progress, course)
-    if not 0 <= chosen < len(lesson.options):
-        raise where_now(progress, course)
+    if lesson.version != progress.version:
+        lesson = as_now(session, progress, course, lesson)
+    given = QuizAnswer(
+        team_id=rep.team_id,
+        rep_id=rep.id,
+        lesson_id=lesson.id,
+        round=progress.round,
+        chosen=chosen,
+        correct=chosen == lesson.answer,
+        answered_at=now,
+    )
+    first = _first(session, given)
     last = lesson.position == course.lesson_count - 1
-    found = session.scalar(
-        select(QuizAnswer).where(
-            QuizAnswer.rep_id == rep.id, QuizAnswer.lesson_id == lesson.id, QuizAnswer.round == progress.round
-        )
-    )
-    if found is not None:
-        return Answered(lesson, found.chosen, found.correct, False, last)
-    correct = chosen == lesson.answer
-    session.add(
-        QuizAnswer(
-            team_id=rep.team_id,
-            rep_id=rep.id,
-            lesson_id=lesson.id,
-            round=progress.round,
-            chosen=chosen,
-            correct=correct,
-            answered_at=now,
-        )
-    )
-    session.flush()
-    return Answered(lesson, chosen, correct, True, last)
+    return Answered(lesson, first.chosen, first.correct, first is given, last)
+
+
+def _first(session: Session, given: QuizAnswer) -> QuizAnswer:
+    """`given` stored, unless an answer to its question was stored before (also by a tap at the same moment:
+    the unique answer per rep, lesson and round decides, without an error): then that one."""
+    columns = ("team_id", "rep_id", "lesson_id", "round", "chosen", "correct", "answered_at")
+    stored = session.execute(
+        upsert_statement(session, QuizAnswer)
+        .values({name: getattr(given, name) for name in columns})
+        .on_conflict_do_nothing(index_elements=["rep_id", "lesson_id", "round"])
+        .returning(QuizAnswer.id)
+    ).first()
+    if stored is not None:
+        return given
+    key = {name: getattr(given, name) for name in ("team_id", "rep_id", "lesson_id", "round")}
+    return session.scalars(select(QuizAnswer).filter_by(**key)).one()
+
+
+def as_now(session: Session, progress: Progress, course: Course, held: Lesson) -> Lesson:
+    """The lesson a rep holds from an earlier version, as it is now: the current version's lesson at the
+    same position, when it asks the same question (its answer counts there). Otherwise the answer is
+    refused: the lesson comes again when the rep is on it (an import set them back to send it), else the
+    question has changed and where they are is said."""
+    if progress.completed_at is not None or held.version > progress.version:
+        raise where_now(progress, course)
+    current = lesson_at(session, course, progress.version, held.position)
+    if current is not None and same_question(held, current):
+        return current
+    if held.position >= progress.next_position:
+        raise refused(progress, course, held.position)
+    count = course.lesson_count
+    raise Invalid("training.where.changed", course=course.title, lesson=progress.next_position, count=count)
 
 
 def score_of(session: Session, progress: Progress) -> int | None:
@@ -302,6 +337,7 @@ def score_of(session: Session, progress: Progress) -> int | None:
         select(func.count())
         .select_from(Lesson)
         .where(
+            Lesson.team_id == progress.team_id,
             Lesson.course_id == progress.course_id,
             Lesson.version == progress.version,
             Lesson.prompt.is_not(None),
@@ -313,7 +349,8 @@ def score_of(session: Session, progress: Progress) -> int | None:
         select(func.count())
         .select_from(QuizAnswer)
         .join(Lesson, Lesson.id == QuizAnswer.lesson_id)
-        .where(QuizAnswer.rep_id == progress.rep_id, QuizAnswer.round == progress.round)
+        .where(QuizAnswer.team_id == progress.team_id, QuizAnswer.rep_id == progress.rep_id)
+        .where(QuizAnswer.round == progress.round)
         .where(Lesson.course_id == progress.course_id, Lesson.version == progress.version)
         .where(QuizAnswer.correct.is_(True))
     )
@@ -330,7 +367,7 @@ def finish(
         or position != course.lesson_count - 1
         or progress.next_position != course.lesson_count
     ):
-        raise where_now(progress, course)
+        raise refused(progress, course, position)
     progress.completed_at, progress.score = now, score_of(session, progress)
     session.flush()
     return progress, course

@@ -1,7 +1,7 @@
 """Assignments: `/pacer train <target> <course> due <date> [optional] [recertify <N> days]` read into a
 `TrainRequest`, its target expanded to reps (a rep, a manager's team, a vendor's reps, everyone; a manager
 only ever reaches their own reps), and one assignment per rep of the course in the rep's language (the
-same course again moves its due date). The workspace's training settings. No Slack."""
+same course again, in any language, moves its due date). The workspace's training settings. No Slack."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from bot.goals.dates import add_years, read_date
 from bot.goals.numbers import read_whole
 from bot.roster.models import Member, Role
 from bot.roster.policy import Caller, can_manage, on_a_team
-from bot.roster.service import find_member, vendor_named
+from bot.roster.service import find_member, locale_of, vendor_named
 from bot.training.courses import course_named, in_language
 from bot.training.models import (
     DEFAULT_DAYS,
@@ -163,18 +163,16 @@ def _manager_named(session: Session, team_id: str, name: str) -> Member:
 
 
 def assign(session: Session, caller: Caller, request: TrainRequest, *, now: datetime) -> Assigned:
-    """One assignment per rep, of the course in the rep's language; an existing one gets the new terms."""
+    """One assignment per rep, of the course in the language Pacer speaks to the rep (`locale_of`); a rep
+    who has the course already (in any language) gets the new terms on that assignment."""
     named = course_named(session, caller.team_id, request.course)
     reps = reps_for(session, caller, request.kind, request.name)
+    workspace = session.get_one(Workspace, caller.team_id)
     new = moved = 0
     for rep in reps:
-        course = in_language(session, caller.team_id, named.slug, rep.language or _lang(rep)) or named
-        found = session.scalar(
-            select(Assignment)
-            .where(Assignment.team_id == caller.team_id, Assignment.course_id == course.id)
-            .where(Assignment.rep_id == rep.id)
-        )
+        found = assignment_of(session, rep, named.slug)
         if found is None:
+            course = in_language(session, caller.team_id, named.slug, locale_of(rep, workspace)) or named
             found = Assignment(team_id=caller.team_id, course_id=course.id, rep_id=rep.id, round=0)
             session.add(found)
             new += 1
@@ -190,8 +188,25 @@ def assign(session: Session, caller: Caller, request: TrainRequest, *, now: date
     return Assigned(named.title, new, moved, request.due)
 
 
-def _lang(rep: Member) -> str | None:
-    return (rep.slack_locale or "")[:2] or None
+def assignment_of(session: Session, rep: Member, slug: str) -> Assignment | None:
+    """The rep's assignment of the course `slug`, in whichever language it is."""
+    return session.scalar(
+        select(Assignment)
+        .join(Course, Course.id == Assignment.course_id)
+        .where(Assignment.team_id == rep.team_id, Assignment.rep_id == rep.id, Course.slug == slug)
+        .order_by(Assignment.id)
+        .limit(1)
+    )
+
+
+def course_for(session: Session, rep: Member, slug: str, workspace: Workspace) -> Course | None:
+    """The course `slug` as `rep` takes it: in the language of their assignment of it, else in the language
+    Pacer speaks to them (`locale_of`: their choice, their Slack's, the workspace's), else in English, else
+    in any."""
+    assigned = assignment_of(session, rep, slug)
+    if assigned is not None:
+        return session.get_one(Course, assigned.course_id)
+    return in_language(session, rep.team_id, slug, locale_of(rep, workspace))
 
 
 def today_of(session: Session, caller: Caller, now: datetime) -> date:
@@ -230,15 +245,10 @@ def grant(
     named = session.get(Course, course_id)
     if named is None or named.team_id != team_id or rep.team_id != team_id:
         return False
-    course = in_language(session, team_id, named.slug, rep.language or _lang(rep)) or named
-    found = session.scalar(
-        select(Assignment.id)
-        .join(Course, Course.id == Assignment.course_id)
-        .where(Assignment.team_id == team_id, Assignment.rep_id == rep.id, Course.slug == named.slug)
-    )
-    if found is not None:
+    if assignment_of(session, rep, named.slug) is not None:
         return False
     workspace = session.get_one(Workspace, team_id)
+    course = in_language(session, team_id, named.slug, locale_of(rep, workspace)) or named
     due = calendar.days_after(calendar.zone_today(rep.timezone, workspace, now), SEAT_DAYS)
     session.add(
         Assignment(

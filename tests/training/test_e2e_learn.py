@@ -1,10 +1,10 @@
 """The resource library and self-study over HTTP on both databases: a manager adds a resource (a bad link
 or category refused), everyone browses it (a title's mrkdwn shown as text), a rep logs what they studied
-(minutes bounded) and their manager sees it under the rep's courses."""
+(minutes bounded) and their manager sees it under the rep's courses, on the rep's own day."""
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import UTC, datetime, time
 
 import pytest
 
@@ -21,8 +21,9 @@ pytestmark = pytest.mark.e2e
 def test_library_and_self_study(slack: SlackPeer, app_server: AppServer) -> None:
     with app_server.session_factory.begin() as session:
         boss = member(session, MARIA, role=Role.MANAGER)
-        rita = member(session, REP_EN)
+        rita = member(session, REP_EN, timezone="Asia/Shanghai")
         rita.on_team, rita.manager_id = True, boss.id
+    app_server.clock.set(datetime(2026, 12, 7, 20, tzinfo=UTC))  # Tuesday 8 December, 04:00 in Shanghai
     assert "is empty" in slack.command("learn", user_id=REP_EN).json()["text"]
     bad = slack.command("learn add cooking https://example.com x", user_id=MARIA).json()["text"]
     assert "“cooking” is not a category" in bad
@@ -42,7 +43,10 @@ def test_library_and_self_study(slack: SlackPeer, app_server: AppServer) -> None
         == "Logged: SPIN Selling, chapter 3, 30 minutes. Your manager sees it beside your courses."
     )
     seen = str(slack.command(f"training <@{REP_EN}|rita>", user_id=MARIA).json())
-    assert "*Self-study*" in seen and "SPIN Selling, chapter 3, 30 min — Ask implication questions" in seen
+    assert (
+        "*Self-study*" in seen
+        and "Dec 8: SPIN Selling, chapter 3, 30 min — Ask implication questions" in seen
+    )
     refused = slack.command('learn log 30 "Book"', user_id=MARIA).json()["text"]
     assert "Logged" not in refused
 
