@@ -288,8 +288,11 @@ def run(settings: Settings) -> int:
     settings.require_anonymity_key()
     team_id = _check_token(settings)  # before the migrations log anything: a refused token is the first line
     context = _job_context(settings)
-    if team_id:
-        _serving(context, team_id)
+    if team_id:  # single-workspace mode: the token's workspace is served, so active again (see the README)
+        from bot.features import return_hooks
+        from bot.slack.uninstall import set_active
+
+        set_active(context.session_factory, team_id, active=True, hooks=return_hooks())
     worker = DeliveryWorker(context.sender).start()
     events = Events()  # the subscribers' worker thread, stopped (after what is queued) with the app
     app = create_app(settings, session_factory=context.session_factory, kick=worker.kick, events=events)
@@ -306,16 +309,6 @@ def run(settings: Settings) -> int:
         events.shutdown()
         leadership.release()
     return 0
-
-
-def _serving(context: JobContext, team_id: str) -> None:
-    """Single-workspace mode: the token's workspace is served, so it is active (again), and a purge its
-    uninstall scheduled is called off. There is no OAuth install to say so: an operator who put a new
-    token in the environment after `app_uninstalled` or `tokens_revoked` restarts Pacer."""
-    from bot.features import return_hooks
-    from bot.slack.uninstall import set_active
-
-    set_active(context.session_factory, team_id, active=True, hooks=return_hooks())
 
 
 def _check_token(settings: Settings) -> str | None:

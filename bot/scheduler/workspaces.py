@@ -179,27 +179,34 @@ def each_workspace(
             within[key] = time.monotonic() + allowance
             try:
                 futures[pool.submit(_one, work, name, context, team_id, now)] = team_id
-            except RuntimeError:  # no new thread: the process is stopping (or out of threads); next tick
+            except BaseException as error:
                 _finish(key)
-                done.late.append(team_id)
+                if not isinstance(error, RuntimeError):
+                    raise
+                done.late.append(team_id)  # no new thread: the process is stopping (or out of threads)
                 break
-            except BaseException:
-                _finish(key)
-                raise
         unfinished = wait_all(futures, timeout=max(0.0, deadline - time.monotonic())).not_done
         pool.shutdown(wait=False, cancel_futures=True)
-        for future, team_id in futures.items():
-            if future in unfinished:
-                done.late.append(team_id)
-                if future.cancelled():
-                    _finish((*job, team_id))
-            elif future.exception() is not None:
-                done.failed.append(team_id)
-            else:
-                done.summaries.append(future.result())
+        _tally(done, futures, unfinished, job)
         return done.line(count)
 
     return tick
+
+
+def _tally(
+    done: Tick, futures: dict[Future[str], str], unfinished: set[Future[str]], job: tuple[int, str]
+) -> None:
+    """Each started workspace's outcome in `done`: its summary, failed, or still at work (left for later;
+    one cancelled before it started is no longer at work)."""
+    for future, team_id in futures.items():
+        if future in unfinished:
+            done.late.append(team_id)
+            if future.cancelled():
+                _finish((*job, team_id))
+        elif future.exception() is not None:
+            done.failed.append(team_id)
+        else:
+            done.summaries.append(future.result())
 
 
 def _turn(
