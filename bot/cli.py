@@ -297,6 +297,7 @@ def run(settings: Settings) -> int:
     events = Events()  # the subscribers' worker thread, stopped (after what is queued) with the app
     app = create_app(settings, session_factory=context.session_factory, kick=worker.kick, events=events)
     leadership = Leadership(context.session_factory.kw["bind"])
+    leadership.release_at_exit()
     scheduler = start_scheduler(all_jobs(), context, leadership)
     try:
         if settings.socket_mode:
@@ -307,7 +308,6 @@ def run(settings: Settings) -> int:
         scheduler.shutdown(wait=False)
         worker.stop()
         events.shutdown()
-        leadership.release()
     return 0
 
 

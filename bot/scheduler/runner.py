@@ -5,6 +5,7 @@ others stay ready to take over. Sending is shared by every process (rows are cla
 
 from __future__ import annotations
 
+import atexit
 import logging
 import threading
 
@@ -49,6 +50,7 @@ class Leadership:
                     self._connection = connection
                     logger.info("this process now runs the scheduled jobs")
                 connection.execute(text("SELECT 1"))  # still connected, so still holding the lock
+                connection.commit()  # never left "idle in transaction" (a server may kill such sessions)
                 return True
             except Exception:
                 logger.exception("lost the scheduler lock's connection; another process may take over")
@@ -56,6 +58,12 @@ class Leadership:
                 if connection is not None:
                     _drop(connection)
                 return False
+
+    def release_at_exit(self) -> None:
+        """Give up the lock when the process exits, once its last job thread has ended (Python joins
+        those threads before it runs `atexit`): a tick or a slow workspace's work still running after
+        the scheduler stopped keeps the lock, so no other process starts the same jobs meanwhile."""
+        atexit.register(self.release)
 
     def release(self) -> None:
         """Give up the lock, so another process takes over at its next tick rather than never."""

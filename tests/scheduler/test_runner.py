@@ -4,14 +4,19 @@ an advisory lock; when it lets go (or its connection dies), another takes over a
 from __future__ import annotations
 
 import secrets
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, text
 
 from bot.db import make_engine
 from bot.scheduler.runner import Leadership
+
+REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -82,3 +87,46 @@ def test_another_takes_over_when_the_leaders_connection_dies(
     finally:
         one.release()
         other.release()
+
+
+CHILD = """
+import sys, threading, time
+from bot.db import make_engine
+from bot.scheduler.runner import Leadership
+leadership = Leadership(make_engine(sys.argv[1]), int(sys.argv[2]))
+assert leadership.held()
+leadership.release_at_exit()
+threading.Thread(target=time.sleep, args=(2.0,)).start()  # a job's thread, still at work at the end
+print("leading", flush=True)
+"""
+
+
+def test_the_lock_is_kept_until_the_last_job_thread_ends_and_never_idle_in_transaction(
+    engines: tuple[Engine, Engine], key: int
+) -> None:
+    """`pacer run` stopping: its main thread is done but a job's thread still works, so the lock stays
+    (no other process starts the same jobs meanwhile) and goes when the process does."""
+    url = engines[0].url.render_as_string(hide_password=False)
+    child = subprocess.Popen(
+        [sys.executable, "-c", CHILD, url, str(key)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=REPO,
+    )
+    try:
+        assert child.stdout is not None and child.stdout.readline().strip() == "leading", child.communicate()[
+            1
+        ]
+        time.sleep(0.5)  # the main thread has returned; the job's thread sleeps on
+        pid = _holder(engines[1], key)
+        assert pid is not None and child.poll() is None
+        with engines[1].connect() as connection:
+            state = connection.execute(
+                text("SELECT state FROM pg_stat_activity WHERE pid = :pid"), {"pid": pid}
+            ).scalar()
+        assert state == "idle"  # not "idle in transaction"
+        assert child.wait(timeout=15) == 0
+    finally:
+        child.kill()
+    assert _holder(engines[1], key) is None
