@@ -46,13 +46,16 @@ class Table:
 
 
 def csv_value(value: Any) -> str:
-    """A cell as CSV text: dates ISO, enums by value, booleans yes/no, text neutralised."""
+    """A cell as CSV text: dates ISO, enums by value, booleans yes/no, numbers as numbers (a negative
+    amount stays -5, which a spreadsheet reads as a number, not a formula), text neutralised."""
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, Enum):
         value = value.value
     if isinstance(value, date | datetime):
         return value.isoformat()
+    if isinstance(value, int | float | Decimal):
+        return str(value)
     return safe_cell(value)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 from openpyxl import load_workbook  # type: ignore[import-untyped]
@@ -35,6 +36,11 @@ def test_a_formula_behind_spaces_or_control_characters_is_text_in_a_csv_file_too
     for hidden in ("\x0b=HYPERLINK(1)", " =1+1", "\x00\x1f @SUM(A1)", "\x7f+1", "\n-2"):
         assert safe_cell(hidden) == "'" + hidden, repr(hidden)
     assert safe_cell("a =1") == "a =1" and safe_cell(" ok") == " ok" and safe_cell(7) == "7"
+
+
+def test_a_negative_amount_stays_a_number_in_csv_and_text_that_looks_like_one_stays_text() -> None:
+    assert [writer.csv_value(v) for v in (Decimal("-5.50"), -3, -0.5)] == ["-5.50", "-3", "-0.5"]
+    assert writer.csv_value("-5") == "'-5"  # typed by a person: text, whatever it looks like
 
 
 def test_an_export_with_a_control_character_is_written(session: Session, tmp_path: Path) -> None:
