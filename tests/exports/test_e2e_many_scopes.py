@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.audit.models import AuditEvent
+from bot.exports import service
 from bot.roster.models import Role, Vendor
 from bot.roster.service import add_vendor
 from tests.exports.support import shared_files
@@ -135,3 +136,19 @@ def test_a_scope_picked_from_the_menu_is_exported(
     forged = {"text": {"type": "plain_text", "text": "Vendor 042's reps"}, "value": f"vendor:{other}"}
     refused = slack.view_submission(view, {"scope": forged}, user_id=ADMIN).json()
     assert "only your own scope" in str(refused["view"])  # another workspace's vendor, forged
+
+
+def test_a_failed_options_request_answers_no_options_and_sends_no_dm(
+    slack: SlackPeer, emulator: SlackEmulator, many: dict[str, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A menu asks at each keystroke: a failure is logged, the menu shows nothing, no DM per keystroke."""
+    view = slack.open_modal("export", user_id=ADMIN)
+
+    def broken(*args: object) -> None:
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(service, "choices", broken)
+    sent = len(emulator.calls_to("chat.postMessage"))
+    for typed in ("v", "ve", "ven"):
+        assert slack.suggestion(view, "scope", typed, user_id=ADMIN) == []
+    assert len(emulator.calls_to("chat.postMessage")) == sent
