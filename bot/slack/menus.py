@@ -46,7 +46,12 @@ def menu(
 
 
 def matching(choices: Sequence[Choice], typed: str) -> list[dict[str, Any]]:
-    """The first 100 choices (in their order) whose whole label holds `typed`, ignoring case, as options."""
-    wanted = typed.strip().casefold()
-    found = (choice for choice in choices if wanted in blocks.plain_text(choice[0]).casefold())
+    """The first 100 choices (in their order) whose whole label holds `typed`, ignoring case and runs of
+    spaces (a label is shown on one line), as options."""
+    wanted = _words(typed)
+    found = (choice for choice in choices if wanted in _words(blocks.plain_text(choice[0])))
     return [option(choice) for choice in islice(found, OPTIONS_MAX)]
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split()).casefold()
