@@ -80,3 +80,29 @@ def test_every_scope_has_a_comment(manifest: dict[str, Any]) -> None:
     for scope in manifest["oauth_config"]["scopes"]["bot"]:
         pattern = rf"^\s*-\s*{re.escape(scope)}\s+#\s*\S"
         assert re.search(pattern, text, re.MULTILINE), f"scope {scope!r} has no comment"
+
+
+def http_mode(text: str) -> dict[str, Any]:
+    """The manifest as its header says to switch it to HTTP mode: the lines marked "HTTP mode only"
+    uncommented (YOUR-HOST kept), Socket Mode off."""
+    marked = re.compile(r"^(\s*)# (\S+: https://YOUR-HOST/\S+)\s+# HTTP mode only$", re.MULTILINE)
+    switched = marked.sub(r"\1\2", text).replace("socket_mode_enabled: true", "socket_mode_enabled: false")
+    data = yaml.safe_load(switched)
+    assert isinstance(data, dict)
+    return data
+
+
+def test_http_mode_sends_menu_options_where_interactivity_goes() -> None:
+    """Menus past Slack's 100 options (external selects) ask the app for their options: in HTTP mode at
+    the options load URL, which must be Pacer's one request URL, like every other interaction."""
+    manifest = http_mode(MANIFEST_PATH.read_text(encoding="utf-8"))
+    settings = manifest["settings"]
+    url = "https://YOUR-HOST/slack/events"
+    assert settings["interactivity"]["request_url"] == url
+    assert settings["interactivity"]["message_menu_options_url"] == url
+    assert settings["event_subscriptions"]["request_url"] == url
+    assert manifest["features"]["slash_commands"][0]["url"] == url
+    if SCHEMA_PATH.is_file():
+        schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+        errors = sorted(Draft7Validator(schema).iter_errors(manifest), key=str)
+        assert not errors, "\n".join(f"{e.json_path}: {e.message}" for e in errors)

@@ -1,8 +1,9 @@
 """`/pacer export`: a modal for scope, dates, data sets and format; the files to the person's DM.
 
-The modal is opened before any slow work; its submission is checked (field errors keep the rest), then
-acknowledged, and only then is the export written (streamed, in a temporary folder) and each part
-uploaded with `files_upload_v2` to the person's DM. The duplicate-submission check commits in its own
+The modal is opened before any slow work (past 100 scopes, the scope menu asks for its options as the
+person types, answered from the same `service.choices`); its submission is checked (field errors keep the
+rest), then acknowledged, and only then is the export written (streamed, in a temporary folder) and each
+part uploaded with `files_upload_v2` to the person's DM. The duplicate-submission check commits in its own
 short transaction and the export reads from a `read_only` session, so a long export never holds SQLite's
 write lock (other writers would wait, then fail); the audit event is a second short transaction. The
 parts are not stored in the outbox: a part may be 50 MB, and the outbox keeps each payload in a row."""
@@ -30,6 +31,7 @@ from bot.slack.forms import reject
 from bot.slack.idempotency import claim
 from bot.slack.interaction import Interaction, Metadata, acts
 from bot.slack.state import submitted_values
+from bot.slack.suggestions import suggest
 
 DEFAULT_DAYS = 90
 
@@ -54,6 +56,15 @@ def register(app: App, deps: Deps, commands: Commands, sets: Sequence[ExportSet]
         Group.SETTINGS,
         (60, "export", "exports.help.export", EVERYONE, export_command),
         (75, "retention [days|off]", "exports.help.retention", ADMINS, retention_command),
+    )
+
+    # Past 100 scopes (an admin's teams and vendors), the menu asks as the person types: the same choices.
+    suggest(
+        app,
+        deps,
+        callback_id=views.CALLBACK,
+        block_id=service.SCOPE_FIELD,
+        choices=lambda session, caller: views.scope_choices(service.choices(session, caller), caller.locale),
     )
 
     @app.view(views.CALLBACK)

@@ -10,10 +10,10 @@ from bot.exports.base import ExportSet
 from bot.exports.service import FORMAT_FIELD, FROM_FIELD, SCOPE_FIELD, SETS_FIELD, TO_FIELD, Choice
 from bot.exports.writer import FORMATS
 from bot.i18n import Locale, t
-from bot.slack import blocks
+from bot.slack import blocks, menus
+from bot.slack.menus import OPTIONS_MAX
 
 CALLBACK = "exports_submit"
-OPTIONS_MAX = 100  # Slack's options in one select
 
 
 def _select(options: list[dict[str, Any]], initial: dict[str, Any] | None) -> dict[str, Any]:
@@ -21,8 +21,10 @@ def _select(options: list[dict[str, Any]], initial: dict[str, Any] | None) -> di
     return element | ({"initial_option": initial} if initial else {})
 
 
-def _label(choice: Choice, locale: Locale) -> str:
-    return blocks.plain_text(t(choice.label, locale, name=choice.name), 75)
+def scope_choices(found: Sequence[Choice], locale: Locale) -> list[menus.Choice]:
+    """The scope menu's (label in the caller's language, value), the widest first: the same for the
+    static list and for the options a longer list's menu asks for as the person types."""
+    return [(t(choice.label, locale, name=choice.name), choice.value) for choice in found]
 
 
 def modal(
@@ -34,14 +36,14 @@ def modal(
     locale: Locale,
     metadata: dict[str, Any],
 ) -> dict[str, Any]:
-    """Scope (what the caller may pick), from and to, the data sets (all chosen), CSV or XLSX."""
-    scopes = [blocks.option(_label(choice, locale), choice.value) for choice in found]
+    """Scope (what the caller may pick, the widest chosen; past 100, a menu that asks as the person types),
+    from and to, the data sets (all chosen), CSV or XLSX."""
+    scopes = scope_choices(found, locale)
     kinds = [blocks.option(t(f"exports.format.{kind}", locale), kind) for kind in FORMATS]
     options = [blocks.option(blocks.plain_text(t(export.title, locale), 75), export.name) for export in sets]
     body = [
         blocks.section(t("exports.modal.intro", locale)),
-        blocks.input_block(SCOPE_FIELD, t("exports.modal.scope", locale), _select(scopes, scopes[0])),
-        *_cut_note(len(scopes), locale),
+        blocks.input_block(SCOPE_FIELD, t("exports.modal.scope", locale), _scope(scopes)),
         blocks.input_block(FROM_FIELD, t("exports.modal.since", locale), _day(since)),
         blocks.input_block(TO_FIELD, t("exports.modal.until", locale), _day(until)),
         blocks.input_block(
@@ -65,12 +67,8 @@ def modal(
     )
 
 
-def _cut_note(count: int, locale: Locale) -> list[dict[str, Any]]:
-    """A word under the scope list when Slack's limit left some out (an admin with over 99 teams and
-    vendors): they are still in the whole workspace's export."""
-    if count <= OPTIONS_MAX:
-        return []
-    return [blocks.context(t("exports.modal.scopes_cut", locale, shown=OPTIONS_MAX, total=count))]
+def _scope(scopes: list[menus.Choice]) -> dict[str, Any]:
+    return menus.menu(scopes, initial=scopes[0])
 
 
 def _day(day: date) -> dict[str, Any]:

@@ -142,6 +142,8 @@ def register(app: App, deps: Deps) -> None:
             return _json({"response_type": "ephemeral", "text": text})
         if response is not None and kind == "view_submission":
             return _json({"response_action": "push", "view": _error_view(text, locale)})
+        if kind == "block_suggestion":  # a menu asking for options as the person types: no DM per keystroke
+            return _json({"options": []}) if response is not None else None
         _tell(text, respond=respond, client=client, user_id=_ids(body)[1])
         return BoltResponse(status=200, body="") if response is not None else None
 

@@ -64,6 +64,7 @@ def values_of(view: dict[str, Any]) -> dict[str, str | None]:
 # buttons or a picker cannot be cleared in Slack.
 _INITIAL = {
     "static_select": "initial_option",
+    "external_select": "initial_option",
     "radio_buttons": "initial_option",
     "conversations_select": "initial_conversation",
     "channels_select": "initial_channel",

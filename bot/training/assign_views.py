@@ -8,25 +8,35 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.i18n import Locale, day, t
-from bot.slack import blocks
+from bot.slack import blocks, menus
 from bot.slack.blocks import Block
+from bot.slack.menus import Choice
 from bot.text import join
 from bot.training.assign_form import TICKED, Field
 from bot.training.service import RECERTIFY_MAX, Assigned, TargetKind, TrainRequest
 
 CALLBACK = "training_assign"
-OPTIONS_MAX = 100  # Slack's most options in a static select
 
 
 @dataclass(frozen=True)
 class Offered:
-    """What the form offers: the courses by title in the caller's language (at most `OPTIONS_MAX`; `total`
-    counts them all), the vendors by name, and the team a manager picks by default (their own)."""
+    """What the form offers: the courses by title in the caller's language, the vendors by name (each a
+    static list up to Slack's 100 options, else a menu that asks Pacer as the person types: see
+    `menus`), and the team a manager picks by default (their own)."""
 
     courses: list[tuple[int, str]]
-    total: int
     vendors: list[str]
     own_team: str | None  # the caller's user id when they are a manager
+
+
+def course_choices(courses: list[tuple[int, str]]) -> list[Choice]:
+    """The course menu's (label, value): its title, its id."""
+    return [(title, str(course_id)) for course_id, title in courses]
+
+
+def vendor_choices(vendors: list[str]) -> list[Choice]:
+    """The vendor menu's (label, value): its name for both (the name is what `/pacer train` takes)."""
+    return [(name, name) for name in vendors]
 
 
 def _f(key: str, locale: Locale, **values: Any) -> str:
@@ -59,10 +69,6 @@ def assign_modal(offered: Offered, locale: Locale, *, response_url: str = "") ->
     )
 
 
-def _select(options: list[tuple[str, str]]) -> dict[str, Any]:
-    return {"type": "static_select", "options": [blocks.option(text, value) for text, value in options]}
-
-
 def _whom(offered: Offered, locale: Locale) -> list[Block]:
     kinds = [k for k in TargetKind if k is not TargetKind.VENDOR or offered.vendors]
     options = [blocks.option(_f(f"kind_{k.value}", locale), k.value) for k in kinds]
@@ -75,7 +81,7 @@ def _whom(offered: Offered, locale: Locale) -> list[Block]:
         _picker(Field.TEAM, team, locale),
     ]
     if offered.vendors:
-        found.append(_picker(Field.VENDOR, _select([(name, name) for name in offered.vendors]), locale))
+        found.append(_picker(Field.VENDOR, menus.menu(vendor_choices(offered.vendors)), locale))
     return found
 
 
@@ -87,15 +93,13 @@ def _picker(field: Field, element: dict[str, Any], locale: Locale) -> Block:
 
 
 def _what(offered: Offered, locale: Locale) -> list[Block]:
-    courses = _select([(title, str(course_id)) for course_id, title in offered.courses[:OPTIONS_MAX]])
-    more = offered.total > len(offered.courses)
-    hint = _f("course_more", locale, shown=len(offered.courses), total=offered.total) if more else None
+    courses = menus.menu(course_choices(offered.courses))
     tick = blocks.option(_f("required_option", locale), TICKED)
     required = {"type": "checkboxes", "options": [tick], "initial_options": [tick]}
     recertify = {"type": "number_input", "is_decimal_allowed": False, "min_value": "1"}
     recertify["max_value"] = str(RECERTIFY_MAX)
     return [
-        blocks.input_block(Field.COURSE, _f("course", locale), courses, hint=hint),
+        blocks.input_block(Field.COURSE, _f("course", locale), courses),
         blocks.input_block(Field.DUE, _f("due", locale), {"type": "datepicker"}),
         blocks.input_block(Field.REQUIRED, _f("required", locale), required, optional=True),
         blocks.input_block(

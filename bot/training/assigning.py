@@ -1,7 +1,8 @@
 """`/pacer train`: with words, the text command (`report.train`); alone, the assignment modal. The modal
-opens at once, while Slack's trigger id is fresh, and is filled in once the courses are read; its
-submission is checked field by field (`assign_form`), then carried out by the same `service.assign` and
-confirmed with the same message as the text command."""
+opens at once, while Slack's trigger id is fresh, and is filled in once the courses are read; past 100
+courses or vendors, that menu asks Pacer as the person types (`bot.slack.menus`), and its options listener
+here answers from the same list. The submission is checked field by field (`assign_form`), then carried out
+by the same `service.assign` and confirmed with the same message as the text command."""
 
 from __future__ import annotations
 
@@ -17,8 +18,10 @@ from bot.slack.deps import Deps
 from bot.slack.forms import Form, reject
 from bot.slack.idempotency import claim
 from bot.slack.interaction import Interaction, Metadata, acts
+from bot.slack.suggestions import suggest
 from bot.training import assign_form, assign_views, report, service
-from bot.training.assign_views import OPTIONS_MAX, Offered
+from bot.training.assign_form import Field
+from bot.training.assign_views import Offered
 
 TRAIN_FORM = Form.of(assign_form.TrainForm, assign_form.check)
 
@@ -55,10 +58,23 @@ def open_modal(request: CommandRequest) -> None:
 
 
 def _offered(session: Session, caller: Caller) -> Offered:
-    courses = service.course_choices(session, caller.team_id, caller.locale)
-    vendors = [vendor.name for vendor, _ in list_vendors(session, team_id=caller.team_id)]
     own_team = None if caller.is_admin() else caller.member.user_id
-    return Offered(courses[:OPTIONS_MAX], len(courses), vendors[:OPTIONS_MAX], own_team)
+    return Offered(_courses(session, caller), _vendors(session, caller), own_team)
+
+
+def _courses(session: Session, caller: Caller) -> list[tuple[int, str]]:
+    """The courses the modal offers `caller`: the workspace's, titled in the caller's language; none to a
+    rep (the modal is not theirs: see `submit`)."""
+    if caller.role not in MANAGERS:
+        return []
+    return service.course_choices(session, caller.team_id, caller.locale)
+
+
+def _vendors(session: Session, caller: Caller) -> list[str]:
+    """The vendors the modal offers `caller`: the workspace's, by name; none to a rep."""
+    if caller.role not in MANAGERS:
+        return []
+    return [vendor.name for vendor, _ in list_vendors(session, team_id=caller.team_id)]
 
 
 def submit(request: Interaction[TrainMetadata]) -> None:
@@ -84,6 +100,22 @@ def submit(request: Interaction[TrainMetadata]) -> None:
 
 
 def register(app: App, deps: Deps) -> None:
+    # Past 100 courses or vendors, their menus ask as the person types (`menus`): the same lists.
+    suggest(
+        app,
+        deps,
+        callback_id=assign_views.CALLBACK,
+        block_id=Field.COURSE,
+        choices=lambda session, caller: assign_views.course_choices(_courses(session, caller)),
+    )
+    suggest(
+        app,
+        deps,
+        callback_id=assign_views.CALLBACK,
+        block_id=Field.VENDOR,
+        choices=lambda session, caller: assign_views.vendor_choices(_vendors(session, caller)),
+    )
+
     @app.view(assign_views.CALLBACK)
     @acts(deps, TrainMetadata)
     def submit_assignment(request: Interaction[TrainMetadata]) -> None:

@@ -18,6 +18,7 @@ def test_selects_and_pickers_keep_their_initial_value() -> None:
             {"type": "section", "text": {"type": "mrkdwn", "text": "intro"}},
             _input("day", {"type": "static_select", "options": [option], "initial_option": option}),
             _input("week", {"type": "radio_buttons", "options": [option], "initial_option": option}),
+            _input("scope", {"type": "external_select", "initial_option": option}),  # past 100 options
             _input("channel", {"type": "conversations_select", "initial_conversation": "C1"}, optional=True),
             _input("due", {"type": "datepicker", "initial_date": "2026-12-31"}),
             _input("at", {"type": "timepicker", "initial_time": "09:30"}),
@@ -27,7 +28,7 @@ def test_selects_and_pickers_keep_their_initial_value() -> None:
             _input("note", {"type": "plain_text_input"}),
         ]
     }
-    shown = {"day": "0", "week": "0", "channel": "C1", "due": "2026-12-31", "at": "09:30"}
+    shown = {"day": "0", "week": "0", "scope": "0", "channel": "C1", "due": "2026-12-31", "at": "09:30"}
     assert shown_values(view) == shown  # a text may be emptied: the form's own check refuses it
     # The setup form takes the required text too (never the optional one: emptied on purpose).
     assert shown_values(view, required_texts=True) == shown | {"zone": "Europe/Berlin"}
@@ -54,3 +55,15 @@ def test_an_untouched_input_keeps_what_the_modal_showed_and_an_answer_wins() -> 
     view["state"]["values"]["zone"]["value"]["value"] = None
     assert submitted_values(view)["zone"] is None
     assert submitted_values(view, required_texts=True)["zone"] == "Europe/Berlin"
+
+
+def test_an_external_select_is_read_as_a_static_one() -> None:
+    """Past 100 options a menu is an external select; its choice arrives as `selected_option` too."""
+    option = {"text": {"type": "plain_text", "text": "Vendor 042's reps"}, "value": "vendor:42"}
+    view = {
+        "blocks": [_input("scope", {"type": "external_select", "min_query_length": 0})],
+        "state": {"values": {"scope": {"value": {"type": "external_select", "selected_option": option}}}},
+    }
+    assert submitted_values(view) == {"scope": "vendor:42"}
+    view["state"]["values"]["scope"]["value"]["selected_option"] = None
+    assert submitted_values(view) == {"scope": None}

@@ -49,6 +49,21 @@ def _elements(block: dict[str, Any]) -> list[dict[str, Any]]:
     return [e for e in found if isinstance(e, dict)]
 
 
+_STATIC_MENUS = ("static_select", "multi_static_select")
+_EXTERNAL_MENUS = ("external_select", "multi_external_select")
+
+
+def _check_options(element: dict[str, Any], where: str) -> None:
+    """A static menu holds at most 100 options (or groups); an external one none: Slack asks the app."""
+    kind = element.get("type")
+    if kind in _STATIC_MENUS:
+        many = element.get("options") or element.get("option_groups") or []
+        if len(many) > 100:
+            raise SlackError("invalid_blocks", f"must provide at most 100 options [{where}/options]")
+    if kind in _EXTERNAL_MENUS and ("options" in element or "option_groups" in element):
+        raise SlackError("invalid_blocks", f"an external select takes no options [{where}]")
+
+
 def _check_block(block: dict[str, Any], where: str, surface: str) -> None:
     kind = str(block.get("type"))
     if kind == "input" and surface != "modal":
@@ -63,6 +78,7 @@ def _check_block(block: dict[str, Any], where: str, surface: str) -> None:
     for j, element in enumerate(_elements(block)):
         if element.get("type") == "button":
             _check_len(_text(element.get("text")), 75, f"{where}/elements/{j}/text")
+        _check_options(element, f"{where}/elements/{j}")
         groups = [element, *(element.get("option_groups") or [])]
         for k, option in enumerate(o for group in groups for o in group.get("options") or []):
             _check_len(_text(option.get("text")), 75, f"{where}/elements/{j}/options/{k}/text")

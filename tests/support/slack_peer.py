@@ -1,4 +1,5 @@
-"""Talk to the app as Slack does: signed slash commands, interactivity payloads and Events API calls.
+"""Talk to the app as Slack does: signed slash commands, interactivity payloads (and the options requests
+of external selects) and Events API calls.
 
 Trigger ids and response URLs come from the SlackEmulator, so what the app does with them (open a
 modal, respond) lands in the emulator where the test can look at it.
@@ -136,6 +137,47 @@ class SlackPeer:
             extra["channel"] = {"id": channel_id, "name": self._channel_name(channel_id)}
         return self._interaction("block_actions", user_id, **extra)
 
+    def suggestion(
+        self,
+        view: dict[str, Any],
+        block_id: str,
+        typed: str = "",
+        *,
+        user_id: str,
+        values: dict[str, Any] | None = None,
+    ) -> list[dict[str, Any]]:
+        """What Slack asks when the person opens the external select in block `block_id` of `view` (as
+        stored by the emulator) or types `typed` into it: a signed `block_suggestion` carrying the view
+        with its state so far (`values`, see state_values). Returns the options the app answered, each
+        checked as Slack checks them (at most 100, labels of at most 75 characters, values of 150);
+        option groups are flattened."""
+        block = next((b for b in view.get("blocks") or [] if b.get("block_id") == block_id), None)
+        element = (block or {}).get("element") or (block or {}).get("accessory") or {}
+        if element.get("type") not in ("external_select", "multi_external_select"):
+            raise AssertionError(f"block {block_id!r} holds no external select: {element.get('type')!r}")
+        if len(typed) < int(element.get("min_query_length", 3)):  # Slack's default is 3
+            raise AssertionError(f"Slack asks only once {element.get('min_query_length', 3)} are typed")
+        sent = copy.deepcopy(view)
+        sent["state"] = {"values": state_values(view, values or {})}
+        payload = {
+            "type": "block_suggestion",
+            "token": VERIFICATION_TOKEN,
+            "team": {"id": self.team_id, "domain": self.team_domain},
+            "user": self._user(user_id),
+            "api_app_id": APP_ID,
+            "enterprise": None,
+            "is_enterprise_install": False,
+            "container": {"type": "view", "view_id": view.get("id")},
+            "view": sent,
+            "action_id": element.get("action_id"),
+            "block_id": block_id,
+            "value": typed,
+        }
+        body = urlencode({"payload": json.dumps(payload)}).encode()
+        response = self._post(body, "application/x-www-form-urlencoded")
+        assert response.status == 200, (response.status, response.text)
+        return suggested(response.json())
+
     def opened_view(self, response: PeerResponse, *, timeout: float = 15.0) -> dict[str, Any]:
         """The modal the app opened with the trigger id of `response`'s request (perhaps after the ack)."""
         deadline = time.monotonic() + timeout
@@ -239,6 +281,26 @@ class SlackPeer:
         if channel_id.startswith("D"):
             return "directmessage"
         return str(self.emulator.channels.get(channel_id, {}).get("name", channel_id.lower()))
+
+
+def suggested(answer: Any) -> list[dict[str, Any]]:
+    """The options of an app's answer to an options request, refused as Slack refuses them: neither or
+    both of `options` and `option_groups`, more than 100 of either, over-long labels or values."""
+    if not isinstance(answer, dict) or ("options" in answer) == ("option_groups" in answer):
+        raise AssertionError(f"an options answer needs options or option_groups: {answer!r}")
+    groups = answer.get("option_groups") or [{"options": answer.get("options") or []}]
+    if len(groups) > 100:
+        raise AssertionError(f"{len(groups)} option groups: Slack shows at most 100")
+    found = [option for group in groups for option in group.get("options") or []]
+    if any(len(group.get("options") or []) > 100 for group in groups):
+        raise AssertionError("more than 100 options: Slack shows none of them")
+    for option in found:
+        text = option.get("text") or {}
+        if text.get("type") != "plain_text" or not 0 < len(str(text.get("text") or "")) <= 75:
+            raise AssertionError(f"an option's text must be plain_text of 1 to 75 characters: {option!r}")
+        if not 0 < len(str(option.get("value") or "")) <= 150:
+            raise AssertionError(f"an option's value must be 1 to 150 characters: {option!r}")
+    return found
 
 
 # --- view.state.values -----------------------------------------------------------------------------

@@ -8,11 +8,11 @@ from datetime import date
 import pytest
 
 from bot.errors import Invalid
-from bot.i18n import Locale, t
+from bot.i18n import Locale
 from bot.training.assign_form import TICKED, TrainAnswers, TrainForm, check
 from bot.training.assign_views import Offered, assign_modal, loading, no_courses
 from bot.training.service import RECERTIFY_MAX, TargetKind
-from tests.support.block_kit import validate_view
+from tests.support.block_kit import SlackError, validate_view
 
 TODAY = date(2026, 12, 7)
 GOOD = TrainForm(kind="rep", rep="UREP", course="12", due="2026-12-31", required=TICKED)
@@ -77,20 +77,48 @@ def test_one_wrong_field(change: dict[str, str | None], field: str, key: str) ->
 @pytest.mark.parametrize("locale", ["en", "zh"])
 def test_the_modals_stay_inside_slacks_limits(locale: Locale) -> None:
     courses = [(n, f"Course {n} " + "x" * 200) for n in range(1, 101)]
-    offered = Offered(courses, 130, ["Acme", "Beta"], "UBOSS")
+    offered = Offered(courses, ["Acme", "Beta"], "UBOSS")
     view = assign_modal(offered, locale, response_url="https://hooks.slack.com/x")
     validate_view(view, "modal")
     validate_view(loading(locale), "modal")
     validate_view(no_courses(locale), "modal")
     course = next(b for b in view["blocks"] if b["block_id"] == "course")
-    assert len(course["element"]["options"]) == 100
-    assert course["hint"]["text"] == t("training.form.course_more", locale, shown=100, total=130)
+    assert course["element"]["type"] == "static_select" and len(course["element"]["options"]) == 100
+    assert course["element"]["options"][0]["text"]["text"] == "Course 1 " + "x" * 65 + "…"  # 75 at most
+    assert "hint" not in course
     team = next(b for b in view["blocks"] if b["block_id"] == "team")
     assert team["element"]["initial_user"] == "UBOSS"
 
 
+def test_past_100_courses_or_vendors_the_menu_asks_as_the_person_types() -> None:
+    """Slack refuses a static select of 101 options: past 100, an external select (options on request)."""
+    courses = [(n, f"Course {n:03d}") for n in range(101)]
+    vendors = [f"Vendor {n:03d}" for n in range(101)]
+    view = assign_modal(Offered(courses, vendors, None), "en")
+    validate_view(view, "modal")
+    for block_id in ("course", "vendor"):
+        element = next(b for b in view["blocks"] if b["block_id"] == block_id)["element"]
+        assert element == {"type": "external_select", "min_query_length": 0, "action_id": "value"}
+    view = assign_modal(Offered(courses[:100], vendors[:100], None), "en")
+    kinds = {b["block_id"]: b["element"]["type"] for b in view["blocks"]}
+    assert kinds["course"] == kinds["vendor"] == "static_select"
+    with pytest.raises(SlackError, match="at most 100 options"):  # what the emulator, as Slack, refuses
+        validate_view(view | {"blocks": [_static(101)]}, "modal")
+
+
+def _static(count: int) -> dict[str, object]:
+    options = [{"text": {"type": "plain_text", "text": str(n)}, "value": str(n)} for n in range(count)]
+    element = {"type": "static_select", "action_id": "value", "options": options}
+    return {
+        "type": "input",
+        "block_id": "course",
+        "label": {"type": "plain_text", "text": "C"},
+        "element": element,
+    }
+
+
 def test_no_vendor_no_vendor_choice() -> None:
-    view = assign_modal(Offered([(1, "Product basics")], 1, [], None), "en")
+    view = assign_modal(Offered([(1, "Product basics")], [], None), "en")
     kinds = next(b for b in view["blocks"] if b["block_id"] == "kind")["element"]["options"]
     assert [o["value"] for o in kinds] == ["rep", "team", "everyone"]
     assert all(b["block_id"] != "vendor" for b in view["blocks"])
