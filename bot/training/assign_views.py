@@ -53,6 +53,11 @@ def loading(locale: Locale) -> dict[str, Any]:
     }
 
 
+def unavailable(locale: Locale) -> dict[str, Any]:
+    """The courses could not be read (the database failed): close and try again; why is in a message."""
+    return loading(locale) | {"blocks": [blocks.section(_f("unavailable", locale))]}
+
+
 def no_courses(locale: Locale) -> dict[str, Any]:
     return loading(locale) | {"blocks": [blocks.section(t("training.courses.none", locale))]}
 

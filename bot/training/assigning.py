@@ -6,6 +6,8 @@ by the same `service.assign` and confirmed with the same message as the text com
 
 from __future__ import annotations
 
+import contextlib
+
 from slack_bolt import App
 from sqlalchemy.orm import Session
 
@@ -46,15 +48,21 @@ def open_modal(request: CommandRequest) -> None:
     opened = request.client.views_open(
         trigger_id=request.body["trigger_id"], view=assign_views.loading(request.locale)
     )
-    with request.deps.session_factory() as session:
-        offered = _offered(session, request.caller)
+    where = {"view_id": opened["view"]["id"], "hash": opened["view"]["hash"]}
+    try:
+        with request.deps.session_factory() as session:
+            offered = _offered(session, request.caller)
+    except Exception:  # not left saying "Reading the courses…": the error itself reaches the person too
+        with contextlib.suppress(Exception):
+            request.client.views_update(**where, view=assign_views.unavailable(request.locale))
+        raise
     url = str(request.body.get("response_url") or "")
     view = (
         assign_views.assign_modal(offered, request.locale, response_url=url)
         if offered.courses
         else assign_views.no_courses(request.locale)
     )
-    request.client.views_update(view_id=opened["view"]["id"], hash=opened["view"]["hash"], view=view)
+    request.client.views_update(**where, view=view)
 
 
 def _offered(session: Session, caller: Caller) -> Offered:

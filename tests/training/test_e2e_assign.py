@@ -11,8 +11,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import Engine, select
+from sqlalchemy.exc import OperationalError
 
 from bot.roster.models import Member, Role
+from bot.training import assigning
 from bot.training.cli import SHIPPED, run_import
 from bot.training.models import Assignment, Course
 from tests.factories import TEAM, member
@@ -173,6 +175,25 @@ def test_no_course_yet(slack: SlackPeer, emulator: SlackEmulator, app_server: Ap
     opened = slack.opened_view(slack.command("train", user_id=MARIA))
     shown = wait_for(lambda: (v := emulator.views[opened["id"]])["blocks"] != opened["blocks"] and v)
     assert "No courses yet" in str(shown["blocks"]) and "submit" not in shown
+
+
+def test_when_the_courses_cannot_be_read_the_modal_says_so(
+    slack: SlackPeer, emulator: SlackEmulator, app_server: AppServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not left saying "Reading the courses…": the modal says to try again, and the person gets the error
+    with its request id as for any other failure."""
+    seed(app_server)
+
+    def broken(*args: object) -> object:
+        raise OperationalError("SELECT", {}, Exception("the database went away"))
+
+    monkeypatch.setattr(assigning, "_offered", broken)
+    response = slack.command("train", user_id=MARIA)
+    opened = slack.opened_view(response)
+    shown = wait_for(lambda: (v := emulator.views[opened["id"]])["blocks"] != opened["blocks"] and v)
+    assert "could not read the courses" in str(shown["blocks"]) and "submit" not in shown
+    told = wait_for(lambda: [p for url, p in emulator.responses if url == response.response_url])
+    assert "something went wrong" in told[0]["text"] and told[0]["response_type"] == "ephemeral"
 
 
 FIELDS = {
