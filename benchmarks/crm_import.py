@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import math
 import os
 import platform
 import tempfile
@@ -30,6 +31,7 @@ from typing import Any
 from sqlalchemy import Engine, event, insert, text
 from sqlalchemy.orm import Session
 
+from benchmarks import cpu
 from benchmarks.seeding import measured_on
 from bot.crm import importing
 from bot.db import make_session_factory
@@ -100,11 +102,11 @@ def timed(engine: Engine, label: str, team_id: str, path: Path) -> Run:
     try:
         with make_session_factory(engine)() as session:
             backend = _backend(session)
-            server = _cpu_of(backend)
+            server = cpu_of(backend)
             start, start_cpu = time.perf_counter(), time.process_time()
             rows, written = import_once(session, team_id, path)
             seconds, cpu = time.perf_counter() - start, time.process_time() - start_cpu
-            after = _cpu_of(backend)
+            after = cpu_of(backend)
     finally:
         event.remove(engine, "after_cursor_execute", count)
     server_cpu = after - server if after is not None and server is not None else None
@@ -124,13 +126,10 @@ def _backend(session: Session) -> int | None:
     return int(pid)
 
 
-def _cpu_of(pid: int | None) -> float | None:
-    """A local process's user + system CPU seconds (/proc), or None."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except (OSError, IndexError):
-        return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+def cpu_of(pid: int | None) -> float | None:
+    """A local process's CPU seconds so far (`cpu.process_seconds`), or None: no process, or not here."""
+    seconds = math.nan if pid is None else cpu.process_seconds(pid)
+    return None if math.isnan(seconds) else seconds
 
 
 def peak_memory(engine: Engine, team_id: str, path: Path) -> float:

@@ -33,7 +33,7 @@ import httpx
 from sqlalchemy import Engine, event, insert, select
 from sqlalchemy.orm import Session
 
-from benchmarks.crm_import import _cpu_of, writes_actuals
+from benchmarks.crm_import import cpu_of, writes_actuals
 from benchmarks.seeding import measured_on
 from bot.crm import connecting, syncing
 from bot.crm.integrations.base import TokenCaches
@@ -149,11 +149,11 @@ def timed(engine: Engine, label: str, connection_id: int, crm: FakeCrm, now: dat
     event.listen(engine, "after_cursor_execute", count)
     try:
         with make_session_factory(engine)() as session:
-            before = _cpu_of(crm.pid)
+            before = cpu_of(crm.pid)
             start, start_cpu = time.perf_counter(), time.process_time()
             rows, _ = sync(session, connection_id, crm, now)
             seconds, cpu = time.perf_counter() - start, time.process_time() - start_cpu
-            after = _cpu_of(crm.pid)
+            after = cpu_of(crm.pid)
     finally:
         event.remove(engine, "after_cursor_execute", count)
     crm_cpu = after - before if after is not None and before is not None else None
