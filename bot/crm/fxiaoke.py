@@ -15,7 +15,7 @@ from slack_bolt import App
 
 from bot.crm import connecting, messages
 from bot.crm.connecting import Pending, Where
-from bot.crm.integrations.base import ConnectorError, Refused
+from bot.crm.integrations.base import ConnectorError, RateLimited, Refused
 from bot.crm.integrations.fxiaoke import FxiaokeConnector, FxiaokeCredentials
 from bot.crm.integrations.models import Provider
 from bot.crm.settings import CrmSettings
@@ -116,6 +116,8 @@ def token_problem(filled: Filled, clouds: frozenset[str], *, seconds: float = CH
         pool.submit(fetch).result(timeout=seconds)
     except Refused:  # the credentials, or the app disabled or not authorised for the company
         return FieldErrors({"app_secret": "crm.fxiaoke.refused"})
+    except RateLimited:  # the cloud answered: too many calls now, or the day's calls used up
+        return FieldErrors({"cloud": "crm.fxiaoke.busy"})
     except (ConnectorError, FutureTimeout):
         return FieldErrors({"cloud": "crm.fxiaoke.unreachable"})
     finally:

@@ -32,7 +32,12 @@ def test_a_slow_cloud_is_unreachable_once_the_checks_time_is_up(respx_mock: resp
 
 @pytest.mark.parametrize(
     ("answer", "problem"),
-    [(recorded.FX_TOKEN, {}), ({"errorCode": 20005}, {"app_secret": "crm.fxiaoke.refused"})],
+    [
+        (recorded.FX_TOKEN, {}),
+        ({"errorCode": 20005}, {"app_secret": "crm.fxiaoke.refused"}),
+        ({"errorCode": 30002}, {"cloud": "crm.fxiaoke.busy"}),  # the day's calls used up: not unreachable
+        ({"errorCode": 14001}, {"cloud": "crm.fxiaoke.busy"}),
+    ],
 )
 def test_an_answer_within_the_time_says_whether_the_credentials_work(
     respx_mock: respx.MockRouter, answer: dict[str, object], problem: dict[str, str]
