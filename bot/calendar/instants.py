@@ -149,7 +149,8 @@ def status_weeks(workspace: Schedule, now: datetime) -> tuple[date, date]:
 WORKING_HOURS = (time(10, 0), time(18, 0))  # when a person is asked or reminded, in their own zone
 
 
-def _asks_on(member: Person, workspace: Schedule, day: date) -> bool:
+def asks_on(member: Person, workspace: Schedule, day: date) -> bool:
+    """A working day of the member's (their country's calendar) on which they are not away."""
     return is_working_day(day, holiday_country(member, workspace)) and not is_away(member, day)
 
 
@@ -159,12 +160,12 @@ def next_working_hour(member: Person, workspace: Schedule, now: datetime, hour: 
     in_zone = member_zone(member, workspace)
     local = now.astimezone(in_zone)
     day, start = local.date(), time(hour, 0)
-    if _asks_on(member, workspace, day) and start <= local.time() < WORKING_HOURS[1]:
+    if asks_on(member, workspace, day) and start <= local.time() < WORKING_HOURS[1]:
         return now
-    if local.time() >= start or not _asks_on(member, workspace, day):
+    if local.time() >= start or not asks_on(member, workspace, day):
         day += DAY
         for _ in range(366):
-            if _asks_on(member, workspace, day):
+            if asks_on(member, workspace, day):
                 break
             day += DAY
     return datetime.combine(day, start, tzinfo=in_zone)

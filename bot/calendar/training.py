@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from bot.calendar.instants import WORKING_HOURS, next_working_hour
+from bot.calendar.instants import WORKING_HOURS, asks_on, next_working_hour
 from bot.calendar.weeks import DAY
-from bot.calendar.workdays import holiday_country, is_away, is_working_day
 from bot.calendar.zones import Person, Schedule, first_zone, local_date, member_zone
 
 REMIND_BEFORE = timedelta(days=2)  # the reminder comes in the two days before the due date
@@ -23,7 +22,7 @@ def lesson_day(
     today = local.date()
     if today.weekday() not in weekdays or local.time() < at:
         return None
-    if not is_working_day(today, holiday_country(member, workspace)) or is_away(member, today):
+    if not asks_on(member, workspace, today):
         return None
     return today
 
@@ -42,14 +41,9 @@ def next_lesson(
     the day of the latest), a moment already past when today's is still on its way; None without a
     training day within a year."""
     in_zone = member_zone(member, workspace)
-    day, country = local_date(now, in_zone), holiday_country(member, workspace)
+    day = local_date(now, in_zone)
     for _ in range(366):
-        if (
-            day.weekday() in weekdays
-            and day != sent_on
-            and is_working_day(day, country)
-            and not is_away(member, day)
-        ):
+        if day.weekday() in weekdays and day != sent_on and asks_on(member, workspace, day):
             return datetime.combine(day, at, tzinfo=in_zone)
         day += DAY
     return None

@@ -29,7 +29,7 @@ from bot.reviews.models import (
     SelfReview,
     WeeklyAccounts,
 )
-from bot.reviews.service import DUE_FIELDS
+from bot.reviews.service import DUE_FIELDS, quarter_of
 from bot.roster.models import Member
 
 By = aliased(Member, name="by")
@@ -42,11 +42,7 @@ SHOWN_PREFIXES = ("level.", "talk.")
 
 def quarters(since: date, until: date) -> list[str]:
     """The quarters ("2026Q4") that meet the range, oldest first."""
-    found, year, quarter = [], since.year, calendar.quarter_of(since)
-    while (year, quarter) <= (until.year, calendar.quarter_of(until)):
-        found.append(f"{year}Q{quarter}")
-        year, quarter = (year + 1, 1) if quarter == 4 else (year, quarter + 1)
-    return found
+    return [quarter_of(first) for first, _ in calendar.periods("quarter", since, until)]
 
 
 def _self_reviews(session: Session, scope: ExportScope, since: date, until: date) -> Iterator[Row]:

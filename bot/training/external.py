@@ -26,7 +26,7 @@ from bot.roster.policy import Caller, can_manage
 from bot.spreadsheets import LineError
 from bot.training.courses import course_named
 from bot.training.models import Assignment, Course, Progress
-from bot.training.service import course_for
+from bot.training.service import assignment_of, course_for
 from bot.workspaces.models import Workspace
 
 COLUMNS = ("rep", "course", "completed", "score")
@@ -44,6 +44,7 @@ class Completion:
     completed: date
     score: int | None
     known: bool  # already recorded: importing leaves it
+    assignment: Assignment | None  # the rep's assignment of the course, if any
 
 
 @dataclass(frozen=True)
@@ -105,14 +106,15 @@ def _line(
     except NotFound:
         return LineError(number, "training.external.bad_course", {"course": cells[1][:60]})
     course = course_for(session, rep, named.slug, workspace) or named
+    assignment = assignment_of(session, rep, named.slug)  # of `course`, when there is one
     completed = read_date(cells[2])
     if completed is None or not EARLIEST <= completed <= today:
         return LineError(number, "training.external.bad_date", {"value": cells[2][:20]})
     score = read_whole(cells[3], range(101)) if cells[3] else None
     if cells[3] and score is None:
         return LineError(number, "training.external.bad_score", {"value": cells[3][:20]})
-    known = _progress(session, rep, course) is not None
-    return Completion(number, rep, course, completed, score, known)
+    known = _progress(session, rep, course, assignment) is not None
+    return Completion(number, rep, course, completed, score, known, assignment)
 
 
 def _rep(session: Session, team_id: str, word: str) -> Member | None:
@@ -126,17 +128,10 @@ def _rep(session: Session, team_id: str, word: str) -> Member | None:
     return matches[0] if len(matches) == 1 else None
 
 
-def _assignment(session: Session, rep: Member, course: Course) -> Assignment | None:
-    return session.scalar(
-        select(Assignment).where(
-            Assignment.team_id == rep.team_id, Assignment.rep_id == rep.id, Assignment.course_id == course.id
-        )
-    )
-
-
-def _progress(session: Session, rep: Member, course: Course) -> Progress | None:
+def _progress(
+    session: Session, rep: Member, course: Course, assignment: Assignment | None
+) -> Progress | None:
     """The rep's completed progress in the current round, if any."""
-    assignment = _assignment(session, rep, course)
     return session.scalar(
         select(Progress).where(
             Progress.team_id == rep.team_id,
@@ -167,7 +162,7 @@ def _record(session: Session, done: Completion, workspace: Workspace, *, by_id: 
     digest, which start from assignments, show the training done elsewhere."""
     rep, course = done.rep, done.course
     at = datetime.combine(done.completed, NOON, tzinfo=calendar.workspace_zone(workspace))
-    assignment = _assignment(session, rep, course)
+    assignment = done.assignment
     if assignment is None:
         assignment = Assignment(
             team_id=rep.team_id,
