@@ -9,8 +9,9 @@ from __future__ import annotations
 import heapq
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
-from sqlalchemy import and_, select
+from sqlalchemy import ColumnElement, and_, null, select
 from sqlalchemy.orm import Session, aliased
 
 from bot import calendar
@@ -25,6 +26,15 @@ from bot.roster.models import Member, Vendor
 
 Rep = aliased(Member, name="rep")
 Boss = aliased(Member, name="boss")
+By = aliased(Member, name="by")  # who did it: chose a badge, changed a goal or a plan, held a talk
+
+
+def named_by(scope: ExportScope) -> ColumnElement[Any]:
+    """Who did it (a manager or an admin): their Slack id where `private`, else nothing."""
+    named: ColumnElement[Any] = By.user_id.expression if scope.private else null()
+    return named
+
+
 DAY = timedelta(days=1)
 
 

@@ -11,28 +11,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
-from typing import Any
 
-from sqlalchemy import ColumnElement, null, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from bot.checkins.models import CheckIn
 from bot.crm.models import CheckinSource, PipelineSnapshot
 from bot.exports.base import ExportScope, ExportSet, Row, streamed
-from bot.exports.sets import DAY, Rep, _start
+from bot.exports.sets import DAY, By, Rep, _start, named_by
 from bot.goals.models import Goal, GoalRevision
 from bot.incentives.models import Contest, ContestAward
 from bot.recognition.models import Badge
-from bot.roster.models import Member, Vendor
+from bot.roster.models import Vendor
 from bot.training.models import Course, Lesson, QuizAnswer
-
-By = aliased(Member, name="by")
-
-
-def _named_by(scope: ExportScope) -> ColumnElement[Any]:
-    """Who did it (a manager or an admin): their Slack id where `private`, else nothing."""
-    named: ColumnElement[Any] = By.user_id.expression if scope.private else null()
-    return named
 
 
 def _badges(session: Session, scope: ExportScope, since: date, until: date) -> Iterator[Row]:
@@ -40,7 +31,7 @@ def _badges(session: Session, scope: ExportScope, since: date, until: date) -> I
     "workspace", without the database's ids), the rep's vendor then, and who chose it."""
     query = (
         select(Badge.month, Badge.kind, Badge.scope, Rep.display_name, Rep.user_id, Vendor.name)
-        .add_columns(_named_by(scope), Badge.created_at)
+        .add_columns(named_by(scope), Badge.created_at)
         .join(Rep, Rep.id == Badge.rep_id)
         .outerjoin(Vendor, Vendor.id == Badge.vendor_id)
         .outerjoin(By, By.id == Badge.chosen_by_id)
@@ -122,7 +113,7 @@ def _goal_history(session: Session, scope: ExportScope, since: date, until: date
     query = (
         select(GoalRevision.changed_at, GoalRevision.goal_id, Rep.display_name, Rep.user_id, Goal.title)
         .add_columns(GoalRevision.version, GoalRevision.target, GoalRevision.start_date)
-        .add_columns(GoalRevision.end_date, GoalRevision.status, _named_by(scope))
+        .add_columns(GoalRevision.end_date, GoalRevision.status, named_by(scope))
         .join(Goal, Goal.id == GoalRevision.goal_id)
         .join(Rep, Rep.id == Goal.rep_id)
         .outerjoin(By, By.id == GoalRevision.changed_by_id)

@@ -12,16 +12,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 
-from sqlalchemy import and_, null, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import Session
 
 from bot.crm.models import Actual
 from bot.exports.base import ExportScope, ExportSet, Row, streamed
-from bot.exports.sets import DAY, Rep, _start
+from bot.exports.sets import DAY, Boss, By, Rep, _start, named_by
 from bot.exports.sets_more import cycles_in_range
 from bot.incentives.models import IncentivePlan, LedgerEntry, Payout
 from bot.reviews.models import DIMENSIONS, ManagerReview, ReviewCycle, Scorecard, SelfReview
-from bot.roster.models import Member
 from bot.training.models import Assignment, Course, Progress, StudyLog
 
 
@@ -77,14 +76,13 @@ def _crm_actuals(session: Session, scope: ExportScope, since: date, until: date)
 def _incentive_ledger(session: Session, scope: ExportScope, since: date, until: date) -> Iterator[Row]:
     """The history of plans and payouts. An admin's scope: all of it; a manager's: their reps' payouts and
     the plans they run; a vendor's contact: their reps' payouts only, without who changed them."""
-    by = aliased(Member, name="by")
     query = (
         select(LedgerEntry.at, IncentivePlan.name, IncentivePlan.period, Rep.display_name, Rep.user_id)
-        .add_columns(LedgerEntry.what, LedgerEntry.detail, by.user_id if scope.private else null())
+        .add_columns(LedgerEntry.what, LedgerEntry.detail, named_by(scope))
         .join(IncentivePlan, IncentivePlan.id == LedgerEntry.plan_id)
         .outerjoin(Payout, Payout.id == LedgerEntry.payout_id)
         .outerjoin(Rep, Rep.id == Payout.rep_id)
-        .outerjoin(by, by.id == LedgerEntry.by_id)
+        .outerjoin(By, By.id == LedgerEntry.by_id)
         .where(LedgerEntry.team_id == scope.team_id)
         .where(LedgerEntry.at >= _start(since), LedgerEntry.at < _start(until + DAY))
         .order_by(LedgerEntry.at, LedgerEntry.id)
@@ -153,9 +151,8 @@ def _reviews(session: Session, scope: ExportScope, since: date, until: date) -> 
         return
     mine = and_(SelfReview.cycle_id == Scorecard.cycle_id, SelfReview.rep_id == Scorecard.rep_id)
     theirs = and_(ManagerReview.cycle_id == Scorecard.cycle_id, ManagerReview.rep_id == Scorecard.rep_id)
-    boss = aliased(Member, name="boss")
     query = (
-        select(ReviewCycle.quarter, Rep.display_name, Rep.user_id, boss.display_name)
+        select(ReviewCycle.quarter, Rep.display_name, Rep.user_id, Boss.display_name)
         .add_columns(*(getattr(ManagerReview, f"{d.value}_level") for d in DIMENSIONS))
         .add_columns(*(getattr(ManagerReview, f"{d.value}_reason") for d in DIMENSIONS))
         .add_columns(ManagerReview.strengths, ManagerReview.improvements, ManagerReview.development_action)
@@ -164,7 +161,7 @@ def _reviews(session: Session, scope: ExportScope, since: date, until: date) -> 
         .join(ReviewCycle, ReviewCycle.id == Scorecard.cycle_id)
         .join(Rep, Rep.id == Scorecard.rep_id)
         .outerjoin(ManagerReview, theirs)
-        .outerjoin(boss, boss.id == ManagerReview.manager_id)
+        .outerjoin(Boss, Boss.id == ManagerReview.manager_id)
         .outerjoin(SelfReview, mine)
         .where(Scorecard.team_id == scope.team_id, Scorecard.cycle_id.in_(cycles))
         .where(scope.covers(Scorecard.rep_id))

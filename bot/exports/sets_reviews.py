@@ -14,11 +14,11 @@ from collections.abc import Iterator
 from datetime import date
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from bot import calendar
 from bot.exports.base import ExportScope, ExportSet, Row, streamed
-from bot.exports.sets import DAY, Rep, _start
+from bot.exports.sets import DAY, Boss, By, Rep, _start
 from bot.exports.sets_more import cycles_in_range
 from bot.reviews.models import (
     DIMENSIONS,
@@ -30,10 +30,7 @@ from bot.reviews.models import (
     WeeklyAccounts,
 )
 from bot.reviews.service import DUE_FIELDS, quarter_of
-from bot.roster.models import Member
 
-By = aliased(Member, name="by")
-Boss = aliased(Member, name="boss")
 # the history's kinds of change an export holds: the cycle's stages, locks, reopenings and dates, each
 # level a manager set, the development action and the conversation's steps; never who was asked to rate
 SHOWN_CHANGES = ("stage", "locked", "reopened", *DUE_FIELDS, "development")
